@@ -1,0 +1,83 @@
+#include "linalg/matrix.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "tests/test_helpers.h"
+
+namespace rl {
+namespace {
+
+TEST(Matrix, StoresRowMajor) {
+  Matrix m = Matrix::from_rows({{1, 2, 3}, {4, 5, 6}});
+  EXPECT_EQ(m.rows(), 2u);
+  EXPECT_EQ(m.cols(), 3u);
+  EXPECT_EQ(m.data()[1], 2.0);
+  EXPECT_EQ(m.data()[3], 4.0);
+  EXPECT_EQ(m(1, 2), 6.0);
+}
+
+TEST(Matrix, HasValueSemantics) {
+  Matrix a = Matrix::from_rows({{1, 2}});
+  Matrix b = a;
+  b(0, 0) = 9;
+  EXPECT_EQ(a(0, 0), 1.0);
+}
+
+TEST(Matrix, RaggedRowsAreRejected) {
+  EXPECT_THROW(Matrix::from_rows({{1, 2}, {3}}), std::invalid_argument);
+}
+
+#ifndef NDEBUG
+TEST(Matrix, AccessIsBoundsCheckedInDebugBuilds) {
+  Matrix m(2, 2);
+  EXPECT_THROW(m(2, 0), std::out_of_range);
+}
+#endif
+
+TEST(Matrix, ShapeErrorsNameBothShapes) {
+  Matrix a(2, 3), b(3, 2);
+  try {
+    a += b;
+    FAIL() << "expected a shape error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("(2 x 3)"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(3 x 2)"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Matrix, TransposeOfTransposeIsIdentity) {
+  Matrix a = testing::random_matrix(37, 71, 1);
+  EXPECT_EQ(transpose(transpose(a)), a);
+  EXPECT_EQ(transpose(a)(5, 30), a(30, 5));
+}
+
+TEST(Matrix, MatmulExactOnIntegers) {
+  Matrix a = Matrix::from_rows({{1, 2}, {3, 4}});
+  Matrix b = Matrix::from_rows({{5, 6}, {7, 8}});
+  EXPECT_EQ(matmul(a, b), Matrix::from_rows({{19, 22}, {43, 50}}));
+}
+
+TEST(Matrix, RequireFiniteNamesTheEntry) {
+  Matrix a(2, 2);
+  a(1, 0) = std::numeric_limits<double>::quiet_NaN();
+  try {
+    require_finite(a, "weights");
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("weights"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("(1, 0)"), std::string::npos);
+  }
+}
+
+TEST(Matrix, BlockAndMatvec) {
+  Matrix a = Matrix::from_rows({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}});
+  EXPECT_EQ(block(a, 1, 3, 0, 2), Matrix::from_rows({{4, 5}, {7, 8}}));
+  EXPECT_EQ(matvec(a, {1, 0, -1}), (std::vector<double>{-2, -2, -2}));
+  EXPECT_THROW(block(a, 0, 4, 0, 1), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace rl
