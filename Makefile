@@ -35,7 +35,7 @@ asan:                                   ## the whole suite under -fsanitize=addr
 	$(MAKE) BUILD=build/asan CXXFLAGS="-std=c++17 -O1 -g -Wall -Wextra -Wpedantic -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" test GTEST_ARGS="$(GTEST_ARGS)"
 
-bench: $(BUILD)/bin/bench_linalg        ## benchmarks side by side with the peers in ../shared/bench (when installed)
+bench: all                              ## benchmarks side by side with the peers (LAPACK/OpenBLAS, PyTorch) when installed
 	bash demos/bench/run_bench.sh $(BUILD)
 
 demo: $(BUILD)/bin/fig1_rank_sweep      ## the main demo: the Fig. 1 headline on 2AF (built-in defaults)
