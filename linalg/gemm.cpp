@@ -1,17 +1,236 @@
-// Placeholder-free first version: a cache-friendly i-k-j loop over packed operands.
-// (The register-blocked micro-kernel replaces the inner product step; see docs/linalg.md.)
+// Cache-blocked GEMM with packed operands and a register-blocked micro-kernel, in the style of
+// Goto & van de Geijn, "Anatomy of high-performance matrix multiplication" (ACM TOMS 34(3), 2008)
+// and the BLIS five-loop structure (Van Zee & van de Geijn, ACM TOMS 41(3), 2015).  See docs/gemm.md.
+//
+//   for jc in steps of kNC over n          (B block kc x nc lives in L3 / L2)
+//     for pc in steps of kKC over k        pack op(B)(pc:pc+kc, jc:jc+nc) into kNR-column panels
+//       for ic in steps of kMC over m      pack op(A)(ic:ic+mc, pc:pc+kc) into kMR-row panels (L2)
+//         for jr in steps of kNR           one B panel (kc x kNR) stays in L1
+//           for ir in steps of kMR         micro-kernel: a kMR x kNR tile of C held in registers
+//
+// Every element C(i, j) is computed by the same sequence of fused multiply-adds whatever the tile it
+// falls in (edge tiles run the full kernel on zero-padded panels) and whatever the column range a
+// thread owns, so the result depends only on (m, n, k) and the data: threads > 1 is bit-identical.
 #include "linalg/gemm.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace rl {
 
 namespace {
 
-inline double elem(const double* X, std::size_t ld, Trans t, std::size_t i, std::size_t j) {
-  return t == Trans::kNo ? X[i * ld + j] : X[j * ld + i];
+// GCC/Clang vector extension: eight doubles, one AVX-512 register with -march=native; without it
+// (make PORTABLE=1) the compiler splits it into narrower registers.  No intrinsics.
+typedef double Vec8 __attribute__((vector_size(64)));
+constexpr std::size_t kLanes = 8;
+
+constexpr std::size_t kMR = 12;             // [TP] rows of the register tile
+constexpr std::size_t kNR = 16;             // [TP] columns of the register tile (two Vec8)
+constexpr std::size_t kNV = kNR / kLanes;   // vectors per tile row
+constexpr std::size_t kKC = 320;            // [TP] depth of one packed block (kNR * kKC * 8 B ~ L1)
+constexpr std::size_t kMC = 144;            // [TP] rows of packed A per block (kMC * kKC * 8 B ~ L2/2)
+constexpr std::size_t kNC = 2048;           // [TP] columns of packed B per block
+// Products with fewer multiply-adds than this run on one thread: thread start-up (~20-50 us) would
+// cost more than it saves.  The result is the same either way.
+constexpr double kMinFlopsPerThread = 4.0e6;  // [TP]
+
+static_assert(kNR % kLanes == 0, "kNR must be a multiple of the vector width");
+static_assert(kMC % kMR == 0 && kNC % kNR == 0, "block sizes must be multiples of the tile sizes");
+
+// A heap buffer aligned to 64 bytes (one cache line, one Vec8) that only grows.
+class AlignedBuffer {
+ public:
+  double* get(std::size_t count) {
+    if (count > capacity_) {
+      storage_.reset(new double[count + kAlignDoubles]);
+      capacity_ = count;
+    }
+    const auto addr = reinterpret_cast<std::uintptr_t>(storage_.get());
+    const std::size_t skip = ((64 - addr % 64) % 64) / sizeof(double);
+    return storage_.get() + skip;
+  }
+
+ private:
+  static constexpr std::size_t kAlignDoubles = 64 / sizeof(double);
+  std::unique_ptr<double[]> storage_;
+  std::size_t capacity_ = 0;
+};
+
+// Per-thread packing buffers: no heap allocation per call once they have grown.
+struct PackBuffers {
+  AlignedBuffer a;  // (kMC x kKC) in kMR-row panels
+  AlignedBuffer b;  // (kKC x kNC) in kNR-column panels
+};
+
+PackBuffers& thread_buffers() {
+  thread_local PackBuffers buffers;
+  return buffers;
+}
+
+// Strided view of op(X) for X stored row-major with row stride ld.
+struct OpView {
+  const double* data;
+  std::size_t ld;
+  Trans trans;
+  double at(std::size_t i, std::size_t j) const {
+    return trans == Trans::kNo ? data[i * ld + j] : data[j * ld + i];
+  }
+};
+
+// Packs op(A)(i0:i0+mc, p0:p0+kc) into ceil(mc / kMR) panels; panel r holds, for each p, the kMR
+// values of rows r*kMR .. r*kMR+kMR-1 (zero past row mc).  (panels, kc, kMR)
+void pack_a(const OpView& A, std::size_t i0, std::size_t mc, std::size_t p0, std::size_t kc,
+            double* Ap) {
+  for (std::size_t r0 = 0; r0 < mc; r0 += kMR) {
+    const std::size_t rows = std::min(kMR, mc - r0);
+    double* panel = Ap + r0 * kc;
+    if (A.trans == Trans::kYes) {
+      // op(A)(i, p) = A[p * ld + i]: for each p the rows are contiguous in memory.
+      for (std::size_t p = 0; p < kc; ++p) {
+        const double* src = A.data + (p0 + p) * A.ld + i0 + r0;
+        double* dst = panel + p * kMR;
+        for (std::size_t i = 0; i < rows; ++i) dst[i] = src[i];
+        for (std::size_t i = rows; i < kMR; ++i) dst[i] = 0.0;
+      }
+    } else {
+      // op(A)(i, p) = A[i * ld + p]: stream along each row, scatter with stride kMR.
+      for (std::size_t i = 0; i < rows; ++i) {
+        const double* src = A.data + (i0 + r0 + i) * A.ld + p0;
+        for (std::size_t p = 0; p < kc; ++p) panel[p * kMR + i] = src[p];
+      }
+      for (std::size_t i = rows; i < kMR; ++i)
+        for (std::size_t p = 0; p < kc; ++p) panel[p * kMR + i] = 0.0;
+    }
+  }
+}
+
+// Packs op(B)(p0:p0+kc, j0:j0+nc) into ceil(nc / kNR) panels; panel s holds, for each p, the kNR
+// values of columns s*kNR .. s*kNR+kNR-1 (zero past column nc).  (panels, kc, kNR)
+void pack_b(const OpView& B, std::size_t p0, std::size_t kc, std::size_t j0, std::size_t nc,
+            double* Bp) {
+  for (std::size_t s0 = 0; s0 < nc; s0 += kNR) {
+    const std::size_t cols = std::min(kNR, nc - s0);
+    double* panel = Bp + s0 * kc;
+    if (B.trans == Trans::kNo) {
+      // op(B)(p, j) = B[p * ld + j]: each row of the panel is a contiguous copy.
+      for (std::size_t p = 0; p < kc; ++p) {
+        const double* src = B.data + (p0 + p) * B.ld + j0 + s0;
+        double* dst = panel + p * kNR;
+        for (std::size_t j = 0; j < cols; ++j) dst[j] = src[j];
+        for (std::size_t j = cols; j < kNR; ++j) dst[j] = 0.0;
+      }
+    } else {
+      // op(B)(p, j) = B[j * ld + p]: stream along each stored row, scatter with stride kNR.
+      for (std::size_t j = 0; j < cols; ++j) {
+        const double* src = B.data + (j0 + s0 + j) * B.ld + p0;
+        for (std::size_t p = 0; p < kc; ++p) panel[p * kNR + j] = src[p];
+      }
+      for (std::size_t j = cols; j < kNR; ++j)
+        for (std::size_t p = 0; p < kc; ++p) panel[p * kNR + j] = 0.0;
+    }
+  }
+}
+
+inline Vec8 load8(const double* p) {
+  Vec8 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void store8(double* p, Vec8 v) { std::memcpy(p, &v, sizeof v); }
+
+// The micro-kernel: acc = sum_p Ap(:, p) Bp(p, :) as a kMR x kNR tile of rank-1 updates held in
+// registers (kMR * kNV = 24 of the 32 AVX-512 registers), then C_tile = alpha acc + beta C_tile on
+// its mr x nr valid part (beta == 0 overwrites).  Each acc element is one chain of kc FMAs.
+void micro_kernel(std::size_t kc, const double* __restrict Ap, const double* __restrict Bp,
+                  double alpha, double beta, double* __restrict C, std::size_t ldc, std::size_t mr,
+                  std::size_t nr) {
+  Vec8 acc[kMR][kNV] = {};
+  for (std::size_t p = 0; p < kc; ++p) {
+    Vec8 b[kNV];
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < kNV; ++v) b[v] = load8(Bp + v * kLanes);
+#pragma GCC unroll 16
+    for (std::size_t i = 0; i < kMR; ++i)
+#pragma GCC unroll 4
+      for (std::size_t v = 0; v < kNV; ++v) acc[i][v] += Ap[i] * b[v];
+    Ap += kMR;
+    Bp += kNR;
+  }
+  if (mr == kMR && nr == kNR) {
+#pragma GCC unroll 16
+    for (std::size_t i = 0; i < kMR; ++i)
+#pragma GCC unroll 4
+      for (std::size_t v = 0; v < kNV; ++v) {
+        double* c = C + i * ldc + v * kLanes;
+        store8(c, beta == 0.0 ? alpha * acc[i][v] : alpha * acc[i][v] + beta * load8(c));
+      }
+    return;
+  }
+  double tile[kMR][kNR];
+  for (std::size_t i = 0; i < kMR; ++i)
+    for (std::size_t v = 0; v < kNV; ++v) store8(&tile[i][v * kLanes], acc[i][v]);
+  for (std::size_t i = 0; i < mr; ++i)
+    for (std::size_t j = 0; j < nr; ++j) {
+      double& c = C[i * ldc + j];
+      c = beta == 0.0 ? alpha * tile[i][j] : alpha * tile[i][j] + beta * c;
+    }
+}
+
+// C = beta C (beta == 0 writes zeros, so NaN or Inf in C does not propagate, as in BLAS).
+void scale_c(std::size_t m, std::size_t n, double beta, double* C, std::size_t ldc) {
+  if (beta == 1.0) return;
+  for (std::size_t i = 0; i < m; ++i) {
+    double* c = C + i * ldc;
+    for (std::size_t j = 0; j < n; ++j) c[j] = beta == 0.0 ? 0.0 : beta * c[j];
+  }
+}
+
+// Serial blocked product on the column range [j_begin, j_end) of C.
+void gemm_serial(const OpView& A, const OpView& B, std::size_t m, std::size_t j_begin,
+                 std::size_t j_end, std::size_t k, double alpha, double beta, double* C,
+                 std::size_t ldc) {
+  PackBuffers& buf = thread_buffers();
+  const std::size_t nc_max = std::min(kNC, j_end - j_begin);
+  const std::size_t kc_max = std::min(kKC, k);
+  const std::size_t mc_max = std::min(kMC, m);
+  double* Bp = buf.b.get(((nc_max + kNR - 1) / kNR) * kNR * kc_max);  // (kc, nc) panels
+  double* Ap = buf.a.get(((mc_max + kMR - 1) / kMR) * kMR * kc_max);  // (mc, kc) panels
+  for (std::size_t jc = j_begin; jc < j_end; jc += kNC) {
+    const std::size_t nc = std::min(kNC, j_end - jc);
+    for (std::size_t pc = 0; pc < k; pc += kKC) {
+      const std::size_t kc = std::min(kKC, k - pc);
+      const double beta_block = pc == 0 ? beta : 1.0;  // later k blocks accumulate
+      pack_b(B, pc, kc, jc, nc, Bp);
+      for (std::size_t ic = 0; ic < m; ic += kMC) {
+        const std::size_t mc = std::min(kMC, m - ic);
+        pack_a(A, ic, mc, pc, kc, Ap);
+        for (std::size_t jr = 0; jr < nc; jr += kNR)
+          for (std::size_t ir = 0; ir < mc; ir += kMR)
+            micro_kernel(kc, Ap + ir * kc, Bp + jr * kc, alpha, beta_block,
+                         C + (ic + ir) * ldc + jc + jr, ldc, std::min(kMR, mc - ir),
+                         std::min(kNR, nc - jr));
+      }
+    }
+  }
+}
+
+// How many threads are worth starting for an m x n x k product (at most `requested`, at least 1,
+// and never more than there are kNR-column panels to share).
+int useful_threads(std::size_t m, std::size_t n, std::size_t k, int requested) {
+  const double flops = 2.0 * double(m) * double(n) * double(k);
+  const std::size_t panels = (n + kNR - 1) / kNR;
+  int t = std::max(1, requested);
+  t = std::min<std::size_t>(t, std::max<std::size_t>(1, panels));
+  t = std::min<double>(t, std::max(1.0, flops / kMinFlopsPerThread));
+  return t;
 }
 
 }  // namespace
@@ -19,10 +238,11 @@ inline double elem(const double* X, std::size_t ld, Trans t, std::size_t i, std:
 void gemm_reference(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, double alpha,
                     const double* A, std::size_t lda, const double* B, std::size_t ldb, double beta,
                     double* C, std::size_t ldc) {
+  const OpView a{A, lda, ta}, b{B, ldb, tb};
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < n; ++j) {
       double s = 0.0;
-      for (std::size_t p = 0; p < k; ++p) s += elem(A, lda, ta, i, p) * elem(B, ldb, tb, p, j);
+      for (std::size_t p = 0; p < k; ++p) s += a.at(i, p) * b.at(p, j);
       C[i * ldc + j] = alpha * s + (beta == 0.0 ? 0.0 : beta * C[i * ldc + j]);
     }
 }
@@ -30,23 +250,27 @@ void gemm_reference(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_
 void gemm_raw(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, double alpha,
               const double* A, std::size_t lda, const double* B, std::size_t ldb, double beta,
               double* C, std::size_t ldc, int threads) {
-  (void)threads;
-  // Scale C first (beta == 0 overwrites, so NaN in C does not propagate).
-  for (std::size_t i = 0; i < m; ++i)
-    for (std::size_t j = 0; j < n; ++j) C[i * ldc + j] = beta == 0.0 ? 0.0 : beta * C[i * ldc + j];
-  if (k == 0 || alpha == 0.0) return;
-  // Pack op(B) row-major (k x n) so the inner loop streams contiguous memory.
-  std::vector<double> Bp(k * n);
-  for (std::size_t p = 0; p < k; ++p)
-    for (std::size_t j = 0; j < n; ++j) Bp[p * n + j] = elem(B, ldb, tb, p, j);
-  for (std::size_t i = 0; i < m; ++i) {
-    double* c = C + i * ldc;
-    for (std::size_t p = 0; p < k; ++p) {
-      const double a = alpha * elem(A, lda, ta, i, p);
-      const double* b = Bp.data() + p * n;
-      for (std::size_t j = 0; j < n; ++j) c[j] += a * b[j];
-    }
+  if (m == 0 || n == 0) return;
+  if (k == 0 || alpha == 0.0) {
+    scale_c(m, n, beta, C, ldc);
+    return;
   }
+  const OpView a{A, lda, ta}, b{B, ldb, tb};
+  const int t = useful_threads(m, n, k, threads);
+  if (t == 1) {
+    gemm_serial(a, b, m, 0, n, k, alpha, beta, C, ldc);
+    return;
+  }
+  // Fixed column panels, whole multiples of kNR, one per thread; this thread takes the first.
+  const std::size_t panels = (n + kNR - 1) / kNR;
+  std::vector<std::size_t> bounds(t + 1, n);
+  for (int r = 0; r < t; ++r) bounds[r] = std::min(n, (panels * r / t) * kNR);
+  std::vector<std::thread> workers;
+  workers.reserve(t - 1);
+  for (int r = 1; r < t; ++r)
+    workers.emplace_back(gemm_serial, a, b, m, bounds[r], bounds[r + 1], k, alpha, beta, C, ldc);
+  gemm_serial(a, b, m, bounds[0], bounds[1], k, alpha, beta, C, ldc);
+  for (auto& w : workers) w.join();
 }
 
 void gemm(Trans ta, Trans tb, double alpha, const Matrix& A, const Matrix& B, double beta, Matrix& C,

@@ -1,0 +1,149 @@
+// Linear-algebra timings: rl::gemm at the RNN's shapes (N = 300 hidden units, B = 32 batch), for
+// side-by-side comparison with OpenBLAS dgemm printed by demos/bench/peer_linalg.c in the same run
+// (demos/bench/section_1_linalg.sh joins the two tables on the first column).
+//
+// Usage: bench_linalg [--seed S] [--budget SECONDS_PER_ROW] [--threads T]
+//
+// Output: one header line, then one row per measurement:
+//   key  best_ms  median_ms  GFLOP/s(best)  accuracy
+// key is op:variant:shape, e.g. gemm:NT:300x300x32 (m x n x k of C = op(A) op(B)).  GEMM accuracy is
+// max |C - C_ref| / (k eps max|A| max|B|) against the reference triple loop, an O(1) ratio.
+// The machine is shared: each row repeats the call for a fixed time budget and reports the best
+// and the median; compare ratios measured in the same run, not absolute numbers across runs.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "linalg/gemm.h"
+#include "linalg/matrix.h"
+#include "linalg/rng.h"
+
+namespace {
+
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+struct Options {
+  std::uint64_t seed = 1;
+  double budget_s = 0.25;  // [TP] wall time spent on each row
+  int threads = 1;
+};
+
+Options parse_args(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (i + 1 >= argc) throw std::invalid_argument("bench_linalg: flag " + flag + " needs a value");
+    const std::string value = argv[++i];
+    if (flag == "--seed") {
+      o.seed = std::stoull(value);
+    } else if (flag == "--budget") {
+      o.budget_s = std::stod(value);
+      if (!(o.budget_s > 0.0)) throw std::invalid_argument("bench_linalg: --budget must be > 0, got " + value);
+    } else if (flag == "--threads") {
+      o.threads = std::stoi(value);
+      if (o.threads < 1) throw std::invalid_argument("bench_linalg: --threads must be >= 1, got " + value);
+    } else {
+      throw std::invalid_argument("bench_linalg: unknown flag " + flag +
+                                  " (known: --seed, --budget, --threads)");
+    }
+  }
+  return o;
+}
+
+rl::Matrix gaussian(std::size_t rows, std::size_t cols, rl::Rng& rng) {
+  rl::Matrix m(rows, cols);
+  for (double& v : m.values()) v = rng.normal();
+  return m;
+}
+
+struct Timing {
+  double best_s;
+  double median_s;
+};
+
+// Calls `f` once to warm up, then repeatedly until `budget_s` has passed (at least 5 and at most
+// 100000 calls); returns the best and the median single-call time.
+Timing time_calls(const std::function<void()>& f, double budget_s) {
+  using Clock = std::chrono::steady_clock;
+  f();
+  std::vector<double> times;
+  const auto start = Clock::now();
+  while (times.size() < 5 ||
+         (times.size() < 100000 && std::chrono::duration<double>(Clock::now() - start).count() < budget_s)) {
+    const auto t0 = Clock::now();
+    f();
+    times.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  std::sort(times.begin(), times.end());
+  return {times.front(), times[times.size() / 2]};
+}
+
+void print_row(const std::string& key, const Timing& t, double flops, const std::string& accuracy) {
+  if (flops > 0.0)
+    std::printf("%-26s %10.4f %10.4f %9.1f  %s\n", key.c_str(), t.best_s * 1e3, t.median_s * 1e3,
+                flops / t.best_s / 1e9, accuracy.c_str());
+  else
+    std::printf("%-26s %10.4f %10.4f %9s  %s\n", key.c_str(), t.best_s * 1e3, t.median_s * 1e3, "-",
+                accuracy.c_str());
+}
+
+struct GemmShape {
+  rl::Trans ta, tb;
+  std::size_t m, n, k;
+};
+
+std::string gemm_key(const GemmShape& s) {
+  return std::string("gemm:") + (s.ta == rl::Trans::kYes ? "T" : "N") + (s.tb == rl::Trans::kYes ? "T" : "N") +
+         ":" + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
+}
+
+void bench_gemm(const GemmShape& s, const Options& o, rl::Rng& rng) {
+  using rl::Trans;
+  const rl::Matrix A = s.ta == Trans::kNo ? gaussian(s.m, s.k, rng) : gaussian(s.k, s.m, rng);  // op(A) (m, k)
+  const rl::Matrix B = s.tb == Trans::kNo ? gaussian(s.k, s.n, rng) : gaussian(s.n, s.k, rng);  // op(B) (k, n)
+  rl::Matrix C(s.m, s.n), R(s.m, s.n);                                                           // (m, n)
+  const Timing t = time_calls([&] { rl::gemm(s.ta, s.tb, 1.0, A, B, 0.0, C, o.threads); }, o.budget_s);
+  rl::gemm_reference(s.ta, s.tb, s.m, s.n, s.k, 1.0, A.data(), A.cols(), B.data(), B.cols(), 0.0, R.data(),
+                     R.cols());
+  const double scale = double(s.k) * kEps * rl::max_abs(A) * rl::max_abs(B);
+  char acc[64];
+  std::snprintf(acc, sizeof acc, "err/(k eps |A||B|) %.2g", rl::max_abs_diff(C, R) / scale);
+  print_row(gemm_key(s), t, 2.0 * double(s.m) * double(s.n) * double(s.k), acc);
+}
+
+// The RNN's products (N = 300, B = 32): W_h H (N x N)(N x B), the weight gradient D H^T
+// (N x B)(B x N), and a square N x N product; each also as A^T B and A B^T.
+std::vector<GemmShape> rnn_shapes() {
+  using rl::Trans;
+  std::vector<GemmShape> shapes;
+  const std::size_t mnk[][3] = {{300, 32, 300}, {300, 300, 32}, {300, 300, 300}};
+  for (const auto& d : mnk)
+    for (auto [ta, tb] : {std::pair{Trans::kNo, Trans::kNo}, std::pair{Trans::kYes, Trans::kNo},
+                          std::pair{Trans::kNo, Trans::kYes}})
+      shapes.push_back({ta, tb, d[0], d[1], d[2]});
+  return shapes;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Options o = parse_args(argc, argv);
+    std::printf("# bench_linalg seed %llu, threads %d, budget %.2f s per row\n",
+                static_cast<unsigned long long>(o.seed), o.threads, o.budget_s);
+    std::printf("%-26s %10s %10s %9s  %s\n", "key", "best_ms", "median_ms", "GFLOP/s", "accuracy");
+    rl::Rng rng(o.seed);
+    for (const GemmShape& s : rnn_shapes()) bench_gemm(s, o, rng);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_linalg: %s\n", e.what());
+    return 1;
+  }
+}
