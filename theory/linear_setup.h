@@ -1,0 +1,41 @@
+// Building blocks of the two-layer linear student-teacher experiment (PAPER.md section 2.4):
+// exactly whitened inputs, isotropic teachers, first layers with a planted spectrum, readouts of
+// a given norm.  Used by tests/test_theory*.cpp and the Fig. 3B / 4A demos.
+//
+// Dimension letters: d inputs, h hidden, n samples.  Every draw takes an explicit Rng&.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "linalg/matrix.h"
+#include "linalg/rng.h"
+
+namespace rl {
+
+// X (d, n) with X X^T = n I exactly (up to rounding): X = sqrt(n) Q^T, Q (n, d) Haar orthonormal
+// columns.  Requires n >= d >= 1.
+Matrix whitened_inputs(std::size_t d, std::size_t n, Rng& rng);
+
+// A vector uniform on the unit sphere in R^d (normalised Gaussian).
+std::vector<double> random_unit_vector(std::size_t d, Rng& rng);
+
+// w* = norm * (uniform direction): the rotation-invariant teacher of section 2.4.
+std::vector<double> isotropic_teacher(std::size_t d, double norm, Rng& rng);
+
+// Targets y^T = w*^T X  (1, n).
+Matrix teacher_targets(const std::vector<double>& w_star, const Matrix& X);
+
+// W1 (h, d) = U diag(s) V^T with Haar-random orthonormal U (h, r), V (d, r), r = s.size(),
+// rescaled so that ||W1||_F = frobenius (the shape of the spectrum is kept).
+// Requires 1 <= r <= min(h, d) and s_i > 0.
+Matrix first_layer_with_spectrum(std::size_t h, std::size_t d, const std::vector<double>& s,
+                                 double frobenius, Rng& rng);
+
+// r equal singular values (rank r, flat spectrum): participation ratio exactly r.
+std::vector<double> flat_spectrum(std::size_t r);
+
+// W2 (1, h) = norm * (uniform direction).
+Matrix readout_with_norm(std::size_t h, double norm, Rng& rng);
+
+}  // namespace rl
