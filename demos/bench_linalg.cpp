@@ -57,7 +57,10 @@ Options parse_args(int argc, char** argv) {
   return o;
 }
 
-rl::Matrix gaussian(std::size_t rows, std::size_t cols, rl::Rng& rng) {
+// rows x cols iid N(0, 1) from Rng(derive_seed(seed, stream)); demos/bench/peer_linalg.c draws the
+// same matrices (A is stream 1, B stream 2, solver inputs stream 3).
+rl::Matrix gaussian(std::size_t rows, std::size_t cols, std::uint64_t seed, std::uint64_t stream) {
+  rl::Rng rng(rl::derive_seed(seed, stream));
   rl::Matrix m(rows, cols);
   for (double& v : m.values()) v = rng.normal();
   return m;
@@ -104,10 +107,10 @@ std::string gemm_key(const GemmShape& s) {
          ":" + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
 }
 
-void bench_gemm(const GemmShape& s, const Options& o, rl::Rng& rng) {
+void bench_gemm(const GemmShape& s, const Options& o) {
   using rl::Trans;
-  const rl::Matrix A = s.ta == Trans::kNo ? gaussian(s.m, s.k, rng) : gaussian(s.k, s.m, rng);  // op(A) (m, k)
-  const rl::Matrix B = s.tb == Trans::kNo ? gaussian(s.k, s.n, rng) : gaussian(s.n, s.k, rng);  // op(B) (k, n)
+  const rl::Matrix A = s.ta == Trans::kNo ? gaussian(s.m, s.k, o.seed, 1) : gaussian(s.k, s.m, o.seed, 1);  // op(A) (m, k)
+  const rl::Matrix B = s.tb == Trans::kNo ? gaussian(s.k, s.n, o.seed, 2) : gaussian(s.n, s.k, o.seed, 2);  // op(B) (k, n)
   rl::Matrix C(s.m, s.n), R(s.m, s.n);                                                           // (m, n)
   const Timing t = time_calls([&] { rl::gemm(s.ta, s.tb, 1.0, A, B, 0.0, C, o.threads); }, o.budget_s);
   rl::gemm_reference(s.ta, s.tb, s.m, s.n, s.k, 1.0, A.data(), A.cols(), B.data(), B.cols(), 0.0, R.data(),
@@ -139,8 +142,7 @@ int main(int argc, char** argv) {
     std::printf("# bench_linalg seed %llu, threads %d, budget %.2f s per row\n",
                 static_cast<unsigned long long>(o.seed), o.threads, o.budget_s);
     std::printf("%-26s %10s %10s %9s  %s\n", "key", "best_ms", "median_ms", "GFLOP/s", "accuracy");
-    rl::Rng rng(o.seed);
-    for (const GemmShape& s : rnn_shapes()) bench_gemm(s, o, rng);
+    for (const GemmShape& s : rnn_shapes()) bench_gemm(s, o);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_linalg: %s\n", e.what());

@@ -1,0 +1,172 @@
+/* Peer timings for demos/bench_linalg.cpp: the same rows, timed with the BLAS / LAPACK the system
+   provides (OpenBLAS dgemm, LAPACK dgesvj, dsyev, dgeev), one thread, on the same matrices.
+
+   Same matrices: entries are drawn with the project's generator (xoshiro256** seeded by splitmix64,
+   Marsaglia polar normals; linalg/rng.cpp), re-implemented below in C, with the same seeds and draw
+   order as bench_linalg, so both programs multiply and factor bit-identical inputs.
+
+   Layout: our matrices are row-major; BLAS/LAPACK are column-major.  A row-major (m x n) array is
+   the column-major (n x m) array A^T, so C = op(A) op(B) (row-major) is computed as
+   C^T = op(B)^T op(A)^T (column-major), i.e. dgemm(tb, ta, n, m, k, B, A).  For the factorizations
+   the peer factors A^T (same singular values and eigenvalues; the symmetric input is its own
+   transpose).
+
+   Output: the table format of bench_linalg (key, best_ms, median_ms, GFLOP/s, accuracy), which
+   demos/bench/section_1_linalg.sh joins on the key.
+   Build: cc -O2 peer_linalg.c -o peer_linalg -llapack -lblas -lm -ldl
+   Usage: OPENBLAS_NUM_THREADS=1 peer_linalg [seed] [budget_seconds_per_row] */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*,
+            const int*, const double*, const int*, const double*, double*, const int*);
+void dgesvj_(const char*, const char*, const char*, const int*, const int*, double*, const int*, double*,
+             const int*, double*, const int*, double*, const int*, int*);
+void dsyev_(const char*, const char*, const int*, double*, const int*, double*, double*, const int*, int*);
+void dgeev_(const char*, const char*, const int*, double*, const int*, double*, double*, double*, const int*,
+            double*, const int*, double*, const int*, int*);
+
+/* ---- the project's generator (linalg/rng.cpp), for identical inputs ---- */
+typedef struct { uint64_t s[4]; int has_spare; double spare; } Rng;
+static uint64_t splitmix64(uint64_t* state) {
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+static uint64_t derive_seed(uint64_t seed, uint64_t stream) {
+  uint64_t s = seed ^ (0x6a09e667f3bcc909ULL * (stream + 1));
+  splitmix64(&s);
+  return splitmix64(&s);
+}
+static void rng_init(Rng* r, uint64_t seed) {
+  uint64_t sm = seed;
+  for (int i = 0; i < 4; ++i) r->s[i] = splitmix64(&sm);
+  r->has_spare = 0;
+  r->spare = 0.0;
+}
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static uint64_t next_u64(Rng* r) { /* xoshiro256** 1.0 */
+  uint64_t* s = r->s;
+  const uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+  s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t; s[3] = rotl(s[3], 45);
+  return result;
+}
+static double uniform01(Rng* r) { return (double)(next_u64(r) >> 11) * 0x1.0p-53; }
+static double normal01(Rng* r) { /* Marsaglia polar, as Rng::normal */
+  if (r->has_spare) { r->has_spare = 0; return r->spare; }
+  double u, v, s;
+  do {
+    u = 2.0 * uniform01(r) - 1.0;
+    v = 2.0 * uniform01(r) - 1.0;
+    s = u * u + v * v;
+  } while (s >= 1.0 || s == 0.0);
+  const double f = sqrt(-2.0 * log(s) / s);
+  r->spare = v * f;
+  r->has_spare = 1;
+  return u * f;
+}
+/* rows x cols iid N(0, 1), row-major, from Rng(derive_seed(seed, stream)) (bench_linalg's gaussian). */
+static double* gaussian(int rows, int cols, uint64_t seed, uint64_t stream) {
+  Rng r;
+  rng_init(&r, derive_seed(seed, stream));
+  double* a = malloc(sizeof(double) * (size_t)rows * cols);
+  if (!a) { fprintf(stderr, "peer_linalg: out of memory\n"); exit(1); }
+  for (size_t i = 0; i < (size_t)rows * cols; ++i) a[i] = normal01(&r);
+  return a;
+}
+
+/* ---- timing: best and median over a time budget (at least 5 calls) ---- */
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + 1e-9 * t.tv_nsec;
+}
+static int cmp_double(const void* a, const void* b) {
+  const double x = *(const double*)a, y = *(const double*)b;
+  return (x > y) - (x < y);
+}
+typedef void (*Call)(void* ctx);
+static void time_calls(Call f, void* ctx, double budget, double* best, double* median) {
+  enum { kMaxCalls = 100000 };
+  static double times[kMaxCalls];
+  int count = 0;
+  f(ctx); /* warm-up */
+  const double start = now();
+  while (count < 5 || (count < kMaxCalls && now() - start < budget)) {
+    const double t0 = now();
+    f(ctx);
+    times[count++] = now() - t0;
+  }
+  qsort(times, count, sizeof(double), cmp_double);
+  *best = times[0];
+  *median = times[count / 2];
+}
+static void print_row(const char* key, double best, double median, double flops, const char* accuracy) {
+  if (flops > 0)
+    printf("%-26s %10.4f %10.4f %9.1f  %s\n", key, best * 1e3, median * 1e3, flops / best / 1e9, accuracy);
+  else
+    printf("%-26s %10.4f %10.4f %9s  %s\n", key, best * 1e3, median * 1e3, "-", accuracy);
+}
+static double max_abs(const double* a, size_t count) {
+  double m = 0;
+  for (size_t i = 0; i < count; ++i) m = fabs(a[i]) > m ? fabs(a[i]) : m;
+  return m;
+}
+
+/* ---- GEMM rows ---- */
+typedef struct { char ta, tb; int m, n, k; const double *A, *B; double* C; } GemmCtx;
+static void call_dgemm(void* p) {
+  GemmCtx* g = p;
+  const double one = 1.0, zero = 0.0;
+  const int lda = g->ta == 'N' ? g->k : g->m, ldb = g->tb == 'N' ? g->n : g->k, ldc = g->n;
+  dgemm_(&g->tb, &g->ta, &g->n, &g->m, &g->k, &one, g->B, &ldb, g->A, &lda, &zero, g->C, &ldc);
+}
+static void bench_gemm(char ta, char tb, int m, int n, int k, uint64_t seed, double budget) {
+  /* Stored shapes (row-major): A is (m x k), or (k x m) when ta == 'T'; likewise B. */
+  double* A = ta == 'N' ? gaussian(m, k, seed, 1) : gaussian(k, m, seed, 1);
+  double* B = tb == 'N' ? gaussian(k, n, seed, 2) : gaussian(n, k, seed, 2);
+  double* C = calloc((size_t)m * n, sizeof(double));
+  GemmCtx g = {ta, tb, m, n, k, A, B, C};
+  double best, median;
+  time_calls(call_dgemm, &g, budget, &best, &median);
+  double err = 0; /* against a plain triple loop, row-major */
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) {
+      double s = 0;
+      for (int p = 0; p < k; ++p)
+        s += (ta == 'N' ? A[(size_t)i * k + p] : A[(size_t)p * m + i]) *
+             (tb == 'N' ? B[(size_t)p * n + j] : B[(size_t)j * k + p]);
+      const double d = fabs(C[(size_t)i * n + j] - s);
+      err = d > err ? d : err;
+    }
+  const double scale = k * DBL_EPSILON * max_abs(A, (size_t)m * k) * max_abs(B, (size_t)k * n);
+  char key[64], acc[64];
+  snprintf(key, sizeof key, "gemm:%c%c:%dx%dx%d", ta, tb, m, n, k);
+  snprintf(acc, sizeof acc, "err/(k eps |A||B|) %.2g", err / scale);
+  print_row(key, best, median, 2.0 * m * n * k, acc);
+  free(A); free(B); free(C);
+}
+
+int main(int argc, char** argv) {
+  const uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 10) : 1;
+  const double budget = argc > 2 ? atof(argv[2]) : 0.25;
+  /* Report which BLAS answered (OpenBLAS exports openblas_get_config; the reference BLAS does not). */
+  char* (*config)(void) = (char* (*)(void))dlsym(RTLD_DEFAULT, "openblas_get_config");
+  int (*nthreads)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "openblas_get_num_threads");
+  printf("# peer_linalg seed %llu, budget %.2f s per row, BLAS: %s, threads %d\n", (unsigned long long)seed,
+         budget, config ? config() : "not OpenBLAS (no openblas_get_config)", nthreads ? nthreads() : 1);
+  printf("%-26s %10s %10s %9s  %s\n", "key", "best_ms", "median_ms", "GFLOP/s", "accuracy");
+  const int mnk[3][3] = {{300, 32, 300}, {300, 300, 32}, {300, 300, 300}};
+  const char trans[3][2] = {{'N', 'N'}, {'T', 'N'}, {'N', 'T'}};
+  for (int s = 0; s < 3; ++s)
+    for (int t = 0; t < 3; ++t) bench_gemm(trans[t][0], trans[t][1], mnk[s][0], mnk[s][1], mnk[s][2], seed, budget);
+  return 0;
+}
