@@ -1,0 +1,75 @@
+#include "nn/connectivity/normalize.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "linalg/norms.h"
+
+namespace rl {
+
+std::string to_string(NormKind kind) {
+  switch (kind) {
+    case NormKind::none: return "none";
+    case NormKind::frobenius: return "frobenius";
+    case NormKind::spectral: return "spectral";
+    case NormKind::spectral_radius: return "spectral_radius";
+  }
+  return "?";
+}
+
+NormKind parse_norm_kind(const std::string& text) {
+  for (NormKind k : {NormKind::none, NormKind::frobenius, NormKind::spectral, NormKind::spectral_radius})
+    if (to_string(k) == text) return k;
+  throw std::invalid_argument("norm kind '" + text +
+                              "' is not one of none, frobenius, spectral, spectral_radius");
+}
+
+double measure_norm(const Matrix& W, NormKind kind) {
+  switch (kind) {
+    case NormKind::frobenius: return frobenius_norm(W);
+    case NormKind::spectral: return spectral_norm(W);
+    case NormKind::spectral_radius: return spectral_radius(W);
+    case NormKind::none: break;
+  }
+  throw std::invalid_argument("measure_norm: NormKind::none has no value");
+}
+
+double gaussian_reference_norm(NormKind kind, std::size_t N, double g) {
+  if (!(g > 0.0) || !std::isfinite(g))
+    throw std::invalid_argument("gaussian_reference_norm: gain g = " + std::to_string(g) + " must be > 0");
+  if (N == 0) throw std::invalid_argument("gaussian_reference_norm: N must be positive");
+  switch (kind) {
+    case NormKind::frobenius: return g * std::sqrt(static_cast<double>(N));  // E||W0||_F^2 = g^2 N
+    case NormKind::spectral: return 2.0 * g;                                 // Bai-Yin limit
+    case NormKind::spectral_radius: return g;                                // circular law
+    case NormKind::none: break;
+  }
+  throw std::invalid_argument("gaussian_reference_norm: NormKind::none has no value");
+}
+
+Matrix normalize_to(const Matrix& W, NormKind kind, double target) {
+  if (kind == NormKind::none) return W;
+  require_finite(W, "normalize_to: W");
+  if (!(target > 0.0) || !std::isfinite(target))
+    throw std::invalid_argument("normalize_to: target norm " + std::to_string(target) + " must be > 0");
+  const double current = measure_norm(W, kind);
+  if (!(current > 0.0))
+    throw std::invalid_argument("normalize_to: W has zero " + to_string(kind) + " norm; cannot rescale");
+  return W * (target / current);
+}
+
+Matrix normalize_like(const Matrix& W, const Matrix& reference, NormKind kind) {
+  if (kind == NormKind::none) return W;
+  return normalize_to(W, kind, measure_norm(reference, kind));
+}
+
+double normalization_factor(const Matrix& W, const NormalizeParams& params) {
+  if (params.kind == NormKind::none) return 1.0;
+  const double target = gaussian_reference_norm(params.kind, W.rows(), params.g);
+  const double current = measure_norm(W, params.kind);
+  if (!(current > 0.0))
+    throw std::invalid_argument("normalization: W has zero " + to_string(params.kind) + " norm");
+  return target / current;
+}
+
+}  // namespace rl
