@@ -1,0 +1,187 @@
+// Tests for nn/two_layer_linear: exact values on a tiny net, gradients against central finite
+// differences, the closed-form tangent kernel against J J^T from finite differences, and the
+// gradient-descent loop.
+#include "nn/two_layer_linear.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "tests/test_helpers.h"
+
+namespace rl {
+namespace {
+
+using rl::testing::MatricesNear;
+using rl::testing::random_matrix;
+
+// Central differences in double with step h ~ 1e-5 * scale have truncation error O(h^2) = 1e-10
+// (zero here: the loss is quadratic in each weight separately, so the central difference is exact
+// up to rounding) and rounding error ~ eps * |L| / h ~ 1e-11.  Combined absolute + relative test.
+constexpr double kFdStep = 1e-5;
+constexpr double kFdAbsTol = 1e-8;
+constexpr double kFdRelTol = 1e-7;
+
+TwoLayerLinear small_net(std::size_t d, std::size_t h, std::size_t K, std::uint64_t seed) {
+  return make_two_layer_linear(random_matrix(h, d, seed), random_matrix(K, h, seed + 1));
+}
+
+bool fd_close(double analytic, double numeric) {
+  return std::fabs(analytic - numeric) <= kFdAbsTol + kFdRelTol * std::fabs(numeric);
+}
+
+TEST(TwoLayerLinear, ForwardMatchesHandComputedProduct) {
+  // W1 = [[1, 2], [0, 1], [1, 0]], W2 = [1, -1, 2], x = (1, 1):
+  // W1 x = (3, 1, 1), W2 W1 x = 3 - 1 + 2 = 4;  x = (2, -1): W1 x = (0, -1, 2), f = 0 + 1 + 4 = 5.
+  TwoLayerLinear net = make_two_layer_linear(Matrix::from_rows({{1, 2}, {0, 1}, {1, 0}}),
+                                             Matrix::from_rows({{1, -1, 2}}));
+  const Matrix X = Matrix::from_rows({{1, 2}, {1, -1}});
+  const Matrix out = two_layer_linear_predict(net, X);
+  EXPECT_TRUE(MatricesNear(out, Matrix::from_rows({{4, 5}}), 0.0));
+}
+
+TEST(TwoLayerLinear, MseLossIsHalfMeanSquaredResidual) {
+  // residuals (1, -2, 0) over n = 3 columns: (1 + 4) / (2 * 3) = 5/6.
+  const Matrix out = Matrix::from_rows({{2, 0, 5}}), Y = Matrix::from_rows({{1, 2, 5}});
+  EXPECT_DOUBLE_EQ(mse_loss(out, Y), 5.0 / 6.0);
+  EXPECT_TRUE(MatricesNear(mse_loss_backward(out, Y), Matrix::from_rows({{1.0 / 3, -2.0 / 3, 0}}),
+                           1e-16));
+}
+
+// dL/dW2 = (1/n) R X^T W1^T,  dL/dW1 = (1/n) W2^T R X^T,  R = W2 W1 X - Y.
+TEST(TwoLayerLinear, GradientsMatchCentralFiniteDifferences) {
+  const std::size_t d = 3, h = 4, K = 2, n = 5;
+  TwoLayerLinear net = small_net(d, h, K, 11);
+  const Matrix X = random_matrix(d, n, 13), Y = random_matrix(K, n, 14);
+  auto loss_at = [&](const TwoLayerLinear& m) { return mse_loss(two_layer_linear_predict(m, X), Y); };
+
+  TwoLayerLinearCache cache;
+  const Matrix out = two_layer_linear_forward(net, X, cache);
+  zero_grads(net);
+  two_layer_linear_backward(net, cache, mse_loss_backward(out, Y));
+
+  for (Matrix* W : {&net.W1, &net.W2}) {
+    const Matrix& G = (W == &net.W1) ? net.dW1 : net.dW2;
+    for (std::size_t k = 0; k < W->size(); ++k) {
+      const double saved = W->data()[k];
+      W->data()[k] = saved + kFdStep;
+      const double up = loss_at(net);
+      W->data()[k] = saved - kFdStep;
+      const double down = loss_at(net);
+      W->data()[k] = saved;
+      const double numeric = (up - down) / (2 * kFdStep);
+      EXPECT_TRUE(fd_close(G.data()[k], numeric))
+          << (W == &net.W1 ? "dW1" : "dW2") << " entry " << k << ": analytic " << G.data()[k]
+          << ", finite difference " << numeric;
+    }
+  }
+}
+
+// One check of the whole gradient: L(theta + t v) - L(theta - t v) = 2 t <grad, v> + O(t^3).
+TEST(TwoLayerLinear, GradientMatchesDirectionalDerivative) {
+  const std::size_t d = 4, h = 6, K = 1, n = 7;
+  TwoLayerLinear net = small_net(d, h, K, 21);
+  const Matrix X = random_matrix(d, n, 22), Y = random_matrix(K, n, 23);
+  const Matrix V1 = random_matrix(h, d, 24), V2 = random_matrix(K, h, 25);
+  TwoLayerLinearCache cache;
+  const Matrix out = two_layer_linear_forward(net, X, cache);
+  zero_grads(net);
+  two_layer_linear_backward(net, cache, mse_loss_backward(out, Y));
+  double analytic = 0.0;
+  for (std::size_t k = 0; k < V1.size(); ++k) analytic += net.dW1.data()[k] * V1.data()[k];
+  for (std::size_t k = 0; k < V2.size(); ++k) analytic += net.dW2.data()[k] * V2.data()[k];
+
+  auto loss_shifted = [&](double t) {
+    TwoLayerLinear m = make_two_layer_linear(net.W1 + t * V1, net.W2 + t * V2);
+    return mse_loss(two_layer_linear_predict(m, X), Y);
+  };
+  const double numeric = (loss_shifted(kFdStep) - loss_shifted(-kFdStep)) / (2 * kFdStep);
+  EXPECT_TRUE(fd_close(analytic, numeric)) << "analytic " << analytic << ", numeric " << numeric;
+}
+
+TEST(TwoLayerLinear, BackwardAccumulatesUntilZeroed) {
+  TwoLayerLinear net = small_net(3, 4, 2, 31);
+  const Matrix X = random_matrix(3, 5, 32), dOut = random_matrix(2, 5, 33);
+  TwoLayerLinearCache cache;
+  two_layer_linear_forward(net, X, cache);
+  two_layer_linear_backward(net, cache, dOut);
+  const Matrix once1 = net.dW1, once2 = net.dW2;
+  two_layer_linear_backward(net, cache, dOut);
+  // Accumulating the same gradient twice doubles it exactly (x + x = 2x in floating point).
+  EXPECT_TRUE(MatricesNear(net.dW1, 2.0 * once1, 0.0));
+  EXPECT_TRUE(MatricesNear(net.dW2, 2.0 * once2, 0.0));
+  zero_grads(net);
+  EXPECT_EQ(max_abs(net.dW1), 0.0);
+  EXPECT_EQ(max_abs(net.dW2), 0.0);
+}
+
+// K = J J^T with J[(i, a), theta] = d out(a, i) / d theta from central differences (outputs are
+// linear in each weight separately, so the differences are exact up to rounding ~ eps / h).
+TEST(TwoLayerLinear, TangentKernelEqualsFiniteDifferenceJacobianGram) {
+  const std::size_t d = 3, h = 4, K = 2, n = 3;
+  TwoLayerLinear net = small_net(d, h, K, 41);
+  const Matrix X = random_matrix(d, n, 42);
+  auto jacobian_of = [&](Matrix& W) {
+    Matrix J(n * K, W.size());
+    for (std::size_t k = 0; k < W.size(); ++k) {
+      const double saved = W.data()[k];
+      W.data()[k] = saved + kFdStep;
+      const Matrix up = two_layer_linear_predict(net, X);
+      W.data()[k] = saved - kFdStep;
+      const Matrix down = two_layer_linear_predict(net, X);
+      W.data()[k] = saved;
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t a = 0; a < K; ++a)
+          J(i * K + a, k) = (up(a, i) - down(a, i)) / (2 * kFdStep);
+    }
+    return J;
+  };
+  const Matrix J1 = jacobian_of(net.W1), J2 = jacobian_of(net.W2);
+  const Matrix K1 = matmul(J1, transpose(J1)), K2 = matmul(J2, transpose(J2));
+  const double scale = max_abs(K1) + max_abs(K2);
+  const double tol = 1e-7 * scale;  // relative FD rounding, see kFdRelTol
+  EXPECT_TRUE(MatricesNear(two_layer_linear_tangent_kernel(net, X, KernelParams::kW1), K1, tol));
+  EXPECT_TRUE(MatricesNear(two_layer_linear_tangent_kernel(net, X, KernelParams::kW2), K2, tol));
+  EXPECT_TRUE(
+      MatricesNear(two_layer_linear_tangent_kernel(net, X, KernelParams::kBoth), K1 + K2, tol));
+}
+
+TEST(TwoLayerLinear, GradientDescentFitsRealisableTargetToTolerance) {
+  const std::size_t d = 3, h = 5, n = 6;
+  TwoLayerLinear net = make_two_layer_linear(0.3 * random_matrix(h, d, 51), 0.3 * random_matrix(1, h, 52));
+  const Matrix X = random_matrix(d, n, 53);
+  const Matrix Y = matmul(Matrix::from_rows({{1.0, -0.5, 2.0}}), X);
+  GdOptions opt;
+  opt.lr = 0.02;
+  opt.record_every = 100;
+  const GdResult res = train_gradient_descent(net, X, Y, opt);
+  EXPECT_TRUE(res.converged) << "final loss " << res.final_loss << " after " << res.steps;
+  EXPECT_LT(res.final_loss, opt.loss_tol);
+  EXPECT_DOUBLE_EQ(res.final_loss, mse_loss(two_layer_linear_predict(net, X), Y));
+  ASSERT_GE(res.loss_history.size(), 4u);
+  EXPECT_LT(res.loss_history.back(), res.loss_history[1]);  // the loss went down
+}
+
+TEST(TwoLayerLinear, DivergenceIsReportedNotHidden) {
+  TwoLayerLinear net = small_net(3, 4, 1, 61);
+  const Matrix X = 10.0 * random_matrix(3, 4, 62), Y = random_matrix(1, 4, 63);
+  GdOptions opt;
+  opt.lr = 10.0;
+  EXPECT_THROW(train_gradient_descent(net, X, Y, opt), std::runtime_error);
+}
+
+TEST(TwoLayerLinear, BadShapesThrowNamingTheInput) {
+  EXPECT_THROW(make_two_layer_linear(Matrix(4, 3), Matrix(1, 5)), std::invalid_argument);
+  TwoLayerLinear net = small_net(3, 4, 1, 71);
+  try {
+    two_layer_linear_predict(net, Matrix(2, 5));
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("input X"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(train_gradient_descent(net, Matrix(3, 5), Matrix(2, 5)), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace rl
