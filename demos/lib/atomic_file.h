@@ -1,0 +1,44 @@
+// Atomic file output for every demo program.
+//
+// Rule (docs/demos.md): a result file either exists complete or does not exist at all.  Every
+// writer here writes to a temporary name in the *same folder* (so the final rename(2) stays on one
+// file system and is atomic on POSIX), and renames it over the target only after the whole body
+// was written and flushed.  If the body throws, or the stream fails, the temporary file is removed
+// and the exception propagates: no partial file and no temporary file are left behind.
+//
+//   rl::write_file_atomic("out/fig1/results.csv", [&](std::ostream& os) { os << text; });
+//   rl::write_text_atomic("out/fig1/manifest.json", json);
+//
+// Parent folders are created as needed (like mkdir -p).  Failures throw std::runtime_error whose
+// message names the path and the operating system's reason.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+
+namespace rl {
+
+// Creates `dir` and all missing parents (mkdir -p).  No-op for "" or an existing folder.
+// Throws std::runtime_error naming `dir` if it cannot be created or is not a folder.
+void make_dirs(const std::string& dir);
+
+// Writes `path` atomically: creates the parent folder, calls `write_body` on a stream opened on a
+// temporary file beside `path`, then renames it to `path`.  On any exception from `write_body`, or
+// a stream error, removes the temporary file and rethrows (stream errors become std::runtime_error).
+void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write_body);
+
+// write_file_atomic with a fixed text body.
+void write_text_atomic(const std::string& path, const std::string& text);
+
+// Whole file as a string; throws std::runtime_error naming `path` if it cannot be read.
+std::string read_text_file(const std::string& path);
+
+// True if `path` names an existing regular file.
+bool file_exists(const std::string& path);
+
+// The temporary name used for `path` by this process and call (exposed for tests):
+// "<dir>/.<name>.tmp.<pid>.<counter>".  Hidden so that a `ls` or glob of results never sees it.
+std::string temporary_name_for(const std::string& path);
+
+}  // namespace rl
