@@ -1,0 +1,160 @@
+#include "nn/connectivity/cell_types.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+namespace rl {
+namespace {
+
+std::size_t type_index(const std::string& name, const CsvTable& t, std::size_t row) {
+  const auto& names = cell_type_names();
+  for (std::size_t k = 0; k < kNumCellTypes; ++k)
+    if (names[k] == name) return k;
+  throw std::runtime_error(t.where(row) + ": unknown cell type '" + name + "'");
+}
+
+std::string layer_label(CellLayer layer) { return layer == CellLayer::L23 ? "L2/3" : "L4"; }
+
+// Population name -> type, from the naming of the proportions file (e23Cux2, i23Pvalb, i4Sst, ...).
+int population_type(const std::string& pop, const std::string& ei) {
+  if (ei == "e") return 0;
+  if (pop.find("Pvalb") != std::string::npos) return 1;
+  if (pop.find("Sst") != std::string::npos) return 2;
+  if (pop.find("Vip") != std::string::npos) return 3;
+  return -1;
+}
+
+void load_connectivity_rows(CellTypeTable& table, const std::string& path) {
+  const CsvTable t = read_csv(path);
+  const std::size_t c_layer = t.column("layer"), c_pre = t.column("pre_type"), c_post = t.column("post_type"),
+                    c_sign = t.column("sign"), c_ps = t.column("pmax_synphys"), c_pv = t.column("pmax_v1dd"),
+                    c_sig = t.column("sigma_um"), c_psp = t.column("psp_mean_resting_mV"),
+                    c_shape = t.column("logn_shape_90th"), c_scale = t.column("logn_scale_90th_mV");
+  std::array<std::array<bool, kNumCellTypes>, kNumCellTypes> seen{};
+  for (std::size_t r = 0; r < t.num_rows(); ++r) {
+    if (t.text(r, c_layer) != table.layer) continue;
+    const std::size_t pre = type_index(t.text(r, c_pre), t, r), post = type_index(t.text(r, c_post), t, r);
+    if (seen[pre][post]) throw std::runtime_error(t.where(r) + ": duplicate row for this (layer, pre, post)");
+    seen[pre][post] = true;
+    table.sign[pre] = static_cast<int>(t.integer(r, c_sign));
+    table.pmax_synphys[pre][post] = t.number(r, c_ps);
+    table.pmax_v1dd[pre][post] = t.number(r, c_pv);
+    table.sigma_um[pre][post] = t.number(r, c_sig);
+    table.psp_mean_resting_mV[pre][post] = t.number(r, c_psp);
+    table.logn_shape_90th[pre][post] = t.number(r, c_shape);
+    table.logn_scale_90th_mV[pre][post] = t.number(r, c_scale);
+    if (table.pmax_synphys[pre][post] < 0 || table.pmax_synphys[pre][post] > 1 || table.pmax_v1dd[pre][post] < 0 ||
+        table.pmax_v1dd[pre][post] > 1)
+      throw std::runtime_error(t.where(r) + ": a connection probability lies outside [0, 1]");
+  }
+  for (std::size_t pre = 0; pre < kNumCellTypes; ++pre)
+    for (std::size_t post = 0; post < kNumCellTypes; ++post)
+      if (!seen[pre][post])
+        throw std::runtime_error(path + ": no row for " + table.layer + " " + cell_type_names()[pre] + " -> " +
+                                 cell_type_names()[post]);
+}
+
+void load_proportions(CellTypeTable& table, const std::string& path) {
+  const CsvTable t = read_csv(path);
+  const std::size_t c_layer = t.column("layer"), c_pop = t.column("pop_name"), c_ei = t.column("ei"),
+                    c_frac = t.column("fraction_of_layer"), c_within = t.column("relative_fraction_within_ei");
+  bool any = false;
+  for (std::size_t r = 0; r < t.num_rows(); ++r) {
+    if (t.text(r, c_layer) != table.layer) continue;
+    const int k = population_type(t.text(r, c_pop), t.text(r, c_ei));
+    if (k < 0) throw std::runtime_error(t.where(r) + ": cannot map population '" + t.text(r, c_pop) + "' to a type");
+    table.fraction_of_layer[k] += t.number(r, c_frac);  // the L4 E populations add up
+    table.fraction_within_ei[k] += t.number(r, c_within);
+    any = true;
+  }
+  if (!any) throw std::runtime_error(path + ": no rows for layer " + table.layer);
+}
+
+}  // namespace
+
+const std::array<std::string, kNumCellTypes>& cell_type_names() {
+  static const std::array<std::string, kNumCellTypes> names = {"E", "PV", "SST", "VIP"};
+  return names;
+}
+
+CellTypeTable load_cell_type_table(CellLayer layer, const std::string& data_dir) {
+  CellTypeTable table;
+  table.layer = layer_label(layer);
+  load_connectivity_rows(table, connectivity_data_path(data_dir, "celltypes/celltype_connectivity_l23_l4.csv"));
+  load_proportions(table, connectivity_data_path(data_dir, "celltypes/celltype_proportions_l23_l4.csv"));
+  return table;
+}
+
+std::array<std::size_t, kNumCellTypes> cell_type_counts(const CellTypeTable& table, CellProportions proportions,
+                                                        std::size_t N) {
+  std::array<double, kNumCellTypes> frac = table.fraction_of_layer;
+  if (proportions == CellProportions::eighty_twenty) {
+    frac[0] = 0.8;
+    for (std::size_t k = 1; k < kNumCellTypes; ++k) frac[k] = 0.2 * table.fraction_within_ei[k];
+  }
+  const double total = std::accumulate(frac.begin(), frac.end(), 0.0);
+  std::array<std::size_t, kNumCellTypes> counts{};
+  std::array<double, kNumCellTypes> remainder{};
+  std::size_t assigned = 0;
+  for (std::size_t k = 0; k < kNumCellTypes; ++k) {
+    const double exact = N * frac[k] / total;
+    counts[k] = static_cast<std::size_t>(std::floor(exact));
+    remainder[k] = exact - counts[k];
+    assigned += counts[k];
+  }
+  std::array<std::size_t, kNumCellTypes> order = {0, 1, 2, 3};
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
+  for (std::size_t r = 0; assigned < N; ++r, ++assigned) ++counts[order[r % kNumCellTypes]];
+  return counts;
+}
+
+double cell_type_probability(const CellTypeTable& table, const CellTypeParams& params, std::size_t pre,
+                             std::size_t post) {
+  const double pmax = params.pmax == PmaxSource::synphys ? table.pmax_synphys[pre][post] : table.pmax_v1dd[pre][post];
+  if (params.profile == PmaxProfile::peak) return pmax;
+  // Disk average of pmax exp(-r^2 / (2 sigma^2)) over r <= R (celltypes/PROVENANCE.md, "Spatial profile").
+  const double s2 = table.sigma_um[pre][post] * table.sigma_um[pre][post], R2 = params.disk_radius_um * params.disk_radius_um;
+  return pmax * (2.0 * s2 / R2) * (1.0 - std::exp(-R2 / (2.0 * s2)));
+}
+
+Connectivity cell_type_connectivity(const CellTypeParams& params, Rng& rng) {
+  if (params.N < kNumCellTypes)
+    throw std::invalid_argument("cell_types: N = " + std::to_string(params.N) + " must be at least 4");
+  if (params.profile == PmaxProfile::disk_average && !(params.disk_radius_um > 0.0))
+    throw std::invalid_argument("cell_types: disk_radius_um must be > 0");
+  const CellTypeTable table = load_cell_type_table(params.layer, params.data_dir);
+  const auto counts = cell_type_counts(table, params.proportions, params.N);
+
+  Connectivity c;
+  std::vector<std::size_t> type;  // (N) type index of each unit
+  for (std::size_t k = 0; k < kNumCellTypes; ++k)
+    for (std::size_t n = 0; n < counts[k]; ++n) {
+      type.push_back(k);
+      c.unit_type.push_back(cell_type_names()[k]);
+      c.column_sign.push_back(table.sign[k]);
+    }
+  const std::size_t N = params.N;
+  c.W_h = Matrix(N, N);  // (N, N)
+  std::size_t edges = 0;
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      if (i == j) continue;  // no autapses
+      const std::size_t pre = type[j], post = type[i];
+      if (!(rng.uniform() < cell_type_probability(table, params, pre, post))) continue;
+      const double magnitude = params.magnitude == CellMagnitude::block_mean
+                                   ? table.psp_mean_resting_mV[pre][post]
+                                   : table.logn_scale_90th_mV[pre][post] * std::exp(table.logn_shape_90th[pre][post] * rng.normal());
+      c.W_h(i, j) = table.sign[pre] * magnitude;
+      ++edges;
+    }
+  const double factor = normalization_factor(c.W_h, params.norm);
+  c.W_h *= factor;
+  for (std::size_t k = 0; k < kNumCellTypes; ++k) c.record("n_" + cell_type_names()[k], static_cast<double>(counts[k]));
+  c.record("density_realised", static_cast<double>(edges) / (static_cast<double>(N) * (N - 1)));
+  c.record("scale_factor", factor);
+  return c;
+}
+
+}  // namespace rl
