@@ -1,0 +1,138 @@
+// Tests for tasks/perceptual_decision (2AF): the per-step tables of NEUROGYM.md section 2,
+// the noise level and the laws of the label and the coherence.
+#include "tasks/perceptual_decision.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "tasks/neurogym_dataset.h"
+#include "tests/test_helpers.h"
+
+namespace rl {
+namespace {
+
+// Noise-free inputs are sums of a few exactly representable terms and one cos: a few ulps.
+constexpr double kTableTol = 8 * testing::kEps;
+constexpr int kDraws = 20000;
+constexpr double kChi2Df1 = 10.83, kChi2Df4 = 18.47;  // 99.9% chi-square quantiles
+
+PerceptualDecisionConfig paper_config(double sigma) {
+  PerceptualDecisionConfig c;
+  c.sigma = sigma;
+  c.timing = override_timing(c.timing, {{"fixation", Timing::constant(0)},
+                                        {"stimulus", Timing::constant(700)},
+                                        {"delay", Timing::constant(0)},
+                                        {"decision", Timing::constant(100)}});
+  return c;
+}
+
+TrialLayout layout_of(const PerceptualDecisionConfig& c) {
+  Rng rng(0);
+  return sample_layout(c.timing, c.dt, rng);
+}
+
+// Paper timing, t = 0..7: fixation 1 at t <= 6, stimulus 0.5 +- coh/200 at t <= 6 (correct
+// channel +), everything 0 at t = 7; labels [0 x 7, g + 1].
+TEST(PerceptualDecision, PaperTimingReproducesTheEightStepTable) {
+  const PerceptualDecision task(paper_config(0.0));
+  Rng rng(1);
+  for (int g = 0; g < 2; ++g)
+    for (double coh : task.config().cohs) {
+      const Trial trial = task.build_trial({g, coh}, layout_of(task.config()), rng);
+      ASSERT_EQ(trial.ob.rows(), 8u);
+      ASSERT_EQ(trial.ob.cols(), 3u);
+      for (std::size_t t = 0; t < 8; ++t) {
+        const bool stim = t < 7;
+        const double hi = 0.5 + coh / 200, lo = 0.5 - coh / 200;
+        EXPECT_NEAR(trial.ob(t, 0), stim ? 1.0 : 0.0, kTableTol) << "t " << t;
+        EXPECT_NEAR(trial.ob(t, 1), stim ? (g == 0 ? hi : lo) : 0.0, kTableTol) << "t " << t;
+        EXPECT_NEAR(trial.ob(t, 2), stim ? (g == 1 ? hi : lo) : 0.0, kTableTol) << "t " << t;
+        EXPECT_EQ(trial.gt[t], t == 7 ? g + 1 : 0);
+      }
+    }
+}
+
+// Default timing: fixation 1 step, stimulus 20, delay 0, decision 1 -> 22 steps.
+TEST(PerceptualDecision, DefaultTimingGivesTwentyTwoStepsWithFixationBeforeStimulus) {
+  const PerceptualDecision task(PerceptualDecisionConfig{});
+  Rng rng(2);
+  const Trial trial = task.build_trial({1, 51.2}, layout_of(PerceptualDecisionConfig{}), rng);
+  ASSERT_EQ(trial.ob.rows(), 22u);
+  EXPECT_EQ(trial.ob(0, 0), 1.0);
+  EXPECT_EQ(trial.ob(0, 1), 0.0);  // no stimulus during fixation
+  for (std::size_t t = 1; t <= 20; ++t) EXPECT_EQ(trial.ob(t, 0), 1.0);
+  for (std::size_t c = 0; c < 3; ++c) EXPECT_EQ(trial.ob(21, c), 0.0);
+  EXPECT_EQ(trial.gt[21], 2);
+  EXPECT_EQ(trial.gt[20], 0);
+}
+
+TEST(PerceptualDecision, NoiseHasSdPointOneOnStimulusChannelsOnly) {
+  const PerceptualDecision noisy(paper_config(1.0));
+  double sum_sq = 0.0;
+  long n = 0;
+  Rng rng(3);
+  for (int i = 0; i < 2000; ++i) {
+    const Trial trial = noisy.new_trial(rng);
+    for (std::size_t t = 0; t < 8; ++t) {
+      EXPECT_EQ(trial.ob(t, 0), t < 7 ? 1.0 : 0.0);  // fixation channel is never noisy
+      if (t == 7) {
+        EXPECT_EQ(trial.ob(t, 1), 0.0);
+        continue;
+      }
+      // The two stimulus channels sum to 1 without noise, so the sum carries the noise of both.
+      const double r = trial.ob(t, 1) + trial.ob(t, 2) - 1.0;
+      sum_sq += r * r;
+      ++n;
+    }
+  }
+  const double sd_per_channel = std::sqrt(sum_sq / n / 2.0);
+  const double kRelTol = 0.03;  // sd estimate from 14000 pairs has relative SE ~0.6%
+  EXPECT_NEAR(sd_per_channel, 0.1, kRelTol * 0.1);
+}
+
+TEST(PerceptualDecision, LabelAndCoherenceFollowUniformLaws) {
+  const PerceptualDecision task(paper_config(1.0));
+  Rng rng(4);
+  std::vector<int> labels(2, 0), cohs(5, 0);
+  for (int i = 0; i < kDraws; ++i) {
+    const Trial trial = task.new_trial(rng);
+    ++labels[static_cast<std::size_t>(trial.gt[7] - 1)];
+    // coh = 200 * (stim_correct - 0.5) up to noise; the noise-free draw is what we count.
+  }
+  Rng rng2(5);
+  for (int i = 0; i < kDraws; ++i) {
+    const PerceptualDecisionConditions c = task.sample_conditions(rng2);
+    for (std::size_t k = 0; k < 5; ++k)
+      if (c.coh == task.config().cohs[k]) ++cohs[k];
+  }
+  auto chi2 = [](const std::vector<int>& v, double e) {
+    double s = 0;
+    for (int c : v) s += (c - e) * (c - e) / e;
+    return s;
+  };
+  EXPECT_LT(chi2(labels, kDraws / 2.0), kChi2Df1);
+  EXPECT_LT(chi2(cohs, kDraws / 5.0), kChi2Df4);
+}
+
+TEST(PerceptualDecision, SameGeneratorSeedGivesTheSameTrial) {
+  const PerceptualDecision task(paper_config(1.0));
+  Rng a(9), b(9);
+  EXPECT_EQ(task.new_trial(a).ob, task.new_trial(b).ob);
+}
+
+TEST(PerceptualDecision, RejectsMisnamedPeriodsAndBadSettings) {
+  PerceptualDecisionConfig c;
+  c.timing[1].first = "stim";
+  EXPECT_THROW(PerceptualDecision{c}, std::invalid_argument);
+  PerceptualDecisionConfig d;
+  d.dt = 0.0;
+  EXPECT_THROW(PerceptualDecision{d}, std::invalid_argument);
+  PerceptualDecisionConfig e;
+  e.dim_ring = 1;
+  EXPECT_THROW(PerceptualDecision{e}, std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace rl
