@@ -24,7 +24,8 @@ double relative_rank(const std::vector<double>& moduli, std::size_t N);
 struct EffectiveRanks {
   double participation_ratio = 0, roy_vetterli = 0, stable = 0, nuclear_over_spectral = 0;
   double relative_singular = 0;    // sum s_i / (s_1 N)
-  double relative_eigenvalue = 0;  // sum |lambda_i| / (|lambda_1| N), square matrices only (else NaN)
+  double relative_eigenvalue = 0;  // sum |lambda_i| / (|lambda_1| N), square only (else NaN;
+                                   // also NaN when every eigenvalue is zero)
 };
 EffectiveRanks effective_ranks(const Matrix& A);
 
