@@ -1,0 +1,196 @@
+#include "nn/two_layer_relu.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include "nn/gradcheck.h"
+#include "nn/loss.h"
+#include "tests/test_helpers.h"
+
+namespace rl {
+namespace {
+
+TEST(TwoLayerRelu, ForwardOnAHandBuiltNetIsExact) {
+  // z = W1 x = (1 - 2, 2) = (-1, 2), h = (0, 2), y = W2 h = 2.
+  TwoLayerRelu net = make_two_layer_relu(Matrix::from_rows({{1, -1}, {2, 0}}), Matrix::from_rows({{1, 1}}));
+  const Matrix X = Matrix::from_rows({{1, 2}});
+  EXPECT_EQ(two_layer_relu_predict(net, X)(0, 0), 2.0);
+  EXPECT_EQ(two_layer_relu_hidden(net, X), Matrix::from_rows({{0, 2}}));
+  // With b1 = (1.5, 0), b2 = 0.5: z = (0.5, 2), h = (0.5, 2), y = 2.5 + 0.5 = 3.
+  TwoLayerRelu biased =
+      make_two_layer_relu(Matrix::from_rows({{1, -1}, {2, 0}}), Matrix::from_rows({{1, 1}}), true);
+  biased.b1 = Matrix::from_rows({{1.5, 0}});
+  biased.b2 = Matrix::from_rows({{0.5}});
+  EXPECT_EQ(two_layer_relu_predict(biased, X)(0, 0), 3.0);
+}
+
+TEST(TwoLayerRelu, BackwardOnAHandBuiltNetIsExact) {
+  // dY = 1: dW2 = h^T = (0, 2); dH = W2 = (1, 1), dZ = (0, 1) (unit 0 off); dW1 = dZ^T x.
+  TwoLayerRelu net = make_two_layer_relu(Matrix::from_rows({{1, -1}, {2, 0}}), Matrix::from_rows({{1, 1}}));
+  TwoLayerReluCache cache;
+  two_layer_relu_forward(net, Matrix::from_rows({{1, 2}}), cache);
+  two_layer_relu_backward(net, cache, Matrix::from_rows({{1}}));
+  EXPECT_EQ(net.dW2, Matrix::from_rows({{0, 2}}));
+  EXPECT_EQ(net.dW1, Matrix::from_rows({{0, 0}, {1, 2}}));
+}
+
+TEST(TwoLayerRelu, GradientsAccumulateUntilZeroed) {
+  Rng rng(1);
+  TwoLayerRelu net = init_two_layer_relu(4, 6, 3, rng, true);
+  const Matrix X = testing::random_matrix(5, 4, 2);
+  const Matrix dY = testing::random_matrix(5, 3, 3);
+  TwoLayerReluCache cache;
+  two_layer_relu_forward(net, X, cache);
+  two_layer_relu_backward(net, cache, dY);
+  const TwoLayerRelu once = net;
+  two_layer_relu_backward(net, cache, dY);
+  EXPECT_TRUE(testing::MatricesNear(net.dW1, 2.0 * once.dW1, 0.0));  // x + x = 2x exactly
+  EXPECT_TRUE(testing::MatricesNear(net.db1, 2.0 * once.db1, 0.0));
+  EXPECT_TRUE(testing::MatricesNear(net.dW2, 2.0 * once.dW2, 0.0));
+  EXPECT_TRUE(testing::MatricesNear(net.db2, 2.0 * once.db2, 0.0));
+  zero_grads(net);
+  EXPECT_EQ(max_abs(net.dW1) + max_abs(net.dW2) + max_abs(net.db1) + max_abs(net.db2), 0.0);
+}
+
+// Softmax cross-entropy (mean over the batch) of the net on (X, labels), via nn/loss.h.
+struct CrossEntropyProblem {
+  TwoLayerRelu net;
+  Matrix X;
+  std::vector<int> labels;
+  std::vector<unsigned char> keep;
+
+  double loss() const { return softmax_cross_entropy(two_layer_relu_predict(net, X), labels, keep).loss; }
+  void fill_gradients() {
+    zero_grads(net);
+    TwoLayerReluCache cache;
+    const Matrix Y = two_layer_relu_forward(net, X, cache);
+    two_layer_relu_backward(net, cache, softmax_cross_entropy(Y, labels, keep).dY);
+  }
+  std::vector<unsigned char> relu_pattern() const {
+    TwoLayerReluCache cache;
+    two_layer_relu_forward(net, X, cache);
+    std::vector<unsigned char> on;
+    for (double z : cache.Z.values()) on.push_back(z > 0.0);
+    return on;
+  }
+};
+
+CrossEntropyProblem make_problem(bool with_bias) {
+  Rng rng(7);
+  CrossEntropyProblem p{init_two_layer_relu(5, 8, 3, rng, with_bias), testing::random_matrix(6, 5, 8),
+                        {0, 2, 1, 1, 0, 2}, std::vector<unsigned char>(6, 1)};
+  p.fill_gradients();
+  return p;
+}
+
+TEST(TwoLayerRelu, CrossEntropyGradientsMatchCentralDifferences) {
+  // dL/dW from the backward pass against (L(w + h) - L(w - h)) / 2h for every entry, skipping
+  // entries whose perturbation flips a ReLU (gradcheck.h documents its tolerances).
+  for (bool with_bias : {false, true}) {
+    CrossEntropyProblem p = make_problem(with_bias);
+    std::vector<Matrix*> params = {&p.net.W1, &p.net.W2};
+    std::vector<Matrix> grads = {p.net.dW1, p.net.dW2};
+    if (with_bias) {
+      params.push_back(&p.net.b1);
+      params.push_back(&p.net.b2);
+      grads.push_back(p.net.db1);
+      grads.push_back(p.net.db2);
+    }
+    Rng rng(9);
+    const GradcheckReport report = check_gradient([&] { return p.loss(); }, params, grads, {},
+                                                  [&] { return p.relu_pattern(); }, rng);
+    EXPECT_TRUE(report.passed()) << "bias " << with_bias << ": " << report.worst;
+    EXPECT_GE(report.checked, 5u * 8u + 8u * 3u - 2u) << "too many entries skipped on kinks";
+    const DirectionalReport dir = check_gradient_direction([&] { return p.loss(); }, params, grads, {},
+                                                           [&] { return p.relu_pattern(); }, rng);
+    EXPECT_FALSE(dir.kink_crossed);
+    EXPECT_TRUE(dir.passed) << "analytic " << dir.analytic << " numeric " << dir.numeric;
+  }
+}
+
+// J[(a,k), p] = d Y[a,k] / d theta_p by central differences over the listed parameter blocks.
+// Y is piecewise linear in W1 and b1 (and linear in W2, b2), so away from kinks the central
+// difference is exact up to rounding.
+Matrix finite_difference_jacobian(TwoLayerRelu& net, const Matrix& X, const std::vector<Matrix*>& params) {
+  constexpr double h = 1e-6;
+  const std::size_t rows = X.rows() * net.K();
+  std::size_t count = 0;
+  for (Matrix* P : params) count += P->size();
+  Matrix J(rows, count);
+  std::size_t col = 0;
+  for (Matrix* P : params)
+    for (double& w : P->values()) {
+      const double saved = w;
+      w = saved + h;
+      const Matrix plus = two_layer_relu_predict(net, X);
+      w = saved - h;
+      const Matrix minus = two_layer_relu_predict(net, X);
+      w = saved;
+      for (std::size_t r = 0; r < rows; ++r) J(r, col) = (plus.data()[r] - minus.data()[r]) / (2 * h);
+      ++col;
+    }
+  return J;
+}
+
+double min_abs_preactivation(const TwoLayerRelu& net, const Matrix& X) {
+  TwoLayerReluCache cache;
+  two_layer_relu_forward(net, X, cache);
+  double m = INFINITY;
+  for (double z : cache.Z.values()) m = std::fmin(m, std::fabs(z));
+  return m;
+}
+
+TEST(TwoLayerReluKernel, EqualsJJTransposeFromFiniteDifferences) {
+  // Entries are O(1) sums of ~20 terms; FD rounding is eps |Y| / h ~ 1e-10 per Jacobian entry, so
+  // 1e-8 on the O(10) kernel entries leaves a wide margin and still catches any structural error.
+  constexpr double kTol = 1e-8;
+  for (bool with_bias : {false, true}) {
+    Rng rng(31);
+    TwoLayerRelu net = init_two_layer_relu(3, 5, 2, rng, with_bias);
+    const Matrix X = testing::random_matrix(4, 3, 32);
+    ASSERT_GT(min_abs_preactivation(net, X), 1e-4) << "a unit sits on its kink: pick another seed";
+
+    const Matrix J1 = finite_difference_jacobian(net, X, {&net.W1});
+    EXPECT_TRUE(testing::MatricesNear(two_layer_relu_tangent_kernel(net, X, ReluKernelParams::kW1),
+                                      matmul(J1, transpose(J1)), kTol))
+        << "W1 kernel, bias " << with_bias;
+
+    std::vector<Matrix*> all = {&net.W1, &net.W2};
+    if (with_bias) all = {&net.W1, &net.W2, &net.b1, &net.b2};
+    const Matrix J = finite_difference_jacobian(net, X, all);
+    EXPECT_TRUE(testing::MatricesNear(two_layer_relu_tangent_kernel(net, X, ReluKernelParams::kAll),
+                                      matmul(J, transpose(J)), kTol))
+        << "full kernel, bias " << with_bias;
+  }
+}
+
+TEST(TwoLayerReluKernel, HasExampleMajorLayoutOnAHandBuiltNet) {
+  // One hidden unit on for x_0, off for x_1: only the (0, k), (0, l) block is nonzero and equals
+  // (x_0 . x_0) W2[k, 0] W2[l, 0].
+  TwoLayerRelu net = make_two_layer_relu(Matrix::from_rows({{1, 1}}), Matrix::from_rows({{2}, {3}}));
+  const Matrix X = Matrix::from_rows({{1, 2}, {-1, -2}});
+  const Matrix K = two_layer_relu_tangent_kernel(net, X);
+  const Matrix expected = Matrix::from_rows({{20, 30, 0, 0}, {30, 45, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}});
+  EXPECT_EQ(K, expected);
+}
+
+TEST(TwoLayerRelu, RejectsBadShapesAndValues) {
+  EXPECT_THROW(make_two_layer_relu(Matrix(3, 2, 1.0), Matrix(1, 4, 1.0)), std::invalid_argument);
+  EXPECT_THROW(make_two_layer_relu(Matrix(), Matrix(1, 4, 1.0)), std::invalid_argument);
+  Matrix bad(2, 2, 1.0);
+  bad(0, 0) = std::nan("");
+  EXPECT_THROW(make_two_layer_relu(bad, Matrix(1, 2, 1.0)), std::invalid_argument);
+  Rng rng(4);
+  TwoLayerRelu net = init_two_layer_relu(3, 4, 2, rng);
+  EXPECT_FALSE(net.has_bias());
+  EXPECT_THROW(two_layer_relu_predict(net, Matrix(2, 4)), std::invalid_argument);
+  TwoLayerReluCache cache;
+  two_layer_relu_forward(net, Matrix(2, 3, 1.0), cache);
+  EXPECT_THROW(two_layer_relu_backward(net, cache, Matrix(2, 3)), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace rl
