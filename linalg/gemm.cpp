@@ -14,6 +14,7 @@
 #include "linalg/gemm.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -138,14 +139,6 @@ void pack_b(const OpView& B, std::size_t p0, std::size_t kc, std::size_t j0, std
   }
 }
 
-inline Vec8 load8(const double* p) {
-  Vec8 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-inline void store8(double* p, Vec8 v) { std::memcpy(p, &v, sizeof v); }
-
 // The micro-kernel: acc = sum_p Ap(:, p) Bp(p, :) as a kMR x kNR tile of rank-1 updates held in
 // registers (kMR * kNV = 24 of the 32 AVX-512 registers), then C_tile = alpha acc + beta C_tile on
 // its mr x nr valid part (beta == 0 overwrites).  Each acc element is one chain of kc FMAs.
@@ -156,7 +149,7 @@ void micro_kernel(std::size_t kc, const double* __restrict Ap, const double* __r
   for (std::size_t p = 0; p < kc; ++p) {
     Vec8 b[kNV];
 #pragma GCC unroll 4
-    for (std::size_t v = 0; v < kNV; ++v) b[v] = load8(Bp + v * kLanes);
+    for (std::size_t v = 0; v < kNV; ++v) std::memcpy(&b[v], Bp + v * kLanes, sizeof(Vec8));
 #pragma GCC unroll 16
     for (std::size_t i = 0; i < kMR; ++i)
 #pragma GCC unroll 4
@@ -170,17 +163,24 @@ void micro_kernel(std::size_t kc, const double* __restrict Ap, const double* __r
 #pragma GCC unroll 4
       for (std::size_t v = 0; v < kNV; ++v) {
         double* c = C + i * ldc + v * kLanes;
-        store8(c, beta == 0.0 ? alpha * acc[i][v] : alpha * acc[i][v] + beta * load8(c));
+        Vec8 out = alpha * acc[i][v];
+        if (beta != 0.0) {
+          Vec8 old;
+          std::memcpy(&old, c, sizeof old);
+          out += beta * old;
+        }
+        std::memcpy(c, &out, sizeof out);
       }
     return;
   }
   double tile[kMR][kNR];
   for (std::size_t i = 0; i < kMR; ++i)
-    for (std::size_t v = 0; v < kNV; ++v) store8(&tile[i][v * kLanes], acc[i][v]);
+    for (std::size_t v = 0; v < kNV; ++v) std::memcpy(&tile[i][v * kLanes], &acc[i][v], sizeof(Vec8));
   for (std::size_t i = 0; i < mr; ++i)
     for (std::size_t j = 0; j < nr; ++j) {
-      double& c = C[i * ldc + j];
-      c = beta == 0.0 ? alpha * tile[i][j] : alpha * tile[i][j] + beta * c;
+      double out = alpha * tile[i][j];  // the same two steps as the full-tile path above
+      if (beta != 0.0) out += beta * C[i * ldc + j];
+      C[i * ldc + j] = out;
     }
 }
 
@@ -222,18 +222,15 @@ void gemm_serial(const OpView& A, const OpView& B, std::size_t m, std::size_t j_
   }
 }
 
-// How many threads are worth starting for an m x n x k product (at most `requested`, at least 1,
-// and never more than there are kNR-column panels to share).
-int useful_threads(std::size_t m, std::size_t n, std::size_t k, int requested) {
-  const double flops = 2.0 * double(m) * double(n) * double(k);
-  const std::size_t panels = (n + kNR - 1) / kNR;
-  int t = std::max(1, requested);
-  t = std::min<std::size_t>(t, std::max<std::size_t>(1, panels));
-  t = std::min<double>(t, std::max(1.0, flops / kMinFlopsPerThread));
-  return t;
-}
-
 }  // namespace
+
+int gemm_thread_count(std::size_t m, std::size_t n, std::size_t k, int threads) {
+  const double flops = 2.0 * double(m) * double(n) * double(k);
+  const double panels = double((n + kNR - 1) / kNR);
+  const double worth = std::floor(flops / kMinFlopsPerThread);
+  const double t = std::min({double(std::max(1, threads)), panels, worth});
+  return t < 1.0 ? 1 : static_cast<int>(t);
+}
 
 void gemm_reference(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, double alpha,
                     const double* A, std::size_t lda, const double* B, std::size_t ldb, double beta,
@@ -256,7 +253,7 @@ void gemm_raw(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, d
     return;
   }
   const OpView a{A, lda, ta}, b{B, ldb, tb};
-  const int t = useful_threads(m, n, k, threads);
+  const int t = gemm_thread_count(m, n, k, threads);
   if (t == 1) {
     gemm_serial(a, b, m, 0, n, k, alpha, beta, C, ldc);
     return;

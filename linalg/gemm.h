@@ -25,6 +25,11 @@ void gemm_raw(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, d
               const double* A, std::size_t lda, const double* B, std::size_t ldb, double beta,
               double* C, std::size_t ldc, int threads = 1);
 
+// The number of threads gemm_raw really uses for an m x n x k product when asked for `threads`:
+// at most `threads`, never more than the 16-column panels of C, and 1 when the product is too small
+// to repay starting a thread.  Any count gives bit-identical results; exposed for tests and benches.
+int gemm_thread_count(std::size_t m, std::size_t n, std::size_t k, int threads);
+
 // Reference triple loop (no blocking), used by the tests as the oracle.
 void gemm_reference(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, double alpha,
                     const double* A, std::size_t lda, const double* B, std::size_t ldb, double beta,
