@@ -238,16 +238,6 @@ double expected_initial_kernel_target_alignment(const Matrix& A0) {
   return trace(A0) / (static_cast<double>(A0.rows()) * frobenius_norm(A0));  // derived: (D7)
 }
 
-double kernel_target_alignment(const Matrix& K, const std::vector<double>& y) {
-  require_square(K, "kernel_target_alignment: K");
-  require_dimension(K, y, "kernel_target_alignment: y");
-  const double y_sq = norm2(y) * norm2(y);
-  const double k_norm = frobenius_norm(K);
-  if (!(y_sq > 0.0) || !(k_norm > 0.0))
-    throw std::invalid_argument("kernel_target_alignment: y and K must be non-zero");
-  return quadratic_form(K, y) / (y_sq * k_norm);  // PAPER.md section 3 [REV]
-}
-
 // ---- (D8) ------------------------------------------------------------------------------------
 
 Matrix aligned_rank_one_first_layer(const std::vector<double>& beta, const std::vector<double>& u,

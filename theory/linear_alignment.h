@@ -119,8 +119,7 @@ double expected_feature_ka_from_pr(std::size_t d, double participation_ratio);
 // ---------------------------------------------------------------------------------------------
 double initial_kernel_target_alignment(const Matrix& A0, const std::vector<double>& w_star);
 double expected_initial_kernel_target_alignment(const Matrix& A0);
-// KTA(K, y) = y^T K y / (||y||^2 ||K||_F) for any kernel K (n, n) and targets y (n) (PAPER.md 3).
-double kernel_target_alignment(const Matrix& K, const std::vector<double>& y);
+// (The general KTA(K, y) of PAPER.md section 3 is rl::kernel_target_alignment in nn/measures.h.)
 
 // ---------------------------------------------------------------------------------------------
 // (D8) Our statement of Proposition 1: the aligned rank-one start W1(0) = sigma u beta_hat^T
