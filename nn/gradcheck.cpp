@@ -1,0 +1,143 @@
+#include "nn/gradcheck.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+
+namespace rl {
+
+namespace {
+
+void check_inputs(const std::vector<Matrix*>& params, const std::vector<Matrix>& grads,
+                  const GradcheckOptions& o, const char* who) {
+  if (params.size() != grads.size())
+    throw std::invalid_argument(std::string(who) + ": " + std::to_string(params.size()) +
+                                " parameters but " + std::to_string(grads.size()) + " gradients");
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (!params[i]) throw std::invalid_argument(std::string(who) + ": null parameter " + std::to_string(i));
+    require_same_shape(*params[i], grads[i], std::string(who) + " parameter " + std::to_string(i));
+    require_finite(grads[i], std::string(who) + " gradient " + std::to_string(i));
+  }
+  if (!(o.h_rel > 0.0) || !(o.abs_tol >= 0.0) || !(o.rel_tol >= 0.0))
+    throw std::invalid_argument(std::string(who) + ": h_rel must be > 0 and tolerances >= 0");
+}
+
+double evaluate(const LossFn& loss, const char* who) {
+  const double v = loss();
+  if (!std::isfinite(v)) throw std::runtime_error(std::string(who) + ": loss is not finite");
+  return v;
+}
+
+// Entries to check in a parameter of `size` entries: all, or a seeded sample without replacement.
+std::vector<std::size_t> entries_to_check(std::size_t size, std::size_t max_entries, Rng& rng) {
+  std::vector<std::size_t> idx(size);
+  std::iota(idx.begin(), idx.end(), std::size_t{0});
+  if (max_entries == 0 || max_entries >= size) return idx;
+  rng.shuffle(idx);
+  idx.resize(max_entries);
+  std::sort(idx.begin(), idx.end());
+  return idx;
+}
+
+}  // namespace
+
+GradcheckReport check_gradient(const LossFn& loss, const std::vector<Matrix*>& params,
+                               const std::vector<Matrix>& grads, const GradcheckOptions& o,
+                               const PatternFn& pattern, Rng& rng) {
+  check_inputs(params, grads, o, "check_gradient");
+  GradcheckReport rep;
+  for (std::size_t p = 0; p < params.size(); ++p) {
+    Matrix& W = *params[p];
+    for (std::size_t e : entries_to_check(W.size(), o.max_entries_per_param, rng)) {
+      double& w = W.values()[e];
+      const double w0 = w;
+      const double h = o.h_rel * std::max(std::fabs(w0), 1.0);
+      std::vector<unsigned char> pat0, pat_plus, pat_minus;
+      if (pattern) pat0 = pattern();
+      w = w0 + h;
+      const double w_plus = w;
+      const double l_plus = evaluate(loss, "check_gradient");
+      if (pattern) pat_plus = pattern();
+      w = w0 - h;
+      const double w_minus = w;
+      const double l_minus = evaluate(loss, "check_gradient");
+      if (pattern) pat_minus = pattern();
+      w = w0;  // exact restore
+      if (pattern && (pat_plus != pat0 || pat_minus != pat0)) {
+        ++rep.skipped_kink;
+        continue;
+      }
+      // Divide by the step actually taken (w0 + h and w0 - h are rounded).
+      const double g_fd = (l_plus - l_minus) / (w_plus - w_minus);
+      const double g = grads[p].values()[e];
+      const double err = std::fabs(g - g_fd);
+      const double ratio = err / (o.abs_tol + o.rel_tol * std::max(std::fabs(g), std::fabs(g_fd)));
+      ++rep.checked;
+      if (!(ratio <= 1.0)) ++rep.failed;
+      rep.max_abs_err = std::max(rep.max_abs_err, err);
+      if (!(ratio <= rep.worst_ratio)) {
+        rep.worst_ratio = ratio;
+        std::ostringstream s;
+        s.precision(12);
+        s << "param " << p << " entry (" << e / W.cols() << ", " << e % W.cols()
+          << "): analytic " << g << ", numeric " << g_fd << ", |diff| " << err;
+        rep.worst = s.str();
+      }
+    }
+  }
+  return rep;
+}
+
+DirectionalReport check_gradient_direction(const LossFn& loss, const std::vector<Matrix*>& params,
+                                           const std::vector<Matrix>& grads,
+                                           const GradcheckOptions& o, const PatternFn& pattern,
+                                           Rng& rng) {
+  check_inputs(params, grads, o, "check_gradient_direction");
+  std::vector<Matrix> v;
+  double norm2 = 0.0, scale = 1.0;
+  for (const Matrix* W : params) {
+    v.emplace_back(W->rows(), W->cols());
+    for (double& x : v.back().values()) {
+      x = rng.normal();
+      norm2 += x * x;
+    }
+    scale = std::max(scale, max_abs(*W));
+  }
+  if (!(norm2 > 0.0)) throw std::invalid_argument("check_gradient_direction: no parameters");
+  const double inv_norm = 1.0 / std::sqrt(norm2);
+  DirectionalReport rep;
+  for (std::size_t p = 0; p < params.size(); ++p) {
+    v[p] *= inv_norm;
+    const std::vector<double>& g = grads[p].values();
+    const std::vector<double>& d = v[p].values();
+    for (std::size_t e = 0; e < g.size(); ++e) rep.analytic += g[e] * d[e];
+  }
+  const double h = o.h_rel * scale;
+  std::vector<Matrix> saved;
+  for (const Matrix* W : params) saved.push_back(*W);
+  auto move_to = [&](double step) {
+    for (std::size_t p = 0; p < params.size(); ++p) {
+      *params[p] = saved[p];
+      if (step != 0.0) *params[p] += step * v[p];
+    }
+  };
+  std::vector<unsigned char> pat0, pat_plus, pat_minus;
+  if (pattern) pat0 = pattern();
+  move_to(h);
+  const double l_plus = evaluate(loss, "check_gradient_direction");
+  if (pattern) pat_plus = pattern();
+  move_to(-h);
+  const double l_minus = evaluate(loss, "check_gradient_direction");
+  if (pattern) pat_minus = pattern();
+  move_to(0.0);
+  rep.numeric = (l_plus - l_minus) / (2.0 * h);
+  rep.kink_crossed = pattern && (pat_plus != pat0 || pat_minus != pat0);
+  const double err = std::fabs(rep.analytic - rep.numeric);
+  rep.passed = !rep.kink_crossed &&
+               err <= o.abs_tol + o.rel_tol * std::max(std::fabs(rep.analytic), std::fabs(rep.numeric));
+  return rep;
+}
+
+}  // namespace rl

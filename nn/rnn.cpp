@@ -1,0 +1,172 @@
+#include "nn/rnn.h"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "linalg/gemm.h"
+
+namespace rl {
+
+void RnnConfig::validate() const {
+  if (n_in == 0 || N == 0 || K == 0)
+    throw std::invalid_argument("RnnConfig: n_in, N and K must be positive (got n_in=" +
+                                std::to_string(n_in) + ", N=" + std::to_string(N) +
+                                ", K=" + std::to_string(K) + ")");
+  if (!(alpha > 0.0 && alpha <= 1.0))
+    throw std::invalid_argument("RnnConfig: alpha = " + std::to_string(alpha) +
+                                " must lie in (0, 1]");
+}
+
+double alpha_forward_euler(double dt, double tau) {
+  if (!(dt > 0.0 && tau > 0.0 && dt <= tau))
+    throw std::invalid_argument("alpha_forward_euler: need 0 < dt <= tau (dt=" +
+                                std::to_string(dt) + ", tau=" + std::to_string(tau) + ")");
+  return dt / tau;
+}
+
+double alpha_exponential_euler(double dt, double tau) {
+  if (!(dt > 0.0 && tau > 0.0))
+    throw std::invalid_argument("alpha_exponential_euler: need dt > 0 and tau > 0 (dt=" +
+                                std::to_string(dt) + ", tau=" + std::to_string(tau) + ")");
+  return -std::expm1(-dt / tau);  // 1 - exp(-dt/tau) without cancellation for small dt/tau
+}
+
+RnnParams zero_params(const RnnConfig& c) {
+  return RnnParams{Matrix(c.N, c.n_in), Matrix(c.N, c.N), Matrix(c.K, c.N)};
+}
+
+void zero_grads(RnnParams& g) {
+  g.W_in.set_zero();
+  g.W_h.set_zero();
+  g.W_out.set_zero();
+}
+
+std::vector<Matrix*> parameter_list(RnnParams& p) { return {&p.W_in, &p.W_h, &p.W_out}; }
+
+namespace {
+
+void require_shape(const Matrix& m, std::size_t rows, std::size_t cols, const std::string& what) {
+  if (m.rows() != rows || m.cols() != cols)
+    throw std::invalid_argument(what + ": shape " + shape_str(m) + ", expected (" +
+                                std::to_string(rows) + " x " + std::to_string(cols) + ")");
+}
+
+}  // namespace
+
+void check_shapes(const RnnParams& p, const RnnConfig& c, const char* what) {
+  c.validate();
+  require_shape(p.W_in, c.N, c.n_in, std::string(what) + " W_in");
+  require_shape(p.W_h, c.N, c.N, std::string(what) + " W_h");
+  require_shape(p.W_out, c.K, c.N, std::string(what) + " W_out");
+}
+
+Matrix state_at(const RnnTrace& trace, std::size_t t) {
+  if (t >= trace.T)
+    throw std::out_of_range("state_at: step " + std::to_string(t) + " of " +
+                            std::to_string(trace.T));
+  return block(trace.h, t * trace.B, (t + 1) * trace.B, 0, trace.h.cols());
+}
+
+Matrix last_state(const RnnTrace& trace) {
+  if (trace.T == 0) throw std::invalid_argument("last_state: empty trace (T = 0)");
+  return state_at(trace, trace.T - 1);
+}
+
+void multiply_by_activation_derivative(Activation activation, const double* pre, const double* h,
+                                       double* delta, std::size_t n) {
+  if (activation == Activation::kRelu) {
+    for (std::size_t i = 0; i < n; ++i) delta[i] = pre[i] > 0.0 ? delta[i] : 0.0;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) delta[i] *= 1.0 - h[i] * h[i];
+  }
+}
+
+namespace {
+
+void apply_activation(Activation activation, const double* pre, double* h, std::size_t n) {
+  if (activation == Activation::kRelu) {
+    for (std::size_t i = 0; i < n; ++i) h[i] = pre[i] > 0.0 ? pre[i] : 0.0;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) h[i] = std::tanh(pre[i]);
+  }
+}
+
+void check_batch(const SeqBatch& batch, const RnnConfig& c, const char* what) {
+  batch.validate(what);
+  if (batch.T == 0 || batch.B == 0)
+    throw std::invalid_argument(std::string(what) + ": empty batch (T=" + std::to_string(batch.T) +
+                                ", B=" + std::to_string(batch.B) + ")");
+  if (batch.n_in() != c.n_in)
+    throw std::invalid_argument(std::string(what) + ": inputs have " +
+                                std::to_string(batch.n_in()) + " columns, the network expects n_in = " +
+                                std::to_string(c.n_in));
+}
+
+}  // namespace
+
+RnnTrace rnn_forward(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch) {
+  check_shapes(p, c, "rnn_forward");
+  check_batch(batch, c, "rnn_forward");
+  const std::size_t T = batch.T, B = batch.B, N = c.N, TB = T * B;
+  const double a = c.alpha;
+  RnnTrace tr{T, B, Matrix(TB, N), Matrix(TB, N), Matrix(TB, c.K)};
+  // Input drive of every step at once: U = alpha X W_in^T.                       (T*B, N)
+  gemm_raw(Trans::kNo, Trans::kYes, TB, N, c.n_in, a, batch.x.data(), c.n_in, p.W_in.data(),
+           c.n_in, 0.0, tr.pre.data(), N);
+  for (std::size_t t = 0; t < T; ++t) {
+    double* u = tr.pre.row(t * B);  // (B, N)
+    if (t > 0) {                     // h_{-1} = 0: step 0 has no recurrent term
+      const double* h_prev = tr.h.row((t - 1) * B);
+      gemm_raw(Trans::kNo, Trans::kYes, B, N, N, a, h_prev, N, p.W_h.data(), N, 1.0, u, N);
+      if (a != 1.0)
+        for (std::size_t i = 0; i < B * N; ++i) u[i] += (1.0 - a) * h_prev[i];
+    }
+    apply_activation(c.activation, u, tr.h.row(t * B), B * N);
+  }
+  // Readout at every step: Y = H W_out^T.                                          (T*B, K)
+  gemm_raw(Trans::kNo, Trans::kYes, TB, c.K, N, 1.0, tr.h.data(), N, p.W_out.data(), N, 0.0,
+           tr.y.data(), c.K);
+  return tr;
+}
+
+// docs/bptt.md derives each line.  Notation: g_t = dL/dh_t (total), delta_t = dL/du_t.
+void rnn_backward(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch,
+                  const RnnTrace& tr, const Matrix& dY, RnnParams& grads) {
+  check_shapes(p, c, "rnn_backward");
+  check_shapes(grads, c, "rnn_backward grads");
+  check_batch(batch, c, "rnn_backward");
+  const std::size_t T = batch.T, B = batch.B, N = c.N, TB = T * B;
+  if (tr.T != T || tr.B != B || tr.h.rows() != TB || tr.h.cols() != N)
+    throw std::invalid_argument("rnn_backward: trace (T=" + std::to_string(tr.T) + ", B=" +
+                                std::to_string(tr.B) + ") does not match the batch");
+  require_shape(dY, TB, c.K, "rnn_backward dY");
+  const double a = c.alpha;
+  // (bptt.md 1) dW_out += dY^T H, one GEMM over all steps.                        (K, N)
+  gemm_raw(Trans::kYes, Trans::kNo, c.K, N, TB, 1.0, dY.data(), c.K, tr.h.data(), N, 1.0,
+           grads.W_out.data(), N);
+  // (bptt.md 2) direct part of g_t: dY W_out, all steps at once.  D becomes delta in place.
+  Matrix D(TB, N);  // (T*B, N)
+  gemm_raw(Trans::kNo, Trans::kNo, TB, N, c.K, 1.0, dY.data(), c.K, p.W_out.data(), N, 0.0,
+           D.data(), N);
+  for (std::size_t t = T; t-- > 0;) {
+    double* d = D.row(t * B);  // g_t on entry, delta_t on exit           (B, N)
+    // (bptt.md 3) delta_t = g_t * phi'(u_t)
+    multiply_by_activation_derivative(c.activation, tr.pre.row(t * B), tr.h.row(t * B), d, B * N);
+    if (t == 0) break;
+    // (bptt.md 4) g_{t-1} += (1 - alpha) delta_t + alpha delta_t W_h
+    double* g_prev = D.row((t - 1) * B);
+    gemm_raw(Trans::kNo, Trans::kNo, B, N, N, a, d, N, p.W_h.data(), N, 1.0, g_prev, N);
+    if (a != 1.0)
+      for (std::size_t i = 0; i < B * N; ++i) g_prev[i] += (1.0 - a) * d[i];
+  }
+  // (bptt.md 5) dW_h += alpha sum_{t>=1} delta_t^T h_{t-1}: ONE GEMM over the stacked rows.
+  if (T > 1)
+    gemm_raw(Trans::kYes, Trans::kNo, N, N, (T - 1) * B, a, D.row(B), N, tr.h.data(), N, 1.0,
+             grads.W_h.data(), N);
+  // (bptt.md 6) dW_in += alpha sum_t delta_t^T x_t.                               (N, n_in)
+  gemm_raw(Trans::kYes, Trans::kNo, N, c.n_in, TB, a, D.data(), N, batch.x.data(), c.n_in, 1.0,
+           grads.W_in.data(), c.n_in);
+}
+
+}  // namespace rl

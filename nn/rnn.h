@@ -1,0 +1,85 @@
+// Continuous-time RNN (forward-Euler discretisation) with hand-written backpropagation through time.
+//
+// Model (PAPER.md 2.1, as in the released code; the paper's equation number is not verified):
+//   u_t = (1 - alpha) h_{t-1} + alpha (W_in x_t + W_h h_{t-1})     pre-activation   (B, N) per step
+//   h_t = phi(u_t),  h_{-1} = 0,  phi = relu or tanh                 hidden state     (B, N)
+//   y_t = W_out h_t                                                  logits, every step (B, K)
+// No biases.  alpha = dt / tau (Neurogym and sMNIST: dt = tau = 100 ms, so alpha = 1).
+//
+// Dimension letters: N hidden units, B trials, T steps, K outputs, n_in inputs.  Every per-step
+// quantity of a whole batch is stored time-major in one (T*B, .) matrix, row t*B + b (nn/sequence.h),
+// so the input projection, the readout and the weight gradients are each ONE GEMM over all T*B rows.
+// The derivation of rnn_backward, line by line, is docs/bptt.md.
+//
+// Gradients follow the llm.c convention: rnn_backward ACCUMULATES (+=) into `grads`; call zero_grads
+// first.  This is what makes the sum over time steps of a weight shared across time correct.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "linalg/matrix.h"
+#include "nn/sequence.h"
+
+namespace rl {
+
+enum class Activation { kRelu, kTanh };
+
+struct RnnConfig {
+  std::size_t n_in = 0;  // inputs per step
+  std::size_t N = 0;     // hidden units
+  std::size_t K = 0;     // outputs (logits) per step
+  double alpha = 1.0;    // dt / tau, in (0, 1]
+  Activation activation = Activation::kRelu;
+
+  // Throws std::invalid_argument naming the bad field.
+  void validate() const;
+};
+
+// alpha = dt / tau: forward Euler, the released code's choice.
+double alpha_forward_euler(double dt, double tau);
+// alpha = 1 - exp(-dt / tau): exponential Euler (exact for the leak term), offered as an option.
+double alpha_exponential_euler(double dt, double tau);
+
+struct RnnParams {
+  Matrix W_in;   // (N, n_in)
+  Matrix W_h;    // (N, N)
+  Matrix W_out;  // (K, N)
+};
+
+// All-zero parameters (or gradients) with the shapes of `config`.
+RnnParams zero_params(const RnnConfig& config);
+// Sets every gradient entry to 0 (the explicit zeroing step before rnn_backward).
+void zero_grads(RnnParams& grads);
+// {&W_in, &W_h, &W_out}: the order optimizers and gradient checks use.
+std::vector<Matrix*> parameter_list(RnnParams& params);
+// Throws std::invalid_argument unless the three matrices have the shapes of `config`.
+void check_shapes(const RnnParams& params, const RnnConfig& config, const char* what);
+
+// Everything the backward pass needs from the forward pass.
+struct RnnTrace {
+  std::size_t T = 0, B = 0;
+  Matrix pre;  // (T*B, N) pre-activations u_t, row t*B + b
+  Matrix h;    // (T*B, N) hidden states h_t
+  Matrix y;    // (T*B, K) logits y_t
+
+  // Pointer to the B consecutive rows of step t in a (T*B, .) matrix.
+  const double* state(std::size_t t) const { return h.row(t * B); }
+};
+
+// Hidden states h_t of step t as a (B, N) matrix; t = T - 1 is the last (decision) step.
+Matrix state_at(const RnnTrace& trace, std::size_t t);
+Matrix last_state(const RnnTrace& trace);
+
+RnnTrace rnn_forward(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch);
+
+// Given dL/dy for every step (dY, (T*B, K)), adds dL/dW_in, dL/dW_h, dL/dW_out to `grads`.
+void rnn_backward(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
+                  const RnnTrace& trace, const Matrix& dY, RnnParams& grads);
+
+// phi'(u) written in place over `delta` (delta_i *= phi'(u_i)), for n entries.  For tanh the
+// derivative is taken from the stored output h = tanh(u): 1 - h^2.  Shared with nn/ntk_rnn.
+void multiply_by_activation_derivative(Activation activation, const double* pre, const double* h,
+                                       double* delta, std::size_t n);
+
+}  // namespace rl

@@ -1,0 +1,191 @@
+// Tests for nn/rnn: the forward recurrence on hand cases, and every gradient block of rnn_backward
+// against central finite differences (nn/gradcheck) for relu and tanh, alpha = 1 and 0.5, and each loss.
+#include "nn/rnn.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "nn/gradcheck.h"
+#include "nn/loss.h"
+#include "test_helpers.h"
+
+namespace rl {
+namespace {
+
+using rl::testing::MatricesNear;
+using rl::testing::random_matrix;
+
+// A random network with O(1) activity: W_h gain 1.2 (near the chaotic edge, as in the paper's g).
+RnnParams random_params(const RnnConfig& c, std::uint64_t seed) {
+  RnnParams p{random_matrix(c.N, c.n_in, seed), random_matrix(c.N, c.N, seed + 1),
+              random_matrix(c.K, c.N, seed + 2)};
+  p.W_in *= 1.0 / std::sqrt(static_cast<double>(c.n_in));
+  p.W_h *= 1.2 / std::sqrt(static_cast<double>(c.N));
+  p.W_out *= 1.0 / std::sqrt(static_cast<double>(c.N));
+  return p;
+}
+
+SeqBatch random_batch(std::size_t T, std::size_t B, std::size_t n_in, std::size_t K,
+                      std::uint64_t seed) {
+  SeqBatch s{T, B, random_matrix(T * B, n_in, seed), {}};
+  Rng rng(seed + 7);
+  for (std::size_t i = 0; i < T * B; ++i) s.labels.push_back(static_cast<int>(rng.below(K)));
+  return s;
+}
+
+TEST(RnnForward, MatchesHandComputedScalarRecurrence) {
+  // N = n_in = K = 1, alpha = 0.5, relu: u_t = 0.5 h + 0.5 (2 x_t + 0.5 h), y = 3 h.
+  RnnConfig c{1, 1, 1, 0.5, Activation::kRelu};
+  RnnParams p{Matrix::from_rows({{2.0}}), Matrix::from_rows({{0.5}}), Matrix::from_rows({{3.0}})};
+  SeqBatch s{3, 1, Matrix::from_rows({{1.0}, {-4.0}, {1.0}}), {}};
+  const RnnTrace tr = rnn_forward(p, c, s);
+  // t0: u = 0.5*2 = 1, h = 1.  t1: u = 0.5 + 0.5(-8 + 0.5) = -3.25, h = 0.
+  // t2: u = 0 + 0.5 * 2 = 1, h = 1.
+  EXPECT_DOUBLE_EQ(tr.pre(0, 0), 1.0);
+  EXPECT_DOUBLE_EQ(tr.pre(1, 0), -3.25);
+  EXPECT_DOUBLE_EQ(tr.h(1, 0), 0.0);
+  EXPECT_DOUBLE_EQ(tr.pre(2, 0), 1.0);
+  EXPECT_DOUBLE_EQ(tr.y(0, 0), 3.0);
+  EXPECT_DOUBLE_EQ(tr.y(2, 0), 3.0);
+}
+
+TEST(RnnForward, MatchesPerTrialLoopWithTanh) {
+  // Oracle: the recurrence written out one trial and one unit at a time.
+  RnnConfig c{2, 5, 3, 0.3, Activation::kTanh};
+  const RnnParams p = random_params(c, 11);
+  const SeqBatch s = random_batch(4, 3, c.n_in, c.K, 12);
+  const RnnTrace tr = rnn_forward(p, c, s);
+  Matrix h_ref(4 * 3, 5);
+  for (std::size_t b = 0; b < 3; ++b) {
+    std::vector<double> h(5, 0.0);
+    for (std::size_t t = 0; t < 4; ++t) {
+      std::vector<double> hn(5);
+      for (std::size_t i = 0; i < 5; ++i) {
+        double drive = 0.0;
+        for (std::size_t j = 0; j < 2; ++j) drive += p.W_in(i, j) * s.x(t * 3 + b, j);
+        for (std::size_t j = 0; j < 5; ++j) drive += p.W_h(i, j) * h[j];
+        hn[i] = std::tanh(0.7 * h[i] + 0.3 * drive);
+      }
+      h = hn;
+      for (std::size_t i = 0; i < 5; ++i) h_ref(t * 3 + b, i) = h[i];
+    }
+  }
+  // Tolerance: a few roundings per step through 4 steps of O(1) values.
+  EXPECT_TRUE(MatricesNear(tr.h, h_ref, 1e-13));
+  EXPECT_TRUE(MatricesNear(last_state(tr), block(tr.h, 9, 12, 0, 5), 0.0));
+}
+
+TEST(RnnForward, RejectsMismatchedShapes) {
+  RnnConfig c{2, 4, 3, 1.0, Activation::kRelu};
+  RnnParams p = random_params(c, 1);
+  const SeqBatch wrong_inputs = random_batch(2, 2, 3, 3, 2);
+  EXPECT_THROW(rnn_forward(p, c, wrong_inputs), std::invalid_argument);
+  p.W_h = Matrix(4, 5);
+  EXPECT_THROW(rnn_forward(p, c, random_batch(2, 2, 2, 3, 2)), std::invalid_argument);
+  c.alpha = 1.5;
+  EXPECT_THROW(c.validate(), std::invalid_argument);
+}
+
+TEST(RnnAlpha, ForwardAndExponentialEulerAgreeToFirstOrder) {
+  EXPECT_DOUBLE_EQ(alpha_forward_euler(100.0, 100.0), 1.0);
+  EXPECT_NEAR(alpha_exponential_euler(100.0, 100.0), 1.0 - std::exp(-1.0), 1e-16);
+  // 1 - exp(-x) = x - x^2/2 + x^3/6 + O(x^4); at x = 1e-3 the remainder is ~4e-14.
+  const double x = 1e-3;
+  EXPECT_NEAR(alpha_exponential_euler(x, 1.0), x - x * x / 2 + x * x * x / 6, 1e-13);
+}
+
+TEST(RnnBackward, AccumulatesAcrossCallsUntilZeroed) {
+  RnnConfig c{2, 4, 3, 1.0, Activation::kRelu};
+  const RnnParams p = random_params(c, 5);
+  const SeqBatch s = random_batch(3, 2, c.n_in, c.K, 6);
+  const RnnTrace tr = rnn_forward(p, c, s);
+  const LossResult l = cross_entropy_all_steps(tr.y, s);
+  RnnParams g = zero_params(c);
+  rnn_backward(p, c, s, tr, l.dY, g);
+  const RnnParams once = g;
+  rnn_backward(p, c, s, tr, l.dY, g);
+  EXPECT_TRUE(MatricesNear(g.W_h, 2.0 * once.W_h, 1e-15));
+  zero_grads(g);
+  EXPECT_EQ(max_abs(g.W_h) + max_abs(g.W_in) + max_abs(g.W_out), 0.0);
+}
+
+// ---- gradients against central finite differences -------------------------------------------
+
+enum class LossKind { kAllSteps, kLastStep, kMasked, kMse };
+
+struct GradCase {
+  Activation activation;
+  double alpha;
+  LossKind loss;
+};
+
+double loss_of(const RnnParams& p, const RnnConfig& c, const SeqBatch& s, LossKind kind,
+               const Matrix& target, RnnParams* grads) {
+  const RnnTrace tr = rnn_forward(p, c, s);
+  LossResult l;
+  switch (kind) {
+    case LossKind::kAllSteps: l = cross_entropy_all_steps(tr.y, s); break;
+    case LossKind::kLastStep: l = cross_entropy_last_step(tr.y, s); break;
+    case LossKind::kMasked: l = cross_entropy_masked_steps(tr.y, s, {0, 1, 0, 1, 1}); break;
+    case LossKind::kMse: l = mse(tr.y, target); break;
+  }
+  if (grads) rnn_backward(p, c, s, tr, l.dY, *grads);
+  return l.loss;
+}
+
+std::string grad_case_name(const ::testing::TestParamInfo<GradCase>& info) {
+  static const char* const kLossNames[] = {"AllSteps", "LastStep", "Masked", "Mse"};
+  const GradCase& g = info.param;
+  return std::string(g.activation == Activation::kRelu ? "Relu" : "Tanh") +
+         (g.alpha == 1.0 ? "Alpha1" : "AlphaHalf") + kLossNames[static_cast<int>(g.loss)];
+}
+
+class RnnGradient : public ::testing::TestWithParam<GradCase> {};
+
+TEST_P(RnnGradient, EveryBlockMatchesCentralDifferences) {
+  const GradCase gc = GetParam();
+  RnnConfig c{3, 6, 4, gc.alpha, gc.activation};
+  RnnParams p = random_params(c, 21);
+  const SeqBatch s = random_batch(5, 3, c.n_in, c.K, 22);
+  const Matrix target = random_matrix(5 * 3, c.K, 23);
+  RnnParams g = zero_params(c);
+  loss_of(p, c, s, gc.loss, target, &g);
+  const LossFn loss = [&] { return loss_of(p, c, s, gc.loss, target, nullptr); };
+  PatternFn pattern;
+  if (gc.activation == Activation::kRelu)
+    pattern = [&] {
+      const RnnTrace tr = rnn_forward(p, c, s);
+      std::vector<unsigned char> on(tr.pre.size());
+      for (std::size_t i = 0; i < on.size(); ++i) on[i] = tr.pre.values()[i] > 0.0;
+      return on;
+    };
+  GradcheckOptions opt;  // defaults: h = 1e-5 scale, |diff| <= 1e-7 + 1e-5 max(|g|, |g_fd|)
+  Rng rng(24);
+  const GradcheckReport rep =
+      check_gradient(loss, parameter_list(p), {g.W_in, g.W_h, g.W_out}, opt, pattern, rng);
+  EXPECT_TRUE(rep.passed()) << rep.failed << " of " << rep.checked << " failed; worst " << rep.worst;
+  // A kink crossing at h = 1e-5 is rare: demand that almost every entry was really checked.
+  EXPECT_GE(rep.checked, (3 + 6 + 4) * 6 - 3u) << rep.skipped_kink << " skipped";
+  const DirectionalReport dir =
+      check_gradient_direction(loss, parameter_list(p), {g.W_in, g.W_h, g.W_out}, opt, pattern, rng);
+  EXPECT_TRUE(dir.passed) << "analytic " << dir.analytic << " numeric " << dir.numeric
+                          << (dir.kink_crossed ? " (kink crossed)" : "");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ActivationsAlphasLosses, RnnGradient,
+    ::testing::Values(GradCase{Activation::kRelu, 1.0, LossKind::kAllSteps},
+                      GradCase{Activation::kRelu, 0.5, LossKind::kAllSteps},
+                      GradCase{Activation::kTanh, 1.0, LossKind::kAllSteps},
+                      GradCase{Activation::kTanh, 0.5, LossKind::kAllSteps},
+                      GradCase{Activation::kRelu, 1.0, LossKind::kLastStep},
+                      GradCase{Activation::kTanh, 0.5, LossKind::kLastStep},
+                      GradCase{Activation::kRelu, 0.5, LossKind::kMasked},
+                      GradCase{Activation::kTanh, 1.0, LossKind::kMasked},
+                      GradCase{Activation::kRelu, 1.0, LossKind::kMse},
+                      GradCase{Activation::kTanh, 0.5, LossKind::kMse}),
+    grad_case_name);
+
+}  // namespace
+}  // namespace rl
