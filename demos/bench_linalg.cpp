@@ -2,6 +2,9 @@
 // side-by-side comparison with OpenBLAS dgemm printed by demos/bench/peer_linalg.c in the same run
 // (demos/bench/section_1_linalg.sh joins the two tables on the first column).
 //
+// Then rl::svd_jacobi, rl::eig_sym and rl::eig_general at n = 100 and 300 beside LAPACK dgesvj,
+// dsyev and dgeev, each with its accuracy (scale-free residuals; see the functions below).
+//
 // Usage: bench_linalg [--seed S] [--budget SECONDS_PER_ROW] [--threads T]
 //
 // Output: one header line, then one row per measurement:
@@ -13,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <complex>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -21,9 +25,12 @@
 #include <string>
 #include <vector>
 
+#include "linalg/eig_general.h"
+#include "linalg/eig_sym.h"
 #include "linalg/gemm.h"
 #include "linalg/matrix.h"
 #include "linalg/rng.h"
+#include "linalg/svd.h"
 
 namespace {
 
@@ -134,6 +141,77 @@ std::vector<GemmShape> rnn_shapes() {
   return shapes;
 }
 
+double frobenius(const rl::Matrix& A) {
+  double s = 0.0;
+  for (double v : A.values()) s += v * v;
+  return std::sqrt(s);
+}
+
+// ||Q^T Q - I||_F: departure of the columns of Q from orthonormality.
+double orthogonality_error(const rl::Matrix& Q) {
+  rl::Matrix G(Q.cols(), Q.cols());  // (k, k)
+  rl::gemm(rl::Trans::kYes, rl::Trans::kNo, 1.0, Q, Q, 0.0, G);
+  for (std::size_t i = 0; i < G.rows(); ++i) G(i, i) -= 1.0;
+  return frobenius(G);
+}
+
+// Q diag(d): column j of Q scaled by d[j].
+rl::Matrix scale_columns(rl::Matrix Q, const std::vector<double>& d) {
+  for (std::size_t i = 0; i < Q.rows(); ++i)
+    for (std::size_t j = 0; j < Q.cols(); ++j) Q(i, j) *= d[j];
+  return Q;
+}
+
+// SVD: backward error ||A - U S V^T||_F / ||A||_F and max(||U^T U - I||_F, ||V^T V - I||_F).
+void bench_svd(std::size_t n, const Options& o) {
+  const rl::Matrix A = gaussian(n, n, o.seed, 3);  // (n, n)
+  rl::SvdResult r;
+  const Timing t = time_calls([&] { r = rl::svd_jacobi(A); }, o.budget_s);
+  rl::Matrix E = A;
+  rl::gemm(rl::Trans::kNo, rl::Trans::kYes, -1.0, scale_columns(r.U, r.s), r.V, 1.0, E);
+  const double orth = std::max(orthogonality_error(r.U), orthogonality_error(r.V));
+  char acc[128];
+  std::snprintf(acc, sizeof acc, "res %.1e orth %.1e sweeps %d", frobenius(E) / frobenius(A), orth, r.sweeps);
+  print_row("svd:" + std::to_string(n), t, 0.0, acc);
+}
+
+// Symmetric eigen on S = A + A^T: ||S V - V diag(w)||_F / ||S||_F and ||V^T V - I||_F.
+void bench_eig_sym(std::size_t n, const Options& o) {
+  const rl::Matrix A = gaussian(n, n, o.seed, 3);
+  const rl::Matrix S = A + rl::transpose(A);  // (n, n)
+  rl::EigSymResult r;
+  const Timing t = time_calls([&] { r = rl::eig_sym(S); }, o.budget_s);
+  rl::Matrix E = scale_columns(r.vectors, r.values);
+  rl::gemm(rl::Trans::kNo, rl::Trans::kNo, 1.0, S, r.vectors, -1.0, E);
+  char acc[128];
+  std::snprintf(acc, sizeof acc, "res %.1e orth %.1e sweeps %d", frobenius(E) / frobenius(S),
+                orthogonality_error(r.vectors), r.sweeps);
+  print_row("eig_sym:" + std::to_string(n), t, 0.0, acc);
+}
+
+// General eigenvalues (no vectors): the invariants sum(lambda) = tr(A) and sum(lambda^2) = tr(A^2),
+// as |error| / ||A||_F and / ||A||_F^2 (|tr(A^2)| <= ||A||_F^2).
+void bench_eig_general(std::size_t n, const Options& o) {
+  const rl::Matrix A = gaussian(n, n, o.seed, 3);
+  rl::EigGeneralResult r;
+  const Timing t = time_calls([&] { r = rl::eig_general(A); }, o.budget_s);
+  std::complex<double> sum = 0.0, sum_sq = 0.0;
+  for (const auto& lambda : r.values) {
+    sum += lambda;
+    sum_sq += lambda * lambda;
+  }
+  double trace = 0.0, trace_sq = 0.0;  // tr(A), tr(A^2) = sum_ij a_ij a_ji
+  for (std::size_t i = 0; i < n; ++i) {
+    trace += A(i, i);
+    for (std::size_t j = 0; j < n; ++j) trace_sq += A(i, j) * A(j, i);
+  }
+  const double f = frobenius(A);
+  char acc[128];
+  std::snprintf(acc, sizeof acc, "tr err %.1e tr(A^2) err %.1e", std::abs(sum - trace) / f,
+                std::abs(sum_sq - trace_sq) / (f * f));
+  print_row("eig_general:" + std::to_string(n), t, 0.0, acc);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -143,6 +221,9 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(o.seed), o.threads, o.budget_s);
     std::printf("%-26s %10s %10s %9s  %s\n", "key", "best_ms", "median_ms", "GFLOP/s", "accuracy");
     for (const GemmShape& s : rnn_shapes()) bench_gemm(s, o);
+    for (std::size_t n : {100, 300}) bench_svd(n, o);
+    for (std::size_t n : {100, 300}) bench_eig_sym(n, o);
+    for (std::size_t n : {100, 300}) bench_eig_general(n, o);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_linalg: %s\n", e.what());

@@ -155,6 +155,106 @@ static void bench_gemm(char ta, char tb, int m, int n, int k, uint64_t seed, dou
   free(A); free(B); free(C);
 }
 
+/* ---- factorizations: n x n Gaussian A (stream 3), factored as the column-major array A^T ---- */
+static double frob(const double* a, size_t count) {
+  double s = 0;
+  for (size_t i = 0; i < count; ++i) s += a[i] * a[i];
+  return sqrt(s);
+}
+/* ||Q^T Q - I||_F for a column-major n x n Q. */
+static double orthogonality_error(const double* Q, int n) {
+  double* G = malloc(sizeof(double) * (size_t)n * n);
+  const double one = 1.0, zero = 0.0;
+  dgemm_("T", "N", &n, &n, &n, &one, Q, &n, Q, &n, &zero, G, &n);
+  for (int i = 0; i < n; ++i) G[(size_t)i * n + i] -= 1.0;
+  const double e = frob(G, (size_t)n * n);
+  free(G);
+  return e;
+}
+/* E = Q diag(d) (column j scaled by d[j]), column-major n x n. */
+static void scale_columns(const double* Q, const double* d, int n, double* E) {
+  for (int j = 0; j < n; ++j)
+    for (int i = 0; i < n; ++i) E[(size_t)j * n + i] = Q[(size_t)j * n + i] * d[j];
+}
+
+typedef struct { int n, lwork, info; const double* input; double *W, *S, *V, *wr, *wi, *work; } SolverCtx;
+static void call_dgesvj(void* p) {
+  SolverCtx* c = p;
+  const int mv = 0;
+  memcpy(c->W, c->input, sizeof(double) * (size_t)c->n * c->n);
+  dgesvj_("G", "U", "V", &c->n, &c->n, c->W, &c->n, c->S, &mv, c->V, &c->n, c->work, &c->lwork, &c->info);
+}
+static void call_dsyev(void* p) {
+  SolverCtx* c = p;
+  memcpy(c->W, c->input, sizeof(double) * (size_t)c->n * c->n);
+  dsyev_("V", "U", &c->n, c->W, &c->n, c->S, c->work, &c->lwork, &c->info);
+}
+static void call_dgeev(void* p) {
+  SolverCtx* c = p;
+  const int one = 1;
+  double dummy;
+  memcpy(c->W, c->input, sizeof(double) * (size_t)c->n * c->n);
+  dgeev_("N", "N", &c->n, c->W, &c->n, c->wr, c->wi, &dummy, &one, &dummy, &one, c->work, &c->lwork, &c->info);
+}
+
+static void bench_solvers(int n, uint64_t seed, double budget) {
+  const size_t nn = (size_t)n * n;
+  double* A = gaussian(n, n, seed, 3); /* row-major A = column-major A^T */
+  double* Sym = malloc(sizeof(double) * nn);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) Sym[(size_t)i * n + j] = A[(size_t)i * n + j] + A[(size_t)j * n + i];
+  SolverCtx c = {n, 6 * n * n + 10 * n + 100, 0, A, malloc(sizeof(double) * nn), malloc(sizeof(double) * n),
+                 malloc(sizeof(double) * nn), malloc(sizeof(double) * n), malloc(sizeof(double) * n), NULL};
+  c.work = malloc(sizeof(double) * c.lwork);
+  double* E = malloc(sizeof(double) * nn);
+  const double one = 1.0, minus_one = -1.0;
+  double best, median;
+  char key[64], acc[128];
+
+  /* dgesvj: A^T = U diag(scale * sva) V^T; U overwrites W, scale in work[0], sweeps in work[3]. */
+  time_calls(call_dgesvj, &c, budget, &best, &median);
+  for (int j = 0; j < n; ++j) c.S[j] *= c.work[0];
+  scale_columns(c.W, c.S, n, E);
+  double* R = malloc(sizeof(double) * nn);
+  memcpy(R, A, sizeof(double) * nn); /* the row-major array of A is the column-major A^T */
+  dgemm_("N", "T", &n, &n, &n, &minus_one, E, &n, c.V, &n, &one, R, &n);
+  const double orth_u = orthogonality_error(c.W, n), orth_v = orthogonality_error(c.V, n);
+  snprintf(key, sizeof key, "svd:%d", n);
+  snprintf(acc, sizeof acc, "res %.1e orth %.1e sweeps %d%s", frob(R, nn) / frob(A, nn),
+           orth_u > orth_v ? orth_u : orth_v, (int)c.work[3], c.info ? " (info != 0)" : "");
+  print_row(key, best, median, 0, acc);
+
+  /* dsyev on Sym (its own transpose): ||S V - V diag(w)||_F / ||S||_F. */
+  c.input = Sym;
+  time_calls(call_dsyev, &c, budget, &best, &median);
+  scale_columns(c.W, c.S, n, E);
+  dgemm_("N", "N", &n, &n, &n, &one, Sym, &n, c.W, &n, &minus_one, E, &n);
+  snprintf(key, sizeof key, "eig_sym:%d", n);
+  snprintf(acc, sizeof acc, "res %.1e orth %.1e%s", frob(E, nn) / frob(Sym, nn), orthogonality_error(c.W, n),
+           c.info ? " (info != 0)" : "");
+  print_row(key, best, median, 0, acc);
+
+  /* dgeev, values only: sum(lambda) = tr(A), sum(lambda^2) = tr(A^2). */
+  c.input = A;
+  time_calls(call_dgeev, &c, budget, &best, &median);
+  double sum_re = 0, sum_im = 0, sq_re = 0, sq_im = 0, trace = 0, trace_sq = 0;
+  for (int i = 0; i < n; ++i) {
+    sum_re += c.wr[i];
+    sum_im += c.wi[i];
+    sq_re += c.wr[i] * c.wr[i] - c.wi[i] * c.wi[i];
+    sq_im += 2 * c.wr[i] * c.wi[i];
+    trace += A[(size_t)i * n + i];
+    for (int j = 0; j < n; ++j) trace_sq += A[(size_t)i * n + j] * A[(size_t)j * n + i];
+  }
+  const double f = frob(A, nn);
+  snprintf(key, sizeof key, "eig_general:%d", n);
+  snprintf(acc, sizeof acc, "tr err %.1e tr(A^2) err %.1e%s", hypot(sum_re - trace, sum_im) / f,
+           hypot(sq_re - trace_sq, sq_im) / (f * f), c.info ? " (info != 0)" : "");
+  print_row(key, best, median, 0, acc);
+
+  free(A); free(Sym); free(c.W); free(c.S); free(c.V); free(c.wr); free(c.wi); free(c.work); free(E); free(R);
+}
+
 int main(int argc, char** argv) {
   const uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 10) : 1;
   const double budget = argc > 2 ? atof(argv[2]) : 0.25;
@@ -168,5 +268,7 @@ int main(int argc, char** argv) {
   const char trans[3][2] = {{'N', 'N'}, {'T', 'N'}, {'N', 'T'}};
   for (int s = 0; s < 3; ++s)
     for (int t = 0; t < 3; ++t) bench_gemm(trans[t][0], trans[t][1], mnk[s][0], mnk[s][1], mnk[s][2], seed, budget);
+  bench_solvers(100, seed, budget);
+  bench_solvers(300, seed, budget);
   return 0;
 }

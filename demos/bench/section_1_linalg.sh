@@ -66,11 +66,11 @@ awk '
     else { pms[$1] = $2; pgf[$1] = $4; paccu[$1] = acc }
   }
   END {
-    printf "%-22s %9s %9s %8s %8s %7s  %-26s %s\n", "row", "ours_ms", "peer_ms", "ours_GF", "peer_GF", "ratio", "ours accuracy", "peer accuracy"
+    printf "%-22s %9s %9s %8s %8s %7s  %-36s %s\n", "row", "ours_ms", "peer_ms", "ours_GF", "peer_GF", "ratio", "ours accuracy", "peer accuracy"
     for (r = 1; r <= rows; ++r) {
       key = order[r]
       if (!(key in pms)) { printf "%-22s %9.4f %9s %8s %8s %7s  %s\n", key, ms[key], "-", gf[key], "-", "-", accu[key]; continue }
-      printf "%-22s %9.4f %9.4f %8s %8s %7.2f  %-26s %s\n", key, ms[key], pms[key], gf[key], pgf[key], pms[key] / ms[key], accu[key], paccu[key]
+      printf "%-22s %9.4f %9.4f %8s %8s %7.2f  %-36s %s\n", key, ms[key], pms[key], gf[key], pgf[key], pms[key] / ms[key], accu[key], paccu[key]
     }
   }' "$tmp/ours.txt" "$tmp/peer.txt"
 echo "(best of repeated calls; ratio = peer_ms / ours_ms, our speed over the peer's, > 1 means ours is faster)"
