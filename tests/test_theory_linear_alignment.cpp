@@ -18,6 +18,7 @@
 #include "nn/measures.h"
 #include "nn/two_layer_linear.h"
 #include "tests/test_helpers.h"
+#include "tasks/student_teacher.h"
 #include "theory/linear_setup.h"
 
 namespace rl {
@@ -46,7 +47,7 @@ TrainedStudent train_student(const Matrix& W1_0, const Matrix& W2_0, const std::
   TrainedStudent s{make_two_layer_linear(W1_0, W2_0), make_two_layer_linear(W1_0, W2_0), {}};
   GdOptions opt;
   opt.lr = lr;
-  s.gd = train_gradient_descent(s.trained, X, teacher_targets(w_star, X), opt);
+  s.gd = train_gradient_descent(s.trained, X, target_row(w_star, X), opt);
   return s;
 }
 
@@ -130,7 +131,7 @@ TEST(WhitenedAlignmentD2, FailsWithoutWhitening) {
 TEST(SmallInitEndPointD3, ConservationLawDriftsOnlyOrderLr) {
   Rng rng(31);
   const Matrix X = whitened_inputs(kD, kN, rng);
-  const std::vector<double> w_star = isotropic_teacher(kD, kTeacherNorm, rng);
+  const std::vector<double> w_star = teacher_vector(kD, kTeacherNorm, rng);
   const Matrix W1 = first_layer_with_spectrum(kH, kD, flat_spectrum(3), kSigma, rng);
   const Matrix W2 = readout_with_norm(kH, kSigma, rng);
   const Matrix C0 = conservation_law(W1, W2);
@@ -156,7 +157,7 @@ constexpr double kEndPointTol = 4 * kSigma * kSigma;
 TEST(SmallInitEndPointD3, TrainedNetworkIsBalancedAndRankOne) {
   Rng rng(41);
   const Matrix X = whitened_inputs(kD, kN, rng);
-  const std::vector<double> w_star = isotropic_teacher(kD, kTeacherNorm, rng);
+  const std::vector<double> w_star = teacher_vector(kD, kTeacherNorm, rng);
   for (std::size_t r : {1, 3, 6}) {
     const TrainedStudent s = train_rank_r(r, w_star, X, rng);
     ASSERT_TRUE(s.gd.converged) << "rank " << r;
@@ -189,7 +190,7 @@ TEST(SmallInitEndPointD3, EndPointFormulaSolvesTheTaskAndIsBalanced) {
 TEST(SmallInitEndPointD3, SummedSquaredWeightChangeApproachesTwiceTeacherNorm) {
   Rng rng(51);
   const Matrix X = whitened_inputs(kD, kN, rng);
-  const std::vector<double> w_star = isotropic_teacher(kD, kTeacherNorm, rng);
+  const std::vector<double> w_star = teacher_vector(kD, kTeacherNorm, rng);
   for (std::size_t r : {1, 6}) {
     const TrainedStudent s = train_rank_r(r, w_star, X, rng);
     const Matrix d1 = s.trained.W1 - s.initial.W1, d2 = s.trained.W2 - s.initial.W2;
@@ -206,7 +207,7 @@ TEST(PerTaskAlignmentD4, TrainedAlignmentMatchesFormulaAtEveryRank) {
   Rng rng(61);
   const Matrix X = whitened_inputs(kD, kN, rng);
   for (std::size_t r : {1, 2, 4, 6}) {
-    const std::vector<double> w_star = isotropic_teacher(kD, kTeacherNorm, rng);
+    const std::vector<double> w_star = teacher_vector(kD, kTeacherNorm, rng);
     const TrainedStudent s = train_rank_r(r, w_star, X, rng);
     ASSERT_TRUE(s.gd.converged) << "rank " << r;
     const double predicted = ka_after_training(ntk_metric(s.initial.W1, s.initial.W2), w_star);
@@ -217,7 +218,7 @@ TEST(PerTaskAlignmentD4, TrainedAlignmentMatchesFormulaAtEveryRank) {
 TEST(PerTaskAlignmentD4, ErrorShrinksLikeSigmaSquared) {
   Rng rng(71);
   const Matrix X = whitened_inputs(kD, kN, rng);
-  const std::vector<double> w_star = isotropic_teacher(kD, kTeacherNorm, rng);
+  const std::vector<double> w_star = teacher_vector(kD, kTeacherNorm, rng);
   const Matrix W1 = first_layer_with_spectrum(kH, kD, flat_spectrum(3), 1.0, rng);
   const Matrix W2 = readout_with_norm(kH, 1.0, rng);
   double err[2];
@@ -244,7 +245,7 @@ TEST(ExpectedAlignmentD5, MeanTrainedAlignmentMatchesFormulaAndIncreasesWithRank
   for (std::size_t r : {1, 2, 3, 6}) {
     double trained_sum = 0.0, formula_sum = 0.0;
     for (int t = 0; t < kTasks; ++t) {
-      const std::vector<double> w_star = isotropic_teacher(kD, kTeacherNorm, rng);
+      const std::vector<double> w_star = teacher_vector(kD, kTeacherNorm, rng);
       const TrainedStudent s = train_rank_r(r, w_star, X, rng);
       trained_sum += measured_ka(s, X);
       formula_sum += ka_after_training(ntk_metric(s.initial.W1, s.initial.W2), w_star);
@@ -268,7 +269,7 @@ TEST(ExpectedAlignmentD5, ExpectationMatchesMonteCarloOverIsotropicTasks) {
       const Matrix A0 = ntk_metric(*W, readout_with_norm(kH, kSigma, rng));
       double sum = 0.0, sum_sq = 0.0;
       for (int k = 0; k < kSamples; ++k) {
-        const double ka = ka_after_training(A0, isotropic_teacher(kD, 1.0, rng));
+        const double ka = ka_after_training(A0, teacher_vector(kD, 1.0, rng));
         sum += ka;
         sum_sq += ka * ka;
       }
@@ -303,7 +304,7 @@ TEST(FeatureKernelD6, TrainedFeatureAlignmentMatchesFormula) {
   Rng rng(111);
   const Matrix X = whitened_inputs(kD, kN, rng);
   for (std::size_t r : {1, 3, 6}) {
-    const std::vector<double> w_star = isotropic_teacher(kD, kTeacherNorm, rng);
+    const std::vector<double> w_star = teacher_vector(kD, kTeacherNorm, rng);
     const TrainedStudent s = train_rank_r(r, w_star, X, rng);
     EXPECT_NEAR(measured_ka(s, X, KernelParams::kW2), feature_ka_after_training(s.initial.W1, w_star),
                 kSmallInitTol)
@@ -318,7 +319,7 @@ TEST(FeatureKernelD6, ExpectationIsSqrtPrOverD) {
     const Matrix W1 = first_layer_with_spectrum(kH, kD, flat_spectrum(r), kSigma, rng);
     double sum = 0.0, sum_sq = 0.0;
     for (int k = 0; k < kSamples; ++k) {
-      const double v = feature_ka_after_training(W1, isotropic_teacher(kD, 1.0, rng));
+      const double v = feature_ka_after_training(W1, teacher_vector(kD, 1.0, rng));
       sum += v;
       sum_sq += v * v;
     }
@@ -336,11 +337,11 @@ TEST(KernelTargetAlignmentD7, InitialKtaEqualsMetricForm) {
   Rng rng(131);
   const Matrix X = whitened_inputs(kD, kN, rng);
   for (std::size_t r : {1, 4}) {
-    const std::vector<double> w_star = isotropic_teacher(kD, kTeacherNorm, rng);
+    const std::vector<double> w_star = teacher_vector(kD, kTeacherNorm, rng);
     const TwoLayerLinear net = make_two_layer_linear(
         first_layer_with_spectrum(kH, kD, flat_spectrum(r), kSigma, rng), readout_with_norm(kH, kSigma, rng));
     const Matrix K0 = two_layer_linear_tangent_kernel(net, X, KernelParams::kBoth);
-    const Matrix y = teacher_targets(w_star, X);
+    const Matrix y = target_row(w_star, X);
     EXPECT_NEAR(kernel_target_alignment(K0, y.values()),
                 initial_kernel_target_alignment(ntk_metric(net.W1, net.W2), w_star), 1e-13)
         << "rank " << r;
@@ -356,7 +357,7 @@ TEST(AlignedStartD8, AlignedRankOneStartHasUnitAlignment) {
   Rng rng(141);
   const Matrix X = whitened_inputs(kD, kN, rng);
   for (double sigma : {kSigma, 0.3}) {
-    const std::vector<double> beta = isotropic_teacher(kD, kTeacherNorm, rng);
+    const std::vector<double> beta = teacher_vector(kD, kTeacherNorm, rng);
     const std::vector<double> u = random_unit_vector(kH, rng);
     const Matrix W1 = aligned_rank_one_first_layer(beta, u, sigma);
     EXPECT_NEAR(frobenius_norm(W1), sigma, 4 * kEps * sigma);
@@ -376,7 +377,7 @@ TEST(AlignedStartD8, AlignedRankOneStartHasUnitAlignment) {
 TEST(PartialAlignmentD9, TrainedAlignmentMatchesFormulaAtSeveralAngles) {
   Rng rng(151);
   const Matrix X = whitened_inputs(kD, kN, rng);
-  const std::vector<double> beta = isotropic_teacher(kD, kTeacherNorm, rng);
+  const std::vector<double> beta = teacher_vector(kD, kTeacherNorm, rng);
   // An orthonormal pair (beta_hat, v) by Gram-Schmidt.
   std::vector<double> beta_hat(beta), v = random_unit_vector(kD, rng);
   for (double& x : beta_hat) x /= kTeacherNorm;

@@ -10,17 +10,6 @@
 
 namespace rl {
 
-Matrix whitened_inputs(std::size_t d, std::size_t n, Rng& rng) {
-  if (d == 0 || n < d) {
-    std::ostringstream msg;
-    msg << "whitened_inputs: need n >= d >= 1 for X X^T = n I, got d = " << d << ", n = " << n;
-    throw std::invalid_argument(msg.str());
-  }
-  Matrix X = transpose(haar_orthonormal_columns(n, d, rng));  // Q^T  (d, n), Q^T Q = I
-  X *= std::sqrt(static_cast<double>(n));
-  return X;
-}
-
 std::vector<double> random_unit_vector(std::size_t d, Rng& rng) {
   if (d == 0) throw std::invalid_argument("random_unit_vector: dimension d must be >= 1");
   std::vector<double> v(d);
@@ -37,21 +26,13 @@ std::vector<double> random_unit_vector(std::size_t d, Rng& rng) {
   return v;
 }
 
-std::vector<double> isotropic_teacher(std::size_t d, double norm, Rng& rng) {
-  if (!(norm > 0.0) || !std::isfinite(norm))
-    throw std::invalid_argument("isotropic_teacher: teacher norm must be positive and finite");
-  std::vector<double> w = random_unit_vector(d, rng);
-  for (double& x : w) x *= norm;
-  return w;
-}
-
-Matrix teacher_targets(const std::vector<double>& w_star, const Matrix& X) {
-  if (w_star.size() != X.rows()) {
+Matrix target_row(const std::vector<double>& beta, const Matrix& X) {
+  if (beta.size() != X.rows()) {
     std::ostringstream msg;
-    msg << "teacher_targets: w* has length " << w_star.size() << " but X is " << shape_str(X);
+    msg << "target_row: beta has length " << beta.size() << " but X is " << shape_str(X);
     throw std::invalid_argument(msg.str());
   }
-  return matmul(Matrix::from_vector(1, w_star.size(), w_star), X);  // (1, n)
+  return matmul(Matrix::from_vector(1, beta.size(), beta), X);  // beta^T X  (1, n)
 }
 
 Matrix first_layer_with_spectrum(std::size_t h, std::size_t d, const std::vector<double>& s,

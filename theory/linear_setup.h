@@ -1,6 +1,6 @@
-// Building blocks of the two-layer linear student-teacher experiment (PAPER.md section 2.4):
-// exactly whitened inputs, isotropic teachers, first layers with a planted spectrum, readouts of
-// a given norm.  Used by tests/test_theory*.cpp and the Fig. 3B / 4A demos.
+// Building blocks of the two-layer linear student-teacher experiment (PAPER.md section 2.4) that
+// tasks/student_teacher.h (whitened inputs, teachers, feature modulation) does not provide:
+// first layers with a planted spectrum, readouts of a given norm, unit vectors, target rows.  Used by tests/test_theory*.cpp and the Fig. 3B / 4A demos.
 //
 // Dimension letters: d inputs, h hidden, n samples.  Every draw takes an explicit Rng&.
 #pragma once
@@ -13,18 +13,12 @@
 
 namespace rl {
 
-// X (d, n) with X X^T = n I exactly (up to rounding): X = sqrt(n) Q^T, Q (n, d) Haar orthonormal
-// columns.  Requires n >= d >= 1.
-Matrix whitened_inputs(std::size_t d, std::size_t n, Rng& rng);
-
 // A vector uniform on the unit sphere in R^d (normalised Gaussian).
 std::vector<double> random_unit_vector(std::size_t d, Rng& rng);
 
-// w* = norm * (uniform direction): the rotation-invariant teacher of section 2.4.
-std::vector<double> isotropic_teacher(std::size_t d, double norm, Rng& rng);
-
-// Targets y^T = w*^T X  (1, n).
-Matrix teacher_targets(const std::vector<double>& w_star, const Matrix& X);
+// Targets as the (1, n) row the network trains on: beta^T X (tasks/student_teacher.h computes the
+// same numbers as a vector; this is the shape nn/two_layer_linear.h expects).
+Matrix target_row(const std::vector<double>& beta, const Matrix& X);
 
 // W1 (h, d) = U diag(s) V^T with Haar-random orthonormal U (h, r), V (d, r), r = s.size(),
 // rescaled so that ||W1||_F = frobenius (the shape of the spectrum is kept).
