@@ -128,9 +128,10 @@ Connectivity dale_connectivity(const DaleParams& params, Rng& rng) {
 
   // derived: docs/connectivity.md (Dale outlier) -- lambda_out = sum_j m_j, r^2 = sum_j Var W_ij.
   const MagnitudeMoments mom = dale_magnitude_moments(params.magnitude, params.lognormal_shape);
-  const double q = params.density;
+  // With a zero diagonal each column has N - 1 random entries, so its mean carries (N - 1) / N.
+  const double q = params.density * (params.zero_diagonal ? (N - 1.0) / N : 1.0);
   const double mean_e = factor * q * mom.mean, mean_i = -factor * k * q * mom.mean;
-  const double var_e = factor * factor * (q * mom.second - q * q * mom.mean * mom.mean);
+  const double var_e = factor * factor * (q * mom.second - q * q * mom.mean * mom.mean);  // Bernoulli(q) x law
   const double var_i = k * k * var_e;
   const double outlier = params.balance == DaleBalance::row ? 0.0 : n_e * mean_e + n_i * mean_i;
   c.record("n_excitatory", static_cast<double>(n_e));
