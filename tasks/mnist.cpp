@@ -1,0 +1,131 @@
+#include "tasks/mnist.h"
+
+#include <fstream>
+#include <numeric>
+#include <stdexcept>
+
+#include "tasks/idx.h"
+
+namespace rl {
+namespace {
+
+constexpr double kPixelScale = 1.0 / 255.0;
+
+std::vector<std::size_t> iota_indices(std::size_t n) {
+  std::vector<std::size_t> v(n);
+  std::iota(v.begin(), v.end(), std::size_t{0});
+  return v;
+}
+
+void require_index(const MnistSet& set, std::size_t i, const char* who) {
+  if (i >= set.size())
+    throw std::out_of_range(std::string(who) + ": image index " + std::to_string(i) +
+                            " out of range (set has " + std::to_string(set.size()) + ")");
+}
+
+}  // namespace
+
+MnistSet load_mnist_pair(const std::string& images_path, const std::string& labels_path) {
+  const IdxImages images = read_idx_images(images_path);
+  const std::vector<std::uint8_t> labels = read_idx_labels(labels_path);
+  if (images.rows != kMnistSide || images.cols != kMnistSide)
+    throw std::runtime_error("MNIST file '" + images_path + "': images are " + std::to_string(images.rows) +
+                             " x " + std::to_string(images.cols) + ", expected 28 x 28");
+  if (labels.size() != images.count)
+    throw std::runtime_error("MNIST label file '" + labels_path + "' has " + std::to_string(labels.size()) +
+                             " labels but image file '" + images_path + "' has " +
+                             std::to_string(images.count) + " images");
+  MnistSet set;
+  set.images = Matrix(images.count, kMnistPixels);
+  for (std::size_t k = 0; k < images.pixels.size(); ++k)
+    set.images.data()[k] = images.pixels[k] * kPixelScale;
+  set.labels.resize(labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] >= kMnistClasses)
+      throw std::runtime_error("MNIST label file '" + labels_path + "': label " + std::to_string(labels[i]) +
+                               " at index " + std::to_string(i) + " is not a digit 0..9");
+    set.labels[i] = labels[i];
+  }
+  return set;
+}
+
+Mnist load_mnist(const std::string& dir) {
+  Mnist m;
+  m.train = load_mnist_pair(dir + "/train-images-idx3-ubyte", dir + "/train-labels-idx1-ubyte");
+  m.test = load_mnist_pair(dir + "/t10k-images-idx3-ubyte", dir + "/t10k-labels-idx1-ubyte");
+  return m;
+}
+
+bool mnist_available(const std::string& dir) { return std::ifstream(dir + "/.complete").good(); }
+
+MnistSet subset(const MnistSet& set, const std::vector<std::size_t>& indices) {
+  MnistSet out;
+  out.images = Matrix(indices.size(), set.images.cols());
+  out.labels.resize(indices.size());
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    require_index(set, indices[k], "subset");
+    std::copy(set.images.row(indices[k]), set.images.row(indices[k]) + set.images.cols(), out.images.row(k));
+    out.labels[k] = set.labels[indices[k]];
+  }
+  return out;
+}
+
+MnistSplit split_train_validation(const MnistSet& set, std::size_t n_train, std::uint64_t seed) {
+  if (n_train > set.size())
+    throw std::invalid_argument("split_train_validation: n_train = " + std::to_string(n_train) +
+                                " exceeds the set size " + std::to_string(set.size()));
+  std::vector<std::size_t> order = iota_indices(set.size());
+  Rng rng(seed);
+  rng.shuffle(order);
+  const auto mid = order.begin() + static_cast<std::ptrdiff_t>(n_train);
+  return {subset(set, std::vector<std::size_t>(order.begin(), mid)),
+          subset(set, std::vector<std::size_t>(mid, order.end()))};
+}
+
+SeqBatch to_sequential(const MnistSet& set, const std::vector<std::size_t>& indices) {
+  if (set.images.cols() != kMnistPixels)
+    throw std::invalid_argument("to_sequential: images have " + std::to_string(set.images.cols()) +
+                                " pixels, expected 784");
+  SeqBatch batch;
+  batch.T = kMnistSide;
+  batch.B = indices.size();
+  batch.x = Matrix(batch.T * batch.B, kMnistSide);  // (T*B, 28)
+  batch.labels.resize(batch.T * batch.B);
+  for (std::size_t b = 0; b < batch.B; ++b) {
+    require_index(set, indices[b], "to_sequential");
+    const double* image = set.images.row(indices[b]);
+    for (std::size_t t = 0; t < kMnistSide; ++t) {
+      std::copy(image + t * kMnistSide, image + (t + 1) * kMnistSide, batch.x.row(batch.row(t, b)));
+      batch.labels[batch.row(t, b)] = set.labels[indices[b]];  // the loss reads t = T - 1 only
+    }
+  }
+  return batch;
+}
+
+FlatBatch to_flat(const MnistSet& set, const std::vector<std::size_t>& indices) {
+  const MnistSet s = subset(set, indices);
+  return {s.images, s.labels};
+}
+
+MnistBatcher::MnistBatcher(const MnistSet& set, std::size_t batch_size, std::uint64_t seed)
+    : set_(set), batch_size_(batch_size), rng_(seed), order_(iota_indices(set.size())) {
+  if (batch_size == 0 || batch_size > set.size())
+    throw std::invalid_argument("MnistBatcher: batch size " + std::to_string(batch_size) +
+                                " must be in [1, " + std::to_string(set.size()) + "]");
+  rng_.shuffle(order_);
+}
+
+void MnistBatcher::reshuffle() {
+  rng_.shuffle(order_);
+  position_ = 0;
+  ++epoch_;
+}
+
+std::vector<std::size_t> MnistBatcher::next_indices() {
+  if (position_ + batch_size_ > order_.size()) reshuffle();
+  const auto first = order_.begin() + static_cast<std::ptrdiff_t>(position_);
+  position_ += batch_size_;
+  return std::vector<std::size_t>(first, first + static_cast<std::ptrdiff_t>(batch_size_));
+}
+
+}  // namespace rl
