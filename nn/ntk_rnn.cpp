@@ -1,0 +1,249 @@
+#include "nn/ntk_rnn.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "linalg/gemm.h"
+
+namespace rl {
+
+namespace {
+
+constexpr std::size_t kDiagonalTileRows = 120;  // [TP] tile of a diagonal J-block product (upper tiles only)
+
+// Index bookkeeping shared by both contraction orders.  Output a = (ti * B + b) * K + k; "group"
+// g = ti * B + b owns the K consecutive rows of one trial at one selected step.
+struct Layout {
+  std::size_t T, B, K, N, Pz, R;
+  std::size_t n_sel;   // selected steps (T or 1)
+  std::size_t s_lo;    // first step whose input side z_s is non-zero (0 with W_in, 1 for W_h only)
+  bool all_steps;
+
+  Layout(const RnnConfig& c, std::size_t T_, std::size_t B_, const NtkOptions& o)
+      : T(T_), B(B_), K(c.K), N(c.N),
+        Pz(c.N + (o.wrt == NtkWrt::kAllParameters ? c.n_in : 0)),
+        R(0), n_sel(o.steps == NtkSteps::kAll ? T_ : 1),
+        s_lo(o.wrt == NtkWrt::kAllParameters ? 0 : 1), all_steps(o.steps == NtkSteps::kAll) {
+    R = n_sel * B * K;
+  }
+  // The step of the outputs of selected-step index ti.
+  std::size_t step_of(std::size_t ti) const { return all_steps ? ti : T - 1; }
+  // First output row whose error vector at step s can be non-zero (outputs with t >= s).
+  std::size_t first_active(std::size_t s) const { return all_steps ? s * B * K : 0; }
+  std::size_t trial_of(std::size_t a) const { return (a / K) % B; }
+  std::size_t block_rows(std::size_t block_bytes) const {
+    const std::size_t groups = std::max<std::size_t>(1, block_bytes / (sizeof(double) * N * Pz * K));
+    return std::min(groups * K, R);
+  }
+};
+
+// Error vectors d^a_s = d y_a / d u_s for every output a and step s in ONE backward sweep: the carry
+// G (R, N) holds d y_a / d h_s for all outputs at once, so each step is one GEMM with W_h.
+// Returns Delta (T * R, N), row s * R + a (zero where t(a) < s).  docs/ntk.md (N2).
+Matrix error_vectors(const RnnParams& p, const RnnConfig& c, const RnnTrace& tr, const Layout& L) {
+  Matrix Delta(L.T * L.R, L.N);
+  Matrix G(L.R, L.N);  // (R, N)
+  for (std::size_t s = L.T; s-- > 0;) {
+    if (L.all_steps || s == L.T - 1) {  // outputs of step s enter: d y_{s,b,k} / d h_s = W_out[k, :]
+      const std::size_t ti = L.all_steps ? s : 0;
+      for (std::size_t b = 0; b < L.B; ++b)
+        for (std::size_t k = 0; k < L.K; ++k)
+          std::copy(p.W_out.row(k), p.W_out.row(k) + L.N, G.row((ti * L.B + b) * L.K + k));
+    }
+    const std::size_t a0 = L.first_active(s), M = L.R - a0;
+    double* D = Delta.row(s * L.R + a0);  // (M, N)
+    std::copy(G.row(a0), G.row(a0) + M * L.N, D);
+    for (std::size_t a = a0; a < L.R; ++a) {  // d_s = (d y / d h_s) .* phi'(u_s)
+      const std::size_t r = s * L.B + L.trial_of(a);
+      multiply_by_activation_derivative(c.activation, tr.pre.row(r), tr.h.row(r),
+                                        Delta.row(s * L.R + a), L.N);
+    }
+    if (s == 0 || s - 1 < L.s_lo) break;
+    // d y / d h_{s-1} = (1 - alpha) d_s + alpha d_s W_h
+    gemm_raw(Trans::kNo, Trans::kNo, M, L.N, L.N, c.alpha, D, L.N, p.W_h.data(), L.N, 0.0,
+             G.row(a0), L.N);
+    if (c.alpha != 1.0)
+      for (std::size_t i = 0; i < M * L.N; ++i) G.row(a0)[i] += (1.0 - c.alpha) * D[i];
+  }
+  return Delta;
+}
+
+// Input side z_{s,b} = [x_{s,b} (with W_in), h_{s-1,b}], h_{-1} = 0.  (T * B, Pz), row s * B + b.
+Matrix input_side(const RnnTrace& tr, const SeqBatch& batch, const Layout& L) {
+  Matrix Z(L.T * L.B, L.Pz);
+  const std::size_t nx = L.Pz - L.N;
+  for (std::size_t r = 0; r < L.T * L.B; ++r) {
+    std::copy(batch.x.row(r), batch.x.row(r) + nx, Z.row(r));
+    if (r >= L.B) std::copy(tr.h.row(r - L.B), tr.h.row(r - L.B) + L.N, Z.row(r) + nx);
+  }
+  return Z;
+}
+
+// kErrorGram: K += alpha^2 sum_{s <= s'} (D_s D_{s'}^T) .* (Z_s Z_{s'}^T)[b(a), b(a')], both triangles.
+void contract_error_gram(const Matrix& Delta, const Matrix& Z, const Layout& L, double alpha,
+                         Matrix& K) {
+  Matrix Zg(L.B, L.B);
+  std::vector<double> Gd;
+  for (std::size_t s = L.s_lo; s < L.T; ++s)
+    for (std::size_t s2 = s; s2 < L.T; ++s2) {
+      const std::size_t a0 = L.first_active(s), a1 = L.first_active(s2);
+      const std::size_t M1 = L.R - a0, M2 = L.R - a1;
+      Gd.resize(M1 * M2);
+      gemm_raw(Trans::kNo, Trans::kYes, M1, M2, L.N, alpha * alpha, Delta.row(s * L.R + a0), L.N,
+               Delta.row(s2 * L.R + a1), L.N, 0.0, Gd.data(), M2);
+      gemm_raw(Trans::kNo, Trans::kYes, L.B, L.B, L.Pz, 1.0, Z.row(s * L.B), L.Pz, Z.row(s2 * L.B),
+               L.Pz, 0.0, Zg.data(), L.B);
+      for (std::size_t i = 0; i < M1; ++i) {
+        const std::size_t a = a0 + i;
+        const double* zg = Zg.row(L.trial_of(a));
+        const double* gd = Gd.data() + i * M2;
+        double* k_row = K.row(a);
+        for (std::size_t j = 0; j < M2; ++j) {
+          const std::size_t a2 = a1 + j;
+          const double v = gd[j] * zg[L.trial_of(a2)];
+          k_row[a2] += v;
+          if (s2 != s) K(a2, a) += v;
+        }
+      }
+    }
+}
+
+// Rows [g0 * K, g1 * K) of J (columns: the N x Pz entries of d y / d [W_in | W_h], row-major), one GEMM
+// per group g = (ti, b):  J rows of (ti, b) = alpha D_{ti,b}^T Z_b, D over steps s_lo..t.
+void form_jacobian_block(const Matrix& Delta, const Matrix& Z, const Layout& L, double alpha,
+                         std::size_t g0, std::size_t g1, std::vector<double>& J) {
+  const std::size_t width = L.N * L.Pz;
+  J.resize((g1 - g0) * L.K * width);
+  for (std::size_t g = g0; g < g1; ++g) {
+    const std::size_t t = L.step_of(g / L.B), b = g % L.B;
+    const std::size_t ns = t + 1 - L.s_lo;  // steps s_lo..t
+    double* out = J.data() + (g - g0) * L.K * width;  // (K*N, Pz)
+    if (t < L.s_lo) {
+      std::fill(out, out + L.K * width, 0.0);
+      continue;
+    }
+    gemm_raw(Trans::kYes, Trans::kNo, L.K * L.N, L.Pz, ns, alpha, Delta.row(L.s_lo * L.R + g * L.K),
+             L.R * L.N, Z.row(L.s_lo * L.B + b), L.B * L.Pz, 0.0, out, L.Pz);
+  }
+}
+
+// kJacobianBlocks: upper triangle of K = J J^T by block pairs, at most two blocks of J alive.
+void contract_jacobian_blocks(const Matrix& Delta, const Matrix& Z, const Layout& L, double alpha,
+                              std::size_t block_bytes, Matrix& K) {
+  const std::size_t width = L.N * L.Pz;
+  const std::size_t rows = L.block_rows(block_bytes), groups = rows / L.K;
+  const std::size_t n_groups = L.R / L.K;
+  std::vector<double> JI, JJ;
+  for (std::size_t gi = 0; gi < n_groups; gi += groups) {
+    const std::size_t gi1 = std::min(n_groups, gi + groups), r0 = gi * L.K, rI = (gi1 - gi) * L.K;
+    form_jacobian_block(Delta, Z, L, alpha, gi, gi1, JI);
+    for (std::size_t p = 0; p < rI; p += kDiagonalTileRows)  // diagonal block: upper tiles only
+      for (std::size_t q = p; q < rI; q += kDiagonalTileRows) {
+        const std::size_t mp = std::min(kDiagonalTileRows, rI - p), mq = std::min(kDiagonalTileRows, rI - q);
+        gemm_raw(Trans::kNo, Trans::kYes, mp, mq, width, 1.0, JI.data() + p * width, width,
+                 JI.data() + q * width, width, 0.0, K.row(r0 + p) + r0 + q, L.R);
+      }
+    for (std::size_t gj = gi1; gj < n_groups; gj += groups) {
+      const std::size_t gj1 = std::min(n_groups, gj + groups), c0 = gj * L.K, rJ = (gj1 - gj) * L.K;
+      form_jacobian_block(Delta, Z, L, alpha, gj, gj1, JJ);
+      gemm_raw(Trans::kNo, Trans::kYes, rI, rJ, width, 1.0, JI.data(), width, JJ.data(), width, 0.0,
+               K.row(r0) + c0, L.R);
+    }
+  }
+  for (std::size_t a = 0; a < L.R; ++a)  // mirror the upper triangle
+    for (std::size_t a2 = a + 1; a2 < L.R; ++a2) K(a2, a) = K(a, a2);
+}
+
+// W_out part: K[a, a'] += [k == k'] h_{t,b} . h_{t',b'}.
+void add_readout_part(const RnnTrace& tr, const Layout& L, Matrix& K) {
+  const std::size_t n_groups = L.n_sel * L.B;
+  Matrix H(n_groups, L.N);
+  for (std::size_t g = 0; g < n_groups; ++g) {
+    const double* h = tr.h.row(L.step_of(g / L.B) * L.B + g % L.B);
+    std::copy(h, h + L.N, H.row(g));
+  }
+  Matrix Hg(n_groups, n_groups);
+  gemm(Trans::kNo, Trans::kYes, 1.0, H, H, 0.0, Hg);
+  for (std::size_t g = 0; g < n_groups; ++g)
+    for (std::size_t g2 = 0; g2 < n_groups; ++g2)
+      for (std::size_t k = 0; k < L.K; ++k) K(g * L.K + k, g2 * L.K + k) += Hg(g, g2);
+}
+
+}  // namespace
+
+NtkCosts ntk_costs(const RnnConfig& c, std::size_t T, std::size_t B, const NtkOptions& o) {
+  const Layout L(c, T, B, o);
+  NtkCosts costs;
+  // docs/ntk.md (N4): sum over step pairs s <= s' of M_s M_s' N (error Gram) + B^2 Pz (input Gram).
+  for (std::size_t s = L.s_lo; s < T; ++s)
+    for (std::size_t s2 = s; s2 < T; ++s2) {
+      const double M1 = static_cast<double>(L.R - L.first_active(s));
+      const double M2 = static_cast<double>(L.R - L.first_active(s2));
+      costs.error_gram += M1 * M2 * (static_cast<double>(L.N) + 1.0) +
+                          static_cast<double>(B * B) * static_cast<double>(L.Pz);
+    }
+  // docs/ntk.md (N5): products (R^2 + R * tile) / 2 * N Pz plus block formations, each block formed
+  // once as the left operand and once per earlier left block.
+  const double R = static_cast<double>(L.R), width = static_cast<double>(L.N * L.Pz);
+  const double rows = static_cast<double>(L.block_rows(o.block_bytes));
+  const double nb = std::ceil(R / rows);
+  double steps_per_output = 0.0;
+  for (std::size_t ti = 0; ti < L.n_sel; ++ti) {
+    const std::size_t t = L.step_of(ti);
+    steps_per_output += t + 1 > L.s_lo ? static_cast<double>(t + 1 - L.s_lo) : 0.0;
+  }
+  steps_per_output /= static_cast<double>(L.n_sel);
+  costs.jacobian_blocks = (R * R + R * static_cast<double>(kDiagonalTileRows)) / 2.0 * width +
+                          nb * (nb + 1.0) / 2.0 * rows * steps_per_output * width;
+  return costs;
+}
+
+NtkResult rnn_tangent_kernel(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch,
+                             const NtkOptions& o) {
+  const RnnTrace tr = rnn_forward(p, c, batch);  // validates shapes
+  const Layout L(c, batch.T, batch.B, o);
+  NtkResult res{Matrix(L.R, L.R), o.path, ntk_costs(c, batch.T, batch.B, o)};
+  if (res.path == NtkPath::kAuto)
+    res.path = res.costs.error_gram <= res.costs.jacobian_blocks ? NtkPath::kErrorGram
+                                                                 : NtkPath::kJacobianBlocks;
+  if (L.T > L.s_lo) {  // otherwise W_h never acts (T = 1): its part of K is zero
+    const Matrix Delta = error_vectors(p, c, tr, L);
+    const Matrix Z = input_side(tr, batch, L);
+    if (res.path == NtkPath::kErrorGram)
+      contract_error_gram(Delta, Z, L, c.alpha, res.K);
+    else
+      contract_jacobian_blocks(Delta, Z, L, c.alpha, o.block_bytes, res.K);
+  }
+  if (o.wrt == NtkWrt::kAllParameters) add_readout_part(tr, L, res.K);
+  return res;
+}
+
+Matrix rnn_output_jacobian(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch, NtkWrt wrt,
+                           NtkSteps steps) {
+  const RnnTrace tr = rnn_forward(p, c, batch);
+  const Layout L(c, batch.T, batch.B, NtkOptions{wrt, steps, NtkPath::kAuto, 0});
+  const bool all = wrt == NtkWrt::kAllParameters;
+  const std::size_t n_in = c.n_in, N = c.N;
+  const std::size_t cols = N * N + (all ? N * n_in + c.K * N : 0);
+  Matrix J(L.R, cols);
+  Matrix dY(batch.T * batch.B, c.K);
+  RnnParams g = zero_params(c);
+  for (std::size_t a = 0; a < L.R; ++a) {  // one backward pass per output: the reference only
+    const std::size_t grp = a / L.K, k = a % L.K;
+    const std::size_t row = L.step_of(grp / L.B) * L.B + grp % L.B;
+    dY.set_zero();
+    dY(row, k) = 1.0;
+    zero_grads(g);
+    rnn_backward(p, c, batch, tr, dY, g);
+    double* out = J.row(a);
+    if (all) out = std::copy(g.W_in.data(), g.W_in.data() + g.W_in.size(), out);
+    out = std::copy(g.W_h.data(), g.W_h.data() + g.W_h.size(), out);
+    if (all) std::copy(g.W_out.data(), g.W_out.data() + g.W_out.size(), out);
+  }
+  return J;
+}
+
+}  // namespace rl

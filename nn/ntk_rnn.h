@@ -1,0 +1,65 @@
+// Empirical tangent kernel of the CT-RNN (nn/rnn.h): K = J J^T, J = d y / d theta, one row per output
+// coordinate a = (t, b, k) (PAPER.md section 3: KA uses theta = W_h; Neurogym: all 8 steps x 32 trials
+// x 3 logits = 768 rows; sMNIST: last step x 200 trials x 10 logits = 2000 rows).
+//
+// Row order: a = (step_index * B + b) * K + k, step_index over the selected steps (all steps, or the
+// last one), the same order as the released code's loops (for t, for b, for k).
+//
+// Structure used (derived: docs/ntk.md): y_{t,b,k} depends on trial b only, and
+//   d y_a / d W_h  = alpha sum_{s<=t} d^a_s h_{s-1,b}^T,     d y_a / d W_in = alpha sum_{s<=t} d^a_s x_{s,b}^T
+// where d^a_s = d y_a / d u_s (the backpropagated error vector of output a at step s).  Writing
+// z_{s,b} = [x_{s,b}, h_{s-1,b}] (or h_{s-1,b} alone for W_h) for the input side,
+//   K[a, a'] = alpha^2 sum_{s, s'} (d^a_s . d^a'_{s'}) (z_{s,b} . z_{s',b'})   (+ W_out part, D_out below)
+// All error vectors come from ONE batched backward sweep (every output at once, as GEMMs); no backward
+// pass per output.  Two contraction orders, chosen by cost (docs/ntk.md gives both formulas):
+//   kErrorGram      sum over step pairs (s, s') of (error-vector Gram) .* (input-side Gram): cheap when
+//                   T is small against N (Neurogym).
+//   kJacobianBlocks form J one block of rows at a time (per trial: J rows = alpha D_b Z_b^T, one GEMM) and
+//                   multiply block pairs; cheap when T^2 is large against N (sMNIST, last step);
+//                   holds at most two blocks of J (block_bytes each).
+// W_out part (only for kAllParameters): d y_{t,b,k} / d W_out = e_k h_{t,b}^T, so it adds
+// [k == k'] (h_{t,b} . h_{t',b'}).
+#pragma once
+
+#include <cstddef>
+
+#include "linalg/matrix.h"
+#include "nn/rnn.h"
+#include "nn/sequence.h"
+
+namespace rl {
+
+enum class NtkWrt { kRecurrent, kAllParameters };  // W_h only (the paper's KA) or W_in, W_h, W_out
+enum class NtkSteps { kAll, kLast };                // outputs of every step, or of the last step only
+enum class NtkPath { kAuto, kErrorGram, kJacobianBlocks };
+
+struct NtkOptions {
+  NtkWrt wrt = NtkWrt::kRecurrent;
+  NtkSteps steps = NtkSteps::kAll;
+  NtkPath path = NtkPath::kAuto;
+  std::size_t block_bytes = std::size_t{192} << 20;  // [TP] one block of J (kJacobianBlocks)
+};
+
+// Multiply-add counts of the two contraction orders (the shared backward sweep excluded).
+struct NtkCosts {
+  double error_gram = 0.0;
+  double jacobian_blocks = 0.0;
+};
+
+struct NtkResult {
+  Matrix K;      // (R, R), R = (#selected steps) * B * K_out
+  NtkPath path;  // the contraction order used (never kAuto)
+  NtkCosts costs;
+};
+
+NtkCosts ntk_costs(const RnnConfig& config, std::size_t T, std::size_t B, const NtkOptions& options);
+
+NtkResult rnn_tangent_kernel(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
+                             const NtkOptions& options = NtkOptions{});
+
+// The reference: J built with one rnn_backward per output (R backward passes; small networks only).
+// Columns: vec(W_h) for kRecurrent; [vec(W_in), vec(W_h), vec(W_out)] for kAllParameters.
+Matrix rnn_output_jacobian(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
+                           NtkWrt wrt, NtkSteps steps);
+
+}  // namespace rl

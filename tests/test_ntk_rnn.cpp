@@ -1,0 +1,179 @@
+// Tests for nn/ntk_rnn: both contraction orders against J J^T with J from central differences of the
+// outputs (tiny networks) and from one backward pass per output (medium networks), for relu and tanh,
+// alpha = 1 and 0.5, all steps and last step, W_h only and all parameters; and the cost-based choice.
+#include "nn/ntk_rnn.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "linalg/gemm.h"
+#include "test_helpers.h"
+
+namespace rl {
+namespace {
+
+using rl::testing::MatricesNear;
+using rl::testing::random_matrix;
+
+RnnParams random_params(const RnnConfig& c, std::uint64_t seed) {
+  RnnParams p{random_matrix(c.N, c.n_in, seed), random_matrix(c.N, c.N, seed + 1),
+              random_matrix(c.K, c.N, seed + 2)};
+  p.W_in *= 1.0 / std::sqrt(static_cast<double>(c.n_in));
+  p.W_h *= 1.2 / std::sqrt(static_cast<double>(c.N));
+  p.W_out *= 1.0 / std::sqrt(static_cast<double>(c.N));
+  return p;
+}
+
+SeqBatch random_batch(std::size_t T, std::size_t B, std::size_t n_in, std::uint64_t seed) {
+  return SeqBatch{T, B, random_matrix(T * B, n_in, seed), {}};
+}
+
+Matrix gram(const Matrix& J) {
+  Matrix K(J.rows(), J.rows());
+  gemm(Trans::kNo, Trans::kYes, 1.0, J, J, 0.0, K);
+  return K;
+}
+
+// The selected outputs as one vector, in the kernel's row order.
+std::vector<double> selected_outputs(const RnnParams& p, const RnnConfig& c, const SeqBatch& s,
+                                     NtkSteps steps, std::vector<unsigned char>* relu_on) {
+  const RnnTrace tr = rnn_forward(p, c, s);
+  if (relu_on) {
+    relu_on->clear();
+    for (double u : tr.pre.values()) relu_on->push_back(u > 0.0);
+  }
+  std::vector<double> y;
+  const std::size_t t0 = steps == NtkSteps::kAll ? 0 : s.T - 1;
+  for (std::size_t t = t0; t < s.T; ++t)
+    for (std::size_t b = 0; b < s.B; ++b)
+      for (std::size_t k = 0; k < c.K; ++k) y.push_back(tr.y(t * s.B + b, k));
+  return y;
+}
+
+// J by central differences, columns in rnn_output_jacobian's order.  Fails the test if a step crosses
+// a ReLU kink (the difference would then be meaningless).
+Matrix finite_difference_jacobian(RnnParams p, const RnnConfig& c, const SeqBatch& s, NtkWrt wrt,
+                                  NtkSteps steps) {
+  std::vector<Matrix*> blocks;
+  if (wrt == NtkWrt::kAllParameters) blocks = {&p.W_in, &p.W_h, &p.W_out};
+  else blocks = {&p.W_h};
+  std::vector<unsigned char> on0, on_p, on_m;
+  const std::size_t R = selected_outputs(p, c, s, steps, &on0).size();
+  std::size_t cols = 0;
+  for (Matrix* m : blocks) cols += m->size();
+  Matrix J(R, cols);
+  std::size_t col = 0;
+  for (Matrix* m : blocks)
+    for (double& w : m->values()) {
+      const double w0 = w, h = 1e-6 * std::max(1.0, std::fabs(w0));
+      w = w0 + h;
+      const std::vector<double> yp = selected_outputs(p, c, s, steps, &on_p);
+      w = w0 - h;
+      const std::vector<double> ym = selected_outputs(p, c, s, steps, &on_m);
+      w = w0;
+      if (c.activation == Activation::kRelu) EXPECT_TRUE(on_p == on0 && on_m == on0) << "kink at column " << col;
+      for (std::size_t a = 0; a < R; ++a) J(a, col) = (yp[a] - ym[a]) / (2 * h);
+      ++col;
+    }
+  return J;
+}
+
+struct NtkCase {
+  Activation activation;
+  double alpha;
+  NtkSteps steps;
+  NtkWrt wrt;
+};
+
+std::string ntk_case_name(const ::testing::TestParamInfo<NtkCase>& info) {
+  const NtkCase& n = info.param;
+  return std::string(n.activation == Activation::kRelu ? "Relu" : "Tanh") +
+         (n.alpha == 1.0 ? "Alpha1" : "AlphaHalf") + (n.steps == NtkSteps::kAll ? "AllSteps" : "LastStep") +
+         (n.wrt == NtkWrt::kRecurrent ? "Wh" : "AllParams");
+}
+
+class RnnNtk : public ::testing::TestWithParam<NtkCase> {};
+
+TEST_P(RnnNtk, BothPathsEqualFiniteDifferenceKernelOnTinyNetwork) {
+  const NtkCase nc = GetParam();
+  const RnnConfig c{2, 4, 2, nc.alpha, nc.activation};
+  const RnnParams p = random_params(c, 31);
+  const SeqBatch s = random_batch(4, 3, c.n_in, 32);
+  const Matrix K_fd = gram(finite_difference_jacobian(p, c, s, nc.wrt, nc.steps));
+  // Central-difference error ~ h^2 |y'''| + eps |y| / h ~ 1e-10 per Jacobian entry, O(1) entries.
+  const double kFdTol = 1e-8;
+  for (NtkPath path : {NtkPath::kErrorGram, NtkPath::kJacobianBlocks}) {
+    const NtkResult r = rnn_tangent_kernel(p, c, s, NtkOptions{nc.wrt, nc.steps, path});
+    EXPECT_EQ(r.path, path);
+    EXPECT_TRUE(MatricesNear(r.K, K_fd, kFdTol)) << (path == NtkPath::kErrorGram ? "error Gram" : "J blocks");
+  }
+}
+
+TEST_P(RnnNtk, BothPathsEqualOneBackwardPerOutputKernelOnMediumNetwork) {
+  const NtkCase nc = GetParam();
+  const RnnConfig c{3, 24, 3, nc.alpha, nc.activation};
+  const RnnParams p = random_params(c, 41);
+  const SeqBatch s = random_batch(6, 5, c.n_in, 42);
+  const Matrix K_ref = gram(rnn_output_jacobian(p, c, s, nc.wrt, nc.steps));
+  // Same sums in a different order: rounding ~ (terms) * eps * max|K|.
+  const double tol = 1e3 * rl::testing::kEps * std::max(1.0, max_abs(K_ref));
+  NtkOptions o{nc.wrt, nc.steps, NtkPath::kErrorGram};
+  EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_ref, tol)) << "error Gram";
+  o.path = NtkPath::kJacobianBlocks;
+  o.block_bytes = 7 * 3 * sizeof(double) * 24 * 27;  // 7 groups per block: several blocks, ragged end
+  EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_ref, tol)) << "J blocks";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, RnnNtk,
+    ::testing::Values(NtkCase{Activation::kRelu, 1.0, NtkSteps::kAll, NtkWrt::kRecurrent},
+                      NtkCase{Activation::kRelu, 1.0, NtkSteps::kLast, NtkWrt::kRecurrent},
+                      NtkCase{Activation::kRelu, 0.5, NtkSteps::kAll, NtkWrt::kRecurrent},
+                      NtkCase{Activation::kTanh, 1.0, NtkSteps::kAll, NtkWrt::kRecurrent},
+                      NtkCase{Activation::kTanh, 0.5, NtkSteps::kLast, NtkWrt::kRecurrent},
+                      NtkCase{Activation::kRelu, 0.5, NtkSteps::kLast, NtkWrt::kAllParameters},
+                      NtkCase{Activation::kTanh, 1.0, NtkSteps::kAll, NtkWrt::kAllParameters},
+                      NtkCase{Activation::kTanh, 0.5, NtkSteps::kAll, NtkWrt::kAllParameters}),
+    ntk_case_name);
+
+TEST(RnnNtkReference, OneBackwardPerOutputJacobianMatchesFiniteDifferences) {
+  const RnnConfig c{2, 5, 3, 0.5, Activation::kTanh};
+  const RnnParams p = random_params(c, 51);
+  const SeqBatch s = random_batch(3, 2, c.n_in, 52);
+  EXPECT_TRUE(MatricesNear(rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
+                           finite_difference_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
+                           1e-8));
+}
+
+TEST(RnnNtkCost, PicksErrorGramForNeurogymAndJacobianBlocksForSequentialMnist) {
+  // Neurogym (PAPER.md 3): N = 300, T = 8, B = 32, K = 3, all steps -> 768 rows.
+  const RnnConfig ng{3, 300, 3, 1.0, Activation::kRelu};
+  const NtkCosts a = ntk_costs(ng, 8, 32, NtkOptions{});
+  EXPECT_LT(a.error_gram * 10, a.jacobian_blocks);
+  // sMNIST: T = 28, B = 200, K = 10, last step -> 2000 rows.
+  const RnnConfig sm{28, 300, 10, 1.0, Activation::kRelu};
+  NtkOptions last;
+  last.steps = NtkSteps::kLast;
+  const NtkCosts b = ntk_costs(sm, 28, 200, last);
+  EXPECT_LT(b.jacobian_blocks, b.error_gram);
+}
+
+TEST(RnnNtkCost, AutoPathTakesTheCheaperOrder) {
+  const RnnConfig c{2, 6, 2, 1.0, Activation::kRelu};
+  const RnnParams p = random_params(c, 61);
+  const NtkResult r = rnn_tangent_kernel(p, c, random_batch(3, 2, 2, 62));
+  EXPECT_EQ(r.path, r.costs.error_gram <= r.costs.jacobian_blocks ? NtkPath::kErrorGram
+                                                                  : NtkPath::kJacobianBlocks);
+}
+
+TEST(RnnNtk, SingleStepHasZeroRecurrentKernel) {
+  // T = 1: h_{-1} = 0, so y does not depend on W_h.
+  const RnnConfig c{2, 4, 2, 1.0, Activation::kTanh};
+  const NtkResult r = rnn_tangent_kernel(random_params(c, 71), c, random_batch(1, 3, 2, 72));
+  EXPECT_EQ(max_abs(r.K), 0.0);
+  EXPECT_EQ(r.K.rows(), 6u);
+}
+
+}  // namespace
+}  // namespace rl
