@@ -145,7 +145,11 @@ void pack_b(const OpView& B, std::size_t p0, std::size_t kc, std::size_t j0, std
 void micro_kernel(std::size_t kc, const double* __restrict Ap, const double* __restrict Bp,
                   double alpha, double beta, double* __restrict C, std::size_t ldc, std::size_t mr,
                   std::size_t nr) {
-  Vec8 acc[kMR][kNV] = {};
+  Vec8 acc[kMR][kNV];
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < kMR; ++i)
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < kNV; ++v) acc[i][v] = Vec8{};
   for (std::size_t p = 0; p < kc; ++p) {
     Vec8 b[kNV];
 #pragma GCC unroll 4
@@ -173,9 +177,13 @@ void micro_kernel(std::size_t kc, const double* __restrict Ap, const double* __r
       }
     return;
   }
-  double tile[kMR][kNR];
+  double tile[kMR][kNR];  // edge tile: spill the registers (element-wise, so acc never needs an address)
+#pragma GCC unroll 16
   for (std::size_t i = 0; i < kMR; ++i)
-    for (std::size_t v = 0; v < kNV; ++v) std::memcpy(&tile[i][v * kLanes], &acc[i][v], sizeof(Vec8));
+#pragma GCC unroll 4
+    for (std::size_t v = 0; v < kNV; ++v)
+#pragma GCC unroll 8
+      for (std::size_t l = 0; l < kLanes; ++l) tile[i][v * kLanes + l] = acc[i][v][l];
   for (std::size_t i = 0; i < mr; ++i)
     for (std::size_t j = 0; j < nr; ++j) {
       double out = alpha * tile[i][j];  // the same two steps as the full-tile path above
