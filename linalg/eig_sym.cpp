@@ -60,12 +60,15 @@ double tangent_of_rotation(double app, double aqq, double apq) {
   return std::copysign(1.0, tau) / (std::fabs(tau) + std::sqrt(1.0 + tau * tau));
 }
 
-// x' = c x - s y,  y' = s x + c y on contiguous rows.
+// x' = c x - s y,  y' = s x + c y on contiguous rows, in Rutishauser's (1966) form
+// x' = x - s (y + tau x), y' = y + s (x - tau y), tau = s / (1 + c): the rounding error of each
+// update scales with |s|, so the many small late rotations barely disturb orthogonality.
 void rotate_rows(double* x, double* y, std::size_t n, double c, double s) {
+  const double tau = s / (1.0 + c);
   for (std::size_t i = 0; i < n; ++i) {
     const double xi = x[i], yi = y[i];
-    x[i] = c * xi - s * yi;
-    y[i] = s * xi + c * yi;
+    x[i] = xi - s * (yi + tau * xi);
+    y[i] = yi + s * (xi - tau * yi);
   }
 }
 

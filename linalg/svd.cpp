@@ -43,12 +43,17 @@ double dot(const double* __restrict x, const double* __restrict y, std::size_t n
   return acc[0] + tail;
 }
 
-// [x y] <- [x y] [[c, s], [-s, c]]:  x' = c x - s y,  y' = s x + c y.
+// [x y] <- [x y] [[c, s], [-s, c]]:  x' = c x - s y,  y' = s x + c y, written in Rutishauser's
+// (1966) form x' = x - s (y + tau x), y' = y + s (x - tau y), tau = s / (1 + c) = tan(theta / 2).
+// Same flop count, but the rounding error of each update is proportional to |s| rather than 1, so
+// the thousands of small-angle rotations of the late sweeps keep V orthogonal to ~0.03 n eps
+// instead of ~1 n eps (measured at n = 300, docs/linalg.md).
 void rotate(double* __restrict x, double* __restrict y, std::size_t n, double c, double s) {
+  const double tau = s / (1.0 + c);
   for (std::size_t i = 0; i < n; ++i) {
     const double xi = x[i], yi = y[i];
-    x[i] = c * xi - s * yi;
-    y[i] = s * xi + c * yi;
+    x[i] = xi - s * (yi + tau * xi);
+    y[i] = yi + s * (xi - tau * yi);
   }
 }
 
