@@ -38,11 +38,14 @@ std::string hex(std::uint32_t v) {
 std::vector<std::size_t> read_header(const std::vector<std::uint8_t>& bytes, const std::string& path,
                                      std::uint32_t magic, std::size_t n_dims) {
   const std::size_t header = 4 * (1 + n_dims);
-  if (bytes.size() < header)
+  auto too_short = [&] {
     idx_error(path, "file is " + std::to_string(bytes.size()) + " bytes, shorter than its " +
                         std::to_string(header) + "-byte header (truncated?)");
-  const std::uint32_t got = big_endian_u32(bytes, 0);
+  };
+  if (bytes.size() < 4) too_short();
+  const std::uint32_t got = big_endian_u32(bytes, 0);  // magic first: the most telling error
   if (got != magic) idx_error(path, "magic number " + hex(got) + ", expected " + hex(magic));
+  if (bytes.size() < header) too_short();
   std::vector<std::size_t> dims;
   for (std::size_t k = 0; k < n_dims; ++k) dims.push_back(big_endian_u32(bytes, 4 * (1 + k)));
   return dims;

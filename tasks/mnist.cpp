@@ -9,8 +9,6 @@
 namespace rl {
 namespace {
 
-constexpr double kPixelScale = 1.0 / 255.0;
-
 std::vector<std::size_t> iota_indices(std::size_t n) {
   std::vector<std::size_t> v(n);
   std::iota(v.begin(), v.end(), std::size_t{0});
@@ -26,7 +24,7 @@ void require_index(const MnistSet& set, std::size_t i, const char* who) {
 }  // namespace
 
 MnistSet load_mnist_pair(const std::string& images_path, const std::string& labels_path) {
-  const IdxImages images = read_idx_images(images_path);
+  IdxImages images = read_idx_images(images_path);
   const std::vector<std::uint8_t> labels = read_idx_labels(labels_path);
   if (images.rows != kMnistSide || images.cols != kMnistSide)
     throw std::runtime_error("MNIST file '" + images_path + "': images are " + std::to_string(images.rows) +
@@ -36,9 +34,7 @@ MnistSet load_mnist_pair(const std::string& images_path, const std::string& labe
                              " labels but image file '" + images_path + "' has " +
                              std::to_string(images.count) + " images");
   MnistSet set;
-  set.images = Matrix(images.count, kMnistPixels);
-  for (std::size_t k = 0; k < images.pixels.size(); ++k)
-    set.images.data()[k] = images.pixels[k] * kPixelScale;
+  set.pixels = std::move(images.pixels);
   set.labels.resize(labels.size());
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] >= kMnistClasses)
@@ -60,11 +56,12 @@ bool mnist_available(const std::string& dir) { return std::ifstream(dir + "/.com
 
 MnistSet subset(const MnistSet& set, const std::vector<std::size_t>& indices) {
   MnistSet out;
-  out.images = Matrix(indices.size(), set.images.cols());
+  out.pixels.resize(indices.size() * kMnistPixels);
   out.labels.resize(indices.size());
   for (std::size_t k = 0; k < indices.size(); ++k) {
     require_index(set, indices[k], "subset");
-    std::copy(set.images.row(indices[k]), set.images.row(indices[k]) + set.images.cols(), out.images.row(k));
+    const auto first = set.pixels.begin() + static_cast<std::ptrdiff_t>(indices[k] * kMnistPixels);
+    std::copy(first, first + kMnistPixels, out.pixels.begin() + static_cast<std::ptrdiff_t>(k * kMnistPixels));
     out.labels[k] = set.labels[indices[k]];
   }
   return out;
@@ -83,9 +80,8 @@ MnistSplit split_train_validation(const MnistSet& set, std::size_t n_train, std:
 }
 
 SeqBatch to_sequential(const MnistSet& set, const std::vector<std::size_t>& indices) {
-  if (set.images.cols() != kMnistPixels)
-    throw std::invalid_argument("to_sequential: images have " + std::to_string(set.images.cols()) +
-                                " pixels, expected 784");
+  if (set.pixels.size() != set.size() * kMnistPixels)
+    throw std::invalid_argument("to_sequential: pixel buffer does not hold 784 per label");
   SeqBatch batch;
   batch.T = kMnistSide;
   batch.B = indices.size();
@@ -93,9 +89,9 @@ SeqBatch to_sequential(const MnistSet& set, const std::vector<std::size_t>& indi
   batch.labels.resize(batch.T * batch.B);
   for (std::size_t b = 0; b < batch.B; ++b) {
     require_index(set, indices[b], "to_sequential");
-    const double* image = set.images.row(indices[b]);
     for (std::size_t t = 0; t < kMnistSide; ++t) {
-      std::copy(image + t * kMnistSide, image + (t + 1) * kMnistSide, batch.x.row(batch.row(t, b)));
+      double* step = batch.x.row(batch.row(t, b));  // image row t is time step t
+      for (std::size_t j = 0; j < kMnistSide; ++j) step[j] = set.pixel(indices[b], t * kMnistSide + j);
       batch.labels[batch.row(t, b)] = set.labels[indices[b]];  // the loss reads t = T - 1 only
     }
   }
@@ -103,9 +99,16 @@ SeqBatch to_sequential(const MnistSet& set, const std::vector<std::size_t>& indi
 }
 
 FlatBatch to_flat(const MnistSet& set, const std::vector<std::size_t>& indices) {
-  const MnistSet s = subset(set, indices);
-  return {s.images, s.labels};
+  FlatBatch batch{Matrix(indices.size(), kMnistPixels), std::vector<int>(indices.size())};
+  for (std::size_t b = 0; b < indices.size(); ++b) {
+    require_index(set, indices[b], "to_flat");
+    for (std::size_t k = 0; k < kMnistPixels; ++k) batch.x(b, k) = set.pixel(indices[b], k);
+    batch.labels[b] = set.labels[indices[b]];
+  }
+  return batch;
 }
+
+FlatBatch to_flat(const MnistSet& set) { return to_flat(set, iota_indices(set.size())); }
 
 MnistBatcher::MnistBatcher(const MnistSet& set, std::size_t batch_size, std::uint64_t seed)
     : set_(set), batch_size_(batch_size), rng_(seed), order_(iota_indices(set.size())) {

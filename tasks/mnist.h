@@ -31,10 +31,14 @@ constexpr std::size_t kMnistPixels = kMnistSide * kMnistSide;  // 784
 constexpr std::size_t kMnistClasses = 10;
 constexpr std::size_t kMnistTrainSize = 55000;  // released split size (PAPER.md 2.3)
 
+// Pixels stay bytes (47 MB for the training set instead of 376 MB of doubles); batches convert
+// them to doubles in [0, 1].
 struct MnistSet {
-  Matrix images;            // (count, 784), pixels in [0, 1]
-  std::vector<int> labels;  // (count), digits 0..9
+  std::vector<std::uint8_t> pixels;  // (count * 784), image-major, each image row-major
+  std::vector<int> labels;           // (count), digits 0..9
   std::size_t size() const { return labels.size(); }
+  // Pixel k (0..783) of image i, scaled to [0, 1].
+  double pixel(std::size_t i, std::size_t k) const { return pixels[i * kMnistPixels + k] / 255.0; }
 };
 
 // One image file and its label file.  Throws std::runtime_error naming the file when either is
@@ -69,7 +73,10 @@ struct FlatBatch {
 
 // Row-wise sequential form of the images at `indices`: T = 28, each step one image row.
 SeqBatch to_sequential(const MnistSet& set, const std::vector<std::size_t>& indices);
+// Flat form (B, 784) of the images at `indices`.
 FlatBatch to_flat(const MnistSet& set, const std::vector<std::size_t>& indices);
+// Every image, flat (count, 784); e.g. an evaluation set.
+FlatBatch to_flat(const MnistSet& set);
 
 // Seeded mini-batches with a fresh permutation every epoch.  Holds a reference: `set` must outlive it.
 class MnistBatcher {
