@@ -135,25 +135,25 @@ std::string CsvWriter::to_string() const {
 
 void CsvWriter::write(const std::string& path) const { write_text_atomic(path, to_string()); }
 
-std::size_t CsvTable::column(const std::string& name) const {
+std::size_t ResultTable::column(const std::string& name) const {
   for (std::size_t j = 0; j < header.size(); ++j)
     if (header[j] == name) return j;
   throw std::out_of_range(source + ": no column '" + name + "'");
 }
 
-bool CsvTable::has_column(const std::string& name) const {
+bool ResultTable::has_column(const std::string& name) const {
   for (const std::string& h : header)
     if (h == name) return true;
   return false;
 }
 
-const std::string& CsvTable::cell(std::size_t row, const std::string& column_name) const {
+const std::string& ResultTable::cell(std::size_t row, const std::string& column_name) const {
   if (row >= rows.size())
     throw std::out_of_range(source + ": row " + std::to_string(row) + " of " + std::to_string(rows.size()));
   return rows[row][column(column_name)];
 }
 
-double CsvTable::number(std::size_t row, const std::string& column_name) const {
+double ResultTable::number(std::size_t row, const std::string& column_name) const {
   const std::string& text = cell(row, column_name);
   try {
     return parse_number(text, "column '" + column_name + "'");
@@ -162,14 +162,14 @@ double CsvTable::number(std::size_t row, const std::string& column_name) const {
   }
 }
 
-std::vector<double> CsvTable::numbers(const std::string& column_name) const {
+std::vector<double> ResultTable::numbers(const std::string& column_name) const {
   std::vector<double> out;
   out.reserve(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(number(i, column_name));
   return out;
 }
 
-std::vector<std::string> CsvTable::texts(const std::string& column_name) const {
+std::vector<std::string> ResultTable::texts(const std::string& column_name) const {
   const std::size_t j = column(column_name);
   std::vector<std::string> out;
   out.reserve(rows.size());
@@ -177,8 +177,8 @@ std::vector<std::string> CsvTable::texts(const std::string& column_name) const {
   return out;
 }
 
-CsvTable parse_csv(const std::string& text, const std::string& source) {
-  CsvTable t;
+ResultTable parse_result_csv(const std::string& text, const std::string& source) {
+  ResultTable t;
   t.source = source;
   std::size_t line_no = 0, pos = 0;
   bool have_header = false;
@@ -212,6 +212,6 @@ CsvTable parse_csv(const std::string& text, const std::string& source) {
   return t;
 }
 
-CsvTable read_csv(const std::string& path) { return parse_csv(read_text_file(path), path); }
+ResultTable read_result_csv(const std::string& path) { return parse_result_csv(read_text_file(path), path); }
 
 }  // namespace rl

@@ -1,4 +1,5 @@
-// CSV tables for demo results: one header row, then one row per record.
+// CSV tables for demo results (named ResultTable / read_result_csv: nn/connectivity has its own
+// simpler rl::CsvTable reader for the shipped data files): one header row, then one row per record.
 //
 // Numbers are written with "%.17g", which round-trips every finite double bit-identically
 // (17 significant digits suffice for IEEE binary64: Goldberg 1991, "What every computer scientist
@@ -12,7 +13,7 @@
 //   w.add_row({"2af", 30, 3, 0.125});          // cells: strings, integers, doubles
 //   w.write("out/fig1/runs/x.csv");             // atomic (demos/lib/atomic_file.h)
 //
-//   rl::CsvTable t = rl::read_csv("out/fig1/results.csv");
+//   rl::ResultTable t = rl::read_result_csv("out/fig1/results.csv");
 //   double dW = t.number(0, "dW");             // row 0, column "dW"
 //
 // The reader is for our own files: it rejects rows with the wrong number of cells, unterminated
@@ -66,7 +67,7 @@ class CsvWriter {
   std::size_t rows_ = 0;
 };
 
-struct CsvTable {
+struct ResultTable {
   std::string source;                          // file name used in error messages
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;  // every row has header.size() cells
@@ -84,9 +85,9 @@ struct CsvTable {
 };
 
 // Parses CSV text; `source` names it in error messages ("<source>:<line>: ...").
-CsvTable parse_csv(const std::string& text, const std::string& source);
+ResultTable parse_result_csv(const std::string& text, const std::string& source);
 
 // Reads and parses a CSV file; throws std::runtime_error naming the file on any problem.
-CsvTable read_csv(const std::string& path);
+ResultTable read_result_csv(const std::string& path);
 
 }  // namespace rl

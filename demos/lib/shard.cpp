@@ -72,7 +72,7 @@ std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& 
   std::string first_path;
   for (const RunSpec& r : runs) {
     const std::string path = run_result_path(runs_dir, r);
-    const CsvTable t = read_csv(path);
+    const ResultTable t = read_result_csv(path);
     if (!merged) {
       merged = std::make_unique<CsvWriter>(t.header);
       first_path = path;

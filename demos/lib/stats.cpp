@@ -38,7 +38,7 @@ double sorted_quantile(const std::vector<double>& s, double p) {
 
 }  // namespace
 
-double mean(const std::vector<double>& values) {
+double sample_mean(const std::vector<double>& values) {
   const std::vector<double> f = finite_or_throw(values, "mean");
   double sum = 0.0;
   for (double v : f) sum += v;
@@ -48,7 +48,7 @@ double mean(const std::vector<double>& values) {
 double sample_sd(const std::vector<double>& values) {
   const std::vector<double> f = finite_or_throw(values, "sample_sd");
   if (f.size() < 2) return 0.0;
-  const double m = mean(f);
+  const double m = sample_mean(f);
   double ss = 0.0;  // two-pass: no cancellation from sum(x^2) - n m^2
   for (double v : f) ss += (v - m) * (v - m);
   return std::sqrt(ss / static_cast<double>(f.size() - 1));
@@ -68,7 +68,7 @@ MeanSpread mean_spread(const std::vector<double>& values, ErrorBar kind) {
   const std::vector<double> f = finite_or_throw(values, "mean_spread");
   r.n = f.size();
   r.n_non_finite = values.size() - f.size();
-  r.mean = mean(f);
+  r.mean = sample_mean(f);
   const double sd = sample_sd(f);
   r.spread = kind == ErrorBar::kSd ? sd : sd / std::sqrt(static_cast<double>(r.n));
   return r;

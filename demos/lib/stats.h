@@ -4,6 +4,7 @@
 // diverged run is counted, never silently averaged in or drawn at 0.
 //
 // Conventions (stated here once, and in the plot legends):
+//   sample_mean the arithmetic mean of the finite values.
 //   sample_sd   the n - 1 (Bessel-corrected) standard deviation; 0 for a single value.
 //   sem         sample_sd / sqrt(n).
 //   quantile    linear interpolation between order statistics, h = (n - 1) p ("type 7" of
@@ -23,7 +24,7 @@ std::vector<double> finite_values(const std::vector<double>& values);
 std::size_t count_non_finite(const std::vector<double>& values);
 
 // Both throw std::invalid_argument if `values` has no finite entry.
-double mean(const std::vector<double>& values);
+double sample_mean(const std::vector<double>& values);
 double sample_sd(const std::vector<double>& values);
 
 // p in [0, 1] of the finite entries (type 7).  Throws std::invalid_argument if there is no finite
