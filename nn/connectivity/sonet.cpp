@@ -66,7 +66,7 @@ SonetCoefficients sonet_coefficients(const SonetParams& params) {
   c.rho_conv = correlation_for(c.theta, p, params.alpha_conv);
   c.rho_div = correlation_for(c.theta, p, params.alpha_div);
   c.rho_chain = params.cc_chain * std::sqrt(c.rho_conv * c.rho_div);  // step 3
-  c.alpha_chain = orthant_probability(c.theta, c.rho_chain) / (p * p) - 1.0;
+  c.alpha_chain = c.rho_chain == 0.0 ? 0.0 : orthant_probability(c.theta, c.rho_chain) / (p * p) - 1.0;
 
   // Step 4: symmetric square root of [[rho_conv, rho_chain], [rho_chain, rho_div]] (unit variance).
   const double a = c.rho_conv, b = c.rho_chain, d = c.rho_div;

@@ -42,6 +42,7 @@ double normal_tail_inverse(double p) {
   if (!(p > 0.0 && p < 1.0))
     throw std::invalid_argument("normal_tail_inverse: probability p = " + std::to_string(p) +
                                 " must lie strictly inside (0, 1)");
+  if (p == 0.5) return 0.0;       // Q(0) = 1/2 exactly; bisection would stop an ulp away
   double lo = -40.0, hi = 40.0;  // Q(lo) ~ 1, Q(hi) ~ 0
   for (int it = 0; it < 200 && hi - lo > 0.0; ++it) {
     const double mid = 0.5 * (lo + hi);
@@ -57,6 +58,7 @@ double orthant_probability(double theta, double rho) {
                                 " must lie in [-1, 1] and theta must be finite");
   if (rho == 1.0) return normal_tail(theta);                          // X = Y
   if (rho == -1.0) return std::max(0.0, normal_tail(theta) - normal_tail(-theta));  // Y = -X
+  if (rho == 0.0) return normal_tail(theta) * normal_tail(theta);                   // independent
   const Integrand f{theta, rho, std::sqrt(1.0 - rho * rho)};
   // For theta < 0 part of the mass lies below 0; phi is below 1e-32 beyond 12.
   const double a = theta, b = std::max(theta, 0.0) + 12.0;
