@@ -150,9 +150,9 @@ void write_csv(const std::vector<RunRow>& rows, const std::string& path) {
 
 void write_svg(const std::vector<RunRow>& rows, const std::vector<double>& kappas,
                std::uint64_t seed, const std::string& path) {
-  Figure fig(1, 1, "Fig. 3B (reproduction): KA after training vs kappa, two-layer linear net");
+  Figure fig(1, 1, "Fig. 3B (reproduction): KA vs kappa");
   Panel& p = fig.panel(0, 0);
-  p.title("dots: trained networks; lines: mean prediction (D8/D9/D4)")
+  p.title("dots: trained; lines: predicted (D8/D9/D4)")
       .x_label("kappa (condition number of F)")
       .y_label("KA(K(0), K(f))")
       .x_scale(AxisScale::kLog);
