@@ -1,0 +1,163 @@
+// Tests for nn/connectivity/cell_types: the Allen cell-type tables and the block-model builder.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "linalg/norms.h"
+#include "nn/connectivity/cell_types.h"
+#include "nn/connectivity/spectrum_report.h"
+#include "test_helpers.h"
+
+namespace rl {
+namespace {
+
+using testing::kEps;
+enum { E = 0, PV = 1, SST = 2, VIP = 3 };
+
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no exception)";
+}
+
+// Values from data/celltypes/PROVENANCE.md (tables "The numbers, L2/3").
+TEST(CellTypeTable, L23ValuesMatchProvenance) {
+  const CellTypeTable t = load_cell_type_table(CellLayer::L23);
+  EXPECT_EQ(t.pmax_synphys[E][E], 0.11);
+  EXPECT_EQ(t.pmax_synphys[E][PV], 0.79);
+  EXPECT_EQ(t.pmax_synphys[PV][VIP], 0.0);
+  EXPECT_EQ(t.pmax_synphys[SST][VIP], 0.92);
+  EXPECT_EQ(t.pmax_synphys[VIP][PV], 0.04);
+  EXPECT_EQ(t.pmax_v1dd[E][E], 0.0449424);
+  EXPECT_EQ(t.pmax_v1dd[PV][E], 0.675761);
+  EXPECT_EQ(t.psp_mean_resting_mV[E][VIP], 0.613046);
+  EXPECT_EQ(t.psp_mean_resting_mV[VIP][E], 0.310226);  // pooled all_int -> l23_pyr
+  EXPECT_EQ(t.sigma_um[E][E], 127.0);
+  EXPECT_EQ(t.sigma_um[PV][PV], 126.77);
+  EXPECT_EQ(t.logn_shape_90th[E][SST], 0.944402);
+  EXPECT_EQ(t.sign[E], 1);
+  EXPECT_EQ(t.sign[PV], -1);
+  EXPECT_EQ(t.sign[VIP], -1);
+  EXPECT_NEAR(t.fraction_of_layer[E], 0.9, 1e-12);
+  EXPECT_NEAR(t.fraction_of_layer[VIP], 0.0489796, 1e-12);
+  EXPECT_NEAR(t.fraction_of_layer[PV] + t.fraction_of_layer[SST] + t.fraction_of_layer[VIP], 0.1, 1e-6);
+}
+
+TEST(CellTypeTable, L4SumsItsFourExcitatoryPopulations) {
+  const CellTypeTable t = load_cell_type_table(CellLayer::L4);
+  EXPECT_NEAR(t.fraction_of_layer[E], 0.89, 1e-12);  // 0.1068 + 0.2314 + 0.267 + 0.2848
+  EXPECT_NEAR(t.fraction_within_ei[E], 1.0, 1e-12);
+  EXPECT_NEAR(t.fraction_of_layer[PV], 0.0607619, 1e-12);
+  EXPECT_EQ(t.pmax_synphys[PV][PV], 0.97);
+  EXPECT_EQ(t.pmax_synphys[VIP][E], 0.0);
+}
+
+// Suggested integer counts for N = 300 (CONNECTIVITY.md 2, largest-remainder rounding).
+TEST(CellTypeTable, CountsForN300MatchTheSpec) {
+  const CellTypeTable t = load_cell_type_table(CellLayer::L23);
+  const auto allen = cell_type_counts(t, CellProportions::allen, 300);
+  EXPECT_EQ(allen[E], 270u);
+  EXPECT_EQ(allen[VIP], 15u);
+  EXPECT_EQ(allen[PV], 9u);
+  EXPECT_EQ(allen[SST], 6u);
+  const auto eighty = cell_type_counts(t, CellProportions::eighty_twenty, 300);
+  EXPECT_EQ(eighty[E], 240u);
+  EXPECT_EQ(eighty[VIP], 29u);
+  EXPECT_EQ(eighty[PV], 18u);
+  EXPECT_EQ(eighty[SST], 13u);
+  for (std::size_t N : {4, 17, 101}) {
+    const auto c = cell_type_counts(t, CellProportions::allen, N);
+    EXPECT_EQ(c[0] + c[1] + c[2] + c[3], N);
+  }
+}
+
+TEST(CellTypeTable, DiskAverageShrinksPmaxByTheStatedFactor) {
+  const CellTypeTable t = load_cell_type_table(CellLayer::L23);
+  CellTypeParams p;
+  p.profile = PmaxProfile::disk_average;
+  // PROVENANCE: factor 0.918 for sigma = 127 um (E -> E) at R = 75 um.
+  EXPECT_NEAR(cell_type_probability(t, p, E, E) / 0.11, 0.918, 5e-4);
+}
+
+TEST(CellTypeTable, MissingDataDirectoryNamesThePathTried) {
+  const std::string msg = error_of([] { load_cell_type_table(CellLayer::L23, "/no/such/place"); });
+  EXPECT_NE(msg.find("/no/such/place/celltypes/celltype_connectivity_l23_l4.csv"), std::string::npos) << msg;
+}
+
+Connectivity build(CellTypeParams p, std::uint64_t seed) {
+  Rng rng(seed);
+  return cell_type_connectivity(p, rng);
+}
+
+TEST(CellTypeConnectivity, ShapeTypesNoAutapsesOneSignPerColumnAndExactNorm) {
+  CellTypeParams p;
+  p.N = 100;
+  for (CellMagnitude m : {CellMagnitude::block_mean, CellMagnitude::lognormal}) {
+    p.magnitude = m;
+    const Connectivity c = build(p, 1);
+    ASSERT_EQ(c.W_h.rows(), 100u);
+    EXPECT_EQ(c.unit_type.front(), "E");
+    EXPECT_EQ(c.unit_type.back(), "VIP");
+    EXPECT_EQ(c.value("n_E"), 90);
+    for (std::size_t i = 0; i < 100; ++i) EXPECT_EQ(c.W_h(i, i), 0.0);
+    EXPECT_TRUE(columns_follow_signs(c.W_h, c.column_sign));
+    const double target = 1.25 * std::sqrt(100.0);
+    EXPECT_NEAR(frobenius_norm(c.W_h), target, 16 * kEps * target);
+  }
+}
+
+TEST(CellTypeConnectivity, SameSeedSameMatrix) {
+  CellTypeParams p;
+  p.N = 60;
+  EXPECT_EQ(build(p, 5).W_h, build(p, 5).W_h);
+  EXPECT_NE(build(p, 5).W_h, build(p, 6).W_h);
+}
+
+TEST(CellTypeConnectivity, BlockDensitiesFollowTheChosenPmaxTable) {
+  for (PmaxSource src : {PmaxSource::synphys, PmaxSource::v1dd}) {
+    CellTypeParams p;  // N = 300, 270 E
+    p.pmax = src;
+    p.norm.kind = NormKind::none;
+    const Connectivity c = build(p, 7);
+    const CellTypeTable t = load_cell_type_table(CellLayer::L23);
+    double edges = 0;
+    for (std::size_t i = 0; i < 270; ++i)
+      for (std::size_t j = 0; j < 270; ++j) edges += c.W_h(i, j) != 0.0;
+    const double expected = src == PmaxSource::synphys ? t.pmax_synphys[E][E] : t.pmax_v1dd[E][E];
+    // 270 * 269 Bernoulli draws: sd below 0.002; accept 0.008.
+    EXPECT_NEAR(edges / (270.0 * 269.0), expected, 0.008);
+    // Block-mean magnitudes: every E -> E weight is the E -> E mean PSP (unscaled here).
+    for (std::size_t j = 0; j < 270; ++j)
+      if (c.W_h(1, j) != 0.0) EXPECT_EQ(c.W_h(1, j), t.psp_mean_resting_mV[E][E]);
+  }
+}
+
+TEST(CellTypeConnectivity, RejectsTooFewUnits) {
+  CellTypeParams p;
+  p.N = 3;
+  EXPECT_NE(error_of([&] { build(p, 1); }).find("N = 3"), std::string::npos);
+}
+
+// CONNECTIVITY.md 2 "Checked here": 0.07-0.12 (eigenvalues) and 0.05-0.09 (singular values) for both
+// pmax tables, both proportion sets, mean or lognormal magnitudes; the Gaussian gives ~0.64 / ~0.43.
+TEST(CellTypeConnectivity, EffectiveRanksLieFarBelowTheGaussians) {
+  CellTypeParams a;                    // synphys, Allen proportions, block means
+  CellTypeParams b;
+  b.pmax = PmaxSource::v1dd;
+  b.proportions = CellProportions::eighty_twenty;
+  b.magnitude = CellMagnitude::lognormal;
+  for (const CellTypeParams& p : {a, b})
+    for (std::uint64_t seed : {1, 2}) {
+      const SpectrumReport r = spectrum_report(build(p, seed).W_h);
+      EXPECT_LT(r.relative_rank_eigen, 0.25);
+      EXPECT_LT(r.relative_rank_singular, 0.2);
+    }
+}
+
+}  // namespace
+}  // namespace rl
