@@ -114,11 +114,13 @@ RnnTrace rnn_forward(const RnnParams& p, const RnnConfig& c, const SeqBatch& bat
   // Input drive of every step at once: U = alpha X W_in^T.                       (T*B, N)
   gemm_raw(Trans::kNo, Trans::kYes, TB, N, c.n_in, a, batch.x.data(), c.n_in, p.W_in.data(),
            c.n_in, 0.0, tr.pre.data(), N);
+  // W_h^T stored once: a plain (not transposed) right operand packs faster in every step's GEMM.
+  const Matrix W_hT = transpose(p.W_h);  // (N, N)
   for (std::size_t t = 0; t < T; ++t) {
     double* u = tr.pre.row(t * B);  // (B, N)
     if (t > 0) {                     // h_{-1} = 0: step 0 has no recurrent term
       const double* h_prev = tr.h.row((t - 1) * B);
-      gemm_raw(Trans::kNo, Trans::kYes, B, N, N, a, h_prev, N, p.W_h.data(), N, 1.0, u, N);
+      gemm_raw(Trans::kNo, Trans::kNo, B, N, N, a, h_prev, N, W_hT.data(), N, 1.0, u, N);
       if (a != 1.0)
         for (std::size_t i = 0; i < B * N; ++i) u[i] += (1.0 - a) * h_prev[i];
     }

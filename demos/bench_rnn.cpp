@@ -1,0 +1,162 @@
+// Benchmark of the RNN half of nn/: one training iteration at the paper's setting and the two tangent
+// kernels of PAPER.md section 3, on random data with the right shapes.  demos/bench/section_2_rnn.sh runs
+// it beside the PyTorch peer (../shared/bench/peer/rnn_peer.py) and prints the ratios.
+//
+//   bench_rnn --part train      N=300, B=32, T=8, n_in=3, K=3: forward + CE (all steps) + BPTT + SGD step
+//   bench_rnn --part ntk2af     768 x 768 kernel w.r.t. W_h, all 8 steps x 32 trials x 3 logits
+//   bench_rnn --part ntksmnist  2000 x 2000 kernel w.r.t. W_h, last step, B=200, T=28, 28 inputs, K=10
+//
+// Output: one `key=value` line per result (parsed by the section script).  One thread throughout.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <vector>
+
+#include "demos/lib/cli.h"
+#include "linalg/gemm.h"
+#include "linalg/rng.h"
+#include "nn/loss.h"
+#include "nn/ntk_rnn.h"
+#include "nn/optim.h"
+#include "nn/rnn.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// The released initialisation (PAPER.md 2.1-2.2): W_h = g G / sqrt(N) (full rank), W_in and W_out
+// uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+rl::RnnParams paper_like_params(const rl::RnnConfig& c, double gain, rl::Rng& rng) {
+  rl::RnnParams p = rl::zero_params(c);
+  for (double& w : p.W_h.values()) w = gain * rng.normal() / std::sqrt(static_cast<double>(c.N));
+  const double bin = 1.0 / std::sqrt(static_cast<double>(c.n_in));
+  const double bout = 1.0 / std::sqrt(static_cast<double>(c.N));
+  for (double& w : p.W_in.values()) w = rng.uniform(-bin, bin);
+  for (double& w : p.W_out.values()) w = rng.uniform(-bout, bout);
+  return p;
+}
+
+// Random inputs in [0, 1) and labels as in 2AF: 0 (fixate) before the last step, 1 or 2 at it.
+rl::SeqBatch random_batch(std::size_t T, std::size_t B, std::size_t n_in, std::size_t K, rl::Rng& rng) {
+  rl::SeqBatch s{T, B, rl::Matrix(T * B, n_in), std::vector<int>(T * B, 0)};
+  for (double& v : s.x.values()) v = rng.uniform();
+  for (std::size_t b = 0; b < B; ++b)
+    s.labels[(T - 1) * B + b] = K > 2 ? 1 + static_cast<int>(rng.below(K - 1)) : 0;
+  return s;
+}
+
+// Multiply-adds of one training iteration (docs/bptt.md, "Cost"); step 0 has no recurrent product.
+double iteration_macs(const rl::RnnConfig& c, std::size_t T, std::size_t B) {
+  const double TB = static_cast<double>(T * B), N = static_cast<double>(c.N);
+  const double rec = static_cast<double>((T - 1) * B) * N * N;
+  const double io = TB * N * static_cast<double>(c.n_in + c.K);
+  return 3.0 * rec + 2.0 * io + TB * N * static_cast<double>(c.K);  // fwd, dH, dW_h | W_in, W_out both ways | dH
+}
+
+double gemm_gflops(std::size_t m, std::size_t n, std::size_t k, rl::Trans ta, rl::Trans tb) {
+  std::vector<double> A(m * k, 0.5), Bm(k * n, 0.25), C(m * n);
+  const std::size_t lda = ta == rl::Trans::kNo ? k : m, ldb = tb == rl::Trans::kNo ? n : k;
+  double best = 1e30;
+  for (int rep = 0; rep < 5; ++rep) {
+    const auto t0 = Clock::now();
+    for (int i = 0; i < 20; ++i)
+      rl::gemm_raw(ta, tb, m, n, k, 1.0, A.data(), lda, Bm.data(), ldb, 0.0, C.data(), n);
+    best = std::min(best, seconds_since(t0) / 20);
+  }
+  return 2.0 * static_cast<double>(m * n * k) / best / 1e9;
+}
+
+void bench_train(std::uint64_t seed, int iters) {
+  const rl::RnnConfig c{3, 300, 3, 1.0, rl::Activation::kRelu};
+  const std::size_t T = 8, B = 32;
+  rl::Rng rng(seed);
+  rl::RnnParams p = paper_like_params(c, 1.25, rng);
+  rl::RnnParams g = rl::zero_params(c);
+  rl::Sgd opt(rl::make_slots(rl::parameter_list(p), rl::parameter_list(g)), rl::SgdOptions{});
+  std::vector<rl::SeqBatch> batches;  // pre-drawn: data generation is not the RNN's cost
+  for (int i = 0; i < 16; ++i) batches.push_back(random_batch(T, B, c.n_in, c.K, rng));
+  auto iteration = [&](const rl::SeqBatch& s) {
+    const rl::RnnTrace tr = rl::rnn_forward(p, c, s);
+    const rl::LossResult l = rl::cross_entropy_all_steps(tr.y, s);
+    rl::zero_grads(g);
+    rl::rnn_backward(p, c, s, tr, l.dY, g);
+    opt.step();
+    return l.loss;
+  };
+  for (int i = 0; i < 20; ++i) iteration(batches[i % 16]);  // warm-up
+  const int blocks = 5, per_block = std::max(1, iters / blocks);
+  double best = 1e30, total = 0.0, last_loss = 0.0;
+  for (int blk = 0; blk < blocks; ++blk) {
+    const auto t0 = Clock::now();
+    for (int i = 0; i < per_block; ++i) last_loss = iteration(batches[i % 16]);
+    const double s = seconds_since(t0) / per_block;
+    best = std::min(best, s);
+    total += s;
+  }
+  const double macs = iteration_macs(c, T, B);
+  std::printf("train_iters=%d\ntrain_ms_per_iter=%.4f\ntrain_ms_per_iter_best_block=%.4f\n", per_block * blocks,
+              total / blocks * 1e3, best * 1e3);
+  std::printf("train_macs_per_iter=%.0f\ntrain_loss_last=%.4f\n", macs, last_loss);
+  std::printf("train_our_gflops=%.2f\n", 2.0 * macs / (total / blocks) / 1e9);
+  std::printf("gemm_ours_gflops_B_N_N=%.2f\n", gemm_gflops(B, c.N, c.N, rl::Trans::kNo, rl::Trans::kYes));
+  std::printf("gemm_ours_gflops_N_N_7B=%.2f\n",
+              gemm_gflops(c.N, c.N, (T - 1) * B, rl::Trans::kYes, rl::Trans::kNo));
+}
+
+double peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_maxrss) / 1024.0;  // Linux: kilobytes
+}
+
+void bench_kernel(const char* name, const rl::RnnConfig& c, std::size_t T, std::size_t B,
+                  rl::NtkSteps steps, std::uint64_t seed) {
+  rl::Rng rng(seed);
+  const rl::RnnParams p = paper_like_params(c, 1.25, rng);
+  const rl::SeqBatch s = random_batch(T, B, c.n_in, c.K, rng);
+  rl::NtkOptions o;
+  o.steps = steps;
+  const auto t0 = Clock::now();
+  const rl::NtkResult r = rl::rnn_tangent_kernel(p, c, s, o);
+  const double secs = seconds_since(t0);
+  double trace = 0.0;
+  for (std::size_t i = 0; i < r.K.rows(); ++i) trace += r.K(i, i);
+  std::printf("%s_rows=%zu\n%s_s=%.4f\n%s_path=%s\n%s_cost_error_gram_gmac=%.2f\n%s_cost_jacobian_gmac=%.2f\n",
+              name, r.K.rows(), name, secs, name,
+              r.path == rl::NtkPath::kErrorGram ? "error_gram" : "jacobian_blocks", name,
+              r.costs.error_gram / 1e9, name, r.costs.jacobian_blocks / 1e9);
+  std::printf("%s_trace=%.6e\n%s_peak_rss_mib=%.1f\n", name, trace, name, peak_rss_mib());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    rl::Cli cli("bench_rnn", "Time one RNN training iteration and the RNN tangent kernels (one thread).");
+    cli.add_int("seed", 1, "seed of the random weights and data", 0);
+    cli.add_string("part", "all", "what to time", {"all", "train", "ntk2af", "ntksmnist"});
+    cli.add_int("iters", 1000, "training iterations to time", 5, 1000000);
+    if (!cli.parse_or_exit(argc, argv)) return 0;
+    const auto seed = static_cast<std::uint64_t>(cli.get_int("seed"));
+    const std::string part = cli.get_string("part");
+    std::printf("seed=%llu\n", static_cast<unsigned long long>(seed));
+    if (part == "all" || part == "train") bench_train(seed, static_cast<int>(cli.get_int("iters")));
+    if (part == "all" || part == "ntk2af")
+      bench_kernel("ntk2af", rl::RnnConfig{3, 300, 3, 1.0, rl::Activation::kRelu}, 8, 32,
+                   rl::NtkSteps::kAll, seed);
+    if (part == "all" || part == "ntksmnist")
+      bench_kernel("ntksmnist", rl::RnnConfig{28, 300, 10, 1.0, rl::Activation::kRelu}, 28, 200,
+                   rl::NtkSteps::kLast, seed);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_rnn: %s\n", e.what());
+    return 1;
+  }
+}
