@@ -141,7 +141,7 @@ TEST(EigGeneral, CyclicPermutationGivesRootsOfUnity) {
   Matrix P(n, n, 0.0);
   for (std::size_t i = 0; i < n; ++i) P(i, (i + 1) % n) = 1.0;
   std::vector<Complex> want;
-  for (std::size_t k = 0; k < n; ++k) want.push_back(std::polar(1.0, 2.0 * M_PI * k / n));
+  for (std::size_t k = 0; k < n; ++k) want.push_back(std::polar(1.0, 2.0 * std::acos(-1.0) * k / n));
   const EigGeneralResult r = eig_general(P);
   EXPECT_TRUE(r.converged);
   EXPECT_LE(worst_match(r.values, want), kErrorUnits * n * kEps);
