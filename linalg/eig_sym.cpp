@@ -78,10 +78,13 @@ void apply_rotation(Matrix& A, Matrix& Vt, std::size_t p, std::size_t q, double 
   const std::size_t n = A.rows();
   const double c = 1.0 / std::sqrt(1.0 + t * t), s = t * c;
   const double app = A(p, p), aqq = A(q, q), apq = A(p, q);
-  rotate_rows(A.row(p), A.row(q), n, c, s);
-  for (std::size_t k = 0; k < n; ++k) {
-    A(k, p) = A(p, k);
-    A(k, q) = A(q, k);
+  double* row_p = A.row(p);
+  double* row_q = A.row(q);
+  rotate_rows(row_p, row_q, n, c, s);
+  double* a = A.data();
+  for (std::size_t k = 0; k < n; ++k) {  // strided: raw pointers keep bounds checks off this loop
+    a[k * n + p] = row_p[k];
+    a[k * n + q] = row_q[k];
   }
   A(p, p) = app - t * apq;
   A(q, q) = aqq + t * apq;
