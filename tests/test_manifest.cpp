@@ -1,0 +1,51 @@
+#include "demos/lib/manifest.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+
+#include "demos/lib/atomic_file.h"
+
+namespace rl {
+namespace {
+
+TEST(Manifest, RecordsProgramFlagsSeedRevisionTimeAndCores) {
+  Cli cli("fig_test", "d");
+  cli.add_common();
+  ASSERT_TRUE(cli.parse({"--seed", "42", "--ranks", "1,30"}));
+  RunManifest m = start_manifest(cli);
+  m.notes.push_back({"readout", "[OURS] default"});
+  EXPECT_EQ(m.program, "fig_test");
+  EXPECT_EQ(m.seed, 42);
+  EXPECT_GE(m.host_cores, 1u);
+  EXPECT_EQ(m.start_time_utc.size(), 20u);  // 2026-01-31T12:34:56Z
+  EXPECT_EQ(m.start_time_utc.back(), 'Z');
+  const std::string rev = m.git_revision;
+  EXPECT_TRUE(rev == "unknown" || rev.size() == 40) << rev;
+
+  const std::string path = ::testing::TempDir() + "rl_manifest_" + std::to_string(::getpid()) + "/manifest.json";
+  write_manifest(path, m);
+  const std::string json = read_text_file(path);
+  EXPECT_NE(json.find("\"command_line\": \"fig_test --seed 42 --ranks 1,30\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"ranks\": \"1,30\""), std::string::npos);
+  EXPECT_NE(json.find("\"seed\": 42,"), std::string::npos);
+  EXPECT_NE(json.find("\"wall_seconds\": "), std::string::npos);
+  EXPECT_NE(json.find("\"readout\": \"[OURS] default\""), std::string::npos);
+  std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
+TEST(Manifest, JsonStringsAreEscaped) {
+  EXPECT_EQ(json_quote("a\"b\\c\nd\x01"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+}
+
+TEST(Manifest, GitRevisionIsFortyHexDigitsOrUnknown) {
+  const std::string rev = git_revision();
+  if (rev == "unknown") GTEST_SKIP() << "not inside a git checkout";
+  ASSERT_EQ(rev.size(), 40u);
+  for (char c : rev) EXPECT_TRUE(std::isxdigit(static_cast<unsigned char>(c))) << rev;
+}
+
+}  // namespace
+}  // namespace rl
