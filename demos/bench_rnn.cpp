@@ -110,6 +110,21 @@ void bench_train(std::uint64_t seed, int iters) {
               gemm_gflops(c.N, c.N, (T - 1) * B, rl::Trans::kYes, rl::Trans::kNo));
 }
 
+const char* path_name(rl::NtkPath p) {
+  switch (p) {
+    case rl::NtkPath::kErrorGram: return "error_gram";
+    case rl::NtkPath::kJacobianBlocks: return "jacobian_blocks";
+    case rl::NtkPath::kTrialPairs: return "trial_pairs";
+    default: return "auto";
+  }
+}
+
+rl::NtkPath path_from_name(const std::string& s) {
+  for (rl::NtkPath p : {rl::NtkPath::kErrorGram, rl::NtkPath::kJacobianBlocks, rl::NtkPath::kTrialPairs})
+    if (s == path_name(p)) return p;
+  return rl::NtkPath::kAuto;
+}
+
 double peak_rss_mib() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -117,12 +132,13 @@ double peak_rss_mib() {
 }
 
 void bench_kernel(const char* name, const rl::RnnConfig& c, std::size_t T, std::size_t B,
-                  rl::NtkSteps steps, std::uint64_t seed) {
+                  rl::NtkSteps steps, rl::NtkPath path, std::uint64_t seed) {
   rl::Rng rng(seed);
   const rl::RnnParams p = paper_like_params(c, 1.25, rng);
   const rl::SeqBatch s = random_batch(T, B, c.n_in, c.K, rng);
   rl::NtkOptions o;
   o.steps = steps;
+  o.path = path;
   const auto t0 = Clock::now();
   const rl::NtkResult r = rl::rnn_tangent_kernel(p, c, s, o);
   const double secs = seconds_since(t0);
@@ -130,8 +146,8 @@ void bench_kernel(const char* name, const rl::RnnConfig& c, std::size_t T, std::
   for (std::size_t i = 0; i < r.K.rows(); ++i) trace += r.K(i, i);
   std::printf("%s_rows=%zu\n%s_s=%.4f\n%s_path=%s\n%s_cost_error_gram_gmac=%.2f\n%s_cost_jacobian_gmac=%.2f\n",
               name, r.K.rows(), name, secs, name,
-              r.path == rl::NtkPath::kErrorGram ? "error_gram" : "jacobian_blocks", name,
-              r.costs.error_gram / 1e9, name, r.costs.jacobian_blocks / 1e9);
+              path_name(r.path), name, r.costs.error_gram / 1e9, name, r.costs.jacobian_blocks / 1e9);
+  std::printf("%s_cost_trial_pairs_gmac=%.2f\n", name, r.costs.trial_pairs / 1e9);
   std::printf("%s_trace=%.6e\n%s_peak_rss_mib=%.1f\n", name, trace, name, peak_rss_mib());
 }
 
@@ -143,17 +159,20 @@ int main(int argc, char** argv) {
     cli.add_int("seed", 1, "seed of the random weights and data", 0);
     cli.add_string("part", "all", "what to time", {"all", "train", "ntk2af", "ntksmnist"});
     cli.add_int("iters", 1000, "training iterations to time", 5, 1000000);
+    cli.add_string("path", "auto", "kernel contraction order",
+                   {"auto", "error_gram", "jacobian_blocks", "trial_pairs"});
     if (!cli.parse_or_exit(argc, argv)) return 0;
     const auto seed = static_cast<std::uint64_t>(cli.get_int("seed"));
     const std::string part = cli.get_string("part");
+    const rl::NtkPath path = path_from_name(cli.get_string("path"));
     std::printf("seed=%llu\n", static_cast<unsigned long long>(seed));
     if (part == "all" || part == "train") bench_train(seed, static_cast<int>(cli.get_int("iters")));
     if (part == "all" || part == "ntk2af")
       bench_kernel("ntk2af", rl::RnnConfig{3, 300, 3, 1.0, rl::Activation::kRelu}, 8, 32,
-                   rl::NtkSteps::kAll, seed);
+                   rl::NtkSteps::kAll, path, seed);
     if (part == "all" || part == "ntksmnist")
       bench_kernel("ntksmnist", rl::RnnConfig{28, 300, 10, 1.0, rl::Activation::kRelu}, 28, 200,
-                   rl::NtkSteps::kLast, seed);
+                   rl::NtkSteps::kLast, path, seed);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_rnn: %s\n", e.what());

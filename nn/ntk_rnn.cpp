@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -13,6 +14,10 @@ namespace rl {
 namespace {
 
 constexpr std::size_t kDiagonalTileRows = 120;  // [TP] tile of a diagonal J-block product (upper tiles only)
+// [TP] kTrialPairs runs a GEMM with inner dimension T' (27 for sMNIST) and hand-written dot tiles, both
+// measured at about half the multiply-add rate of the large GEMMs of the other two orders
+// (docs/ntk.md, "Measured"), so its count is weighted by 2 when the orders are compared.
+constexpr double kTrialPairsRateFactor = 2.0;
 
 // Index bookkeeping shared by both contraction orders.  Output a = (ti * B + b) * K + k; "group"
 // g = ti * B + b owns the K consecutive rows of one trial at one selected step.
@@ -157,6 +162,131 @@ void contract_jacobian_blocks(const Matrix& Delta, const Matrix& Z, const Layout
     for (std::size_t a2 = a + 1; a2 < L.R; ++a2) K(a2, a) = K(a, a2);
 }
 
+// ---- kTrialPairs (docs/ntk.md (N6)) ----------------------------------------------------------
+// Per trial b, its O = n_sel * K outputs o = (ti, k) and steps s = s_lo..T-1 (T' of them):
+//   Dp[b] (T', O*N), row s', entry (o, i) = d^{a(b,o)}_{s_lo+s'}[i]       (zero where t(o) < s)
+//   Zp    (B*T', Pz), row b*T' + s' = z_{s_lo+s', b}
+//   K[(b,o), (b',o')] = alpha^2 sum_{s,i} Dp[b][s][o][i] * Et[s][o'][i],
+//   Et = G^T Dp[b'],   G^T[(b,s), s'] = z_{s,b} . z_{s',b'}              (mixing: one GEMM per block of b)
+Matrix pack_errors_by_trial(const Matrix& Delta, const Layout& L) {
+  const std::size_t Tp = L.T - L.s_lo, O = L.n_sel * L.K;
+  Matrix Dp(L.B * Tp, O * L.N);
+  for (std::size_t b = 0; b < L.B; ++b)
+    for (std::size_t sp = 0; sp < Tp; ++sp)
+      for (std::size_t ti = 0; ti < L.n_sel; ++ti) {
+        const double* src = Delta.row((L.s_lo + sp) * L.R + (ti * L.B + b) * L.K);  // K rows of N
+        std::copy(src, src + L.K * L.N, Dp.row(b * Tp + sp) + ti * L.K * L.N);
+      }
+  return Dp;
+}
+
+Matrix pack_inputs_by_trial(const Matrix& Z, const Layout& L) {
+  const std::size_t Tp = L.T - L.s_lo;
+  Matrix Zp(L.B * Tp, L.Pz);
+  for (std::size_t b = 0; b < L.B; ++b)
+    for (std::size_t sp = 0; sp < Tp; ++sp)
+      std::copy(Z.row((L.s_lo + sp) * L.B + b), Z.row((L.s_lo + sp) * L.B + b) + L.Pz,
+                Zp.row(b * Tp + sp));
+  return Zp;
+}
+
+// acc[p][q] += sum_i x_p[i] y_q[i] for a P x Q tile of rows, n entries.  The partial sums are 8-lane
+// vectors (GCC/Clang vector extension: AVX-512 registers with -march=native, narrower or scalar code
+// otherwise), so the P*Q accumulators stay in registers; lanes are summed once at the end.
+typedef double Lanes8 __attribute__((vector_size(64)));
+inline Lanes8 load_lanes(const double* p) {
+  Lanes8 v;
+  std::memcpy(&v, p, sizeof v);  // unaligned load
+  return v;
+}
+
+template <int P, int Q>
+void dot_tile(const double* const* x, const double* const* y, std::size_t n, double acc[P][Q]) {
+  Lanes8 part[P][Q];
+  for (int p = 0; p < P; ++p)
+    for (int q = 0; q < Q; ++q) part[p][q] = Lanes8{0, 0, 0, 0, 0, 0, 0, 0};
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    Lanes8 xv[P];
+    for (int p = 0; p < P; ++p) xv[p] = load_lanes(x[p] + i);
+    for (int q = 0; q < Q; ++q) {
+      const Lanes8 yv = load_lanes(y[q] + i);
+      for (int p = 0; p < P; ++p) part[p][q] += xv[p] * yv;
+    }
+  }
+  for (int p = 0; p < P; ++p)
+    for (int q = 0; q < Q; ++q) {
+      double sum = 0.0;
+      for (int l = 0; l < 8; ++l) sum += part[p][q][l];
+      for (std::size_t r = i; r < n; ++r) sum += x[p][r] * y[q][r];
+      acc[p][q] += sum;
+    }
+}
+
+// out[o][o'] = sum_{s, i} A[s][o][i] E[s][o'][i];  A and E are (Tp, O*N) row-major.
+void pair_dots(const double* A, const double* E, std::size_t Tp, std::size_t O, std::size_t N,
+               Matrix& out) {
+  out.set_zero();
+  constexpr int P = 2, Q = 5;  // [TP] 10 vector accumulators + 7 loads fit the 32 AVX-512 registers
+  for (std::size_t s = 0; s < Tp; ++s) {
+    const double* a = A + s * O * N;
+    const double* e = E + s * O * N;
+    for (std::size_t o = 0; o < O; o += P)
+      for (std::size_t q0 = 0; q0 < O; q0 += Q) {
+        if (o + P <= O && q0 + Q <= O) {
+          const double* x[P] = {a + o * N, a + (o + 1) * N};
+          const double* y[Q];
+          for (int q = 0; q < Q; ++q) y[q] = e + (q0 + q) * N;
+          double acc[P][Q] = {};
+          dot_tile<P, Q>(x, y, N, acc);
+          for (int p = 0; p < P; ++p)
+            for (int q = 0; q < Q; ++q) out(o + p, q0 + q) += acc[p][q];
+        } else {  // ragged edge: one pair at a time
+          for (std::size_t p = o; p < std::min(O, o + P); ++p)
+            for (std::size_t q = q0; q < std::min(O, q0 + Q); ++q) {
+              const double* x[1] = {a + p * N};
+              const double* y[1] = {e + q * N};
+              double acc[1][1] = {{0.0}};
+              dot_tile<1, 1>(x, y, N, acc);
+              out(p, q) += acc[0][0];
+            }
+        }
+      }
+  }
+}
+
+void contract_trial_pairs(const Matrix& Delta, const Matrix& Z, const Layout& L, double alpha,
+                          std::size_t trials_per_block, Matrix& K) {
+  const std::size_t Tp = L.T - L.s_lo, O = L.n_sel * L.K, ON = O * L.N;
+  const Matrix Dp = pack_errors_by_trial(Delta, L);
+  const Matrix Zp = pack_inputs_by_trial(Z, L);
+  const std::size_t chunk = std::max<std::size_t>(1, trials_per_block);
+  std::vector<double> Gt(chunk * Tp * Tp), Et(chunk * Tp * ON);
+  Matrix block(O, O);
+  auto out_row = [&](std::size_t b, std::size_t o) {  // output index of trial b, output o = (ti, k)
+    return ((o / L.K) * L.B + b) * L.K + o % L.K;
+  };
+  for (std::size_t b2 = 0; b2 < L.B; ++b2)
+    for (std::size_t c0 = 0; c0 <= b2; c0 += chunk) {
+      const std::size_t c1 = std::min(b2 + 1, c0 + chunk), rows = (c1 - c0) * Tp;
+      // G^T[(b, s), s'] = z_{s,b} . z_{s',b2}                                  (rows, Tp)
+      gemm_raw(Trans::kNo, Trans::kYes, rows, Tp, L.Pz, 1.0, Zp.row(c0 * Tp), L.Pz, Zp.row(b2 * Tp),
+               L.Pz, 0.0, Gt.data(), Tp);
+      // Et = alpha^2 G^T Dp[b2]: trial b2's error vectors mixed for every b in the block   (rows, O*N)
+      gemm_raw(Trans::kNo, Trans::kNo, rows, ON, Tp, alpha * alpha, Gt.data(), Tp, Dp.row(b2 * Tp),
+               ON, 0.0, Et.data(), ON);
+      for (std::size_t b = c0; b < c1; ++b) {
+        pair_dots(Dp.row(b * Tp), Et.data() + (b - c0) * Tp * ON, Tp, O, L.N, block);
+        for (std::size_t o = 0; o < O; ++o)
+          for (std::size_t o2 = 0; o2 < O; ++o2) {
+            const double v = b == b2 ? 0.5 * (block(o, o2) + block(o2, o)) : block(o, o2);
+            K(out_row(b, o), out_row(b2, o2)) = v;
+            K(out_row(b2, o2), out_row(b, o)) = v;
+          }
+      }
+    }
+}
+
 // W_out part: K[a, a'] += [k == k'] h_{t,b} . h_{t',b'}.
 void add_readout_part(const RnnTrace& tr, const Layout& L, Matrix& K) {
   const std::size_t n_groups = L.n_sel * L.B;
@@ -198,6 +328,12 @@ NtkCosts ntk_costs(const RnnConfig& c, std::size_t T, std::size_t B, const NtkOp
   steps_per_output /= static_cast<double>(L.n_sel);
   costs.jacobian_blocks = (R * R + R * static_cast<double>(kDiagonalTileRows)) / 2.0 * width +
                           nb * (nb + 1.0) / 2.0 * rows * steps_per_output * width;
+  // docs/ntk.md (N6): per trial pair, input Gram T'^2 Pz + mixing T'^2 O N + dots O^2 N T'.
+  const double Bd = static_cast<double>(B), pairs = Bd * (Bd + 1.0) / 2.0;
+  const double Tp = static_cast<double>(T - std::min(T, L.s_lo)), O = static_cast<double>(L.n_sel * L.K);
+  const double Nd = static_cast<double>(L.N);
+  costs.trial_pairs = pairs * (Tp * Tp * static_cast<double>(L.Pz) + Tp * Tp * O * Nd + O * O * Nd * Tp);
+  costs.trial_pairs_weighted = kTrialPairsRateFactor * costs.trial_pairs;
   return costs;
 }
 
@@ -206,14 +342,20 @@ NtkResult rnn_tangent_kernel(const RnnParams& p, const RnnConfig& c, const SeqBa
   const RnnTrace tr = rnn_forward(p, c, batch);  // validates shapes
   const Layout L(c, batch.T, batch.B, o);
   NtkResult res{Matrix(L.R, L.R), o.path, ntk_costs(c, batch.T, batch.B, o)};
-  if (res.path == NtkPath::kAuto)
-    res.path = res.costs.error_gram <= res.costs.jacobian_blocks ? NtkPath::kErrorGram
-                                                                 : NtkPath::kJacobianBlocks;
+  if (res.path == NtkPath::kAuto) {
+    const NtkCosts& k = res.costs;
+    const double pairs = k.trial_pairs_weighted;
+    res.path = k.error_gram <= std::min(k.jacobian_blocks, pairs) ? NtkPath::kErrorGram
+               : pairs <= k.jacobian_blocks                       ? NtkPath::kTrialPairs
+                                                                  : NtkPath::kJacobianBlocks;
+  }
   if (L.T > L.s_lo) {  // otherwise W_h never acts (T = 1): its part of K is zero
     const Matrix Delta = error_vectors(p, c, tr, L);
     const Matrix Z = input_side(tr, batch, L);
     if (res.path == NtkPath::kErrorGram)
       contract_error_gram(Delta, Z, L, c.alpha, res.K);
+    else if (res.path == NtkPath::kTrialPairs)
+      contract_trial_pairs(Delta, Z, L, c.alpha, o.trials_per_block, res.K);
     else
       contract_jacobian_blocks(Delta, Z, L, c.alpha, o.block_bytes, res.K);
   }
@@ -224,7 +366,7 @@ NtkResult rnn_tangent_kernel(const RnnParams& p, const RnnConfig& c, const SeqBa
 Matrix rnn_output_jacobian(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch, NtkWrt wrt,
                            NtkSteps steps) {
   const RnnTrace tr = rnn_forward(p, c, batch);
-  const Layout L(c, batch.T, batch.B, NtkOptions{wrt, steps, NtkPath::kAuto, 0});
+  const Layout L(c, batch.T, batch.B, NtkOptions{wrt, steps, NtkPath::kAuto, 0, 1});
   const bool all = wrt == NtkWrt::kAllParameters;
   const std::size_t n_in = c.n_in, N = c.N;
   const std::size_t cols = N * N + (all ? N * n_in + c.K * N : 0);

@@ -15,8 +15,10 @@
 //   kErrorGram      sum over step pairs (s, s') of (error-vector Gram) .* (input-side Gram): cheap when
 //                   T is small against N (Neurogym).
 //   kJacobianBlocks form J one block of rows at a time (per trial: J rows = alpha D_b Z_b^T, one GEMM) and
-//                   multiply block pairs; cheap when T^2 is large against N (sMNIST, last step);
-//                   holds at most two blocks of J (block_bytes each).
+//                   multiply block pairs; holds at most two blocks of J (block_bytes each).
+//   kTrialPairs     per pair of trials (b, b'): mix trial b's error vectors with the T x T input Gram
+//                   G_bb' = Z_b Z_b'^T (one GEMM per block of trials), then one dot per output pair;
+//                   cheapest when T^2 is large against N (sMNIST, last step).  Never forms J.
 // W_out part (only for kAllParameters): d y_{t,b,k} / d W_out = e_k h_{t,b}^T, so it adds
 // [k == k'] (h_{t,b} . h_{t',b'}).
 #pragma once
@@ -31,19 +33,24 @@ namespace rl {
 
 enum class NtkWrt { kRecurrent, kAllParameters };  // W_h only (the paper's KA) or W_in, W_h, W_out
 enum class NtkSteps { kAll, kLast };                // outputs of every step, or of the last step only
-enum class NtkPath { kAuto, kErrorGram, kJacobianBlocks };
+enum class NtkPath { kAuto, kErrorGram, kJacobianBlocks, kTrialPairs };
 
 struct NtkOptions {
   NtkWrt wrt = NtkWrt::kRecurrent;
   NtkSteps steps = NtkSteps::kAll;
   NtkPath path = NtkPath::kAuto;
   std::size_t block_bytes = std::size_t{192} << 20;  // [TP] one block of J (kJacobianBlocks)
+  std::size_t trials_per_block = 32;                 // [TP] trials mixed per GEMM (kTrialPairs)
 };
 
-// Multiply-add counts of the two contraction orders (the shared backward sweep excluded).
+// Multiply-add counts of the three contraction orders (the shared backward sweep excluded).  kAuto
+// takes the smallest of error_gram, jacobian_blocks and trial_pairs_weighted (trial_pairs times its
+// measured rate penalty, see ntk_rnn.cpp).
 struct NtkCosts {
   double error_gram = 0.0;
   double jacobian_blocks = 0.0;
+  double trial_pairs = 0.0;
+  double trial_pairs_weighted = 0.0;
 };
 
 struct NtkResult {

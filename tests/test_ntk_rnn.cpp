@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "linalg/gemm.h"
@@ -103,10 +104,14 @@ TEST_P(RnnNtk, BothPathsEqualFiniteDifferenceKernelOnTinyNetwork) {
   const Matrix K_fd = gram(finite_difference_jacobian(p, c, s, nc.wrt, nc.steps));
   // Central-difference error ~ h^2 |y'''| + eps |y| / h ~ 1e-10 per Jacobian entry, O(1) entries.
   const double kFdTol = 1e-8;
-  for (NtkPath path : {NtkPath::kErrorGram, NtkPath::kJacobianBlocks}) {
-    const NtkResult r = rnn_tangent_kernel(p, c, s, NtkOptions{nc.wrt, nc.steps, path});
+  for (NtkPath path : {NtkPath::kErrorGram, NtkPath::kJacobianBlocks, NtkPath::kTrialPairs}) {
+    NtkOptions o;
+    o.wrt = nc.wrt;
+    o.steps = nc.steps;
+    o.path = path;
+    const NtkResult r = rnn_tangent_kernel(p, c, s, o);
     EXPECT_EQ(r.path, path);
-    EXPECT_TRUE(MatricesNear(r.K, K_fd, kFdTol)) << (path == NtkPath::kErrorGram ? "error Gram" : "J blocks");
+    EXPECT_TRUE(MatricesNear(r.K, K_fd, kFdTol)) << "path " << static_cast<int>(path);
   }
 }
 
@@ -118,11 +123,17 @@ TEST_P(RnnNtk, BothPathsEqualOneBackwardPerOutputKernelOnMediumNetwork) {
   const Matrix K_ref = gram(rnn_output_jacobian(p, c, s, nc.wrt, nc.steps));
   // Same sums in a different order: rounding ~ (terms) * eps * max|K|.
   const double tol = 1e3 * rl::testing::kEps * std::max(1.0, max_abs(K_ref));
-  NtkOptions o{nc.wrt, nc.steps, NtkPath::kErrorGram};
+  NtkOptions o;
+  o.wrt = nc.wrt;
+  o.steps = nc.steps;
+  o.path = NtkPath::kErrorGram;
   EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_ref, tol)) << "error Gram";
   o.path = NtkPath::kJacobianBlocks;
   o.block_bytes = 7 * 3 * sizeof(double) * 24 * 27;  // 7 groups per block: several blocks, ragged end
   EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_ref, tol)) << "J blocks";
+  o.path = NtkPath::kTrialPairs;
+  o.trials_per_block = 2;  // blocks of 2, 2, 1 trials: a ragged last block
+  EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_ref, tol)) << "trial pairs";
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -146,25 +157,31 @@ TEST(RnnNtkReference, OneBackwardPerOutputJacobianMatchesFiniteDifferences) {
                            1e-8));
 }
 
-TEST(RnnNtkCost, PicksErrorGramForNeurogymAndJacobianBlocksForSequentialMnist) {
+TEST(RnnNtkCost, PrefersErrorGramOnNeurogymAndTrialPairsOnSequentialMnist) {
   // Neurogym (PAPER.md 3): N = 300, T = 8, B = 32, K = 3, all steps -> 768 rows.
   const RnnConfig ng{3, 300, 3, 1.0, Activation::kRelu};
   const NtkCosts a = ntk_costs(ng, 8, 32, NtkOptions{});
   EXPECT_LT(a.error_gram * 10, a.jacobian_blocks);
+  EXPECT_LT(a.error_gram, a.trial_pairs_weighted);
   // sMNIST: T = 28, B = 200, K = 10, last step -> 2000 rows.
   const RnnConfig sm{28, 300, 10, 1.0, Activation::kRelu};
   NtkOptions last;
   last.steps = NtkSteps::kLast;
   const NtkCosts b = ntk_costs(sm, 28, 200, last);
   EXPECT_LT(b.jacobian_blocks, b.error_gram);
+  EXPECT_LT(b.trial_pairs_weighted, b.jacobian_blocks);
 }
 
 TEST(RnnNtkCost, AutoPathTakesTheCheaperOrder) {
   const RnnConfig c{2, 6, 2, 1.0, Activation::kRelu};
   const RnnParams p = random_params(c, 61);
   const NtkResult r = rnn_tangent_kernel(p, c, random_batch(3, 2, 2, 62));
-  EXPECT_EQ(r.path, r.costs.error_gram <= r.costs.jacobian_blocks ? NtkPath::kErrorGram
-                                                                  : NtkPath::kJacobianBlocks);
+  const double cheapest =
+      std::min({r.costs.error_gram, r.costs.jacobian_blocks, r.costs.trial_pairs_weighted});
+  const double chosen = r.path == NtkPath::kErrorGram        ? r.costs.error_gram
+                        : r.path == NtkPath::kJacobianBlocks ? r.costs.jacobian_blocks
+                                                             : r.costs.trial_pairs_weighted;
+  EXPECT_EQ(chosen, cheapest);
 }
 
 TEST(RnnNtk, SingleStepHasZeroRecurrentKernel) {
