@@ -73,7 +73,9 @@ Matrix finite_difference_jacobian(RnnParams p, const RnnConfig& c, const SeqBatc
       w = w0 - h;
       const std::vector<double> ym = selected_outputs(p, c, s, steps, &on_m);
       w = w0;
-      if (c.activation == Activation::kRelu) EXPECT_TRUE(on_p == on0 && on_m == on0) << "kink at column " << col;
+      if (c.activation == Activation::kRelu) {
+        EXPECT_TRUE(on_p == on0 && on_m == on0) << "kink at column " << col;
+      }
       for (std::size_t a = 0; a < R; ++a) J(a, col) = (yp[a] - ym[a]) / (2 * h);
       ++col;
     }
