@@ -1,7 +1,6 @@
 #include "tasks/idx.h"
 
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -13,10 +12,14 @@ namespace {
 }
 
 std::vector<std::uint8_t> read_all_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) idx_error(path, "cannot open (missing? run `make data` to fetch MNIST)");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) idx_error(path, "read error");
+  const std::streamoff size = in.tellg();
+  if (size < 0) idx_error(path, "cannot determine the file size");
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(bytes.data()), size);
+  if (in.gcount() != size) idx_error(path, "read error");
   return bytes;
 }
 
