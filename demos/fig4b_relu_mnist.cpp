@@ -1,0 +1,298 @@
+// Fig. 4B (reproduction): rich vs lazy learning against the initial rank of W1 in a two-layer ReLU
+// network on MNIST.
+//
+// Paper, Fig. 4 caption [CAP]: "As predicted by the theoretical results, higher rank random
+// initialization leads to effectively lazier learning in two-layer linear network. [...] B) a
+// non-idealized setting: two-layer feedforward network with ReLU activation and 300 hidden units
+// trained on the MNIST dataset. Plotting convention follows that of Figure 1."
+//
+// Everything except the caption is [OURS] (PAPER.md 2.5), and the built-in defaults ARE that setting:
+// W1 (300 x 784) = rank-r SVD truncation of g G / sqrt(784) (g = --gain, default 1 [OURS]),
+// renormalised to the full Frobenius norm; W2 (10 x 300) PyTorch uniform; no biases; pixels in [0, 1];
+// softmax CE; SGD momentum 0.9, lr 0.01, batch 100, 2,000 steps; ranks {1, 10, 30, 100, 300}; 3 seeds
+// (the paper's Fig. 1 convention is 10 runs per setting: `--seeds 10`).  About 1-2 minutes on 2 cores.
+//
+// Randomness (derive_seed streams of each run's --seed, shared by every rank of that seed, so ranks
+// are a paired comparison): 1 = base Gaussian G, 2 = W2, 3 = the training batch order.  The
+// 55,000 / 5,000 train / held-out split is fixed (seed 0), as in the sMNIST runs.  Probes [OURS]:
+// the first --probe images of the held-out 5,000 for RA and sign similarity, the first
+// --kernel-probe of them for KA (a (10 P, 10 P) kernel w.r.t. W1), the 10,000 test images for accuracy.
+//
+//   make build/bin/fig4b_relu_mnist && build/bin/fig4b_relu_mnist
+//   outputs: out/fig4b_relu_mnist/{runs/*.csv, results.csv, fig4b_relu_mnist.svg, manifest.json}
+//   paper-scale dots: build/bin/fig4b_relu_mnist --seeds 10
+//   over training:    build/bin/fig4b_relu_mnist --log-every 100   (runs/*_log.csv)
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "demos/lib/atomic_file.h"
+#include "demos/lib/cli.h"
+#include "demos/lib/csv.h"
+#include "demos/lib/manifest.h"
+#include "demos/lib/relu_experiment.h"
+#include "demos/lib/runner.h"
+#include "demos/lib/stats.h"
+#include "demos/lib/svg_plot.h"
+#include "nn/init.h"
+#include "tasks/mnist.h"
+
+namespace {
+
+using namespace rl;
+
+constexpr const char* kProgram = "fig4b_relu_mnist";
+constexpr const char* kMnistDir = "data/mnist";
+constexpr std::uint64_t kStreamBaseW1 = 1, kStreamW2 = 2, kStreamData = 3;
+constexpr std::uint64_t kSplitSeed = 0;  // the fixed train / held-out split (as the sMNIST runs)
+
+const std::vector<std::string> kColumns = {
+    "rank", "seed", "N", "gain", "iters", "weight_change", "relative_weight_change",
+    "representation_alignment", "kernel_alignment", "sign_similarity", "loss_first", "loss_final",
+    "accuracy_initial", "accuracy", "eval_loss", "diverged", "train_seconds", "measure_seconds"};
+
+struct Measure {
+  const char* column;
+  const char* title;
+};
+const Measure kPlotted[] = {{"weight_change", "weight change ||dW1||_F"},
+                            {"representation_alignment", "representation alignment (RA)"},
+                            {"kernel_alignment", "tangent kernel alignment (KA, W1)"},
+                            {"accuracy", "test accuracy after training"}};
+
+struct Settings {
+  std::size_t N = 300, batch = 100, probe = 500, kernel_probe = 100;
+  double gain = 1.0;
+  ReluTrainConfig train;
+  std::string runs_dir;
+};
+
+// MNIST, its split and the probes: loaded once, read-only for every run.
+struct MnistData {
+  MnistSplit split;
+  ReluProbes probes;
+};
+
+std::shared_ptr<const MnistData> load_data(const Settings& s) {
+  if (!mnist_available(kMnistDir))
+    throw std::runtime_error(std::string("MNIST not found in ") + kMnistDir + "/: run `make data` first");
+  const Mnist mnist = load_mnist(kMnistDir);
+  auto data = std::make_shared<MnistData>();
+  data->split = split_train_validation(mnist.train, kMnistTrainSize, kSplitSeed);
+  const std::size_t held_out = data->split.validation.size();
+  if (s.probe > held_out || s.kernel_probe > held_out)
+    throw std::invalid_argument("--probe / --kernel-probe: at most " + std::to_string(held_out) + " held-out images");
+  std::vector<std::size_t> first(std::max(s.probe, s.kernel_probe));
+  std::iota(first.begin(), first.end(), std::size_t{0});
+  data->probes.representation =
+      to_flat(data->split.validation, std::vector<std::size_t>(first.begin(), first.begin() + s.probe)).x;
+  data->probes.kernel =
+      to_flat(data->split.validation, std::vector<std::size_t>(first.begin(), first.begin() + s.kernel_probe)).x;
+  data->probes.evaluation = to_flat(mnist.test);
+  return data;
+}
+
+void write_log(const ReluRunResult& r, const std::string& path) {
+  const MeasureTable t = r.log.table();
+  std::vector<std::string> header = {"step"};
+  header.insert(header.end(), t.names.begin(), t.names.end());
+  CsvWriter log(header);
+  for (std::size_t i = 0; i < t.steps.size(); ++i) {
+    std::vector<CsvCell> row = {static_cast<unsigned long long>(t.steps[i])};
+    for (double v : t.values[i]) row.emplace_back(v);
+    log.add_row(row);
+  }
+  log.write(path);
+}
+
+// One run: W1(0) = rank-r truncation of the seed's base Gaussian, trained on MNIST.
+CsvWriter run_one(const RunSpec& spec, const Settings& s, const MnistData& data) {
+  const std::size_t rank = static_cast<std::size_t>(spec.param_int("rank"));
+  Rng w1_rng(derive_seed(spec.seed, kStreamBaseW1));
+  const Matrix W1_base = gaussian_init(s.N, kMnistPixels, s.gain, w1_rng);  // g G / sqrt(784)  (N, d)
+  Rng w2_rng(derive_seed(spec.seed, kStreamW2));
+  const Matrix W2 = pytorch_uniform(kMnistClasses, s.N, w2_rng);           // (K, N)
+  const TwoLayerRelu init = relu_rank_init(W1_base, rank, W2);
+
+  MnistBatcher batcher(data.split.train, s.batch, derive_seed(spec.seed, kStreamData));
+  const ReluRunResult r =
+      run_relu_experiment(s.train, init, [&batcher] { return batcher.next_flat(); }, data.probes);
+  if (r.diverged)
+    std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
+                 spec.id().c_str(), r.loss_final);
+  if (s.train.log_every) write_log(r, s.runs_dir + "/" + spec.file_stem() + "_log.csv");
+
+  CsvWriter w(kColumns);
+  w.add_row({static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
+             static_cast<unsigned long long>(s.N), s.gain, static_cast<unsigned long long>(r.iterations_done),
+             r.weight_change, r.relative_weight_change, r.representation_alignment, r.kernel_alignment,
+             r.sign_similarity, r.loss_first, r.loss_final, r.accuracy_initial, r.accuracy, r.eval_loss,
+             r.diverged ? 1 : 0, r.train_seconds, r.measure_seconds});
+  return w;
+}
+
+// Row indices of each rank, ranks in order of first appearance (ascending in our sweeps).
+std::vector<std::pair<double, std::vector<std::size_t>>> rows_by_rank(const ResultTable& t) {
+  std::vector<std::pair<double, std::vector<std::size_t>>> groups;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    const double rank = t.number(i, "rank");
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == rank; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {rank, {}});
+    it->second.push_back(i);
+  }
+  return groups;
+}
+
+std::vector<double> values_of(const ResultTable& t, const std::vector<std::size_t>& rows, const char* column) {
+  std::vector<double> v;
+  for (std::size_t i : rows) v.push_back(t.number(i, column));
+  return v;
+}
+
+std::string mean_sd(const std::vector<double>& v, int precision) {
+  if (finite_values(v).empty()) return "nan";
+  const MeanSpread m = mean_spread(v, ErrorBar::kSd);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f ± %.*f", precision, m.mean, precision, m.spread);
+  return buf;
+}
+
+void print_summary(const ResultTable& t) {
+  std::printf("\n%5s %3s  %-17s %-17s %-17s %-17s %-17s %s\n", "rank", "n", "weight change", "RA", "KA",
+              "final loss", "test accuracy", "diverged");
+  for (const auto& [rank, rows] : rows_by_rank(t)) {
+    const auto diverged = values_of(t, rows, "diverged");
+    std::printf("%5.0f %3zu  %-17s %-17s %-17s %-17s %-17s %.0f\n", rank, rows.size(),
+                mean_sd(values_of(t, rows, "weight_change"), 3).c_str(),
+                mean_sd(values_of(t, rows, "representation_alignment"), 4).c_str(),
+                mean_sd(values_of(t, rows, "kernel_alignment"), 4).c_str(),
+                mean_sd(values_of(t, rows, "loss_final"), 4).c_str(),
+                mean_sd(values_of(t, rows, "accuracy"), 4).c_str(),
+                std::accumulate(diverged.begin(), diverged.end(), 0.0));
+  }
+  std::printf("(mean ± sd over seeds; RA/KA: 1 = lazy, lower = richer)\n");
+}
+
+// The paper's headline, checked on the means of the lowest and highest rank.
+void print_headline(const ResultTable& t) {
+  auto groups = rows_by_rank(t);
+  if (groups.size() < 2) return;
+  std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto& lo = groups.front();
+  const auto& hi = groups.back();
+  auto mean = [&](const std::vector<std::size_t>& rows, const char* c) {
+    const auto v = finite_values(values_of(t, rows, c));
+    return v.empty() ? std::nan("") : sample_mean(v);
+  };
+  const bool dw = mean(lo.second, "weight_change") > mean(hi.second, "weight_change");
+  const bool ra = mean(lo.second, "representation_alignment") < mean(hi.second, "representation_alignment");
+  const bool ka = mean(lo.second, "kernel_alignment") < mean(hi.second, "kernel_alignment");
+  std::printf("rank %.0f vs %.0f: larger dW %s, lower RA %s, lower KA %s  -> %s\n", lo.first, hi.first,
+              dw ? "yes" : "NO", ra ? "yes" : "NO", ka ? "yes" : "NO",
+              dw && ra && ka ? "matches the paper (Fig. 4B)" : "differs from the paper");
+}
+
+void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed) {
+  Figure fig(1, 4, "Fig. 4B (reproduction): two-layer ReLU net on MNIST, rich vs lazy against the rank of W1(0)");
+  Rng jitter(seed);
+  for (std::size_t col = 0; col < 4; ++col) {
+    Panel& p = fig.panel(0, col);
+    p.title(kPlotted[col].title).x_label("initial rank of W1").x_scale(AxisScale::kLog);
+    std::vector<double> x, y, xs;
+    std::vector<std::vector<double>> samples;
+    for (const auto& [rank, rows] : rows_by_rank(t)) {
+      const auto v = values_of(t, rows, kPlotted[col].column);
+      x.insert(x.end(), v.size(), rank);
+      y.insert(y.end(), v.begin(), v.end());
+      xs.push_back(rank);
+      samples.push_back(v);
+    }
+    p.scatter("one run", x, y, 5.0, jitter);  // one dot per run (the Fig. 1 convention)
+    p.line_error("mean", xs, samples, ErrorBar::kSd);
+  }
+  fig.write(path);
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, "Fig. 4B: weight change, RA and KA after training vs the rank of W1(0), two-layer ReLU "
+                    "network (784-300-10) on MNIST (PAPER.md 2.5; every default [OURS]).");
+  CommonFlags common;
+  common.seeds = 3;
+  common.ranks = {1, 10, 30, 100, 300};
+  common.iters = 2000;
+  common.gain = 1.0;
+  common.log_every = 0;
+  common.task = {"mnist"};
+  common.task_choices = {"mnist"};
+  cli.add_common(common);
+  cli.add_int("N", 300, "hidden units (paper, Fig. 4 caption: 300)", 1, 100000);
+  cli.add_double("lr", 0.01, "SGD learning rate [OURS]", 0.0, 10.0);
+  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics [OURS]", 0.0, 0.999999);
+  cli.add_int("batch", 100, "training batch size [OURS]", 1, 55000);
+  cli.add_int("probe", 500, "held-out images for RA and sign similarity [OURS]", 1, 5000);
+  cli.add_int("kernel-probe", 100, "held-out images for KA (kernel of 10 x this rows) [OURS]", 1, 1000);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
+  std::printf("%s: seed %llu\n", kProgram, static_cast<unsigned long long>(seed));
+  Settings s;
+  s.N = static_cast<std::size_t>(cli.get_int("N"));
+  s.batch = static_cast<std::size_t>(cli.get_int("batch"));
+  s.probe = static_cast<std::size_t>(cli.get_int("probe"));
+  s.kernel_probe = static_cast<std::size_t>(cli.get_int("kernel-probe"));
+  s.gain = cli.get_double("gain");
+  s.train.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  s.train.lr = cli.get_double("lr");
+  s.train.momentum = cli.get_double("momentum");
+  s.train.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
+  const std::vector<std::int64_t>& ranks = cli.get_int_list("ranks");
+  for (std::int64_t r : ranks)
+    if (r < 1 || static_cast<std::size_t>(r) > std::min(s.N, kMnistPixels))
+      throw std::invalid_argument("--ranks: rank " + std::to_string(r) + " outside [1, min(N, 784) = " +
+                                  std::to_string(std::min(s.N, kMnistPixels)) + "]");
+  if (!(s.gain > 0.0)) throw std::invalid_argument("--gain: must be positive");
+
+  const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", ranks)}, cli.seed_list());
+  const std::string out = cli.out_dir();
+  SweepOptions options = sweep_options(cli);
+  options.runner.progress_label = std::string(kProgram) + " runs";
+  s.runs_dir = options.runs_dir;
+  make_dirs(s.runs_dir);
+  RunManifest manifest = start_manifest(cli);
+  manifest.notes.push_back({"setting", "PAPER.md 2.5: everything but the caption is [OURS]"});
+  manifest.notes.push_back({"probes", "RA/sign: first --probe held-out images; KA: first --kernel-probe; "
+                                      "accuracy: the 10,000 test images"});
+
+  const bool pending = !pending_runs(select_shard(runs, options.shard), options.runs_dir).empty();
+  std::shared_ptr<const MnistData> data = pending ? load_data(s) : nullptr;
+  const auto started = std::chrono::steady_clock::now();
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, *data); });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("%zu runs in the sweep, %zu in shard %s: %zu already done, %zu run now in %.1f s\n", done.total,
+              done.in_shard, options.shard.str().c_str(), done.already_done, done.executed, wall);
+  if (!done.complete) {
+    std::printf("other shards still pending: rerun without --shard (or after all shards) to merge\n");
+    return 0;
+  }
+  const std::string results = out + "/results.csv";
+  merge_run_csvs(runs, options.runs_dir, results);
+  const ResultTable table = read_result_csv(results);
+  print_summary(table);
+  print_headline(table);
+  const std::string figure = out + "/" + kProgram + ".svg";
+  plot_results(table, figure, seed);
+  write_manifest(out + "/manifest.json", manifest);
+  std::printf("wrote %s, %s, %s/manifest.json\n", results.c_str(), figure.c_str(), out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return rl::guarded_main(kProgram, [&] { return run(argc, argv); }); }
