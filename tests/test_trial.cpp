@@ -11,6 +11,8 @@
 namespace rl {
 namespace {
 
+const double kPi = std::acos(-1.0);
+
 Trial three_period_trial(std::size_t n_in) {
   Rng rng(0);
   const TrialLayout layout = sample_layout({{"a", Timing::constant(200)},
@@ -86,9 +88,9 @@ TEST(Trial, EffectiveNoiseUsesDtInMilliseconds) {
 TEST(Trial, RingAnglesAreEvenlySpaced) {
   const std::vector<double> two = ring_angles(2);
   EXPECT_EQ(two[0], 0.0);
-  EXPECT_NEAR(two[1], M_PI, 4 * testing::kEps);
+  EXPECT_NEAR(two[1], kPi, 4 * testing::kEps);
   const std::vector<double> four = ring_angles(4);
-  EXPECT_NEAR(four[3], 1.5 * M_PI, 8 * testing::kEps);
+  EXPECT_NEAR(four[3], 1.5 * kPi, 8 * testing::kEps);
   EXPECT_THROW(ring_angles(1), std::invalid_argument);
 }
 
