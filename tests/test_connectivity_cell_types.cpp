@@ -146,8 +146,10 @@ TEST(CellTypeConnectivity, RejectsTooFewUnits) {
 // CONNECTIVITY.md 2 "Checked here": 0.07-0.12 (eigenvalues) and 0.05-0.09 (singular values) for both
 // pmax tables, both proportion sets, mean or lognormal magnitudes; the Gaussian gives ~0.64 / ~0.43.
 TEST(CellTypeConnectivity, EffectiveRanksLieFarBelowTheGaussians) {
-  CellTypeParams a;                    // synphys, Allen proportions, block means
+  CellTypeParams a;  // synphys, Allen proportions, block means; N = 200 keeps the sanitizer run short
+  a.N = 200;
   CellTypeParams b;
+  b.N = 200;
   b.pmax = PmaxSource::v1dd;
   b.proportions = CellProportions::eighty_twenty;
   b.magnitude = CellMagnitude::lognormal;
