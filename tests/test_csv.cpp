@@ -55,6 +55,14 @@ TEST(CsvFormat, SpecialValuesHaveFixedSpellings) {
   EXPECT_EQ(format_number(300.0), "300");
 }
 
+TEST(CsvFormat, ShortFormIsShortestThatRoundTrips) {
+  EXPECT_EQ(format_number(0.05), "0.050000000000000003");
+  EXPECT_EQ(format_number_short(0.05), "0.05");
+  EXPECT_EQ(format_number_short(-0.0), "-0");
+  EXPECT_EQ(format_number_short(1e-310), "1e-310");
+  for (double v : awkward_values()) EXPECT_EQ(bits(parse_number(format_number_short(v))), bits(v)) << v;
+}
+
 TEST(CsvFormat, ParseNumberRejectsNonNumbersNamingTheInput) {
   for (const char* bad : {"", "abc", "1.5x", " 1", "1 ", "1,5", "1e999"}) {
     try {

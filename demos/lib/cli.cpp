@@ -28,7 +28,7 @@ std::vector<std::string> int_texts(const std::vector<std::int64_t>& v) {
 
 std::vector<std::string> double_texts(const std::vector<double>& v) {
   std::vector<std::string> out;
-  for (double x : v) out.push_back(format_number(x));
+  for (double x : v) out.push_back(format_number_short(x));
   return out;
 }
 
@@ -77,8 +77,8 @@ void check_int_range(const std::string& flag, std::int64_t v, std::int64_t lo, s
 
 void check_double_range(const std::string& flag, double v, double lo, double hi) {
   if (!(v >= lo && v <= hi))
-    throw CliError("--" + flag + ": " + format_number(v) + " is out of range [" + format_number(lo) + ", " +
-                   format_number(hi) + "]");
+    throw CliError("--" + flag + ": " + format_number_short(v) + " is out of range [" + format_number_short(lo) + ", " +
+                   format_number_short(hi) + "]");
 }
 
 void check_choice(const std::string& flag, const std::string& v, const std::vector<std::string>& choices) {
@@ -350,7 +350,7 @@ const char* Cli::kind_placeholder(Kind kind) {
 std::string Cli::value_text(const Option& o) {
   switch (o.kind) {
     case Kind::kInt: return std::to_string(o.ints[0]);
-    case Kind::kDouble: return format_number(o.doubles[0]);
+    case Kind::kDouble: return format_number_short(o.doubles[0]);
     case Kind::kString:
     case Kind::kShard: return o.strings[0];
     case Kind::kIntList: return join(int_texts(o.ints), ",");
@@ -376,7 +376,7 @@ std::string Cli::help_text() const {
     if (int_kind && (o.int_min != INT64_MIN || o.int_max != INT64_MAX))
       os << " (range " << o.int_min << ".." << (o.int_max == INT64_MAX ? "" : std::to_string(o.int_max)) << ")";
     if (dbl_kind && (o.double_min != -1.0e308 || o.double_max != 1.0e308))
-      os << " (range " << format_number(o.double_min) << ".." << format_number(o.double_max) << ")";
+      os << " (range " << format_number_short(o.double_min) << ".." << format_number_short(o.double_max) << ")";
     if (!o.choices.empty()) os << " (one of " << join(o.choices, ", ") << ")";
     os << "\n";
   }

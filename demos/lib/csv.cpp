@@ -19,6 +19,16 @@ std::string format_number(double v) {
   return buf;
 }
 
+std::string format_number_short(double v) {
+  if (!std::isfinite(v)) return format_number(v);
+  char buf[32];
+  for (int digits = 1; digits < 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v && std::signbit(std::strtod(buf, nullptr)) == std::signbit(v)) return buf;
+  }
+  return format_number(v);
+}
+
 double parse_number(const std::string& text, const std::string& what) {
   if (text.empty()) throw std::invalid_argument(what + ": empty cell where a number was expected");
   const char* begin = text.c_str();

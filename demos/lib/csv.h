@@ -43,6 +43,10 @@ struct CsvCell {
 // The exact CSV text of a double: "%.17g", or nan / inf / -inf.
 std::string format_number(double v);
 
+// The shortest "%.<p>g", p = 1..17, that reads back to the same bits ("0.05", not
+// "0.050000000000000003"): for text people read (flag values, run names, manifest).
+std::string format_number_short(double v);
+
 // Parses a number written by format_number (also plain integers, "1e5", "-0", "nan", "inf").
 // Throws std::invalid_argument naming `what` if `text` is not a whole number literal or overflows.
 double parse_number(const std::string& text, const std::string& what = "value");

@@ -58,7 +58,7 @@ SweepAxis sweep_axis(const std::string& name, const std::vector<std::int64_t>& v
 
 SweepAxis sweep_axis(const std::string& name, const std::vector<double>& values) {
   SweepAxis a{name, {}};
-  for (double v : values) a.values.push_back(format_number(v));
+  for (double v : values) a.values.push_back(format_number_short(v));
   return a;
 }
 

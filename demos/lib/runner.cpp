@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -99,6 +100,17 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
   out.executed = todo.size();
   out.complete = pending_runs(runs, options.runs_dir).empty();
   return out;
+}
+
+int guarded_main(const std::string& program, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << program << ": unknown exception\n";
+  }
+  return 1;
 }
 
 }  // namespace rl

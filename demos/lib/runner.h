@@ -96,4 +96,9 @@ struct SweepOutcome {
 SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
                        const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one);
 
+// The body of main(): returns body()'s status; on an exception prints "<program>: <what>" on stderr
+// and returns 1 (RunError's message names the failed run).
+//   int main(int argc, char** argv) { return rl::guarded_main("fig1", [&] { return run(argc, argv); }); }
+int guarded_main(const std::string& program, const std::function<int()>& body);
+
 }  // namespace rl

@@ -397,13 +397,72 @@ double to_pixel(double v, double lo, double hi, AxisScale scale, double p0, doub
 
 // ---------------------------------------------------------------------------- Panel: drawing
 
+std::vector<Panel::LegendEntry> Panel::legend_entries() const {
+  std::vector<LegendEntry> entries;
+  for (const std::string& label : labels_) {
+    if (label.empty()) continue;
+    LegendEntry e;
+    e.label = label;
+    std::string suffix;
+    for (const Series& s : series_) {
+      if (s.label != label) continue;
+      e.has_line = e.has_line || s.kind == Kind::kLine || s.kind == Kind::kLineError;
+      e.has_marker = e.has_marker || s.kind != Kind::kLine;
+      e.has_box = e.has_box || s.kind == Kind::kBox;
+      if (suffix.empty()) suffix = s.legend_suffix;
+    }
+    e.text = label + suffix;
+    entries.push_back(e);
+  }
+  return entries;
+}
+
+namespace {
+
+// Characters (not bytes) of UTF-8 text: "±" counts once.
+std::size_t utf8_length(const std::string& text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Splits `text` at spaces into lines of at most `width` characters (a longer word gets its own line).
+std::vector<std::string> wrap_words(const std::string& text, std::size_t width) {
+  std::vector<std::string> lines(1);
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!lines.back().empty() && utf8_length(lines.back()) + 1 + utf8_length(word) > width) lines.emplace_back();
+    lines.back() += (lines.back().empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+
 std::string Panel::render(double x0, double y0, double w, double h, const std::string& clip_id) const {
-  constexpr double kLeft = 66, kRight = 12, kTop = 30, kBottom = 62, kLegendWidth = 140;  // [TP] px
-  bool any_label = false;
-  for (const std::string& l : labels_) any_label = any_label || !l.empty();
-  const double px0 = kLeft, px1 = w - kRight - (any_label ? kLegendWidth : 0.0);
+  constexpr double kLeft = 66, kRight = 12, kTop = 30, kBottom = 72;  // [TP] margins in px
+  constexpr double kCharWidth = 6.2;       // [TP] rough width of one 11 px character
+  constexpr double kMaxLegendShare = 0.4;  // [TP] legend takes at most this share of the panel width
+  const std::vector<LegendEntry> legend = legend_entries();
+  std::size_t longest = 0;
+  for (const LegendEntry& e : legend) longest = std::max(longest, utf8_length(e.text));
+  const double legend_width = legend.empty() ? 0.0 : std::min(40.0 + kCharWidth * static_cast<double>(longest), kMaxLegendShare * w);
+  const std::size_t legend_chars =
+      static_cast<std::size_t>(std::max(8.0, std::floor((legend_width - 40.0) / kCharWidth + 1e-9)));
+  const double px0 = kLeft, px1 = w - kRight - legend_width;
   const double py0 = kTop, py1 = h - kBottom;
   const bool categorical = categorical_.value_or(false);
+  bool rotate = false;  // rotate category names when they would not fit side by side
+  if (categorical) {
+    double total = 0.0;
+    for (const std::string& c : categories_) total += kCharWidth * 1.1 * static_cast<double>(c.size() + 2);
+    rotate = total > px1 - px0;
+  }
   const AxisScale xs = categorical ? AxisScale::kLinear : x_scale_;
   const Range xr = x_range(), yr = y_range();
   auto X = [&](double v) { return to_pixel(v, xr.lo, xr.hi, xs, px0, px1); };
@@ -421,8 +480,6 @@ std::string Panel::render(double x0, double y0, double w, double h, const std::s
     o += text_svg(px0 - 5, Y(v) + 4, tick_label(v), "end");
   }
   if (categorical) {
-    bool rotate = categories_.size() > 4;
-    for (const std::string& c : categories_) rotate = rotate || c.size() > 10;
     for (std::size_t i = 0; i < categories_.size(); ++i) {
       const double x = X(static_cast<double>(i));
       o += line_svg(x, py1, x, py1 + 4, "tick", "#000");
@@ -439,7 +496,7 @@ std::string Panel::render(double x0, double y0, double w, double h, const std::s
   }
   o += "<rect class=\"frame\" x=\"" + num(px0) + "\" y=\"" + num(py0) + "\" width=\"" + num(px1 - px0) +
        "\" height=\"" + num(py1 - py0) + "\" fill=\"none\" stroke=\"#000\"/>\n";
-  if (!x_label_.empty()) o += text_svg((px0 + px1) / 2, h - kBottom + 40, x_label_, "middle");
+  if (!x_label_.empty()) o += text_svg((px0 + px1) / 2, py1 + (rotate ? 54 : 38), x_label_, "middle");
   if (!y_label_.empty())
     o += text_svg(16, (py0 + py1) / 2, y_label_, "middle",
                   " transform=\"rotate(-90 16 " + num((py0 + py1) / 2) + ")\"");
@@ -511,31 +568,24 @@ std::string Panel::render(double x0, double y0, double w, double h, const std::s
   }
   o += "</g>\n";
 
-  // Legend: one entry per distinct non-empty label.
+  // Legend: one entry per distinct non-empty label, long text wrapped at spaces.
   double ly = py0 + 10;
-  for (const std::string& label : labels_) {
-    if (label.empty()) continue;
-    const SeriesStyle st = series_style(style_of(label));
-    bool has_line = false, has_marker = false, has_box = false;
-    std::string suffix;
-    for (const Series& s : series_) {
-      if (s.label != label) continue;
-      has_line = has_line || s.kind == Kind::kLine || s.kind == Kind::kLineError;
-      has_marker = has_marker || s.kind != Kind::kLine;
-      has_box = has_box || s.kind == Kind::kBox;
-      if (suffix.empty()) suffix = s.legend_suffix;
-    }
+  for (const LegendEntry& e : legend) {
+    const SeriesStyle st = series_style(style_of(e.label));
     const double lx = px1 + 10;
-    if (has_box)
+    if (e.has_box)
       o += "<rect class=\"legend-box\" x=\"" + num(lx + 4) + "\" y=\"" + num(ly - 6) + "\" width=\"16\" height=\"12\" fill=\"" +
            st.color + "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\"/>\n";
-    if (has_line)
+    if (e.has_line)
       o += "<line class=\"legend-line\" x1=\"" + num(lx) + "\" y1=\"" + num(ly) + "\" x2=\"" + num(lx + 24) + "\" y2=\"" +
            num(ly) + "\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
            (st.dash.empty() ? "" : " stroke-dasharray=\"" + st.dash + "\"") + "/>\n";
-    if (has_marker && !has_box) o += marker_svg(st.marker, lx + 12, ly, st.color, "legend-mark", false) + "\n";
-    o += text_svg(lx + 30, ly + 4, label + suffix, "start", " font-size=\"11\"");
-    ly += 18;
+    if (e.has_marker && !e.has_box) o += marker_svg(st.marker, lx + 12, ly, st.color, "legend-mark", false) + "\n";
+    for (const std::string& line : wrap_words(e.text, legend_chars)) {
+      o += text_svg(lx + 30, ly + 4, line, "start", " font-size=\"11\"");
+      ly += 14;
+    }
+    ly += 5;
   }
 
   // Note: what was not drawn, never silently.

@@ -110,6 +110,11 @@ class Panel {
   struct Range {
     double lo, hi;
   };
+  struct LegendEntry {
+    std::string label, text;  // text = label + suffix such as " (mean ± sd)"
+    bool has_line = false, has_marker = false, has_box = false;
+  };
+  std::vector<LegendEntry> legend_entries() const;
   void require_axis(bool categorical, const std::string& what);
   std::size_t category_index(const std::string& name);
   std::size_t style_of(const std::string& label) const;
