@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Bench section 3, the Fig. 1 sweep end to end: one task (2AF), ranks 1/30/100/300 x S seeds x I
+# iterations, the 768 x 768 W_h tangent kernel at the start and the end of every run (plus RA, sign
+# similarity, accuracy), timed as a user would run it, on the same cores, one program after the other:
+#   ours      build/bin/fig1_rank_sweep --task 2af --seeds S --iters I --threads <cores> (fresh --out)
+#   peer (b)  ../shared/bench/peer/sweep_peer.sh 2AF I S tuned     one process per core, one thread each,
+#             stacked kernel, float64 (the precision we compute in)             target: ours >= 2x faster
+#   peer (a)  ../shared/bench/peer/sweep_peer.sh 2AF I S released  PyTorch's default threads, the released
+#             per-output kernel loop with torch.cat, float32                    target: ours >= 10x faster
+# Ratio = peer wall time / our wall time (> 1: we are faster).  The peer path is relative to the repo root.
+#
+# Knobs (environment):
+#   BENCH_SWEEP_SEEDS=2  BENCH_SWEEP_ITERS=1000   S and I for both sides ([TP]: the released peer then takes
+#                                                  ~15 min, the tuned one ~1-2 min, ours ~15 s on 2 cores)
+#   BENCH_QUICK=1                                  skip the released peer (said so in the output)
+# Nothing is cached: ours writes into a fresh temporary folder (fig1_rank_sweep would otherwise resume
+# finished runs), and both peers run every time.  Absolute times drift on a shared machine: the section
+# prints the load average before and after; ratios measured above a load of ~3 are not trustworthy.
+# Usage (from `make bench`): section_3_sweep.sh BUILD_DIR
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root" || exit 1
+build=${1:-build}
+seeds=${BENCH_SWEEP_SEEDS:-2}
+iters=${BENCH_SWEEP_ITERS:-1000}
+cores=$(nproc)
+ours_bin=$build/bin/fig1_rank_sweep
+peer_dir=$root/../shared/bench/peer
+[ -x "$ours_bin" ] || { echo "missing $ours_bin: build it first (make all)"; exit 1; }
+case "$seeds$iters" in *[!0-9]*) echo "BENCH_SWEEP_SEEDS and BENCH_SWEEP_ITERS must be whole numbers"; exit 1;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+ratio() { awk -v p="$1" -v o="$2" 'BEGIN { if (p > 0 && o > 0) printf "%.1fx", p / o; else printf "n/a" }'; }
+verdict() {  # peer_s ours_s target
+  awk -v p="$1" -v o="$2" -v t="$3" 'BEGIN { if (!(p > 0 && o > 0)) print "n/a"; else if (p / o >= t) print "target met"; else print "target NOT met" }'
+}
+
+echo "sweep: task 2AF, ranks 1/30/100/300 x $seeds seeds x $iters iterations, kernel at start and end;" \
+     "$cores cores; load average before: $(load1)"
+awk -v l="$(load1)" 'BEGIN { exit !(l > 3) }' &&
+  echo "  warning: load average above 3 (other jobs on the machine): wall times and ratios are inflated unevenly"
+
+# ---- ours ----
+t0=$(now)
+"$ours_bin" --task 2af --seeds "$seeds" --iters "$iters" --threads "$cores" --out "$tmp/ours" \
+  >"$tmp/ours.txt" 2>"$tmp/ours.err" || { cat "$tmp/ours.err"; echo "fig1_rank_sweep failed"; exit 1; }
+t1=$(now)
+ours_s=$(elapsed "$t0" "$t1")
+echo "ours:  $ours_bin --task 2af --seeds $seeds --iters $iters --threads $cores --out <fresh tmp>"
+echo "       wall ${ours_s} s; its own report: $(grep -m1 "runs in the sweep" "$tmp/ours.txt")"
+
+# Mean of one results.csv column per rank, as "rank:value" words.
+ours_by_rank() {
+  awk -F, -v col="$1" '
+    NR == 1 { for (i = 1; i <= NF; ++i) { if ($i == "rank") r = i; if ($i == col) c = i }; next }
+    { sum[$r] += $c; n[$r]++ }
+    END { for (k in sum) printf "%s:%.4f\n", k, sum[k] / n[k] }' "$tmp/ours/results.csv" | sort -n
+}
+# The same from a peer's output: each run prints "kernel_alignment=..." then "task=... rank=... loss_last100=...".
+peer_by_rank() {
+  awk -v key="$2" '
+    { for (i = 1; i <= NF; ++i) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+    /^task=/ { sum[v["rank"]] += v[key]; n[v["rank"]]++ }
+    END { for (k in sum) printf "%s:%.4f\n", k, sum[k] / n[k] }' "$1" | sort -n
+}
+
+# ---- the peer ----
+py=/usr/bin/python3
+peer_status=""
+if [ ! -x "$peer_dir/sweep_peer.sh" ] || [ ! -f "$peer_dir/rnn_peer.py" ]; then
+  peer_status="peer skipped: $peer_dir/sweep_peer.sh or rnn_peer.py is missing"
+elif [ ! -x "$py" ] || ! "$py" -c 'import torch, numpy' 2>/dev/null; then
+  peer_status="peer skipped: $py with torch and numpy not found (apt-get install -y python3-torch python3-numpy)"
+fi
+if [ -n "$peer_status" ]; then
+  echo "$peer_status; our time alone: ${ours_s} s"
+  exit 0
+fi
+
+run_peer() {  # mode: output in $tmp/peer_<mode>.txt, wall time (s) on stdout
+  local mode=$1
+  sh "$peer_dir/sweep_peer.sh" 2AF "$iters" "$seeds" "$mode" >"$tmp/peer_$mode.txt" 2>"$tmp/peer_$mode.err" ||
+    { echo "  peer $mode failed: $(tail -n1 "$tmp/peer_$mode.err")" >&2; return 1; }
+  sed -n 's/.*wall_s=//p' "$tmp/peer_$mode.txt"
+}
+echo "PyTorch peer $("$py" -c 'import torch; print(torch.__version__)'), same S and I, right after ours:"
+tuned_s=$(run_peer tuned) || tuned_s=""
+[ -n "$tuned_s" ] &&
+  echo "  (b) tuned    (one process per core, 1 thread, stacked kernel, float64): wall ${tuned_s} s" \
+       "-> ours $(ratio "$tuned_s" "$ours_s") faster (target >= 2x: $(verdict "$tuned_s" "$ours_s" 2))"
+released_s=""
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+  echo "  (a) released peer skipped (BENCH_QUICK=1): it takes ~15 min at S = 2, I = 1000"
+else
+  released_s=$(run_peer released) || released_s=""
+  [ -n "$released_s" ] &&
+    echo "  (a) released (default threads, per-output kernel loop, float32):       wall ${released_s} s" \
+         "-> ours $(ratio "$released_s" "$ours_s") faster (target >= 10x: $(verdict "$released_s" "$ours_s" 10))"
+fi
+echo "load average after: $(load1)"
+
+# ---- the same science on both sides (different random draws: agreement in trend, not in digits) ----
+echo "mean over seeds by rank (ours: seeds 1..$seeds, float64; peer: seeds 0..$((seeds - 1)), its own draws):"
+printf "  %-5s %-10s %-10s %-10s   %-10s %-10s %-10s\n" rank "KA ours" "KA tuned" "KA rel." \
+       "loss ours" "loss tuned" "loss rel."
+empty() { [ -s "$1" ] || echo "x:-" >"$1"; }
+ours_by_rank kernel_alignment >"$tmp/ka_o"
+ours_by_rank loss_final >"$tmp/l_o"
+for mode in tuned released; do
+  if [ -s "$tmp/peer_$mode.txt" ]; then
+    peer_by_rank "$tmp/peer_$mode.txt" kernel_alignment >"$tmp/ka_$mode"
+    peer_by_rank "$tmp/peer_$mode.txt" loss_last100 >"$tmp/l_$mode"
+  fi
+  empty "$tmp/ka_$mode"; empty "$tmp/l_$mode"
+done
+awk -F: '
+  { v[FILENAME, $1] = $2; if (FILENAME ~ /ka_o$/) order[++n] = $1 }
+  END {
+    for (i = 1; i <= n; ++i) {
+      r = order[i]
+      printf "  %-5s %-10s %-10s %-10s   %-10s %-10s %-10s\n", r, v[ARGV[1], r], get(ARGV[2], r), get(ARGV[3], r),
+             get(ARGV[4], r), get(ARGV[5], r), get(ARGV[6], r)
+    }
+  }
+  function get(f, r) { return ((f, r) in v) ? v[f, r] : "-" }' \
+  "$tmp/ka_o" "$tmp/ka_tuned" "$tmp/ka_released" "$tmp/l_o" "$tmp/l_tuned" "$tmp/l_released"
+echo "(loss: ours = mean of the last 100 iterations, as the peer's loss_last100)"
+exit 0
