@@ -161,5 +161,14 @@ TEST(CellTypeConnectivity, EffectiveRanksLieFarBelowTheGaussians) {
     }
 }
 
+TEST(CellTypeConnectivity, FlagNamesRoundTripAndBadNamesAreRejected) {
+  EXPECT_EQ(parse_cell_layer(to_string(CellLayer::L4)), CellLayer::L4);
+  EXPECT_EQ(parse_pmax_source("v1dd"), PmaxSource::v1dd);
+  EXPECT_EQ(parse_cell_proportions("80_20"), CellProportions::eighty_twenty);
+  EXPECT_EQ(parse_cell_magnitude("lognormal"), CellMagnitude::lognormal);
+  EXPECT_EQ(parse_pmax_profile("disk"), PmaxProfile::disk_average);
+  EXPECT_NE(error_of([] { parse_cell_layer("L5"); }).find("L23, L4"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rl

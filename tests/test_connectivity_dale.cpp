@@ -58,6 +58,13 @@ TEST(Dale, FrobeniusNormEqualsGaussianReferenceExactly) {
   EXPECT_NEAR(frobenius_norm(c.W_h), target, 16 * kEps * target);  // one rounding per entry
 }
 
+TEST(Dale, SpectralRadiusNormalisationHitsTheGaussianRadius) {
+  DaleParams p = small(60);
+  p.norm.kind = NormKind::spectral_radius;
+  const Connectivity c = dale(p, 2);
+  EXPECT_NEAR(spectral_radius(c.W_h), 1.25, 1e-10);  // eigensolver accuracy on a 60 x 60 matrix
+}
+
 TEST(Dale, SameSeedGivesIdenticalMatrixAndOtherSeedsDiffer) {
   EXPECT_EQ(dale(small(), 3).W_h, dale(small(), 3).W_h);
   EXPECT_NE(dale(small(), 3).W_h, dale(small(), 4).W_h);

@@ -34,6 +34,7 @@ TEST(SpectrumReport, PlantedSingularValuesGiveThePaperCheckValues) {
   EXPECT_NEAR(r.participation_ratio, 2.0, 1e-13);
   EXPECT_NEAR(r.roy_vetterli, 2.74946, 5e-6);
   EXPECT_NEAR(r.stable_rank, 14.0 / 9.0, 1e-13);
+  EXPECT_NEAR(r.nuclear_over_spectral, 2.0, 1e-13);
   EXPECT_NEAR(r.spectral_norm, 3.0, 1e-14);
   // Its eigenvalues are the cube roots of 6, all of modulus 6^(1/3): relative rank exactly 1.
   EXPECT_NEAR(r.relative_rank_eigen, 1.0, 1e-12);

@@ -72,7 +72,34 @@ void load_proportions(CellTypeTable& table, const std::string& path) {
   if (!any) throw std::runtime_error(path + ": no rows for layer " + table.layer);
 }
 
+template <class Enum>
+Enum parse_pair(const std::string& text, Enum a, Enum b, const char* what) {
+  if (text == to_string(a)) return a;
+  if (text == to_string(b)) return b;
+  throw std::invalid_argument(std::string(what) + " '" + text + "' is not one of " + to_string(a) + ", " +
+                              to_string(b));
+}
+
 }  // namespace
+
+std::string to_string(CellLayer v) { return v == CellLayer::L23 ? "L23" : "L4"; }
+std::string to_string(PmaxSource v) { return v == PmaxSource::synphys ? "synphys" : "v1dd"; }
+std::string to_string(CellProportions v) { return v == CellProportions::allen ? "allen" : "80_20"; }
+std::string to_string(CellMagnitude v) { return v == CellMagnitude::block_mean ? "mean" : "lognormal"; }
+std::string to_string(PmaxProfile v) { return v == PmaxProfile::peak ? "peak" : "disk"; }
+CellLayer parse_cell_layer(const std::string& t) { return parse_pair(t, CellLayer::L23, CellLayer::L4, "cell layer"); }
+PmaxSource parse_pmax_source(const std::string& t) {
+  return parse_pair(t, PmaxSource::synphys, PmaxSource::v1dd, "pmax source");
+}
+CellProportions parse_cell_proportions(const std::string& t) {
+  return parse_pair(t, CellProportions::allen, CellProportions::eighty_twenty, "cell proportions");
+}
+CellMagnitude parse_cell_magnitude(const std::string& t) {
+  return parse_pair(t, CellMagnitude::block_mean, CellMagnitude::lognormal, "cell magnitude");
+}
+PmaxProfile parse_pmax_profile(const std::string& t) {
+  return parse_pair(t, PmaxProfile::peak, PmaxProfile::disk_average, "pmax profile");
+}
 
 const std::array<std::string, kNumCellTypes>& cell_type_names() {
   static const std::array<std::string, kNumCellTypes> names = {"E", "PV", "SST", "VIP"};

@@ -40,6 +40,19 @@ enum class PmaxProfile {
   disk_average,  // pmax (2 sigma^2 / R^2)(1 - exp(-R^2 / (2 sigma^2))) over a disk of radius R
 };
 
+// Names for flags: "L23" / "L4"; "synphys" / "v1dd"; "allen" / "80_20"; "mean" / "lognormal";
+// "peak" / "disk".  The parsers throw naming the bad text and the accepted names.
+std::string to_string(CellLayer v);
+std::string to_string(PmaxSource v);
+std::string to_string(CellProportions v);
+std::string to_string(CellMagnitude v);
+std::string to_string(PmaxProfile v);
+CellLayer parse_cell_layer(const std::string& text);
+PmaxSource parse_pmax_source(const std::string& text);
+CellProportions parse_cell_proportions(const std::string& text);
+CellMagnitude parse_cell_magnitude(const std::string& text);
+PmaxProfile parse_pmax_profile(const std::string& text);
+
 // One layer's tables, indexed [pre][post] in the order E, PV, SST, VIP.
 struct CellTypeTable {
   std::string layer;                                    // "L2/3" or "L4"

@@ -37,6 +37,7 @@ SpectrumReport spectrum_report(const Matrix& W) {
   r.participation_ratio = participation_ratio(r.singular_values);
   r.roy_vetterli = roy_vetterli_rank(r.singular_values);
   r.stable_rank = stable_rank(r.singular_values);
+  r.nuclear_over_spectral = nuclear_over_spectral(r.singular_values);
   return r;
 }
 

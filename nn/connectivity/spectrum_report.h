@@ -27,6 +27,7 @@ struct SpectrumReport {
   double participation_ratio = 0;     // (sum s^2)^2 / sum s^4
   double roy_vetterli = 0;            // exp(entropy of s / sum s)
   double stable_rank = 0;             // sum s^2 / s_1^2
+  double nuclear_over_spectral = 0;   // sum s / s_1 (= relative_rank_singular * N)
   double spectral_radius = 0, spectral_norm = 0, frobenius = 0;
 };
 
