@@ -190,7 +190,7 @@ void complete_orthonormal_rows(Matrix& Ut, const std::vector<bool>& is_zero) {
 }
 
 // Flip (u_j, v_j) so that the largest-magnitude entry of u_j is positive (first index on ties).
-// Here u_j is row j of Ut_or_Vt-as-U, given as rows of `Urows` (k, m) and `Vrows` (k, n).
+// u_j and v_j are row j of `Urows` (k, m) and `Vrows` (k, n), i.e. U and V stored transposed.
 void fix_signs(Matrix& Urows, Matrix& Vrows) {
   for (std::size_t j = 0; j < Urows.rows(); ++j) {
     double* u = Urows.row(j);
