@@ -60,6 +60,9 @@ TEST(CsvFormat, ShortFormIsShortestThatRoundTrips) {
   EXPECT_EQ(format_number_short(0.05), "0.05");
   EXPECT_EQ(format_number_short(-0.0), "-0");
   EXPECT_EQ(format_number_short(1e-310), "1e-310");
+  EXPECT_EQ(format_number_short(100.0), "100");
+  EXPECT_EQ(format_number_short(1e6), "1e6");
+  EXPECT_EQ(format_number_short(-2.5e-7), "-2.5e-7");
   for (double v : awkward_values()) EXPECT_EQ(bits(parse_number(format_number_short(v))), bits(v)) << v;
 }
 

@@ -19,14 +19,33 @@ std::string format_number(double v) {
   return buf;
 }
 
+namespace {
+
+// "1e+06" -> "1e6", "1e-05" -> "1e-5".
+std::string compact_exponent(const std::string& s) {
+  const std::size_t e = s.find('e');
+  if (e == std::string::npos) return s;
+  std::string exponent = s.substr(e + 1);
+  const bool negative = exponent[0] == '-';
+  if (exponent[0] == '-' || exponent[0] == '+') exponent.erase(0, 1);
+  while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
+  return s.substr(0, e) + "e" + (negative ? "-" : "") + exponent;
+}
+
+}  // namespace
+
 std::string format_number_short(double v) {
   if (!std::isfinite(v)) return format_number(v);
+  std::string best = format_number(v);
   char buf[32];
-  for (int digits = 1; digits < 17; ++digits) {
+  for (int digits = 1; digits <= 17; ++digits) {
     std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v && std::signbit(std::strtod(buf, nullptr)) == std::signbit(v)) return buf;
+    const double back = std::strtod(buf, nullptr);
+    if (back != v || std::signbit(back) != std::signbit(v)) continue;
+    const std::string text = compact_exponent(buf);
+    if (text.size() < best.size()) best = text;
   }
-  return format_number(v);
+  return best;
 }
 
 double parse_number(const std::string& text, const std::string& what) {

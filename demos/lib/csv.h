@@ -43,8 +43,9 @@ struct CsvCell {
 // The exact CSV text of a double: "%.17g", or nan / inf / -inf.
 std::string format_number(double v);
 
-// The shortest "%.<p>g", p = 1..17, that reads back to the same bits ("0.05", not
-// "0.050000000000000003"): for text people read (flag values, run names, manifest).
+// The shortest text "%.<p>g" (p = 1..17, exponent written "1e6" / "1e-5") that reads back to
+// the same bits: "0.05", not "0.050000000000000003"; "100"; "1e6".  For text people read (flag
+// values, run names, manifest); result tables use format_number.
 std::string format_number_short(double v);
 
 // Parses a number written by format_number (also plain integers, "1e5", "-0", "nan", "inf").
