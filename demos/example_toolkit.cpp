@@ -78,9 +78,7 @@ int run(int argc, char** argv) {
   std::printf("shard %s: %zu of %zu runs, %zu already done, %zu run now\n", options.shard.str().c_str(),
               outcome.in_shard, outcome.total, outcome.already_done, outcome.executed);
   const std::string out = cli.out_dir();
-  rl::write_manifest(out + "/manifest" + (options.shard.count > 1 ? "_shard" + std::to_string(options.shard.index) : "") +
-                         ".json",
-                     manifest);
+  rl::write_manifest(rl::manifest_path(cli), manifest);
   if (!outcome.complete) {
     std::printf("other shards still running: merge later by rerunning without --shard\n");
     return 0;

@@ -36,6 +36,16 @@ TEST(Manifest, RecordsProgramFlagsSeedRevisionTimeAndCores) {
   std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
+TEST(Manifest, ShardsWriteSeparateManifests) {
+  Cli whole("p", "d"), part("p", "d");
+  whole.add_common();
+  part.add_common();
+  ASSERT_TRUE(whole.parse({"--out", "o"}));
+  ASSERT_TRUE(part.parse({"--out", "o", "--shard", "2/4"}));
+  EXPECT_EQ(manifest_path(whole), "o/manifest.json");
+  EXPECT_EQ(manifest_path(part), "o/manifest_shard2.json");
+}
+
 TEST(Manifest, JsonStringsAreEscaped) {
   EXPECT_EQ(json_quote("a\"b\\c\nd\x01"), "\"a\\\"b\\\\c\\nd\\u0001\"");
 }

@@ -95,6 +95,11 @@ std::string manifest_json(const RunManifest& m) {
   return s;
 }
 
+std::string manifest_path(const Cli& cli) {
+  const Shard shard = cli.shard();
+  return cli.out_dir() + (shard.count > 1 ? "/manifest_shard" + std::to_string(shard.index) + ".json" : "/manifest.json");
+}
+
 void write_manifest(const std::string& path, RunManifest manifest) {
   manifest.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - manifest.started).count();

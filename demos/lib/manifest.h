@@ -2,7 +2,7 @@
 //
 //   rl::RunManifest manifest = rl::start_manifest(cli);   // right after cli.parse_or_exit()
 //   ... the runs ...
-//   rl::write_manifest(cli.out_dir() + "/manifest.json", manifest);  // stamps the wall time
+//   rl::write_manifest(rl::manifest_path(cli), manifest);  // stamps the wall time
 //
 // Fields: program, command line, every flag's value, seed, git revision (`git rev-parse HEAD` in
 // the working directory, "unknown" outside a checkout or without git), start time (UTC, ISO 8601),
@@ -35,6 +35,10 @@ struct RunManifest {
 
 // Records program, command line, flags, seed (if --seed is declared), git revision, start time, cores.
 RunManifest start_manifest(const Cli& cli);
+
+// Where a program writes its manifest: "<--out>/manifest.json", or "<--out>/manifest_shard<i>.json"
+// under --shard i/n with n > 1 (so that shards sharing a folder do not overwrite each other).
+std::string manifest_path(const Cli& cli);
 
 // Sets wall_seconds to the time since start_manifest() and writes `path` atomically.
 void write_manifest(const std::string& path, RunManifest manifest);
