@@ -132,8 +132,11 @@ TEST(CellTypeConnectivity, BlockDensitiesFollowTheChosenPmaxTable) {
     // 270 * 269 Bernoulli draws: sd below 0.002; accept 0.008.
     EXPECT_NEAR(edges / (270.0 * 269.0), expected, 0.008);
     // Block-mean magnitudes: every E -> E weight is the E -> E mean PSP (unscaled here).
-    for (std::size_t j = 0; j < 270; ++j)
-      if (c.W_h(1, j) != 0.0) EXPECT_EQ(c.W_h(1, j), t.psp_mean_resting_mV[E][E]);
+    for (std::size_t j = 0; j < 270; ++j) {
+      if (c.W_h(1, j) != 0.0) {
+        EXPECT_EQ(c.W_h(1, j), t.psp_mean_resting_mV[E][E]);
+      }
+    }
   }
 }
 
