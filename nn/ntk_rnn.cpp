@@ -305,6 +305,10 @@ void add_readout_part(const RnnTrace& tr, const Layout& L, Matrix& K) {
 }  // namespace
 
 NtkCosts ntk_costs(const RnnConfig& c, std::size_t T, std::size_t B, const NtkOptions& o) {
+  c.validate();
+  if (T == 0 || B == 0)
+    throw std::invalid_argument("ntk_costs: need T > 0 and B > 0 (T=" + std::to_string(T) +
+                                ", B=" + std::to_string(B) + ")");
   const Layout L(c, T, B, o);
   NtkCosts costs;
   // docs/ntk.md (N4): sum over step pairs s <= s' of M_s M_s' N (error Gram) + B^2 Pz (input Gram).

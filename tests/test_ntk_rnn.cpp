@@ -174,6 +174,12 @@ TEST(RnnNtkCost, PrefersErrorGramOnNeurogymAndTrialPairsOnSequentialMnist) {
   EXPECT_LT(b.trial_pairs_weighted, b.jacobian_blocks);
 }
 
+TEST(RnnNtkCost, RejectsEmptyShapes) {
+  const RnnConfig c{2, 6, 2, 1.0, Activation::kRelu};
+  EXPECT_THROW(ntk_costs(c, 0, 4, NtkOptions{}), std::invalid_argument);
+  EXPECT_THROW(ntk_costs(c, 3, 0, NtkOptions{}), std::invalid_argument);
+}
+
 TEST(RnnNtkCost, AutoPathTakesTheCheaperOrder) {
   const RnnConfig c{2, 6, 2, 1.0, Activation::kRelu};
   const RnnParams p = random_params(c, 61);
