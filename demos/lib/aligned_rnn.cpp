@@ -27,6 +27,15 @@ Matrix unit_frobenius(const Matrix& W, const char* what) {
   return W * (1.0 / norm);
 }
 
+double norm_of_kind(const Matrix& W, RankNorm norm) {
+  switch (norm) {
+    case RankNorm::kFrobenius: return frobenius_norm(W);
+    case RankNorm::kSpectral: return spectral_norm(W);
+    case RankNorm::kSpectralRadius: return spectral_radius(W);
+  }
+  return frobenius_norm(W);
+}
+
 }  // namespace
 
 StudentStart parse_student_start(const std::string& name) {
@@ -46,7 +55,7 @@ const char* student_start_name(StudentStart start) {
 }
 
 Matrix student_recurrent_init(StudentStart start, const Matrix& W_teacher, const Matrix& G, std::size_t rank,
-                              double partial_cos2) {
+                              double partial_cos2, RankNorm norm) {
   const std::size_t N = W_teacher.rows();
   if (W_teacher.cols() != N || G.rows() != N || G.cols() != N)
     throw std::invalid_argument("student_recurrent_init: W_teacher " + shape_str(W_teacher) + " and G " +
@@ -70,8 +79,9 @@ Matrix student_recurrent_init(StudentStart start, const Matrix& W_teacher, const
                             "the partial mixture");
       break;
   }
-  // Rank-r truncation at the base's norm (1), then the teacher's Frobenius norm (PAPER.md 2.2 item 3).
-  return low_rank_init(base, rank, RankNorm::kFrobenius) * frobenius_norm(W_teacher);
+  // Rank-r truncation at the base's norm of the chosen kind, then rescaled to the teacher's norm of
+  // that kind (PAPER.md 2.2 items 3 and 6).
+  return low_rank_init(base, rank, norm) * (norm_of_kind(W_teacher, norm) / norm_of_kind(base, norm));
 }
 
 std::vector<int> teacher_decisions(const RnnParams& teacher, const RnnConfig& net, const SeqBatch& batch) {

@@ -30,6 +30,7 @@
 
 #include "demos/lib/rnn_experiment.h"
 #include "linalg/matrix.h"
+#include "nn/init.h"
 #include "nn/rnn.h"
 #include "nn/sequence.h"
 
@@ -42,10 +43,13 @@ StudentStart parse_student_start(const std::string& name);
 const char* student_start_name(StudentStart start);
 
 // The student's W_h(0) (N, N) from the teacher's W_T (N, N) and an independent Gaussian G (N, N), as
-// listed above; 1 <= rank <= N, partial_cos2 in [0, 1].  Throws std::invalid_argument on a bad rank,
-// cos^2, shape, or a zero / non-finite W_T or G.
+// listed above; 1 <= rank <= N, partial_cos2 in [0, 1].  `norm` says which norm of W_T the result
+// matches (nn/init.h RankNorm): Frobenius (the paper's rule, default) or, against the blow-up of a
+// rank-1 truncation whose one eigenvalue carries the whole Frobenius norm, spectral norm or spectral
+// radius (PAPER.md 2.2 item 6).  Throws std::invalid_argument on a bad rank, cos^2, shape, or a
+// zero / non-finite W_T or G.
 Matrix student_recurrent_init(StudentStart start, const Matrix& W_teacher, const Matrix& G, std::size_t rank,
-                              double partial_cos2);
+                              double partial_cos2, RankNorm norm = RankNorm::kFrobenius);
 
 // The teacher's decision for each trial: argmax of its logits at the last step, (B).
 std::vector<int> teacher_decisions(const RnnParams& teacher, const RnnConfig& net, const SeqBatch& batch);

@@ -1,0 +1,396 @@
+// Fig. 3C (reproduction): aligned low-rank starts of an RNN on sequential MNIST with a pre-trained
+// teacher.  An aligned low-rank W_h(0) can still learn lazily; an unaligned one of the same rank
+// learns richly.
+//
+// Paper, Fig. 3 caption [CAP]: "C) The analysis from B) is replicated for RNNs learning the sMNIST
+// task. As the ground truth network function is elusive, we use a teacher network with pre-trained
+// weights. Once again, we replace F with its rank-(d/2) truncation for partial alignment. [...] We
+// note that in all scenarios presented here, the initial errors are high since the readout weights
+// are initialized randomly, rendering it a valid learning problem."
+//
+// Everything else is our reading [OURS] (PAPER.md 5; demos/lib/aligned_rnn.h; docs/figures_3c_4b.md):
+// per seed one teacher RNN (PAPER.md 2.1-2.3, full-rank Gaussian W_h(0)) is trained on sMNIST with
+// the true labels and cached as .npy under <out>/teachers/ (reused by every later invocation with the
+// same teacher flags); students start from W_h(0) = rank-r truncation of the teacher's W_h (aligned),
+// of a mixture at cos^2 = --partial-cos2 with a Gaussian (partial), or of a Gaussian (unaligned), all
+// at the teacher's Frobenius norm, with the teacher's W_in and a fresh random readout, and learn the
+// teacher's decisions (argmax of its last-step logits) with the paper's optimizer.  Measures as in
+// Fig. 1 (demos/lib/rnn_experiment.h): dW_h, RA, KA (W_h tangent kernel), sign similarity, loss.
+//
+// Built-in defaults are short (a few minutes on 2 cores): N = 100, teacher 2,000 iterations, students
+// 500 iterations, ranks 1/5/30/100, 2 seeds, KA on 100 probe images x 10 logits.
+// Paper scale (PAPER.md 2.1-2.3; hours):
+//   fig3c_aligned_rnn --N 300 --ranks 1,5,30,300 --teacher-iters 10000 --iters 10000 --seeds 10
+//                     --kernel-probe 200      (one line)
+//
+// Randomness (derive_seed streams of each run's --seed, shared by every start and rank of a seed):
+// teacher streams 11-13 (demos/lib/aligned_rnn.cpp), 1 = the Gaussian G of the unaligned / partial
+// starts, 2 = the student's readout (and W_in under --student-input random), 3 = the student's
+// batch stream.  The 55,000 / 5,000 split is fixed (seed 0); probes are the first held-out images.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "demos/lib/aligned_rnn.h"
+#include "demos/lib/atomic_file.h"
+#include "demos/lib/cli.h"
+#include "demos/lib/csv.h"
+#include "demos/lib/manifest.h"
+#include "demos/lib/rnn_experiment.h"
+#include "demos/lib/runner.h"
+#include "demos/lib/stats.h"
+#include "demos/lib/svg_plot.h"
+#include "nn/init.h"
+#include "tasks/mnist.h"
+
+namespace {
+
+using namespace rl;
+
+constexpr const char* kProgram = "fig3c_aligned_rnn";
+constexpr const char* kMnistDir = "data/mnist";
+constexpr std::uint64_t kStreamGaussian = 1, kStreamIo = 2, kStreamData = 3;
+constexpr std::uint64_t kSplitSeed = 0;  // the fixed 55,000 / 5,000 split, as every sMNIST program
+
+const std::vector<std::string> kColumns = {
+    "start", "rank", "seed", "N", "iters", "labels", "norm", "partial_cos2", "teacher_accuracy", "teacher_agreement",
+    "weight_change", "relative_weight_change", "representation_alignment", "kernel_alignment",
+    "sign_similarity", "loss_first", "loss_final", "accuracy", "diverged", "train_seconds", "measure_seconds"};
+
+struct Measure {
+  const char* column;
+  const char* title;
+};
+const Measure kPlotted[] = {{"weight_change", "weight change ||dW_h||_F"},
+                            {"representation_alignment", "representation alignment (RA)"},
+                            {"kernel_alignment", "tangent kernel alignment (KA)"},
+                            {"loss_final", "final loss (100-iteration mean)"}};
+
+struct Settings {
+  std::size_t N = 100, probe = 200, kernel_probe = 100;
+  double gain = 1.25, partial_cos2 = 0.5;
+  RankNorm norm = RankNorm::kFrobenius;
+  std::string norm_name = "frobenius";
+  bool teacher_labels = true, teacher_input = true;
+  RnnTrainConfig student;
+  RnnTrainConfig teacher;
+  std::string teacher_root;
+};
+
+std::shared_ptr<const MnistSplit> load_split() {
+  if (!mnist_available(kMnistDir))
+    throw std::runtime_error(std::string("MNIST not found in ") + kMnistDir + "/: run `make data` first");
+  return std::make_shared<const MnistSplit>(
+      split_train_validation(load_mnist(kMnistDir).train, kMnistTrainSize, kSplitSeed));
+}
+
+// The sMNIST task with true labels: batches of 200, probe = first `probe` held-out images, KA on the
+// first `kernel_probe` of them (last step x 10 logits).
+RnnTaskSetup smnist_task(std::shared_ptr<const MnistSplit> split, std::uint64_t data_seed, const Settings& s) {
+  RnnTaskSetup task = smnist_setup(std::move(split), data_seed, 200, s.probe);
+  task.kernel_probe = select_trials(task.probe, 0, s.kernel_probe);
+  return task;
+}
+
+TeacherSpec teacher_spec(const Settings& s, std::uint64_t seed) {
+  TeacherSpec spec;
+  spec.seed = seed;
+  spec.N = s.N;
+  spec.gain = s.gain;
+  spec.train = s.teacher;
+  return spec;
+}
+
+struct TeacherSet {
+  std::map<std::uint64_t, std::shared_ptr<const RnnParams>> params;
+  std::map<std::uint64_t, double> accuracy;
+};
+
+// Loads (or trains and caches) the teacher of every seed in `seeds`, in parallel over seeds.
+TeacherSet prepare_teachers(const std::set<std::uint64_t>& seeds, const Settings& s,
+                            std::shared_ptr<const MnistSplit> split, int threads) {
+  const std::vector<RunSpec> jobs = make_sweep({sweep_axis("teacher", std::vector<std::string>{"smnist"})},
+                                               std::vector<std::uint64_t>(seeds.begin(), seeds.end()));
+  std::vector<Teacher> teachers(jobs.size());
+  std::vector<double> seconds(jobs.size());
+  run_jobs(jobs, {threads, std::string(kProgram) + " teachers", true}, [&](std::size_t k) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const TeacherSpec spec = teacher_spec(s, jobs[k].seed);
+    teachers[k] = load_or_train_teacher(spec, teacher_folder(s.teacher_root, spec),
+                                        [&](std::uint64_t data_seed) { return smnist_task(split, data_seed, s); });
+    seconds[k] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  });
+  TeacherSet set;
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    std::printf("teacher seed %llu: probe accuracy %.3f, final loss %.4f (%s)\n",
+                static_cast<unsigned long long>(jobs[k].seed), teachers[k].probe_accuracy, teachers[k].loss_final,
+                teachers[k].from_cache ? "cached" : ("trained in " + std::to_string(seconds[k]) + " s").c_str());
+    set.params[jobs[k].seed] = std::make_shared<const RnnParams>(std::move(teachers[k].params));
+    set.accuracy[jobs[k].seed] = teachers[k].probe_accuracy;
+  }
+  return set;
+}
+
+// run_rnn_experiment, except that a run whose logits overflow is kept as a diverged row with NaN
+// measures.  (run_rnn_experiment flags a non-finite *loss*, but the loss function itself throws on
+// non-finite logits first, so without this the whole sweep would stop at such a run.)
+RnnRunResult train_or_flag(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetup& task) {
+  try {
+    return run_rnn_experiment(config, init, task);
+  } catch (const std::invalid_argument& e) {
+    if (std::string(e.what()).find("non-finite") == std::string::npos) throw;
+    RnnRunResult r;
+    const double nan = std::nan("");
+    r.weight_change = r.relative_weight_change = r.representation_alignment = r.kernel_alignment = nan;
+    r.sign_similarity = r.loss_first = r.loss_final = r.accuracy = nan;
+    r.diverged = true;
+    return r;
+  }
+}
+
+// One run: a student of the seed's teacher from the given start and rank.
+CsvWriter run_one(const RunSpec& spec, const Settings& s, std::shared_ptr<const MnistSplit> split,
+                  const TeacherSet& teachers) {
+  const StudentStart start = parse_student_start(spec.param("start"));
+  const std::size_t rank = static_cast<std::size_t>(spec.param_int("rank"));
+  const std::shared_ptr<const RnnParams> teacher = teachers.params.at(spec.seed);
+  const RnnConfig& net = s.student.net;
+
+  const RnnTaskSetup true_task = smnist_task(split, derive_seed(spec.seed, kStreamData), s);
+  const double agreement = last_step_agreement(true_task.probe, relabel_with_teacher(true_task.probe, *teacher, net));
+  RnnTaskSetup task = s.teacher_labels ? teacher_labelled_setup(true_task, teacher, net) : true_task;
+
+  Rng g_rng(derive_seed(spec.seed, kStreamGaussian));
+  const Matrix G = gaussian_init(s.N, s.N, s.gain, g_rng);  // (N, N), shared by every start and rank
+  Rng io_rng(derive_seed(spec.seed, kStreamIo));
+  RnnParams init = paper_io_init(task.n_in, s.N, task.n_out, io_rng);  // fresh W_out: random readout
+  if (s.teacher_input) init.W_in = teacher->W_in;
+  init.W_h = student_recurrent_init(start, teacher->W_h, G, rank, s.partial_cos2, s.norm);
+
+  const RnnRunResult r = train_or_flag(s.student, init, task);
+  if (r.diverged)
+    std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
+                 spec.id().c_str(), r.loss_final);
+  CsvWriter w(kColumns);
+  w.add_row({student_start_name(start), static_cast<unsigned long long>(rank),
+             static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(s.N),
+             static_cast<unsigned long long>(r.iterations_done), s.teacher_labels ? "teacher" : "true",
+             s.norm_name, s.partial_cos2, teachers.accuracy.at(spec.seed), agreement, r.weight_change,
+             r.relative_weight_change, r.representation_alignment, r.kernel_alignment, r.sign_similarity,
+             r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0, r.train_seconds, r.measure_seconds});
+  return w;
+}
+
+struct Group {
+  std::string start;
+  double rank = 0;
+  std::vector<std::size_t> rows;
+};
+
+std::vector<Group> group_rows(const ResultTable& t) {
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    const std::string start = t.cell(i, "start");
+    const double rank = t.number(i, "rank");
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return g.start == start && g.rank == rank; });
+    if (it == groups.end()) it = groups.insert(groups.end(), Group{start, rank, {}});
+    it->rows.push_back(i);
+  }
+  return groups;
+}
+
+std::vector<double> values_of(const ResultTable& t, const std::vector<std::size_t>& rows, const char* column) {
+  std::vector<double> v;
+  for (std::size_t i : rows) v.push_back(t.number(i, column));
+  return v;
+}
+
+double finite_mean(const std::vector<double>& v) {
+  const auto f = finite_values(v);
+  return f.empty() ? std::nan("") : sample_mean(f);
+}
+
+std::string mean_sd(const std::vector<double>& v, int precision) {
+  if (finite_values(v).empty()) return "nan";
+  const MeanSpread m = mean_spread(v, ErrorBar::kSd);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f ± %.*f", precision, m.mean, precision, m.spread);
+  return buf;
+}
+
+void print_summary(const ResultTable& t) {
+  std::printf("\n%-9s %5s %3s  %-17s %-17s %-17s %-17s %-15s %s\n", "start", "rank", "n", "weight change", "RA",
+              "KA", "final loss", "accuracy", "diverged");
+  for (const Group& g : group_rows(t)) {
+    const auto diverged = values_of(t, g.rows, "diverged");
+    std::printf("%-9s %5.0f %3zu  %-17s %-17s %-17s %-17s %-15s %.0f\n", g.start.c_str(), g.rank, g.rows.size(),
+                mean_sd(values_of(t, g.rows, "weight_change"), 3).c_str(),
+                mean_sd(values_of(t, g.rows, "representation_alignment"), 4).c_str(),
+                mean_sd(values_of(t, g.rows, "kernel_alignment"), 4).c_str(),
+                mean_sd(values_of(t, g.rows, "loss_final"), 4).c_str(),
+                mean_sd(values_of(t, g.rows, "accuracy"), 3).c_str(),
+                std::accumulate(diverged.begin(), diverged.end(), 0.0));
+  }
+  std::printf("(mean ± sd over seeds; accuracy against the training labels; RA/KA: 1 = lazy, lower = richer)\n");
+}
+
+// The caption's claim, per rank below N: the aligned start is lazier (higher KA, smaller dW) than the
+// unaligned one, with the partial start in between.
+void print_headline(const ResultTable& t, std::size_t N) {
+  std::map<double, std::map<std::string, const Group*>> by_rank;
+  const std::vector<Group> groups = group_rows(t);
+  for (const Group& g : groups) by_rank[g.rank][g.start] = &g;
+  for (const auto& [rank, starts] : by_rank) {
+    if (rank >= static_cast<double>(N) || !starts.count("aligned") || !starts.count("unaligned")) continue;
+    auto ka = [&](const char* s) { return finite_mean(values_of(t, starts.at(s)->rows, "kernel_alignment")); };
+    auto dw = [&](const char* s) { return finite_mean(values_of(t, starts.at(s)->rows, "weight_change")); };
+    const bool lazier = ka("aligned") > ka("unaligned");
+    const bool smaller = dw("aligned") < dw("unaligned");
+    std::printf("rank %.0f: KA aligned %.4f vs unaligned %.4f", rank, ka("aligned"), ka("unaligned"));
+    if (starts.count("partial")) std::printf(" (partial %.4f)", ka("partial"));
+    std::printf(": aligned lazier %s, smaller dW %s -> %s\n", lazier ? "yes" : "NO", smaller ? "yes" : "NO",
+                lazier ? "matches the paper (Fig. 3C)" : "differs from the paper");
+  }
+}
+
+void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed) {
+  Figure fig(1, 4, "Fig. 3C (reproduction): RNN students of a pre-trained sMNIST teacher vs rank of W_h(0)");
+  Rng jitter(seed);
+  std::vector<std::string> starts;
+  for (const Group& g : group_rows(t))
+    if (std::find(starts.begin(), starts.end(), g.start) == starts.end()) starts.push_back(g.start);
+  for (std::size_t col = 0; col < 4; ++col) {
+    Panel& p = fig.panel(0, col);
+    p.title(kPlotted[col].title).x_label("initial rank of W_h").x_scale(AxisScale::kLog);
+    for (const std::string& start : starts) {
+      std::vector<double> x, y, xs;
+      std::vector<std::vector<double>> samples;
+      for (const Group& g : group_rows(t)) {
+        if (g.start != start) continue;
+        const auto v = values_of(t, g.rows, kPlotted[col].column);
+        x.insert(x.end(), v.size(), g.rank);
+        y.insert(y.end(), v.begin(), v.end());
+        xs.push_back(g.rank);
+        samples.push_back(v);
+      }
+      p.scatter(start, x, y, 5.0, jitter);  // one dot per run
+      p.line_error(start, xs, samples, ErrorBar::kSd);
+    }
+  }
+  fig.write(path);
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, "Fig. 3C: students of a pre-trained sMNIST teacher RNN from aligned, partially aligned and "
+                    "unaligned low-rank W_h(0); weight change, RA and KA vs rank (our reading [OURS]).");
+  CommonFlags common;
+  common.seeds = 2;
+  common.ranks = {};  // empty: 1, 5, 30, N
+  common.iters = 500;
+  common.gain = 1.25;
+  common.log_every = 0;
+  common.task = {"smnist"};
+  common.task_choices = {"smnist"};
+  cli.add_common(common);
+  cli.add_int("N", 100, "hidden units of teacher and students (paper: 300) [OURS]", 2, 4000);
+  cli.add_string_list("starts", {"aligned", "partial", "unaligned"}, "student starts",
+                      {"aligned", "partial", "unaligned"});
+  cli.add_double("partial-cos2", 0.5, "cos^2 of the partial start's angle to the teacher's W_h [OURS]", 0.0, 1.0);
+  cli.add_string("norm", "frobenius", "norm of the teacher's W_h every student start is rescaled to",
+                 {"frobenius", "spectral", "radius"});
+  cli.add_string("labels", "teacher", "student labels: the teacher's decisions or the true digits", {"teacher", "true"});
+  cli.add_string("student-input", "teacher", "student W_in: the teacher's or fresh PyTorch uniform",
+                 {"teacher", "random"});
+  cli.add_double("lr", 0.003, "student SGD learning rate (PAPER.md 2.3)", 0.0, 10.0);
+  cli.add_double("momentum", 0.9, "SGD momentum of teacher and students (PAPER.md 2.3)", 0.0, 0.999999);
+  cli.add_int("teacher-iters", 2000, "teacher training iterations (paper: 10000) [OURS]", 1, 10000000);
+  cli.add_double("teacher-lr", 0.003, "teacher SGD learning rate (PAPER.md 2.3)", 0.0, 10.0);
+  cli.add_string("teacher-dir", "", "teacher cache folder; \"\" means <out>/teachers");
+  cli.add_int("probe", 200, "held-out probe images for RA, sign similarity, accuracy (PAPER.md 3)", 1, 5000);
+  cli.add_int("kernel-probe", 100, "probe images for KA (paper: 200) [OURS]", 1, 5000);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
+  std::printf("%s: seed %llu\n", kProgram, static_cast<unsigned long long>(seed));
+  Settings s;
+  s.N = static_cast<std::size_t>(cli.get_int("N"));
+  s.gain = cli.get_double("gain");
+  s.partial_cos2 = cli.get_double("partial-cos2");
+  s.teacher_labels = cli.get_string("labels") == "teacher";
+  s.norm_name = cli.get_string("norm");
+  s.norm = cli.get_string("norm") == "frobenius"  ? RankNorm::kFrobenius
+           : cli.get_string("norm") == "spectral" ? RankNorm::kSpectral
+                                                  : RankNorm::kSpectralRadius;
+  s.teacher_input = cli.get_string("student-input") == "teacher";
+  s.probe = static_cast<std::size_t>(cli.get_int("probe"));
+  s.kernel_probe = static_cast<std::size_t>(cli.get_int("kernel-probe"));
+  if (s.kernel_probe > s.probe) throw std::invalid_argument("--kernel-probe: at most --probe images");
+  if (!(s.gain > 0.0)) throw std::invalid_argument("--gain: must be positive");
+  const RnnConfig net{kMnistSide, s.N, kMnistClasses, 1.0, Activation::kRelu};  // PAPER.md 2.1, alpha = 1
+  s.student.net = s.teacher.net = net;
+  s.student.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  s.student.lr = cli.get_double("lr");
+  s.teacher.iters = static_cast<std::size_t>(cli.get_int("teacher-iters"));
+  s.teacher.lr = cli.get_double("teacher-lr");
+  s.student.momentum = s.teacher.momentum = cli.get_double("momentum");
+  const std::string out = cli.out_dir();
+  s.teacher_root = cli.get_string("teacher-dir").empty() ? out + "/teachers" : cli.get_string("teacher-dir");
+
+  std::vector<std::int64_t> ranks = cli.get_int_list("ranks");
+  if (ranks.empty())
+    for (std::int64_t r : {std::int64_t{1}, std::int64_t{5}, std::int64_t{30}, static_cast<std::int64_t>(s.N)})
+      if (r <= static_cast<std::int64_t>(s.N) && (ranks.empty() || r > ranks.back())) ranks.push_back(r);
+  for (std::int64_t r : ranks)
+    if (r < 1 || static_cast<std::size_t>(r) > s.N)
+      throw std::invalid_argument("--ranks: rank " + std::to_string(r) + " outside [1, N = " + std::to_string(s.N) + "]");
+
+  const std::vector<RunSpec> runs = make_sweep(
+      {sweep_axis("start", cli.get_string_list("starts")), sweep_axis("rank", ranks)}, cli.seed_list());
+  SweepOptions options = sweep_options(cli);
+  options.runner.progress_label = std::string(kProgram) + " runs";
+  make_dirs(options.runs_dir);
+  RunManifest manifest = start_manifest(cli);
+  manifest.notes.push_back({"reading", "PAPER.md 5 Fig. 3C reading [OURS]; partial = rank-r truncation of a "
+                                       "cos^2 = --partial-cos2 mixture of teacher W_h and a Gaussian"});
+  manifest.notes.push_back({"teacher cache", s.teacher_root});
+
+  std::set<std::uint64_t> seeds_needed;
+  for (const RunSpec& r : pending_runs(select_shard(runs, options.shard), options.runs_dir)) seeds_needed.insert(r.seed);
+  std::shared_ptr<const MnistSplit> split = seeds_needed.empty() ? nullptr : load_split();
+  const TeacherSet teachers = prepare_teachers(seeds_needed, s, split, cli.threads());
+
+  const auto started = std::chrono::steady_clock::now();
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, split, teachers); });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("%zu runs in the sweep, %zu in shard %s: %zu already done, %zu run now in %.1f s\n", done.total,
+              done.in_shard, options.shard.str().c_str(), done.already_done, done.executed, wall);
+  if (!done.complete) {
+    std::printf("other shards still pending: rerun without --shard (or after all shards) to merge\n");
+    return 0;
+  }
+  const std::string results = out + "/results.csv";
+  merge_run_csvs(runs, options.runs_dir, results);
+  const ResultTable table = read_result_csv(results);
+  print_summary(table);
+  print_headline(table, s.N);
+  const std::string figure = out + "/" + kProgram + ".svg";
+  plot_results(table, figure, seed);
+  write_manifest(out + "/manifest.json", manifest);
+  std::printf("wrote %s, %s, %s/manifest.json\n", results.c_str(), figure.c_str(), out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return rl::guarded_main(kProgram, [&] { return run(argc, argv); }); }
