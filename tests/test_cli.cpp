@@ -122,6 +122,8 @@ TEST(Cli, HelpIsDetectedAndListsEveryFlagWithItsDefault) {
   EXPECT_NE(help.find("[out/fig_test]"), std::string::npos);     // --out default
   EXPECT_NE(help.find("[1,2,5,10,30,100,300]"), std::string::npos);
   EXPECT_NE(help.find("one of gaussian, uniform"), std::string::npos);
+  EXPECT_NE(help.find("[100] (>= 0)"), std::string::npos);          // --log-every: no upper bound
+  EXPECT_NE(help.find("(range 0..10)"), std::string::npos);         // --lr
 }
 
 TEST(Cli, ProgrammingErrorsAreLogicErrors) {

@@ -373,8 +373,12 @@ std::string Cli::help_text() const {
     os << left << o.help << " [" << o.default_text << "]";
     const bool int_kind = o.kind == Kind::kInt || o.kind == Kind::kIntList;
     const bool dbl_kind = o.kind == Kind::kDouble || o.kind == Kind::kDoubleList;
-    if (int_kind && (o.int_min != INT64_MIN || o.int_max != INT64_MAX))
-      os << " (range " << o.int_min << ".." << (o.int_max == INT64_MAX ? "" : std::to_string(o.int_max)) << ")";
+    if (int_kind && o.int_min != INT64_MIN && o.int_max != INT64_MAX)
+      os << " (range " << o.int_min << ".." << o.int_max << ")";
+    else if (int_kind && o.int_min != INT64_MIN)
+      os << " (>= " << o.int_min << ")";
+    else if (int_kind && o.int_max != INT64_MAX)
+      os << " (<= " << o.int_max << ")";
     if (dbl_kind && (o.double_min != -1.0e308 || o.double_max != 1.0e308))
       os << " (range " << format_number_short(o.double_min) << ".." << format_number_short(o.double_max) << ")";
     if (!o.choices.empty()) os << " (one of " << join(o.choices, ", ") << ")";
