@@ -372,9 +372,9 @@ int rank_sweep_main(int argc, char** argv, const RankSweepDefaults& d) {
     plot_results(table, figure, d.description, seed);
     std::string evolution = out + "/" + d.program + "_evolution.svg";
     if (s.log_every) plot_evolution(runs, options.runs_dir, evolution, d.description + " (over training)");
-    write_manifest(out + "/manifest.json", manifest);
-    std::printf("wrote %s, %s%s%s, %s/manifest.json\n", results.c_str(), figure.c_str(),
-                s.log_every ? ", " : "", s.log_every ? evolution.c_str() : "", out.c_str());
+    write_manifest(manifest_path(cli), manifest);
+    std::printf("wrote %s, %s%s%s, %s\n", results.c_str(), figure.c_str(),
+                s.log_every ? ", " : "", s.log_every ? evolution.c_str() : "", manifest_path(cli).c_str());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", d.program.c_str(), e.what());
