@@ -126,6 +126,32 @@ TEST(Fig2Build, PinkyOptionSwitchesBetweenCentredAndAllExcitatory) {
   EXPECT_LT(std::abs(off_diagonal_sum), 1e-12 * abs_sum) << "centred: off-diagonal mean removed";
 }
 
+// Centred pinky100: the edge shuffle must keep the wiring.  The centred non-edges all hold the
+// smallest value (-mean * scale; every edge has a count >= 1), so the edge positions are the
+// off-diagonal entries above the minimum, and they must coincide before and after the shuffle.
+TEST(Fig2Build, CentredPinkyEdgeShuffleKeepsTheTopology) {
+  const Fig2Options o = small_options();
+  const auto entries = fig2_entries({"em_pinky100"}, o, true);
+  const Matrix data = build_fig2_entry(find_fig2_entry(entries, "em_pinky100"), o, 4).W_h;
+  const Matrix shuffled = build_fig2_entry(find_fig2_entry(entries, "em_pinky100_shuffle_edges"), o, 4).W_h;
+  double lowest = data(0, 1);
+  for (std::size_t i = 0; i < data.rows(); ++i)
+    for (std::size_t j = 0; j < data.cols(); ++j)
+      if (i != j) lowest = std::min(lowest, data(i, j));
+  std::size_t edges = 0, moved = 0, changed_values = 0;
+  for (std::size_t i = 0; i < data.rows(); ++i)
+    for (std::size_t j = 0; j < data.cols(); ++j) {
+      if (i == j) continue;
+      const bool edge = data(i, j) > lowest;
+      edges += edge;
+      moved += edge != (shuffled(i, j) > lowest);
+      changed_values += data(i, j) != shuffled(i, j);
+    }
+  EXPECT_EQ(edges, 680u) << "pinky100 has 680 edges (docs/connectivity.md)";
+  EXPECT_EQ(moved, 0u) << "edges moved by the edge shuffle";
+  EXPECT_GT(changed_values, 0u) << "the shuffle permuted nothing";
+}
+
 // The paper's qualitative claim (Fig. 2 caption): every structure has a lower eigenvalue-based relative
 // effective rank sum |lambda| / (|lambda_1| N) than the Gaussian of its size.  docs/connectivity.md
 // measures 0.05-0.21 for the structures against about 0.64 for the Gaussian (centred pinky100: 0.47),

@@ -58,11 +58,34 @@ EmParams em_params(const std::string& structure, const Fig2Options& o, EmControl
   p.dataset = structure == "em_v1dd" ? EmDataset::v1dd_l23_l4 : EmDataset::pinky100;
   p.value = EmValue::n_synapses;  // used by pinky100 only; V1DD has one value (summed size)
   p.transform = o.em_transform;
-  p.centre = structure == "em_pinky100" && o.pinky_centred;
+  p.centre = false;  // pinky100 is centred after the control (centre_after_control)
   p.control = control;
   p.norm = o.norm;
   p.data_dir = o.data_dir;
   return p;
+}
+
+// pinky100 centred: shuffle the raw counts first, then subtract the off-diagonal mean, then scale.
+// (em_connectome centres before its control, which would turn every zero into an "edge" and make
+// shuffle_edges the same as shuffle_all.)  Without a control this equals em_connectome's centring.
+Connectivity centre_after_control(EmParams p, Rng& rng) {
+  const NormalizeParams norm = p.norm;
+  p.norm.kind = NormKind::none;
+  Connectivity c = em_connectome(p, rng);
+  Matrix& W = c.W_h;  // (N, N)
+  const std::size_t N = W.rows();
+  double sum = 0.0;
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j)
+      if (i != j) sum += W(i, j);
+  const double mean = sum / static_cast<double>(N * (N - 1));
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j)
+      if (i != j) W(i, j) -= mean;
+  c.column_sign.clear();  // centring breaks the all-E sign law
+  W = normalize_to(W, norm.kind, gaussian_reference_norm(norm.kind, N, norm.g));
+  c.record("centred_mean", mean);
+  return c;
 }
 
 SonetParams sonet_params(const Fig2Options& o, double cc_chain) {
@@ -87,6 +110,7 @@ Connectivity build_structure_or_control(const Fig2Entry& e, const Fig2Options& o
     EmControl control = EmControl::none;
     if (e.name == s + "_shuffle_edges") control = EmControl::shuffle_edges;
     if (e.name == s + "_shuffle_all") control = EmControl::shuffle_all;
+    if (s == "em_pinky100" && o.pinky_centred) return centre_after_control(em_params(s, o, control), rng);
     return em_connectome(em_params(s, o, control), rng);
   }
   if (e.name == "dale") {

@@ -1,0 +1,455 @@
+// Fig. 2 (reproduction): biologically motivated initial connectivity against a Gaussian null.
+//
+// Paper, Fig. 2 caption [CAP] (seeds/003): "Low-rank initial weight structures, inspired by biological
+// examples, lead to effectively richer learning. We present the eigenspectrum and the relative
+// effective rank of connectivity in A) structures with cell-type-specific statistics, B) structures
+// derived from EM data, C) structures obeying Dale's law, and D) structures with an
+// over-representation of chain motifs; we also present the effective learning laziness for networks
+// initialized with these connectivity structures. [...] The boxplots are generated from 10
+// independent runs with different initialization seeds."
+//
+// For every structure of demos/lib/fig2_structures.h (cell types, EM V1DD, EM pinky100, Dale, SONET
+// chains), its controls (EM shuffles, SONET without chains) and the Gaussian of the same N at the
+// same norm (default Frobenius, g = 1.25), the program
+//   1. computes the spectrum of W_h(0) for every seed: |lambda_i| / |lambda_1| against i / N (drawn
+//      for the first seed) and the relative effective ranks sum|lambda| / (|lambda_1| N) (the paper's
+//      Fig. 2 measure [REV]) and sum s / (s_1 N) beside it;
+//   2. trains the paper's RNN (PAPER.md 2.1-2.3: ReLU, alpha = 1, W_in / W_out PyTorch-uniform, SGD
+//      lr 0.003 momentum 0.9, batch 32) on 2AF (--task dms / cxt for the appendix figures) from that
+//      W_h(0), and measures ||dW_h||_F, RA and KA on fixed probes (demos/lib/rnn_experiment.h);
+//   3. prints the medians per entry and, per structure, whether it learns more richly than its
+//      Gaussian (larger dW AND lower KA, on the medians); when not, the initial dynamical regime
+//      (spectral radius, fraction of active units at the decision step on the probe trials).
+// The recipes of the paper's structures are unknown (PAPER.md 6): ours are sourced substitutes
+// (docs/connectivity.md).  EM pinky100 is all excitatory; we centre it by default (--pinky raw keeps it).
+//
+// Outputs (in --out, default out/fig2_biological): ranks.csv (entry x seed), spectra.csv (first
+// seed's curves), results.csv (one row per trained run; per-run files in runs/ for resume and
+// --shard), fig2_biological_<task>.svg (one row per structure: spectrum, effective ranks, dW, RA, KA
+// box plots with the dots), manifest.json.
+//
+// Built-in defaults run in a few minutes on 2 cores: 2AF, 3 seeds, 1,000 iterations, N = 300.
+// Paper scale (PAPER.md 5: 10 seeds, 10,000 iterations; about an hour per task on 2 cores):
+//   fig2_biological --seeds 10 --iters 10000                     (2AF, Fig. 2)
+//   fig2_biological --seeds 10 --iters 10000 --task dms,cxt      (appendix figures)
+// Spectra and effective ranks only (seconds): fig2_biological --no-train
+//
+// Randomness: matrices from the registry's per-name streams (fig2_structures.h); per seed, stream 2
+// draws W_in and W_out (shared by every entry of the same N) and stream 3 the trial stream and probes
+// (shared by every entry), so structure and Gaussian are a paired comparison.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "demos/lib/atomic_file.h"
+#include "demos/lib/cli.h"
+#include "demos/lib/csv.h"
+#include "demos/lib/fig2_structures.h"
+#include "demos/lib/manifest.h"
+#include "demos/lib/rnn_experiment.h"
+#include "demos/lib/runner.h"
+#include "demos/lib/stats.h"
+#include "demos/lib/svg_plot.h"
+#include "nn/connectivity/spectrum_report.h"
+
+namespace {
+
+using namespace rl;
+
+constexpr const char* kProgram = "fig2_biological";
+constexpr std::uint64_t kStreamIo = 2, kStreamData = 3;  // see the header comment
+
+const std::vector<std::string> kRankColumns = {"entry", "structure", "role", "N", "seed", "norm",
+                                               "relative_rank_eigen", "relative_rank_singular",
+                                               "spectral_radius", "spectral_norm", "frobenius", "eig_converged"};
+const std::vector<std::string> kRunColumns = {
+    "task", "entry", "structure", "role", "N", "seed", "iters", "norm", "init_active_fraction", "init_units_active",
+    "weight_change", "relative_weight_change", "representation_alignment", "kernel_alignment", "sign_similarity",
+    "loss_first", "loss_final", "accuracy", "diverged", "train_seconds", "measure_seconds"};
+
+struct Settings {
+  Fig2Options options;
+  std::string norm_name;
+  std::size_t iters = 1000;
+  double lr = 0.003, momentum = 0.9;
+};
+
+NormKind parse_norm_flag(const std::string& name) {
+  if (name == "spectral") return NormKind::spectral;
+  if (name == "radius") return NormKind::spectral_radius;
+  return NormKind::frobenius;  // the CLI restricts the choices
+}
+
+// ---------------------------------------------------------------- spectra and effective ranks
+
+// Spectrum report of every entry x seed, in parallel (results in sweep order).
+std::vector<SpectrumReport> spectra_of(const std::vector<RunSpec>& jobs, const std::vector<Fig2Entry>& entries,
+                                       const Settings& s, int threads) {
+  return run_parallel(
+      jobs,
+      [&](const RunSpec& r, Rng&) {
+        return spectrum_report(build_fig2_entry(find_fig2_entry(entries, r.param("entry")), s.options, r.seed).W_h);
+      },
+      {threads, std::string(kProgram) + " spectra", true});
+}
+
+void write_ranks(const std::vector<RunSpec>& jobs, const std::vector<SpectrumReport>& reports,
+                 const std::vector<Fig2Entry>& entries, const Settings& s, const std::string& path) {
+  CsvWriter w(kRankColumns);
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    const Fig2Entry& e = find_fig2_entry(entries, jobs[k].param("entry"));
+    const SpectrumReport& r = reports[k];
+    w.add_row({e.name, e.structure, to_string(e.role), static_cast<unsigned long long>(e.N),
+               static_cast<unsigned long long>(jobs[k].seed), s.norm_name, r.relative_rank_eigen,
+               r.relative_rank_singular, r.spectral_radius, r.spectral_norm, r.frobenius, r.eig_converged ? 1 : 0});
+  }
+  w.write(path);
+}
+
+// The first seed's |lambda_i| / |lambda_1| against (i + 1) / N, one block of rows per entry.
+void write_spectra(const std::vector<RunSpec>& jobs, const std::vector<SpectrumReport>& reports,
+                   std::uint64_t first_seed, const std::string& path) {
+  CsvWriter w({"entry", "seed", "index", "index_over_N", "modulus_rel", "eigen_real", "eigen_imag",
+               "singular_value"});
+  for (std::size_t k = 0; k < jobs.size(); ++k) {
+    if (jobs[k].seed != first_seed) continue;
+    const SpectrumReport& r = reports[k];
+    for (std::size_t i = 0; i < r.N; ++i)
+      w.add_row({jobs[k].param("entry"), static_cast<unsigned long long>(first_seed),
+                 static_cast<unsigned long long>(i), r.index_over_N[i], r.modulus_rel[i], r.eigenvalues[i].real(),
+                 r.eigenvalues[i].imag(), r.singular_values[i]});
+  }
+  w.write(path);
+}
+
+// ---------------------------------------------------------------- training runs
+
+// Initial regime on the probe set: fraction of (trial, unit) entries with h > 0 at the decision step,
+// and fraction of units active on at least one probe trial there.
+struct Regime {
+  double active_fraction = 0, units_active = 0;
+};
+
+Regime initial_regime(const RnnParams& init, const RnnConfig& net, const SeqBatch& probe) {
+  const Matrix H = last_state(rnn_forward(init, net, probe));  // (P, N)
+  std::size_t active = 0, units = 0;
+  for (std::size_t j = 0; j < H.cols(); ++j) {
+    bool any = false;
+    for (std::size_t i = 0; i < H.rows(); ++i)
+      if (H(i, j) > 0.0) {
+        ++active;
+        any = true;
+      }
+    units += any;
+  }
+  return {static_cast<double>(active) / static_cast<double>(H.rows() * H.cols()),
+          static_cast<double>(units) / static_cast<double>(H.cols())};
+}
+
+// run_rnn_experiment, except that a run whose logits overflow (an exploding start: large spectral
+// radius under ReLU) is kept as a diverged row with NaN measures instead of stopping the sweep.
+RnnRunResult train_or_flag(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetup& task) {
+  try {
+    return run_rnn_experiment(config, init, task);
+  } catch (const std::invalid_argument& e) {
+    if (std::string(e.what()).find("non-finite") == std::string::npos) throw;
+    RnnRunResult r;
+    const double nan = std::nan("");
+    r.weight_change = r.relative_weight_change = r.representation_alignment = r.kernel_alignment = nan;
+    r.sign_similarity = r.loss_first = r.loss_final = r.accuracy = nan;
+    r.diverged = true;
+    return r;
+  }
+}
+
+CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, const Settings& s) {
+  const std::string task = spec.param("task");
+  const Fig2Entry& e = find_fig2_entry(entries, spec.param("entry"));
+  RnnTaskSetup setup = neurogym_setup(task, derive_seed(spec.seed, kStreamData));
+  Rng io_rng(derive_seed(spec.seed, kStreamIo));
+  RnnParams init = paper_io_init(setup.n_in, e.N, setup.n_out, io_rng);  // PAPER.md 2.1
+  init.W_h = build_fig2_entry(e, s.options, spec.seed).W_h;              // (N, N)
+
+  RnnTrainConfig config;
+  config.net = {setup.n_in, e.N, setup.n_out, 1.0, Activation::kRelu};  // PAPER.md 2.1: alpha = 1, ReLU
+  config.iters = s.iters;
+  config.lr = s.lr;
+  config.momentum = s.momentum;
+  const Regime regime = initial_regime(init, config.net, setup.probe);
+  const RnnRunResult r = train_or_flag(config, init, setup);
+  if (r.diverged)
+    std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
+                 spec.id().c_str(), r.loss_final);
+  CsvWriter w(kRunColumns);
+  w.add_row({task, e.name, e.structure, to_string(e.role), static_cast<unsigned long long>(e.N),
+             static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(r.iterations_done),
+             s.norm_name, regime.active_fraction, regime.units_active, r.weight_change, r.relative_weight_change,
+             r.representation_alignment, r.kernel_alignment, r.sign_similarity, r.loss_first, r.loss_final,
+             r.accuracy, r.diverged ? 1 : 0, r.train_seconds, r.measure_seconds});
+  return w;
+}
+
+// ---------------------------------------------------------------- tables
+
+// Values of `column` over the rows of `table` whose "entry" is `entry` (and "task" is `task`, if given).
+std::vector<double> column_of(const ResultTable& table, const std::string& entry, const std::string& column,
+                              const std::string& task = "") {
+  std::vector<double> v;
+  for (std::size_t i = 0; i < table.rows.size(); ++i)
+    if (table.cell(i, "entry") == entry && (task.empty() || table.cell(i, "task") == task))
+      v.push_back(table.number(i, column));
+  return v;
+}
+
+double median_or_nan(const std::vector<double>& v) {
+  return finite_values(v).empty() ? std::nan("") : quantile(v, 0.5);
+}
+
+// The entries of one structure's row of panels: the structure, its controls, its Gaussian.
+std::vector<const Fig2Entry*> group_of(const std::vector<Fig2Entry>& entries, const std::string& structure) {
+  std::vector<const Fig2Entry*> group;
+  for (const Fig2Entry& e : entries)
+    if (e.structure == structure) group.push_back(&e);
+  group.push_back(&find_fig2_entry(entries, group.front()->gaussian));
+  return group;
+}
+
+std::vector<std::string> selected_structures(const std::vector<Fig2Entry>& entries) {
+  std::vector<std::string> v;
+  for (const Fig2Entry& e : entries)
+    if (e.role == Fig2Role::structure) v.push_back(e.name);
+  return v;
+}
+
+void print_rank_table(const ResultTable& ranks, const std::vector<Fig2Entry>& entries) {
+  std::printf("\nInitial W_h, median over seeds (eigen rank = sum|lambda|/(|lambda_1| N), the Fig. 2 measure)\n");
+  std::printf("%-26s %4s  %10s %10s %9s %9s\n", "entry", "N", "eig rank", "SV rank", "radius", "||W||_2");
+  for (const Fig2Entry& e : entries)
+    std::printf("%-26s %4zu  %10.4f %10.4f %9.3f %9.3f\n", e.name.c_str(), e.N,
+                median_or_nan(column_of(ranks, e.name, "relative_rank_eigen")),
+                median_or_nan(column_of(ranks, e.name, "relative_rank_singular")),
+                median_or_nan(column_of(ranks, e.name, "spectral_radius")),
+                median_or_nan(column_of(ranks, e.name, "spectral_norm")));
+}
+
+void print_run_table(const ResultTable& runs, const ResultTable& ranks, const std::vector<Fig2Entry>& entries,
+                     const std::string& task) {
+  std::printf("\n%s: median over seeds (RA/KA: 1 = lazy, lower = richer)\n", task.c_str());
+  std::printf("%-26s %3s %9s %8s %8s %8s %8s %6s %6s\n", "entry", "n", "eig rank", "dW", "RA", "KA", "loss",
+              "acc", "div");
+  for (const Fig2Entry& e : entries) {
+    const auto div = column_of(runs, e.name, "diverged", task);
+    if (div.empty()) continue;
+    std::printf("%-26s %3zu %9.4f %8.3f %8.4f %8.4f %8.4f %6.3f %6.0f\n", e.name.c_str(), div.size(),
+                median_or_nan(column_of(ranks, e.name, "relative_rank_eigen")),
+                median_or_nan(column_of(runs, e.name, "weight_change", task)),
+                median_or_nan(column_of(runs, e.name, "representation_alignment", task)),
+                median_or_nan(column_of(runs, e.name, "kernel_alignment", task)),
+                median_or_nan(column_of(runs, e.name, "loss_final", task)),
+                median_or_nan(column_of(runs, e.name, "accuracy", task)),
+                [&] { double n = 0; for (double d : div) n += d; return n; }());
+  }
+}
+
+// The paper's claim per structure and control: larger dW and lower KA than the Gaussian of its N.
+void print_verdicts(const ResultTable& runs, const ResultTable& ranks, const std::vector<Fig2Entry>& entries,
+                    const std::string& task) {
+  std::printf("\n%s: richer than the matched Gaussian? (medians: larger dW AND lower KA)\n", task.c_str());
+  for (const Fig2Entry& e : entries) {
+    if (e.role == Fig2Role::gaussian) continue;
+    auto med = [&](const std::string& entry, const char* c) { return median_or_nan(column_of(runs, entry, c, task)); };
+    const double dw = med(e.name, "weight_change"), dw0 = med(e.gaussian, "weight_change");
+    const double ka = med(e.name, "kernel_alignment"), ka0 = med(e.gaussian, "kernel_alignment");
+    if (std::isnan(dw) && std::isnan(ka) && column_of(runs, e.name, "diverged", task).empty()) continue;
+    const bool larger_dw = dw > dw0, lower_ka = ka < ka0;
+    std::printf("  %-26s dW %.3f vs %.3f (%s), KA %.4f vs %.4f (%s) -> %s\n", e.name.c_str(), dw, dw0,
+                larger_dw ? "larger" : "NOT larger", ka, ka0, lower_ka ? "lower" : "NOT lower",
+                larger_dw && lower_ka ? "richer, as the paper" : "not richer");
+    if (larger_dw && lower_ka) continue;
+    for (const std::string& name : {e.name, e.gaussian})
+      std::printf("      initial regime of %-26s spectral radius %.3f, active at decision step %.3f, "
+                  "units ever active %.3f, diverged runs %.0f\n",
+                  name.c_str(), median_or_nan(column_of(ranks, name, "spectral_radius")),
+                  med(name, "init_active_fraction"), med(name, "init_units_active"),
+                  [&] { double n = 0; for (double d : column_of(runs, name, "diverged", task)) n += d; return n; }());
+  }
+}
+
+// ---------------------------------------------------------------- figure
+
+std::string short_label(const Fig2Entry& e) {
+  if (e.role == Fig2Role::gaussian) return "Gaussian";
+  if (e.role == Fig2Role::control && e.name.rfind(e.structure + "_", 0) == 0)
+    return e.name.substr(e.structure.size() + 1);
+  return e.name;
+}
+
+void plot_task(const ResultTable* runs, const ResultTable& ranks, const ResultTable& spectra,
+               const std::vector<Fig2Entry>& entries, const std::string& task, std::uint64_t seed,
+               const std::string& path) {
+  const std::vector<std::string> structures = selected_structures(entries);
+  const std::size_t cols = runs ? 5 : 2;
+  Figure fig(structures.size(), cols,
+             "Fig. 2 (reproduction): biological initial connectivity vs Gaussian" + (runs ? ", " + task : ""));
+  Rng jitter(seed);
+  for (std::size_t row = 0; row < structures.size(); ++row) {
+    const auto group = group_of(entries, structures[row]);
+    Panel& sp = fig.panel(row, 0);
+    sp.title(structures[row] + ": eigenvalue spectrum").x_label("eigval index / N").y_label("|lambda| / |lambda_1|");
+    for (const Fig2Entry* e : group) {
+      std::vector<double> x, y;
+      for (std::size_t i = 0; i < spectra.rows.size(); ++i)
+        if (spectra.cell(i, "entry") == e->name) {
+          x.push_back(spectra.number(i, "index_over_N"));
+          y.push_back(spectra.number(i, "modulus_rel"));
+        }
+      sp.line(short_label(*e), x, y);
+    }
+    Panel& rp = fig.panel(row, 1);
+    rp.title(structures[row] + ": relative effective rank").y_label("sum / (largest * N)");
+    for (const auto& [column, label] : {std::pair<const char*, const char*>{"relative_rank_eigen", "eigenvalues"},
+                                        {"relative_rank_singular", "singular values"}}) {
+      std::vector<std::string> cat;
+      std::vector<double> y;
+      for (const Fig2Entry* e : group)
+        for (double v : column_of(ranks, e->name, column)) {
+          cat.push_back(short_label(*e));
+          y.push_back(v);
+        }
+      rp.boxplot(label, cat, y).category_scatter(label, cat, y, 4.0, jitter);
+    }
+    if (!runs) continue;
+    const std::pair<const char*, const char*> measures[] = {{"weight_change", "weight change ||dW_h||_F"},
+                                                            {"representation_alignment", "RA"},
+                                                            {"kernel_alignment", "KA"}};
+    for (std::size_t m = 0; m < 3; ++m) {
+      Panel& p = fig.panel(row, 2 + m);
+      p.title(structures[row] + ": " + measures[m].second).y_label(measures[m].second);
+      std::vector<std::string> cat;
+      std::vector<double> y;
+      for (const Fig2Entry* e : group)
+        for (double v : column_of(*runs, e->name, measures[m].first, task)) {
+          cat.push_back(short_label(*e));
+          y.push_back(v);
+        }
+      p.boxplot("runs", cat, y).category_scatter("runs", cat, y, 5.0, jitter);
+    }
+  }
+  fig.write(path);
+}
+
+// ---------------------------------------------------------------- main
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, "Fig. 2 (reproduction): biological initial connectivity vs a Gaussian null");
+  CommonFlags common;
+  common.seed = 1;
+  common.seeds = 3;
+  common.task = {"2af"};
+  common.task_choices = {"2af", "dms", "cxt"};
+  common.ranks = {};
+  common.iters = 1000;
+  common.gain = 1.25;
+  common.log_every = 0;
+  cli.add_common(common);
+  cli.add_string_list("structures", fig2_structure_names(), "structures to compare", fig2_structure_names());
+  cli.add_flag("no-controls", "skip the EM shuffles and the SONET without chains");
+  cli.add_int("N", 300, "size of the cell-type, Dale and SONET matrices (the EM data fix 198 and 104)", 4, 4000);
+  cli.add_string("norm", "frobenius", "norm matched to the Gaussian's (g sqrt(N), 2g, g)",
+                 {"frobenius", "spectral", "radius"});
+  cli.add_string("pinky", "centred", "pinky100 (all E): subtract the mean off-diagonal entry, or keep it raw",
+                 {"centred", "raw"});
+  cli.add_string("em-transform", "raw", "EM weights: data values, signs only, or sign * log1p|w|",
+                 {"raw", "sign", "log"});
+  cli.add_string("sonet-weights", "centred", "SONET 0/1 graph to weights", {"centred", "raw", "dale"});
+  cli.add_string("data-dir", kDefaultConnectivityDataDir, "folder of the connectivity data files");
+  cli.add_double("lr", 0.003, "SGD learning rate (PAPER.md 2.3)", 0.0, 10.0);
+  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (PAPER.md 2.3)", 0.0, 0.999999);
+  cli.add_flag("no-train", "spectra and effective ranks only (seconds)");
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
+  std::printf("%s: seed %llu\n", kProgram, static_cast<unsigned long long>(seed));
+  Settings s;
+  s.options.N = static_cast<std::size_t>(cli.get_int("N"));
+  s.norm_name = cli.get_string("norm");
+  s.options.norm = {parse_norm_flag(s.norm_name), cli.get_double("gain")};
+  if (!(s.options.norm.g > 0.0)) throw std::invalid_argument("--gain: must be > 0");
+  s.options.pinky_centred = cli.get_string("pinky") == "centred";
+  const std::string transform = cli.get_string("em-transform");
+  s.options.em_transform = transform == "sign" ? EmTransform::sign_only
+                           : transform == "log" ? EmTransform::log_magnitude
+                                                : EmTransform::raw;
+  s.options.sonet_weights = parse_sonet_weights(cli.get_string("sonet-weights"));
+  s.options.data_dir = cli.get_string("data-dir");
+  s.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  s.lr = cli.get_double("lr");
+  s.momentum = cli.get_double("momentum");
+
+  const std::vector<Fig2Entry> entries =
+      fig2_entries(cli.get_string_list("structures"), s.options, !cli.get_flag("no-controls"));
+  std::vector<std::string> names;
+  for (const Fig2Entry& e : entries) names.push_back(e.name);
+  const std::string out = cli.out_dir();
+  make_dirs(out);
+  RunManifest manifest = start_manifest(cli);
+  manifest.notes.push_back({"recipes", "the paper's Fig. 2 recipes are unknown (PAPER.md 6); every structure is a "
+                                       "sourced substitute [OURS], see docs/connectivity.md"});
+  for (const Fig2Entry& e : entries) manifest.notes.push_back({e.name, e.description});
+
+  // 1. Spectra and effective ranks of every entry x seed.
+  const std::vector<RunSpec> spectrum_jobs = make_sweep({sweep_axis("entry", names)}, cli.seed_list());
+  const std::vector<SpectrumReport> reports = spectra_of(spectrum_jobs, entries, s, cli.threads());
+  write_ranks(spectrum_jobs, reports, entries, s, out + "/ranks.csv");
+  write_spectra(spectrum_jobs, reports, seed, out + "/spectra.csv");
+  const ResultTable ranks = read_result_csv(out + "/ranks.csv");
+  const ResultTable spectra = read_result_csv(out + "/spectra.csv");
+  print_rank_table(ranks, entries);
+  std::vector<std::string> tasks = cli.get_string_list("task");
+  if (cli.get_flag("no-train")) {
+    plot_task(nullptr, ranks, spectra, entries, "", seed, out + "/" + kProgram + "_spectra.svg");
+    write_manifest(manifest_path(cli), manifest);
+    std::printf("wrote %s/ranks.csv, spectra.csv, %s_spectra.svg, manifest\n", out.c_str(), kProgram);
+    return 0;
+  }
+
+  // 2. Training runs: task x entry x seed, resumable and shardable.
+  const std::vector<RunSpec> runs =
+      make_sweep({sweep_axis("task", tasks), sweep_axis("entry", names)}, cli.seed_list());
+  SweepOptions options = sweep_options(cli);
+  options.runner.progress_label = std::string(kProgram) + " runs";
+  const auto started = std::chrono::steady_clock::now();
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, entries, s); });
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("%zu runs in the sweep, %zu in shard %s: %zu already done, %zu run now in %.1f s\n", done.total,
+              done.in_shard, options.shard.str().c_str(), done.already_done, done.executed, wall);
+  if (!done.complete) {
+    write_manifest(manifest_path(cli), manifest);
+    std::printf("other shards still pending: rerun without --shard (or after all shards) to merge\n");
+    return 0;
+  }
+
+  // 3. Merge, tables, figures.
+  const std::string results = out + "/results.csv";
+  merge_run_csvs(runs, options.runs_dir, results);
+  const ResultTable table = read_result_csv(results);
+  for (const std::string& task : tasks) {
+    print_run_table(table, ranks, entries, task);
+    print_verdicts(table, ranks, entries, task);
+    plot_task(&table, ranks, spectra, entries, task, seed, out + "/" + kProgram + "_" + task + ".svg");
+  }
+  write_manifest(manifest_path(cli), manifest);
+  std::printf("wrote %s, ranks.csv, spectra.csv, %s_<task>.svg, manifest in %s\n", results.c_str(), kProgram,
+              out.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return rl::guarded_main(kProgram, [&] { return run(argc, argv); }); }
