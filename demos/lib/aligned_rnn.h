@@ -10,7 +10,8 @@
 // Our reading [OURS] (PAPER.md 5, "Fig. 3C reading"; docs/figures_3c_4b.md):
 //   teacher    the paper's RNN (PAPER.md 2.1) with a full-rank Gaussian W_h(0) = g G / sqrt(N),
 //              trained on sMNIST with the true labels (PAPER.md 2.3); cached as .npy.
-//   student    W_h(0) built from the teacher's trained W_h = W_T, always rescaled to ||W_T||_F:
+//   student    W_h(0) built from the teacher's trained W_T, rescaled to W_T's norm of a chosen kind
+//              (below: Frobenius; fig3c_aligned_rnn defaults to the spectral norm, see there):
 //                aligned    T_r(W_T), the rank-r SVD truncation of W_T
 //                unaligned  T_r(G'), G' an independent Gaussian of the same Frobenius norm
 //                partial    T_r(cos(theta) W_T / ||W_T||_F + sin(theta) G' / ||G'||_F), a start at angle
