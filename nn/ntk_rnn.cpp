@@ -193,12 +193,9 @@ Matrix pack_inputs_by_trial(const Matrix& Z, const Layout& L) {
 // acc[p][q] += sum_i x_p[i] y_q[i] for a P x Q tile of rows, n entries.  The partial sums are 8-lane
 // vectors (GCC/Clang vector extension: AVX-512 registers with -march=native, narrower or scalar code
 // otherwise), so the P*Q accumulators stay in registers; lanes are summed once at the end.
+// (Loads are written as memcpy in place: a helper returning Lanes8 by value triggers GCC's -Wpsabi
+// note in builds without AVX-512.)
 typedef double Lanes8 __attribute__((vector_size(64)));
-inline Lanes8 load_lanes(const double* p) {
-  Lanes8 v;
-  std::memcpy(&v, p, sizeof v);  // unaligned load
-  return v;
-}
 
 template <int P, int Q>
 void dot_tile(const double* const* x, const double* const* y, std::size_t n, double acc[P][Q]) {
@@ -208,9 +205,10 @@ void dot_tile(const double* const* x, const double* const* y, std::size_t n, dou
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     Lanes8 xv[P];
-    for (int p = 0; p < P; ++p) xv[p] = load_lanes(x[p] + i);
+    for (int p = 0; p < P; ++p) std::memcpy(&xv[p], x[p] + i, sizeof(Lanes8));  // unaligned loads
     for (int q = 0; q < Q; ++q) {
-      const Lanes8 yv = load_lanes(y[q] + i);
+      Lanes8 yv;
+      std::memcpy(&yv, y[q] + i, sizeof yv);
       for (int p = 0; p < P; ++p) part[p][q] += xv[p] * yv;
     }
   }
