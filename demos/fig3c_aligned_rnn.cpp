@@ -57,6 +57,8 @@
 #include "demos/lib/stats.h"
 #include "demos/lib/svg_plot.h"
 #include "nn/init.h"
+#include "nn/measures.h"
+#include "nn/ntk_rnn.h"
 #include "tasks/mnist.h"
 
 namespace {
@@ -71,7 +73,7 @@ constexpr std::uint64_t kSplitSeed = 0;  // the fixed 55,000 / 5,000 split, as e
 const std::vector<std::string> kColumns = {
     "start", "rank", "seed", "N", "iters", "labels", "norm", "partial_cos2", "teacher_accuracy", "teacher_agreement",
     "weight_change", "relative_weight_change", "representation_alignment", "kernel_alignment",
-    "sign_similarity", "loss_first", "loss_final", "accuracy", "diverged", "train_seconds", "measure_seconds"};
+    "kernel_alignment_fixed_readout", "sign_similarity", "loss_first", "loss_final", "accuracy", "diverged", "train_seconds", "measure_seconds"};
 
 struct Measure {
   const char* column;
@@ -80,6 +82,7 @@ struct Measure {
 const Measure kPlotted[] = {{"weight_change", "weight change ||dW_h||_F"},
                             {"representation_alignment", "representation alignment (RA)"},
                             {"kernel_alignment", "tangent kernel alignment (KA)"},
+                            {"kernel_alignment_fixed_readout", "KA, both kernels with W_out(f)"},
                             {"loss_final", "final loss (100-iteration mean)"}};
 
 struct Settings {
@@ -125,6 +128,7 @@ struct TeacherSet {
 // Loads (or trains and caches) the teacher of every seed in `seeds`, in parallel over seeds.
 TeacherSet prepare_teachers(const std::set<std::uint64_t>& seeds, const Settings& s,
                             std::shared_ptr<const MnistSplit> split, int threads) {
+  if (seeds.empty()) return {};  // every run of this shard is done (resume): no teacher needed
   const std::vector<RunSpec> jobs = make_sweep({sweep_axis("teacher", std::vector<std::string>{"smnist"})},
                                                std::vector<std::uint64_t>(seeds.begin(), seeds.end()));
   std::vector<Teacher> teachers(jobs.size());
@@ -164,6 +168,20 @@ RnnRunResult train_or_flag(const RnnTrainConfig& config, const RnnParams& init, 
   }
 }
 
+// A diagnostic [OURS]: the W_h tangent kernel is bilinear in the readout (d y_k / d W_h starts from
+// W_out[k, :]), and the students' readout starts random and is learned from scratch, so the plain KA
+// mostly sees the readout's change.  Here both kernels use the trained readout W_out(f):
+// KA(K(W_in(0), W_h(0), W_out(f)), K(W_in(f), W_h(f), W_out(f))), the change due to W_in and W_h alone.
+double fixed_readout_alignment(const RnnParams& init, const RnnParams& trained, const RnnTaskSetup& task,
+                               const RnnConfig& net) {
+  RnnParams start = init;
+  start.W_out = trained.W_out;
+  NtkOptions opt;
+  opt.steps = task.kernel_steps;
+  return kernel_alignment(rnn_tangent_kernel(start, net, task.kernel_probe, opt).K,
+                          rnn_tangent_kernel(trained, net, task.kernel_probe, opt).K);
+}
+
 // One run: a student of the seed's teacher from the given start and rank.
 CsvWriter run_one(const RunSpec& spec, const Settings& s, std::shared_ptr<const MnistSplit> split,
                   const TeacherSet& teachers) {
@@ -187,12 +205,13 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, std::shared_ptr<const 
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);
+  const double ka_fixed_readout = r.diverged ? std::nan("") : fixed_readout_alignment(init, r.final_params, task, net);
   CsvWriter w(kColumns);
   w.add_row({student_start_name(start), static_cast<unsigned long long>(rank),
              static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(s.N),
              static_cast<unsigned long long>(r.iterations_done), s.teacher_labels ? "teacher" : "true",
              s.norm_name, s.partial_cos2, teachers.accuracy.at(spec.seed), agreement, r.weight_change,
-             r.relative_weight_change, r.representation_alignment, r.kernel_alignment, r.sign_similarity,
+             r.relative_weight_change, r.representation_alignment, r.kernel_alignment, ka_fixed_readout, r.sign_similarity,
              r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0, r.train_seconds, r.measure_seconds});
   return w;
 }
@@ -236,19 +255,21 @@ std::string mean_sd(const std::vector<double>& v, int precision) {
 }
 
 void print_summary(const ResultTable& t) {
-  std::printf("\n%-9s %5s %3s  %-17s %-17s %-17s %-17s %-15s %s\n", "start", "rank", "n", "weight change", "RA",
-              "KA", "final loss", "accuracy", "diverged");
+  std::printf("\n%-9s %5s %3s  %-17s %-17s %-17s %-17s %-17s %-15s %s\n", "start", "rank", "n", "weight change",
+              "RA", "KA", "KA fixed readout", "final loss", "accuracy", "diverged");
   for (const Group& g : group_rows(t)) {
     const auto diverged = values_of(t, g.rows, "diverged");
-    std::printf("%-9s %5.0f %3zu  %-17s %-17s %-17s %-17s %-15s %.0f\n", g.start.c_str(), g.rank, g.rows.size(),
-                mean_sd(values_of(t, g.rows, "weight_change"), 3).c_str(),
+    std::printf("%-9s %5.0f %3zu  %-17s %-17s %-17s %-17s %-17s %-15s %.0f\n", g.start.c_str(), g.rank,
+                g.rows.size(), mean_sd(values_of(t, g.rows, "weight_change"), 3).c_str(),
                 mean_sd(values_of(t, g.rows, "representation_alignment"), 4).c_str(),
                 mean_sd(values_of(t, g.rows, "kernel_alignment"), 4).c_str(),
+                mean_sd(values_of(t, g.rows, "kernel_alignment_fixed_readout"), 4).c_str(),
                 mean_sd(values_of(t, g.rows, "loss_final"), 4).c_str(),
                 mean_sd(values_of(t, g.rows, "accuracy"), 3).c_str(),
                 std::accumulate(diverged.begin(), diverged.end(), 0.0));
   }
-  std::printf("(mean ± sd over seeds; accuracy against the training labels; RA/KA: 1 = lazy, lower = richer)\n");
+  std::printf("(mean ± sd over seeds; accuracy against the training labels; RA/KA: 1 = lazy, lower = richer;\n"
+              " KA fixed readout: both kernels with the trained W_out, a diagnostic [OURS])\n");
 }
 
 // The caption's claim, per rank below N: the aligned start is lazier (higher KA, smaller dW) than the
@@ -261,22 +282,27 @@ void print_headline(const ResultTable& t, std::size_t N) {
     if (rank >= static_cast<double>(N) || !starts.count("aligned") || !starts.count("unaligned")) continue;
     auto ka = [&](const char* s) { return finite_mean(values_of(t, starts.at(s)->rows, "kernel_alignment")); };
     auto dw = [&](const char* s) { return finite_mean(values_of(t, starts.at(s)->rows, "weight_change")); };
+    auto kaf = [&](const char* s) {
+      return finite_mean(values_of(t, starts.at(s)->rows, "kernel_alignment_fixed_readout"));
+    };
     const bool lazier = ka("aligned") > ka("unaligned");
     const bool smaller = dw("aligned") < dw("unaligned");
     std::printf("rank %.0f: KA aligned %.4f vs unaligned %.4f", rank, ka("aligned"), ka("unaligned"));
     if (starts.count("partial")) std::printf(" (partial %.4f)", ka("partial"));
-    std::printf(": aligned lazier %s, smaller dW %s -> %s\n", lazier ? "yes" : "NO", smaller ? "yes" : "NO",
+    std::printf("; fixed-readout KA %.4f vs %.4f", kaf("aligned"), kaf("unaligned"));
+    std::printf(": aligned lazier (KA) %s, smaller dW %s -> %s\n", lazier ? "yes" : "NO", smaller ? "yes" : "NO",
                 lazier ? "matches the paper (Fig. 3C)" : "differs from the paper");
   }
 }
 
 void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed) {
-  Figure fig(1, 4, "Fig. 3C (reproduction): RNN students of a pre-trained sMNIST teacher vs rank of W_h(0)");
+  constexpr std::size_t kPanels = sizeof kPlotted / sizeof kPlotted[0];
+  Figure fig(1, kPanels, "Fig. 3C (reproduction): RNN students of a pre-trained sMNIST teacher vs rank of W_h(0)");
   Rng jitter(seed);
   std::vector<std::string> starts;
   for (const Group& g : group_rows(t))
     if (std::find(starts.begin(), starts.end(), g.start) == starts.end()) starts.push_back(g.start);
-  for (std::size_t col = 0; col < 4; ++col) {
+  for (std::size_t col = 0; col < kPanels; ++col) {
     Panel& p = fig.panel(0, col);
     p.title(kPlotted[col].title).x_label("initial rank of W_h").x_scale(AxisScale::kLog);
     for (const std::string& start : starts) {
@@ -365,7 +391,6 @@ int run(int argc, char** argv) {
       {sweep_axis("start", cli.get_string_list("starts")), sweep_axis("rank", ranks)}, cli.seed_list());
   SweepOptions options = sweep_options(cli);
   options.runner.progress_label = std::string(kProgram) + " runs";
-  make_dirs(options.runs_dir);
   RunManifest manifest = start_manifest(cli);
   manifest.notes.push_back({"reading", "PAPER.md 5 Fig. 3C reading [OURS]; partial = rank-r truncation of a "
                                        "cos^2 = --partial-cos2 mixture of teacher W_h and a Gaussian"});
@@ -374,6 +399,7 @@ int run(int argc, char** argv) {
   std::set<std::uint64_t> seeds_needed;
   for (const RunSpec& r : pending_runs(select_shard(runs, options.shard), options.runs_dir)) seeds_needed.insert(r.seed);
   std::shared_ptr<const MnistSplit> split = seeds_needed.empty() ? nullptr : load_split();
+  make_dirs(options.runs_dir);  // after the data check: a failed start leaves no folder behind
   const TeacherSet teachers = prepare_teachers(seeds_needed, s, split, cli.threads());
 
   const auto started = std::chrono::steady_clock::now();

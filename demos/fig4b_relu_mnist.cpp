@@ -263,7 +263,6 @@ int run(int argc, char** argv) {
   SweepOptions options = sweep_options(cli);
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
-  make_dirs(s.runs_dir);
   RunManifest manifest = start_manifest(cli);
   manifest.notes.push_back({"setting", "PAPER.md 2.5: everything but the caption is [OURS]"});
   manifest.notes.push_back({"probes", "RA/sign: first --probe held-out images; KA: first --kernel-probe; "
@@ -271,6 +270,7 @@ int run(int argc, char** argv) {
 
   const bool pending = !pending_runs(select_shard(runs, options.shard), options.runs_dir).empty();
   std::shared_ptr<const MnistData> data = pending ? load_data(s) : nullptr;
+  make_dirs(s.runs_dir);  // after the data check: a failed start leaves no folder behind
   const auto started = std::chrono::steady_clock::now();
   const SweepOutcome done =
       run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, *data); });
