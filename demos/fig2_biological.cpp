@@ -23,7 +23,7 @@
 // The recipes of the paper's structures are unknown (PAPER.md 6): ours are sourced substitutes
 // (docs/connectivity.md).  EM pinky100 is all excitatory; we centre it by default (--pinky raw keeps it).
 //
-// Outputs (in --out, default out/fig2_biological): ranks.csv (entry x seed), spectra.csv (first
+// Outputs (in --out, default out/fig2): ranks.csv (entry x seed), spectra.csv (first
 // seed's curves), results.csv (one row per trained run; per-run files in runs/ for resume and
 // --shard), fig2_biological_<task>.svg (one row per structure: spectrum, effective ranks, dW, RA, KA
 // box plots with the dots), manifest.json.
@@ -41,6 +41,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -55,6 +56,9 @@
 #include "demos/lib/runner.h"
 #include "demos/lib/stats.h"
 #include "demos/lib/svg_plot.h"
+#include "nn/loss.h"
+#include "nn/measures.h"
+#include "nn/optim.h"
 #include "nn/connectivity/spectrum_report.h"
 
 namespace {
@@ -70,7 +74,7 @@ const std::vector<std::string> kRankColumns = {"entry", "structure", "role", "N"
 const std::vector<std::string> kRunColumns = {
     "task", "entry", "structure", "role", "N", "seed", "iters", "norm", "init_active_fraction", "init_units_active",
     "weight_change", "relative_weight_change", "representation_alignment", "kernel_alignment", "sign_similarity",
-    "loss_first", "loss_final", "accuracy", "diverged", "train_seconds", "measure_seconds"};
+    "loss_first", "loss_final", "accuracy", "diverged", "silent", "train_seconds", "measure_seconds"};
 
 struct Settings {
   Fig2Options options;
@@ -93,7 +97,7 @@ std::vector<SpectrumReport> spectra_of(const std::vector<RunSpec>& jobs, const s
   return run_parallel(
       jobs,
       [&](const RunSpec& r, Rng&) {
-        return spectrum_report(build_fig2_entry(find_fig2_entry(entries, r.param("entry")), s.options, r.seed).W_h);
+        return fig2_spectrum(build_fig2_entry(find_fig2_entry(entries, r.param("entry")), s.options, r.seed).W_h);
       },
       {threads, std::string(kProgram) + " spectra", true});
 }
@@ -151,13 +155,66 @@ Regime initial_regime(const RnnParams& init, const RnnConfig& net, const SeqBatc
           static_cast<double>(units) / static_cast<double>(H.cols())};
 }
 
-// run_rnn_experiment, except that a run whose logits overflow (an exploding start: large spectral
-// radius under ReLU) is kept as a diverged row with NaN measures instead of stopping the sweep.
-RnnRunResult train_or_flag(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetup& task) {
+bool mentions(const std::exception& e, const char* text) { return std::string(e.what()).find(text) != std::string::npos; }
+
+// The same training as run_rnn_experiment (same init, same batch stream, hence the same trajectory),
+// keeping only what stays defined when the trained network is silent on the probe: the weight change
+// and the losses.  Used after run_rnn_experiment threw on a zero-norm kernel or representation.
+RnnRunResult replay_without_alignments(const RnnTrainConfig& config, const RnnParams& init,
+                                       RnnTaskSetup task) {
+  RnnParams params = init;
+  RnnParams grads = zero_params(config.net);
+  SgdOptions sgd_options;
+  sgd_options.lr = config.lr;
+  sgd_options.momentum = config.momentum;
+  Sgd sgd(make_slots(parameter_list(params), parameter_list(grads)), sgd_options);
+  std::vector<double> losses;
+  for (std::size_t it = 0; it < config.iters; ++it) {
+    const SeqBatch batch = task.next_batch();
+    const RnnTrace trace = rnn_forward(params, config.net, batch);
+    const LossResult loss = cross_entropy_all_steps(trace.y, batch);  // Neurogym: every step
+    if (!std::isfinite(loss.loss)) break;
+    zero_grads(grads);
+    rnn_backward(params, config.net, batch, trace, loss.dY, grads);
+    sgd.step();
+    losses.push_back(loss.loss);
+  }
+  const std::size_t window = std::min<std::size_t>(100, losses.size());  // as the engine's running mean
+  auto mean_of = [&](std::size_t from) {
+    double sum = 0;
+    for (std::size_t i = from; i < from + window; ++i) sum += losses[i];
+    return window ? sum / static_cast<double>(window) : std::nan("");
+  };
+  const double nan = std::nan("");
+  RnnRunResult r;
+  r.iterations_done = losses.size();
+  r.loss_first = mean_of(0);
+  r.loss_final = mean_of(losses.size() - window);
+  r.weight_change = weight_change(init.W_h, params.W_h);
+  r.relative_weight_change = relative_weight_change(init.W_h, params.W_h);
+  r.representation_alignment = r.kernel_alignment = r.sign_similarity = r.accuracy = nan;
+  r.diverged = !(r.loss_final < config.diverged_loss) || losses.size() < config.iters;
+  return r;
+}
+
+// run_rnn_experiment, except that two outcomes of an exploding start (large spectral radius under
+// ReLU) are kept as flagged rows instead of stopping the sweep:
+//   logits overflow      -> diverged, every measure NaN;
+//   network silent on the probe, at the start or after training (a zero-norm representation or
+//   tangent kernel)      -> "silent": RA / KA undefined, dW and losses kept.
+// `make_task` returns a fresh setup (its trial stream at the start: copies of a setup share one stream).
+RnnRunResult train_or_flag(const RnnTrainConfig& config, const RnnParams& init,
+                           const std::function<RnnTaskSetup()>& make_task, bool& silent) {
+  silent = false;
+  RnnTaskSetup task = make_task();
   try {
     return run_rnn_experiment(config, init, task);
   } catch (const std::invalid_argument& e) {
-    if (std::string(e.what()).find("non-finite") == std::string::npos) throw;
+    if (mentions(e, "zero-norm")) {
+      silent = true;
+      return replay_without_alignments(config, init, make_task());
+    }
+    if (!mentions(e, "non-finite")) throw;
     RnnRunResult r;
     const double nan = std::nan("");
     r.weight_change = r.relative_weight_change = r.representation_alignment = r.kernel_alignment = nan;
@@ -170,7 +227,8 @@ RnnRunResult train_or_flag(const RnnTrainConfig& config, const RnnParams& init, 
 CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, const Settings& s) {
   const std::string task = spec.param("task");
   const Fig2Entry& e = find_fig2_entry(entries, spec.param("entry"));
-  RnnTaskSetup setup = neurogym_setup(task, derive_seed(spec.seed, kStreamData));
+  const auto make_task = [&] { return neurogym_setup(task, derive_seed(spec.seed, kStreamData)); };
+  const RnnTaskSetup setup = make_task();  // for the shapes and the probe only
   Rng io_rng(derive_seed(spec.seed, kStreamIo));
   RnnParams init = paper_io_init(setup.n_in, e.N, setup.n_out, io_rng);  // PAPER.md 2.1
   init.W_h = build_fig2_entry(e, s.options, spec.seed).W_h;              // (N, N)
@@ -181,7 +239,11 @@ CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, co
   config.lr = s.lr;
   config.momentum = s.momentum;
   const Regime regime = initial_regime(init, config.net, setup.probe);
-  const RnnRunResult r = train_or_flag(config, init, setup);
+  bool silent = false;
+  const RnnRunResult r = train_or_flag(config, init, make_task, silent);
+  if (silent)
+    std::fprintf(stderr, "WARNING: %s: the network is silent on the probe at the start or the end "
+                 "(RA/KA undefined); kept with dW and flagged silent in results.csv\n", spec.id().c_str());
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);
@@ -190,7 +252,7 @@ CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, co
              static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(r.iterations_done),
              s.norm_name, regime.active_fraction, regime.units_active, r.weight_change, r.relative_weight_change,
              r.representation_alignment, r.kernel_alignment, r.sign_similarity, r.loss_first, r.loss_final,
-             r.accuracy, r.diverged ? 1 : 0, r.train_seconds, r.measure_seconds});
+             r.accuracy, r.diverged ? 1 : 0, silent ? 1 : 0, r.train_seconds, r.measure_seconds});
   return w;
 }
 
@@ -204,6 +266,12 @@ std::vector<double> column_of(const ResultTable& table, const std::string& entry
     if (table.cell(i, "entry") == entry && (task.empty() || table.cell(i, "task") == task))
       v.push_back(table.number(i, column));
   return v;
+}
+
+double count(const std::vector<double>& flags) {
+  double n = 0;
+  for (double f : flags) n += f;
+  return n;
 }
 
 double median_or_nan(const std::vector<double>& v) {
@@ -240,19 +308,19 @@ void print_rank_table(const ResultTable& ranks, const std::vector<Fig2Entry>& en
 void print_run_table(const ResultTable& runs, const ResultTable& ranks, const std::vector<Fig2Entry>& entries,
                      const std::string& task) {
   std::printf("\n%s: median over seeds (RA/KA: 1 = lazy, lower = richer)\n", task.c_str());
-  std::printf("%-26s %3s %9s %8s %8s %8s %8s %6s %6s\n", "entry", "n", "eig rank", "dW", "RA", "KA", "loss",
-              "acc", "div");
+  std::printf("%-26s %3s %9s %10s %8s %8s %8s %6s %4s %4s\n", "entry", "n", "eig rank", "dW", "RA", "KA", "loss",
+              "acc", "div", "sil.");
   for (const Fig2Entry& e : entries) {
     const auto div = column_of(runs, e.name, "diverged", task);
     if (div.empty()) continue;
-    std::printf("%-26s %3zu %9.4f %8.3f %8.4f %8.4f %8.4f %6.3f %6.0f\n", e.name.c_str(), div.size(),
+    std::printf("%-26s %3zu %9.4f %10.4g %8.4f %8.4f %8.4f %6.3f %4.0f %4.0f\n", e.name.c_str(), div.size(),
                 median_or_nan(column_of(ranks, e.name, "relative_rank_eigen")),
                 median_or_nan(column_of(runs, e.name, "weight_change", task)),
                 median_or_nan(column_of(runs, e.name, "representation_alignment", task)),
                 median_or_nan(column_of(runs, e.name, "kernel_alignment", task)),
                 median_or_nan(column_of(runs, e.name, "loss_final", task)),
                 median_or_nan(column_of(runs, e.name, "accuracy", task)),
-                [&] { double n = 0; for (double d : div) n += d; return n; }());
+                count(div), count(column_of(runs, e.name, "silent", task)));
   }
 }
 
@@ -267,16 +335,18 @@ void print_verdicts(const ResultTable& runs, const ResultTable& ranks, const std
     const double ka = med(e.name, "kernel_alignment"), ka0 = med(e.gaussian, "kernel_alignment");
     if (std::isnan(dw) && std::isnan(ka) && column_of(runs, e.name, "diverged", task).empty()) continue;
     const bool larger_dw = dw > dw0, lower_ka = ka < ka0;
-    std::printf("  %-26s dW %.3f vs %.3f (%s), KA %.4f vs %.4f (%s) -> %s\n", e.name.c_str(), dw, dw0,
+    const bool undefined = std::isnan(dw) || std::isnan(ka) || std::isnan(ka0);
+    std::printf("  %-26s dW %.4g vs %.4g (%s), KA %.4f vs %.4f (%s) -> %s\n", e.name.c_str(), dw, dw0,
                 larger_dw ? "larger" : "NOT larger", ka, ka0, lower_ka ? "lower" : "NOT lower",
-                larger_dw && lower_ka ? "richer, as the paper" : "not richer");
+                undefined ? "undefined (diverged or silent runs)"
+                : larger_dw && lower_ka ? "richer, as the paper" : "not richer");
     if (larger_dw && lower_ka) continue;
     for (const std::string& name : {e.name, e.gaussian})
       std::printf("      initial regime of %-26s spectral radius %.3f, active at decision step %.3f, "
-                  "units ever active %.3f, diverged runs %.0f\n",
+                  "units ever active %.3f; runs diverged %.0f, silent %.0f\n",
                   name.c_str(), median_or_nan(column_of(ranks, name, "spectral_radius")),
                   med(name, "init_active_fraction"), med(name, "init_units_active"),
-                  [&] { double n = 0; for (double d : column_of(runs, name, "diverged", task)) n += d; return n; }());
+                  count(column_of(runs, name, "diverged", task)), count(column_of(runs, name, "silent", task)));
   }
 }
 
@@ -330,6 +400,7 @@ void plot_task(const ResultTable* runs, const ResultTable& ranks, const ResultTa
     for (std::size_t m = 0; m < 3; ++m) {
       Panel& p = fig.panel(row, 2 + m);
       p.title(structures[row] + ": " + measures[m].second).y_label(measures[m].second);
+      if (m == 0) p.y_scale(AxisScale::kLog);  // exploding starts reach dW ~ 1e18
       std::vector<std::string> cat;
       std::vector<double> y;
       for (const Fig2Entry* e : group)
@@ -356,6 +427,7 @@ int run(int argc, char** argv) {
   common.iters = 1000;
   common.gain = 1.25;
   common.log_every = 0;
+  common.out = "out/fig2";
   cli.add_common(common);
   cli.add_string_list("structures", fig2_structure_names(), "structures to compare", fig2_structure_names());
   cli.add_flag("no-controls", "skip the EM shuffles and the SONET without chains");

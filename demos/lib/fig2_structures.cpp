@@ -65,11 +65,11 @@ EmParams em_params(const std::string& structure, const Fig2Options& o, EmControl
   return p;
 }
 
-// pinky100 centred: shuffle the raw counts first, then subtract the off-diagonal mean, then scale.
+// pinky100 centred: shuffle the raw counts first, then subtract the off-diagonal mean (the caller,
+// build_fig2_entry, scales the result).
 // (em_connectome centres before its control, which would turn every zero into an "edge" and make
 // shuffle_edges the same as shuffle_all.)  Without a control this equals em_connectome's centring.
 Connectivity centre_after_control(EmParams p, Rng& rng) {
-  const NormalizeParams norm = p.norm;
   p.norm.kind = NormKind::none;
   Connectivity c = em_connectome(p, rng);
   Matrix& W = c.W_h;  // (N, N)
@@ -83,7 +83,6 @@ Connectivity centre_after_control(EmParams p, Rng& rng) {
     for (std::size_t j = 0; j < N; ++j)
       if (i != j) W(i, j) -= mean;
   c.column_sign.clear();  // centring breaks the all-E sign law
-  W = normalize_to(W, norm.kind, gaussian_reference_norm(norm.kind, N, norm.g));
   c.record("centred_mean", mean);
   return c;
 }
@@ -184,12 +183,59 @@ const Fig2Entry& find_fig2_entry(const std::vector<Fig2Entry>& entries, const st
   throw std::out_of_range("Fig. 2 entry '" + name + "' is not in the selection");
 }
 
+namespace {
+
+// Exact similarity transforms of W (same eigenvalues, same singular values, no rounding): W itself,
+// W^T, and the index-reversed J W J.  Each gives eig_general a different Hessenberg matrix.
+std::vector<Matrix> similar_copies(const Matrix& W) {
+  const std::size_t N = W.rows();
+  Matrix T(N, N), R(N, N);
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      T(i, j) = W(j, i);
+      R(i, j) = W(N - 1 - i, N - 1 - j);
+    }
+  return {W, T, R};
+}
+
+}  // namespace
+
+SpectrumReport fig2_spectrum(const Matrix& W) {
+  // [TP] Retry scales: not powers of two (eig_general already scales by those exactly), spread over [0.6, 1.7].
+  static const double kRetryScales[] = {1.0, 0.9147, 0.7713, 1.3179, 0.6311, 1.6657};
+  const SpectrumReport first = spectrum_report(W);
+  if (first.eig_converged) return first;
+  for (const Matrix& copy : similar_copies(W))
+    for (double c : kRetryScales) {
+      Matrix scaled = copy;
+      scaled *= c;
+      SpectrumReport r = spectrum_report(scaled);
+      if (!r.eig_converged) continue;
+    for (auto& z : r.eigenvalues) z /= c;
+    for (double& s : r.singular_values) s /= c;
+    r.spectral_radius /= c;
+    r.spectral_norm /= c;
+      r.frobenius /= c;
+      return r;
+    }
+  return first;
+}
+
 Connectivity build_fig2_entry(const Fig2Entry& entry, const Fig2Options& options, std::uint64_t seed) {
   Rng rng(derive_seed(derive_seed(seed, kFig2StructureStream), entry.stream));
-  if (entry.role != Fig2Role::gaussian) return build_structure_or_control(entry, options, rng);
-  Connectivity c = gaussian_null({entry.N, options.norm.g}, rng);  // PAPER.md 2.2 item 1
-  c.W_h = normalize_to(c.W_h, options.norm.kind,
-                       gaussian_reference_norm(options.norm.kind, entry.N, options.norm.g));
+  Connectivity c = entry.role == Fig2Role::gaussian ? gaussian_null({entry.N, options.norm.g}, rng)  // PAPER.md 2.2
+                                                    : build_structure_or_control(entry, options, rng);
+  const double target = gaussian_reference_norm(options.norm.kind, entry.N, options.norm.g);
+  if (options.norm.kind != NormKind::spectral_radius) {
+    c.W_h = normalize_to(c.W_h, options.norm.kind, target);  // a no-op up to rounding for the builders
+    return c;
+  }
+  // The builders measured the radius with eig_general, which may have stalled (see fig2_spectrum).
+  const SpectrumReport r = fig2_spectrum(c.W_h);
+  if (!r.eig_converged)
+    throw std::runtime_error("build_fig2_entry: the eigenvalues of '" + entry.name +
+                             "' did not converge, so its spectral radius is unknown (try --norm frobenius)");
+  c.W_h *= target / r.spectral_radius;
   return c;
 }
 

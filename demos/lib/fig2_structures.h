@@ -33,10 +33,12 @@
 #include <string>
 #include <vector>
 
+#include "linalg/matrix.h"
 #include "linalg/rng.h"
 #include "nn/connectivity/em_connectome.h"
 #include "nn/connectivity/normalize.h"
 #include "nn/connectivity/sonet.h"
+#include "nn/connectivity/spectrum_report.h"
 #include "nn/connectivity/structure.h"
 
 namespace rl {
@@ -83,8 +85,16 @@ std::vector<Fig2Entry> fig2_entries(const std::vector<std::string>& structures, 
 // The entry of that name in `entries`; throws std::out_of_range naming it.
 const Fig2Entry& find_fig2_entry(const std::vector<Fig2Entry>& entries, const std::string& name);
 
+// spectrum_report(W), retried while rl::eig_general reports no convergence on exact similarity
+// transforms (W, W^T, index-reversed) times fixed scales c, with the eigenvalues, singular values
+// and norms scaled back by 1 / c; the relative ranks are scale-free.  A local workaround: eig_general stalls at its 30 n
+// cap on some centred pinky100 matrices (many zero, defective eigenvalues), and whether it does
+// depends on the mantissa of the scale.  eig_converged stays false only if every retry stalls.
+SpectrumReport fig2_spectrum(const Matrix& W);
+
 // Builds the entry's W_h (N, N) for repetition `seed` (see "Randomness" above), scaled as described
-// under "Scale".  Data files are read from options.data_dir.
+// under "Scale" (for the spectral radius, measured with fig2_spectrum; throws if even that stalls).
+// Data files are read from options.data_dir.
 Connectivity build_fig2_entry(const Fig2Entry& entry, const Fig2Options& options, std::uint64_t seed);
 
 }  // namespace rl
