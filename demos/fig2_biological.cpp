@@ -359,6 +359,17 @@ std::string short_label(const Fig2Entry& e) {
   return e.name;
 }
 
+// True when the finite positive values span more than two decades (then a log axis shows them all).
+bool spans_decades(const std::vector<double>& v) {
+  double lo = INFINITY, hi = 0;
+  for (double x : v)
+    if (std::isfinite(x) && x > 0) {
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
+  return hi > 100.0 * lo;
+}
+
 void plot_task(const ResultTable* runs, const ResultTable& ranks, const ResultTable& spectra,
                const std::vector<Fig2Entry>& entries, const std::string& task, std::uint64_t seed,
                const std::string& path) {
@@ -400,7 +411,6 @@ void plot_task(const ResultTable* runs, const ResultTable& ranks, const ResultTa
     for (std::size_t m = 0; m < 3; ++m) {
       Panel& p = fig.panel(row, 2 + m);
       p.title(structures[row] + ": " + measures[m].second).y_label(measures[m].second);
-      if (m == 0) p.y_scale(AxisScale::kLog);  // exploding starts reach dW ~ 1e18
       std::vector<std::string> cat;
       std::vector<double> y;
       for (const Fig2Entry* e : group)
@@ -408,6 +418,7 @@ void plot_task(const ResultTable* runs, const ResultTable& ranks, const ResultTa
           cat.push_back(short_label(*e));
           y.push_back(v);
         }
+      if (m == 0 && spans_decades(y)) p.y_scale(AxisScale::kLog);  // exploding starts reach dW ~ 1e18
       p.boxplot("runs", cat, y).category_scatter("runs", cat, y, 5.0, jitter);
     }
   }
