@@ -21,7 +21,7 @@
 // Why --norm spectral and not the Fig. 1 Frobenius rule: a trained teacher's top singular pair is
 // far more self-aligned than a Gaussian's, so its rank-1 truncation renormalised to the full
 // Frobenius norm has spectral radius 3.4 (teacher 1.7, N = 100, seed 1; rank 5: 3.1) and the ReLU
-// activity overflows within the 28 steps: every aligned low-rank run diverged.  The plain truncation
+// activity overflows within the 28 steps (aligned ranks 1 and 5 did).  The plain truncation
 // keeps radius 0.7 / 1.3 (ranks 1 / 5).  `--norm frobenius` restores the Fig. 1 rule.
 //
 // Built-in defaults are short (a few minutes on 2 cores): N = 100, teacher 2,000 iterations, students
