@@ -11,7 +11,8 @@
 #
 # Knobs (environment):
 #   BENCH_SWEEP_SEEDS=2  BENCH_SWEEP_ITERS=1000   S and I for both sides ([TP]: the released peer then takes
-#                                                  ~15 min, the tuned one ~1-2 min, ours ~15 s on 2 cores)
+#                                                  ~15 min on an idle machine and about 2 h at load 8, the tuned
+#                                                  one ~1-2 min idle (6 min at load 8), ours ~20 s idle (39 s CPU))
 #   BENCH_QUICK=1                                  skip the released peer (said so in the output)
 # Nothing is cached: ours writes into a fresh temporary folder (fig1_rank_sweep would otherwise resume
 # finished runs), and both peers run every time.  Absolute times drift on a shared machine: the section
@@ -95,7 +96,7 @@ tuned_s=$(run_peer tuned) || tuned_s=""
        "-> ours $(ratio "$tuned_s" "$ours_s") faster (target >= 2x: $(verdict "$tuned_s" "$ours_s" 2))"
 released_s=""
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-  echo "  (a) released peer skipped (BENCH_QUICK=1): it takes ~15 min at S = 2, I = 1000"
+  echo "  (a) released peer skipped (BENCH_QUICK=1): it takes ~15 min at S = 2, I = 1000 on an idle machine, hours under load"
 else
   released_s=$(run_peer released) || released_s=""
   [ -n "$released_s" ] &&
