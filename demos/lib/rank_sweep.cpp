@@ -117,6 +117,7 @@ CsvWriter run_one(const RunSpec& spec, const SweepSettings& s, SharedMnist& mnis
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);
 
+  if (!r.warning.empty()) std::fprintf(stderr, "WARNING: %s: %s\n", spec.id().c_str(), r.warning.c_str());
   if (s.log_every) {  // the evolution over training, one wide CSV per run
     const MeasureTable t = r.log.table();
     std::vector<std::string> header = {"step"};

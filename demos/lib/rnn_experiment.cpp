@@ -175,12 +175,14 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
   for (std::size_t it = 0; it < config.iters; ++it) {
     const SeqBatch batch = task.next_batch();
     const RnnTrace trace = rnn_forward(params, config.net, batch);
-    const LossResult loss = task.last_step_loss ? cross_entropy_last_step(trace.y, batch)
-                                                : cross_entropy_all_steps(trace.y, batch);
-    if (!std::isfinite(loss.loss)) {  // diverged: keep the run, flag it, stop training
+    // Diverged (overflowing logits): keep the run, flag it, stop training.  Checked before the
+    // loss, which rejects non-finite logits with an exception.
+    if (!all_finite(trace.y)) {
       r.diverged = true;
       break;
     }
+    const LossResult loss = task.last_step_loss ? cross_entropy_last_step(trace.y, batch)
+                                                : cross_entropy_all_steps(trace.y, batch);
     zero_grads(grads);
     rnn_backward(params, config.net, batch, trace, loss.dY, grads);
     sgd.step();
@@ -202,13 +204,20 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
 
   t0 = Clock::now();
   if (all_finite(params.W_h) && all_finite(params.W_in) && all_finite(params.W_out)) {
-    const ProbeState sf = measure_probe(params, config.net, task);
     r.weight_change = weight_change(init.W_h, params.W_h);
     r.relative_weight_change = relative_weight_change(init.W_h, params.W_h);
-    r.representation_alignment = representation_alignment(s0.H_last, sf.H_last);
-    r.kernel_alignment = kernel_alignment(s0.K, sf.K);
-    r.sign_similarity = sign_similarity(s0.H_sign, sf.H_sign);
     r.accuracy = decision_accuracy(params, config.net, task.probe);
+    try {
+      const ProbeState sf = measure_probe(params, config.net, task);
+      r.representation_alignment = representation_alignment(s0.H_last, sf.H_last);
+      r.kernel_alignment = kernel_alignment(s0.K, sf.K);
+      r.sign_similarity = sign_similarity(s0.H_sign, sf.H_sign);
+    } catch (const std::invalid_argument& e) {
+      // E.g. every probe unit silent (a dead ReLU network): the alignments are undefined.  Keep the
+      // run, report NaN and say why rather than stopping the sweep.
+      r.representation_alignment = r.kernel_alignment = r.sign_similarity = std::nan("");
+      r.warning = std::string("alignments undefined after training: ") + e.what();
+    }
   } else {
     r.diverged = true;
   }

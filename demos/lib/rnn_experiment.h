@@ -73,6 +73,7 @@ struct RnnRunResult {
   double loss_final = 0;   // mean of the last min(100, iters) losses
   double accuracy = 0;     // probe accuracy at the decision (last) step after training
   bool diverged = false;   // NaN/Inf loss, or loss_final >= diverged_loss
+  std::string warning;      // non-empty when a measure was undefined (reported, run kept)
   std::size_t iterations_done = 0;
   double train_seconds = 0, measure_seconds = 0;
   RnnParams final_params;

@@ -1,0 +1,113 @@
+#include "demos/lib/rnn_experiment.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "linalg/norms.h"
+#include "nn/init.h"
+#include "tests/test_helpers.h"
+
+namespace rl {
+namespace {
+
+// A small version of the paper's experiment (N = 20 instead of 300) so the test is fast.
+struct SmallExperiment {
+  RnnTaskSetup task = neurogym_setup("2af", 7);
+  RnnTrainConfig config;
+  RnnParams init;
+
+  explicit SmallExperiment(std::size_t iters, double lr = 0.003) {
+    config.net = {task.n_in, 20, task.n_out, 1.0, Activation::kRelu};
+    config.iters = iters;
+    config.lr = lr;
+    Rng rng(3);
+    init = paper_io_init(task.n_in, 20, task.n_out, rng);
+    init.W_h = gaussian_init(20, 20, 1.25, rng);
+  }
+};
+
+TEST(RnnExperiment, UntrainedNetworkIsPerfectlyLazy) {
+  SmallExperiment e(0);
+  const RnnRunResult r = run_rnn_experiment(e.config, e.init, e.task);
+  EXPECT_EQ(r.weight_change, 0.0);
+  // Same kernels and representations: cosines are 1 up to the rounding of <K, K> / ||K||^2, sums
+  // of 768^2 (KA) and 320^2 (RA) products: a relative error of order sqrt(terms) * eps ~ 1e-13.
+  EXPECT_NEAR(r.representation_alignment, 1.0, 1e-12);
+  EXPECT_NEAR(r.kernel_alignment, 1.0, 1e-12);
+  EXPECT_EQ(r.sign_similarity, 1.0);
+  EXPECT_FALSE(r.diverged);
+}
+
+TEST(RnnExperiment, TrainingMovesWeightsAndLowersLoss) {
+  SmallExperiment e(300, 0.05);
+  const RnnRunResult r = run_rnn_experiment(e.config, e.init, e.task);
+  EXPECT_GT(r.weight_change, 0.0);
+  EXPECT_LT(r.kernel_alignment, 1.0);
+  EXPECT_LT(r.loss_final, r.loss_first);
+  EXPECT_EQ(r.iterations_done, 300u);
+  EXPECT_FALSE(r.diverged);
+  // The weight change is measured on W_h exactly.
+  EXPECT_DOUBLE_EQ(r.weight_change, frobenius_norm(r.final_params.W_h - e.init.W_h));
+}
+
+TEST(RnnExperiment, SameSeedsGiveBitIdenticalResults) {
+  SmallExperiment a(50), b(50);
+  const RnnRunResult ra = run_rnn_experiment(a.config, a.init, a.task);
+  const RnnRunResult rb = run_rnn_experiment(b.config, b.init, b.task);
+  EXPECT_EQ(ra.final_params.W_h, rb.final_params.W_h);
+  EXPECT_EQ(ra.kernel_alignment, rb.kernel_alignment);
+  EXPECT_EQ(ra.representation_alignment, rb.representation_alignment);
+}
+
+TEST(RnnExperiment, DivergedRunIsKeptAndFlagged) {
+  SmallExperiment e(200);
+  e.init.W_h *= 1e80;  // activity grows like 1e80^t: the logits overflow to inf in the first batch
+  RnnRunResult r;
+  ASSERT_NO_THROW(r = run_rnn_experiment(e.config, e.init, e.task));
+  EXPECT_TRUE(r.diverged);
+  EXPECT_EQ(r.iterations_done, 0u);
+}
+
+TEST(RnnExperiment, LogsMeasuresEveryKSteps) {
+  SmallExperiment e(40);
+  e.config.log_every = 10;
+  e.config.log_measures = true;
+  const RnnRunResult r = run_rnn_experiment(e.config, e.init, e.task);
+  EXPECT_EQ(r.log.steps_of("loss"), (std::vector<std::size_t>{10, 20, 30, 40}));
+  const auto ka = r.log.values_of("kernel_alignment");
+  ASSERT_EQ(ka.size(), 4u);
+  EXPECT_DOUBLE_EQ(ka.back(), r.kernel_alignment);
+}
+
+TEST(RnnExperiment, ProbeSetsFollowThePaper) {
+  const RnnTaskSetup t = neurogym_setup("dms", 1);
+  EXPECT_EQ(t.probe.B, 320u);  // 10 batches of 32 (PAPER.md section 3)
+  EXPECT_EQ(t.probe.T, 8u);
+  EXPECT_EQ(t.kernel_probe.B, 32u);
+  EXPECT_EQ(t.kernel_steps, NtkSteps::kAll);
+  EXPECT_FALSE(t.last_step_loss);
+}
+
+TEST(RnnExperiment, SelectTrialsKeepsEveryStepOfTheChosenTrials) {
+  SeqBatch b;
+  b.T = 3;
+  b.B = 4;
+  b.x = Matrix(12, 1);
+  b.labels.resize(12);
+  for (std::size_t r = 0; r < 12; ++r) {
+    b.x(r, 0) = static_cast<double>(r);
+    b.labels[r] = static_cast<int>(r);
+  }
+  const SeqBatch s = select_trials(b, 1, 3);
+  ASSERT_EQ(s.B, 2u);
+  for (std::size_t t = 0; t < 3; ++t)
+    for (std::size_t k = 0; k < 2; ++k) {
+      EXPECT_EQ(s.x(s.row(t, k), 0), static_cast<double>(t * 4 + 1 + k));
+      EXPECT_EQ(s.label(t, k), static_cast<int>(t * 4 + 1 + k));
+    }
+  EXPECT_THROW(select_trials(b, 2, 5), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace rl
