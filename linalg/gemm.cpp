@@ -201,33 +201,52 @@ void scale_c(std::size_t m, std::size_t n, double beta, double* C, std::size_t l
   }
 }
 
+// Packed panels of a (kc x nc) block of op(B): ceil(nc / kNR) panels of kc x kNR values.
+std::size_t packed_block_size(std::size_t kc, std::size_t nc) { return ((nc + kNR - 1) / kNR) * kNR * kc; }
+
+// The three inner loops of the five: C(:, 0:nc) += alpha op(A)(:, pc:pc+kc) Bp, with Bp one packed
+// (kc x nc) block of op(B), and beta applied by the micro-kernel.  Ap is the A packing buffer.
+void multiply_packed_block(const OpView& A, std::size_t m, std::size_t pc, std::size_t kc,
+                           const double* Bp, std::size_t nc, double alpha, double beta, double* C,
+                           std::size_t ldc, double* Ap) {
+  for (std::size_t ic = 0; ic < m; ic += kMC) {
+    const std::size_t mc = std::min(kMC, m - ic);
+    pack_a(A, ic, mc, pc, kc, Ap);
+    for (std::size_t jr = 0; jr < nc; jr += kNR)
+      for (std::size_t ir = 0; ir < mc; ir += kMR)
+        micro_kernel(kc, Ap + ir * kc, Bp + jr * kc, alpha, beta, C + (ic + ir) * ldc + jr, ldc,
+                     std::min(kMR, mc - ir), std::min(kNR, nc - jr));
+  }
+}
+
+// The A packing buffer of this thread, large enough for an m x k product.
+double* a_buffer(std::size_t m, std::size_t k) {
+  const std::size_t mc_max = std::min(kMC, m), kc_max = std::min(kKC, k);
+  return thread_buffers().a.get(((mc_max + kMR - 1) / kMR) * kMR * kc_max);  // (mc, kc) panels
+}
+
 // Serial blocked product on the column range [j_begin, j_end) of C.
 void gemm_serial(const OpView& A, const OpView& B, std::size_t m, std::size_t j_begin,
                  std::size_t j_end, std::size_t k, double alpha, double beta, double* C,
                  std::size_t ldc) {
-  PackBuffers& buf = thread_buffers();
   const std::size_t nc_max = std::min(kNC, j_end - j_begin);
-  const std::size_t kc_max = std::min(kKC, k);
-  const std::size_t mc_max = std::min(kMC, m);
-  double* Bp = buf.b.get(((nc_max + kNR - 1) / kNR) * kNR * kc_max);  // (kc, nc) panels
-  double* Ap = buf.a.get(((mc_max + kMR - 1) / kMR) * kMR * kc_max);  // (mc, kc) panels
+  double* Bp = thread_buffers().b.get(packed_block_size(std::min(kKC, k), nc_max));  // (kc, nc)
+  double* Ap = a_buffer(m, k);
   for (std::size_t jc = j_begin; jc < j_end; jc += kNC) {
     const std::size_t nc = std::min(kNC, j_end - jc);
     for (std::size_t pc = 0; pc < k; pc += kKC) {
       const std::size_t kc = std::min(kKC, k - pc);
       const double beta_block = pc == 0 ? beta : 1.0;  // later k blocks accumulate
       pack_b(B, pc, kc, jc, nc, Bp);
-      for (std::size_t ic = 0; ic < m; ic += kMC) {
-        const std::size_t mc = std::min(kMC, m - ic);
-        pack_a(A, ic, mc, pc, kc, Ap);
-        for (std::size_t jr = 0; jr < nc; jr += kNR)
-          for (std::size_t ir = 0; ir < mc; ir += kMR)
-            micro_kernel(kc, Ap + ir * kc, Bp + jr * kc, alpha, beta_block,
-                         C + (ic + ir) * ldc + jc + jr, ldc, std::min(kMR, mc - ir),
-                         std::min(kNR, nc - jr));
-      }
+      multiply_packed_block(A, m, pc, kc, Bp, nc, alpha, beta_block, C + jc, ldc, Ap);
     }
   }
+}
+
+// Where block (jc, pc) of a whole packed op(B) (k x n) starts: the blocks are stored in the order
+// gemm_serial visits them (jc outer, pc inner), and every column block before jc is kNC wide.
+std::size_t packed_block_offset(std::size_t k, std::size_t n, std::size_t jc, std::size_t pc) {
+  return jc * k + packed_block_size(pc, std::min(kNC, n - jc));
 }
 
 }  // namespace
@@ -276,6 +295,40 @@ void gemm_raw(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, d
     workers.emplace_back(gemm_serial, a, b, m, bounds[r], bounds[r + 1], k, alpha, beta, C, ldc);
   gemm_serial(a, b, m, bounds[0], bounds[1], k, alpha, beta, C, ldc);
   for (auto& w : workers) w.join();
+}
+
+void pack_rhs(Trans tb, std::size_t k, std::size_t n, const double* B, std::size_t ldb, PackedRhs& out) {
+  const OpView b{B, ldb, tb};
+  out.k_ = k;
+  out.n_ = n;
+  std::size_t total = 0;
+  for (std::size_t jc = 0; jc < n; jc += kNC) total += packed_block_size(k, std::min(kNC, n - jc));
+  out.panels_.resize(total);
+  for (std::size_t jc = 0; jc < n; jc += kNC) {
+    const std::size_t nc = std::min(kNC, n - jc);
+    for (std::size_t pc = 0; pc < k; pc += kKC)
+      pack_b(b, pc, std::min(kKC, k - pc), jc, nc, out.panels_.data() + packed_block_offset(k, n, jc, pc));
+  }
+}
+
+void gemm_packed_rhs(Trans ta, std::size_t m, double alpha, const double* A, std::size_t lda,
+                     const PackedRhs& B, double beta, double* C, std::size_t ldc) {
+  const std::size_t n = B.n_, k = B.k_;
+  if (m == 0 || n == 0) return;
+  if (k == 0 || alpha == 0.0) {
+    scale_c(m, n, beta, C, ldc);
+    return;
+  }
+  const OpView a{A, lda, ta};
+  double* Ap = a_buffer(m, k);
+  for (std::size_t jc = 0; jc < n; jc += kNC) {  // the loops of gemm_serial, without pack_b
+    const std::size_t nc = std::min(kNC, n - jc);
+    for (std::size_t pc = 0; pc < k; pc += kKC) {
+      const double* Bp = B.panels_.data() + packed_block_offset(k, n, jc, pc);
+      multiply_packed_block(a, m, pc, std::min(kKC, k - pc), Bp, nc, alpha, pc == 0 ? beta : 1.0,
+                            C + jc, ldc, Ap);
+    }
+  }
 }
 
 void gemm(Trans ta, Trans tb, double alpha, const Matrix& A, const Matrix& B, double beta, Matrix& C,

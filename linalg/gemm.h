@@ -10,6 +10,8 @@
 #pragma once
 
 #include <cstddef>
+#include <new>
+#include <vector>
 
 #include "linalg/matrix.h"
 
@@ -29,6 +31,47 @@ void gemm_raw(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, d
 // at most `threads`, never more than the 16-column panels of C, and 1 when the product is too small
 // to repay starting a thread.  Any count gives bit-identical results; exposed for tests and benches.
 int gemm_thread_count(std::size_t m, std::size_t n, std::size_t k, int threads);
+
+// A std::vector allocator whose blocks start on a 64-byte boundary (one cache line, one AVX-512
+// register), so packed panels load aligned whatever the vector was copied or moved from.
+template <class T>
+struct CacheLineAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t kAlign{64};
+  CacheLineAllocator() = default;
+  template <class U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) {}
+  T* allocate(std::size_t count) { return static_cast<T*>(::operator new(count * sizeof(T), kAlign)); }
+  void deallocate(T* p, std::size_t) { ::operator delete(p, kAlign); }
+  friend bool operator==(const CacheLineAllocator&, const CacheLineAllocator&) { return true; }
+  friend bool operator!=(const CacheLineAllocator&, const CacheLineAllocator&) { return false; }
+};
+
+// A right operand op(B) (k x n) packed once, in the panel layout the GEMM kernel reads, for several
+// products that share it: the RNN multiplies by the same W_h at every time step, and gemm_raw would
+// repack W_h (the largest operand) each time.  Fill it with pack_rhs; reuse it (the storage only grows).
+class PackedRhs {
+ public:
+  std::size_t k() const { return k_; }
+  std::size_t n() const { return n_; }
+
+ private:
+  friend void pack_rhs(Trans tb, std::size_t k, std::size_t n, const double* B, std::size_t ldb,
+                       PackedRhs& out);
+  friend void gemm_packed_rhs(Trans ta, std::size_t m, double alpha, const double* A, std::size_t lda,
+                              const PackedRhs& B, double beta, double* C, std::size_t ldc);
+  std::size_t k_ = 0, n_ = 0;
+  std::vector<double, CacheLineAllocator<double>> panels_;
+};
+
+// Packs op(B) (k x n, B row-major with row stride ldb) into `out`, replacing what it held.
+void pack_rhs(Trans tb, std::size_t k, std::size_t n, const double* B, std::size_t ldb, PackedRhs& out);
+
+// C = alpha op(A) op(B) + beta C with op(B) pre-packed: op(A) is (m x B.k()), C is (m x B.n()).
+// Bit-identical to gemm_raw(ta, tb, m, B.n(), B.k(), alpha, A, lda, <B>, ldb, beta, C, ldc) with the
+// operand that was packed (the same blocks, kernel and summation order); one thread.
+void gemm_packed_rhs(Trans ta, std::size_t m, double alpha, const double* A, std::size_t lda,
+                     const PackedRhs& B, double beta, double* C, std::size_t ldc);
 
 // Reference triple loop (no blocking), used by the tests as the oracle.
 void gemm_reference(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, double alpha,

@@ -233,5 +233,81 @@ TEST(Gemm, ThreadCountStaysSerialForSmallProductsAndCapsAtPanels) {
   EXPECT_EQ(gemm_thread_count(300, 300, 300, 0), 1);  // nonsense requests run serially
 }
 
+// pack_rhs + gemm_packed_rhs run the blocks, kernel and summation order of gemm_raw, minus the
+// packing of op(B) per call, so they must give the same bits (not merely agree within rounding).
+// Sizes straddle the register tile, the 320-deep k block (333, 650) and the 2048-column B block
+// (2050); operands are sub-blocks of wider arrays (ld > width) to exercise the strides.
+TEST(GemmPackedRhs, EqualsGemmRawBitForBitAtAwkwardSizes) {
+  const std::size_t sizes[][3] = {{1, 1, 1},    {7, 5, 3},      {32, 300, 300}, {13, 17, 333},
+                                  {40, 33, 650}, {3, 2050, 5}, {150, 31, 17}};
+  for (Trans ta : kBoth)
+    for (Trans tb : kBoth)
+      for (const auto& sz : sizes)
+        for (double beta : {0.0, 0.3}) {
+          const std::size_t m = sz[0], n = sz[1], k = sz[2], pad = 3;
+          const Matrix A = random_operand(ta, m, k + pad, 1), B = random_operand(tb, k + pad, n + pad, 2);
+          const std::size_t lda = A.cols(), ldb = B.cols(), ldc = n + pad;
+          const Matrix C0 = testing::random_matrix(m, ldc, 3);
+          Matrix C_raw = C0, C_packed = C0;
+          gemm_raw(ta, tb, m, n, k, -1.7, A.data(), lda, B.data(), ldb, beta, C_raw.data(), ldc);
+          PackedRhs Bp;
+          pack_rhs(tb, k, n, B.data(), ldb, Bp);
+          ASSERT_EQ(Bp.k(), k);
+          ASSERT_EQ(Bp.n(), n);
+          gemm_packed_rhs(ta, m, -1.7, A.data(), lda, Bp, beta, C_packed.data(), ldc);
+          EXPECT_EQ(C_raw, C_packed) << "op " << name(ta) << name(tb) << " m=" << m << " n=" << n
+                                     << " k=" << k << " beta=" << beta;
+        }
+}
+
+// The use it exists for: one packing, many left operands; then a smaller repack into the same
+// object must replace the old panels entirely; a copy must multiply like the original.
+TEST(GemmPackedRhs, ReusedRepackedAndCopiedOperandsStayExact) {
+  const Matrix W = testing::random_matrix(300, 300, 4);
+  PackedRhs Wp;
+  pack_rhs(Trans::kYes, 300, 300, W.data(), 300, Wp);
+  for (std::uint64_t seed = 10; seed < 14; ++seed) {
+    const Matrix H = testing::random_matrix(32, 300, seed);
+    Matrix C_raw(32, 300), C_packed(32, 300);
+    gemm(Trans::kNo, Trans::kYes, 1.0, H, W, 0.0, C_raw);
+    gemm_packed_rhs(Trans::kNo, 32, 1.0, H.data(), 300, Wp, 0.0, C_packed.data(), 300);
+    EXPECT_EQ(C_raw, C_packed) << "left operand seed " << seed;
+  }
+  const Matrix V = testing::random_matrix(20, 9, 5), A = testing::random_matrix(6, 20, 6);
+  pack_rhs(Trans::kNo, 20, 9, V.data(), 9, Wp);
+  const PackedRhs copy = Wp;
+  Matrix C_raw(6, 9), C_packed(6, 9), C_copy(6, 9);
+  gemm(Trans::kNo, Trans::kNo, 1.0, A, V, 0.0, C_raw);
+  gemm_packed_rhs(Trans::kNo, 6, 1.0, A.data(), 20, Wp, 0.0, C_packed.data(), 9);
+  gemm_packed_rhs(Trans::kNo, 6, 1.0, A.data(), 20, copy, 0.0, C_copy.data(), 9);
+  EXPECT_EQ(C_raw, C_packed);
+  EXPECT_EQ(C_raw, C_copy);
+}
+
+// The BLAS rules of gemm_raw hold here too: alpha == 0 or k == 0 only scales C (a NaN in A is
+// never read), beta == 0 does not read C, and an empty output touches nothing.
+TEST(GemmPackedRhs, FollowsTheBlasRulesForZeroAlphaBetaAndSizes) {
+  const Matrix B = testing::random_matrix(4, 5, 7);
+  PackedRhs Bp;
+  pack_rhs(Trans::kNo, 4, 5, B.data(), 5, Bp);
+  const Matrix A_nan(3, 4, kNaN);
+  Matrix C(3, 5, 2.0);
+  gemm_packed_rhs(Trans::kNo, 3, 0.0, A_nan.data(), 4, Bp, 0.5, C.data(), 5);
+  EXPECT_EQ(C, Matrix(3, 5, 1.0));
+  Matrix C_nan(3, 5, kNaN), C_ref(3, 5, kNaN);
+  const Matrix A = testing::random_matrix(3, 4, 8);
+  gemm_packed_rhs(Trans::kNo, 3, 1.0, A.data(), 4, Bp, 0.0, C_nan.data(), 5);
+  gemm_raw(Trans::kNo, Trans::kNo, 3, 5, 4, 1.0, A.data(), 4, B.data(), 5, 0.0, C_ref.data(), 5);
+  EXPECT_EQ(C_nan, C_ref);
+  PackedRhs empty_k;
+  pack_rhs(Trans::kNo, 0, 5, B.data(), 5, empty_k);
+  Matrix C2(3, 5, 2.0);
+  gemm_packed_rhs(Trans::kNo, 3, 1.0, A.data(), 4, empty_k, 3.0, C2.data(), 5);
+  EXPECT_EQ(C2, Matrix(3, 5, 6.0));
+  Matrix C3(1, 1, 9.0);
+  gemm_packed_rhs(Trans::kNo, 0, 1.0, A_nan.data(), 4, Bp, 0.0, C3.data(), 5);
+  EXPECT_EQ(C3(0, 0), 9.0);
+}
+
 }  // namespace
 }  // namespace rl
