@@ -303,6 +303,11 @@ void print_rank_table(const ResultTable& ranks, const std::vector<Fig2Entry>& en
                 median_or_nan(column_of(ranks, e.name, "relative_rank_singular")),
                 median_or_nan(column_of(ranks, e.name, "spectral_radius")),
                 median_or_nan(column_of(ranks, e.name, "spectral_norm")));
+  const std::vector<double> converged = ranks.numbers("eig_converged");
+  const double stalled = static_cast<double>(converged.size()) - count(converged);
+  if (stalled > 0)
+    std::printf("WARNING: eig_general did not converge for %.0f matrices (eig_converged = 0 in ranks.csv): "
+                "their eigenvalue ranks and radii are unreliable\n", stalled);
 }
 
 void print_run_table(const ResultTable& runs, const ResultTable& ranks, const std::vector<Fig2Entry>& entries,
