@@ -105,30 +105,84 @@ void check_batch(const SeqBatch& batch, const RnnConfig& c, const char* what) {
 
 }  // namespace
 
-RnnTrace rnn_forward(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch) {
+namespace {
+
+// Scratch reused by every call on this thread so that a training iteration allocates nothing once
+// warmed up: the packed recurrent weight and the backward pass's error buffer.  Nothing in it
+// outlives a call, so results never depend on it.
+struct RnnScratch {
+  PackedRhs W_h;             // op(W_h) packed once per pass, read by all T - 1 recurrent products
+  std::vector<double> D;     // (T*B, N) dL/dh, then dL/du, in rnn_backward
+};
+
+RnnScratch& thread_scratch() {
+  thread_local RnnScratch scratch;
+  return scratch;
+}
+
+// `m` as a rows x cols matrix, keeping its storage (and stale contents) when the shape already fits.
+void ensure_shape(Matrix& m, std::size_t rows, std::size_t cols) {
+  if (m.rows() != rows || m.cols() != cols) m = Matrix(rows, cols);
+}
+
+// u <- u + (1 - alpha) h_prev (skipped at alpha = 1), then h = phi(u): one sweep over the (B, N) step.
+void mix_and_activate(Activation activation, double alpha, const double* h_prev, double* u, double* h,
+                      std::size_t n) {
+  if (alpha != 1.0) {
+    const double leak = 1.0 - alpha;
+    if (activation == Activation::kRelu) {
+      for (std::size_t i = 0; i < n; ++i) {
+        u[i] += leak * h_prev[i];
+        h[i] = u[i] > 0.0 ? u[i] : 0.0;
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        u[i] += leak * h_prev[i];
+        h[i] = std::tanh(u[i]);
+      }
+    }
+    return;
+  }
+  apply_activation(activation, u, h, n);
+}
+
+}  // namespace
+
+void rnn_forward(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch, RnnTrace& tr) {
   check_shapes(p, c, "rnn_forward");
   check_batch(batch, c, "rnn_forward");
   const std::size_t T = batch.T, B = batch.B, N = c.N, TB = T * B;
   const double a = c.alpha;
-  RnnTrace tr{T, B, Matrix(TB, N), Matrix(TB, N), Matrix(TB, c.K)};
+  tr.T = T;
+  tr.B = B;
+  ensure_shape(tr.pre, TB, N);  // every entry below is written before it is read
+  ensure_shape(tr.h, TB, N);
+  ensure_shape(tr.y, TB, c.K);
   // Input drive of every step at once: U = alpha X W_in^T.                       (T*B, N)
   gemm_raw(Trans::kNo, Trans::kYes, TB, N, c.n_in, a, batch.x.data(), c.n_in, p.W_in.data(),
            c.n_in, 0.0, tr.pre.data(), N);
-  // W_h^T stored once: a plain (not transposed) right operand packs faster in every step's GEMM.
-  const Matrix W_hT = transpose(p.W_h);  // (N, N)
+  // W_h^T packed once for the T - 1 recurrent products (docs/gemm.md, "Pre-packed operand").
+  PackedRhs& W_hT = thread_scratch().W_h;
+  if (T > 1) pack_rhs(Trans::kYes, N, N, p.W_h.data(), N, W_hT);  // (N, N)
   for (std::size_t t = 0; t < T; ++t) {
     double* u = tr.pre.row(t * B);  // (B, N)
-    if (t > 0) {                     // h_{-1} = 0: step 0 has no recurrent term
-      const double* h_prev = tr.h.row((t - 1) * B);
-      gemm_raw(Trans::kNo, Trans::kNo, B, N, N, a, h_prev, N, W_hT.data(), N, 1.0, u, N);
-      if (a != 1.0)
-        for (std::size_t i = 0; i < B * N; ++i) u[i] += (1.0 - a) * h_prev[i];
+    double* h = tr.h.row(t * B);    // (B, N)
+    if (t == 0) {                   // h_{-1} = 0: step 0 has no recurrent term
+      apply_activation(c.activation, u, h, B * N);
+      continue;
     }
-    apply_activation(c.activation, u, tr.h.row(t * B), B * N);
+    const double* h_prev = tr.h.row((t - 1) * B);
+    gemm_packed_rhs(Trans::kNo, B, a, h_prev, N, W_hT, 1.0, u, N);
+    mix_and_activate(c.activation, a, h_prev, u, h, B * N);
   }
   // Readout at every step: Y = H W_out^T.                                          (T*B, K)
   gemm_raw(Trans::kNo, Trans::kYes, TB, c.K, N, 1.0, tr.h.data(), N, p.W_out.data(), N, 0.0,
            tr.y.data(), c.K);
+}
+
+RnnTrace rnn_forward(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch) {
+  RnnTrace tr;
+  rnn_forward(p, c, batch, tr);
   return tr;
 }
 
@@ -148,26 +202,29 @@ void rnn_backward(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch,
   gemm_raw(Trans::kYes, Trans::kNo, c.K, N, TB, 1.0, dY.data(), c.K, tr.h.data(), N, 1.0,
            grads.W_out.data(), N);
   // (bptt.md 2) direct part of g_t: dY W_out, all steps at once.  D becomes delta in place.
-  Matrix D(TB, N);  // (T*B, N)
-  gemm_raw(Trans::kNo, Trans::kNo, TB, N, c.K, 1.0, dY.data(), c.K, p.W_out.data(), N, 0.0,
-           D.data(), N);
+  RnnScratch& scratch = thread_scratch();
+  scratch.D.resize(TB * N);  // every entry is written by this GEMM (beta = 0) before it is read
+  double* const D = scratch.D.data();  // (T*B, N), row t*B + b
+  gemm_raw(Trans::kNo, Trans::kNo, TB, N, c.K, 1.0, dY.data(), c.K, p.W_out.data(), N, 0.0, D, N);
+  // W_h packed once for the T - 1 products delta_t W_h (docs/gemm.md, "Pre-packed operand").
+  if (T > 1) pack_rhs(Trans::kNo, N, N, p.W_h.data(), N, scratch.W_h);  // (N, N)
   for (std::size_t t = T; t-- > 0;) {
-    double* d = D.row(t * B);  // g_t on entry, delta_t on exit           (B, N)
+    double* d = D + t * B * N;  // g_t on entry, delta_t on exit           (B, N)
     // (bptt.md 3) delta_t = g_t * phi'(u_t)
     multiply_by_activation_derivative(c.activation, tr.pre.row(t * B), tr.h.row(t * B), d, B * N);
     if (t == 0) break;
     // (bptt.md 4) g_{t-1} += (1 - alpha) delta_t + alpha delta_t W_h
-    double* g_prev = D.row((t - 1) * B);
-    gemm_raw(Trans::kNo, Trans::kNo, B, N, N, a, d, N, p.W_h.data(), N, 1.0, g_prev, N);
+    double* g_prev = D + (t - 1) * B * N;
+    gemm_packed_rhs(Trans::kNo, B, a, d, N, scratch.W_h, 1.0, g_prev, N);
     if (a != 1.0)
       for (std::size_t i = 0; i < B * N; ++i) g_prev[i] += (1.0 - a) * d[i];
   }
   // (bptt.md 5) dW_h += alpha sum_{t>=1} delta_t^T h_{t-1}: ONE GEMM over the stacked rows.
   if (T > 1)
-    gemm_raw(Trans::kYes, Trans::kNo, N, N, (T - 1) * B, a, D.row(B), N, tr.h.data(), N, 1.0,
+    gemm_raw(Trans::kYes, Trans::kNo, N, N, (T - 1) * B, a, D + B * N, N, tr.h.data(), N, 1.0,
              grads.W_h.data(), N);
   // (bptt.md 6) dW_in += alpha sum_t delta_t^T x_t.                               (N, n_in)
-  gemm_raw(Trans::kYes, Trans::kNo, N, c.n_in, TB, a, D.data(), N, batch.x.data(), c.n_in, 1.0,
+  gemm_raw(Trans::kYes, Trans::kNo, N, c.n_in, TB, a, D, N, batch.x.data(), c.n_in, 1.0,
            grads.W_in.data(), c.n_in);
 }
 

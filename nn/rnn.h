@@ -72,6 +72,10 @@ Matrix state_at(const RnnTrace& trace, std::size_t t);
 Matrix last_state(const RnnTrace& trace);
 
 RnnTrace rnn_forward(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch);
+// The same, written into `trace`: its matrices are reused when their shapes already fit, so a
+// training loop that keeps one trace allocates nothing per iteration.  Bit-identical to the above.
+void rnn_forward(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
+                 RnnTrace& trace);
 
 // Given dL/dy for every step (dY, (T*B, K)), adds dL/dW_in, dL/dW_h, dL/dW_out to `grads`.
 void rnn_backward(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
