@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <thread>
 
+#include "linalg/gemm.h"
 #include "nn/gradcheck.h"
 #include "nn/loss.h"
 #include "test_helpers.h"
@@ -108,6 +110,90 @@ TEST(RnnBackward, AccumulatesAcrossCallsUntilZeroed) {
   EXPECT_TRUE(MatricesNear(g.W_h, 2.0 * once.W_h, 1e-15));
   zero_grads(g);
   EXPECT_EQ(max_abs(g.W_h) + max_abs(g.W_in) + max_abs(g.W_out), 0.0);
+}
+
+// ---- the fast paths change no bits ------------------------------------------------------------
+
+// rnn_forward packs W_h once and fuses the leak and the activation into one sweep; the same
+// recurrence written with one plain gemm_raw per step (the order of operations before that
+// optimisation: u += alpha h_prev W_h^T, then u += (1 - alpha) h_prev, then h = phi(u)) must give
+// the same bits.  N = 40 spans several register tiles; alpha = 0.5 exercises the leak.
+TEST(RnnForward, EqualsPlainGemmPerStepBitForBit) {
+  for (Activation act : {Activation::kRelu, Activation::kTanh}) {
+    const RnnConfig c{3, 40, 2, 0.5, act};
+    const RnnParams p = random_params(c, 31);
+    const SeqBatch s = random_batch(4, 5, c.n_in, c.K, 32);
+    const std::size_t B = 5, N = 40, TB = 20;
+    Matrix pre(TB, N), h(TB, N), y(TB, c.K);
+    gemm_raw(Trans::kNo, Trans::kYes, TB, N, c.n_in, c.alpha, s.x.data(), c.n_in, p.W_in.data(), c.n_in,
+             0.0, pre.data(), N);
+    for (std::size_t t = 0; t < 4; ++t) {
+      double* u = pre.row(t * B);
+      if (t > 0) {
+        const double* h_prev = h.row((t - 1) * B);
+        gemm_raw(Trans::kNo, Trans::kYes, B, N, N, c.alpha, h_prev, N, p.W_h.data(), N, 1.0, u, N);
+        for (std::size_t i = 0; i < B * N; ++i) u[i] += (1.0 - c.alpha) * h_prev[i];
+      }
+      for (std::size_t i = 0; i < B * N; ++i)
+        h.row(t * B)[i] = act == Activation::kRelu ? (u[i] > 0.0 ? u[i] : 0.0) : std::tanh(u[i]);
+    }
+    gemm_raw(Trans::kNo, Trans::kYes, TB, c.K, N, 1.0, h.data(), N, p.W_out.data(), N, 0.0, y.data(), c.K);
+    const RnnTrace tr = rnn_forward(p, c, s);
+    EXPECT_EQ(tr.pre, pre) << (act == Activation::kRelu ? "relu" : "tanh");
+    EXPECT_EQ(tr.h, h);
+    EXPECT_EQ(tr.y, y);
+  }
+}
+
+// The overload that writes into a caller's trace reuses its storage without clearing it: every
+// entry must still be overwritten, whatever shape and contents the trace held before.
+TEST(RnnForward, ReusedTraceEqualsFreshTraceWhateverItHeldBefore) {
+  const RnnConfig c{2, 17, 3, 0.7, Activation::kTanh};
+  const RnnParams p = random_params(c, 41);
+  const SeqBatch big = random_batch(6, 7, c.n_in, c.K, 42), small = random_batch(4, 5, c.n_in, c.K, 43);
+  const RnnTrace fresh = rnn_forward(p, c, small);
+  RnnTrace reused;
+  rnn_forward(p, c, big, reused);      // a different shape first
+  rnn_forward(p, c, small, reused);
+  EXPECT_EQ(reused.T, 4u);
+  EXPECT_EQ(reused.B, 5u);
+  EXPECT_EQ(reused.pre, fresh.pre);
+  EXPECT_EQ(reused.h, fresh.h);
+  EXPECT_EQ(reused.y, fresh.y);
+  reused.pre.fill(std::nan(""));       // same shape, garbage contents
+  reused.h.fill(std::nan(""));
+  reused.y.fill(std::nan(""));
+  rnn_forward(p, c, small, reused);
+  EXPECT_EQ(reused.h, fresh.h);
+  EXPECT_EQ(reused.y, fresh.y);
+}
+
+// rnn_backward keeps its error buffer and packed W_h per thread between calls.  Gradients computed
+// on a fresh thread (empty scratch) must equal, bit for bit, those computed on a thread whose
+// scratch a larger network and batch left full of other values.
+TEST(RnnBackward, ScratchLeftByALargerProblemDoesNotChangeGradients) {
+  const RnnConfig c{3, 9, 2, 0.5, Activation::kRelu};
+  const RnnParams p = random_params(c, 51);
+  const SeqBatch s = random_batch(5, 4, c.n_in, c.K, 52);
+  auto gradients = [&] {
+    const RnnTrace tr = rnn_forward(p, c, s);
+    const LossResult l = cross_entropy_all_steps(tr.y, s);
+    RnnParams g = zero_params(c);
+    rnn_backward(p, c, s, tr, l.dY, g);
+    return g;
+  };
+  RnnParams on_fresh_thread;
+  std::thread([&] { on_fresh_thread = gradients(); }).join();
+  const RnnConfig big_c{3, 30, 2, 1.0, Activation::kTanh};
+  const RnnParams big_p = random_params(big_c, 53);
+  const SeqBatch big_s = random_batch(7, 6, big_c.n_in, big_c.K, 54);
+  const RnnTrace big_tr = rnn_forward(big_p, big_c, big_s);
+  RnnParams big_g = zero_params(big_c);
+  rnn_backward(big_p, big_c, big_s, big_tr, cross_entropy_all_steps(big_tr.y, big_s).dY, big_g);
+  const RnnParams after_big = gradients();
+  EXPECT_EQ(after_big.W_in, on_fresh_thread.W_in);
+  EXPECT_EQ(after_big.W_h, on_fresh_thread.W_h);
+  EXPECT_EQ(after_big.W_out, on_fresh_thread.W_out);
 }
 
 // ---- gradients against central finite differences -------------------------------------------
