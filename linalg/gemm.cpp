@@ -5,6 +5,7 @@
 //   for jc in steps of kNC over n          (B block kc x nc lives in L3 / L2)
 //     for pc in steps of kKC over k        pack op(B)(pc:pc+kc, jc:jc+nc) into kNR-column panels
 //       for ic in steps of kMC over m      pack op(A)(ic:ic+mc, pc:pc+kc) into kMR-row panels (L2)
+//                                          (kMRShort = 8 rows instead when that pads less, e.g. m = 32)
 //         for jr in steps of kNR           one B panel (kc x kNR) stays in L1
 //           for ir in steps of kMR         micro-kernel: a kMR x kNR tile of C held in registers
 //
@@ -33,6 +34,7 @@ typedef double Vec8 __attribute__((vector_size(64)));
 constexpr std::size_t kLanes = 8;
 
 constexpr std::size_t kMR = 12;             // [TP] rows of the register tile
+constexpr std::size_t kMRShort = 8;         // [TP] rows of the short tile, for m = 32 (RNN batch) etc.
 constexpr std::size_t kNR = 16;             // [TP] columns of the register tile (two Vec8)
 constexpr std::size_t kNV = kNR / kLanes;   // vectors per tile row
 constexpr std::size_t kKC = 320;            // [TP] depth of one packed block (kNR * kKC * 8 B ~ L1)
@@ -43,7 +45,8 @@ constexpr std::size_t kNC = 2048;           // [TP] columns of packed B per bloc
 constexpr double kMinFlopsPerThread = 4.0e6;  // [TP]
 
 static_assert(kNR % kLanes == 0, "kNR must be a multiple of the vector width");
-static_assert(kMC % kMR == 0 && kNC % kNR == 0, "block sizes must be multiples of the tile sizes");
+static_assert(kMC % kMR == 0 && kMC % kMRShort == 0 && kNC % kNR == 0,
+              "block sizes must be multiples of the tile sizes");
 
 // A heap buffer aligned to 64 bytes (one cache line, one Vec8) that only grows.
 class AlignedBuffer {
@@ -85,29 +88,30 @@ struct OpView {
   }
 };
 
-// Packs op(A)(i0:i0+mc, p0:p0+kc) into ceil(mc / kMR) panels; panel r holds, for each p, the kMR
-// values of rows r*kMR .. r*kMR+kMR-1 (zero past row mc).  (panels, kc, kMR)
+// Packs op(A)(i0:i0+mc, p0:p0+kc) into ceil(mc / MR) panels; panel r holds, for each p, the MR
+// values of rows r*MR .. r*MR+MR-1 (zero past row mc).  (panels, kc, MR)
+template <std::size_t MR>
 void pack_a(const OpView& A, std::size_t i0, std::size_t mc, std::size_t p0, std::size_t kc,
             double* Ap) {
-  for (std::size_t r0 = 0; r0 < mc; r0 += kMR) {
-    const std::size_t rows = std::min(kMR, mc - r0);
+  for (std::size_t r0 = 0; r0 < mc; r0 += MR) {
+    const std::size_t rows = std::min(MR, mc - r0);
     double* panel = Ap + r0 * kc;
     if (A.trans == Trans::kYes) {
       // op(A)(i, p) = A[p * ld + i]: for each p the rows are contiguous in memory.
       for (std::size_t p = 0; p < kc; ++p) {
         const double* src = A.data + (p0 + p) * A.ld + i0 + r0;
-        double* dst = panel + p * kMR;
+        double* dst = panel + p * MR;
         for (std::size_t i = 0; i < rows; ++i) dst[i] = src[i];
-        for (std::size_t i = rows; i < kMR; ++i) dst[i] = 0.0;
+        for (std::size_t i = rows; i < MR; ++i) dst[i] = 0.0;
       }
     } else {
-      // op(A)(i, p) = A[i * ld + p]: stream along each row, scatter with stride kMR.
+      // op(A)(i, p) = A[i * ld + p]: stream along each row, scatter with stride MR.
       for (std::size_t i = 0; i < rows; ++i) {
         const double* src = A.data + (i0 + r0 + i) * A.ld + p0;
-        for (std::size_t p = 0; p < kc; ++p) panel[p * kMR + i] = src[p];
+        for (std::size_t p = 0; p < kc; ++p) panel[p * MR + i] = src[p];
       }
-      for (std::size_t i = rows; i < kMR; ++i)
-        for (std::size_t p = 0; p < kc; ++p) panel[p * kMR + i] = 0.0;
+      for (std::size_t i = rows; i < MR; ++i)
+        for (std::size_t p = 0; p < kc; ++p) panel[p * MR + i] = 0.0;
     }
   }
 }
@@ -139,15 +143,16 @@ void pack_b(const OpView& B, std::size_t p0, std::size_t kc, std::size_t j0, std
   }
 }
 
-// The micro-kernel: acc = sum_p Ap(:, p) Bp(p, :) as a kMR x kNR tile of rank-1 updates held in
-// registers (kMR * kNV = 24 of the 32 AVX-512 registers), then C_tile = alpha acc + beta C_tile on
+// The micro-kernel: acc = sum_p Ap(:, p) Bp(p, :) as a MR x kNR tile of rank-1 updates held in
+// registers (MR * kNV = 24 or 16 of the 32 AVX-512 registers), then C_tile = alpha acc + beta C_tile on
 // its mr x nr valid part (beta == 0 overwrites).  Each acc element is one chain of kc FMAs.
+template <std::size_t MR>
 void micro_kernel(std::size_t kc, const double* __restrict Ap, const double* __restrict Bp,
                   double alpha, double beta, double* __restrict C, std::size_t ldc, std::size_t mr,
                   std::size_t nr) {
-  Vec8 acc[kMR][kNV];
+  Vec8 acc[MR][kNV];
 #pragma GCC unroll 16
-  for (std::size_t i = 0; i < kMR; ++i)
+  for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
     for (std::size_t v = 0; v < kNV; ++v) acc[i][v] = Vec8{};
   for (std::size_t p = 0; p < kc; ++p) {
@@ -155,15 +160,15 @@ void micro_kernel(std::size_t kc, const double* __restrict Ap, const double* __r
 #pragma GCC unroll 4
     for (std::size_t v = 0; v < kNV; ++v) std::memcpy(&b[v], Bp + v * kLanes, sizeof(Vec8));
 #pragma GCC unroll 16
-    for (std::size_t i = 0; i < kMR; ++i)
+    for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (std::size_t v = 0; v < kNV; ++v) acc[i][v] += Ap[i] * b[v];
-    Ap += kMR;
+    Ap += MR;
     Bp += kNR;
   }
-  if (mr == kMR && nr == kNR) {
+  if (mr == MR && nr == kNR) {
 #pragma GCC unroll 16
-    for (std::size_t i = 0; i < kMR; ++i)
+    for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (std::size_t v = 0; v < kNV; ++v) {
         double* c = C + i * ldc + v * kLanes;
@@ -177,9 +182,9 @@ void micro_kernel(std::size_t kc, const double* __restrict Ap, const double* __r
       }
     return;
   }
-  double tile[kMR][kNR];  // edge tile: spill the registers (element-wise, so acc never needs an address)
+  double tile[MR][kNR];  // edge tile: spill the registers (element-wise, so acc never needs an address)
 #pragma GCC unroll 16
-  for (std::size_t i = 0; i < kMR; ++i)
+  for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
     for (std::size_t v = 0; v < kNV; ++v)
 #pragma GCC unroll 8
@@ -206,23 +211,43 @@ std::size_t packed_block_size(std::size_t kc, std::size_t nc) { return ((nc + kN
 
 // The three inner loops of the five: C(:, 0:nc) += alpha op(A)(:, pc:pc+kc) Bp, with Bp one packed
 // (kc x nc) block of op(B), and beta applied by the micro-kernel.  Ap is the A packing buffer.
+template <std::size_t MR>
+void multiply_packed_block_tiles(const OpView& A, std::size_t m, std::size_t pc, std::size_t kc,
+                                 const double* Bp, std::size_t nc, double alpha, double beta, double* C,
+                                 std::size_t ldc, double* Ap) {
+  for (std::size_t ic = 0; ic < m; ic += kMC) {
+    const std::size_t mc = std::min(kMC, m - ic);
+    pack_a<MR>(A, ic, mc, pc, kc, Ap);
+    for (std::size_t jr = 0; jr < nc; jr += kNR)
+      for (std::size_t ir = 0; ir < mc; ir += MR)
+        micro_kernel<MR>(kc, Ap + ir * kc, Bp + jr * kc, alpha, beta, C + (ic + ir) * ldc + jr, ldc,
+                         std::min(MR, mc - ir), std::min(kNR, nc - jr));
+  }
+}
+
+// The tile height for an m-row product: the short tile when it pads fewer rows (m = 32, the RNN's
+// batch, is four 8-row tiles instead of three 12-row tiles, the last one a third empty).  It depends
+// on m alone, so every thread and both entry points (gemm_raw, gemm_packed_rhs) use the same tiles.
+bool use_short_tiles(std::size_t m) {
+  auto padded = [m](std::size_t mr) { return (m + mr - 1) / mr * mr; };
+  return padded(kMRShort) < padded(kMR);
+}
+
 void multiply_packed_block(const OpView& A, std::size_t m, std::size_t pc, std::size_t kc,
                            const double* Bp, std::size_t nc, double alpha, double beta, double* C,
                            std::size_t ldc, double* Ap) {
-  for (std::size_t ic = 0; ic < m; ic += kMC) {
-    const std::size_t mc = std::min(kMC, m - ic);
-    pack_a(A, ic, mc, pc, kc, Ap);
-    for (std::size_t jr = 0; jr < nc; jr += kNR)
-      for (std::size_t ir = 0; ir < mc; ir += kMR)
-        micro_kernel(kc, Ap + ir * kc, Bp + jr * kc, alpha, beta, C + (ic + ir) * ldc + jr, ldc,
-                     std::min(kMR, mc - ir), std::min(kNR, nc - jr));
-  }
+  if (use_short_tiles(m))
+    multiply_packed_block_tiles<kMRShort>(A, m, pc, kc, Bp, nc, alpha, beta, C, ldc, Ap);
+  else
+    multiply_packed_block_tiles<kMR>(A, m, pc, kc, Bp, nc, alpha, beta, C, ldc, Ap);
 }
 
 // The A packing buffer of this thread, large enough for an m x k product.
 double* a_buffer(std::size_t m, std::size_t k) {
   const std::size_t mc_max = std::min(kMC, m), kc_max = std::min(kKC, k);
-  return thread_buffers().a.get(((mc_max + kMR - 1) / kMR) * kMR * kc_max);  // (mc, kc) panels
+  const std::size_t rows =
+      std::max((mc_max + kMR - 1) / kMR * kMR, (mc_max + kMRShort - 1) / kMRShort * kMRShort);
+  return thread_buffers().a.get(rows * kc_max);  // (mc, kc) panels of either tile height
 }
 
 // Serial blocked product on the column range [j_begin, j_end) of C.
