@@ -143,11 +143,27 @@ void pack_b(const OpView& B, std::size_t p0, std::size_t kc, std::size_t j0, std
   }
 }
 
+// Where the micro-kernel reads the MR values of op(A) for each p: a packed panel (value i of step p
+// at i + p MR), or the rows of an untransposed A read in place (i ld + p), which skips pack_a.  The
+// values and their order are the same, so the two give the same bits.
+template <std::size_t MR>
+struct PackedPanel {
+  const double* a;
+  double at(std::size_t i) const { return a[i]; }
+  void next() { a += MR; }
+};
+struct RowsInPlace {
+  const double* a;
+  std::size_t ld;
+  double at(std::size_t i) const { return a[i * ld]; }
+  void next() { ++a; }
+};
+
 // The micro-kernel: acc = sum_p Ap(:, p) Bp(p, :) as a MR x kNR tile of rank-1 updates held in
 // registers (MR * kNV = 24 or 16 of the 32 AVX-512 registers), then C_tile = alpha acc + beta C_tile on
 // its mr x nr valid part (beta == 0 overwrites).  Each acc element is one chain of kc FMAs.
-template <std::size_t MR>
-void micro_kernel(std::size_t kc, const double* __restrict Ap, const double* __restrict Bp,
+template <std::size_t MR, class APanel>
+void micro_kernel(std::size_t kc, APanel Ap, const double* __restrict Bp,
                   double alpha, double beta, double* __restrict C, std::size_t ldc, std::size_t mr,
                   std::size_t nr) {
   Vec8 acc[MR][kNV];
@@ -162,8 +178,8 @@ void micro_kernel(std::size_t kc, const double* __restrict Ap, const double* __r
 #pragma GCC unroll 16
     for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
-      for (std::size_t v = 0; v < kNV; ++v) acc[i][v] += Ap[i] * b[v];
-    Ap += MR;
+      for (std::size_t v = 0; v < kNV; ++v) acc[i][v] += Ap.at(i) * b[v];
+    Ap.next();
     Bp += kNR;
   }
   if (mr == MR && nr == kNR) {
@@ -217,11 +233,19 @@ void multiply_packed_block_tiles(const OpView& A, std::size_t m, std::size_t pc,
                                  std::size_t ldc, double* Ap) {
   for (std::size_t ic = 0; ic < m; ic += kMC) {
     const std::size_t mc = std::min(kMC, m - ic);
-    pack_a<MR>(A, ic, mc, pc, kc, Ap);
-    for (std::size_t jr = 0; jr < nc; jr += kNR)
-      for (std::size_t ir = 0; ir < mc; ir += MR)
-        micro_kernel<MR>(kc, Ap + ir * kc, Bp + jr * kc, alpha, beta, C + (ic + ir) * ldc + jr, ldc,
-                         std::min(MR, mc - ir), std::min(kNR, nc - jr));
+    // An untransposed A is read in place in whole MR-row panels (its rows are contiguous in p, as a
+    // packed panel is); only a last partial panel, which needs zero rows, is packed.
+    const std::size_t in_place = A.trans == Trans::kNo ? mc / MR * MR : 0;
+    if (in_place < mc) pack_a<MR>(A, ic + in_place, mc - in_place, pc, kc, Ap);
+    for (std::size_t jr = 0; jr < nc; jr += kNR) {
+      const std::size_t nr = std::min(kNR, nc - jr);
+      for (std::size_t ir = 0; ir < in_place; ir += MR)
+        micro_kernel<MR>(kc, RowsInPlace{A.data + (ic + ir) * A.ld + pc, A.ld}, Bp + jr * kc, alpha, beta,
+                         C + (ic + ir) * ldc + jr, ldc, MR, nr);
+      for (std::size_t ir = in_place; ir < mc; ir += MR)
+        micro_kernel<MR>(kc, PackedPanel<MR>{Ap + (ir - in_place) * kc}, Bp + jr * kc, alpha, beta,
+                         C + (ic + ir) * ldc + jr, ldc, std::min(MR, mc - ir), nr);
+    }
   }
 }
 

@@ -309,5 +309,22 @@ TEST(GemmPackedRhs, FollowsTheBlasRulesForZeroAlphaBetaAndSizes) {
   EXPECT_EQ(C3(0, 0), 9.0);
 }
 
+// An untransposed A is read in place in whole tile-height panels, and only its last partial panel
+// is packed (with zero rows).  Poison everything around the m x k block (rows past m, columns past
+// k) with NaN: none of it may be read, for m on either tile height (13 -> 8-row tiles, 30 -> 12).
+TEST(Gemm, InPlaceReadOfUntransposedANeverTouchesEntriesOutsideTheBlock) {
+  for (std::size_t m : {13u, 30u, 32u}) {
+    const std::size_t n = 20, k = 9, lda = k + 4;
+    Matrix A(m + 5, lda, kNaN);
+    const Matrix block = testing::random_matrix(m, k, 9), B = testing::random_matrix(k, n, 10);
+    for (std::size_t i = 0; i < m; ++i)
+      for (std::size_t p = 0; p < k; ++p) A(i, p) = block(i, p);
+    Matrix C(m, n), C_ref(m, n);
+    gemm_raw(Trans::kNo, Trans::kNo, m, n, k, 1.0, A.data(), lda, B.data(), n, 0.0, C.data(), n);
+    gemm(Trans::kNo, Trans::kNo, 1.0, block, B, 0.0, C_ref);
+    EXPECT_EQ(C, C_ref) << "m = " << m;
+  }
+}
+
 }  // namespace
 }  // namespace rl
