@@ -310,19 +310,24 @@ TEST(GemmPackedRhs, FollowsTheBlasRulesForZeroAlphaBetaAndSizes) {
 }
 
 // An untransposed A is read in place in whole tile-height panels, and only its last partial panel
-// is packed (with zero rows).  Poison everything around the m x k block (rows past m, columns past
-// k) with NaN: none of it may be read, for m on either tile height (13 -> 8-row tiles, 30 -> 12).
+// is packed (with zero rows).  Poison everything around the m x k block of A (rows past m, columns
+// past k) with NaN, and give C sentinel rows past m: the block must equal the plain product and the
+// sentinels must survive (a panel read in place past row m would also write C past row m), for m on
+// either tile height (13 -> 8-row tiles, 30 -> 12) and m = 32 (whole 8-row panels only).
 TEST(Gemm, InPlaceReadOfUntransposedANeverTouchesEntriesOutsideTheBlock) {
   for (std::size_t m : {13u, 30u, 32u}) {
-    const std::size_t n = 20, k = 9, lda = k + 4;
-    Matrix A(m + 5, lda, kNaN);
-    const Matrix block = testing::random_matrix(m, k, 9), B = testing::random_matrix(k, n, 10);
+    const std::size_t n = 20, k = 9, lda = k + 4, extra = 12;
+    Matrix A(m + extra, lda, kNaN);
+    const Matrix inner = testing::random_matrix(m, k, 9), B = testing::random_matrix(k, n, 10);
     for (std::size_t i = 0; i < m; ++i)
-      for (std::size_t p = 0; p < k; ++p) A(i, p) = block(i, p);
-    Matrix C(m, n), C_ref(m, n);
+      for (std::size_t p = 0; p < k; ++p) A(i, p) = inner(i, p);
+    Matrix C(m + extra, n, 7.0), C_ref(m, n);
     gemm_raw(Trans::kNo, Trans::kNo, m, n, k, 1.0, A.data(), lda, B.data(), n, 0.0, C.data(), n);
-    gemm(Trans::kNo, Trans::kNo, 1.0, block, B, 0.0, C_ref);
-    EXPECT_EQ(C, C_ref) << "m = " << m;
+    gemm(Trans::kNo, Trans::kNo, 1.0, inner, B, 0.0, C_ref);
+    EXPECT_EQ(block(C, 0, m, 0, n), C_ref) << "m = " << m;
+    for (std::size_t i = m; i < m + extra; ++i)
+      for (std::size_t j = 0; j < n; ++j)
+        ASSERT_EQ(C(i, j), 7.0) << "m = " << m << ", sentinel C(" << i << ", " << j << ")";
   }
 }
 
