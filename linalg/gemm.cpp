@@ -11,7 +11,10 @@
 //
 // Every element C(i, j) is computed by the same sequence of fused multiply-adds whatever the tile it
 // falls in (edge tiles run the full kernel on zero-padded panels) and whatever the column range a
-// thread owns, so the result depends only on (m, n, k) and the data: threads > 1 is bit-identical.
+// thread owns.  Only the final C = alpha acc + beta C of an edge tile is scalar code, which FMA
+// contraction may round differently from the vector write-back of a full tile; the tile grid depends
+// on m alone (tile height) and on multiples of kNR columns, so the result depends only on (m, n, k)
+// and the data: threads > 1 and the pre-packed entry point are bit-identical to one thread.
 #include "linalg/gemm.h"
 
 #include <algorithm>
