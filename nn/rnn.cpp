@@ -5,6 +5,7 @@
 #include <string>
 
 #include "linalg/gemm.h"
+#include "nn/relu.h"
 
 namespace rl {
 
@@ -86,7 +87,7 @@ namespace {
 
 void apply_activation(Activation activation, const double* pre, double* h, std::size_t n) {
   if (activation == Activation::kRelu) {
-    for (std::size_t i = 0; i < n; ++i) h[i] = pre[i] > 0.0 ? pre[i] : 0.0;
+    for (std::size_t i = 0; i < n; ++i) h[i] = relu(pre[i]);
   } else {
     for (std::size_t i = 0; i < n; ++i) h[i] = std::tanh(pre[i]);
   }
@@ -133,7 +134,7 @@ void mix_and_activate(Activation activation, double alpha, const double* h_prev,
     if (activation == Activation::kRelu) {
       for (std::size_t i = 0; i < n; ++i) {
         u[i] += leak * h_prev[i];
-        h[i] = u[i] > 0.0 ? u[i] : 0.0;
+        h[i] = relu(u[i]);
       }
     } else {
       for (std::size_t i = 0; i < n; ++i) {

@@ -6,6 +6,7 @@
 
 #include "linalg/gemm.h"
 #include "nn/init.h"
+#include "nn/relu.h"
 
 namespace rl {
 namespace {
@@ -38,7 +39,7 @@ void accumulate_column_sums(Matrix& db, const Matrix& dM) {
 
 Matrix relu(const Matrix& Z) {
   Matrix H = Z;
-  for (double& v : H.values()) v = v > 0.0 ? v : 0.0;
+  for (double& v : H.values()) v = rl::relu(v);
   return H;
 }
 

@@ -10,6 +10,7 @@
 #include "linalg/gemm.h"
 #include "nn/gradcheck.h"
 #include "nn/loss.h"
+#include "nn/relu.h"
 #include "test_helpers.h"
 
 namespace rl {
@@ -50,6 +51,33 @@ TEST(RnnForward, MatchesHandComputedScalarRecurrence) {
   EXPECT_DOUBLE_EQ(tr.pre(2, 0), 1.0);
   EXPECT_DOUBLE_EQ(tr.y(0, 0), 3.0);
   EXPECT_DOUBLE_EQ(tr.y(2, 0), 3.0);
+}
+
+TEST(RnnForward, AnOverflowingStepStaysNaNAndReachesTheReadout) {
+  // N = 3, n_in = K = 1, alpha = 1, relu.  h_0 = (1, 1, 0); u_1 = (1e308 + 1e308, 1e308 + 1e308,
+  // 1 - 1) = (inf, inf, 0); u_2 = (inf, inf, 1 * inf - 1 * inf) = (inf, inf, NaN).  Every product is
+  // exact or already infinite, so this holds with FMA contraction on or off.  The NaN must stay NaN
+  // (torch.relu semantics): mapping it to 0 would hide the blow-up from the divergence check.
+  RnnConfig c{1, 3, 1, 1.0, Activation::kRelu};
+  RnnParams p{Matrix::from_rows({{1.0}, {1.0}, {0.0}}),
+              Matrix::from_rows({{1e308, 1e308, 0.0}, {1e308, 1e308, 0.0}, {1.0, -1.0, 0.0}}),
+              Matrix::from_rows({{0.0, 0.0, 1.0}})};
+  SeqBatch s{3, 1, Matrix::from_rows({{1.0}, {0.0}, {0.0}}), {}};
+  const RnnTrace tr = rnn_forward(p, c, s);
+  EXPECT_TRUE(std::isinf(tr.h(1, 0)));
+  EXPECT_EQ(tr.h(1, 2), 0.0);
+  EXPECT_TRUE(std::isnan(tr.pre(2, 2)));
+  EXPECT_TRUE(std::isnan(tr.h(2, 2)));
+  EXPECT_TRUE(std::isnan(tr.y(2, 0)));
+}
+
+TEST(Relu, KeepsNaNAndOtherwiseClampsAtZero) {
+  EXPECT_EQ(relu(2.5), 2.5);
+  EXPECT_EQ(relu(-2.5), 0.0);
+  EXPECT_FALSE(std::signbit(relu(-0.0)));  // the same bits as u > 0 ? u : 0
+  EXPECT_EQ(relu(INFINITY), INFINITY);
+  EXPECT_EQ(relu(-INFINITY), 0.0);
+  EXPECT_TRUE(std::isnan(relu(NAN)));
 }
 
 TEST(RnnForward, MatchesPerTrialLoopWithTanh) {
