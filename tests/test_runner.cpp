@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "demos/lib/atomic_file.h"
@@ -48,20 +50,31 @@ TEST(RunParallel, ResultsAreIdenticalWhateverTheThreadCount) {
 
 TEST(RunParallel, AFailingRunIsReportedWithItsIdentity) {
   const auto runs = small_sweep();
-  std::atomic<int> started{0};
-  auto failing = [&](const RunSpec& r, Rng&) -> int {
-    ++started;
-    if (r.index == 9) throw std::runtime_error("loss is NaN at iteration 3");
-    return 0;
-  };
-  try {
-    run_parallel(runs, failing, quiet(2));
-    ADD_FAILURE() << "no exception";
-  } catch (const RunError& e) {
-    EXPECT_EQ(std::string(e.what()), "run 9 (task=2af rank=30 seed=2) failed: loss is NaN at iteration 3");
-    EXPECT_EQ(e.spec().index, 9u);
+  for (int threads : {1, 2}) {
+    std::atomic<int> started{0};
+    auto failing = [&](const RunSpec& r, Rng&) -> int {
+      ++started;
+      if (r.index == 9) throw std::runtime_error("loss is NaN at iteration 3");
+      // The other runs take a while, as training does, so that the failure is seen while they are
+      // still running (with instant runs a second worker could drain the queue before the first
+      // one has finished throwing, and nothing would show that work stops being handed out).
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      return 0;
+    };
+    try {
+      run_parallel(runs, failing, quiet(threads));
+      ADD_FAILURE() << "no exception";
+    } catch (const RunError& e) {
+      EXPECT_EQ(std::string(e.what()), "run 9 (task=2af rank=30 seed=2) failed: loss is NaN at iteration 3");
+      EXPECT_EQ(e.spec().index, 9u);
+    }
+    if (threads == 1) {
+      EXPECT_EQ(started.load(), 10);  // runs 0..9, then nothing more is handed out
+    } else {
+      // Runs 0..9 plus at most what the other worker had already taken (one 20 ms run in flight).
+      EXPECT_LE(started.load(), 12) << threads << " threads";
+    }
   }
-  EXPECT_LT(started.load(), static_cast<int>(runs.size()));  // stopped handing out work
 }
 
 TEST(RunParallel, EmptySweepIsFine) {
