@@ -10,6 +10,7 @@
 set -uo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/openblas_core.sh"
 ours_bin=$build/bin/bench_linalg
 budget=${BENCH_LINALG_BUDGET:-0.25}   # seconds per row and program ([TP]; 17 rows x 2 programs < 1 min)
 
@@ -55,6 +56,11 @@ OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$peer_bin" 1 "$budget" >"$tmp/peer.txt
   { cat "$tmp/peer.txt"; ours_alone "peer_linalg failed"; }
 grep '^#' "$tmp/ours.txt"
 grep '^#' "$tmp/peer.txt"
+if grep -q ' avx512f ' /proc/cpuinfo 2>/dev/null &&
+   ! grep -qE 'SkylakeX|CooperLake|SapphireRapids' "$tmp/peer.txt"; then
+  echo "WARNING: this CPU has AVX-512 but OpenBLAS runs a kernel without it (see the BLAS line above):"
+  echo "         the ratios below flatter us; set OPENBLAS_CORETYPE=SkylakeX (demos/bench/openblas_core.sh)"
+fi
 
 # --- side by side, joined on the key (first column) ---
 awk '

@@ -13,6 +13,7 @@
 # Usage (from `make bench`): section_2_rnn.sh BUILD_DIR
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/openblas_core.sh"
 root=$(cd "$here/../.." && pwd)
 cd "$root" || exit 1
 build=${1:-build}
