@@ -4,7 +4,8 @@
 //   2. reduce to upper Hessenberg form by Householder reflections (Golub & Van Loan 7.4.2);
 //   3. run the Francis implicit double-shift QR step (Golub & Van Loan 7.5.2) on the active
 //      window, deflating when a subdiagonal entry becomes negligible, with exceptional shifts
-//      after 10 and 20 stalled steps (LAPACK dlahqr) and a hard cap of 30 n steps in total.
+//      after 10 and 20 stalled steps (LAPACK dlahqr) and a hard cap of 30 n steps in total
+//      (or the caller's max_iterations).
 // Only eigenvalues are computed, so each step updates just the active window.
 #include "linalg/eig_general.h"
 
@@ -19,7 +20,7 @@ namespace {
 
 using Complex = std::complex<double>;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
-constexpr int kIterationsPerEigenvalue = 30;  // total cap 30 n (header contract)
+constexpr int kIterationsPerEigenvalue = 30;  // default total cap 30 n (header contract)
 constexpr int kExceptionalEvery = 10;         // LAPACK dlahqr: exceptional shift at 10, 20, ...
 constexpr int kMaxBalancePasses = 100;        // balancing converges in a few passes [TP]
 
@@ -192,7 +193,7 @@ Matrix hessenberg(const Matrix& A) {
   return H;
 }
 
-EigGeneralResult eig_general(const Matrix& A) {
+EigGeneralResult eig_general(const Matrix& A, int max_iterations) {
   require_square_finite(A, "eig_general");
   const std::size_t n = A.rows();
   EigGeneralResult result;
@@ -208,7 +209,7 @@ EigGeneralResult eig_general(const Matrix& A) {
   Matrix H = hessenberg(B);  // (n, n)
   const double norm = std::max(max_abs(H), std::numeric_limits<double>::min());
 
-  const int cap = kIterationsPerEigenvalue * static_cast<int>(n);
+  const int cap = max_iterations < 0 ? kIterationsPerEigenvalue * static_cast<int>(n) : max_iterations;
   std::vector<Complex> values;
   values.reserve(n);
   std::size_t hi = n - 1;

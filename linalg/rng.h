@@ -9,6 +9,9 @@
 //   normal()    Marsaglia polar method: pairs from the unit disc, z = u sqrt(-2 ln s / s).  Uses
 //               only +, *, /, sqrt (correctly rounded by IEEE 754) and log; we never use
 //               std::normal_distribution, whose algorithm differs between standard libraries.
+//               std::log is not guaranteed correctly rounded and u u + v v may be FMA-contracted,
+//               so normal() may differ by a few ulps between libms and builds (uniform(), below():
+//               bit-exact everywhere).
 //   below(n)    unbiased integer in [0, n) by Lemire's multiply-and-reject (ACM TOMACS 2019).
 // Every random draw in the codebase takes an explicit Rng& (no global generator).
 #pragma once

@@ -254,15 +254,56 @@ TEST(EigGeneral, ZeroAndTinyMatrices) {
 
 TEST(EigGeneral, RejectsNonSquareAndNonFiniteInput) {
   EXPECT_THROW(eig_general(Matrix(2, 3)), std::invalid_argument);
-  Matrix A = Matrix::identity(3);
-  A(0, 2) = -std::numeric_limits<double>::infinity();
-  try {
-    eig_general(A);
-    FAIL() << "expected std::invalid_argument";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("eig_general"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("non-finite"), std::string::npos) << e.what();
+  for (double bad : {-std::numeric_limits<double>::infinity(), std::nan("")}) {
+    Matrix A = Matrix::identity(3);
+    A(0, 2) = bad;
+    try {
+      eig_general(A);
+      FAIL() << "expected std::invalid_argument for " << bad;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("eig_general"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("non-finite"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(hessenberg(A), std::invalid_argument) << bad;
   }
+}
+
+// The give-up path (header contract): with the cap reached, converged = false, iterations = cap,
+// and values holds n entries whose sum is tr(A) (deflated eigenvalues plus the diagonal of the
+// undeflated block; every Francis step is a similarity, so the trace is kept to rounding).
+TEST(EigGeneral, IterationCapGivesUpAndReportsNonConvergence) {
+  const std::size_t n = 50;
+  const Matrix A = random_matrix(n, n, 10);
+  const EigGeneralResult full = eig_general(A);  // the default cap 30 n = 1500
+  ASSERT_TRUE(full.converged);
+  ASSERT_GT(full.iterations, 2);
+  EXPECT_LE(full.iterations, static_cast<int>(30 * n));
+  for (int cap : {0, 1, full.iterations - 1}) {
+    const EigGeneralResult r = eig_general(A, cap);  // returns: a hang would stall this test
+    EXPECT_FALSE(r.converged) << "cap " << cap;
+    EXPECT_EQ(r.iterations, cap);
+    ASSERT_EQ(r.values.size(), n) << "cap " << cap;
+    Complex sum = 0.0;
+    for (const Complex& z : r.values) {
+      EXPECT_TRUE(std::isfinite(z.real()) && std::isfinite(z.imag())) << z;
+      sum += z;
+    }
+    EXPECT_LE(std::abs(sum - trace(A)), kErrorUnits * n * kEps * frobenius_norm(A) * std::sqrt(double(n)))
+        << "cap " << cap;
+    expect_sorted_by_modulus(r.values);
+  }
+  // One step short of convergence gives up; exactly enough steps is the default run, bit for bit,
+  // and so is the explicit default (any negative cap).
+  const EigGeneralResult enough = eig_general(A, full.iterations), negative = eig_general(A, -1);
+  EXPECT_TRUE(enough.converged);
+  EXPECT_EQ(enough.iterations, full.iterations);
+  EXPECT_EQ(enough.values, full.values);
+  EXPECT_EQ(negative.values, full.values);
+  // A matrix that needs no step converges even with cap 0.
+  Matrix T = random_matrix(6, 6, 3);
+  for (std::size_t i = 0; i < 6; ++i)
+    for (std::size_t j = 0; j < i; ++j) T(i, j) = 0.0;
+  EXPECT_TRUE(eig_general(T, 0).converged);
 }
 
 TEST(Hessenberg, IsAnOrthogonalSimilarityToHessenbergForm) {

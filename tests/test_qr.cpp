@@ -70,13 +70,18 @@ TEST(HouseholderQr, ZeroColumnsKeepQOrthogonal) {
 }
 
 TEST(HouseholderQr, NonFiniteInputThrows) {
-  Matrix A = random_matrix(3, 3, 2);
-  A(1, 1) = std::numeric_limits<double>::infinity();
-  try {
-    householder_qr(A);
-    FAIL() << "expected std::invalid_argument";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("householder_qr"), std::string::npos) << e.what();
+  for (double bad : {std::numeric_limits<double>::infinity(), std::nan("")}) {
+    Matrix A = random_matrix(3, 3, 2);
+    A(1, 1) = bad;
+    for (bool thin : {true, false}) {
+      try {
+        householder_qr(A, thin);
+        FAIL() << "expected std::invalid_argument for " << bad;
+      } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("householder_qr"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("non-finite"), std::string::npos) << e.what();
+      }
+    }
   }
 }
 

@@ -228,6 +228,8 @@ TEST(SvdJacobi, NonFiniteInputThrowsNamingTheSolver) {
     }
   }
   EXPECT_THROW(singular_values(Matrix::from_rows({{std::nan("")}})), std::invalid_argument);
+  EXPECT_THROW(singular_values(Matrix::from_rows({{1.0, -std::numeric_limits<double>::infinity()}})),
+               std::invalid_argument);
 }
 
 TEST(SvdJacobi, DiagnosticsFollowTheDgesvjStoppingRule) {
