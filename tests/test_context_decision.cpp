@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "tests/test_helpers.h"
@@ -142,6 +145,46 @@ TEST(ContextDecision, ChoicesContextAndCoherencesFollowTheirLaws) {
   EXPECT_LT(chi2(context), kChi2Df1);
   EXPECT_LT(chi2(coh0), kChi2Df2);
   EXPECT_LT(chi2(coh1), kChi2Df2);
+}
+
+// Constructor validation: the message names the offending field (dt, sigma, cohs, the period).
+TEST(ContextDecision, RejectsBadDtSigmaCohsAndTiming) {
+  auto expect_rejected = [](const ContextDecisionConfig& c, const std::string& field) {
+    try {
+      ContextDecision task(c);
+      ADD_FAILURE() << "expected std::invalid_argument naming " << field;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  for (double dt : {0.0, -100.0, std::nan("")}) {
+    ContextDecisionConfig c;
+    c.dt = dt;
+    expect_rejected(c, "dt");
+  }
+  for (double sigma : {-0.5, std::nan(""), std::numeric_limits<double>::infinity()}) {
+    ContextDecisionConfig c;
+    c.sigma = sigma;
+    expect_rejected(c, "sigma");
+  }
+  ContextDecisionConfig no_cohs;
+  no_cohs.cohs.clear();
+  expect_rejected(no_cohs, "cohs");
+  ContextDecisionConfig negative;
+  negative.timing = override_timing(negative.timing, {{"stimulus", Timing::constant(-200)}});
+  expect_rejected(negative, "stimulus");
+  ContextDecisionConfig empty_window;  // TruncExp needs vmin < vmax
+  empty_window.timing = override_timing(empty_window.timing,
+                                        {{"delay", Timing::truncated_exponential(600, 3000, 300)}});
+  expect_rejected(empty_window, "delay");
+  ContextDecisionConfig missing;
+  missing.timing.erase(missing.timing.begin() + 2);  // no delay period
+  expect_rejected(missing, "ContextDecision");
+  // The boundary values are accepted: sigma = 0 switches noise off, a single coherence is fine.
+  ContextDecisionConfig ok;
+  ok.sigma = 0.0;
+  ok.cohs = {50.0};
+  EXPECT_NO_THROW(ContextDecision{ok});
 }
 
 TEST(ContextDecision, RejectsBadConditions) {

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <memory>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "tasks/context_decision.h"
@@ -109,6 +112,149 @@ TEST(NeurogymDataset, PaperBatchesHoldOneWholeTrialPerColumn) {
         EXPECT_TRUE(batch.label(7, b) == 1 || batch.label(7, b) == 2) << paper_task_name(task);
       }
     }
+  }
+}
+
+// The paper's 8-step tables (NEUROGYM.md, "What the paper actually runs"), noise off, t = 0..7:
+//   2AF  fixation [0,0) stimulus [0,7) delay [7,7) decision [7,8):
+//        t0..6 [1, stim_1, stim_2] with 0.5 + coh/200 on channel g and 0.5 - coh/200 on the other,
+//        coh in {0, 6.4, 12.8, 25.6, 51.2};  t7 [0, 0, 0]
+//   DMS  fixation [0,0) sample [0,1) delay [1,6) test [6,7) decision [7,8):
+//        t0 [1, one-hot sample];  t1..5 [1, 0, 0];  t6 [1, one-hot test] (the sample's channel if
+//        g = 1 match, the other if g = 2);  t7 [0, 0, 0]
+//   CXT  fixation [0,0) stimulus [0,2) delay [2,7) decision [7,8), channels [fix, stim1_mod1,
+//        stim2_mod1, stim1_mod2, stim2_mod2, ctx1, ctx2]:
+//        t0..1 [1, (1 + s0/100)/2, (1 - s0/100)/2, (1 + s1/100)/2, (1 - s1/100)/2, c0, c1];
+//        t2..6 [1, 0, 0, 0, 0, c0, c1];  t7 [0, 0, 0, 0, 0, c0, c1]; (c0, c1) one-hot context,
+//        s_m = +-coh_m with coh_m in {5, 15, 50}, the relevant modality's sign + iff g = 1
+//   labels of all three: [0, 0, 0, 0, 0, 0, 0, g], g in {1, 2}.
+// The drawn conditions (g, coh, sample, context, s_m) are read off the trial, checked to be legal,
+// and every entry is compared with the table they imply; `seen` counts the conditions so that the
+// test also fails if some case never occurs.
+struct PaperPeriod {
+  const char* name;
+  std::size_t start, end;
+};
+
+std::vector<PaperPeriod> paper_periods(PaperTask task) {
+  switch (task) {
+    case PaperTask::k2AF:
+      return {{"fixation", 0, 0}, {"stimulus", 0, 7}, {"delay", 7, 7}, {"decision", 7, 8}};
+    case PaperTask::kDMS:
+      return {{"fixation", 0, 0}, {"sample", 0, 1}, {"delay", 1, 6}, {"test", 6, 7}, {"decision", 7, 8}};
+    case PaperTask::kCXT:
+      return {{"fixation", 0, 0}, {"stimulus", 0, 2}, {"delay", 2, 7}, {"decision", 7, 8}};
+  }
+  return {};
+}
+
+// The value of `x` in `allowed` (within a few ulps), or NaN when there is none.
+double snap(double x, const std::vector<double>& allowed) {
+  for (double a : allowed)
+    if (std::fabs(x - a) <= 1e-12) return a;
+  return std::nan("");
+}
+
+// ob (8, n_in) and gt (8) of one paper trial against its table; returns a key naming the
+// drawn case (for coverage), or "" after a failure.
+std::string expect_paper_table(PaperTask task, const Matrix& ob, const std::vector<int>& gt) {
+  constexpr double kTol = 8 * testing::kEps;  // noise-free: sums of a few exact terms
+  const char* name = paper_task_name(task);
+  if (ob.rows() != 8 || gt.size() != 8) {
+    ADD_FAILURE() << name << ": " << ob.rows() << " steps";
+    return "";
+  }
+  const int g = gt[7];
+  if (g != 1 && g != 2) {
+    ADD_FAILURE() << name << ": decision label " << g;
+    return "";
+  }
+  Matrix want(8, ob.cols(), 0.0);
+  std::string key = std::string(name) + " g" + std::to_string(g);
+  if (task == PaperTask::k2AF) {
+    const double coh = snap(200 * (ob(0, static_cast<std::size_t>(g)) - 0.5), {0, 6.4, 12.8, 25.6, 51.2});
+    if (std::isnan(coh)) {
+      ADD_FAILURE() << name << ": stimulus " << ob(0, static_cast<std::size_t>(g)) << " is no coherence";
+      return "";
+    }
+    for (std::size_t t = 0; t < 7; ++t) {
+      want(t, 0) = 1.0;
+      want(t, 1) = g == 1 ? 0.5 + coh / 200 : 0.5 - coh / 200;
+      want(t, 2) = g == 2 ? 0.5 + coh / 200 : 0.5 - coh / 200;
+    }
+    key += " coh" + std::to_string(coh);
+  } else if (task == PaperTask::kDMS) {
+    const std::size_t sample = ob(0, 1) > ob(0, 2) ? 0 : 1;
+    const std::size_t test = g == 1 ? sample : 1 - sample;
+    for (std::size_t t = 0; t < 7; ++t) want(t, 0) = 1.0;
+    want(0, 1 + sample) = 1.0;
+    want(6, 1 + test) = 1.0;
+    key += " sample" + std::to_string(sample);
+  } else {
+    const int context = ob(0, kCxtContext1) > 0.5 ? 0 : 1;
+    const double s0 = snap(100 * (2 * ob(0, kCxtStim1Mod1) - 1), {-50, -15, -5, 5, 15, 50});
+    const double s1 = snap(100 * (2 * ob(0, kCxtStim1Mod2) - 1), {-50, -15, -5, 5, 15, 50});
+    if (std::isnan(s0) || std::isnan(s1)) {
+      ADD_FAILURE() << name << ": stimuli " << ob(0, 1) << ", " << ob(0, 3) << " are no signed coherences";
+      return "";
+    }
+    const double relevant = context == 0 ? s0 : s1;
+    EXPECT_EQ(relevant > 0 ? 1 : 2, g) << name << ": the relevant modality must show the label";
+    for (std::size_t t = 0; t < 8; ++t) {
+      want(t, 0) = t < 7 ? 1.0 : 0.0;
+      if (t < 2) {
+        want(t, kCxtStim1Mod1) = (1 + s0 / 100) / 2;
+        want(t, kCxtStim2Mod1) = (1 - s0 / 100) / 2;
+        want(t, kCxtStim1Mod2) = (1 + s1 / 100) / 2;
+        want(t, kCxtStim2Mod2) = (1 - s1 / 100) / 2;
+      }
+      want(t, context == 0 ? kCxtContext1 : kCxtContext2) = 1.0;
+    }
+    const bool congruent = (s0 > 0) == (s1 > 0);
+    key += " ctx" + std::to_string(context) + (congruent ? " congruent" : " incongruent");
+  }
+  for (std::size_t t = 0; t < 8; ++t) {
+    for (std::size_t c = 0; c < ob.cols(); ++c)
+      EXPECT_NEAR(ob(t, c), want(t, c), kTol) << key << " t " << t << " ch " << c;
+    EXPECT_EQ(gt[t], t == 7 ? g : 0) << key << " t " << t;
+  }
+  return key;
+}
+
+TEST(NeurogymDataset, PaperPresetsReproduceTheEightStepTables) {
+  // Cases per task: 2AF 2 labels x 5 cohs; DMS 2 x 2 samples; CXT 2 x 2 contexts x congruence.
+  const std::size_t cases[] = {10, 4, 8};
+  for (PaperTask task : {PaperTask::k2AF, PaperTask::kDMS, PaperTask::kCXT}) {
+    const auto preset = make_paper_task(task, /*noise=*/false);
+    std::set<std::string> seen;
+    Rng rng(11);
+    for (int i = 0; i < 300; ++i) {
+      const Trial trial = preset->new_trial(rng);
+      const std::vector<PaperPeriod> want = paper_periods(task);
+      ASSERT_EQ(trial.layout.T, 8u) << paper_task_name(task);
+      ASSERT_EQ(trial.layout.periods.size(), want.size()) << paper_task_name(task);
+      for (std::size_t p = 0; p < want.size(); ++p) {
+        const Period& got = trial.layout.periods[p];
+        EXPECT_EQ(got.name, want[p].name) << paper_task_name(task);
+        EXPECT_EQ(got.start, want[p].start) << paper_task_name(task) << " " << want[p].name;
+        EXPECT_EQ(got.end, want[p].end) << paper_task_name(task) << " " << want[p].name;
+      }
+      seen.insert(expect_paper_table(task, trial.ob, trial.gt));
+    }
+    // The dataset preset serves the same tables, one trial per column.
+    NeurogymDataset data = make_paper_dataset(task, 12, /*noise=*/false);
+    const SeqBatch batch = data.next_batch();
+    for (std::size_t b = 0; b < batch.B; ++b) {
+      Matrix ob(8, batch.n_in());
+      std::vector<int> gt(8);
+      for (std::size_t t = 0; t < 8; ++t) {
+        for (std::size_t c = 0; c < batch.n_in(); ++c) ob(t, c) = batch.x(batch.row(t, b), c);
+        gt[t] = batch.label(t, b);
+      }
+      seen.insert(expect_paper_table(task, ob, gt));
+    }
+    EXPECT_EQ(seen.count(""), 0u) << paper_task_name(task);
+    EXPECT_EQ(seen.size(), cases[static_cast<int>(task)]) << paper_task_name(task);
   }
 }
 

@@ -68,6 +68,49 @@ TEST(PerceptualDecision, DefaultTimingGivesTwentyTwoStepsWithFixationBeforeStimu
   EXPECT_EQ(trial.gt[20], 0);
 }
 
+// dim_ring = 3 (NEUROGYM.md 2AF): n_in = 1 + 3, theta_j = 2 pi j / 3 = {0, 2pi/3, 4pi/3}, and
+// stim_j = cos(theta_j - theta_g) coh / 200 + 0.5 during stimulus.  cos(0) = 1 on the correct
+// channel j = g; every other difference is +-2pi/3 or +-4pi/3, whose cos is -1/2.  At coh = 25.6
+// (coh / 200 = 0.128): correct channel 0.5 + 0.128 = 0.628, the other two 0.5 - 0.064 = 0.436.
+// Timing fixation 100 | stimulus 200 | delay 100 | decision 100 ms = steps t0 | t1 t2 | t3 | t4:
+// fixation 1 at t0..t3, stimulus channels only at t1, t2, everything 0 at t4; label g + 1 at t4.
+TEST(PerceptualDecision, RingOfThreeGivesTheHandComputedTable) {
+  PerceptualDecisionConfig config;
+  config.sigma = 0.0;
+  config.dim_ring = 3;
+  config.timing = override_timing(config.timing, {{"fixation", Timing::constant(100)},
+                                                  {"stimulus", Timing::constant(200)},
+                                                  {"delay", Timing::constant(100)},
+                                                  {"decision", Timing::constant(100)}});
+  const PerceptualDecision task(config);
+  EXPECT_EQ(task.n_in(), 4u);
+  EXPECT_EQ(task.n_actions(), 4u);
+  const double H = 0.628, L = 0.436;
+  // want[g][t] = [fixation, stim_1, stim_2, stim_3]
+  const double want[3][5][4] = {
+      {{1, 0, 0, 0}, {1, H, L, L}, {1, H, L, L}, {1, 0, 0, 0}, {0, 0, 0, 0}},
+      {{1, 0, 0, 0}, {1, L, H, L}, {1, L, H, L}, {1, 0, 0, 0}, {0, 0, 0, 0}},
+      {{1, 0, 0, 0}, {1, L, L, H}, {1, L, L, H}, {1, 0, 0, 0}, {0, 0, 0, 0}}};
+  const int labels[3][5] = {{0, 0, 0, 0, 1}, {0, 0, 0, 0, 2}, {0, 0, 0, 0, 3}};
+  Rng rng(6);
+  for (int g = 0; g < 3; ++g) {
+    const Trial trial = task.build_trial({g, 25.6}, layout_of(config), rng);
+    ASSERT_EQ(trial.ob.rows(), 5u);
+    ASSERT_EQ(trial.ob.cols(), 4u);
+    for (std::size_t t = 0; t < 5; ++t) {
+      for (std::size_t c = 0; c < 4; ++c)
+        EXPECT_NEAR(trial.ob(t, c), want[g][t][c], kTableTol) << "g " << g << " t " << t << " ch " << c;
+      EXPECT_EQ(trial.gt[t], labels[g][t]) << "g " << g << " t " << t;
+    }
+  }
+  // Drawn trials use every one of the three labels, and only those.
+  std::vector<int> seen(4, 0);
+  for (int i = 0; i < 300; ++i) ++seen[static_cast<std::size_t>(task.new_trial(rng).gt[4])];
+  EXPECT_EQ(seen[0], 0);
+  for (int label = 1; label <= 3; ++label) EXPECT_GT(seen[static_cast<std::size_t>(label)], 0) << label;
+  EXPECT_THROW(task.build_trial({3, 25.6}, layout_of(config), rng), std::invalid_argument);
+}
+
 TEST(PerceptualDecision, NoiseHasSdPointOneOnStimulusChannelsOnly) {
   const PerceptualDecision noisy(paper_config(1.0));
   double sum_sq = 0.0;
