@@ -55,6 +55,7 @@
 
 #include "demos/lib/atomic_file.h"
 #include "demos/lib/cli.h"
+#include "demos/lib/evolution.h"
 #include "demos/lib/csv.h"
 #include "demos/lib/fig2_structures.h"
 #include "demos/lib/manifest.h"
@@ -87,6 +88,8 @@ struct Settings {
   std::string norm_name;
   std::size_t iters = 1000;
   double lr = 0.003, momentum = 0.9;
+  std::size_t log_every = 0;  // --log-every: loss, dW, RA, KA every k iterations (runs/*_log.csv)
+  std::string runs_dir;
 };
 
 NormKind parse_norm_flag(const std::string& name) {
@@ -161,80 +164,10 @@ Regime initial_regime(const RnnParams& init, const RnnConfig& net, const SeqBatc
           static_cast<double>(units) / static_cast<double>(H.cols())};
 }
 
-bool mentions(const std::exception& e, const char* text) { return std::string(e.what()).find(text) != std::string::npos; }
-
-// The same training as run_rnn_experiment (same init, same batch stream, hence the same trajectory),
-// keeping only what stays defined when the trained network is silent on the probe: the weight change
-// and the losses.  Used after run_rnn_experiment threw on a zero-norm kernel or representation.
-RnnRunResult replay_without_alignments(const RnnTrainConfig& config, const RnnParams& init,
-                                       RnnTaskSetup task) {
-  RnnParams params = init;
-  RnnParams grads = zero_params(config.net);
-  SgdOptions sgd_options;
-  sgd_options.lr = config.lr;
-  sgd_options.momentum = config.momentum;
-  Sgd sgd(make_slots(parameter_list(params), parameter_list(grads)), sgd_options);
-  std::vector<double> losses;
-  for (std::size_t it = 0; it < config.iters; ++it) {
-    const SeqBatch batch = task.next_batch();
-    const RnnTrace trace = rnn_forward(params, config.net, batch);
-    const LossResult loss = cross_entropy_all_steps(trace.y, batch);  // Neurogym: every step
-    if (!std::isfinite(loss.loss)) break;
-    zero_grads(grads);
-    rnn_backward(params, config.net, batch, trace, loss.dY, grads);
-    sgd.step();
-    losses.push_back(loss.loss);
-  }
-  const std::size_t window = std::min<std::size_t>(100, losses.size());  // as the engine's running mean
-  auto mean_of = [&](std::size_t from) {
-    double sum = 0;
-    for (std::size_t i = from; i < from + window; ++i) sum += losses[i];
-    return window ? sum / static_cast<double>(window) : std::nan("");
-  };
-  const double nan = std::nan("");
-  RnnRunResult r;
-  r.iterations_done = losses.size();
-  r.loss_first = mean_of(0);
-  r.loss_final = mean_of(losses.size() - window);
-  r.weight_change = weight_change(init.W_h, params.W_h);
-  r.relative_weight_change = relative_weight_change(init.W_h, params.W_h);
-  r.representation_alignment = r.kernel_alignment = r.sign_similarity = r.accuracy = nan;
-  r.diverged = !(r.loss_final < config.diverged_loss) || losses.size() < config.iters;
-  return r;
-}
-
-// run_rnn_experiment, except that two outcomes of an exploding start (large spectral radius under
-// ReLU) are kept as flagged rows instead of stopping the sweep:
-//   logits overflow      -> diverged, every measure NaN;
-//   network silent on the probe, at the start or after training (a zero-norm representation or
-//   tangent kernel)      -> "silent": RA / KA undefined, dW and losses kept.
-// `make_task` returns a fresh setup (its trial stream at the start: copies of a setup share one stream).
-RnnRunResult train_or_flag(const RnnTrainConfig& config, const RnnParams& init,
-                           const std::function<RnnTaskSetup()>& make_task, bool& silent) {
-  silent = false;
-  RnnTaskSetup task = make_task();
-  try {
-    return run_rnn_experiment(config, init, task);
-  } catch (const std::invalid_argument& e) {
-    if (mentions(e, "zero-norm")) {
-      silent = true;
-      return replay_without_alignments(config, init, make_task());
-    }
-    if (!mentions(e, "non-finite")) throw;
-    RnnRunResult r;
-    const double nan = std::nan("");
-    r.weight_change = r.relative_weight_change = r.representation_alignment = r.kernel_alignment = nan;
-    r.sign_similarity = r.loss_first = r.loss_final = r.accuracy = nan;
-    r.diverged = true;
-    return r;
-  }
-}
-
 CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, const Settings& s) {
   const std::string task = spec.param("task");
   const Fig2Entry& e = find_fig2_entry(entries, spec.param("entry"));
-  const auto make_task = [&] { return neurogym_setup(task, derive_seed(spec.seed, kStreamData)); };
-  const RnnTaskSetup setup = make_task();  // for the shapes and the probe only
+  RnnTaskSetup setup = neurogym_setup(task, derive_seed(spec.seed, kStreamData));
   Rng io_rng(derive_seed(spec.seed, kStreamIo));
   RnnParams init = paper_io_init(setup.n_in, e.N, setup.n_out, io_rng);  // PAPER.md 2.1
   init.W_h = build_fig2_entry(e, s.options, spec.seed).W_h;              // (N, N)
@@ -244,9 +177,14 @@ CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, co
   config.iters = s.iters;
   config.lr = s.lr;
   config.momentum = s.momentum;
+  config.log_every = s.log_every;
+  config.log_measures = s.log_every > 0;
   const Regime regime = initial_regime(init, config.net, setup.probe);
-  bool silent = false;
-  const RnnRunResult r = train_or_flag(config, init, make_task, silent);
+  // An exploding start comes back flagged, not thrown: overflowing logits -> diverged (NaN measures
+  // once the weights are no longer finite); a network silent on the probe -> alignments undefined.
+  const RnnRunResult r = run_rnn_experiment(config, init, setup);
+  const bool silent = r.alignments_undefined;
+  if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));
   if (silent)
     std::fprintf(stderr, "WARNING: %s: the network is silent on the probe at the start or the end "
                  "(RA/KA undefined); kept with dW and flagged silent in results.csv\n", spec.id().c_str());
@@ -473,7 +411,7 @@ int run(int argc, char** argv) {
   s.options.N = static_cast<std::size_t>(cli.get_int("N"));
   s.norm_name = cli.get_string("norm");
   s.options.norm = {parse_norm_flag(s.norm_name), cli.get_double("gain")};
-  if (!(s.options.norm.g > 0.0)) throw std::invalid_argument("--gain: must be > 0");
+  if (!(s.options.norm.g > 0.0)) throw CliError("--gain: must be > 0");
   s.options.pinky_centred = cli.get_string("pinky") == "centred";
   const std::string transform = cli.get_string("em-transform");
   s.options.em_transform = transform == "sign" ? EmTransform::sign_only
@@ -482,6 +420,7 @@ int run(int argc, char** argv) {
   s.options.sonet_weights = parse_sonet_weights(cli.get_string("sonet-weights"));
   s.options.data_dir = cli.get_string("data-dir");
   s.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  s.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
   s.lr = cli.get_double("lr");
   s.momentum = cli.get_double("momentum");
 
@@ -517,6 +456,7 @@ int run(int argc, char** argv) {
       make_sweep({sweep_axis("task", tasks), sweep_axis("entry", names)}, cli.seed_list());
   SweepOptions options = sweep_options(cli);
   options.runner.progress_label = std::string(kProgram) + " runs";
+  s.runs_dir = options.runs_dir;
   const auto started = std::chrono::steady_clock::now();
   const SweepOutcome done =
       run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, entries, s); });
@@ -538,9 +478,14 @@ int run(int argc, char** argv) {
     print_verdicts(table, ranks, entries, task);
     plot_task(&table, ranks, spectra, entries, task, seed, out + "/" + kProgram + "_" + task + ".svg");
   }
+  const std::string evolution = out + "/" + kProgram + "_evolution.svg";
+  const bool plotted = s.log_every &&
+      plot_evolution(runs, options.runs_dir, [](const RunSpec& r) { return r.param("task"); },
+                     [](const RunSpec& r) { return r.param("entry"); }, evolution,
+                     "Fig. 2 (reproduction) over training: each structure and its Gaussian");
   write_manifest(manifest_path(cli), manifest);
-  std::printf("wrote %s, ranks.csv, spectra.csv, %s_<task>.svg, manifest in %s\n", results.c_str(), kProgram,
-              out.c_str());
+  std::printf("wrote %s, ranks.csv, spectra.csv, %s_<task>.svg%s, manifest in %s\n", results.c_str(), kProgram,
+              (plotted ? ", " + evolution : std::string()).c_str(), out.c_str());
   return 0;
 }
 

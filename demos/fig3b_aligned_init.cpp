@@ -32,6 +32,7 @@
 #include "demos/lib/cli.h"
 #include "demos/lib/csv.h"
 #include "demos/lib/manifest.h"
+#include "demos/lib/runner.h"
 #include "demos/lib/svg_plot.h"
 #include "linalg/norms.h"
 #include "linalg/qr.h"
@@ -199,72 +200,70 @@ double print_table(const std::vector<RunRow>& rows, const std::vector<double>& k
   return worst;
 }
 
+int run(int argc, char** argv) {
+  Cli cli("fig3b_aligned_init",
+          "Fig. 3B: KA after training vs kappa for aligned, partially aligned, random low-rank and "
+          "full-rank starts, with the (D8)/(D9)/(D4) predictions of docs/theory.md.");
+  CommonFlags common;
+  common.seeds = 10;
+  common.iters = 20000;  // step cap [OURS]
+  // One second, serially, no training log: the sweep flags would have nothing to act on.
+  common.omit = {"task", "ranks", "gain", "threads", "log-every", "shard"};
+  common.out = "out/fig3b";
+  cli.add_common(common);
+  cli.add_double_list("kappas", {1, 2, 4, 8, 16}, "condition numbers of F [OURS]", 1e-6, 1e6);
+  cli.add_int("d", 20, "input dimension, even [OURS]", 2, 100000);
+  cli.add_int("h", 100, "hidden units [OURS]", 1, 100000);
+  cli.add_int("n", 100, "samples (n >= d) [OURS]", 1, 10000000);
+  cli.add_int("low-rank", 1, "rank of the random low-rank start [OURS]", 1, 100000);
+  cli.add_double("sigma", 1e-3, "initial Frobenius norm of W1 and of W2 [OURS]", 1e-12, 1e6);
+  cli.add_double("lr", 0.05, "gradient-descent step, scaled by min(1, 3/||beta||) [OURS]", 1e-12, 10.0);
+  cli.add_double("loss-tol", 1e-12, "stop when the loss is below this [OURS]", 0.0, 1e6);
+  cli.add_double("teacher-norm", 3.0, "||w|| [OURS]", 1e-12, 1e6);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t first_seed = static_cast<std::uint64_t>(cli.get_int("seed"));
+  std::printf("seed %llu\n", static_cast<unsigned long long>(first_seed));
+  RunManifest manifest = start_manifest(cli);
+  manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of PAPER.md 2.4 and 5"});
+
+  Settings s;
+  s.d = static_cast<std::size_t>(cli.get_int("d"));
+  s.h = static_cast<std::size_t>(cli.get_int("h"));
+  s.n = static_cast<std::size_t>(cli.get_int("n"));
+  s.low_rank = static_cast<std::size_t>(cli.get_int("low-rank"));
+  s.sigma = cli.get_double("sigma");
+  s.teacher_norm = cli.get_double("teacher-norm");
+  s.lr = cli.get_double("lr");
+  s.gd.max_steps = static_cast<int>(cli.get_int("iters"));
+  s.gd.loss_tol = cli.get_double("loss-tol");
+  if (s.low_rank > std::min(s.d, s.h))
+    throw CliError("--low-rank: must be at most min(d, h)");
+  const std::vector<double>& kappas = cli.get_double_list("kappas");
+
+  std::vector<RunRow> rows;
+  for (std::uint64_t seed : cli.seed_list()) {
+    const SeedDraws draws = draw_seed(s, seed);
+    for (double kappa : kappas)
+      for (const RunRow& r : run_seed_kappa(s, draws, seed, kappa)) {
+        if (!r.converged)
+          std::fprintf(stderr, "warning: seed %llu kappa %g %s did not reach the loss tolerance "
+                       "(loss %.3e)\n", static_cast<unsigned long long>(seed), kappa,
+                       r.condition.c_str(), r.final_loss);
+        rows.push_back(r);
+      }
+  }
+
+  const std::string out = cli.out_dir();
+  write_csv(rows, out + "/runs.csv");
+  write_svg(rows, kappas, first_seed, out + "/fig3b.svg");
+  print_table(rows, kappas);
+  write_manifest(out + "/manifest.json", manifest);
+  std::printf("wrote %s/runs.csv, %s/fig3b.svg, %s/manifest.json\n", out.c_str(), out.c_str(),
+              out.c_str());
+  return 0;
+}
+
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    Cli cli("fig3b_aligned_init",
-            "Fig. 3B: KA after training vs kappa for aligned, partially aligned, random low-rank and "
-            "full-rank starts, with the (D8)/(D9)/(D4) predictions of docs/theory.md.");
-    CommonFlags common;
-    common.seeds = 10;
-    common.iters = 20000;  // step cap [OURS]
-    common.task = {"linear"};
-    common.out = "out/fig3b";
-    cli.add_common(common);
-    cli.add_double_list("kappas", {1, 2, 4, 8, 16}, "condition numbers of F [OURS]", 1e-6, 1e6);
-    cli.add_int("d", 20, "input dimension, even [OURS]", 2, 100000);
-    cli.add_int("h", 100, "hidden units [OURS]", 1, 100000);
-    cli.add_int("n", 100, "samples (n >= d) [OURS]", 1, 10000000);
-    cli.add_int("low-rank", 1, "rank of the random low-rank start [OURS]", 1, 100000);
-    cli.add_double("sigma", 1e-3, "initial Frobenius norm of W1 and of W2 [OURS]", 1e-12, 1e6);
-    cli.add_double("lr", 0.05, "gradient-descent step, scaled by min(1, 3/||beta||) [OURS]", 1e-12, 10.0);
-    cli.add_double("loss-tol", 1e-12, "stop when the loss is below this [OURS]", 0.0, 1e6);
-    cli.add_double("teacher-norm", 3.0, "||w|| [OURS]", 1e-12, 1e6);
-    if (!cli.parse_or_exit(argc, argv)) return 0;
-
-    const std::uint64_t first_seed = static_cast<std::uint64_t>(cli.get_int("seed"));
-    std::printf("seed %llu\n", static_cast<unsigned long long>(first_seed));
-    RunManifest manifest = start_manifest(cli);
-    manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of PAPER.md 2.4 and 5"});
-
-    Settings s;
-    s.d = static_cast<std::size_t>(cli.get_int("d"));
-    s.h = static_cast<std::size_t>(cli.get_int("h"));
-    s.n = static_cast<std::size_t>(cli.get_int("n"));
-    s.low_rank = static_cast<std::size_t>(cli.get_int("low-rank"));
-    s.sigma = cli.get_double("sigma");
-    s.teacher_norm = cli.get_double("teacher-norm");
-    s.lr = cli.get_double("lr");
-    s.gd.max_steps = static_cast<int>(cli.get_int("iters"));
-    s.gd.loss_tol = cli.get_double("loss-tol");
-    if (s.low_rank > std::min(s.d, s.h))
-      throw std::invalid_argument("--low-rank: must be at most min(d, h)");
-    const std::vector<double>& kappas = cli.get_double_list("kappas");
-
-    std::vector<RunRow> rows;
-    for (std::uint64_t seed : cli.seed_list()) {
-      const SeedDraws draws = draw_seed(s, seed);
-      for (double kappa : kappas)
-        for (const RunRow& r : run_seed_kappa(s, draws, seed, kappa)) {
-          if (!r.converged)
-            std::fprintf(stderr, "warning: seed %llu kappa %g %s did not reach the loss tolerance "
-                         "(loss %.3e)\n", static_cast<unsigned long long>(seed), kappa,
-                         r.condition.c_str(), r.final_loss);
-          rows.push_back(r);
-        }
-    }
-
-    const std::string out = cli.out_dir();
-    write_csv(rows, out + "/runs.csv");
-    write_svg(rows, kappas, first_seed, out + "/fig3b.svg");
-    print_table(rows, kappas);
-    write_manifest(out + "/manifest.json", manifest);
-    std::printf("wrote %s/runs.csv, %s/fig3b.svg, %s/manifest.json\n", out.c_str(), out.c_str(),
-                out.c_str());
-    return 0;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "fig3b_aligned_init: %s\n", e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return rl::guarded_main("fig3b_aligned_init", [&] { return run(argc, argv); }); }

@@ -50,6 +50,7 @@
 #include "demos/lib/aligned_rnn.h"
 #include "demos/lib/atomic_file.h"
 #include "demos/lib/cli.h"
+#include "demos/lib/evolution.h"
 #include "demos/lib/csv.h"
 #include "demos/lib/manifest.h"
 #include "demos/lib/rnn_experiment.h"
@@ -94,6 +95,7 @@ struct Settings {
   RnnTrainConfig student;
   RnnTrainConfig teacher;
   std::string teacher_root;
+  std::string runs_dir;  // per-run results (and, with --log-every, the students' measure logs)
 };
 
 std::shared_ptr<const MnistSplit> load_split() {
@@ -190,7 +192,10 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, std::shared_ptr<const 
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);
-  const double ka_fixed_readout = r.diverged ? std::nan("") : fixed_readout_alignment(init, r.final_params, task, net);
+  if (s.student.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));
+  const double ka_fixed_readout = r.diverged || r.alignments_undefined
+                                      ? std::nan("")
+                                      : fixed_readout_alignment(init, r.final_params, task, net);
   CsvWriter w(kColumns);
   w.add_row({student_start_name(start), static_cast<unsigned long long>(rank),
              static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(s.N),
@@ -352,11 +357,13 @@ int run(int argc, char** argv) {
   s.teacher_input = cli.get_string("student-input") == "teacher";
   s.probe = static_cast<std::size_t>(cli.get_int("probe"));
   s.kernel_probe = static_cast<std::size_t>(cli.get_int("kernel-probe"));
-  if (s.kernel_probe > s.probe) throw std::invalid_argument("--kernel-probe: at most --probe images");
-  if (!(s.gain > 0.0)) throw std::invalid_argument("--gain: must be positive");
+  if (s.kernel_probe > s.probe) throw CliError("--kernel-probe: at most --probe images");
+  if (!(s.gain > 0.0)) throw CliError("--gain: must be positive");
   const RnnConfig net{kMnistSide, s.N, kMnistClasses, 1.0, Activation::kRelu};  // PAPER.md 2.1, alpha = 1
   s.student.net = s.teacher.net = net;
   s.student.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  s.student.log_every = static_cast<std::size_t>(cli.get_int("log-every"));  // loss, dW, RA, KA
+  s.student.log_measures = s.student.log_every > 0;
   s.student.lr = cli.get_double("lr");
   s.teacher.iters = static_cast<std::size_t>(cli.get_int("teacher-iters"));
   s.teacher.lr = cli.get_double("teacher-lr");
@@ -370,12 +377,13 @@ int run(int argc, char** argv) {
       if (r <= static_cast<std::int64_t>(s.N) && (ranks.empty() || r > ranks.back())) ranks.push_back(r);
   for (std::int64_t r : ranks)
     if (r < 1 || static_cast<std::size_t>(r) > s.N)
-      throw std::invalid_argument("--ranks: rank " + std::to_string(r) + " outside [1, N = " + std::to_string(s.N) + "]");
+      throw CliError("--ranks: rank " + std::to_string(r) + " outside [1, N = " + std::to_string(s.N) + "]");
 
   const std::vector<RunSpec> runs = make_sweep(
       {sweep_axis("start", cli.get_string_list("starts")), sweep_axis("rank", ranks)}, cli.seed_list());
   SweepOptions options = sweep_options(cli);
   options.runner.progress_label = std::string(kProgram) + " runs";
+  s.runs_dir = options.runs_dir;
   RunManifest manifest = start_manifest(cli);
   manifest.notes.push_back({"reading", "PAPER.md 5 Fig. 3C reading [OURS]; partial = rank-r truncation of a "
                                        "cos^2 = --partial-cos2 mixture of teacher W_h and a Gaussian"});
@@ -394,6 +402,7 @@ int run(int argc, char** argv) {
   std::printf("%zu runs in the sweep, %zu in shard %s: %zu already done, %zu run now in %.1f s\n", done.total,
               done.in_shard, options.shard.str().c_str(), done.already_done, done.executed, wall);
   if (!done.complete) {
+    write_manifest(manifest_path(cli), manifest);
     std::printf("other shards still pending: rerun without --shard (or after all shards) to merge\n");
     return 0;
   }
@@ -404,8 +413,14 @@ int run(int argc, char** argv) {
   print_headline(table, s.N);
   const std::string figure = out + "/" + kProgram + ".svg";
   plot_results(table, figure, seed);
-  write_manifest(out + "/manifest.json", manifest);
-  std::printf("wrote %s, %s, %s/manifest.json\n", results.c_str(), figure.c_str(), out.c_str());
+  const std::string evolution = out + "/" + kProgram + "_evolution.svg";
+  const bool plotted = s.student.log_every &&
+      plot_evolution(runs, options.runs_dir, [](const RunSpec& r) { return "rank " + r.param("rank"); },
+                     [](const RunSpec& r) { return r.param("start"); }, evolution,
+                     "Fig. 3C (reproduction) over training: students of the sMNIST teacher");
+  write_manifest(manifest_path(cli), manifest);
+  std::printf("wrote %s, %s%s%s, %s\n", results.c_str(), figure.c_str(), plotted ? ", " : "",
+              plotted ? evolution.c_str() : "", manifest_path(cli).c_str());
   return 0;
 }
 

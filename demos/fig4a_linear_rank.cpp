@@ -26,6 +26,7 @@
 #include "demos/lib/cli.h"
 #include "demos/lib/csv.h"
 #include "demos/lib/manifest.h"
+#include "demos/lib/runner.h"
 #include "demos/lib/svg_plot.h"
 #include "linalg/norms.h"
 #include "linalg/rng.h"
@@ -167,73 +168,71 @@ double print_table(const std::vector<RunRow>& rows, const std::vector<std::int64
   return worst;
 }
 
+int run(int argc, char** argv) {
+  Cli cli("fig4a_linear_rank",
+          "Fig. 4A: KA after training vs rank of W1(0), two-layer linear student-teacher, with the "
+          "(D4)/(D5) predictions of docs/theory.md.");
+  CommonFlags common;
+  common.seeds = 10;  // tasks (dots) per rank
+  common.ranks = {1, 2, 5, 10, 20};
+  common.iters = 20000;  // step cap  [OURS]
+  // One second, serially, no training log: the sweep flags would have nothing to act on.
+  common.omit = {"task", "gain", "threads", "log-every", "shard"};
+  common.out = "out/fig4a";
+  cli.add_common(common);
+  cli.add_int("d", 20, "input dimension [OURS]", 1, 100000);
+  cli.add_int("h", 100, "hidden units [OURS]", 1, 100000);
+  cli.add_int("n", 100, "samples (n >= d) [OURS]", 1, 10000000);
+  cli.add_double("sigma", 1e-3, "initial Frobenius norm of W1 and of W2 [OURS]", 1e-12, 1e6);
+  cli.add_double("lr", 0.05, "gradient-descent step [OURS]", 1e-12, 10.0);
+  cli.add_double("loss-tol", 1e-12, "stop when the loss is below this [OURS]", 0.0, 1e6);
+  cli.add_double("teacher-norm", 3.0, "||w*|| [OURS]", 1e-12, 1e6);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t first_seed = static_cast<std::uint64_t>(cli.get_int("seed"));
+  std::printf("seed %llu\n", static_cast<unsigned long long>(first_seed));
+  RunManifest manifest = start_manifest(cli);
+  manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of PAPER.md 2.4"});
+
+  Settings s;
+  s.d = static_cast<std::size_t>(cli.get_int("d"));
+  s.h = static_cast<std::size_t>(cli.get_int("h"));
+  s.n = static_cast<std::size_t>(cli.get_int("n"));
+  s.sigma = cli.get_double("sigma");
+  s.teacher_norm = cli.get_double("teacher-norm");
+  s.gd.lr = cli.get_double("lr");
+  s.gd.max_steps = static_cast<int>(cli.get_int("iters"));
+  s.gd.loss_tol = cli.get_double("loss-tol");
+  const std::vector<std::int64_t>& ranks = cli.get_int_list("ranks");
+  for (std::int64_t r : ranks)
+    if (r < 1 || static_cast<std::size_t>(r) > std::min(s.d, s.h))
+      throw CliError("--ranks: every rank must lie in [1, min(d, h)]");
+
+  std::vector<RunRow> rows;
+  for (std::uint64_t seed : cli.seed_list()) {
+    Rng task_rng(derive_seed(seed, 0));  // the task and the readout, shared by every rank
+    const Matrix X = whitened_inputs(s.d, s.n, task_rng);
+    const std::vector<double> w_star = teacher_vector(s.d, s.teacher_norm, task_rng);
+    const Matrix W2_0 = readout_with_norm(s.h, s.sigma, task_rng);
+    for (std::int64_t r : ranks) {
+      rows.push_back(run_one(s, seed, static_cast<std::size_t>(r), X, w_star, W2_0));
+      if (!rows.back().converged)
+        std::fprintf(stderr, "warning: seed %llu rank %lld did not reach loss %.1e (loss %.3e)\n",
+                     static_cast<unsigned long long>(seed), static_cast<long long>(r),
+                     s.gd.loss_tol, rows.back().final_loss);
+    }
+  }
+
+  const std::string out = cli.out_dir();
+  write_csv(rows, out + "/runs.csv");
+  write_svg(s, rows, first_seed, out + "/fig4a.svg");
+  print_table(rows, ranks);
+  write_manifest(out + "/manifest.json", manifest);
+  std::printf("wrote %s/runs.csv, %s/fig4a.svg, %s/manifest.json\n", out.c_str(), out.c_str(),
+              out.c_str());
+  return 0;
+}
+
 }  // namespace
 
-int main(int argc, char** argv) {
-  try {
-    Cli cli("fig4a_linear_rank",
-            "Fig. 4A: KA after training vs rank of W1(0), two-layer linear student-teacher, with the "
-            "(D4)/(D5) predictions of docs/theory.md.");
-    CommonFlags common;
-    common.seeds = 10;  // tasks (dots) per rank
-    common.ranks = {1, 2, 5, 10, 20};
-    common.iters = 20000;  // step cap  [OURS]
-    common.task = {"linear"};
-    common.out = "out/fig4a";
-    cli.add_common(common);
-    cli.add_int("d", 20, "input dimension [OURS]", 1, 100000);
-    cli.add_int("h", 100, "hidden units [OURS]", 1, 100000);
-    cli.add_int("n", 100, "samples (n >= d) [OURS]", 1, 10000000);
-    cli.add_double("sigma", 1e-3, "initial Frobenius norm of W1 and of W2 [OURS]", 1e-12, 1e6);
-    cli.add_double("lr", 0.05, "gradient-descent step [OURS]", 1e-12, 10.0);
-    cli.add_double("loss-tol", 1e-12, "stop when the loss is below this [OURS]", 0.0, 1e6);
-    cli.add_double("teacher-norm", 3.0, "||w*|| [OURS]", 1e-12, 1e6);
-    if (!cli.parse_or_exit(argc, argv)) return 0;
-
-    const std::uint64_t first_seed = static_cast<std::uint64_t>(cli.get_int("seed"));
-    std::printf("seed %llu\n", static_cast<unsigned long long>(first_seed));
-    RunManifest manifest = start_manifest(cli);
-    manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of PAPER.md 2.4"});
-
-    Settings s;
-    s.d = static_cast<std::size_t>(cli.get_int("d"));
-    s.h = static_cast<std::size_t>(cli.get_int("h"));
-    s.n = static_cast<std::size_t>(cli.get_int("n"));
-    s.sigma = cli.get_double("sigma");
-    s.teacher_norm = cli.get_double("teacher-norm");
-    s.gd.lr = cli.get_double("lr");
-    s.gd.max_steps = static_cast<int>(cli.get_int("iters"));
-    s.gd.loss_tol = cli.get_double("loss-tol");
-    const std::vector<std::int64_t>& ranks = cli.get_int_list("ranks");
-    for (std::int64_t r : ranks)
-      if (r < 1 || static_cast<std::size_t>(r) > std::min(s.d, s.h))
-        throw std::invalid_argument("--ranks: every rank must lie in [1, min(d, h)]");
-
-    std::vector<RunRow> rows;
-    for (std::uint64_t seed : cli.seed_list()) {
-      Rng task_rng(derive_seed(seed, 0));  // the task and the readout, shared by every rank
-      const Matrix X = whitened_inputs(s.d, s.n, task_rng);
-      const std::vector<double> w_star = teacher_vector(s.d, s.teacher_norm, task_rng);
-      const Matrix W2_0 = readout_with_norm(s.h, s.sigma, task_rng);
-      for (std::int64_t r : ranks) {
-        rows.push_back(run_one(s, seed, static_cast<std::size_t>(r), X, w_star, W2_0));
-        if (!rows.back().converged)
-          std::fprintf(stderr, "warning: seed %llu rank %lld did not reach loss %.1e (loss %.3e)\n",
-                       static_cast<unsigned long long>(seed), static_cast<long long>(r),
-                       s.gd.loss_tol, rows.back().final_loss);
-      }
-    }
-
-    const std::string out = cli.out_dir();
-    write_csv(rows, out + "/runs.csv");
-    write_svg(s, rows, first_seed, out + "/fig4a.svg");
-    print_table(rows, ranks);
-    write_manifest(out + "/manifest.json", manifest);
-    std::printf("wrote %s/runs.csv, %s/fig4a.svg, %s/manifest.json\n", out.c_str(), out.c_str(),
-                out.c_str());
-    return 0;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "fig4a_linear_rank: %s\n", e.what());
-    return 1;
-  }
-}
+int main(int argc, char** argv) { return rl::guarded_main("fig4a_linear_rank", [&] { return run(argc, argv); }); }

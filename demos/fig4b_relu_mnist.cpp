@@ -34,6 +34,7 @@
 
 #include "demos/lib/atomic_file.h"
 #include "demos/lib/cli.h"
+#include "demos/lib/evolution.h"
 #include "demos/lib/csv.h"
 #include "demos/lib/manifest.h"
 #include "demos/lib/relu_experiment.h"
@@ -87,7 +88,7 @@ std::shared_ptr<const MnistData> load_data(const Settings& s) {
   data->split = split_train_validation(mnist.train, kMnistTrainSize, kSplitSeed);
   const std::size_t held_out = data->split.validation.size();
   if (s.probe > held_out || s.kernel_probe > held_out)
-    throw std::invalid_argument("--probe / --kernel-probe: at most " + std::to_string(held_out) + " held-out images");
+    throw CliError("--probe / --kernel-probe: at most " + std::to_string(held_out) + " held-out images");
   std::vector<std::size_t> first(std::max(s.probe, s.kernel_probe));
   std::iota(first.begin(), first.end(), std::size_t{0});
   data->probes.representation =
@@ -96,19 +97,6 @@ std::shared_ptr<const MnistData> load_data(const Settings& s) {
       to_flat(data->split.validation, std::vector<std::size_t>(first.begin(), first.begin() + s.kernel_probe)).x;
   data->probes.evaluation = to_flat(mnist.test);
   return data;
-}
-
-void write_log(const ReluRunResult& r, const std::string& path) {
-  const MeasureTable t = r.log.table();
-  std::vector<std::string> header = {"step"};
-  header.insert(header.end(), t.names.begin(), t.names.end());
-  CsvWriter log(header);
-  for (std::size_t i = 0; i < t.steps.size(); ++i) {
-    std::vector<CsvCell> row = {static_cast<unsigned long long>(t.steps[i])};
-    for (double v : t.values[i]) row.emplace_back(v);
-    log.add_row(row);
-  }
-  log.write(path);
 }
 
 // One run: W1(0) = rank-r truncation of the seed's base Gaussian, trained on MNIST.
@@ -126,7 +114,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, const MnistData& data)
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);
-  if (s.train.log_every) write_log(r, s.runs_dir + "/" + spec.file_stem() + "_log.csv");
+  if (s.train.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));
 
   CsvWriter w(kColumns);
   w.add_row({static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
@@ -254,9 +242,9 @@ int run(int argc, char** argv) {
   const std::vector<std::int64_t>& ranks = cli.get_int_list("ranks");
   for (std::int64_t r : ranks)
     if (r < 1 || static_cast<std::size_t>(r) > std::min(s.N, kMnistPixels))
-      throw std::invalid_argument("--ranks: rank " + std::to_string(r) + " outside [1, min(N, 784) = " +
+      throw CliError("--ranks: rank " + std::to_string(r) + " outside [1, min(N, 784) = " +
                                   std::to_string(std::min(s.N, kMnistPixels)) + "]");
-  if (!(s.gain > 0.0)) throw std::invalid_argument("--gain: must be positive");
+  if (!(s.gain > 0.0)) throw CliError("--gain: must be positive");
 
   const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", ranks)}, cli.seed_list());
   const std::string out = cli.out_dir();
@@ -278,6 +266,7 @@ int run(int argc, char** argv) {
   std::printf("%zu runs in the sweep, %zu in shard %s: %zu already done, %zu run now in %.1f s\n", done.total,
               done.in_shard, options.shard.str().c_str(), done.already_done, done.executed, wall);
   if (!done.complete) {
+    write_manifest(manifest_path(cli), manifest);
     std::printf("other shards still pending: rerun without --shard (or after all shards) to merge\n");
     return 0;
   }
@@ -288,8 +277,14 @@ int run(int argc, char** argv) {
   print_headline(table);
   const std::string figure = out + "/" + kProgram + ".svg";
   plot_results(table, figure, seed);
-  write_manifest(out + "/manifest.json", manifest);
-  std::printf("wrote %s, %s, %s/manifest.json\n", results.c_str(), figure.c_str(), out.c_str());
+  const std::string evolution = out + "/" + kProgram + "_evolution.svg";
+  const bool plotted = s.train.log_every &&
+      plot_evolution(runs, options.runs_dir, [](const RunSpec&) { return std::string("MNIST"); },
+                     [](const RunSpec& r) { return "rank " + r.param("rank"); }, evolution,
+                     "Fig. 4B (reproduction) over training: two-layer ReLU network on MNIST");
+  write_manifest(manifest_path(cli), manifest);
+  std::printf("wrote %s, %s%s%s, %s\n", results.c_str(), figure.c_str(), plotted ? ", " : "",
+              plotted ? evolution.c_str() : "", manifest_path(cli).c_str());
   return 0;
 }
 

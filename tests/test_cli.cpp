@@ -145,6 +145,36 @@ TEST(Cli, ValuesAsTextRecordWhatWasUsed) {
   EXPECT_TRUE(found);
 }
 
+TEST(Cli, OmittedCommonFlagsAreUnknownAndNotInTheHelp) {
+  Cli cli("fig_serial", "a one-second serial program");
+  CommonFlags common;
+  common.omit = {"threads", "shard", "log-every"};
+  cli.add_common(common);
+  EXPECT_THROW(
+      {
+        try {
+          cli.parse({"--threads", "2"});
+        } catch (const CliError& e) {
+          EXPECT_EQ(std::string(e.what()), "--threads: unknown flag");
+          throw;
+        }
+      },
+      CliError);
+  Cli again("fig_serial", "a one-second serial program");
+  again.add_common(common);
+  EXPECT_FALSE(again.parse({"--help"}));
+  const std::string help = again.help_text();
+  EXPECT_EQ(help.find("--threads"), std::string::npos);
+  EXPECT_EQ(help.find("--shard"), std::string::npos);
+  EXPECT_EQ(help.find("--log-every"), std::string::npos);
+  EXPECT_NE(help.find("--seeds"), std::string::npos);  // the rest are still declared
+  EXPECT_NE(help.find("--out"), std::string::npos);
+  Cli bad("fig_bad", "a typo in omit");
+  CommonFlags typo;
+  typo.omit = {"thread"};
+  EXPECT_THROW(bad.add_common(typo), std::logic_error);
+}
+
 TEST(CliDeathTest, ParseOrExitExitsWithStatusTwoAndOneLine) {
   const char* argv[] = {"fig_test", "--iters", "oops"};
   EXPECT_EXIT(

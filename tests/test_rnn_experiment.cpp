@@ -69,6 +69,29 @@ TEST(RnnExperiment, DivergedRunIsKeptAndFlagged) {
   EXPECT_EQ(r.iterations_done, 0u);
 }
 
+TEST(RnnExperiment, SilentNetworkIsKeptWithUndefinedAlignments) {
+  // W_in = 0 and h_0 = 0: every hidden unit is 0 at every step (relu'(0) = 0 and h = 0, so no
+  // gradient reaches W_in or W_h either).  The representation and the W_h kernel have zero norm, so RA, KA and sign
+  // similarity are undefined: the run is kept, flagged, its loss and dW reported, nothing thrown.
+  SmallExperiment e(30);
+  e.init.W_in *= 0.0;
+  e.config.log_every = 10;
+  e.config.log_measures = true;
+  RnnRunResult r;
+  ASSERT_NO_THROW(r = run_rnn_experiment(e.config, e.init, e.task));
+  EXPECT_TRUE(r.alignments_undefined);
+  EXPECT_FALSE(r.warning.empty());
+  EXPECT_TRUE(std::isnan(r.representation_alignment));
+  EXPECT_TRUE(std::isnan(r.kernel_alignment));
+  EXPECT_EQ(r.weight_change, 0.0);
+  EXPECT_EQ(r.relative_weight_change, 0.0);
+  EXPECT_EQ(r.iterations_done, 30u);
+  EXPECT_FALSE(r.diverged);  // logits 0: loss log(3), finite and small
+  const auto ka = r.log.values_of("kernel_alignment");
+  ASSERT_EQ(ka.size(), 3u);
+  EXPECT_TRUE(std::isnan(ka.back()));  // logged as NaN, not thrown
+}
+
 TEST(RnnExperiment, LogsMeasuresEveryKSteps) {
   SmallExperiment e(40);
   e.config.log_every = 10;

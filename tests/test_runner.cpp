@@ -77,6 +77,17 @@ TEST(RunParallel, AFailingRunIsReportedWithItsIdentity) {
   }
 }
 
+TEST(GuardedMain, UsageErrorsExitTwoOtherFailuresOne) {
+  // A flag the program rejects after parsing (a rank above --N) is a usage error, as in Cli.
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(guarded_main("fig_test", [] () -> int { throw CliError("--ranks: rank 400 outside [1, N = 300]"); }), 2);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "fig_test: --ranks: rank 400 outside [1, N = 300] (see --help)\n");
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(guarded_main("fig_test", [] () -> int { throw std::runtime_error("data/mnist: missing"); }), 1);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "fig_test: data/mnist: missing\n");
+  EXPECT_EQ(guarded_main("fig_test", [] { return 0; }), 0);
+}
+
 TEST(RunParallel, EmptySweepIsFine) {
   EXPECT_TRUE(run_parallel(std::vector<RunSpec>{}, fake_training, quiet(4)).empty());
 }

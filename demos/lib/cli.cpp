@@ -1,5 +1,6 @@
 #include "demos/lib/cli.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -167,18 +168,26 @@ void Cli::add_flag(const std::string& name, const std::string& help) {
 }
 
 void Cli::add_common(const CommonFlags& d) {
-  add_int("seed", d.seed, "first repetition seed; runs use seeds seed .. seed+seeds-1", 0, INT64_MAX);
-  add_int("seeds", d.seeds, "number of repetitions (seeds) per setting", 1, 100000);
-  add_string_list("task", d.task, "task(s), comma-separated", d.task_choices);
-  add_int_list("ranks", d.ranks, "initial connectivity ranks, comma-separated", 1, 1000000);
-  add_int("iters", d.iters, "training iterations per run", 0, 1000000000);
-  add_double("gain", d.gain, "initial connectivity gain g", 0.0, 1.0e6);
-  add_int("threads", 0, "worker threads; 0 = all hardware cores", 0, 4096);
-  add_int("log-every", d.log_every, "iterations between progress log lines; 0 = never", 0, INT64_MAX);
-  add_string("out", d.out.empty() ? "out/" + program_ : d.out, "output folder (created if missing)");
-  Option& s = declare("shard", Kind::kShard, "run only shard i of n: runs with index % n == i");
-  s.strings = {"0/1"};
-  s.default_text = "0/1";
+  for (const std::string& name : d.omit)
+    if (name != "seed" && name != "seeds" && name != "task" && name != "ranks" && name != "iters" &&
+        name != "gain" && name != "threads" && name != "log-every" && name != "out" && name != "shard")
+      throw std::logic_error("Cli::add_common: --" + name + " in CommonFlags::omit is not a common flag");
+  auto wanted = [&](const char* name) { return std::find(d.omit.begin(), d.omit.end(), name) == d.omit.end(); };
+  if (wanted("seed")) add_int("seed", d.seed, "first repetition seed; runs use seeds seed .. seed+seeds-1", 0, INT64_MAX);
+  if (wanted("seeds")) add_int("seeds", d.seeds, "number of repetitions (seeds) per setting", 1, 100000);
+  if (wanted("task")) add_string_list("task", d.task, "task(s), comma-separated", d.task_choices);
+  if (wanted("ranks")) add_int_list("ranks", d.ranks, "initial connectivity ranks, comma-separated", 1, 1000000);
+  if (wanted("iters")) add_int("iters", d.iters, "training iterations per run", 0, 1000000000);
+  if (wanted("gain")) add_double("gain", d.gain, "initial connectivity gain g", 0.0, 1.0e6);
+  if (wanted("threads")) add_int("threads", 0, "worker threads; 0 = all hardware cores", 0, 4096);
+  if (wanted("log-every"))
+    add_int("log-every", d.log_every, "iterations between progress log lines; 0 = never", 0, INT64_MAX);
+  if (wanted("out")) add_string("out", d.out.empty() ? "out/" + program_ : d.out, "output folder (created if missing)");
+  if (wanted("shard")) {
+    Option& s = declare("shard", Kind::kShard, "run only shard i of n: runs with index % n == i");
+    s.strings = {"0/1"};
+    s.default_text = "0/1";
+  }
   has_common_ = true;
 }
 

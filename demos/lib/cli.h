@@ -53,6 +53,9 @@ struct CommonFlags {
   double gain = 1.0;                // --gain: initial connectivity gain g
   std::int64_t log_every = 100;     // --log-every: iterations between log lines (0: never)
   std::string out;                  // --out: output folder; "" means out/<program>
+  // Common flags this program has no use for (e.g. {"threads", "shard"} for a one-second serial
+  // program): not declared, so giving one is an "unknown flag" usage error, never silently ignored.
+  std::vector<std::string> omit;
 };
 
 class Cli {

@@ -13,6 +13,7 @@
 #include "demos/lib/atomic_file.h"
 #include "demos/lib/cli.h"
 #include "demos/lib/csv.h"
+#include "demos/lib/evolution.h"
 #include "demos/lib/manifest.h"
 #include "demos/lib/rnn_experiment.h"
 #include "demos/lib/runner.h"
@@ -118,18 +119,7 @@ CsvWriter run_one(const RunSpec& spec, const SweepSettings& s, SharedMnist& mnis
                  spec.id().c_str(), r.loss_final);
 
   if (!r.warning.empty()) std::fprintf(stderr, "WARNING: %s: %s\n", spec.id().c_str(), r.warning.c_str());
-  if (s.log_every) {  // the evolution over training, one wide CSV per run
-    const MeasureTable t = r.log.table();
-    std::vector<std::string> header = {"step"};
-    header.insert(header.end(), t.names.begin(), t.names.end());
-    CsvWriter log(header);
-    for (std::size_t i = 0; i < t.steps.size(); ++i) {
-      std::vector<CsvCell> row = {static_cast<unsigned long long>(t.steps[i])};
-      for (double v : t.values[i]) row.emplace_back(v);
-      log.add_row(row);
-    }
-    log.write(s.runs_dir + "/" + spec.file_stem() + "_log.csv");
-  }
+  if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));  // evolution over training
 
   CsvWriter w(kColumns);
   w.add_row({task, gain, static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
@@ -248,42 +238,6 @@ void plot_results(const ResultTable& t, const std::string& path, const std::stri
   fig.write(path);
 }
 
-// Mean curve over seeds of each logged measure, one line per rank (evolution over training).
-void plot_evolution(const std::vector<RunSpec>& runs, const std::string& runs_dir, const std::string& path,
-                    const std::string& title) {
-  std::map<std::string, std::map<std::int64_t, std::vector<ResultTable>>> logs;  // task -> rank -> seeds
-  std::vector<std::string> names;
-  for (const RunSpec& r : runs) {
-    const std::string file = runs_dir + "/" + r.file_stem() + "_log.csv";
-    if (!file_exists(file)) return;  // logging was off for some run
-    ResultTable t = read_result_csv(file);
-    for (std::size_t c = 1; c < t.header.size(); ++c)
-      if (std::find(names.begin(), names.end(), t.header[c]) == names.end()) names.push_back(t.header[c]);
-    logs[r.param("task") + " g=" + r.param("gain")][r.param_int("rank")].push_back(std::move(t));
-  }
-  if (logs.empty()) return;
-  Figure fig(logs.size(), names.size(), title);
-  std::size_t row = 0;
-  for (auto& [task, by_rank] : logs) {
-    for (std::size_t col = 0; col < names.size(); ++col) {
-      Panel& p = fig.panel(row, col);
-      p.title(task + ": " + names[col]).x_label("training iteration");
-      for (auto& [rank, tables] : by_rank) {
-        const ResultTable& first = tables.front();
-        std::vector<double> steps = first.numbers("step");
-        std::vector<std::vector<double>> samples(steps.size());
-        for (const ResultTable& t : tables)
-          if (t.has_column(names[col]))
-            for (std::size_t i = 0; i < std::min(steps.size(), t.rows.size()); ++i)
-              samples[i].push_back(t.number(i, names[col]));
-        p.line_error("rank " + std::to_string(rank), steps, samples, ErrorBar::kSd);
-      }
-    }
-    ++row;
-  }
-  fig.write(path);
-}
-
 }  // namespace
 
 int rank_sweep_main(int argc, char** argv, const RankSweepDefaults& d) {
@@ -361,6 +315,7 @@ int rank_sweep_main(int argc, char** argv, const RankSweepDefaults& d) {
     if (done.executed) std::printf(" (%.0f training iterations/s)", done.executed * double(s.iters) / wall);
     std::printf("\n");
     if (!done.complete) {
+      write_manifest(manifest_path(cli), manifest);
       std::printf("other shards still pending: rerun without --shard (or after all shards) to merge\n");
       return 0;
     }
@@ -372,7 +327,10 @@ int rank_sweep_main(int argc, char** argv, const RankSweepDefaults& d) {
     const std::string figure = out + "/" + d.program + ".svg";
     plot_results(table, figure, d.description, seed);
     std::string evolution = out + "/" + d.program + "_evolution.svg";
-    if (s.log_every) plot_evolution(runs, options.runs_dir, evolution, d.description + " (over training)");
+    if (s.log_every)
+      plot_evolution(
+          runs, options.runs_dir, [](const RunSpec& r) { return r.param("task") + " g=" + r.param("gain"); },
+          [](const RunSpec& r) { return "rank " + r.param("rank"); }, evolution, d.description + " (over training)");
     write_manifest(manifest_path(cli), manifest);
     std::printf("wrote %s, %s%s%s, %s\n", results.c_str(), figure.c_str(),
                 s.log_every ? ", " : "", s.log_every ? evolution.c_str() : "", manifest_path(cli).c_str());

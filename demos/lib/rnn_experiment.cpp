@@ -81,9 +81,17 @@ void record_measures(Recorder& log, std::size_t step, const RnnParams& init, con
                      const ProbeState& s0, const RnnConfig& net, const RnnTaskSetup& task) {
   const ProbeState s = measure_probe(now, net, task);
   log.record(step, "weight_change", weight_change(init.W_h, now.W_h));
-  log.record(step, "representation_alignment", representation_alignment(s0.H_last, s.H_last));
-  log.record(step, "kernel_alignment", kernel_alignment(s0.K, s.K));
-  log.record(step, "sign_similarity", sign_similarity(s0.H_sign, s.H_sign));
+  // A silent network (zero-norm representation or kernel) has no alignment: log NaN, keep training.
+  auto or_nan = [](auto measure) {
+    try {
+      return measure();
+    } catch (const std::invalid_argument&) {
+      return std::nan("");
+    }
+  };
+  log.record(step, "representation_alignment", or_nan([&] { return representation_alignment(s0.H_last, s.H_last); }));
+  log.record(step, "kernel_alignment", or_nan([&] { return kernel_alignment(s0.K, s.K); }));
+  log.record(step, "sign_similarity", or_nan([&] { return sign_similarity(s0.H_sign, s.H_sign); }));
 }
 
 }  // namespace
@@ -216,6 +224,7 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
       // E.g. every probe unit silent (a dead ReLU network): the alignments are undefined.  Keep the
       // run, report NaN and say why rather than stopping the sweep.
       r.representation_alignment = r.kernel_alignment = r.sign_similarity = std::nan("");
+      r.alignments_undefined = true;
       r.warning = std::string("alignments undefined after training: ") + e.what();
     }
   } else {

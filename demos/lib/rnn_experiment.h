@@ -73,6 +73,8 @@ struct RnnRunResult {
   double loss_final = 0;   // mean of the last min(100, iters) losses
   double accuracy = 0;     // probe accuracy at the decision (last) step after training
   bool diverged = false;   // NaN/Inf loss, or loss_final >= diverged_loss
+  bool alignments_undefined = false;  // network silent on the probe (zero-norm representation or
+                                      // kernel) at the start or the end: RA, KA, sign similarity NaN
   std::string warning;      // non-empty when a measure was undefined (reported, run kept)
   std::size_t iterations_done = 0;
   double train_seconds = 0, measure_seconds = 0;

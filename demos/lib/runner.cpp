@@ -105,6 +105,9 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
 int guarded_main(const std::string& program, const std::function<int()>& body) {
   try {
     return body();
+  } catch (const CliError& e) {
+    std::cerr << program << ": " << e.what() << " (see --help)\n";
+    return 2;
   } catch (const std::exception& e) {
     std::cerr << program << ": " << e.what() << "\n";
   } catch (...) {
