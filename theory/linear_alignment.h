@@ -86,8 +86,12 @@ double small_init_weight_change_sq(const std::vector<double>& w_star);
 double ka_after_training(const Matrix& A0, const std::vector<double>& w_star);
 
 // ---------------------------------------------------------------------------------------------
-// (D5) Our statement of Theorem 1.  Expectation of (D4) over isotropic tasks (w_hat uniform on the
-// sphere, E[w_hat w_hat^T] = I / d):
+// (D5) Our statement of Theorem 1.
+// The paper's informal Theorem 1 [seeds file 003, breaks off there]: "The expected kernel alignment
+// across tasks is maximized with high-rank initialization, i.e. the singular values of W^(0)_1 are
+// distributed across a".
+// Ours: the expectation of (D4) over isotropic tasks (w_hat uniform on the sphere,
+// E[w_hat w_hat^T] = I / d):
 //   E[KA] = (1 + 1/d) tr A0 / (sqrt(d + 3) ||A0||_F).
 // By Cauchy-Schwarz tr A0 <= sqrt(d) ||A0||_F with equality iff A0 is proportional to I, i.e.
 // iff W1(0)^T W1(0) is proportional to I (flat spectrum, full rank; needs h >= d).
@@ -122,7 +126,12 @@ double expected_initial_kernel_target_alignment(const Matrix& A0);
 // (The general KTA(K, y) of PAPER.md section 3 is rl::kernel_target_alignment in nn/measures.h.)
 
 // ---------------------------------------------------------------------------------------------
-// (D8) Our statement of Proposition 1: the aligned rank-one start W1(0) = sigma u beta_hat^T
+// (D8) Our statement of Proposition 1.
+// The paper's wording of Proposition 1 is not known to us (PAPER.md 6).  What is known [REV, CAP]:
+// it is "a rank-1 initialization built from the task vector beta", and Fig. 3B's aligned start is
+// "achieved by setting W_1 as described in Proposition 1 (with beta = w^T F [...]), so that the
+// initialization aligns with the task statistics".
+// Ours: the aligned rank-one start W1(0) = sigma u beta_hat^T
 // (beta the task vector, u any unit vector in R^h), with any W2(0) of norm sigma.  The residual
 // stays along beta_hat, W1 stays c(t) beta_hat^T with ||c(t)|| = ||W2(t)||, so A(t) stays
 // proportional to A(0) and KA(K(0), K(t)) = 1 at every t -- for any sigma, and also under
