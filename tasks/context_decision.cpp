@@ -17,8 +17,8 @@ ContextDecision::ContextDecision(ContextDecisionConfig config) : config_(std::mo
   require_period_names(config_.timing, {"fixation", "stimulus", "delay", "decision"},
                        "ContextDecision");
   for (const auto& [period, timing] : config_.timing) validate_timing(timing, period);
-  effective_noise_sd(config_.sigma, config_.dt);
-  if (config_.cohs.empty()) throw std::invalid_argument("ContextDecision: cohs is empty");
+  validate_noise_and_dt(config_.sigma, config_.dt, "ContextDecision");
+  validate_coherences(config_.cohs, "ContextDecision");
 }
 
 ContextDecisionConditions ContextDecision::sample_conditions(Rng& rng) const {

@@ -22,7 +22,7 @@ DelayMatchSample::DelayMatchSample(DelayMatchSampleConfig config)
   require_period_names(config_.timing, {"fixation", "sample", "delay", "test", "decision"},
                        "DelayMatchSample");
   for (const auto& [period, timing] : config_.timing) validate_timing(timing, period);
-  effective_noise_sd(config_.sigma, config_.dt);
+  validate_noise_and_dt(config_.sigma, config_.dt, "DelayMatchSample");
 }
 
 DelayMatchSampleConditions DelayMatchSample::sample_conditions(Rng& rng) const {

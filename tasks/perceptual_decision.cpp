@@ -10,8 +10,8 @@ PerceptualDecision::PerceptualDecision(PerceptualDecisionConfig config)
   require_period_names(config_.timing, {"fixation", "stimulus", "delay", "decision"},
                        "PerceptualDecision");
   for (const auto& [period, timing] : config_.timing) validate_timing(timing, period);
-  effective_noise_sd(config_.sigma, config_.dt);  // validates sigma and dt
-  if (config_.cohs.empty()) throw std::invalid_argument("PerceptualDecision: cohs is empty");
+  validate_noise_and_dt(config_.sigma, config_.dt, "PerceptualDecision");
+  validate_coherences(config_.cohs, "PerceptualDecision");
 }
 
 PerceptualDecisionConditions PerceptualDecision::sample_conditions(Rng& rng) const {

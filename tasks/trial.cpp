@@ -82,6 +82,22 @@ double effective_noise_sd(double sigma, double dt_ms) {
   return sigma / std::sqrt(dt_ms);  // NEUROGYM.md section 1: dt in ms, not seconds
 }
 
+void validate_noise_and_dt(double sigma, double dt_ms, const std::string& task) {
+  try {
+    effective_noise_sd(sigma, dt_ms);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(task + ": " + e.what());
+  }
+}
+
+void validate_coherences(const std::vector<double>& cohs, const std::string& task) {
+  if (cohs.empty()) throw std::invalid_argument(task + ": cohs is empty");
+  for (double c : cohs)
+    if (!std::isfinite(c) || c < 0.0)
+      throw std::invalid_argument(task + ": every coherence in cohs must be finite and >= 0, got " +
+                                  std::to_string(c));
+}
+
 std::vector<double> ring_angles(int dim_ring) {
   if (dim_ring < 2) throw std::invalid_argument("dim_ring must be >= 2, got " + std::to_string(dim_ring));
   std::vector<double> theta(static_cast<std::size_t>(dim_ring));

@@ -50,6 +50,12 @@ void set_groundtruth(Trial& trial, int label, const PeriodList& periods);
 // Neurogym's effective noise: sigma / sqrt(dt) with dt in milliseconds (0.1 at sigma 1, dt 100).
 double effective_noise_sd(double sigma, double dt_ms);
 
+// Constructor checks shared by the tasks; errors start with `task` ("PerceptualDecision: dt ...").
+// sigma finite and >= 0, dt finite and > 0:
+void validate_noise_and_dt(double sigma, double dt_ms, const std::string& task);
+// A non-empty list of finite coherences >= 0 (percent, as Neurogym's cohs):
+void validate_coherences(const std::vector<double>& cohs, const std::string& task);
+
 // Ring angles theta_j = 2 pi j / dim_ring, j = 0..dim_ring-1 (dim_ring >= 2).
 std::vector<double> ring_angles(int dim_ring);
 

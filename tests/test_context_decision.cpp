@@ -170,6 +170,14 @@ TEST(ContextDecision, RejectsBadDtSigmaCohsAndTiming) {
   ContextDecisionConfig no_cohs;
   no_cohs.cohs.clear();
   expect_rejected(no_cohs, "cohs");
+  for (double bad : {-6.4, std::nan(""), std::numeric_limits<double>::infinity()}) {
+    ContextDecisionConfig c;
+    c.cohs = {6.4, bad};
+    expect_rejected(c, "coherence");
+  }
+  ContextDecisionConfig named;  // the message says which task rejected it
+  named.dt = 0.0;
+  expect_rejected(named, "ContextDecision: dt");
   ContextDecisionConfig negative;
   negative.timing = override_timing(negative.timing, {{"stimulus", Timing::constant(-200)}});
   expect_rejected(negative, "stimulus");

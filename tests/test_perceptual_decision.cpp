@@ -175,6 +175,16 @@ TEST(PerceptualDecision, RejectsMisnamedPeriodsAndBadSettings) {
   PerceptualDecisionConfig e;
   e.dim_ring = 1;
   EXPECT_THROW(PerceptualDecision{e}, std::invalid_argument);
+  for (double bad : {-1.0, std::nan("")}) {  // every coherence finite and >= 0, the task named
+    PerceptualDecisionConfig f;
+    f.cohs = {0.0, bad};
+    try {
+      PerceptualDecision task(f);
+      ADD_FAILURE() << "coherence " << bad << " accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("PerceptualDecision: every coherence", 0), 0u) << e.what();
+    }
+  }
 }
 
 }  // namespace
