@@ -147,18 +147,36 @@ TEST(Dale, SparsityMaskKeepsTheRequestedDensity) {
   EXPECT_TRUE(columns_follow_signs(c.W_h, c.column_sign));
 }
 
-TEST(Dale, EffectiveRankBelowTheGaussianForEveryVariant) {
-  // Gaussian N = 150: about 0.64 (eigenvalues), 0.43 (singular values).
-  GaussianNullParams gp;
-  gp.N = 150;
-  Rng grng(11);
-  const SpectrumReport gauss = spectrum_report(gaussian_null(gp, grng).W_h);
-  for (DaleBalance b : {DaleBalance::none, DaleBalance::mean, DaleBalance::row}) {
-    DaleParams p = small(150);
-    p.balance = b;
-    const SpectrumReport r = spectrum_report(dale(p, 12).W_h);
-    EXPECT_LT(r.relative_rank_eigen, gauss.relative_rank_eigen - 0.1) << to_string(b);
-    EXPECT_LT(r.relative_rank_singular, gauss.relative_rank_singular - 0.2) << to_string(b);
+// The Fig. 2 claim for every Dale variant, on 3 seeds, each against its own Gaussian draw.  Measured
+// over 30 seeds at N = 100 (Dale seed s, Gaussian seed 1000 + s; docs/connectivity.md has N = 300):
+//   eigenvalue rank:  Gaussian 0.634 (sd 0.024, min 0.571); unbalanced 0.096; mean-balanced 0.328
+//     (sd 0.044, max 0.415); row-balanced 0.401 (sd 0.025, max 0.452).  The paired gap
+//     Gaussian - Dale is smallest for row balance: mean 0.232, sd 0.036, min 0.140 (mean balance:
+//     0.306, sd 0.051, min 0.170).  A margin of 0.1 sits 3.7 sd below the row-balanced mean gap,
+//     yet a builder that lost its structure (rank near the Gaussian's) fails it on every seed.
+//   singular-value rank:  Gaussian 0.432 (sd 0.006) against 0.062-0.074 for every variant (sd
+//     <= 0.002): the paired gap is at least 0.342, so a margin of 0.2 is about 25 sd.
+// N = 100 keeps the 12 spectra of this test near 0.2 s; the gaps above barely change from N = 100
+// to 120 (row-balanced mean gap 0.232 -> 0.236).
+TEST(Dale, EffectiveRankBelowTheGaussianForEveryVariantOnSeveralSeeds) {
+  constexpr std::size_t kN = 100;
+  constexpr double kEigenMargin = 0.1, kSingularMargin = 0.2;
+  for (std::uint64_t seed : {1, 2, 3}) {
+    GaussianNullParams gp;
+    gp.N = kN;
+    Rng grng(1000 + seed);
+    const SpectrumReport gauss = spectrum_report(gaussian_null(gp, grng).W_h);
+    ASSERT_TRUE(gauss.eig_converged) << "Gaussian, seed " << seed;
+    for (DaleBalance b : {DaleBalance::none, DaleBalance::mean, DaleBalance::row}) {
+      DaleParams p = small(kN);
+      p.balance = b;
+      const SpectrumReport r = spectrum_report(dale(p, seed).W_h);
+      ASSERT_TRUE(r.eig_converged) << to_string(b) << ", seed " << seed;
+      EXPECT_LT(r.relative_rank_eigen, gauss.relative_rank_eigen - kEigenMargin)
+          << to_string(b) << ", seed " << seed << ": Gaussian " << gauss.relative_rank_eigen;
+      EXPECT_LT(r.relative_rank_singular, gauss.relative_rank_singular - kSingularMargin)
+          << to_string(b) << ", seed " << seed << ": Gaussian " << gauss.relative_rank_singular;
+    }
   }
 }
 

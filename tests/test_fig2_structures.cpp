@@ -182,22 +182,44 @@ TEST(Fig2Spectrum, ConvergesOnACentredPinkyShuffleAndScalesBack) {
 }
 
 // The paper's qualitative claim (Fig. 2 caption): every structure has a lower eigenvalue-based relative
-// effective rank sum |lambda| / (|lambda_1| N) than the Gaussian of its size.  docs/connectivity.md
-// measures 0.05-0.21 for the structures against about 0.64 for the Gaussian (centred pinky100: 0.47),
-// so a factor 0.8 is a margin that a broken builder or a wrong pairing would not pass.
-constexpr double kRankMargin = 0.8;
+// effective rank sum |lambda| / (|lambda_1| N) than the Gaussian of its size, checked per structure on
+// 3 seeds, each against that seed's Gaussian.  Measured over 30 seeds (N = 120 for the synthetic
+// structures), ratio structure / Gaussian: cell types 0.200 (sd 0.007, max 0.223), V1DD 0.212 (max
+// 0.224), Dale 0.134 (max 0.143), SONET chains 0.268 (sd 0.025, max 0.320), all against Gaussians of
+// 0.636-0.640 (sd 0.016-0.021).  A factor 0.5 is 9 sd above the mean ratio of the closest of these
+// (SONET), and a builder that lost its structure (ratio near 1) fails it on every seed.  Centred
+// pinky100 is the exception (docs/connectivity.md: 0.469 against 0.646): its ratio is 0.738 (sd 0.025,
+// max 0.798, all from the N = 104 Gaussian: the data matrix does not depend on the seed), so it gets
+// a factor 0.85, 4.5 sd above its mean ratio and still failed by a near-Gaussian matrix.
+constexpr double kRankFactor = 0.5;
+constexpr double kPinkyRankFactor = 0.85;
 
-TEST(Fig2Build, StructuresHaveLowerEigenvalueRankThanTheirGaussian) {
+class Fig2RankAgainstGaussian : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Fig2RankAgainstGaussian, StructureHasLowerEigenvalueRankOnEverySeed) {
   const Fig2Options o = small_options();
-  const auto entries = fig2_entries(fig2_structure_names(), o, false);
-  for (const Fig2Entry& e : entries) {
-    if (e.role != Fig2Role::structure) continue;
-    const double structured = fig2_spectrum(build_fig2_entry(e, o, 2).W_h).relative_rank_eigen;
-    const double gaussian =
-        fig2_spectrum(build_fig2_entry(find_fig2_entry(entries, e.gaussian), o, 2).W_h).relative_rank_eigen;
-    EXPECT_LT(structured, kRankMargin * gaussian) << e.name << " vs " << e.gaussian;
+  const auto entries = fig2_entries({GetParam()}, o, false);
+  const Fig2Entry& e = entries.at(0);
+  ASSERT_EQ(e.role, Fig2Role::structure);
+  const double factor = e.name == "em_pinky100" ? kPinkyRankFactor : kRankFactor;
+  Matrix last;  // the EM structures are data, the same matrix for every seed: one spectrum suffices
+  SpectrumReport structured;
+  for (std::uint64_t seed : {2, 3, 4}) {
+    const Matrix W = build_fig2_entry(e, o, seed).W_h;
+    if (!(W == last)) {
+      structured = fig2_spectrum(W);
+      last = W;
+    }
+    const SpectrumReport gaussian =
+        fig2_spectrum(build_fig2_entry(find_fig2_entry(entries, e.gaussian), o, seed).W_h);
+    ASSERT_TRUE(structured.eig_converged && gaussian.eig_converged) << e.name << ", seed " << seed;
+    EXPECT_LT(structured.relative_rank_eigen, factor * gaussian.relative_rank_eigen)
+        << e.name << " vs " << e.gaussian << ", seed " << seed;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Structures, Fig2RankAgainstGaussian, ::testing::ValuesIn(fig2_structure_names()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 // A shuffle over all positions destroys the V1DD wiring: its rank moves back towards the Gaussian
 // (docs/connectivity.md: 0.135 -> 0.578, Gaussian 0.646).

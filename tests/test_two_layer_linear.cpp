@@ -1,5 +1,6 @@
 // Tests for nn/two_layer_linear: exact values on a tiny net, gradients against central finite
-// differences, the closed-form tangent kernel against J J^T from finite differences, and the
+// differences (scalar and vector output), the closed-form tangent kernel against J J^T from finite
+// differences (tiny net) and from one backward pass per output (medium net), and the
 // gradient-descent loop.
 #include "nn/two_layer_linear.h"
 
@@ -7,6 +8,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "tests/test_helpers.h"
 
@@ -50,8 +52,11 @@ TEST(TwoLayerLinear, MseLossIsHalfMeanSquaredResidual) {
 }
 
 // dL/dW2 = (1/n) R X^T W1^T,  dL/dW1 = (1/n) W2^T R X^T,  R = W2 W1 X - Y.
-TEST(TwoLayerLinear, GradientsMatchCentralFiniteDifferences) {
-  const std::size_t d = 3, h = 4, K = 2, n = 5;
+// Every entry, for the theory's scalar output (K = 1) and for a vector output (K = 2).
+class TwoLayerLinearGradients : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(TwoLayerLinearGradients, MatchCentralFiniteDifferencesPerEntry) {
+  const std::size_t d = 3, h = 4, K = GetParam(), n = 5;
   TwoLayerLinear net = small_net(d, h, K, 11);
   const Matrix X = random_matrix(d, n, 13), Y = random_matrix(K, n, 14);
   auto loss_at = [&](const TwoLayerLinear& m) { return mse_loss(two_layer_linear_predict(m, X), Y); };
@@ -60,6 +65,7 @@ TEST(TwoLayerLinear, GradientsMatchCentralFiniteDifferences) {
   const Matrix out = two_layer_linear_forward(net, X, cache);
   zero_grads(net);
   two_layer_linear_backward(net, cache, mse_loss_backward(out, Y));
+  ASSERT_GT(max_abs(net.dW1), 1e-3) << "a vanishing gradient would make the check empty";
 
   for (Matrix* W : {&net.W1, &net.W2}) {
     const Matrix& G = (W == &net.W1) ? net.dW1 : net.dW2;
@@ -72,11 +78,17 @@ TEST(TwoLayerLinear, GradientsMatchCentralFiniteDifferences) {
       W->data()[k] = saved;
       const double numeric = (up - down) / (2 * kFdStep);
       EXPECT_TRUE(fd_close(G.data()[k], numeric))
-          << (W == &net.W1 ? "dW1" : "dW2") << " entry " << k << ": analytic " << G.data()[k]
-          << ", finite difference " << numeric;
+          << "K = " << K << ", " << (W == &net.W1 ? "dW1" : "dW2") << " entry " << k << ": analytic "
+          << G.data()[k] << ", finite difference " << numeric;
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(OutputCounts, TwoLayerLinearGradients, ::testing::Values(1u, 2u),
+                         [](const ::testing::TestParamInfo<std::size_t>& info) {
+                           return info.param == 1 ? std::string("ScalarOutput")
+                                                  : "Outputs" + std::to_string(info.param);
+                         });
 
 // One check of the whole gradient: L(theta + t v) - L(theta - t v) = 2 t <grad, v> + O(t^3).
 TEST(TwoLayerLinear, GradientMatchesDirectionalDerivative) {
@@ -145,6 +157,60 @@ TEST(TwoLayerLinear, TangentKernelEqualsFiniteDifferenceJacobianGram) {
   EXPECT_TRUE(MatricesNear(two_layer_linear_tangent_kernel(net, X, KernelParams::kW2), K2, tol));
   EXPECT_TRUE(
       MatricesNear(two_layer_linear_tangent_kernel(net, X, KernelParams::kBoth), K1 + K2, tol));
+}
+
+// The naive reference: J built row by row with one backward pass per output.  Seeding the backward
+// pass with the one-hot dOut = e_a e_i^T makes dW1 = W2^T e_a x_i^T = d out(a, i) / d W1 and
+// dW2 = e_a (W1 x_i)^T = d out(a, i) / d W2; flattened, they are row i * K + a of J (the kernel's
+// sample-major order).  Columns are vec(W1), then vec(W2).
+Matrix one_backward_per_output_jacobian(TwoLayerLinear& net, const Matrix& X) {
+  const std::size_t n = X.cols(), K = net.K();
+  Matrix J(n * K, net.W1.size() + net.W2.size());
+  TwoLayerLinearCache cache;
+  two_layer_linear_forward(net, X, cache);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t a = 0; a < K; ++a) {
+      Matrix dOut(K, n);  // (K, n) one-hot
+      dOut(a, i) = 1.0;
+      zero_grads(net);
+      two_layer_linear_backward(net, cache, dOut);
+      const std::size_t row = i * K + a;
+      for (std::size_t k = 0; k < net.dW1.size(); ++k) J(row, k) = net.dW1.data()[k];
+      for (std::size_t k = 0; k < net.dW2.size(); ++k) J(row, net.dW1.size() + k) = net.dW2.data()[k];
+    }
+  return J;
+}
+
+// Columns [c0, c0 + count) of J.
+Matrix jacobian_columns(const Matrix& J, std::size_t c0, std::size_t count) {
+  Matrix part(J.rows(), count);
+  for (std::size_t r = 0; r < J.rows(); ++r)
+    for (std::size_t c = 0; c < count; ++c) part(r, c) = J(r, c0 + c);
+  return part;
+}
+
+TEST(TwoLayerLinear, TangentKernelEqualsOneBackwardPerOutputKernelOnMediumNet) {
+  const std::size_t d = 30, h = 40, K = 3, n = 12;
+  TwoLayerLinear net = make_two_layer_linear(random_matrix(h, d, 81), random_matrix(K, h, 82));
+  const Matrix X = random_matrix(d, n, 83);
+  const Matrix J = one_backward_per_output_jacobian(net, X);  // (n K, h d + K h)
+  const Matrix J1 = jacobian_columns(J, 0, h * d), J2 = jacobian_columns(J, h * d, K * h);
+  const Matrix K1 = matmul(J1, transpose(J1)), K2 = matmul(J2, transpose(J2));
+  const Matrix K12 = matmul(J, transpose(J));
+  // Both sides are the same exact numbers summed in different orders: J J^T sums up to h d + K h =
+  // 1320 products per entry, the closed form sums d and h terms and multiplies.  A sum of m rounded
+  // products is off by at most about (m + 2) eps sum|terms| (Higham 3.1), and by Cauchy-Schwarz
+  // sum|terms| <= sqrt(K_rr K_ss) <= max|K| (a Gram matrix has its largest entry on the diagonal).
+  // So 2 m eps max|K| bounds the difference whatever the summation order or FMA contraction; a
+  // structural error (wrong index order, a missing block) is O(max|K|).
+  const double terms = static_cast<double>(h * d + K * h);  // the longest sum
+  auto tol = [&](const Matrix& Kref) { return 2 * terms * rl::testing::kEps * max_abs(Kref); };
+  EXPECT_TRUE(MatricesNear(two_layer_linear_tangent_kernel(net, X, KernelParams::kW1), K1, tol(K1)))
+      << "W1";
+  EXPECT_TRUE(MatricesNear(two_layer_linear_tangent_kernel(net, X, KernelParams::kW2), K2, tol(K2)))
+      << "W2";
+  EXPECT_TRUE(MatricesNear(two_layer_linear_tangent_kernel(net, X, KernelParams::kBoth), K12, tol(K12)))
+      << "all parameters";
 }
 
 TEST(TwoLayerLinear, GradientDescentFitsRealisableTargetToTolerance) {

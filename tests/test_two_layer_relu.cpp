@@ -1,3 +1,6 @@
+// Tests for nn/two_layer_relu: exact values on hand-built nets, gradients against central finite
+// differences, and the structural tangent kernel against J J^T with J from finite differences (tiny
+// nets) and from one backward pass per output (a medium net).
 #include "nn/two_layer_relu.h"
 
 #include <gtest/gtest.h>
@@ -163,6 +166,73 @@ TEST(TwoLayerReluKernel, EqualsJJTransposeFromFiniteDifferences) {
     const Matrix J = finite_difference_jacobian(net, X, all);
     EXPECT_TRUE(testing::MatricesNear(two_layer_relu_tangent_kernel(net, X, ReluKernelParams::kAll),
                                       matmul(J, transpose(J)), kTol))
+        << "full kernel, bias " << with_bias;
+  }
+}
+
+// The naive reference: J built row by row with one backward pass per output.  Seeding the backward
+// pass with the one-hot dY = e_a e_k^T makes every gradient field d Y[a, k] / d theta (the ReLU mask
+// is the backward pass's own relu'(Z), the one the kernel uses, so kinks need no special care).
+// Row a * K + k (the kernel's example-major order); columns vec(W1), then, with `all`, vec(W2) and,
+// when present, b1, b2.
+Matrix one_backward_per_output_jacobian(TwoLayerRelu& net, const Matrix& X, bool all) {
+  const std::size_t B = X.rows(), K = net.K();
+  std::vector<const Matrix*> grads = {&net.dW1};
+  if (all) grads.push_back(&net.dW2);
+  if (all && net.has_bias()) {
+    grads.push_back(&net.db1);
+    grads.push_back(&net.db2);
+  }
+  std::size_t cols = 0;
+  for (const Matrix* G : grads) cols += G->size();
+  Matrix J(B * K, cols);
+  TwoLayerReluCache cache;
+  two_layer_relu_forward(net, X, cache);
+  for (std::size_t a = 0; a < B; ++a)
+    for (std::size_t k = 0; k < K; ++k) {
+      Matrix dY(B, K);  // (B, K) one-hot
+      dY(a, k) = 1.0;
+      zero_grads(net);
+      two_layer_relu_backward(net, cache, dY);
+      std::size_t col = 0;
+      for (const Matrix* G : grads)
+        for (double g : G->values()) J(a * K + k, col++) = g;
+    }
+  return J;
+}
+
+TEST(TwoLayerReluKernel, EqualsOneBackwardPerOutputKernelOnMediumNet) {
+  const std::size_t d = 30, N = 40, K = 3, B = 12;
+  for (bool with_bias : {false, true}) {
+    Rng rng(41);
+    TwoLayerRelu net = init_two_layer_relu(d, N, K, rng, with_bias);
+    const Matrix X = testing::random_matrix(B, d, 42);
+    // The mask must be mixed, or the test would not exercise D_a (measured: about half the units on).
+    const Matrix H = two_layer_relu_hidden(net, X);
+    std::size_t on = 0;
+    for (double v : H.values()) on += v > 0.0;
+    ASSERT_GT(on, H.size() / 5) << "bias " << with_bias;
+    ASSERT_LT(on, H.size() * 4 / 5) << "bias " << with_bias;
+
+    // Both sides are the same exact numbers summed in different orders: J J^T sums up to
+    // N d + K N + N + K = 1363 products per entry, the structural form sums d and N terms.  A sum of
+    // m rounded products is off by at most about (m + 2) eps sum|terms| (Higham 3.1), and by
+    // Cauchy-Schwarz sum|terms| <= sqrt(K_rr K_ss) <= max|K| (a Gram matrix has its largest entry on
+    // the diagonal).  So 2 m eps max|K| bounds the difference whatever the summation order or FMA
+    // contraction; a structural error (a wrong mask, index order or missing block) is O(max|K|).
+    const double terms = static_cast<double>(N * d + K * N + N + K);  // the longest sum
+    auto tol = [&](const Matrix& Kref) { return 2 * terms * testing::kEps * max_abs(Kref); };
+
+    const Matrix J1 = one_backward_per_output_jacobian(net, X, false);  // (B K, N d)
+    const Matrix K1 = matmul(J1, transpose(J1));
+    EXPECT_TRUE(testing::MatricesNear(two_layer_relu_tangent_kernel(net, X, ReluKernelParams::kW1), K1,
+                                      tol(K1)))
+        << "W1 kernel, bias " << with_bias;
+    const Matrix J = one_backward_per_output_jacobian(net, X, true);  // (B K, all parameters)
+    ASSERT_EQ(J.cols(), N * d + K * N + (with_bias ? N + K : 0));
+    const Matrix Kall = matmul(J, transpose(J));
+    EXPECT_TRUE(testing::MatricesNear(two_layer_relu_tangent_kernel(net, X, ReluKernelParams::kAll), Kall,
+                                      tol(Kall)))
         << "full kernel, bias " << with_bias;
   }
 }
