@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "demos/lib/running_mean.h"
 #include "nn/init.h"
 #include "nn/measures.h"
 #include "nn/optim.h"
@@ -49,33 +50,6 @@ double decision_accuracy(const RnnParams& p, const RnnConfig& net, const SeqBatc
   }
   return static_cast<double>(correct) / static_cast<double>(probe.B);
 }
-
-// A 100-iteration running mean of the loss (PAPER.md 2.3: the released log, without its
-// off-by-one first entry and with the sum reset per run).
-class RunningMean {
- public:
-  explicit RunningMean(std::size_t window) : window_(window) {}
-  void add(double v) {
-    values_.push_back(v);
-    sum_ += v;
-    if (values_.size() > window_) sum_ -= values_[values_.size() - window_ - 1];
-  }
-  double mean() const {
-    const std::size_t n = std::min(window_, values_.size());
-    return n ? sum_ / static_cast<double>(n) : 0.0;
-  }
-  double first_mean() const {
-    const std::size_t n = std::min(window_, values_.size());
-    double s = 0;
-    for (std::size_t i = 0; i < n; ++i) s += values_[i];
-    return n ? s / static_cast<double>(n) : 0.0;
-  }
-
- private:
-  std::size_t window_;
-  std::vector<double> values_;
-  double sum_ = 0;
-};
 
 void record_measures(Recorder& log, std::size_t step, const RnnParams& init, const RnnParams& now,
                      const ProbeState& s0, const RnnConfig& net, const RnnTaskSetup& task) {
