@@ -185,9 +185,9 @@ CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, co
   const RnnRunResult r = run_rnn_experiment(config, init, setup);
   const bool silent = r.alignments_undefined;
   if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));
-  if (silent)
-    std::fprintf(stderr, "WARNING: %s: the network is silent on the probe at the start or the end "
-                 "(RA/KA undefined); kept with dW and flagged silent in results.csv\n", spec.id().c_str());
+  if (silent)  // a silent (all-zero) or non-finite network on the probe: the reason is in r.warning
+    std::fprintf(stderr, "WARNING: %s: %s; kept with dW and flagged silent in results.csv\n", spec.id().c_str(),
+                 r.warning.c_str());
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);
