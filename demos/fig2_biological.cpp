@@ -28,7 +28,8 @@
 // --shard), fig2_biological_<task>.svg (one row per structure: spectrum, effective ranks, dW, RA, KA
 // box plots with the dots), manifest.json.
 //
-// Built-in defaults run in a few minutes on 2 cores: 2AF, 3 seeds, 1,000 iterations, N = 300.
+// Built-in defaults: 2AF, 10 seeds (the caption's boxplots), 1,000 iterations, N = 300; about 2
+// minutes on 2 cores (130 runs at 2,000 iterations took 3.6 minutes, docs/reproducing.md).
 // Paper scale (PAPER.md 5: 10 seeds, 10,000 iterations; about an hour per task on 2 cores):
 //   fig2_biological --seeds 10 --iters 10000                     (2AF, Fig. 2)
 //   fig2_biological --seeds 10 --iters 10000 --task dms,cxt      (appendix figures)
@@ -380,7 +381,7 @@ int run(int argc, char** argv) {
   Cli cli(kProgram, "Fig. 2 (reproduction): biological initial connectivity vs a Gaussian null");
   CommonFlags common;
   common.seed = 1;
-  common.seeds = 3;
+  common.seeds = 10;  // the caption's "10 independent runs" per box
   common.task = {"2af"};
   common.task_choices = {"2af", "dms", "cxt"};
   common.ranks = {};
