@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "demos/lib/atomic_file.h"
@@ -283,8 +285,55 @@ TEST(AxisTicks, LinearTicksAreOneTwoFiveTimesPowersOfTen) {
 TEST(AxisTicks, LogTicksAreDecadesOrOneTwoFive) {
   EXPECT_EQ(log_ticks(1, 1000), (std::vector<double>{1, 10, 100, 1000}));
   EXPECT_EQ(log_ticks(1, 30), (std::vector<double>{1, 2, 5, 10, 20}));
-  EXPECT_EQ(log_ticks(1e-10, 1e10).size(), 11u);  // every other decade of 21
+  // 21 decades: every third, at multiples of 3 (1e-9, 1e-6, ..., 1e9).
+  EXPECT_EQ(log_ticks(1e-10, 1e10), (std::vector<double>{1e-9, 1e-6, 1e-3, 1, 1e3, 1e6, 1e9}));
   EXPECT_TRUE(log_ticks(0.0, 10.0).empty());
+}
+
+// The tick labels of one axis in a rendered SVG: (position along the axis, text).  Y labels are
+// right-aligned ("end") left of the axis, x labels centred ("middle") below it.
+std::vector<std::pair<double, std::string>> tick_labels(const std::string& svg, const std::string& anchor) {
+  std::vector<std::pair<double, std::string>> out;
+  const std::string key = "text-anchor=\"" + anchor + "\">";
+  for (std::size_t at = svg.find(key); at != std::string::npos; at = svg.find(key, at + 1)) {
+    const std::size_t open = svg.rfind("<text ", at);
+    const std::string coord = anchor == "end" ? " y=\"" : "x=\"";
+    const std::size_t c = svg.find(coord, open) + coord.size();
+    const std::size_t text_begin = at + key.size();
+    const std::string text = svg.substr(text_begin, svg.find("</text>", text_begin) - text_begin);
+    if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-')) continue;
+    out.emplace_back(std::atof(svg.c_str() + c), text);
+  }
+  return out;
+}
+
+// docs/img/fig2_frobenius_2af.svg once printed 41 overlapping labels on the weight-change axis of a
+// run whose values spanned 1e-40..1e40 (issue: the SVG log axis overprints its labels).
+TEST(AxisTicks, LogAxisOverManyDecadesLabelsAtMostSevenWithoutOverlap) {
+  const std::vector<double> t = log_ticks(1e-40, 1e40);
+  EXPECT_EQ(t, (std::vector<double>{1e-40, 1e-20, 1, 1e20, 1e40}));
+  for (double lo_exp : {-300.0, -40.0, -12.0, -3.0, 0.0})
+    for (double span : {3.0, 8.0, 9.0, 15.0, 21.0, 33.0, 80.0, 300.0}) {
+      const std::size_t n = log_ticks(std::pow(10.0, lo_exp), std::pow(10.0, lo_exp + span)).size();
+      EXPECT_GE(n, 2u) << "1e" << lo_exp << " .. 1e" << lo_exp + span;
+      EXPECT_LE(n, 8u) << "1e" << lo_exp << " .. 1e" << lo_exp + span;
+    }
+
+  Figure fig(1, 1, "decades");
+  fig.panel(0, 0).scatter("dW", {1e-40, 1e-3, 1e40}, {1e-40, 1.0, 1e40}).x_scale(AxisScale::kLog).y_scale(AxisScale::kLog);
+  const std::string svg = fig.to_svg();
+  for (const std::string anchor : {"end", "middle"}) {
+    const auto labels = tick_labels(svg, anchor);
+    SCOPED_TRACE(anchor == "end" ? "y axis" : "x axis");
+    ASSERT_GE(labels.size(), 2u) << svg;
+    EXPECT_LE(labels.size(), 8u);
+    for (std::size_t i = 1; i < labels.size(); ++i) {
+      // A label is about 7 px per character wide and 12 px high: neighbours must clear that.
+      const double need = anchor == "end" ? 14.0 : 7.0 * std::max(labels[i].second.size(), labels[i - 1].second.size());
+      EXPECT_GE(std::fabs(labels[i].first - labels[i - 1].first), need)
+          << labels[i - 1].second << " and " << labels[i].second << " overprint";
+    }
+  }
 }
 
 TEST(AxisTicks, LabelsAreShort) {

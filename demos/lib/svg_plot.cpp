@@ -38,16 +38,34 @@ std::vector<double> linear_ticks(double lo, double hi, int target) {
   return ticks;
 }
 
+namespace {
+
+// Labelled decades on a long log axis: at most kMaxLogLabels, every k-th decade with k from the
+// "nice" steps below, placed at multiples of k (1e-40, 1e-20, 1, 1e20, 1e40), so that labels never
+// overprint even when the values span tens of decades.
+constexpr int kMaxLogLabels = 7;
+
+int decade_step(int e0, int e1) {
+  for (int k : {1, 2, 3, 5, 10, 20, 25, 50, 100}) {
+    const int first = static_cast<int>(std::ceil(static_cast<double>(e0) / k)) * k;
+    const int count = first > e1 ? 0 : (e1 - first) / k + 1;
+    if (count <= kMaxLogLabels) return k;
+  }
+  return 100 * ((e1 - e0) / (100 * kMaxLogLabels) + 1);  // beyond 700 decades: still at most ~7
+}
+
+}  // namespace
+
 std::vector<double> log_ticks(double lo, double hi) {
   if (!(lo > 0.0) || !(hi > lo) || !std::isfinite(hi)) return {};
   const int e0 = static_cast<int>(std::floor(std::log10(lo))), e1 = static_cast<int>(std::ceil(std::log10(hi)));
   const bool dense = std::log10(hi) - std::log10(lo) < 2.0;
-  const int every = e1 - e0 > 8 ? 2 : 1;
+  const int every = decade_step(e0, e1);
   std::vector<double> ticks;
   for (int e = e0; e <= e1; ++e) {
     for (double m : {1.0, 2.0, 5.0}) {
       if (m != 1.0 && !dense) continue;
-      if (m == 1.0 && (e - e0) % every != 0) continue;
+      if (m == 1.0 && e % every != 0) continue;
       const double v = m * std::pow(10.0, e);
       if (v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12)) ticks.push_back(v);
     }

@@ -56,7 +56,8 @@ constexpr std::size_t kStyleCount = 8;
 // Axis ticks at 1, 2 or 5 x 10^k spacing inside [lo, hi], about `target` of them.
 std::vector<double> linear_ticks(double lo, double hi, int target = 5);
 // Log-axis ticks inside [lo, hi] (lo > 0): decades; with 1, 2, 5 x 10^k when the range spans
-// less than two decades; every other decade beyond eight.
+// less than two decades; on long ranges every k-th decade (k = 1, 2, 3, 5, 10, 20, 25, 50, 100,
+// at multiples of k), so that at most 7 decades are labelled and labels never overprint.
 std::vector<double> log_ticks(double lo, double hi);
 // Short tick text: "0.25", "300", "1e-05" -> "1e-5", "1e6".
 std::string tick_label(double v);
