@@ -76,6 +76,7 @@ IterationTiming time_training_iterations(const RnnConfig& config, std::size_t T,
     plain(i);
     meter.record();
   };
+  auto meter_alone = [&](std::size_t) { meter.record(); };
   LinearisedTrainer linearised(theta0, config, sgd_options, LossSteps::kAll);
   auto linearised_step = [&](std::size_t i) { linearised.step(batches[i % batches.size()]); };
 
@@ -83,13 +84,15 @@ IterationTiming time_training_iterations(const RnnConfig& config, std::size_t T,
     with_meter(i);
     linearised_step(i);
   }
-  std::vector<double> plain_ms, meter_ms, linearised_ms;
+  std::vector<double> plain_ms, meter_ms, alone_ms, linearised_ms;
   for (std::size_t r = 0; r < rounds; ++r) {
     plain_ms.push_back(time_round(plain, iterations));
     meter_ms.push_back(time_round(with_meter, iterations));
+    alone_ms.push_back(time_round(meter_alone, iterations));
     linearised_ms.push_back(time_round(linearised_step, iterations));
   }
-  return IterationTiming{summarise(plain_ms), summarise(meter_ms), summarise(linearised_ms)};
+  return IterationTiming{summarise(plain_ms), summarise(meter_ms), summarise(alone_ms),
+                         summarise(linearised_ms)};
 }
 
 }  // namespace rl

@@ -4,6 +4,7 @@
 //   plain       rnn_forward (reused trace) + cross entropy over all steps + zero_grads + rnn_backward
 //               + Sgd::step, the Fig. 1 training loop
 //   with meter  the same + PlasticityMeter::record() (nn/plasticity_cost.h) after the step
+//   meter alone PlasticityMeter::record() by itself (its cost isolated from the noise of a whole iteration)
 //   linearised  LinearisedTrainer::step (nn/linearised_rnn.h): forward at theta0, JVP, backward at theta0
 // The three variants alternate in rounds of `iterations` iterations each, so a change of machine load
 // hits all of them alike; each reports its best round and its median round (ms per iteration).
@@ -22,10 +23,12 @@ struct VariantTiming {
 };
 
 struct IterationTiming {
-  VariantTiming plain, with_meter, linearised;
+  VariantTiming plain, with_meter, meter_alone, linearised;
   // with_meter / plain - 1 and linearised / plain, from the best rounds and from the median rounds.
   double meter_overhead_best() const { return with_meter.best_ms / plain.best_ms - 1.0; }
   double meter_overhead_median() const { return with_meter.median_ms / plain.median_ms - 1.0; }
+  // meter_alone / plain: the overhead estimated from the isolated record() (median rounds).
+  double meter_overhead_isolated() const { return meter_alone.median_ms / plain.median_ms; }
   double linearised_ratio_best() const { return linearised.best_ms / plain.best_ms; }
   double linearised_ratio_median() const { return linearised.median_ms / plain.median_ms; }
 };
