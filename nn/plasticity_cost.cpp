@@ -41,25 +41,35 @@ double squared_distance(const Matrix& a, const Matrix& b) {
   return s;
 }
 
-// sum_k (w_k - p_k)^2, then p <- w: one pass.  Eight independent partial sums, so the additions do
-// not wait on each other (one running sum is a chain of dependent adds, 4 cycles each, and the
-// compiler may not reorder it without -ffast-math): 3-4x faster at N = 300.
-double squared_distance_then_copy(const double* w, double* p, std::size_t n) {
+struct StepDistance {
+  double sum_sq = 0.0;  // sum_k (w_k - p_k)^2
+  double sum_abs = 0.0; // sum_k |w_k - p_k|
+};
+
+// Both distances of w from p, then p <- w: one pass.  Eight independent partial sums, so the additions
+// do not wait on each other (one running sum is a chain of dependent adds, 4 cycles each, that the
+// compiler may not reorder without -ffast-math): 3-4x faster at N = 300.
+StepDistance distance_then_copy(const double* w, double* p, std::size_t n) {
   constexpr std::size_t kLanes = 8;
-  double acc[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
+  double sq[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0}, ab[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
   std::size_t k = 0;
   for (; k + kLanes <= n; k += kLanes)
     for (std::size_t l = 0; l < kLanes; ++l) {
       const double d = w[k + l] - p[k + l];
-      acc[l] += d * d;
+      sq[l] += d * d;
+      ab[l] += std::fabs(d);
       p[k + l] = w[k + l];
     }
   for (; k < n; ++k) {
     const double d = w[k] - p[k];
-    acc[0] += d * d;
+    sq[0] += d * d;
+    ab[0] += std::fabs(d);
     p[k] = w[k];
   }
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  auto total = [](const double* a) {
+    return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+  };
+  return StepDistance{total(sq), total(ab)};
 }
 
 }  // namespace
@@ -101,6 +111,13 @@ double path_length(const std::vector<std::vector<Matrix>>& trajectory) {
   return length;
 }
 
+double l1_path_length(const std::vector<Matrix>& trajectory) {
+  if (trajectory.empty()) throw std::invalid_argument("l1_path_length: empty trajectory");
+  double length = 0.0;
+  for (std::size_t t = 0; t + 1 < trajectory.size(); ++t) length += l1_change(trajectory[t], trajectory[t + 1]);
+  return length;
+}
+
 PlasticityMeter::PlasticityMeter(std::vector<const Matrix*> params) : params_(std::move(params)) {
   if (params_.empty()) throw std::invalid_argument("PlasticityMeter: no parameters to watch");
   for (std::size_t i = 0; i < params_.size(); ++i) {
@@ -111,6 +128,7 @@ PlasticityMeter::PlasticityMeter(std::vector<const Matrix*> params) : params_(st
   }
   previous_ = initial_;
   path_.assign(params_.size(), 0.0);
+  l1_path_.assign(params_.size(), 0.0);
 }
 
 void PlasticityMeter::record() {
@@ -122,9 +140,10 @@ void PlasticityMeter::record() {
       throw std::invalid_argument("PlasticityMeter::record: parameter " + std::to_string(i) +
                                   " changed shape from " + shape_str(prev) + " to " +
                                   shape_str(now));
-    const double sum_sq = squared_distance_then_copy(now.data(), prev.data(), now.size());
-    path_[i] += std::sqrt(sum_sq);
-    sum_sq_all += sum_sq;
+    const StepDistance step = distance_then_copy(now.data(), prev.data(), now.size());
+    path_[i] += std::sqrt(step.sum_sq);
+    l1_path_[i] += step.sum_abs;
+    sum_sq_all += step.sum_sq;
   }
   path_all_ += std::sqrt(sum_sq_all);
   ++steps_;
@@ -138,6 +157,7 @@ PlasticityCost PlasticityMeter::cost(std::size_t i) const {
   c.change = std::sqrt(squared_distance(Wf, W0));
   c.path_length = path_[i];
   c.l1_change = l1_change(W0, Wf);
+  c.l1_path_length = l1_path_[i];
   c.fraction_changed = fraction_changed(W0, Wf);
   c.entries = W0.size();
   return c;
@@ -153,6 +173,7 @@ PlasticityCost PlasticityMeter::cost_all() const {
     require_same_shape(W0, Wf, "PlasticityMeter::cost_all parameter " + std::to_string(i));
     sum_sq += squared_distance(Wf, W0);
     c.l1_change += l1_change(W0, Wf);
+    c.l1_path_length += l1_path_[i];
     changed += count_changed(W0, Wf, kPlasticityRelativeThreshold);  // own matrix's RMS
     c.entries += W0.size();
   }

@@ -6,7 +6,10 @@
 //   path length         sum_t ||W(t+1) - W(t)||_F                 (>= the end-to-end change, triangle
 //                                                                   inequality; equal on a straight line)
 //   L1 change           sum_ij |W_ij(f) - W_ij(0)|                (Li and van Rossum, eLife 2020,
-//                                                                   energy model with exponent 1)
+//                                                                   energy model with exponent 1: the
+//                                                                   least energy that reaches W(f))
+//   L1 path length      sum_t sum_ij |W_ij(t+1) - W_ij(t)|        (the same model charging every
+//                                                                   update: the energy the run spent)
 //   fraction changed    #{ij : |W_ij(f) - W_ij(0)| > 0.1 m} / #entries,  m = RMS of W(0)'s entries
 //                       = ||W(0)||_F / sqrt(#entries).  RMS, not the median or mean |W_ij(0)|: the rank
 //                       sweep renormalises every start to the same Frobenius norm, so m (and the
@@ -37,6 +40,7 @@ struct PlasticityCost {
   double change = 0.0;            // ||W(f) - W(0)||_F
   double path_length = 0.0;       // sum_t ||W(t+1) - W(t)||_F
   double l1_change = 0.0;         // sum |W_ij(f) - W_ij(0)|
+  double l1_path_length = 0.0;    // sum_t sum |W_ij(t+1) - W_ij(t)|  (>= l1_change)
   double fraction_changed = 0.0;  // fraction of entries with |change| > 0.1 RMS(W(0))
   std::size_t entries = 0;        // number of synapses (parameters) counted
 };
@@ -54,6 +58,8 @@ double fraction_changed(const Matrix& W0, const Matrix& Wf,
 double path_length(const std::vector<Matrix>& trajectory);
 // The same for a trajectory of parameter lists (theta(t) = the concatenation of its matrices).
 double path_length(const std::vector<std::vector<Matrix>>& trajectory);
+// sum_t sum_ij |W_ij(t+1) - W_ij(t)| over a stored trajectory.
+double l1_path_length(const std::vector<Matrix>& trajectory);
 
 // ---- the incremental meter --------------------------------------------------------------------
 
@@ -63,8 +69,8 @@ class PlasticityMeter {
   // W(0).  Throws std::invalid_argument on an empty list or an empty matrix.
   explicit PlasticityMeter(std::vector<const Matrix*> params);
 
-  // After each update: path += ||theta - theta_prev|| (per matrix and for all together), then
-  // theta_prev <- theta.  O(#params), no allocation.  Throws if a watched matrix changed shape.
+  // After each update: path += ||theta - theta_prev|| (per matrix and for all together) and
+  // l1_path += sum |theta - theta_prev|, then theta_prev <- theta.  O(#params), no allocation.  Throws if a watched matrix changed shape.
   void record();
 
   std::size_t steps() const { return steps_; }
@@ -81,6 +87,7 @@ class PlasticityMeter {
   std::vector<Matrix> initial_;   // W(0)
   std::vector<Matrix> previous_;  // W(t) at the last record()
   std::vector<double> path_;      // per matrix
+  std::vector<double> l1_path_;   // per matrix (the all-parameter one is their sum)
   double path_all_ = 0.0;
   std::size_t steps_ = 0;
 };

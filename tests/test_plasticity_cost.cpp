@@ -38,10 +38,12 @@ TEST(PlasticityCost, HandComputedPathLengths) {
   std::vector<Matrix> scalar;
   for (double w : {0.0, 3.0, 1.0, 2.0}) scalar.push_back(Matrix(1, 1, w));
   EXPECT_DOUBLE_EQ(path_length(scalar), 6.0);
+  EXPECT_DOUBLE_EQ(l1_path_length(scalar), 6.0);
   // (0, 0) -> (3, 4) -> (3, 0): path 5 + 4 = 9, end-to-end 3.
   const std::vector<Matrix> plane = {Matrix::from_rows({{0.0, 0.0}}), Matrix::from_rows({{3.0, 4.0}}),
                                      Matrix::from_rows({{3.0, 0.0}})};
   EXPECT_DOUBLE_EQ(path_length(plane), 9.0);
+  EXPECT_DOUBLE_EQ(l1_path_length(plane), 7.0 + 4.0) << "L1 steps |3| + |4|, then |-4|";
   EXPECT_DOUBLE_EQ(weight_change(plane.front(), plane.back()), 3.0);
   // As a list of two 1 x 1 matrices the all-parameter path is the same Euclidean path.
   std::vector<std::vector<Matrix>> lists;
@@ -65,7 +67,9 @@ TEST(PlasticityCost, MeterPathIsAtLeastTheChangeAndEqualsTheStoredTrajectory) {
   const PlasticityCost c = meter.cost(0);
   EXPECT_EQ(meter.steps(), 20u);
   EXPECT_NEAR(c.path_length, path_length(trajectory), 1e-12 * c.path_length);
+  EXPECT_NEAR(c.l1_path_length, l1_path_length(trajectory), 1e-12 * c.l1_path_length);
   EXPECT_NEAR(c.change, weight_change(trajectory.front(), W), 1e-14);
+  EXPECT_GT(c.l1_path_length, c.l1_change);
   EXPECT_GT(c.path_length, 1.5 * c.change) << "a random walk wanders: path well above the change";
   EXPECT_EQ(c.entries, 30u);
 }
@@ -81,6 +85,7 @@ TEST(PlasticityCost, StraightLineHasPathEqualToChange) {
   }
   const PlasticityCost c = meter.cost(0);
   EXPECT_NEAR(c.path_length, c.change, 1e-13 * c.change);
+  EXPECT_NEAR(c.l1_path_length, c.l1_change, 1e-13 * c.l1_change) << "no entry turns back";
   EXPECT_NEAR(c.change, frobenius_norm(D), 1e-13 * c.change) << "s goes from 0 to 1";
 }
 
@@ -107,6 +112,7 @@ TEST(PlasticityCost, NoChangeGivesZeroEverywhere) {
     EXPECT_EQ(c.change, 0.0);
     EXPECT_EQ(c.path_length, 0.0);
     EXPECT_EQ(c.l1_change, 0.0);
+    EXPECT_EQ(c.l1_path_length, 0.0);
     EXPECT_EQ(c.fraction_changed, 0.0);
   }
   EXPECT_EQ(rnn_plasticity(meter).W_h.entries, 25u);
@@ -140,6 +146,7 @@ TEST(PlasticityCost, AllParametersJudgeEachEntryAgainstItsOwnMatrix) {
   EXPECT_NEAR(c.all.change, std::sqrt(4.0 + 1.0 + 0.0025), 1e-15);
   EXPECT_NEAR(c.all.path_length, std::sqrt(2.0) + std::sqrt(9.0 + 0.0025), 1e-15);
   EXPECT_NEAR(c.all.path_length, path_length(trajectory), 1e-15);
+  EXPECT_NEAR(c.all.l1_path_length, (1.0 + 1.0) + (3.0 + 0.05), 1e-15) << "W_in moved +1 then -3";
   EXPECT_NEAR(c.W_h.path_length, 0.05, 1e-15);
   EXPECT_DOUBLE_EQ(c.W_h.fraction_changed, 0.0);
   EXPECT_GE(c.all.path_length, c.all.change);
