@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <functional>
 #include <stdexcept>
 #include <vector>
@@ -29,19 +30,34 @@ SeqBatch random_batch(const RnnConfig& c, std::size_t T, std::size_t B, Rng& rng
   return batch;
 }
 
-// Milliseconds per iteration of `iteration` run `iterations` times.
-double time_round(const std::function<void(std::size_t)>& iteration, std::size_t iterations) {
+struct RoundTime {
+  double wall_ms, cpu_ms;  // per iteration
+};
+
+// Wall-clock and CPU milliseconds per iteration of `iteration` run `iterations` times.
+RoundTime time_round(const std::function<void(std::size_t)>& iteration, std::size_t iterations) {
+  const std::clock_t cpu_start = std::clock();
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < iterations; ++i) iteration(i);
   const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
-  return elapsed.count() / static_cast<double>(iterations);
+  const double cpu_ms = 1000.0 * static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  const double n = static_cast<double>(iterations);
+  return RoundTime{elapsed.count() / n, cpu_ms / n};
 }
 
-VariantTiming summarise(std::vector<double> rounds_ms) {
-  std::sort(rounds_ms.begin(), rounds_ms.end());
-  const std::size_t n = rounds_ms.size();
-  const double median = n % 2 ? rounds_ms[n / 2] : 0.5 * (rounds_ms[n / 2 - 1] + rounds_ms[n / 2]);
-  return VariantTiming{rounds_ms.front(), median};
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+VariantTiming summarise(const std::vector<RoundTime>& rounds) {
+  std::vector<double> wall, cpu;
+  for (const RoundTime& r : rounds) {
+    wall.push_back(r.wall_ms);
+    cpu.push_back(r.cpu_ms);
+  }
+  return VariantTiming{*std::min_element(wall.begin(), wall.end()), median(wall), median(cpu)};
 }
 
 }  // namespace
@@ -84,7 +100,7 @@ IterationTiming time_training_iterations(const RnnConfig& config, std::size_t T,
     with_meter(i);
     linearised_step(i);
   }
-  std::vector<double> plain_ms, meter_ms, alone_ms, linearised_ms;
+  std::vector<RoundTime> plain_ms, meter_ms, alone_ms, linearised_ms;
   for (std::size_t r = 0; r < rounds; ++r) {
     plain_ms.push_back(time_round(plain, iterations));
     meter_ms.push_back(time_round(with_meter, iterations));

@@ -7,7 +7,8 @@
 //   meter alone PlasticityMeter::record() by itself (its cost isolated from the noise of a whole iteration)
 //   linearised  LinearisedTrainer::step (nn/linearised_rnn.h): forward at theta0, JVP, backward at theta0
 // The three variants alternate in rounds of `iterations` iterations each, so a change of machine load
-// hits all of them alike; each reports its best round and its median round (ms per iteration).
+// hits all of them alike; each reports its best and median round in wall-clock time and its median
+// round in CPU time (ms per iteration).  Single-threaded: the CPU time is this thread's.
 #pragma once
 
 #include <cstddef>
@@ -18,8 +19,10 @@
 namespace rl {
 
 struct VariantTiming {
-  double best_ms = 0.0;    // fastest round, ms per iteration
-  double median_ms = 0.0;  // median round, ms per iteration
+  double best_ms = 0.0;        // fastest round, wall-clock ms per iteration
+  double median_ms = 0.0;      // median round, wall-clock ms per iteration
+  double cpu_median_ms = 0.0;  // median round, process CPU ms per iteration (std::clock): on a
+                               // loaded machine it leaves out the time the process waited for a core
 };
 
 struct IterationTiming {
@@ -29,6 +32,8 @@ struct IterationTiming {
   double meter_overhead_median() const { return with_meter.median_ms / plain.median_ms - 1.0; }
   // meter_alone / plain: the overhead estimated from the isolated record() (median rounds).
   double meter_overhead_isolated() const { return meter_alone.median_ms / plain.median_ms; }
+  double meter_overhead_cpu() const { return with_meter.cpu_median_ms / plain.cpu_median_ms - 1.0; }
+  double linearised_ratio_cpu() const { return linearised.cpu_median_ms / plain.cpu_median_ms; }
   double linearised_ratio_best() const { return linearised.best_ms / plain.best_ms; }
   double linearised_ratio_median() const { return linearised.median_ms / plain.median_ms; }
 };
