@@ -1,4 +1,6 @@
 // Fig. 2 (reproduction): biologically motivated initial connectivity against a Gaussian null.
+// (Over 400 lines on purpose: the whole Fig. 2 experiment -- spectra, training runs, tables, verdicts and
+// figure -- in one file that reads top-down; the method itself is in nn/ and nn/connectivity/.)
 //
 // Paper, Fig. 2 caption [CAP] (seeds/003): "Low-rank initial weight structures, inspired by biological
 // examples, lead to effectively richer learning. We present the eigenspectrum and the relative
@@ -41,7 +43,7 @@
 // regime.  --norm radius compares every matrix at the Gaussian's spectral radius g instead (the
 // reviewers' confound, PAPER.md 2.2 item 6).
 //
-// Randomness: matrices from the registry's per-name streams (fig2_structures.h); per seed, stream 2
+// Randomness: matrices from the registry's per-name streams (nn/connectivity/fig2_registry.h); per seed, stream 2
 // draws W_in and W_out (shared by every entry of the same N) and stream 3 the trial stream and probes
 // (shared by every entry), so structure and Gaussian are a paired comparison.
 #include <algorithm>

@@ -1,6 +1,8 @@
 // Fig. 3C (reproduction): aligned low-rank starts of an RNN on sequential MNIST with a pre-trained
 // teacher.  An aligned low-rank W_h(0) can still learn lazily; an unaligned one of the same rank
 // learns richly.
+// (Over 400 lines on purpose: the whole Fig. 3C experiment -- teachers, students, tables and figure -- in
+// one file that reads top-down; the method itself is nn/aligned_init.h and nn/rnn_experiment.h.)
 //
 // Paper, Fig. 3 caption [CAP]: "C) The analysis from B) is replicated for RNNs learning the sMNIST
 // task. As the ground truth network function is elusive, we use a teacher network with pre-trained
@@ -31,7 +33,7 @@
 //                     --kernel-probe 200      (one line)
 //
 // Randomness (derive_seed streams of each run's --seed, shared by every start and rank of a seed):
-// teacher streams 11-13 (demos/toolkit/aligned_rnn.cpp), 1 = the Gaussian G of the unaligned / partial
+// teacher streams 11-13 (demos/toolkit/teacher_cache.cpp), 1 = the Gaussian G of the unaligned / partial
 // starts, 2 = the student's readout (and W_in under --student-input random), 3 = the student's
 // batch stream.  The 55,000 / 5,000 split is fixed (seed 0); probes are the first held-out images.
 #include <algorithm>

@@ -34,11 +34,11 @@ RnnTaskSetup neurogym_setup(const std::string& task_name, std::uint64_t data_see
   s.name = paper_task_name(task);
   s.n_in = dataset->n_in();
   s.n_out = dataset->n_actions();
-  s.probe = make_probe_set(*dataset, 10);                // PAPER.md section 3: 10 x 32 = 320 trials
+  s.probe = make_probe_set(*dataset, 10);                // docs/paper.md#measures: 10 x 32 = 320 trials
   s.kernel_probe = select_trials(s.probe, 0, dataset->batch_size());  // the first 32 probe trials
   s.kernel_steps = NtkSteps::kAll;                       // 8 steps x 32 trials x 3 logits = 768 rows
   s.sign_all_steps = false;                              // decision step only
-  s.last_step_loss = false;                              // CE over all 8 steps (PAPER.md 2.3)
+  s.last_step_loss = false;                              // CE over all 8 steps (docs/paper.md#training)
   s.next_batch = [dataset]() { return dataset->next_batch(); };
   return s;
 }

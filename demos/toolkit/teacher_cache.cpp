@@ -44,7 +44,7 @@ Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder
   Rng w_rng(derive_seed(spec.seed, kTeacherStreamW));
   Rng io_rng(derive_seed(spec.seed, kTeacherStreamIo));
   RnnParams init = paper_io_init(task.n_in, spec.N, task.n_out, io_rng);
-  init.W_h = gaussian_init(spec.N, spec.N, spec.gain, w_rng);  // full rank, PAPER.md 2.2 item 1
+  init.W_h = gaussian_init(spec.N, spec.N, spec.gain, w_rng);  // full rank, docs/paper.md#initial-weights
   const RnnRunResult r = run_rnn_experiment(spec.train, init, task);
   if (r.diverged)
     throw std::runtime_error("teacher in " + folder + " diverged (final loss " + std::to_string(r.loss_final) +

@@ -13,11 +13,11 @@
 
 namespace rl {
 
-// How the teacher is trained (PAPER.md 2.1-2.3 with a full-rank Gaussian W_h(0)).
+// How the teacher is trained (docs/paper.md#rnn-model, #training, with a full-rank Gaussian W_h(0)).
 struct TeacherSpec {
   std::uint64_t seed = 1;  // the repetition seed: the teacher's W_h(0), W_in, W_out and batch stream
   std::size_t N = 100;
-  double gain = 1.25;      // PAPER.md 2.2 item 1
+  double gain = 1.25;      // docs/paper.md#initial-weights
   RnnTrainConfig train;    // net.N must equal N; sMNIST n_in = 28, K = 10
 };
 
