@@ -1,6 +1,6 @@
 # richlazy: build, test, benchmark and demo targets.  `make help` lists them.
 #
-# Layout: every .cpp under linalg/ nn/ tasks/ theory/ demos/lib/ goes into one static library;
+# Layout: every .cpp under linalg/ nn/ tasks/ theory/ demos/toolkit/ goes into one static library;
 # every tests/test_*.cpp is a GoogleTest file; every demos/*.cpp (one main each) is a program.
 # Objects live under build/ (build/asan/ for the sanitizer build); headers are tracked with -MMD -MP.
 
@@ -14,7 +14,7 @@ LDLIBS   += -lpthread
 GTEST_LIBS := -lgtest -lgtest_main
 
 BUILD ?= build
-LIB_SRC   := $(wildcard linalg/*.cpp nn/*.cpp nn/connectivity/*.cpp tasks/*.cpp theory/*.cpp demos/lib/*.cpp)
+LIB_SRC   := $(wildcard linalg/*.cpp nn/*.cpp nn/connectivity/*.cpp tasks/*.cpp theory/*.cpp demos/toolkit/*.cpp)
 TEST_SRC  := $(wildcard tests/test_*.cpp)
 DEMO_SRC  := $(wildcard demos/*.cpp)
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
@@ -43,14 +43,14 @@ demo: $(BUILD)/bin/fig1_rank_sweep      ## the main demo: the Fig. 1 headline on
 
 # Every figure at the paper's settings (long: see docs/reproducing.md for the runtimes).  Each
 # program resumes where it stopped (finished runs are skipped) and can be sharded (--shard i/n).
-FIG_BIN := $(addprefix $(BUILD)/bin/,fig1_rank_sweep stable_regime fig2_biological fig3b_aligned_init \
+FIG_BIN := $(addprefix $(BUILD)/bin/,fig1_rank_sweep fig2_biological fig3b_aligned_init \
              fig3c_aligned_rnn fig4a_linear_rank fig4b_relu_mnist)
 figures: $(FIG_BIN) data                ## every figure at the paper's settings into out/ (hours; resumable)
 	$(BUILD)/bin/fig4a_linear_rank --out out/fig4a
 	$(BUILD)/bin/fig3b_aligned_init --out out/fig3b
 	$(BUILD)/bin/fig1_rank_sweep --task 2af,dms,cxt --seeds 10 --iters 10000 --out out/fig1
 	$(BUILD)/bin/fig2_biological --seeds 10 --iters 10000 --out out/fig2
-	$(BUILD)/bin/stable_regime --seeds 10 --iters 10000 --out out/stable_regime
+	$(BUILD)/bin/fig1_rank_sweep --gains 0.5,1.0,1.5 --norm radius --seeds 10 --iters 10000 --out out/stable_regime
 	$(BUILD)/bin/fig4b_relu_mnist --seeds 10 --out out/fig4b
 	$(BUILD)/bin/fig3c_aligned_rnn --seeds 10 --out out/fig3c
 	$(BUILD)/bin/fig1_rank_sweep --task smnist --seeds 10 --iters 10000 --out out/fig1_smnist

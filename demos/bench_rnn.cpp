@@ -16,7 +16,7 @@
 #include <exception>
 #include <vector>
 
-#include "demos/lib/cli.h"
+#include "demos/toolkit/cli.h"
 #include "linalg/gemm.h"
 #include "linalg/rng.h"
 #include "nn/loss.h"

@@ -19,11 +19,11 @@
 #include <string>
 #include <vector>
 
-#include "demos/lib/cli.h"
-#include "demos/lib/csv.h"
-#include "demos/lib/manifest.h"
-#include "demos/lib/runner.h"
-#include "demos/lib/svg_plot.h"
+#include "demos/toolkit/cli.h"
+#include "demos/toolkit/csv.h"
+#include "demos/toolkit/manifest.h"
+#include "demos/toolkit/runner.h"
+#include "demos/toolkit/svg_plot.h"
 #include "linalg/effective_rank.h"
 #include "linalg/matrix.h"
 
@@ -49,7 +49,7 @@ int run(int argc, char** argv) {
   rl::Cli cli("example_toolkit", "effective rank of noisy rank-r matrices: a tour of the demos/ toolkit");
   rl::CommonFlags common;
   common.ranks = {1, 2, 5, 10, 30};
-  common.iters = 0;  // nothing is trained here
+  common.omit = {"task", "iters", "gain", "log-every"};  // nothing is trained here: only the flags read below
   cli.add_common(common);
   cli.add_int("n", 60, "matrix size N", 2, 2000);
   cli.add_double("noise", 0.05, "noise level relative to the low-rank part", 0.0, 100.0);

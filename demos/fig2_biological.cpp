@@ -1,4 +1,6 @@
 // Fig. 2 (reproduction): biologically motivated initial connectivity against a Gaussian null.
+// (Over 400 lines on purpose: the whole Fig. 2 experiment -- spectra, training runs, tables, verdicts and
+// figure -- in one file that reads top-down; the method itself is in nn/ and nn/connectivity/.)
 //
 // Paper, Fig. 2 caption [CAP] (seeds/003): "Low-rank initial weight structures, inspired by biological
 // examples, lead to effectively richer learning. We present the eigenspectrum and the relative
@@ -8,7 +10,7 @@
 // initialized with these connectivity structures. [...] The boxplots are generated from 10
 // independent runs with different initialization seeds."
 //
-// For every structure of demos/lib/fig2_structures.h (cell types, EM V1DD, EM pinky100, Dale, SONET
+// For every structure of nn/connectivity/fig2_registry.h (cell types, EM V1DD, EM pinky100, Dale, SONET
 // chains), its controls (EM shuffles, SONET without chains) and the Gaussian of the same N at the
 // same norm (default Frobenius, g = 1.25), the program
 //   1. computes the spectrum of W_h(0) for every seed: |lambda_i| / |lambda_1| against i / N (drawn
@@ -16,7 +18,7 @@
 //      Fig. 2 measure [REV]) and sum s / (s_1 N) beside it;
 //   2. trains the paper's RNN (PAPER.md 2.1-2.3: ReLU, alpha = 1, W_in / W_out PyTorch-uniform, SGD
 //      lr 0.003 momentum 0.9, batch 32) on 2AF (--task dms / cxt for the appendix figures) from that
-//      W_h(0), and measures ||dW_h||_F, RA and KA on fixed probes (demos/lib/rnn_experiment.h);
+//      W_h(0), and measures ||dW_h||_F, RA and KA on fixed probes (nn/rnn_experiment.h);
 //   3. prints the medians per entry and, per structure, whether it learns more richly than its
 //      Gaussian (larger dW AND lower KA, on the medians); when not, the initial dynamical regime
 //      (spectral radius, fraction of active units at the decision step on the probe trials).
@@ -41,11 +43,10 @@
 // regime.  --norm radius compares every matrix at the Gaussian's spectral radius g instead (the
 // reviewers' confound, PAPER.md 2.2 item 6).
 //
-// Randomness: matrices from the registry's per-name streams (fig2_structures.h); per seed, stream 2
+// Randomness: matrices from the registry's per-name streams (nn/connectivity/fig2_registry.h); per seed, stream 2
 // draws W_in and W_out (shared by every entry of the same N) and stream 3 the trial stream and probes
 // (shared by every entry), so structure and Gaussian are a paired comparison.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -54,20 +55,23 @@
 #include <string>
 #include <vector>
 
-#include "demos/lib/atomic_file.h"
-#include "demos/lib/cli.h"
-#include "demos/lib/evolution.h"
-#include "demos/lib/csv.h"
-#include "demos/lib/fig2_structures.h"
-#include "demos/lib/manifest.h"
-#include "demos/lib/rnn_experiment.h"
-#include "demos/lib/runner.h"
-#include "demos/lib/stats.h"
-#include "demos/lib/svg_plot.h"
+#include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/cli.h"
+#include "demos/toolkit/evolution.h"
+#include "demos/toolkit/csv.h"
+#include "demos/toolkit/manifest.h"
+#include "demos/toolkit/runner.h"
+#include "demos/toolkit/stats.h"
+#include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/sweep_tail.h"
 #include "nn/loss.h"
 #include "nn/measures.h"
 #include "nn/optim.h"
+#include "nn/connectivity/fig2_registry.h"
 #include "nn/connectivity/spectrum_report.h"
+#include "nn/norm_kind.h"
+#include "nn/rnn_experiment.h"
+#include "tasks/paper_probe.h"
 
 namespace {
 
@@ -92,12 +96,6 @@ struct Settings {
   std::size_t log_every = 0;  // --log-every: loss, dW, RA, KA every k iterations (runs/*_log.csv)
   std::string runs_dir;
 };
-
-NormKind parse_norm_flag(const std::string& name) {
-  if (name == "spectral") return NormKind::spectral;
-  if (name == "radius") return NormKind::spectral_radius;
-  return NormKind::frobenius;  // the CLI restricts the choices
-}
 
 // ---------------------------------------------------------------- spectra and effective ranks
 
@@ -384,7 +382,7 @@ int run(int argc, char** argv) {
   common.seeds = 10;  // the caption's "10 independent runs" per box
   common.task = {"2af"};
   common.task_choices = {"2af", "dms", "cxt"};
-  common.ranks = {};
+  common.omit = {"ranks"};  // the structures fix W_h(0): no rank axis
   common.iters = 1000;
   common.gain = 1.25;
   common.log_every = 0;
@@ -411,7 +409,7 @@ int run(int argc, char** argv) {
   Settings s;
   s.options.N = static_cast<std::size_t>(cli.get_int("N"));
   s.norm_name = cli.get_string("norm");
-  s.options.norm = {parse_norm_flag(s.norm_name), cli.get_double("gain")};
+  s.options.norm = {parse_norm_kind(s.norm_name), cli.get_double("gain")};
   if (!(s.options.norm.g > 0.0)) throw CliError("--gain: must be > 0");
   s.options.pinky_centred = cli.get_string("pinky") == "centred";
   const std::string transform = cli.get_string("em-transform");
@@ -447,8 +445,7 @@ int run(int argc, char** argv) {
   std::vector<std::string> tasks = cli.get_string_list("task");
   if (cli.get_flag("no-train")) {
     plot_task(nullptr, ranks, spectra, entries, "", seed, out + "/" + kProgram + "_spectra.svg");
-    write_manifest(manifest_path(cli), manifest);
-    std::printf("wrote %s/ranks.csv, spectra.csv, %s_spectra.svg, manifest\n", out.c_str(), kProgram);
+    report_outputs(cli, manifest, {out + "/ranks.csv", "spectra.csv", std::string(kProgram) + "_spectra.svg", "manifest"});
     return 0;
   }
 
@@ -458,22 +455,13 @@ int run(int argc, char** argv) {
   SweepOptions options = sweep_options(cli);
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
-  const auto started = std::chrono::steady_clock::now();
-  const SweepOutcome done =
-      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, entries, s); });
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("%zu runs in the sweep, %zu in shard %s: %zu already done, %zu run now in %.1f s\n", done.total,
-              done.in_shard, options.shard.str().c_str(), done.already_done, done.executed, wall);
-  if (!done.complete) {
-    write_manifest(manifest_path(cli), manifest);
-    std::printf("other shards still pending: rerun without --shard (or after all shards) to merge\n");
-    return 0;
-  }
+  const SweepRun done =
+      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, entries, s); });
+  const auto table_or_pending = finish_sweep(done, runs, options, cli, manifest);
+  if (!table_or_pending) return 0;  // other shards pending
 
-  // 3. Merge, tables, figures.
-  const std::string results = out + "/results.csv";
-  merge_run_csvs(runs, options.runs_dir, results);
-  const ResultTable table = read_result_csv(results);
+  // 3. Tables and figures.
+  const ResultTable& table = *table_or_pending;
   for (const std::string& task : tasks) {
     print_run_table(table, ranks, entries, task);
     print_verdicts(table, ranks, entries, task);
@@ -484,9 +472,11 @@ int run(int argc, char** argv) {
       plot_evolution(runs, options.runs_dir, [](const RunSpec& r) { return r.param("task"); },
                      [](const RunSpec& r) { return r.param("entry"); }, evolution,
                      "Fig. 2 (reproduction) over training: each structure and its Gaussian");
-  write_manifest(manifest_path(cli), manifest);
-  std::printf("wrote %s, ranks.csv, spectra.csv, %s_<task>.svg%s, manifest in %s\n", results.c_str(), kProgram,
-              (plotted ? ", " + evolution : std::string()).c_str(), out.c_str());
+  std::vector<std::string> written = {results_csv_path(cli), "ranks.csv", "spectra.csv",
+                                      std::string(kProgram) + "_<task>.svg"};
+  if (plotted) written.push_back(evolution);
+  written.push_back("manifest in " + out);
+  report_outputs(cli, manifest, written);
   return 0;
 }
 

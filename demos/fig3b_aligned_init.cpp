@@ -29,11 +29,11 @@
 #include <string>
 #include <vector>
 
-#include "demos/lib/cli.h"
-#include "demos/lib/csv.h"
-#include "demos/lib/manifest.h"
-#include "demos/lib/runner.h"
-#include "demos/lib/svg_plot.h"
+#include "demos/toolkit/cli.h"
+#include "demos/toolkit/csv.h"
+#include "demos/toolkit/manifest.h"
+#include "demos/toolkit/runner.h"
+#include "demos/toolkit/svg_plot.h"
 #include "linalg/norms.h"
 #include "linalg/qr.h"
 #include "linalg/rng.h"

@@ -1,6 +1,8 @@
 // Fig. 3C (reproduction): aligned low-rank starts of an RNN on sequential MNIST with a pre-trained
 // teacher.  An aligned low-rank W_h(0) can still learn lazily; an unaligned one of the same rank
 // learns richly.
+// (Over 400 lines on purpose: the whole Fig. 3C experiment -- teachers, students, tables and figure -- in
+// one file that reads top-down; the method itself is nn/aligned_init.h and nn/rnn_experiment.h.)
 //
 // Paper, Fig. 3 caption [CAP]: "C) The analysis from B) is replicated for RNNs learning the sMNIST
 // task. As the ground truth network function is elusive, we use a teacher network with pre-trained
@@ -8,7 +10,7 @@
 // note that in all scenarios presented here, the initial errors are high since the readout weights
 // are initialized randomly, rendering it a valid learning problem."
 //
-// Everything else is our reading [OURS] (PAPER.md 5; demos/lib/aligned_rnn.h; docs/figures_3c_4b.md):
+// Everything else is our reading [OURS] (PAPER.md 5; nn/aligned_init.h; docs/figures_3c_4b.md):
 // per seed one teacher RNN (PAPER.md 2.1-2.3, full-rank Gaussian W_h(0)) is trained on sMNIST with
 // the true labels and cached as .npy under <out>/teachers/ (reused by every later invocation with the
 // same teacher flags); students start from W_h(0) = rank-r truncation of the teacher's W_h (aligned),
@@ -16,7 +18,7 @@
 // rescaled to the teacher's spectral norm (--norm; so the aligned start is the teacher's top-r SVD
 // part unchanged), with the teacher's W_in and a fresh random readout, and learn the
 // teacher's decisions (argmax of its last-step logits) with the paper's optimizer.  Measures as in
-// Fig. 1 (demos/lib/rnn_experiment.h): dW_h, RA, KA (W_h tangent kernel), sign similarity, loss.
+// Fig. 1 (nn/rnn_experiment.h): dW_h, RA, KA (W_h tangent kernel), sign similarity, loss.
 //
 // Why --norm spectral and not the Fig. 1 Frobenius rule: a trained teacher's top singular pair is
 // far more self-aligned than a Gaussian's, so its rank-1 truncation renormalised to the full
@@ -31,7 +33,7 @@
 //                     --kernel-probe 200      (one line)
 //
 // Randomness (derive_seed streams of each run's --seed, shared by every start and rank of a seed):
-// teacher streams 11-13 (demos/lib/aligned_rnn.cpp), 1 = the Gaussian G of the unaligned / partial
+// teacher streams 11-13 (demos/toolkit/teacher_cache.cpp), 1 = the Gaussian G of the unaligned / partial
 // starts, 2 = the student's readout (and W_in under --student-input random), 3 = the student's
 // batch stream.  The 55,000 / 5,000 split is fixed (seed 0); probes are the first held-out images.
 #include <algorithm>
@@ -47,20 +49,26 @@
 #include <string>
 #include <vector>
 
-#include "demos/lib/aligned_rnn.h"
-#include "demos/lib/atomic_file.h"
-#include "demos/lib/cli.h"
-#include "demos/lib/evolution.h"
-#include "demos/lib/csv.h"
-#include "demos/lib/manifest.h"
-#include "demos/lib/rnn_experiment.h"
-#include "demos/lib/runner.h"
-#include "demos/lib/stats.h"
-#include "demos/lib/svg_plot.h"
+#include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/cli.h"
+#include "demos/toolkit/evolution.h"
+#include "demos/toolkit/csv.h"
+#include "demos/toolkit/manifest.h"
+#include "demos/toolkit/runner.h"
+#include "demos/toolkit/stats.h"
+#include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/table_summary.h"
+#include "demos/toolkit/teacher_cache.h"
+#include "nn/aligned_init.h"
 #include "nn/init.h"
 #include "nn/measures.h"
 #include "nn/ntk_rnn.h"
+#include "nn/norm_kind.h"
+#include "nn/rnn_experiment.h"
 #include "tasks/mnist.h"
+#include "tasks/paper_probe.h"
+#include "tasks/teacher_labels.h"
 
 namespace {
 
@@ -89,7 +97,7 @@ const Measure kPlotted[] = {{"weight_change", "weight change ||dW_h||_F"},
 struct Settings {
   std::size_t N = 100, probe = 200, kernel_probe = 100;
   double gain = 1.25, partial_cos2 = 0.5;
-  RankNorm norm = RankNorm::kSpectral;
+  NormKind norm = NormKind::spectral;
   std::string norm_name = "spectral";
   bool teacher_labels = true, teacher_input = true;
   RnnTrainConfig student;
@@ -225,23 +233,9 @@ std::vector<Group> group_rows(const ResultTable& t) {
   return groups;
 }
 
-std::vector<double> values_of(const ResultTable& t, const std::vector<std::size_t>& rows, const char* column) {
-  std::vector<double> v;
-  for (std::size_t i : rows) v.push_back(t.number(i, column));
-  return v;
-}
-
 double finite_mean(const std::vector<double>& v) {
   const auto f = finite_values(v);
   return f.empty() ? std::nan("") : sample_mean(f);
-}
-
-std::string mean_sd(const std::vector<double>& v, int precision) {
-  if (finite_values(v).empty()) return "nan";
-  const MeanSpread m = mean_spread(v, ErrorBar::kSd);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f ± %.*f", precision, m.mean, precision, m.spread);
-  return buf;
 }
 
 void print_summary(const ResultTable& t) {
@@ -322,8 +316,7 @@ int run(int argc, char** argv) {
   common.iters = 500;
   common.gain = 1.25;
   common.log_every = 0;
-  common.task = {"smnist"};
-  common.task_choices = {"smnist"};
+  common.omit = {"task"};  // always sMNIST
   cli.add_common(common);
   cli.add_int("N", 100, "hidden units of teacher and students (paper: 300) [OURS]", 2, 4000);
   cli.add_string_list("starts", {"aligned", "partial", "unaligned"}, "student starts",
@@ -351,9 +344,7 @@ int run(int argc, char** argv) {
   s.partial_cos2 = cli.get_double("partial-cos2");
   s.teacher_labels = cli.get_string("labels") == "teacher";
   s.norm_name = cli.get_string("norm");
-  s.norm = cli.get_string("norm") == "frobenius"  ? RankNorm::kFrobenius
-           : cli.get_string("norm") == "spectral" ? RankNorm::kSpectral
-                                                  : RankNorm::kSpectralRadius;
+  s.norm = parse_norm_kind(s.norm_name);
   s.teacher_input = cli.get_string("student-input") == "teacher";
   s.probe = static_cast<std::size_t>(cli.get_int("probe"));
   s.kernel_probe = static_cast<std::size_t>(cli.get_int("kernel-probe"));
@@ -395,20 +386,11 @@ int run(int argc, char** argv) {
   make_dirs(options.runs_dir);  // after the data check: a failed start leaves no folder behind
   const TeacherSet teachers = prepare_teachers(seeds_needed, s, split, cli.threads());
 
-  const auto started = std::chrono::steady_clock::now();
-  const SweepOutcome done =
-      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, split, teachers); });
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("%zu runs in the sweep, %zu in shard %s: %zu already done, %zu run now in %.1f s\n", done.total,
-              done.in_shard, options.shard.str().c_str(), done.already_done, done.executed, wall);
-  if (!done.complete) {
-    write_manifest(manifest_path(cli), manifest);
-    std::printf("other shards still pending: rerun without --shard (or after all shards) to merge\n");
-    return 0;
-  }
-  const std::string results = out + "/results.csv";
-  merge_run_csvs(runs, options.runs_dir, results);
-  const ResultTable table = read_result_csv(results);
+  const SweepRun done =
+      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, split, teachers); });
+  const auto table_or_pending = finish_sweep(done, runs, options, cli, manifest);
+  if (!table_or_pending) return 0;  // other shards pending
+  const ResultTable& table = *table_or_pending;
   print_summary(table);
   print_headline(table, s.N);
   const std::string figure = out + "/" + kProgram + ".svg";
@@ -418,9 +400,10 @@ int run(int argc, char** argv) {
       plot_evolution(runs, options.runs_dir, [](const RunSpec& r) { return "rank " + r.param("rank"); },
                      [](const RunSpec& r) { return r.param("start"); }, evolution,
                      "Fig. 3C (reproduction) over training: students of the sMNIST teacher");
-  write_manifest(manifest_path(cli), manifest);
-  std::printf("wrote %s, %s%s%s, %s\n", results.c_str(), figure.c_str(), plotted ? ", " : "",
-              plotted ? evolution.c_str() : "", manifest_path(cli).c_str());
+  std::vector<std::string> written = {results_csv_path(cli), figure};
+  if (plotted) written.push_back(evolution);
+  written.push_back(manifest_path(cli));
+  report_outputs(cli, manifest, written);
   return 0;
 }
 

@@ -32,16 +32,18 @@
 #include <string>
 #include <vector>
 
-#include "demos/lib/atomic_file.h"
-#include "demos/lib/cli.h"
-#include "demos/lib/evolution.h"
-#include "demos/lib/csv.h"
-#include "demos/lib/manifest.h"
-#include "demos/lib/relu_experiment.h"
-#include "demos/lib/runner.h"
-#include "demos/lib/stats.h"
-#include "demos/lib/svg_plot.h"
+#include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/cli.h"
+#include "demos/toolkit/evolution.h"
+#include "demos/toolkit/csv.h"
+#include "demos/toolkit/manifest.h"
+#include "demos/toolkit/runner.h"
+#include "demos/toolkit/stats.h"
+#include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/table_summary.h"
 #include "nn/init.h"
+#include "nn/relu_experiment.h"
 #include "tasks/mnist.h"
 
 namespace {
@@ -137,20 +139,6 @@ std::vector<std::pair<double, std::vector<std::size_t>>> rows_by_rank(const Resu
   return groups;
 }
 
-std::vector<double> values_of(const ResultTable& t, const std::vector<std::size_t>& rows, const char* column) {
-  std::vector<double> v;
-  for (std::size_t i : rows) v.push_back(t.number(i, column));
-  return v;
-}
-
-std::string mean_sd(const std::vector<double>& v, int precision) {
-  if (finite_values(v).empty()) return "nan";
-  const MeanSpread m = mean_spread(v, ErrorBar::kSd);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f ± %.*f", precision, m.mean, precision, m.spread);
-  return buf;
-}
-
 void print_summary(const ResultTable& t) {
   std::printf("\n%5s %3s  %-17s %-17s %-17s %-17s %-17s %s\n", "rank", "n", "weight change", "RA", "KA",
               "final loss", "test accuracy", "diverged");
@@ -216,8 +204,7 @@ int run(int argc, char** argv) {
   common.iters = 2000;
   common.gain = 1.0;
   common.log_every = 0;
-  common.task = {"mnist"};
-  common.task_choices = {"mnist"};
+  common.omit = {"task"};  // always MNIST
   cli.add_common(common);
   cli.add_int("N", 300, "hidden units (paper, Fig. 4 caption: 300)", 1, 100000);
   cli.add_double("lr", 0.01, "SGD learning rate [OURS]", 0.0, 10.0);
@@ -259,20 +246,11 @@ int run(int argc, char** argv) {
   const bool pending = !pending_runs(select_shard(runs, options.shard), options.runs_dir).empty();
   std::shared_ptr<const MnistData> data = pending ? load_data(s) : nullptr;
   make_dirs(s.runs_dir);  // after the data check: a failed start leaves no folder behind
-  const auto started = std::chrono::steady_clock::now();
-  const SweepOutcome done =
-      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, *data); });
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("%zu runs in the sweep, %zu in shard %s: %zu already done, %zu run now in %.1f s\n", done.total,
-              done.in_shard, options.shard.str().c_str(), done.already_done, done.executed, wall);
-  if (!done.complete) {
-    write_manifest(manifest_path(cli), manifest);
-    std::printf("other shards still pending: rerun without --shard (or after all shards) to merge\n");
-    return 0;
-  }
-  const std::string results = out + "/results.csv";
-  merge_run_csvs(runs, options.runs_dir, results);
-  const ResultTable table = read_result_csv(results);
+  const SweepRun done =
+      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, *data); });
+  const auto table_or_pending = finish_sweep(done, runs, options, cli, manifest);
+  if (!table_or_pending) return 0;  // other shards pending
+  const ResultTable& table = *table_or_pending;
   print_summary(table);
   print_headline(table);
   const std::string figure = out + "/" + kProgram + ".svg";
@@ -282,9 +260,10 @@ int run(int argc, char** argv) {
       plot_evolution(runs, options.runs_dir, [](const RunSpec&) { return std::string("MNIST"); },
                      [](const RunSpec& r) { return "rank " + r.param("rank"); }, evolution,
                      "Fig. 4B (reproduction) over training: two-layer ReLU network on MNIST");
-  write_manifest(manifest_path(cli), manifest);
-  std::printf("wrote %s, %s%s%s, %s\n", results.c_str(), figure.c_str(), plotted ? ", " : "",
-              plotted ? evolution.c_str() : "", manifest_path(cli).c_str());
+  std::vector<std::string> written = {results_csv_path(cli), figure};
+  if (plotted) written.push_back(evolution);
+  written.push_back(manifest_path(cli));
+  report_outputs(cli, manifest, written);
   return 0;
 }
 

@@ -32,21 +32,23 @@ double sum_of_squares(const std::vector<double>& s, std::size_t count) {
 // The norm of the chosen kind, for the full matrix (r = all) or its rank-r truncation W_r.
 // Frobenius and spectral norms come from the singular values: ||W_r||_F^2 = s_1^2 + .. + s_r^2,
 // ||W_r||_2 = s_1 (Golub & Van Loan 2.4).  The spectral radius needs the eigenvalues of W_r itself.
-double norm_of_kind(RankNorm norm, const SvdResult& svd, std::size_t r, const Matrix& W) {
+double norm_of_kind(NormKind norm, const SvdResult& svd, std::size_t r, const Matrix& W) {
   switch (norm) {
-    case RankNorm::kFrobenius: return std::sqrt(sum_of_squares(svd.s, r));
-    case RankNorm::kSpectral: return svd.s[0];
-    case RankNorm::kSpectralRadius: return spectral_radius(W);
+    case NormKind::frobenius: return std::sqrt(sum_of_squares(svd.s, r));
+    case NormKind::spectral: return svd.s[0];
+    case NormKind::spectral_radius: return spectral_radius(W);
+    case NormKind::none: break;  // not rescaled: renormalised_truncation returns W_r as it is
   }
-  throw std::invalid_argument("low_rank_init: unknown RankNorm");
+  throw std::invalid_argument("low_rank_init: NormKind::none has no norm to match");
 }
 
 // W_h(0) = W_r * ||W0|| / ||W_r||  (PAPER.md 2.2 item 3 [REL]).
 Matrix renormalised_truncation(const SvdResult& svd, const Matrix& W0, double target, std::size_t r,
-                               RankNorm norm) {
+                               NormKind norm) {
   require_valid_rank(r, svd.s.size());
   if (r == svd.s.size()) return W0;  // r = N returns W0 (PAPER.md 2.2 item 3)
   Matrix W_r = truncate_rank(svd, r);
+  if (norm == NormKind::none) return W_r;
   const double current = norm_of_kind(norm, svd, r, W_r);
   if (!(current > 0.0))
     throw std::invalid_argument("low_rank_init: the rank-" + std::to_string(r) +
@@ -66,8 +68,8 @@ SvdResult checked_svd(const Matrix& W0) {
   return svd;
 }
 
-void require_square_for_radius(const Matrix& W0, RankNorm norm) {
-  if (norm == RankNorm::kSpectralRadius && W0.rows() != W0.cols())
+void require_square_for_radius(const Matrix& W0, NormKind norm) {
+  if (norm == NormKind::spectral_radius && W0.rows() != W0.cols())
     throw std::invalid_argument("low_rank_init: spectral-radius renormalisation needs a square W0, got " +
                                 shape_str(W0));
 }
@@ -99,17 +101,17 @@ Matrix gaussian_init(std::size_t fan_out, std::size_t fan_in, double g, Rng& rng
   return W;
 }
 
-Matrix low_rank_init(const Matrix& W0, std::size_t r, RankNorm norm) {
+Matrix low_rank_init(const Matrix& W0, std::size_t r, NormKind norm) {
   return low_rank_sweep(W0, {r}, norm).front();
 }
 
 std::vector<Matrix> low_rank_sweep(const Matrix& W0, const std::vector<std::size_t>& ranks,
-                                   RankNorm norm) {
+                                   NormKind norm) {
   require_square_for_radius(W0, norm);
   if (W0.empty()) throw std::invalid_argument("low_rank_init: W0 is empty " + shape_str(W0));
   for (std::size_t r : ranks) require_valid_rank(r, std::min(W0.rows(), W0.cols()));
   const SvdResult svd = checked_svd(W0);
-  const double target = norm_of_kind(norm, svd, svd.s.size(), W0);
+  const double target = norm == NormKind::none ? 0.0 : norm_of_kind(norm, svd, svd.s.size(), W0);
   std::vector<Matrix> out;
   out.reserve(ranks.size());
   for (std::size_t r : ranks) out.push_back(renormalised_truncation(svd, W0, target, r, norm));

@@ -16,15 +16,15 @@
 
 #include "linalg/matrix.h"
 #include "linalg/rng.h"
+#include "nn/norm_kind.h"
 
 namespace rl {
 
-// Which norm of the full matrix W0 the truncated matrix is rescaled to match.
-enum class RankNorm {
-  kFrobenius,       // ||W_r||_F = ||W0||_F  (released code; default)
-  kSpectral,        // largest singular value (truncation keeps s_1, so the factor is exactly 1)
-  kSpectralRadius,  // largest |eigenvalue| (square matrices only)
-};
+// Which norm of the full matrix W0 the truncated matrix is rescaled to match: NormKind (nn/norm_kind.h)
+//   frobenius        ||W_r||_F = ||W0||_F  (released code; default)
+//   spectral         largest singular value (truncation keeps s_1, so the factor is exactly 1)
+//   spectral_radius  largest |eigenvalue| (square matrices only)
+//   none             the plain truncation W_r, not rescaled
 
 // (fan_out x fan_in) with entries U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
 Matrix pytorch_uniform(std::size_t fan_out, std::size_t fan_in, Rng& rng);
@@ -38,11 +38,11 @@ Matrix gaussian_init(std::size_t fan_out, std::size_t fan_in, double g, Rng& rng
 // r = min(m, n) returns W0 itself, bit for bit (PAPER.md 2.2 item 3).  Throws on invalid r, non-finite or
 // zero W0, or a truncation whose norm of that kind is zero (e.g. a nilpotent rank-1 truncation
 // under kSpectralRadius).
-Matrix low_rank_init(const Matrix& W0, std::size_t r, RankNorm norm = RankNorm::kFrobenius);
+Matrix low_rank_init(const Matrix& W0, std::size_t r, NormKind norm = NormKind::frobenius);
 
 // The same for several ranks from a single SVD of W0; result[i] has rank ranks[i].
 std::vector<Matrix> low_rank_sweep(const Matrix& W0, const std::vector<std::size_t>& ranks,
-                                   RankNorm norm = RankNorm::kFrobenius);
+                                   NormKind norm = NormKind::frobenius);
 
 // Released rank rule for hidden size N: N < 150 -> {1, 30, N}; 150 <= N <= 500 -> {1, 30, 100, N};
 // N > 500 -> {1, 30, 100, 300, N}.  For N <= 30 the rule would list ranks above N; we drop ranks

@@ -37,4 +37,10 @@ struct SeqBatch {
   }
 };
 
+// A batch of flat inputs, one example per row (e.g. MNIST images for the two-layer network).
+struct FlatBatch {
+  Matrix x;                 // (B, d) inputs, e.g. d = 784 pixels
+  std::vector<int> labels;  // (B) class index per row
+};
+
 }  // namespace rl

@@ -66,10 +66,7 @@ struct MnistSplit {
 // A random split (seeded permutation): the first n_train of the permutation train, the rest validate.
 MnistSplit split_train_validation(const MnistSet& set, std::size_t n_train, std::uint64_t seed);
 
-struct FlatBatch {
-  Matrix x;                 // (B, 784)
-  std::vector<int> labels;  // (B)
-};
+// FlatBatch (the flat form, one image per row) is in nn/sequence.h beside SeqBatch.
 
 // Row-wise sequential form of the images at `indices`: T = 28, each step one image row.
 SeqBatch to_sequential(const MnistSet& set, const std::vector<std::size_t>& indices);

@@ -1,4 +1,4 @@
-#include "demos/lib/atomic_file.h"
+#include "demos/toolkit/atomic_file.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,4 +1,4 @@
-#include "demos/lib/cli.h"
+#include "demos/toolkit/cli.h"
 
 #include <gtest/gtest.h>
 

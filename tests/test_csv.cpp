@@ -1,4 +1,4 @@
-#include "demos/lib/csv.h"
+#include "demos/toolkit/csv.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
-// Tests for demos/lib/evolution: the per-run measure log (exact round trip through the CSV) and the
+// Tests for demos/toolkit/evolution: the per-run measure log (exact round trip through the CSV) and the
 // evolution figure (one panel per measure and row key, one line per line key, nothing when a log is
 // missing).
-#include "demos/lib/evolution.h"
+#include "demos/toolkit/evolution.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "demos/lib/atomic_file.h"
-#include "demos/lib/csv.h"
+#include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/csv.h"
 
 namespace rl {
 namespace {

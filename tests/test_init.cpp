@@ -92,13 +92,24 @@ TEST(LowRankInit, PreservesTheChosenNormOfTheFullMatrix) {
   const Matrix W0 = gaussian_init(N, N, 1.25, rng);
   const double tol = 100.0 * N * kEps;
   for (std::size_t r : {1u, 4u, 15u}) {
-    const Matrix Wf = low_rank_init(W0, r, RankNorm::kFrobenius);
+    const Matrix Wf = low_rank_init(W0, r, NormKind::frobenius);
     EXPECT_NEAR(frobenius_norm(Wf) / frobenius_norm(W0), 1.0, tol) << r;
-    const Matrix Ws = low_rank_init(W0, r, RankNorm::kSpectral);
+    const Matrix Ws = low_rank_init(W0, r, NormKind::spectral);
     EXPECT_NEAR(spectral_norm(Ws) / spectral_norm(W0), 1.0, tol) << r;
-    const Matrix Wr = low_rank_init(W0, r, RankNorm::kSpectralRadius);
+    const Matrix Wr = low_rank_init(W0, r, NormKind::spectral_radius);
     EXPECT_NEAR(spectral_radius(Wr) / spectral_radius(W0), 1.0, tol) << r;
   }
+}
+
+TEST(LowRankInit, NormNoneKeepsThePlainTruncation) {
+  // NormKind::none: W_r = U_r S_r V_r^T, not rescaled; its singular values are s_1..s_r of W0.
+  Rng rng(25);
+  const Matrix W0 = gaussian_init(16, 16, 1.0, rng);
+  const std::vector<double> s0 = singular_values(W0);
+  const std::vector<double> sr = singular_values(low_rank_init(W0, 3, NormKind::none));
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_NEAR(sr[i], s0[i], 100 * 16 * kEps * s0[0]) << i;
+  EXPECT_NEAR(sr[3], 0.0, 100 * 16 * kEps * s0[0]);
+  EXPECT_EQ(low_rank_init(W0, 16, NormKind::none), W0);
 }
 
 TEST(LowRankInit, KeepsTheTopSingularDirectionsWithOneCommonScale) {
@@ -119,7 +130,7 @@ TEST(LowRankInit, FullRankReturnsTheInputBitForBit) {
   Rng rng(24);
   const Matrix W0 = gaussian_init(20, 20, 1.25, rng);
   EXPECT_EQ(low_rank_init(W0, 20), W0);
-  EXPECT_EQ(low_rank_init(W0, 20, RankNorm::kSpectralRadius), W0);
+  EXPECT_EQ(low_rank_init(W0, 20, NormKind::spectral_radius), W0);
   const Matrix W1 = gaussian_init(8, 15, 1.0, rng);
   EXPECT_EQ(low_rank_init(W1, 8), W1);
 }
@@ -130,7 +141,7 @@ TEST(LowRankInit, RejectsInvalidRanksAndInputs) {
   EXPECT_THROW(low_rank_init(W0, 0), std::invalid_argument);
   EXPECT_THROW(low_rank_init(W0, 11), std::invalid_argument);
   EXPECT_THROW(low_rank_init(gaussian_init(4, 6, 1.0, rng), 5), std::invalid_argument);
-  EXPECT_THROW(low_rank_init(gaussian_init(4, 6, 1.0, rng), 2, RankNorm::kSpectralRadius),
+  EXPECT_THROW(low_rank_init(gaussian_init(4, 6, 1.0, rng), 2, NormKind::spectral_radius),
                std::invalid_argument);
   EXPECT_THROW(low_rank_init(Matrix(3, 3), 1), std::invalid_argument);  // zero matrix
   Matrix bad = W0;
@@ -140,7 +151,7 @@ TEST(LowRankInit, RejectsInvalidRanksAndInputs) {
   Matrix nil(2, 2);
   nil(0, 1) = 1.0;
   nil(1, 0) = 0.5;  // rank 2, eigenvalues +-sqrt(0.5); its rank-1 truncation is e1 e2^T
-  EXPECT_THROW(low_rank_init(nil, 1, RankNorm::kSpectralRadius), std::invalid_argument);
+  EXPECT_THROW(low_rank_init(nil, 1, NormKind::spectral_radius), std::invalid_argument);
 }
 
 TEST(LowRankSweep, EqualsOneCallPerRank) {

@@ -1,4 +1,4 @@
-#include "demos/lib/manifest.h"
+#include "demos/toolkit/manifest.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <cctype>
 #include <filesystem>
 
-#include "demos/lib/atomic_file.h"
+#include "demos/toolkit/atomic_file.h"
 
 namespace rl {
 namespace {

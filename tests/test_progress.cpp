@@ -1,4 +1,4 @@
-#include "demos/lib/progress.h"
+#include "demos/toolkit/progress.h"
 
 #include <gtest/gtest.h>
 

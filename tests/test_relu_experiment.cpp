@@ -1,4 +1,4 @@
-#include "demos/lib/relu_experiment.h"
+#include "nn/relu_experiment.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "demos/lib/rnn_experiment.h"
+#include "nn/rnn_experiment.h"
 
 #include <gtest/gtest.h>
 
@@ -6,6 +6,7 @@
 
 #include "linalg/norms.h"
 #include "nn/init.h"
+#include "tasks/paper_probe.h"
 #include "tests/test_helpers.h"
 
 namespace rl {
@@ -101,35 +102,6 @@ TEST(RnnExperiment, LogsMeasuresEveryKSteps) {
   const auto ka = r.log.values_of("kernel_alignment");
   ASSERT_EQ(ka.size(), 4u);
   EXPECT_DOUBLE_EQ(ka.back(), r.kernel_alignment);
-}
-
-TEST(RnnExperiment, ProbeSetsFollowThePaper) {
-  const RnnTaskSetup t = neurogym_setup("dms", 1);
-  EXPECT_EQ(t.probe.B, 320u);  // 10 batches of 32 (PAPER.md section 3)
-  EXPECT_EQ(t.probe.T, 8u);
-  EXPECT_EQ(t.kernel_probe.B, 32u);
-  EXPECT_EQ(t.kernel_steps, NtkSteps::kAll);
-  EXPECT_FALSE(t.last_step_loss);
-}
-
-TEST(RnnExperiment, SelectTrialsKeepsEveryStepOfTheChosenTrials) {
-  SeqBatch b;
-  b.T = 3;
-  b.B = 4;
-  b.x = Matrix(12, 1);
-  b.labels.resize(12);
-  for (std::size_t r = 0; r < 12; ++r) {
-    b.x(r, 0) = static_cast<double>(r);
-    b.labels[r] = static_cast<int>(r);
-  }
-  const SeqBatch s = select_trials(b, 1, 3);
-  ASSERT_EQ(s.B, 2u);
-  for (std::size_t t = 0; t < 3; ++t)
-    for (std::size_t k = 0; k < 2; ++k) {
-      EXPECT_EQ(s.x(s.row(t, k), 0), static_cast<double>(t * 4 + 1 + k));
-      EXPECT_EQ(s.label(t, k), static_cast<int>(t * 4 + 1 + k));
-    }
-  EXPECT_THROW(select_trials(b, 2, 5), std::invalid_argument);
 }
 
 }  // namespace

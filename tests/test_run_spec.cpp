@@ -1,4 +1,4 @@
-#include "demos/lib/run_spec.h"
+#include "demos/toolkit/run_spec.h"
 
 #include <gtest/gtest.h>
 

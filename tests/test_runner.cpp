@@ -1,4 +1,4 @@
-#include "demos/lib/runner.h"
+#include "demos/toolkit/runner.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "demos/lib/atomic_file.h"
+#include "demos/toolkit/atomic_file.h"
 
 namespace rl {
 namespace {

@@ -1,5 +1,5 @@
-// Tests for demos/lib/running_mean.h: the training log's windowed means.
-#include "demos/lib/running_mean.h"
+// Tests for nn/running_mean.h: the training log's windowed means.
+#include "nn/running_mean.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "demos/lib/shard.h"
+#include "demos/toolkit/shard.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "demos/lib/atomic_file.h"
-#include "demos/lib/csv.h"
+#include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/csv.h"
 
 namespace rl {
 namespace {

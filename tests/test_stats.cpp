@@ -1,4 +1,4 @@
-#include "demos/lib/stats.h"
+#include "demos/toolkit/stats.h"
 
 #include <gtest/gtest.h>
 

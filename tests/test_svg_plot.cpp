@@ -1,4 +1,4 @@
-#include "demos/lib/svg_plot.h"
+#include "demos/toolkit/svg_plot.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "demos/lib/atomic_file.h"
+#include "demos/toolkit/atomic_file.h"
 
 namespace rl {
 namespace {

@@ -7,33 +7,6 @@
 
 namespace rl {
 
-std::string to_string(NormKind kind) {
-  switch (kind) {
-    case NormKind::none: return "none";
-    case NormKind::frobenius: return "frobenius";
-    case NormKind::spectral: return "spectral";
-    case NormKind::spectral_radius: return "spectral_radius";
-  }
-  return "?";
-}
-
-NormKind parse_norm_kind(const std::string& text) {
-  for (NormKind k : {NormKind::none, NormKind::frobenius, NormKind::spectral, NormKind::spectral_radius})
-    if (to_string(k) == text) return k;
-  throw std::invalid_argument("norm kind '" + text +
-                              "' is not one of none, frobenius, spectral, spectral_radius");
-}
-
-double measure_norm(const Matrix& W, NormKind kind) {
-  switch (kind) {
-    case NormKind::frobenius: return frobenius_norm(W);
-    case NormKind::spectral: return spectral_norm(W);
-    case NormKind::spectral_radius: return spectral_radius(W);
-    case NormKind::none: break;
-  }
-  throw std::invalid_argument("measure_norm: NormKind::none has no value");
-}
-
 double gaussian_reference_norm(NormKind kind, std::size_t N, double g) {
   if (!(g > 0.0) || !std::isfinite(g))
     throw std::invalid_argument("gaussian_reference_norm: gain g = " + std::to_string(g) + " must be > 0");

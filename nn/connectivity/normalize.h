@@ -11,27 +11,18 @@
 #include <string>
 
 #include "linalg/matrix.h"
+#include "nn/norm_kind.h"
 
 namespace rl {
 
-enum class NormKind {
-  none,             // leave the builder's raw scale
-  frobenius,        // ||W||_F                (default)
-  spectral,         // largest singular value
-  spectral_radius,  // max |lambda|
-};
+// NormKind (none / frobenius / spectral / spectral_radius), to_string, parse_norm_kind and
+// measure_norm are in nn/norm_kind.h, shared with nn/init.h.
 
 struct NormalizeParams {
   NormKind kind = NormKind::frobenius;
   double g = 1.25;  // gain of the Gaussian control (PAPER.md 2.2: released default 1.25)
 };
 
-// "none" / "frobenius" / "spectral" / "spectral_radius"; parse throws naming the bad text.
-std::string to_string(NormKind kind);
-NormKind parse_norm_kind(const std::string& text);
-
-// The chosen norm of W (throws for NormKind::none).
-double measure_norm(const Matrix& W, NormKind kind);
 // The Gaussian control's value of that norm at size N and gain g: g sqrt(N), 2 g, or g.
 double gaussian_reference_norm(NormKind kind, std::size_t N, double g);
 

@@ -1,0 +1,89 @@
+#include "demos/toolkit/atomic_file.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace rl {
+
+namespace fs = std::filesystem;
+
+void make_dirs(const std::string& dir) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create folder '" + dir + "': " + ec.message());
+  if (!fs::is_directory(dir, ec))
+    throw std::runtime_error("cannot create folder '" + dir + "': a file of that name exists");
+}
+
+std::string temporary_name_for(const std::string& path) {
+  static std::atomic<unsigned long> counter{0};  // unique within the process, across threads
+  const fs::path p(path);
+  const fs::path tmp_name = "." + p.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
+                            std::to_string(counter.fetch_add(1));
+  return (p.parent_path() / tmp_name).string();
+}
+
+namespace {
+
+void remove_quietly(const std::string& path) {
+  std::error_code ec;
+  fs::remove(path, ec);  // best effort: we are already reporting a failure
+}
+
+}  // namespace
+
+void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write_body) {
+  if (path.empty()) throw std::invalid_argument("write_file_atomic: output path is empty");
+  const fs::path target(path);
+  if (target.filename().empty())
+    throw std::invalid_argument("write_file_atomic: output path '" + path + "' names a folder");
+  make_dirs(target.parent_path().string());
+  const std::string tmp = temporary_name_for(path);
+  std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
+  if (!os) throw std::runtime_error("cannot write '" + path + "': " + std::strerror(errno));
+  try {
+    write_body(os);
+    os.flush();
+    if (!os) throw std::runtime_error("cannot write '" + path + "': write failed (disk full?)");
+    os.close();
+    if (os.fail()) throw std::runtime_error("cannot write '" + path + "': close failed");
+  } catch (...) {
+    os.close();
+    remove_quietly(tmp);
+    throw;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    remove_quietly(tmp);
+    throw std::runtime_error("cannot write '" + path + "': rename from temporary file failed: " + reason);
+  }
+}
+
+void write_text_atomic(const std::string& path, const std::string& text) {
+  write_file_atomic(path, [&](std::ostream& os) { os << text; });
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream is(path, std::ios::binary);
+  if (!is) throw std::runtime_error("cannot read '" + path + "': " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << is.rdbuf();
+  if (is.bad()) throw std::runtime_error("cannot read '" + path + "': read error");
+  return ss.str();
+}
+
+bool file_exists(const std::string& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec);
+}
+
+}  // namespace rl

@@ -1,0 +1,406 @@
+#include "demos/toolkit/cli.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "demos/toolkit/csv.h"
+
+namespace rl {
+
+namespace {
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
+  return out;
+}
+
+std::vector<std::string> int_texts(const std::vector<std::int64_t>& v) {
+  std::vector<std::string> out;
+  for (std::int64_t x : v) out.push_back(std::to_string(x));
+  return out;
+}
+
+std::vector<std::string> double_texts(const std::vector<double>& v) {
+  std::vector<std::string> out;
+  for (double x : v) out.push_back(format_number_short(x));
+  return out;
+}
+
+// Base-10 integer, whole text, no spaces; throws CliError naming the flag.
+std::int64_t parse_int(const std::string& flag, const std::string& text) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(begin, &end, 10);
+  if (text.empty() || end == begin || *end != '\0' || std::isspace(static_cast<unsigned char>(text[0])))
+    throw CliError("--" + flag + ": '" + text + "' is not an integer");
+  if (errno == ERANGE) throw CliError("--" + flag + ": '" + text + "' is out of the 64-bit integer range");
+  return v;
+}
+
+double parse_finite_double(const std::string& flag, const std::string& text) {
+  double v = 0.0;
+  try {
+    v = parse_number(text, "--" + flag);
+  } catch (const std::invalid_argument& e) {
+    throw CliError(e.what());
+  }
+  if (!std::isfinite(v)) throw CliError("--" + flag + ": '" + text + "' is not a finite number");
+  return v;
+}
+
+// Splits "a,b,c"; an empty list or an empty item is an error naming the flag.
+std::vector<std::string> split_list(const std::string& flag, const std::string& text) {
+  std::vector<std::string> items;
+  std::string item;
+  std::istringstream ss(text);
+  if (text.empty()) throw CliError("--" + flag + ": empty list");
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) throw CliError("--" + flag + ": empty item in list '" + text + "'");
+    items.push_back(item);
+  }
+  if (text.back() == ',') throw CliError("--" + flag + ": empty item in list '" + text + "'");
+  return items;
+}
+
+void check_int_range(const std::string& flag, std::int64_t v, std::int64_t lo, std::int64_t hi) {
+  if (v < lo || v > hi)
+    throw CliError("--" + flag + ": " + std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " +
+                   std::to_string(hi) + "]");
+}
+
+void check_double_range(const std::string& flag, double v, double lo, double hi) {
+  if (!(v >= lo && v <= hi))
+    throw CliError("--" + flag + ": " + format_number_short(v) + " is out of range [" + format_number_short(lo) + ", " +
+                   format_number_short(hi) + "]");
+}
+
+void check_choice(const std::string& flag, const std::string& v, const std::vector<std::string>& choices) {
+  if (choices.empty()) return;
+  for (const std::string& c : choices)
+    if (c == v) return;
+  throw CliError("--" + flag + ": '" + v + "' is not one of " + join(choices, ", "));
+}
+
+}  // namespace
+
+Cli::Cli(std::string program, std::string description)
+    : program_(std::move(program)), description_(std::move(description)), command_line_(program_) {}
+
+Cli::Option& Cli::declare(const std::string& name, Kind kind, const std::string& help) {
+  if (name.empty() || name[0] == '-' || name == "help")
+    throw std::logic_error("Cli: invalid flag name '" + name + "'");
+  if (options_.count(name)) throw std::logic_error("Cli: flag --" + name + " declared twice");
+  Option& opt = options_[name];
+  opt.kind = kind;
+  opt.help = help;
+  order_.push_back(name);
+  return opt;
+}
+
+void Cli::add_int(const std::string& name, std::int64_t def, const std::string& help, std::int64_t min,
+                  std::int64_t max) {
+  if (def < min || def > max) throw std::logic_error("Cli: default of --" + name + " outside its range");
+  Option& o = declare(name, Kind::kInt, help);
+  o.int_min = min;
+  o.int_max = max;
+  o.ints = {def};
+  o.default_text = value_text(o);
+}
+
+void Cli::add_double(const std::string& name, double def, const std::string& help, double min, double max) {
+  if (!(def >= min && def <= max)) throw std::logic_error("Cli: default of --" + name + " outside its range");
+  Option& o = declare(name, Kind::kDouble, help);
+  o.double_min = min;
+  o.double_max = max;
+  o.doubles = {def};
+  o.default_text = value_text(o);
+}
+
+void Cli::add_string(const std::string& name, const std::string& def, const std::string& help,
+                     const std::vector<std::string>& choices) {
+  Option& o = declare(name, Kind::kString, help);
+  o.choices = choices;
+  o.strings = {def};
+  o.default_text = value_text(o);
+}
+
+void Cli::add_int_list(const std::string& name, const std::vector<std::int64_t>& def, const std::string& help,
+                       std::int64_t min, std::int64_t max) {
+  for (std::int64_t v : def)
+    if (v < min || v > max) throw std::logic_error("Cli: default of --" + name + " outside its range");
+  Option& o = declare(name, Kind::kIntList, help);
+  o.int_min = min;
+  o.int_max = max;
+  o.ints = def;
+  o.default_text = value_text(o);
+}
+
+void Cli::add_double_list(const std::string& name, const std::vector<double>& def, const std::string& help,
+                          double min, double max) {
+  for (double v : def)
+    if (!(v >= min && v <= max)) throw std::logic_error("Cli: default of --" + name + " outside its range");
+  Option& o = declare(name, Kind::kDoubleList, help);
+  o.double_min = min;
+  o.double_max = max;
+  o.doubles = def;
+  o.default_text = value_text(o);
+}
+
+void Cli::add_string_list(const std::string& name, const std::vector<std::string>& def, const std::string& help,
+                          const std::vector<std::string>& choices) {
+  Option& o = declare(name, Kind::kStringList, help);
+  o.choices = choices;
+  o.strings = def;
+  o.default_text = value_text(o);
+}
+
+void Cli::add_flag(const std::string& name, const std::string& help) {
+  Option& o = declare(name, Kind::kFlag, help);
+  o.default_text = "off";
+}
+
+void Cli::add_common(const CommonFlags& d) {
+  for (const std::string& name : d.omit)
+    if (name != "seed" && name != "seeds" && name != "task" && name != "ranks" && name != "iters" &&
+        name != "gain" && name != "threads" && name != "log-every" && name != "out" && name != "shard")
+      throw std::logic_error("Cli::add_common: --" + name + " in CommonFlags::omit is not a common flag");
+  auto wanted = [&](const char* name) { return std::find(d.omit.begin(), d.omit.end(), name) == d.omit.end(); };
+  if (wanted("seed")) add_int("seed", d.seed, "first repetition seed; runs use seeds seed .. seed+seeds-1", 0, INT64_MAX);
+  if (wanted("seeds")) add_int("seeds", d.seeds, "number of repetitions (seeds) per setting", 1, 100000);
+  if (wanted("task")) add_string_list("task", d.task, "task(s), comma-separated", d.task_choices);
+  if (wanted("ranks")) add_int_list("ranks", d.ranks, "initial connectivity ranks, comma-separated", 1, 1000000);
+  if (wanted("iters")) add_int("iters", d.iters, "training iterations per run", 0, 1000000000);
+  if (wanted("gain")) add_double("gain", d.gain, "initial connectivity gain g", 0.0, 1.0e6);
+  if (wanted("threads")) add_int("threads", 0, "worker threads; 0 = all hardware cores", 0, 4096);
+  if (wanted("log-every"))
+    add_int("log-every", d.log_every, "iterations between progress log lines; 0 = never", 0, INT64_MAX);
+  if (wanted("out")) add_string("out", d.out.empty() ? "out/" + program_ : d.out, "output folder (created if missing)");
+  if (wanted("shard")) {
+    Option& s = declare("shard", Kind::kShard, "run only shard i of n: runs with index % n == i");
+    s.strings = {"0/1"};
+    s.default_text = "0/1";
+  }
+  has_common_ = true;
+}
+
+bool Cli::parse(int argc, const char* const* argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return parse(args);
+}
+
+bool Cli::parse(const std::vector<std::string>& args) {
+  command_line_ = program_;
+  for (const std::string& a : args) command_line_ += " " + a;
+  for (const std::string& a : args)
+    if (a == "--help" || a == "-h") return false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0)
+      throw CliError("unexpected argument '" + arg + "' (flags start with --)");
+    const std::size_t eq = arg.find('=');
+    const std::string name = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    auto it = options_.find(name);
+    if (it == options_.end()) throw CliError("--" + name + ": unknown flag");
+    Option& opt = it->second;
+    if (opt.given) throw CliError("--" + name + ": given more than once");
+    opt.given = true;
+    if (opt.kind == Kind::kFlag) {
+      if (eq != std::string::npos) throw CliError("--" + name + ": takes no value");
+      opt.flag = true;
+      continue;
+    }
+    std::string value;
+    if (eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+    } else {
+      if (i + 1 >= args.size()) throw CliError("--" + name + ": missing value");
+      value = args[++i];
+      // "--iters --seed 3": a flag where a value belongs.  Negative numbers ("-1") stay allowed.
+      if (value.compare(0, 2, "--") == 0) throw CliError("--" + name + ": missing value (got flag '" + value + "')");
+    }
+    set_value(name, opt, value);
+  }
+  return true;
+}
+
+void Cli::set_value(const std::string& name, Option& opt, const std::string& text) {
+  switch (opt.kind) {
+    case Kind::kInt: {
+      const std::int64_t v = parse_int(name, text);
+      check_int_range(name, v, opt.int_min, opt.int_max);
+      opt.ints = {v};
+      break;
+    }
+    case Kind::kDouble: {
+      const double v = parse_finite_double(name, text);
+      check_double_range(name, v, opt.double_min, opt.double_max);
+      opt.doubles = {v};
+      break;
+    }
+    case Kind::kString:
+      if (text.empty()) throw CliError("--" + name + ": empty value");
+      check_choice(name, text, opt.choices);
+      opt.strings = {text};
+      break;
+    case Kind::kIntList:
+      opt.ints.clear();
+      for (const std::string& item : split_list(name, text)) {
+        const std::int64_t v = parse_int(name, item);
+        check_int_range(name, v, opt.int_min, opt.int_max);
+        opt.ints.push_back(v);
+      }
+      break;
+    case Kind::kDoubleList:
+      opt.doubles.clear();
+      for (const std::string& item : split_list(name, text)) {
+        const double v = parse_finite_double(name, item);
+        check_double_range(name, v, opt.double_min, opt.double_max);
+        opt.doubles.push_back(v);
+      }
+      break;
+    case Kind::kStringList:
+      opt.strings = split_list(name, text);
+      for (const std::string& item : opt.strings) check_choice(name, item, opt.choices);
+      break;
+    case Kind::kShard:
+      try {
+        parse_shard(text);
+      } catch (const std::invalid_argument& e) {
+        throw CliError("--" + name + ": " + e.what());
+      }
+      opt.strings = {text};
+      break;
+    case Kind::kFlag:
+      break;  // handled in parse()
+  }
+}
+
+bool Cli::parse_or_exit(int argc, const char* const* argv) {
+  try {
+    if (!parse(argc, argv)) {
+      std::cout << help_text();
+      return false;
+    }
+  } catch (const CliError& e) {
+    std::cerr << program_ << ": " << e.what() << " (see --help)\n";
+    std::exit(2);
+  }
+  return true;
+}
+
+const Cli::Option& Cli::find(const std::string& name, Kind kind) const {
+  auto it = options_.find(name);
+  if (it == options_.end()) throw std::logic_error("Cli: flag --" + name + " was not declared");
+  if (it->second.kind != kind) throw std::logic_error("Cli: flag --" + name + " read with the wrong type");
+  return it->second;
+}
+
+std::int64_t Cli::get_int(const std::string& name) const { return find(name, Kind::kInt).ints[0]; }
+double Cli::get_double(const std::string& name) const { return find(name, Kind::kDouble).doubles[0]; }
+const std::string& Cli::get_string(const std::string& name) const { return find(name, Kind::kString).strings[0]; }
+const std::vector<std::int64_t>& Cli::get_int_list(const std::string& name) const {
+  return find(name, Kind::kIntList).ints;
+}
+const std::vector<double>& Cli::get_double_list(const std::string& name) const {
+  return find(name, Kind::kDoubleList).doubles;
+}
+const std::vector<std::string>& Cli::get_string_list(const std::string& name) const {
+  return find(name, Kind::kStringList).strings;
+}
+bool Cli::get_flag(const std::string& name) const { return find(name, Kind::kFlag).flag; }
+
+bool Cli::was_given(const std::string& name) const {
+  auto it = options_.find(name);
+  if (it == options_.end()) throw std::logic_error("Cli: flag --" + name + " was not declared");
+  return it->second.given;
+}
+
+std::vector<std::uint64_t> Cli::seed_list() const {
+  const std::int64_t first = get_int("seed"), n = get_int("seeds");
+  std::vector<std::uint64_t> seeds;
+  for (std::int64_t k = 0; k < n; ++k) seeds.push_back(static_cast<std::uint64_t>(first) + static_cast<std::uint64_t>(k));
+  return seeds;
+}
+
+int Cli::threads() const {
+  const std::int64_t t = get_int("threads");
+  if (t > 0) return static_cast<int>(t);
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw > 0 ? static_cast<int>(hw) : 1;
+}
+
+std::string Cli::out_dir() const { return get_string("out"); }
+
+Shard Cli::shard() const { return parse_shard(find("shard", Kind::kShard).strings[0]); }
+
+const char* Cli::kind_placeholder(Kind kind) {
+  switch (kind) {
+    case Kind::kInt: return "<int>";
+    case Kind::kDouble: return "<num>";
+    case Kind::kString: return "<text>";
+    case Kind::kIntList: return "<int,...>";
+    case Kind::kDoubleList: return "<num,...>";
+    case Kind::kStringList: return "<text,...>";
+    case Kind::kShard: return "<i/n>";
+    case Kind::kFlag: return "";
+  }
+  return "";
+}
+
+std::string Cli::value_text(const Option& o) {
+  switch (o.kind) {
+    case Kind::kInt: return std::to_string(o.ints[0]);
+    case Kind::kDouble: return format_number_short(o.doubles[0]);
+    case Kind::kString:
+    case Kind::kShard: return o.strings[0];
+    case Kind::kIntList: return join(int_texts(o.ints), ",");
+    case Kind::kDoubleList: return join(double_texts(o.doubles), ",");
+    case Kind::kStringList: return join(o.strings, ",");
+    case Kind::kFlag: return o.flag ? "on" : "off";
+  }
+  return "";
+}
+
+std::string Cli::help_text() const {
+  std::ostringstream os;
+  os << program_ << ": " << description_ << "\n\nUsage: " << program_ << " [--flag value | --flag=value ...]\n\n"
+     << "Flags [default]:\n";
+  for (const std::string& name : order_) {
+    const Option& o = options_.at(name);
+    std::string left = "  --" + name + (o.kind == Kind::kFlag ? "" : std::string(" ") + kind_placeholder(o.kind));
+    if (left.size() < 26) left.resize(26, ' ');
+    else left += "  ";
+    os << left << o.help << " [" << o.default_text << "]";
+    const bool int_kind = o.kind == Kind::kInt || o.kind == Kind::kIntList;
+    const bool dbl_kind = o.kind == Kind::kDouble || o.kind == Kind::kDoubleList;
+    if (int_kind && o.int_min != INT64_MIN && o.int_max != INT64_MAX)
+      os << " (range " << o.int_min << ".." << o.int_max << ")";
+    else if (int_kind && o.int_min != INT64_MIN)
+      os << " (>= " << o.int_min << ")";
+    else if (int_kind && o.int_max != INT64_MAX)
+      os << " (<= " << o.int_max << ")";
+    if (dbl_kind && (o.double_min != -1.0e308 || o.double_max != 1.0e308))
+      os << " (range " << format_number_short(o.double_min) << ".." << format_number_short(o.double_max) << ")";
+    if (!o.choices.empty()) os << " (one of " << join(o.choices, ", ") << ")";
+    os << "\n";
+  }
+  os << "  --help                  print this help and exit\n";
+  return os.str();
+}
+
+std::vector<std::pair<std::string, std::string>> Cli::values_as_text() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& name : order_) out.emplace_back(name, value_text(options_.at(name)));
+  return out;
+}
+
+}  // namespace rl

@@ -1,0 +1,141 @@
+// Command line for every demo program: one convention, flags declared in one place.
+//
+//   int main(int argc, char** argv) {
+//     rl::Cli cli("fig1_rank_sweep", "Fig. 1: weight change and alignment vs initial rank.");
+//     rl::CommonFlags common;                 // defaults of the shared flags, overridable:
+//     common.ranks = {1, 2, 5, 30, 100, 300};
+//     cli.add_common(common);                 // --seed --seeds --task --ranks --iters --gain
+//                                             // --threads --log-every --out --shard --help
+//     cli.add_double("lr", 1e-3, "learning rate", 0.0, 10.0);   // per-program flags
+//     cli.add_flag("no-plot", "write the CSV only");
+//     if (!cli.parse_or_exit(argc, argv)) return 0;             // --help printed: exit 0
+//     const int iters = static_cast<int>(cli.get_int("iters"));
+//     ...
+//   }
+//
+// Syntax: `--name value` or `--name=value`; boolean flags take no value.  Lists are comma-separated
+// without spaces (`--ranks 1,30,100,300`, `--task 2af,dms`).  Every flag may appear at most once.
+//
+// Errors: an unknown flag, a missing value, a malformed number or list, an out-of-range value, a
+// string outside its allowed choices, a repeated flag, or a positional argument makes parse() throw
+// CliError with ONE line naming the flag (e.g. "--iters: '12x' is not an integer").
+// parse_or_exit() prints "<program>: <that line> (see --help)" on stderr and exits with status 2.
+//
+// Getters are typed; asking for an undeclared flag or with the wrong type is a programming error
+// and throws std::logic_error.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "demos/toolkit/shard.h"
+
+namespace rl {
+
+class CliError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Defaults of the flags every program shares (see docs/demos.md).  A program changes the fields
+// it needs before calling Cli::add_common.
+struct CommonFlags {
+  std::int64_t seed = 1;            // --seed: first repetition seed (printed first by every program)
+  std::int64_t seeds = 10;          // --seeds: number of repetitions: seeds seed, seed+1, ...
+  std::vector<std::string> task = {"2af"};            // --task: task list
+  std::vector<std::string> task_choices = {"2af", "dms", "cxt", "smnist", "linear", "mnist"};
+  std::vector<std::int64_t> ranks = {1, 2, 5, 10, 30, 100, 300};  // --ranks: initial ranks
+  std::int64_t iters = 1000;        // --iters: training iterations per run
+  double gain = 1.0;                // --gain: initial connectivity gain g
+  std::int64_t log_every = 100;     // --log-every: iterations between log lines (0: never)
+  std::string out;                  // --out: output folder; "" means out/<program>
+  // Common flags this program has no use for (e.g. {"threads", "shard"} for a one-second serial
+  // program): not declared, so giving one is an "unknown flag" usage error, never silently ignored.
+  std::vector<std::string> omit;
+};
+
+class Cli {
+ public:
+  Cli(std::string program, std::string description);
+
+  // Declarations.  `name` is the flag without dashes; min/max are inclusive.  A duplicate name
+  // or a default outside [min, max] throws std::logic_error.
+  void add_int(const std::string& name, std::int64_t def, const std::string& help,
+               std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX);
+  void add_double(const std::string& name, double def, const std::string& help,
+                  double min = -1.0e308, double max = 1.0e308);
+  // `choices` empty: any string.
+  void add_string(const std::string& name, const std::string& def, const std::string& help,
+                  const std::vector<std::string>& choices = {});
+  void add_int_list(const std::string& name, const std::vector<std::int64_t>& def, const std::string& help,
+                    std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX);
+  void add_double_list(const std::string& name, const std::vector<double>& def, const std::string& help,
+                       double min = -1.0e308, double max = 1.0e308);
+  void add_string_list(const std::string& name, const std::vector<std::string>& def, const std::string& help,
+                       const std::vector<std::string>& choices = {});
+  void add_flag(const std::string& name, const std::string& help);  // boolean, default false
+  // The shared flags: seed, seeds, task, ranks, iters, gain, threads, log-every, out, shard.
+  void add_common(const CommonFlags& defaults = CommonFlags());
+
+  // Parses argv[1..argc).  Returns false if --help was given (the caller prints help_text() and
+  // exits 0), true otherwise.  Throws CliError (one line naming the flag) on any bad input.
+  bool parse(int argc, const char* const* argv);
+  bool parse(const std::vector<std::string>& args);  // args without the program name
+  // parse(), then: on --help prints help_text() to stdout and returns false; on CliError prints
+  // one line to stderr and calls std::exit(2).
+  bool parse_or_exit(int argc, const char* const* argv);
+
+  std::int64_t get_int(const std::string& name) const;
+  double get_double(const std::string& name) const;
+  const std::string& get_string(const std::string& name) const;
+  const std::vector<std::int64_t>& get_int_list(const std::string& name) const;
+  const std::vector<double>& get_double_list(const std::string& name) const;
+  const std::vector<std::string>& get_string_list(const std::string& name) const;
+  bool get_flag(const std::string& name) const;
+  bool was_given(const std::string& name) const;  // set on the command line (not a default)
+
+  // Derived values of the common flags (need add_common):
+  std::vector<std::uint64_t> seed_list() const;  // seed, seed+1, ..., seed+seeds-1
+  int threads() const;                           // --threads, 0 resolved to the hardware cores
+  std::string out_dir() const;                   // --out, default "out/<program>"
+  Shard shard() const;                           // --shard i/n, default 0/1
+
+  const std::string& program() const { return program_; }
+  std::string help_text() const;
+  // The command line as given ("fig1_rank_sweep --iters 10"), for the run manifest.
+  const std::string& command_line() const { return command_line_; }
+  // Every flag and its value as text, in declaration order (for the run manifest).
+  std::vector<std::pair<std::string, std::string>> values_as_text() const;
+
+ private:
+  enum class Kind { kInt, kDouble, kString, kIntList, kDoubleList, kStringList, kFlag, kShard };
+  struct Option {
+    Kind kind = Kind::kInt;
+    std::string help;
+    std::int64_t int_min = INT64_MIN, int_max = INT64_MAX;
+    double double_min = -1.0e308, double_max = 1.0e308;
+    std::vector<std::string> choices;
+    std::vector<std::int64_t> ints;      // scalar int: one entry
+    std::vector<double> doubles;         // scalar double: one entry
+    std::vector<std::string> strings;    // scalar string / shard: one entry
+    bool flag = false;
+    bool given = false;
+    std::string default_text;
+  };
+  Option& declare(const std::string& name, Kind kind, const std::string& help);
+  const Option& find(const std::string& name, Kind kind) const;
+  void set_value(const std::string& name, Option& opt, const std::string& text);
+  static std::string value_text(const Option& opt);
+  static const char* kind_placeholder(Kind kind);
+
+  std::string program_, description_, command_line_;
+  std::map<std::string, Option> options_;
+  std::vector<std::string> order_;
+  bool has_common_ = false;
+};
+
+}  // namespace rl

@@ -1,0 +1,246 @@
+#include "demos/toolkit/csv.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <stdexcept>
+
+#include "demos/toolkit/atomic_file.h"
+
+namespace rl {
+
+std::string format_number(double v) {
+  if (std::isnan(v)) return "nan";  // glibc would print "-nan" for a negative NaN
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+namespace {
+
+// "1e+06" -> "1e6", "1e-05" -> "1e-5".
+std::string compact_exponent(const std::string& s) {
+  const std::size_t e = s.find('e');
+  if (e == std::string::npos) return s;
+  std::string exponent = s.substr(e + 1);
+  const bool negative = exponent[0] == '-';
+  if (exponent[0] == '-' || exponent[0] == '+') exponent.erase(0, 1);
+  while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
+  return s.substr(0, e) + "e" + (negative ? "-" : "") + exponent;
+}
+
+}  // namespace
+
+std::string format_number_short(double v) {
+  if (!std::isfinite(v)) return format_number(v);
+  std::string best = format_number(v);
+  char buf[32];
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    const double back = std::strtod(buf, nullptr);
+    if (back != v || std::signbit(back) != std::signbit(v)) continue;
+    const std::string text = compact_exponent(buf);
+    if (text.size() < best.size()) best = text;
+  }
+  return best;
+}
+
+double parse_number(const std::string& text, const std::string& what) {
+  if (text.empty()) throw std::invalid_argument(what + ": empty cell where a number was expected");
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(begin, &end);
+  if (end == begin || *end != '\0' || std::isspace(static_cast<unsigned char>(text[0])))
+    throw std::invalid_argument(what + ": '" + text + "' is not a number");
+  // ERANGE on underflow still returns the correctly rounded subnormal (or zero): accept it.
+  // ERANGE with an infinite result means a finite literal overflowed: reject it.
+  if (errno == ERANGE && std::isinf(v))
+    throw std::invalid_argument(what + ": '" + text + "' overflows a double");
+  return v;
+}
+
+CsvCell::CsvCell(double v) : text(format_number(v)) {}
+CsvCell::CsvCell(int v) : text(std::to_string(v)) {}
+CsvCell::CsvCell(long v) : text(std::to_string(v)) {}
+CsvCell::CsvCell(long long v) : text(std::to_string(v)) {}
+CsvCell::CsvCell(unsigned v) : text(std::to_string(v)) {}
+CsvCell::CsvCell(unsigned long v) : text(std::to_string(v)) {}
+CsvCell::CsvCell(unsigned long long v) : text(std::to_string(v)) {}
+CsvCell::CsvCell(const char* s) : text(s) {}
+CsvCell::CsvCell(const std::string& s) : text(s) {}
+
+namespace {
+
+// RFC 4180 quoting, restricted to one line per record.
+std::string quote_if_needed(const std::string& s, const std::string& where) {
+  if (s.find_first_of("\r\n") != std::string::npos)
+    throw std::invalid_argument("CSV " + where + ": cell contains a newline: '" + s + "'");
+  if (s.find_first_of(",\"") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void append_record(std::string& out, const std::vector<std::string>& cells, const std::string& where) {
+  for (std::size_t j = 0; j < cells.size(); ++j) {
+    if (j) out += ',';
+    out += quote_if_needed(cells[j], where);
+  }
+  out += '\n';
+}
+
+// Splits one line into cells; throws std::runtime_error "<source>:<line>: ..." on a bad quote.
+std::vector<std::string> split_record(const std::string& line, const std::string& where) {
+  std::vector<std::string> cells(1);
+  std::size_t i = 0;
+  while (i < line.size()) {
+    std::string& cell = cells.back();
+    if (line[i] == '"' && cell.empty()) {
+      ++i;
+      bool closed = false;
+      while (i < line.size()) {
+        if (line[i] == '"') {
+          if (i + 1 < line.size() && line[i + 1] == '"') {
+            cell += '"';
+            i += 2;
+            continue;
+          }
+          closed = true;
+          ++i;
+          break;
+        }
+        cell += line[i++];
+      }
+      if (!closed) throw std::runtime_error(where + ": unterminated quoted cell");
+      if (i < line.size() && line[i] != ',')
+        throw std::runtime_error(where + ": text after a closing quote");
+    } else if (line[i] == ',') {
+      cells.emplace_back();
+      ++i;
+    } else if (line[i] == '"') {
+      throw std::runtime_error(where + ": quote inside an unquoted cell");
+    } else {
+      cell += line[i++];
+    }
+  }
+  return cells;
+}
+
+}  // namespace
+
+CsvWriter::CsvWriter(std::vector<std::string> header) : header_(std::move(header)) {
+  if (header_.empty()) throw std::invalid_argument("CsvWriter: header has no columns");
+  std::set<std::string> seen;
+  for (const std::string& name : header_) {
+    if (name.empty()) throw std::invalid_argument("CsvWriter: header has an empty column name");
+    if (!seen.insert(name).second)
+      throw std::invalid_argument("CsvWriter: column '" + name + "' appears twice in the header");
+  }
+}
+
+void CsvWriter::add_row(const std::vector<CsvCell>& cells) {
+  if (cells.size() != header_.size())
+    throw std::invalid_argument("CsvWriter::add_row: " + std::to_string(cells.size()) + " cells for " +
+                                std::to_string(header_.size()) + " columns");
+  std::vector<std::string> texts;
+  texts.reserve(cells.size());
+  for (const CsvCell& c : cells) texts.push_back(c.text);
+  append_record(body_, texts, "row " + std::to_string(rows_ + 1));
+  ++rows_;
+}
+
+std::string CsvWriter::to_string() const {
+  std::string out;
+  append_record(out, header_, "header");
+  return out + body_;
+}
+
+void CsvWriter::write(const std::string& path) const { write_text_atomic(path, to_string()); }
+
+std::size_t ResultTable::column(const std::string& name) const {
+  for (std::size_t j = 0; j < header.size(); ++j)
+    if (header[j] == name) return j;
+  throw std::out_of_range(source + ": no column '" + name + "'");
+}
+
+bool ResultTable::has_column(const std::string& name) const {
+  for (const std::string& h : header)
+    if (h == name) return true;
+  return false;
+}
+
+const std::string& ResultTable::cell(std::size_t row, const std::string& column_name) const {
+  if (row >= rows.size())
+    throw std::out_of_range(source + ": row " + std::to_string(row) + " of " + std::to_string(rows.size()));
+  return rows[row][column(column_name)];
+}
+
+double ResultTable::number(std::size_t row, const std::string& column_name) const {
+  const std::string& text = cell(row, column_name);
+  try {
+    return parse_number(text, "column '" + column_name + "'");
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(source + ":" + std::to_string(line_numbers[row]) + ": " + e.what());
+  }
+}
+
+std::vector<double> ResultTable::numbers(const std::string& column_name) const {
+  std::vector<double> out;
+  out.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(number(i, column_name));
+  return out;
+}
+
+std::vector<std::string> ResultTable::texts(const std::string& column_name) const {
+  const std::size_t j = column(column_name);
+  std::vector<std::string> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(r[j]);
+  return out;
+}
+
+ResultTable parse_result_csv(const std::string& text, const std::string& source) {
+  ResultTable t;
+  t.source = source;
+  std::size_t line_no = 0, pos = 0;
+  bool have_header = false;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::string where = source + ":" + std::to_string(line_no);
+    if (line.empty()) {
+      if (pos >= text.size()) break;  // tolerate one trailing empty line only
+      throw std::runtime_error(where + ": empty line");
+    }
+    std::vector<std::string> cells = split_record(line, where);
+    if (!have_header) {
+      for (const std::string& h : cells)
+        if (h.empty()) throw std::runtime_error(where + ": header has an empty column name");
+      t.header = std::move(cells);
+      have_header = true;
+      continue;
+    }
+    if (cells.size() != t.header.size())
+      throw std::runtime_error(where + ": " + std::to_string(cells.size()) + " cells, header has " +
+                               std::to_string(t.header.size()));
+    t.rows.push_back(std::move(cells));
+    t.line_numbers.push_back(line_no);
+  }
+  if (!have_header) throw std::runtime_error(source + ": empty file (no header row)");
+  return t;
+}
+
+ResultTable read_result_csv(const std::string& path) { return parse_result_csv(read_text_file(path), path); }
+
+}  // namespace rl

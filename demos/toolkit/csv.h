@@ -1,0 +1,98 @@
+// CSV tables for demo results (named ResultTable / read_result_csv: nn/connectivity has its own
+// simpler rl::CsvTable reader for the shipped data files): one header row, then one row per record.
+//
+// Numbers are written with "%.17g", which round-trips every finite double bit-identically
+// (17 significant digits suffice for IEEE binary64: Goldberg 1991, "What every computer scientist
+// should know about floating-point arithmetic", Theorem 15).  Negative zero stays "-0", subnormals
+// such as 1e-310 keep their bits; non-finite values are written "nan", "inf", "-inf" (read back by
+// strtod).  Integers are written exactly.  Strings are written as-is, or quoted ("a,b" -> "\"a,b\"",
+// quotes doubled) when they contain a comma or a quote; a newline inside a cell is rejected so that
+// one record is one line and reader errors can name the line.
+//
+//   rl::CsvWriter w({"task", "rank", "seed", "dW"});
+//   w.add_row({"2af", 30, 3, 0.125});          // cells: strings, integers, doubles
+//   w.write("out/fig1/runs/x.csv");             // atomic (demos/toolkit/atomic_file.h)
+//
+//   rl::ResultTable t = rl::read_result_csv("out/fig1/results.csv");
+//   double dW = t.number(0, "dW");             // row 0, column "dW"
+//
+// The reader is for our own files: it rejects rows with the wrong number of cells, unterminated
+// quotes, an empty or missing header, and unparsable numbers, with "<file>:<line>: <problem>".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rl {
+
+// One cell, converted to text on construction.  Implicit on purpose: w.add_row({"2af", 30, 0.5}).
+struct CsvCell {
+  std::string text;
+  CsvCell(double v);              // "%.17g", nan/inf/-inf
+  CsvCell(int v);
+  CsvCell(long v);
+  CsvCell(long long v);
+  CsvCell(unsigned v);
+  CsvCell(unsigned long v);
+  CsvCell(unsigned long long v);
+  CsvCell(const char* s);
+  CsvCell(const std::string& s);
+};
+
+// The exact CSV text of a double: "%.17g", or nan / inf / -inf.
+std::string format_number(double v);
+
+// The shortest text "%.<p>g" (p = 1..17, exponent written "1e6" / "1e-5") that reads back to
+// the same bits: "0.05", not "0.050000000000000003"; "100"; "1e6".  For text people read (flag
+// values, run names, manifest); result tables use format_number.
+std::string format_number_short(double v);
+
+// Parses a number written by format_number (also plain integers, "1e5", "-0", "nan", "inf").
+// Throws std::invalid_argument naming `what` if `text` is not a whole number literal or overflows.
+double parse_number(const std::string& text, const std::string& what = "value");
+
+class CsvWriter {
+ public:
+  // Column names: non-empty, unique.  Throws std::invalid_argument otherwise.
+  explicit CsvWriter(std::vector<std::string> header);
+
+  // Appends one record; throws std::invalid_argument if the cell count differs from the header or
+  // a cell contains a newline.
+  void add_row(const std::vector<CsvCell>& cells);
+
+  const std::vector<std::string>& header() const { return header_; }
+  std::size_t row_count() const { return rows_; }
+  std::string to_string() const;  // header line + records, each ending in '\n'
+  void write(const std::string& path) const;  // atomic: temporary file + rename
+
+ private:
+  std::vector<std::string> header_;
+  std::string body_;
+  std::size_t rows_ = 0;
+};
+
+struct ResultTable {
+  std::string source;                          // file name used in error messages
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;  // every row has header.size() cells
+  std::vector<std::size_t> line_numbers;       // 1-based file line of each row (for messages)
+
+  // Index of a column; throws std::out_of_range naming the column and the file if absent.
+  std::size_t column(const std::string& name) const;
+  bool has_column(const std::string& name) const;
+  const std::string& cell(std::size_t row, const std::string& column_name) const;
+  // The cell parsed as a number; throws naming file, line and column if it is not one.
+  double number(std::size_t row, const std::string& column_name) const;
+  // Whole column as numbers / as text.
+  std::vector<double> numbers(const std::string& column_name) const;
+  std::vector<std::string> texts(const std::string& column_name) const;
+};
+
+// Parses CSV text; `source` names it in error messages ("<source>:<line>: ...").
+ResultTable parse_result_csv(const std::string& text, const std::string& source);
+
+// Reads and parses a CSV file; throws std::runtime_error naming the file on any problem.
+ResultTable read_result_csv(const std::string& path);
+
+}  // namespace rl

@@ -1,0 +1,109 @@
+#include "demos/toolkit/manifest.h"
+
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+#include <thread>
+
+#include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/csv.h"
+
+namespace rl {
+
+std::string git_revision() {
+  FILE* pipe = ::popen("git rev-parse HEAD 2>/dev/null", "r");
+  if (!pipe) return "unknown";
+  char buf[128] = {0};
+  const bool got = std::fgets(buf, sizeof buf, pipe) != nullptr;
+  const int status = ::pclose(pipe);
+  if (!got || status != 0) return "unknown";
+  std::string rev(buf);
+  while (!rev.empty() && std::isspace(static_cast<unsigned char>(rev.back()))) rev.pop_back();
+  if (rev.size() != 40) return "unknown";
+  for (char c : rev)
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return "unknown";
+  return rev;
+}
+
+namespace {
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string json_pairs(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    s += (i ? ", " : "") + json_quote(pairs[i].first) + ": " + json_quote(pairs[i].second);
+  return s + "}";
+}
+
+}  // namespace
+
+std::string json_quote(const std::string& s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+RunManifest start_manifest(const Cli& cli) {
+  RunManifest m;
+  m.program = cli.program();
+  m.command_line = cli.command_line();
+  m.flags = cli.values_as_text();
+  for (const auto& kv : m.flags)
+    if (kv.first == "seed") m.seed = cli.get_int("seed");
+  m.git_revision = git_revision();
+  m.start_time_utc = utc_now_iso8601();
+  m.host_cores = std::thread::hardware_concurrency();
+  m.started = std::chrono::steady_clock::now();
+  return m;
+}
+
+std::string manifest_json(const RunManifest& m) {
+  std::string s = "{\n";
+  s += "  \"program\": " + json_quote(m.program) + ",\n";
+  s += "  \"command_line\": " + json_quote(m.command_line) + ",\n";
+  s += "  \"flags\": " + json_pairs(m.flags) + ",\n";
+  s += "  \"seed\": " + std::to_string(m.seed) + ",\n";
+  s += "  \"git_revision\": " + json_quote(m.git_revision) + ",\n";
+  s += "  \"start_time_utc\": " + json_quote(m.start_time_utc) + ",\n";
+  s += "  \"wall_seconds\": " + format_number(m.wall_seconds) + ",\n";
+  s += "  \"host_cores\": " + std::to_string(m.host_cores) + ",\n";
+  s += "  \"notes\": " + json_pairs(m.notes) + "\n}\n";
+  return s;
+}
+
+std::string manifest_path(const Cli& cli) {
+  const Shard shard = cli.shard();
+  return cli.out_dir() + (shard.count > 1 ? "/manifest_shard" + std::to_string(shard.index) + ".json" : "/manifest.json");
+}
+
+void write_manifest(const std::string& path, RunManifest manifest) {
+  manifest.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - manifest.started).count();
+  write_text_atomic(path, manifest_json(manifest));
+}
+
+}  // namespace rl

@@ -1,0 +1,55 @@
+// Run manifest: what produced a result folder, written beside the results as manifest.json.
+//
+//   rl::RunManifest manifest = rl::start_manifest(cli);   // right after cli.parse_or_exit()
+//   ... the runs ...
+//   rl::write_manifest(rl::manifest_path(cli), manifest);  // stamps the wall time
+//
+// Fields: program, command line, every flag's value, seed, git revision (`git rev-parse HEAD` in
+// the working directory, "unknown" outside a checkout or without git), start time (UTC, ISO 8601),
+// wall time in seconds, host cores (std::thread::hardware_concurrency), and free-form notes
+// (e.g. which [OURS] defaults a program chose).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "demos/toolkit/cli.h"
+
+namespace rl {
+
+struct RunManifest {
+  std::string program;
+  std::string command_line;
+  std::vector<std::pair<std::string, std::string>> flags;  // name -> value as text
+  std::int64_t seed = 0;
+  std::string git_revision = "unknown";
+  std::string start_time_utc;  // "2026-01-31T12:34:56Z"
+  double wall_seconds = 0.0;   // filled in by write_manifest
+  unsigned host_cores = 0;
+  std::vector<std::pair<std::string, std::string>> notes;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+// Records program, command line, flags, seed (if --seed is declared), git revision, start time, cores.
+RunManifest start_manifest(const Cli& cli);
+
+// Where a program writes its manifest: "<--out>/manifest.json", or "<--out>/manifest_shard<i>.json"
+// under --shard i/n with n > 1 (so that shards sharing a folder do not overwrite each other).
+std::string manifest_path(const Cli& cli);
+
+// Sets wall_seconds to the time since start_manifest() and writes `path` atomically.
+void write_manifest(const std::string& path, RunManifest manifest);
+
+// The manifest as a JSON object (keys in the order above).
+std::string manifest_json(const RunManifest& manifest);
+
+// `git rev-parse HEAD` (40 hex digits), or "unknown".
+std::string git_revision();
+
+// JSON string literal of `s`, with quotes ("a\"b" -> "\"a\\\"b\""), RFC 8259 escapes.
+std::string json_quote(const std::string& s);
+
+}  // namespace rl

@@ -1,0 +1,61 @@
+// One run of a sweep, and the Cartesian sweep builder.
+//
+// A figure program is a sweep: tasks x ranks x seeds (Fig. 1), structures x seeds (Fig. 2), ...
+// Each run is a RunSpec: its position `index` in the full sweep, its repetition `seed`, and its
+// parameters as (name, text) pairs.  The index fixes (a) the output order, (b) the shard that owns
+// the run (demos/toolkit/shard.h) and (c) the run's random stream:
+//
+//   rl::Rng rng = rl::run_rng(spec);    // Rng(derive_seed(spec.seed, spec.index))
+//
+// so a run draws the same numbers whatever the thread count or shard.  A run is reproduced by the
+// same command line (same sweep, hence same index); changing the sweep's axes renumbers the runs.
+//
+//   auto runs = rl::make_sweep({rl::sweep_axis("task", cli.get_string_list("task")),
+//                               rl::sweep_axis("rank", cli.get_int_list("ranks"))},
+//                              cli.seed_list());
+//   // order: task-major, then rank, then seed (the last axis varies fastest, seeds fastest of all)
+//   for (const rl::RunSpec& r : runs) r.param("task"), r.param_int("rank"), r.seed ...
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "linalg/rng.h"
+
+namespace rl {
+
+struct RunSpec {
+  std::size_t index = 0;    // position in the full sweep
+  std::uint64_t seed = 0;   // repetition seed
+  std::vector<std::pair<std::string, std::string>> params;  // e.g. {{"task", "2af"}, {"rank", "30"}}
+
+  // Value of a parameter; throws std::out_of_range naming the key and the run if absent.
+  const std::string& param(const std::string& key) const;
+  std::int64_t param_int(const std::string& key) const;   // throws std::invalid_argument if not an integer
+  double param_double(const std::string& key) const;      // throws std::invalid_argument if not a number
+  // "run 17 (task=2af rank=30 seed=3)": for messages.
+  std::string id() const;
+  // "00017_task-2af_rank-30_seed-3": for per-run file names (characters outside [A-Za-z0-9.+-]
+  // become '_').
+  std::string file_stem() const;
+};
+
+struct SweepAxis {
+  std::string name;
+  std::vector<std::string> values;  // as text; numbers via format_number / to_string
+};
+SweepAxis sweep_axis(const std::string& name, const std::vector<std::string>& values);
+SweepAxis sweep_axis(const std::string& name, const std::vector<std::int64_t>& values);
+SweepAxis sweep_axis(const std::string& name, const std::vector<double>& values);
+
+// Every combination of the axes' values and the seeds, numbered 0.. in order: the first axis
+// varies slowest, seeds fastest.  Throws std::invalid_argument on an empty axis, an empty seed
+// list, an axis named "seed", or duplicate axis names.
+std::vector<RunSpec> make_sweep(const std::vector<SweepAxis>& axes, const std::vector<std::uint64_t>& seeds);
+
+// The run's own generator: Rng(derive_seed(spec.seed, spec.index)).  Never share one Rng between runs.
+Rng run_rng(const RunSpec& spec);
+
+}  // namespace rl

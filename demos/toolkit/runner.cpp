@@ -1,0 +1,119 @@
+#include "demos/toolkit/runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "demos/toolkit/progress.h"
+
+namespace rl {
+
+RunError::RunError(const RunSpec& spec, const std::string& message)
+    : std::runtime_error(spec.id() + " failed: " + message), spec_(spec) {}
+
+namespace {
+
+std::string describe_exception(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+}  // namespace
+
+void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
+              const std::function<void(std::size_t)>& job) {
+  const std::size_t n = runs.size();
+  if (n == 0) return;
+  const std::size_t workers = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, options.threads)));
+  std::unique_ptr<Progress> progress;
+  if (options.show_progress) progress = std::make_unique<Progress>(options.progress_label, n);
+
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex failure_mutex;
+  std::vector<std::exception_ptr> failures(n);  // by position, so the reported one is deterministic
+  auto work = [&]() {
+    while (!stop.load()) {
+      const std::size_t k = next.fetch_add(1);
+      if (k >= n) return;
+      try {
+        job(k);
+        if (progress) progress->tick();
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        failures[k] = std::current_exception();
+        stop.store(true);
+      }
+    }
+  };
+  if (workers == 1) {
+    work();  // no thread for the serial case: simpler stacks in a debugger
+  } else {
+    std::vector<std::thread> pool;
+    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
+    for (std::thread& t : pool) t.join();
+  }
+  if (progress) progress->finish();
+  std::size_t failed = 0, first = n;
+  for (std::size_t k = 0; k < n; ++k)
+    if (failures[k]) {
+      ++failed;
+      if (first == n) first = k;
+    }
+  if (failed == 0) return;
+  std::string message = describe_exception(failures[first]);
+  if (failed > 1) message += " (" + std::to_string(failed - 1) + " other run(s) failed too)";
+  throw RunError(runs[first], message);
+}
+
+SweepOptions sweep_options(const Cli& cli) {
+  SweepOptions o;
+  o.runs_dir = cli.out_dir() + "/runs";
+  o.shard = cli.shard();
+  o.runner.threads = cli.threads();
+  o.runner.progress_label = cli.program() + " runs";
+  return o;
+}
+
+SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
+                       const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one) {
+  SweepOutcome out;
+  out.total = runs.size();
+  const std::vector<RunSpec> mine = select_shard(runs, options.shard);
+  out.in_shard = mine.size();
+  const std::vector<RunSpec> todo = pending_runs(mine, options.runs_dir);
+  out.already_done = mine.size() - todo.size();
+  run_jobs(todo, options.runner, [&](std::size_t k) {
+    Rng rng = run_rng(todo[k]);
+    const CsvWriter rows = run_one(todo[k], rng);
+    rows.write(run_result_path(options.runs_dir, todo[k]));
+  });
+  out.executed = todo.size();
+  out.complete = pending_runs(runs, options.runs_dir).empty();
+  return out;
+}
+
+int guarded_main(const std::string& program, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const CliError& e) {
+    std::cerr << program << ": " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << program << ": unknown exception\n";
+  }
+  return 1;
+}
+
+}  // namespace rl

@@ -1,0 +1,106 @@
+// Parallel runner: spreads independent runs over worker threads, results in a fixed order.
+//
+// Determinism: each run draws only from its own Rng, run_rng(spec) = Rng(derive_seed(seed, index))
+// (demos/toolkit/run_spec.h), which the runner creates and passes in; results are stored by position.
+// So the output is bit-identical whatever --threads is, and whatever order the workers finish in.
+// Do not share mutable state between runs (a shared Rng, a shared accumulator) in run_one.
+//
+// Failure: if a run throws, no new runs are started, the workers finish their current run, and
+// RunError is thrown naming the failed run ("run 17 (task=2af rank=30 seed=3) failed: ...").
+// main() prints it and exits non-zero (see demos/example_toolkit.cpp).  Nothing merged is written.
+//
+// Two entry points:
+//   // (a) results in memory, in the order of `runs`:
+//   std::vector<Metrics> m = rl::run_parallel(runs, [&](const rl::RunSpec& r, rl::Rng& rng) {
+//     return train_one(r.param("task"), r.param_int("rank"), rng);
+//   }, {cli.threads(), "fig1 runs"});
+//
+//   // (b) a sharded, resumable sweep: each run returns its rows; the runner writes them atomically
+//   // to <out>/runs/<stem>.csv, skips runs whose file exists, and runs only this --shard:
+//   rl::SweepOutcome done = rl::run_sweep(runs, rl::sweep_options(cli), [&](const rl::RunSpec& r, rl::Rng& rng) {
+//     rl::CsvWriter rows({"task", "rank", "seed", "dW"}); ...; return rows; });
+//   if (done.complete) rl::merge_run_csvs(runs, rl::sweep_options(cli).runs_dir, cli.out_dir() + "/results.csv");
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "demos/toolkit/cli.h"
+#include "demos/toolkit/csv.h"
+#include "demos/toolkit/run_spec.h"
+#include "demos/toolkit/shard.h"
+
+namespace rl {
+
+class RunError : public std::runtime_error {
+ public:
+  RunError(const RunSpec& spec, const std::string& message);
+  const RunSpec& spec() const { return spec_; }
+
+ private:
+  RunSpec spec_;
+};
+
+struct RunnerOptions {
+  int threads = 1;                       // workers; values < 1 mean 1
+  std::string progress_label = "runs";   // label of the progress line on stderr
+  bool show_progress = true;
+};
+
+// Calls job(k) for k = 0 .. runs.size()-1 on min(threads, runs.size()) workers.  After the first
+// exception no new job starts; once all workers have stopped, throws RunError for the failed job
+// with the smallest k (its message also says how many runs failed).
+void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
+              const std::function<void(std::size_t)>& job);
+
+// Runs run_one(spec, rng) for every spec with rng = run_rng(spec); returns the results in the order
+// of `runs`.  Result must be movable.
+template <class RunOne>
+auto run_parallel(const std::vector<RunSpec>& runs, RunOne&& run_one, const RunnerOptions& options)
+    -> std::vector<std::invoke_result_t<RunOne&, const RunSpec&, Rng&>> {
+  using Result = std::invoke_result_t<RunOne&, const RunSpec&, Rng&>;
+  std::vector<std::optional<Result>> slots(runs.size());
+  run_jobs(runs, options, [&](std::size_t k) {
+    Rng rng = run_rng(runs[k]);
+    slots[k].emplace(run_one(runs[k], rng));
+  });
+  std::vector<Result> results;
+  results.reserve(runs.size());
+  for (auto& s : slots) results.push_back(std::move(*s));
+  return results;
+}
+
+struct SweepOptions {
+  std::string runs_dir;                  // per-run CSVs go here: <runs_dir>/<stem>.csv
+  Shard shard;                           // only runs with index % n == i
+  RunnerOptions runner;
+};
+// From the common flags: runs_dir = <--out>/runs, shard = --shard, threads = --threads.
+SweepOptions sweep_options(const Cli& cli);
+
+struct SweepOutcome {
+  std::size_t total = 0;         // runs in the whole sweep
+  std::size_t in_shard = 0;      // runs this shard owns
+  std::size_t already_done = 0;  // of those, skipped because their file existed (resume)
+  std::size_t executed = 0;      // run now
+  bool complete = false;         // every run of the whole sweep (all shards) has its file
+};
+
+// The sharded, resumable sweep described above.  Throws RunError if a run fails (the files of runs
+// that finished stay: each is complete, and a rerun resumes after them).
+SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
+                       const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one);
+
+// The body of main(): returns body()'s status; on an exception prints "<program>: <what>" on stderr
+// and returns 1 (RunError's message names the failed run), or 2 for a CliError: a flag value that
+// parsed but that the program rejects once it knows the other flags (a rank above --N, say) is a
+// usage error like any other and exits as Cli::parse_or_exit does.
+//   int main(int argc, char** argv) { return rl::guarded_main("fig1", [&] { return run(argc, argv); }); }
+int guarded_main(const std::string& program, const std::function<int()>& body);
+
+}  // namespace rl

@@ -1,0 +1,651 @@
+#include "demos/toolkit/svg_plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "demos/toolkit/atomic_file.h"
+
+namespace rl {
+
+// ---------------------------------------------------------------------------- styles and ticks
+
+SeriesStyle series_style(std::size_t k) {
+  // Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, orange,
+  // reddish purple, sky blue, black, yellow.  Dark and light colours alternate for grey-scale.
+  static const char* const kColors[kStyleCount] = {"#0072B2", "#D55E00", "#009E73", "#E69F00",
+                                                   "#CC79A7", "#56B4E9", "#000000", "#F0E442"};
+  static const Marker kMarkers[kStyleCount] = {Marker::kCircle,       Marker::kSquare, Marker::kTriangleUp,
+                                               Marker::kDiamond,      Marker::kTriangleDown, Marker::kPlus,
+                                               Marker::kCross,        Marker::kOpenCircle};
+  static const char* const kDashes[kStyleCount] = {"", "6,3", "2,2", "8,3,2,3", "4,4", "10,3", "1,3", "6,2,2,2"};
+  const std::size_t i = k % kStyleCount;
+  return {kColors[i], kMarkers[i], kDashes[i]};
+}
+
+std::vector<double> linear_ticks(double lo, double hi, int target) {
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi) || target < 1) return {};
+  const double raw = (hi - lo) / target;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double norm = raw / mag;
+  const double step = (norm < 1.5 ? 1.0 : norm < 3.0 ? 2.0 : norm < 7.0 ? 5.0 : 10.0) * mag;
+  std::vector<double> ticks;
+  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k += 1.0) {
+    const double v = k * step;
+    ticks.push_back(std::fabs(v) < step * 1e-9 ? 0.0 : v);  // no "-0" or 1e-17 at the origin
+  }
+  return ticks;
+}
+
+namespace {
+
+// Labelled decades on a long log axis: at most kMaxLogLabels, every k-th decade with k from the
+// "nice" steps below, placed at multiples of k (1e-40, 1e-20, 1, 1e20, 1e40), so that labels never
+// overprint even when the values span tens of decades.
+constexpr int kMaxLogLabels = 7;
+
+int decade_step(int e0, int e1) {
+  for (int k : {1, 2, 3, 5, 10, 20, 25, 50, 100}) {
+    const int first = static_cast<int>(std::ceil(static_cast<double>(e0) / k)) * k;
+    const int count = first > e1 ? 0 : (e1 - first) / k + 1;
+    if (count <= kMaxLogLabels) return k;
+  }
+  return 100 * ((e1 - e0) / (100 * kMaxLogLabels) + 1);  // beyond 700 decades: still at most ~7
+}
+
+}  // namespace
+
+std::vector<double> log_ticks(double lo, double hi) {
+  if (!(lo > 0.0) || !(hi > lo) || !std::isfinite(hi)) return {};
+  const int e0 = static_cast<int>(std::floor(std::log10(lo))), e1 = static_cast<int>(std::ceil(std::log10(hi)));
+  const bool dense = std::log10(hi) - std::log10(lo) < 2.0;
+  const int every = decade_step(e0, e1);
+  std::vector<double> ticks;
+  for (int e = e0; e <= e1; ++e) {
+    for (double m : {1.0, 2.0, 5.0}) {
+      if (m != 1.0 && !dense) continue;
+      if (m == 1.0 && e % every != 0) continue;
+      const double v = m * std::pow(10.0, e);
+      if (v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12)) ticks.push_back(v);
+    }
+  }
+  return ticks;
+}
+
+std::string tick_label(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  std::string s = buf;
+  const std::size_t e = s.find('e');
+  if (e == std::string::npos) return s;
+  std::string mantissa = s.substr(0, e), exponent = s.substr(e + 1);
+  const bool negative = exponent[0] == '-';
+  exponent = exponent.substr(1);
+  while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
+  return mantissa + "e" + (negative ? "-" : "") + exponent;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string num(double v) {  // SVG coordinate
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+std::string marker_svg(Marker m, double cx, double cy, const std::string& color, const std::string& cls,
+                       bool hollow) {
+  constexpr double r = 3.6;  // [TP] marker radius in px
+  const std::string fill = hollow ? "none" : color;
+  const std::string paint = " fill=\"" + fill + "\" stroke=\"" + color + "\" stroke-width=\"1.2\"/>";
+  const std::string c = "class=\"" + cls + "\"";
+  auto polygon = [&](std::initializer_list<std::pair<double, double>> pts) {
+    std::string p;
+    for (const auto& xy : pts) p += num(cx + xy.first) + "," + num(cy + xy.second) + " ";
+    p.pop_back();
+    return "<polygon " + c + " points=\"" + p + "\"" + paint;
+  };
+  switch (m) {
+    case Marker::kCircle:
+      return "<circle " + c + " cx=\"" + num(cx) + "\" cy=\"" + num(cy) + "\" r=\"" + num(r) + "\"" + paint;
+    case Marker::kOpenCircle:
+      return "<circle " + c + " cx=\"" + num(cx) + "\" cy=\"" + num(cy) + "\" r=\"" + num(r) +
+             "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.5\"/>";
+    case Marker::kSquare:
+      return "<rect " + c + " x=\"" + num(cx - r * 0.9) + "\" y=\"" + num(cy - r * 0.9) + "\" width=\"" +
+             num(1.8 * r) + "\" height=\"" + num(1.8 * r) + "\"" + paint;
+    case Marker::kTriangleUp: return polygon({{0, -1.2 * r}, {1.1 * r, 0.8 * r}, {-1.1 * r, 0.8 * r}});
+    case Marker::kTriangleDown: return polygon({{0, 1.2 * r}, {1.1 * r, -0.8 * r}, {-1.1 * r, -0.8 * r}});
+    case Marker::kDiamond: return polygon({{0, -1.3 * r}, {r, 0}, {0, 1.3 * r}, {-r, 0}});
+    case Marker::kPlus:
+    case Marker::kCross: {
+      const double a = m == Marker::kPlus ? 1.2 * r : 0.9 * r;
+      const std::string d = m == Marker::kPlus
+                                ? "M" + num(cx - a) + "," + num(cy) + "H" + num(cx + a) + "M" + num(cx) + "," +
+                                      num(cy - a) + "V" + num(cy + a)
+                                : "M" + num(cx - a) + "," + num(cy - a) + "L" + num(cx + a) + "," + num(cy + a) +
+                                      "M" + num(cx - a) + "," + num(cy + a) + "L" + num(cx + a) + "," + num(cy - a);
+      return "<path " + c + " d=\"" + d + "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.8\"/>";
+    }
+  }
+  return "";
+}
+
+std::string text_svg(double x, double y, const std::string& text, const std::string& anchor,
+                     const std::string& extra = "") {
+  return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" + anchor + "\"" + extra + ">" +
+         xml_escape(text) + "</text>\n";
+}
+
+std::string line_svg(double x1, double y1, double x2, double y2, const std::string& cls, const std::string& stroke) {
+  return "<line class=\"" + cls + "\" x1=\"" + num(x1) + "\" y1=\"" + num(y1) + "\" x2=\"" + num(x2) + "\" y2=\"" +
+         num(y2) + "\" stroke=\"" + stroke + "\"/>\n";
+}
+
+// Pads a data range for display: 5% each side (in log10 units on a log axis); widens a
+// degenerate range.
+void pad_range(double& lo, double& hi, AxisScale scale) {
+  constexpr double kPad = 0.05;  // [TP] fraction of the range left empty at each end
+  if (scale == AxisScale::kLog) {
+    double a = std::log10(lo), b = std::log10(hi);
+    if (b - a < 1e-12) a -= 0.5, b += 0.5;
+    const double p = (b - a) * kPad;
+    lo = std::pow(10.0, a - p);
+    hi = std::pow(10.0, b + p);
+    return;
+  }
+  if (hi - lo <= 1e-12 * std::max(std::fabs(lo), std::fabs(hi))) {
+    const double w = lo == 0.0 ? 1.0 : 0.1 * std::fabs(lo);
+    lo -= w, hi += w;
+  }
+  const double p = (hi - lo) * kPad;
+  lo -= p, hi += p;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------- Panel: data
+
+Panel& Panel::title(const std::string& text) { title_ = text; return *this; }
+Panel& Panel::x_label(const std::string& text) { x_label_ = text; return *this; }
+Panel& Panel::y_label(const std::string& text) { y_label_ = text; return *this; }
+Panel& Panel::x_scale(AxisScale scale) { x_scale_ = scale; return *this; }
+Panel& Panel::y_scale(AxisScale scale) { y_scale_ = scale; return *this; }
+
+Panel& Panel::x_limits(double lo, double hi) {
+  if (!(std::isfinite(lo) && std::isfinite(hi) && hi > lo))
+    throw std::invalid_argument("Panel::x_limits: need finite lo < hi");
+  x_limits_ = Range{lo, hi};
+  return *this;
+}
+
+Panel& Panel::y_limits(double lo, double hi) {
+  if (!(std::isfinite(lo) && std::isfinite(hi) && hi > lo))
+    throw std::invalid_argument("Panel::y_limits: need finite lo < hi");
+  y_limits_ = Range{lo, hi};
+  return *this;
+}
+
+Panel& Panel::categories(const std::vector<std::string>& names) {
+  require_axis(true, "categories");
+  for (const std::string& n : names) category_index(n);
+  return *this;
+}
+
+void Panel::require_axis(bool categorical, const std::string& what) {
+  if (categorical_ && *categorical_ != categorical)
+    throw std::invalid_argument("Panel '" + title_ + "': " + what + " mixes categorical and numeric x");
+  categorical_ = categorical;
+}
+
+std::size_t Panel::category_index(const std::string& name) {
+  for (std::size_t i = 0; i < categories_.size(); ++i)
+    if (categories_[i] == name) return i;
+  categories_.push_back(name);
+  return categories_.size() - 1;
+}
+
+std::size_t Panel::style_of(const std::string& label) const {
+  for (std::size_t i = 0; i < labels_.size(); ++i)
+    if (labels_[i] == label) return i;
+  return 0;
+}
+
+namespace {
+
+void check_sizes(const std::string& what, std::size_t nx, std::size_t ny) {
+  if (nx != ny)
+    throw std::invalid_argument(what + ": " + std::to_string(nx) + " x values but " + std::to_string(ny) + " y values");
+}
+
+}  // namespace
+
+Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
+  Rng unused(0);
+  return scatter(label, x, y, 0.0, unused);
+}
+
+Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y,
+                      double jitter_px, Rng& rng) {
+  check_sizes("scatter '" + label + "'", x.size(), y.size());
+  require_axis(false, "scatter '" + label + "'");
+  Series s{Kind::kScatter, label, {}, {}, ""};
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double jitter = jitter_px > 0.0 ? rng.uniform(-jitter_px, jitter_px) : 0.0;  // drawn for every point
+    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
+      ++skipped_non_finite_;
+      continue;
+    }
+    s.points.push_back({x[i], y[i], jitter, 0.0, false});
+  }
+  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
+  series_.push_back(std::move(s));
+  return *this;
+}
+
+Panel& Panel::line(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
+  check_sizes("line '" + label + "'", x.size(), y.size());
+  require_axis(false, "line '" + label + "'");
+  Series s{Kind::kLine, label, {}, {}, ""};
+  bool gap = false;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
+      ++skipped_non_finite_;
+      gap = true;
+      continue;
+    }
+    s.points.push_back({x[i], y[i], 0.0, 0.0, gap});
+    gap = false;
+  }
+  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
+  series_.push_back(std::move(s));
+  return *this;
+}
+
+Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
+                         const std::vector<std::vector<double>>& samples, ErrorBar kind) {
+  check_sizes("line_error '" + label + "'", x.size(), samples.size());
+  require_axis(false, "line_error '" + label + "'");
+  Series s{Kind::kLineError, label, {}, {}, std::string(" (mean \u00b1 ") + error_bar_name(kind) + ")"};
+  bool gap = false;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const std::size_t bad = count_non_finite(samples[i]);
+    skipped_non_finite_ += bad;
+    if (!std::isfinite(x[i]) || bad == samples[i].size()) {
+      if (!std::isfinite(x[i])) skipped_non_finite_ += samples[i].size() - bad;
+      gap = true;
+      continue;
+    }
+    const MeanSpread m = mean_spread(samples[i], kind);
+    s.points.push_back({x[i], m.mean, 0.0, m.spread, gap});
+    gap = false;
+  }
+  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
+  series_.push_back(std::move(s));
+  return *this;
+}
+
+Panel& Panel::category_scatter(const std::string& label, const std::vector<std::string>& category,
+                               const std::vector<double>& y, double jitter_px, Rng& rng) {
+  check_sizes("category_scatter '" + label + "'", category.size(), y.size());
+  require_axis(true, "category_scatter '" + label + "'");
+  Series s{Kind::kCategoryScatter, label, {}, {}, ""};
+  for (std::size_t i = 0; i < y.size(); ++i) {
+    const double jitter = jitter_px > 0.0 ? rng.uniform(-jitter_px, jitter_px) : 0.0;
+    const double cx = static_cast<double>(category_index(category[i]));
+    if (!std::isfinite(y[i])) {
+      ++skipped_non_finite_;
+      continue;
+    }
+    s.points.push_back({cx, y[i], jitter, 0.0, false});
+  }
+  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
+  series_.push_back(std::move(s));
+  return *this;
+}
+
+Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& category,
+                      const std::vector<double>& y) {
+  check_sizes("boxplot '" + label + "'", category.size(), y.size());
+  require_axis(true, "boxplot '" + label + "'");
+  Series s{Kind::kBox, label, {}, {}, ""};
+  std::vector<std::string> order;  // this series' categories, in order of first appearance
+  for (const std::string& c : category)
+    if (std::find(order.begin(), order.end(), c) == order.end()) order.push_back(c);
+  for (const std::string& c : order) {
+    std::vector<double> values;
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (category[i] == c) values.push_back(y[i]);
+    const std::size_t bad = count_non_finite(values);
+    skipped_non_finite_ += bad;
+    const double cx = static_cast<double>(category_index(c));
+    if (bad == values.size()) continue;
+    s.points.push_back({cx, 0.0, 0.0, 0.0, false});
+    s.boxes.push_back(box_stats(values));
+  }
+  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
+  series_.push_back(std::move(s));
+  return *this;
+}
+
+// ---------------------------------------------------------------------------- Panel: layout
+
+std::size_t Panel::dodge_slots() const {
+  std::vector<std::string> seen;
+  for (const Series& s : series_)
+    if ((s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter) &&
+        std::find(seen.begin(), seen.end(), s.label) == seen.end())
+      seen.push_back(s.label);
+  return std::max<std::size_t>(1, seen.size());
+}
+
+std::size_t Panel::dodge_slot(const std::string& label) const {
+  std::vector<std::string> seen;
+  for (const Series& s : series_)
+    if ((s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter) &&
+        std::find(seen.begin(), seen.end(), s.label) == seen.end()) {
+      if (s.label == label) return seen.size();
+      seen.push_back(s.label);
+    }
+  return 0;
+}
+
+bool Panel::drawable(double x, double y) const {
+  return !((x_scale_ == AxisScale::kLog && !categorical_.value_or(false) && x <= 0.0) ||
+           (y_scale_ == AxisScale::kLog && y <= 0.0));
+}
+
+Panel::Range Panel::x_range() const {
+  if (categorical_.value_or(false)) return {-0.5, static_cast<double>(categories_.size()) - 0.5};
+  if (x_limits_) return *x_limits_;
+  double lo = INFINITY, hi = -INFINITY;
+  for (const Series& s : series_)
+    for (const Point& p : s.points)
+      if (drawable(p.x, 1.0)) lo = std::min(lo, p.x), hi = std::max(hi, p.x);
+  if (lo > hi) lo = 1.0, hi = 10.0;  // no data: any valid range
+  pad_range(lo, hi, x_scale_);
+  return {lo, hi};
+}
+
+Panel::Range Panel::y_range() const {
+  if (y_limits_) return *y_limits_;
+  double lo = INFINITY, hi = -INFINITY;
+  auto take = [&](double v) {
+    if (std::isfinite(v) && drawable(1.0, v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  };
+  for (const Series& s : series_) {
+    for (const Point& p : s.points)
+      if (s.kind != Kind::kBox) take(p.y - p.err), take(p.y), take(p.y + p.err);
+    for (const BoxStats& b : s.boxes) {
+      take(b.whisker_low), take(b.whisker_high);
+      for (double o : b.outliers) take(o);
+    }
+  }
+  if (lo > hi) lo = 1.0, hi = 10.0;
+  pad_range(lo, hi, y_scale_);
+  return {lo, hi};
+}
+
+namespace {
+
+// Maps a data value to pixels: p0 at lo, p1 at hi.
+double to_pixel(double v, double lo, double hi, AxisScale scale, double p0, double p1) {
+  const double t = scale == AxisScale::kLog ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
+                                            : (v - lo) / (hi - lo);
+  return p0 + t * (p1 - p0);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------- Panel: drawing
+
+std::vector<Panel::LegendEntry> Panel::legend_entries() const {
+  std::vector<LegendEntry> entries;
+  for (const std::string& label : labels_) {
+    if (label.empty()) continue;
+    LegendEntry e;
+    e.label = label;
+    std::string suffix;
+    for (const Series& s : series_) {
+      if (s.label != label) continue;
+      e.has_line = e.has_line || s.kind == Kind::kLine || s.kind == Kind::kLineError;
+      e.has_marker = e.has_marker || s.kind != Kind::kLine;
+      e.has_box = e.has_box || s.kind == Kind::kBox;
+      if (suffix.empty()) suffix = s.legend_suffix;
+    }
+    e.text = label + suffix;
+    entries.push_back(e);
+  }
+  return entries;
+}
+
+namespace {
+
+// Characters (not bytes) of UTF-8 text: "±" counts once.
+std::size_t utf8_length(const std::string& text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Splits `text` at spaces into lines of at most `width` characters (a longer word gets its own line).
+std::vector<std::string> wrap_words(const std::string& text, std::size_t width) {
+  std::vector<std::string> lines(1);
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!lines.back().empty() && utf8_length(lines.back()) + 1 + utf8_length(word) > width) lines.emplace_back();
+    lines.back() += (lines.back().empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+
+std::string Panel::render(double x0, double y0, double w, double h, const std::string& clip_id) const {
+  constexpr double kLeft = 66, kRight = 12, kTop = 30, kBottom = 72;  // [TP] margins in px
+  constexpr double kCharWidth = 6.2;       // [TP] rough width of one 11 px character
+  constexpr double kMaxLegendShare = 0.4;  // [TP] legend takes at most this share of the panel width
+  const std::vector<LegendEntry> legend = legend_entries();
+  std::size_t longest = 0;
+  for (const LegendEntry& e : legend) longest = std::max(longest, utf8_length(e.text));
+  const double legend_width = legend.empty() ? 0.0 : std::min(40.0 + kCharWidth * static_cast<double>(longest), kMaxLegendShare * w);
+  const std::size_t legend_chars =
+      static_cast<std::size_t>(std::max(8.0, std::floor((legend_width - 40.0) / kCharWidth + 1e-9)));
+  const double px0 = kLeft, px1 = w - kRight - legend_width;
+  const double py0 = kTop, py1 = h - kBottom;
+  const bool categorical = categorical_.value_or(false);
+  bool rotate = false;  // rotate category names when they would not fit side by side
+  if (categorical) {
+    double total = 0.0;
+    for (const std::string& c : categories_) total += kCharWidth * 1.1 * static_cast<double>(c.size() + 2);
+    rotate = total > px1 - px0;
+  }
+  const AxisScale xs = categorical ? AxisScale::kLinear : x_scale_;
+  const Range xr = x_range(), yr = y_range();
+  auto X = [&](double v) { return to_pixel(v, xr.lo, xr.hi, xs, px0, px1); };
+  auto Y = [&](double v) { return to_pixel(v, yr.lo, yr.hi, y_scale_, py1, py0); };
+
+  std::string o = "<g class=\"panel\" transform=\"translate(" + num(x0) + "," + num(y0) + ")\">\n";
+  o += "<defs><clipPath id=\"" + clip_id + "\"><rect x=\"" + num(px0) + "\" y=\"" + num(py0) + "\" width=\"" +
+       num(px1 - px0) + "\" height=\"" + num(py1 - py0) + "\"/></clipPath></defs>\n";
+  if (!title_.empty()) o += text_svg((px0 + px1) / 2, 18, title_, "middle", " font-weight=\"bold\"");
+
+  // Axes: grid, ticks, tick labels.
+  const std::vector<double> yt = y_scale_ == AxisScale::kLog ? log_ticks(yr.lo, yr.hi) : linear_ticks(yr.lo, yr.hi);
+  for (double v : yt) {
+    o += line_svg(px0, Y(v), px1, Y(v), "grid", "#e6e6e6");
+    o += text_svg(px0 - 5, Y(v) + 4, tick_label(v), "end");
+  }
+  if (categorical) {
+    for (std::size_t i = 0; i < categories_.size(); ++i) {
+      const double x = X(static_cast<double>(i));
+      o += line_svg(x, py1, x, py1 + 4, "tick", "#000");
+      o += rotate ? text_svg(x + 3, py1 + 14, categories_[i], "end",
+                             " transform=\"rotate(-30 " + num(x + 3) + " " + num(py1 + 14) + ")\"")
+                  : text_svg(x, py1 + 16, categories_[i], "middle");
+    }
+  } else {
+    const std::vector<double> xt = xs == AxisScale::kLog ? log_ticks(xr.lo, xr.hi) : linear_ticks(xr.lo, xr.hi);
+    for (double v : xt) {
+      o += line_svg(X(v), py0, X(v), py1, "grid", "#e6e6e6");
+      o += text_svg(X(v), py1 + 16, tick_label(v), "middle");
+    }
+  }
+  o += "<rect class=\"frame\" x=\"" + num(px0) + "\" y=\"" + num(py0) + "\" width=\"" + num(px1 - px0) +
+       "\" height=\"" + num(py1 - py0) + "\" fill=\"none\" stroke=\"#000\"/>\n";
+  if (!x_label_.empty()) o += text_svg((px0 + px1) / 2, py1 + (rotate ? 54 : 38), x_label_, "middle");
+  if (!y_label_.empty())
+    o += text_svg(16, (py0 + py1) / 2, y_label_, "middle",
+                  " transform=\"rotate(-90 16 " + num((py0 + py1) / 2) + ")\"");
+
+  // Data marks, clipped to the plot area.
+  std::size_t not_on_log = 0;
+  const double slot_width = 0.8 / static_cast<double>(dodge_slots());
+  o += "<g clip-path=\"url(#" + clip_id + ")\">\n";
+  for (const Series& s : series_) {
+    const SeriesStyle st = series_style(style_of(s.label));
+    const double dodge = s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter
+                             ? -0.4 + (static_cast<double>(dodge_slot(s.label)) + 0.5) * slot_width
+                             : 0.0;
+    if (s.kind == Kind::kLine || s.kind == Kind::kLineError) {
+      std::string pts;
+      auto flush = [&]() {
+        if (!pts.empty())
+          o += "<polyline class=\"line\" fill=\"none\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
+               (st.dash.empty() ? "" : " stroke-dasharray=\"" + st.dash + "\"") + " points=\"" + pts + "\"/>\n";
+        pts.clear();
+      };
+      for (const Point& p : s.points) {
+        if (p.gap_before) flush();
+        if (!drawable(p.x, p.y)) {
+          ++not_on_log;
+          flush();
+          continue;
+        }
+        pts += (pts.empty() ? "" : " ") + num(X(p.x)) + "," + num(Y(p.y));
+      }
+      flush();
+    }
+    if (s.kind == Kind::kBox) {
+      for (std::size_t i = 0; i < s.boxes.size(); ++i) {
+        const BoxStats& b = s.boxes[i];
+        const double cx = X(s.points[i].x + dodge), half = (X(slot_width * 0.35) - X(0.0));
+        if (!drawable(1.0, b.whisker_low)) {  // log axis with values <= 0: skip the whole box
+          not_on_log += b.n;
+          continue;
+        }
+        o += "<path class=\"whisker\" d=\"M" + num(cx) + "," + num(Y(b.whisker_low)) + "V" + num(Y(b.q1)) + "M" +
+             num(cx) + "," + num(Y(b.q3)) + "V" + num(Y(b.whisker_high)) + "M" + num(cx - half / 2) + "," +
+             num(Y(b.whisker_low)) + "H" + num(cx + half / 2) + "M" + num(cx - half / 2) + "," +
+             num(Y(b.whisker_high)) + "H" + num(cx + half / 2) + "\" stroke=\"" + st.color + "\" fill=\"none\"/>\n";
+        o += "<rect class=\"box\" x=\"" + num(cx - half) + "\" y=\"" + num(Y(b.q3)) + "\" width=\"" + num(2 * half) +
+             "\" height=\"" + num(Y(b.q1) - Y(b.q3)) + "\" fill=\"" + st.color + "\" fill-opacity=\"0.18\" stroke=\"" +
+             st.color + "\" stroke-width=\"1.4\"/>\n";
+        o += line_svg(cx - half, Y(b.median), cx + half, Y(b.median), "median", st.color);
+        for (double v : b.outliers) o += marker_svg(st.marker, cx, Y(v), st.color, "outlier", true) + "\n";
+      }
+      continue;
+    }
+    for (const Point& p : s.points) {
+      if (s.kind == Kind::kLine) break;
+      if (!drawable(p.x, p.y)) {
+        if (s.kind != Kind::kLineError) ++not_on_log;  // already counted for the line
+        continue;
+      }
+      const double cx = X(p.x + dodge) + p.jitter, cy = Y(p.y);
+      if (s.kind == Kind::kLineError && p.err > 0.0) {
+        const double lo = p.y - p.err, hi = p.y + p.err;
+        const double ylo = drawable(1.0, lo) ? Y(lo) : py1 + 10;  // below the axis: clipped
+        o += "<path class=\"errorbar\" d=\"M" + num(cx) + "," + num(ylo) + "V" + num(Y(hi)) + "M" + num(cx - 4) +
+             "," + num(ylo) + "H" + num(cx + 4) + "M" + num(cx - 4) + "," + num(Y(hi)) + "H" + num(cx + 4) +
+             "\" stroke=\"" + st.color + "\" fill=\"none\"/>\n";
+      }
+      o += marker_svg(st.marker, cx, cy, st.color, "mark", false) + "\n";
+    }
+  }
+  o += "</g>\n";
+
+  // Legend: one entry per distinct non-empty label, long text wrapped at spaces.
+  double ly = py0 + 10;
+  for (const LegendEntry& e : legend) {
+    const SeriesStyle st = series_style(style_of(e.label));
+    const double lx = px1 + 10;
+    if (e.has_box)
+      o += "<rect class=\"legend-box\" x=\"" + num(lx + 4) + "\" y=\"" + num(ly - 6) + "\" width=\"16\" height=\"12\" fill=\"" +
+           st.color + "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\"/>\n";
+    if (e.has_line)
+      o += "<line class=\"legend-line\" x1=\"" + num(lx) + "\" y1=\"" + num(ly) + "\" x2=\"" + num(lx + 24) + "\" y2=\"" +
+           num(ly) + "\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
+           (st.dash.empty() ? "" : " stroke-dasharray=\"" + st.dash + "\"") + "/>\n";
+    if (e.has_marker && !e.has_box) o += marker_svg(st.marker, lx + 12, ly, st.color, "legend-mark", false) + "\n";
+    for (const std::string& line : wrap_words(e.text, legend_chars)) {
+      o += text_svg(lx + 30, ly + 4, line, "start", " font-size=\"11\"");
+      ly += 14;
+    }
+    ly += 5;
+  }
+
+  // Note: what was not drawn, never silently.
+  std::string note;
+  if (skipped_non_finite_) note += std::to_string(skipped_non_finite_) + " non-finite value(s) not shown";
+  if (not_on_log) note += (note.empty() ? "" : "; ") + std::to_string(not_on_log) + " value(s) <= 0 not shown on log axis";
+  if (!note.empty()) o += text_svg(px0, h - 6, "note: " + note, "start", " class=\"note\" font-size=\"10\" fill=\"#444\"");
+  return o + "</g>\n";
+}
+
+// ---------------------------------------------------------------------------- Figure
+
+Figure::Figure(std::size_t rows, std::size_t cols, std::string title)
+    : rows_(rows), cols_(cols), title_(std::move(title)), panels_(rows * cols) {
+  if (rows == 0 || cols == 0) throw std::invalid_argument("Figure: need at least one row and one column of panels");
+}
+
+Panel& Figure::panel(std::size_t row, std::size_t col) {
+  if (row >= rows_ || col >= cols_)
+    throw std::out_of_range("Figure::panel(" + std::to_string(row) + ", " + std::to_string(col) + ") outside the " +
+                            std::to_string(rows_) + " x " + std::to_string(cols_) + " grid");
+  return panels_[row * cols_ + col];
+}
+
+std::string Figure::to_svg() const {
+  const double width = kPanelWidth * static_cast<double>(cols_);
+  const double height = kTitleHeight + kPanelHeight * static_cast<double>(rows_);
+  std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  o += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(width) + "\" height=\"" + num(height) +
+       "\" viewBox=\"0 0 " + num(width) + " " + num(height) +
+       "\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n";
+  o += "<rect class=\"background\" x=\"0\" y=\"0\" width=\"" + num(width) + "\" height=\"" + num(height) +
+       "\" fill=\"#ffffff\"/>\n";
+  if (!title_.empty()) o += text_svg(width / 2, 22, title_, "middle", " font-size=\"15\" font-weight=\"bold\"");
+  for (std::size_t r = 0; r < rows_; ++r)
+    for (std::size_t c = 0; c < cols_; ++c)
+      o += panels_[r * cols_ + c].render(kPanelWidth * static_cast<double>(c),
+                                         kTitleHeight + kPanelHeight * static_cast<double>(r), kPanelWidth,
+                                         kPanelHeight, "clip" + std::to_string(r) + "_" + std::to_string(c));
+  return o + "</svg>\n";
+}
+
+void Figure::write(const std::string& path) const { write_text_atomic(path, to_svg()); }
+
+}  // namespace rl

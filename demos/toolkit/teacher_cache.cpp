@@ -1,0 +1,64 @@
+#include "demos/toolkit/teacher_cache.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/csv.h"
+#include "nn/init.h"
+#include "nn/npy.h"
+
+namespace rl {
+
+namespace {
+
+constexpr std::uint64_t kTeacherStreamW = 11, kTeacherStreamIo = 12, kTeacherStreamData = 13;
+
+}  // namespace
+
+std::string teacher_folder(const std::string& root, const TeacherSpec& spec) {
+  char name[160];
+  std::snprintf(name, sizeof name, "teacher_N-%zu_gain-%g_iters-%zu_lr-%g_seed-%llu", spec.N, spec.gain,
+                spec.train.iters, spec.train.lr, static_cast<unsigned long long>(spec.seed));
+  return root + "/" + name;
+}
+
+Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder,
+                              const std::function<RnnTaskSetup(std::uint64_t data_seed)>& make_task) {
+  if (spec.train.net.N != spec.N)
+    throw std::invalid_argument("load_or_train_teacher: train.net.N = " + std::to_string(spec.train.net.N) +
+                                " differs from N = " + std::to_string(spec.N));
+  const std::string marker = folder + "/teacher.csv";
+  Teacher teacher;
+  if (file_exists(marker)) {  // written last: the cache is complete
+    const auto blocks = load_npy_bundle(folder, {"W_in", "W_h", "W_out"});
+    teacher.params = {blocks.at("W_in"), blocks.at("W_h"), blocks.at("W_out")};
+    check_shapes(teacher.params, spec.train.net, ("cached teacher in " + folder).c_str());
+    const ResultTable t = read_result_csv(marker);
+    teacher.probe_accuracy = t.number(0, "probe_accuracy");
+    teacher.loss_final = t.number(0, "loss_final");
+    teacher.from_cache = true;
+    return teacher;
+  }
+  RnnTaskSetup task = make_task(derive_seed(spec.seed, kTeacherStreamData));
+  Rng w_rng(derive_seed(spec.seed, kTeacherStreamW));
+  Rng io_rng(derive_seed(spec.seed, kTeacherStreamIo));
+  RnnParams init = paper_io_init(task.n_in, spec.N, task.n_out, io_rng);
+  init.W_h = gaussian_init(spec.N, spec.N, spec.gain, w_rng);  // full rank, docs/paper.md#initial-weights
+  const RnnRunResult r = run_rnn_experiment(spec.train, init, task);
+  if (r.diverged)
+    throw std::runtime_error("teacher in " + folder + " diverged (final loss " + std::to_string(r.loss_final) +
+                             "): lower --teacher-lr or change --seed");
+  teacher.params = r.final_params;
+  teacher.probe_accuracy = r.accuracy;
+  teacher.loss_final = r.loss_final;
+  save_npy_bundle(folder, {{"W_in", teacher.params.W_in}, {"W_h", teacher.params.W_h}, {"W_out", teacher.params.W_out}});
+  CsvWriter w({"seed", "N", "gain", "iters", "lr", "probe_accuracy", "loss_final", "train_seconds"});
+  w.add_row({static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(spec.N), spec.gain,
+             static_cast<unsigned long long>(r.iterations_done), spec.train.lr, r.accuracy, r.loss_final,
+             r.train_seconds});
+  w.write(marker);
+  return teacher;
+}
+
+}  // namespace rl

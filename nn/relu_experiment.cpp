@@ -1,0 +1,159 @@
+#include "nn/relu_experiment.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include "nn/loss.h"
+#include "nn/measures.h"
+#include "nn/optim.h"
+
+namespace rl {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+constexpr std::size_t kLossWindow = 100;  // [TP] running-mean window of the logged loss (as the RNN runs)
+
+// What the measures compare: hidden activity on the representation probe, the W1 tangent kernel.
+struct ProbeState {
+  Matrix H;  // (P_R, N)
+  Matrix K;  // (P_K K, P_K K)
+};
+
+ProbeState measure_probes(const TwoLayerRelu& net, const ReluProbes& probes) {
+  return {two_layer_relu_hidden(net, probes.representation),
+          two_layer_relu_tangent_kernel(net, probes.kernel, ReluKernelParams::kW1)};
+}
+
+bool net_finite(const TwoLayerRelu& net) { return all_finite(net.W1) && all_finite(net.W2); }
+
+// Mean softmax cross-entropy over every row; NaN for non-finite logits (a diverged network).
+LossResult batch_loss(const Matrix& logits, const std::vector<int>& labels) {
+  if (!all_finite(logits)) return {std::nan(""), Matrix()};
+  return softmax_cross_entropy(logits, labels, std::vector<unsigned char>(logits.rows(), 1));
+}
+
+void require_columns(const Matrix& X, std::size_t d, const char* what) {
+  if (X.cols() != d)
+    throw std::invalid_argument(std::string("run_relu_experiment: ") + what + " has " + std::to_string(X.cols()) +
+                                " columns, the network expects d = " + std::to_string(d));
+}
+
+double mean_of(const std::vector<double>& v, std::size_t begin, std::size_t end) {
+  if (begin >= end) return 0.0;
+  double s = 0.0;
+  for (std::size_t i = begin; i < end; ++i) s += v[i];
+  return s / static_cast<double>(end - begin);
+}
+
+void record_measures(Recorder& log, std::size_t step, const TwoLayerRelu& init, const TwoLayerRelu& now,
+                     const ProbeState& s0, const ReluProbes& probes) {
+  const ProbeState s = measure_probes(now, probes);
+  log.record(step, "weight_change", weight_change(init.W1, now.W1));
+  log.record(step, "representation_alignment", representation_alignment(s0.H, s.H));
+  log.record(step, "kernel_alignment", kernel_alignment(s0.K, s.K));
+}
+
+}  // namespace
+
+TwoLayerRelu relu_rank_init(const Matrix& W1_base, std::size_t rank, const Matrix& W2) {
+  return make_two_layer_relu(low_rank_init(W1_base, rank, NormKind::frobenius), W2, /*with_bias=*/false);
+}
+
+double relu_accuracy(const TwoLayerRelu& net, const FlatBatch& data) {
+  if (data.labels.size() != data.x.rows())
+    throw std::invalid_argument("relu_accuracy: " + std::to_string(data.labels.size()) + " labels for " +
+                                std::to_string(data.x.rows()) + " rows");
+  if (data.labels.empty()) throw std::invalid_argument("relu_accuracy: empty evaluation set");
+  const Matrix Y = two_layer_relu_predict(net, data.x);  // (P, K)
+  std::size_t correct = 0;
+  for (std::size_t a = 0; a < Y.rows(); ++a) {
+    const double* y = Y.row(a);
+    correct += static_cast<int>(std::max_element(y, y + Y.cols()) - y) == data.labels[a];
+  }
+  return static_cast<double>(correct) / static_cast<double>(Y.rows());
+}
+
+ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerRelu& init,
+                                  const std::function<FlatBatch()>& next_batch, const ReluProbes& probes) {
+  const std::size_t d = init.d();
+  require_columns(probes.representation, d, "the representation probe");
+  require_columns(probes.kernel, d, "the kernel probe");
+  require_columns(probes.evaluation.x, d, "the evaluation set");
+  if (probes.evaluation.labels.size() != probes.evaluation.x.rows() || probes.evaluation.labels.empty())
+    throw std::invalid_argument("run_relu_experiment: the evaluation set needs one label per row");
+
+  ReluRunResult r;
+  r.log = Recorder(config.log_every ? config.log_every : std::max<std::size_t>(config.iters, 1));
+  auto t0 = Clock::now();
+  const ProbeState s0 = measure_probes(init, probes);
+  r.accuracy_initial = relu_accuracy(init, probes.evaluation);
+  r.measure_seconds += seconds_since(t0);
+
+  TwoLayerRelu net = init;
+  SgdOptions sgd_options;
+  sgd_options.lr = config.lr;
+  sgd_options.momentum = config.momentum;
+  Sgd sgd(make_slots({&net.W1, &net.W2}, {&net.dW1, &net.dW2}), sgd_options);
+
+  std::vector<double> losses;
+  losses.reserve(config.iters);
+  TwoLayerReluCache cache;
+  t0 = Clock::now();
+  for (std::size_t it = 0; it < config.iters; ++it) {
+    const FlatBatch batch = next_batch();
+    require_columns(batch.x, d, "a training batch");
+    const Matrix logits = two_layer_relu_forward(net, batch.x, cache);  // (B, K)
+    const LossResult loss = batch_loss(logits, batch.labels);
+    if (!std::isfinite(loss.loss)) {  // diverged: keep the run, flag it, stop training
+      r.diverged = true;
+      break;
+    }
+    zero_grads(net);
+    two_layer_relu_backward(net, cache, loss.dY);
+    sgd.step();
+    losses.push_back(loss.loss);
+    r.iterations_done = it + 1;
+    if (config.log_every && r.log.due(r.iterations_done, config.iters)) {
+      const std::size_t n = losses.size();
+      r.log.record(r.iterations_done, "loss", mean_of(losses, n - std::min(n, kLossWindow), n));
+      const auto tm = Clock::now();
+      if (net_finite(net)) record_measures(r.log, r.iterations_done, init, net, s0, probes);
+      r.measure_seconds += seconds_since(tm);
+      t0 += Clock::now() - tm;  // keep train_seconds pure
+    }
+  }
+  r.train_seconds = seconds_since(t0);
+  const std::size_t n = losses.size();
+  r.loss_first = mean_of(losses, 0, std::min(n, kLossWindow));
+  r.loss_final = mean_of(losses, n - std::min(n, kLossWindow), n);
+
+  t0 = Clock::now();
+  if (!r.diverged && net_finite(net)) {
+    const ProbeState sf = measure_probes(net, probes);
+    r.weight_change = weight_change(init.W1, net.W1);
+    r.relative_weight_change = relative_weight_change(init.W1, net.W1);
+    r.representation_alignment = representation_alignment(s0.H, sf.H);
+    r.kernel_alignment = kernel_alignment(s0.K, sf.K);
+    r.sign_similarity = sign_similarity(s0.H, sf.H);
+    r.accuracy = relu_accuracy(net, probes.evaluation);
+    r.eval_loss = batch_loss(two_layer_relu_predict(net, probes.evaluation.x), probes.evaluation.labels).loss;
+  } else {
+    r.diverged = true;
+    const double nan = std::nan("");
+    r.weight_change = r.relative_weight_change = r.representation_alignment = r.kernel_alignment = nan;
+    r.sign_similarity = r.accuracy = r.eval_loss = nan;
+  }
+  if (!(r.loss_final < config.diverged_loss)) r.diverged = true;
+  r.measure_seconds += seconds_since(t0);
+  r.final_net = std::move(net);
+  return r;
+}
+
+}  // namespace rl

@@ -1,0 +1,79 @@
+// One run of the Fig. 4B experiment: train the two-layer ReLU network (nn/two_layer_relu.h) from a
+// given initial W1 with SGD momentum and measure how rich or lazy the learning was (PAPER.md 2.5,
+// section 3).  Used by demos/fig4b_relu_mnist.cpp; the MNIST batches and probes come from tasks/mnist.h.
+//
+// Paper, Fig. 4 caption [CAP]: "B) a non-idealized setting: two-layer feedforward network with ReLU
+// activation and 300 hidden units trained on the MNIST dataset."  Everything else is [OURS]
+// (PAPER.md 2.5): W1 (300 x 784) = rank-r SVD truncation of g G / sqrt(784) renormalised to the full
+// Frobenius norm, W2 (10 x 300) PyTorch uniform, no biases, pixels in [0, 1], softmax CE, SGD momentum
+// 0.9, lr 0.01, batch 100, 2,000 steps.
+//
+// Measures, all on probe inputs fixed before training (the measures look at W1, PAPER.md 2.5):
+//   weight change   ||W1(f) - W1(0)||_F (and relative to ||W1(0)||_F)
+//   RA              cosine of the hidden-layer kernels H H^T on the representation probe
+//   KA              cosine of the tangent kernels w.r.t. W1 (two_layer_relu_tangent_kernel, kW1)
+//                   on the kernel probe: P images x 10 logits rows
+//   sign similarity of the hidden activity on the representation probe
+//   loss (100-step running mean) and accuracy on an evaluation set, before and after training.
+//
+// Dimension letters: B batch, d = 784 inputs, N hidden units, K = 10 logits, P probe images.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "linalg/matrix.h"
+#include "linalg/rng.h"
+#include "nn/init.h"
+#include "nn/recorder.h"
+#include "nn/two_layer_relu.h"
+#include "nn/sequence.h"
+
+namespace rl {
+
+// The fixed inputs every measure is taken on.  Labels are used only by the evaluation set.
+struct ReluProbes {
+  Matrix representation;  // (P_R, d) RA and sign similarity
+  Matrix kernel;          // (P_K, d) KA: a (P_K K, P_K K) kernel, keep P_K small (e.g. 100)
+  FlatBatch evaluation;   // (P_E, d) + labels: loss and accuracy before and after training
+};
+
+struct ReluTrainConfig {
+  std::size_t iters = 2000;    // PAPER.md 2.5 [OURS]
+  double lr = 0.01;            // PAPER.md 2.5 [OURS]
+  double momentum = 0.9;       // PAPER.md 2.5 [OURS], PyTorch semantics (nn/optim.h)
+  std::size_t log_every = 0;   // 0: measures at start and end only; else log every k steps
+  double diverged_loss = 10.0; // [TP] a final running-mean loss above this flags the run
+};
+
+struct ReluRunResult {
+  double weight_change = 0, relative_weight_change = 0;
+  double representation_alignment = 0, kernel_alignment = 0, sign_similarity = 0;
+  double loss_first = 0;        // mean of the first min(100, iters) training losses
+  double loss_final = 0;        // mean of the last min(100, iters) training losses
+  double accuracy_initial = 0;  // on probes.evaluation, before training
+  double accuracy = 0;          // on probes.evaluation, after training
+  double eval_loss = 0;         // mean CE on probes.evaluation after training
+  bool diverged = false;        // non-finite loss or weights, or loss_final >= diverged_loss
+  std::size_t iterations_done = 0;
+  double train_seconds = 0, measure_seconds = 0;
+  TwoLayerRelu final_net;
+  Recorder log{1};              // loss (+ dW, RA, KA) every log_every steps, when asked
+};
+
+// The Fig. 4B initial network: W1 = rank-r truncation of W1_base renormalised to its Frobenius norm
+// (nn/init.h low_rank_init; r = min(N, d) keeps W1_base bit for bit), W2 as given, no biases.
+TwoLayerRelu relu_rank_init(const Matrix& W1_base, std::size_t rank, const Matrix& W2);
+
+// Trains a copy of `init` on batches from `next_batch` (each FlatBatch: x (B, d), labels in [0, K))
+// and measures it on `probes`.  Throws std::invalid_argument when a probe or batch does not have d
+// columns or the evaluation set has no labels.  A run whose loss or weights become non-finite stops
+// early and is flagged `diverged`, with NaN measures; it never throws for that.
+ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerRelu& init,
+                                  const std::function<FlatBatch()>& next_batch, const ReluProbes& probes);
+
+// Fraction of rows of X whose largest logit is the label.
+double relu_accuracy(const TwoLayerRelu& net, const FlatBatch& data);
+
+}  // namespace rl

@@ -1,0 +1,162 @@
+#include "nn/rnn_experiment.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include "nn/running_mean.h"
+#include "nn/init.h"
+#include "nn/measures.h"
+#include "nn/optim.h"
+
+namespace rl {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Hidden activity the measures compare, for the probe set.
+struct ProbeState {
+  Matrix H_last;  // (P, N) last-step activity: RA
+  Matrix H_sign;  // activity for sign similarity: last step, or all steps (T*P, N)
+  Matrix K;       // W_h tangent kernel on the kernel probe
+};
+
+ProbeState measure_probe(const RnnParams& p, const RnnConfig& net, const RnnTaskSetup& task) {
+  ProbeState s;
+  const RnnTrace trace = rnn_forward(p, net, task.probe);
+  s.H_last = last_state(trace);
+  s.H_sign = task.sign_all_steps ? trace.h : s.H_last;
+  NtkOptions opt;
+  opt.steps = task.kernel_steps;
+  s.K = rnn_tangent_kernel(p, net, task.kernel_probe, opt).K;
+  return s;
+}
+
+double decision_accuracy(const RnnParams& p, const RnnConfig& net, const SeqBatch& probe) {
+  const RnnTrace trace = rnn_forward(p, net, probe);
+  const std::size_t t = probe.T - 1;
+  std::size_t correct = 0;
+  for (std::size_t b = 0; b < probe.B; ++b) {
+    const double* y = trace.y.row(t * probe.B + b);
+    const std::size_t guess = static_cast<std::size_t>(std::max_element(y, y + net.K) - y);
+    correct += static_cast<int>(guess) == probe.label(t, b);
+  }
+  return static_cast<double>(correct) / static_cast<double>(probe.B);
+}
+
+void record_measures(Recorder& log, std::size_t step, const RnnParams& init, const RnnParams& now,
+                     const ProbeState& s0, const RnnConfig& net, const RnnTaskSetup& task) {
+  const ProbeState s = measure_probe(now, net, task);
+  log.record(step, "weight_change", weight_change(init.W_h, now.W_h));
+  // A silent network (zero-norm representation or kernel) has no alignment: log NaN, keep training.
+  auto or_nan = [](auto measure) {
+    try {
+      return measure();
+    } catch (const std::invalid_argument&) {
+      return std::nan("");
+    }
+  };
+  log.record(step, "representation_alignment", or_nan([&] { return representation_alignment(s0.H_last, s.H_last); }));
+  log.record(step, "kernel_alignment", or_nan([&] { return kernel_alignment(s0.K, s.K); }));
+  log.record(step, "sign_similarity", or_nan([&] { return sign_similarity(s0.H_sign, s.H_sign); }));
+}
+
+}  // namespace
+
+RnnParams paper_io_init(std::size_t n_in, std::size_t N, std::size_t K, Rng& rng) {
+  RnnParams p;
+  p.W_in = pytorch_uniform(N, n_in, rng);  // (N, n_in), fan_in = n_in
+  p.W_out = pytorch_uniform(K, N, rng);    // (K, N), fan_in = N
+  p.W_h = Matrix(N, N);
+  return p;
+}
+
+RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetup& task) {
+  config.net.validate();
+  check_shapes(init, config.net, "run_rnn_experiment: initial parameters");
+  RnnRunResult r;
+  r.log = Recorder(config.log_every ? config.log_every : std::max<std::size_t>(config.iters, 1));
+
+  auto t0 = Clock::now();
+  const ProbeState s0 = measure_probe(init, config.net, task);
+  r.measure_seconds += seconds_since(t0);
+
+  RnnParams params = init;
+  RnnParams grads = zero_params(config.net);
+  SgdOptions sgd_options;
+  sgd_options.lr = config.lr;
+  sgd_options.momentum = config.momentum;
+  Sgd sgd(make_slots(parameter_list(params), parameter_list(grads)), sgd_options);
+
+  RunningMean running(100);
+  t0 = Clock::now();
+  for (std::size_t it = 0; it < config.iters; ++it) {
+    const SeqBatch batch = task.next_batch();
+    const RnnTrace trace = rnn_forward(params, config.net, batch);
+    // Diverged (overflowing logits): keep the run, flag it, stop training.  Checked before the
+    // loss, which rejects non-finite logits with an exception.
+    if (!all_finite(trace.y)) {
+      r.diverged = true;
+      break;
+    }
+    const LossResult loss = task.last_step_loss ? cross_entropy_last_step(trace.y, batch)
+                                                : cross_entropy_all_steps(trace.y, batch);
+    zero_grads(grads);
+    rnn_backward(params, config.net, batch, trace, loss.dY, grads);
+    sgd.step();
+    running.add(loss.loss);
+    r.iterations_done = it + 1;
+    if (config.log_every && r.log.due(r.iterations_done, config.iters)) {
+      r.log.record(r.iterations_done, "loss", running.mean());
+      if (config.log_measures) {
+        const auto tm = Clock::now();
+        record_measures(r.log, r.iterations_done, init, params, s0, config.net, task);
+        r.measure_seconds += seconds_since(tm);
+        t0 += Clock::now() - tm;  // keep train_seconds pure
+      }
+    }
+  }
+  r.train_seconds = seconds_since(t0);
+  r.loss_first = running.first_mean();
+  r.loss_final = running.mean();
+
+  t0 = Clock::now();
+  if (all_finite(params.W_h) && all_finite(params.W_in) && all_finite(params.W_out)) {
+    r.weight_change = weight_change(init.W_h, params.W_h);
+    r.relative_weight_change = relative_weight_change(init.W_h, params.W_h);
+    r.accuracy = decision_accuracy(params, config.net, task.probe);
+    try {
+      const ProbeState sf = measure_probe(params, config.net, task);
+      r.representation_alignment = representation_alignment(s0.H_last, sf.H_last);
+      r.kernel_alignment = kernel_alignment(s0.K, sf.K);
+      r.sign_similarity = sign_similarity(s0.H_sign, sf.H_sign);
+    } catch (const std::invalid_argument& e) {
+      // E.g. every probe unit silent (a dead ReLU network): the alignments are undefined.  Keep the
+      // run, report NaN and say why rather than stopping the sweep.
+      r.representation_alignment = r.kernel_alignment = r.sign_similarity = std::nan("");
+      r.alignments_undefined = true;
+      r.warning = std::string("alignments undefined after training: ") + e.what();
+    }
+  } else {
+    r.diverged = true;
+  }
+  if (r.diverged || !(r.loss_final < config.diverged_loss)) {
+    r.diverged = true;
+    const double nan = std::nan("");
+    if (!all_finite(params.W_h)) {
+      r.weight_change = r.relative_weight_change = nan;
+      r.representation_alignment = r.kernel_alignment = r.sign_similarity = r.accuracy = nan;
+    }
+  }
+  r.measure_seconds += seconds_since(t0);
+  r.final_params = std::move(params);
+  return r;
+}
+
+}  // namespace rl

@@ -1,0 +1,77 @@
+// One run of the paper's RNN experiment: train the CT-RNN from a given initial W_h on a task and
+// measure how rich or lazy the learning was (PAPER.md 2.1-2.3 and section 3).
+//
+// What is measured, on probe inputs fixed before training and shared by every rank of a seed:
+//   weight change  ||W_h(f) - W_h(0)||_F                                        [REL]
+//   RA             cosine of the representation kernels H H^T at the last step   [REL]
+//   KA             cosine of the W_h tangent kernels (nn/ntk_rnn.h)              [REL]
+//   sign similarity of the hidden activity                                       [REL, logged]
+//   loss (100-iteration running mean, clean) and probe accuracy at the decision step.
+// Every measure can also be logged every `log_every` iterations (reviewers asked for the
+// evolution over training [REV]); the released code measures only at the start and the end.
+//
+// Used by every RNN figure program: fig1_rank_sweep, fig2_biological, fig3c_aligned_rnn.  The task
+// side (the paper's Neurogym and sMNIST setups and probe sets) is tasks/paper_probe.h; this file
+// needs only SeqBatch (nn/sequence.h), so nn/ stays independent of tasks/.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "linalg/rng.h"
+#include "nn/loss.h"
+#include "nn/ntk_rnn.h"
+#include "nn/recorder.h"
+#include "nn/rnn.h"
+#include "nn/sequence.h"
+
+namespace rl {
+
+// Everything task-specific (plain data; built by tasks/paper_probe.h): how batches are drawn, which loss, which probe rows each measure uses.
+struct RnnTaskSetup {
+  std::string name;                       // "2AF", "DMS", "CXT", "sMNIST"
+  std::size_t n_in = 0, n_out = 0;
+  std::function<SeqBatch()> next_batch;   // the training stream
+  bool last_step_loss = false;            // sMNIST: CE at the last step only; Neurogym: all steps
+  SeqBatch probe;                         // RA and sign similarity (Neurogym 320 trials, sMNIST 200)
+  SeqBatch kernel_probe;                  // KA (Neurogym: first 32 probe trials; sMNIST: the 200)
+  NtkSteps kernel_steps = NtkSteps::kAll; // Neurogym: all 8 steps; sMNIST: last step
+  bool sign_all_steps = false;            // sMNIST: all 28 steps; Neurogym: decision step only
+};
+
+struct RnnTrainConfig {
+  RnnConfig net;                   // n_in, N, K, alpha, activation
+  std::size_t iters = 10000;       // PAPER.md 2.3
+  double lr = 0.003;               // PAPER.md 2.3
+  double momentum = 0.9;           // PAPER.md 2.3
+  std::size_t log_every = 0;       // 0: measures at start and end only
+  bool log_measures = false;       // at log points, also dW, RA, KA, sign similarity (else loss only)
+  double diverged_loss = 10.0;     // the released script's threshold on the final loss
+};
+
+struct RnnRunResult {
+  double weight_change = 0, relative_weight_change = 0;
+  double representation_alignment = 0, kernel_alignment = 0, sign_similarity = 0;
+  double loss_first = 0;   // mean of the first min(100, iters) losses
+  double loss_final = 0;   // mean of the last min(100, iters) losses
+  double accuracy = 0;     // probe accuracy at the decision (last) step after training
+  bool diverged = false;   // NaN/Inf loss, or loss_final >= diverged_loss
+  bool alignments_undefined = false;  // network silent on the probe (zero-norm representation or
+                                      // kernel) at the start or the end: RA, KA, sign similarity NaN
+  std::string warning;      // non-empty when a measure was undefined (reported, run kept)
+  std::size_t iterations_done = 0;
+  double train_seconds = 0, measure_seconds = 0;
+  RnnParams final_params;
+  Recorder log{1};         // loss (+ measures) every log_every iterations
+};
+
+// Trains a copy of `init` with SGD momentum (PyTorch semantics) on `task` and measures it.
+RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetup& task);
+
+// The paper's initial W_in and W_out: PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+RnnParams paper_io_init(std::size_t n_in, std::size_t N, std::size_t K, Rng& rng);
+
+}  // namespace rl

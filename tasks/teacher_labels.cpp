@@ -1,0 +1,53 @@
+#include "tasks/teacher_labels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <stdexcept>
+#include <utility>
+
+namespace rl {
+
+std::vector<int> teacher_decisions(const RnnParams& teacher, const RnnConfig& net, const SeqBatch& batch) {
+  const RnnTrace trace = rnn_forward(teacher, net, batch);
+  const std::size_t t = batch.T - 1;
+  std::vector<int> decisions(batch.B);
+  for (std::size_t b = 0; b < batch.B; ++b) {
+    const double* y = trace.y.row(batch.row(t, b));
+    if (!std::all_of(y, y + net.K, [](double v) { return std::isfinite(v); }))
+      throw std::runtime_error("teacher_decisions: the teacher's logits are not finite");
+    decisions[b] = static_cast<int>(std::max_element(y, y + net.K) - y);
+  }
+  return decisions;
+}
+
+SeqBatch relabel_with_teacher(SeqBatch batch, const RnnParams& teacher, const RnnConfig& net) {
+  batch.validate("relabel_with_teacher batch");
+  const std::vector<int> decisions = teacher_decisions(teacher, net, batch);
+  batch.labels.assign(batch.T * batch.B, 0);
+  for (std::size_t t = 0; t < batch.T; ++t)
+    for (std::size_t b = 0; b < batch.B; ++b) batch.labels[batch.row(t, b)] = decisions[b];
+  return batch;
+}
+
+double last_step_agreement(const SeqBatch& a, const SeqBatch& b) {
+  if (a.T != b.T || a.B != b.B || a.B == 0 || a.labels.size() != a.T * a.B || b.labels.size() != b.T * b.B)
+    throw std::invalid_argument("last_step_agreement: batches of different shapes or without labels");
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < a.B; ++i) same += a.label(a.T - 1, i) == b.label(b.T - 1, i);
+  return static_cast<double>(same) / static_cast<double>(a.B);
+}
+
+RnnTaskSetup teacher_labelled_setup(RnnTaskSetup base, std::shared_ptr<const RnnParams> teacher,
+                                    const RnnConfig& net) {
+  if (!teacher) throw std::invalid_argument("teacher_labelled_setup: no teacher");
+  check_shapes(*teacher, net, "teacher_labelled_setup: teacher");
+  base.name += " (teacher labels)";
+  base.probe = relabel_with_teacher(std::move(base.probe), *teacher, net);
+  base.kernel_probe = relabel_with_teacher(std::move(base.kernel_probe), *teacher, net);
+  std::function<SeqBatch()> inner = std::move(base.next_batch);
+  base.next_batch = [inner, teacher, net]() { return relabel_with_teacher(inner(), *teacher, net); };
+  return base;
+}
+
+}  // namespace rl

@@ -1,0 +1,66 @@
+// Tests for demos/toolkit/teacher_cache: train the Fig. 3C teacher once, then load it bit for bit.
+#include "demos/toolkit/teacher_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <unistd.h>
+
+#include "linalg/norms.h"
+#include "nn/init.h"
+#include "nn/rnn_experiment.h"
+#include "tests/tiny_rnn_task.h"
+
+namespace rl {
+namespace {
+
+using testing::kIn;
+using testing::kOut;
+using testing::tiny_batch;
+using testing::tiny_net;
+
+TEST(LoadOrTrainTeacher, TrainsOnceThenLoadsTheSameParametersFromTheCache) {
+  const std::string root = "/tmp/rl_test_aligned_rnn_" + std::to_string(::getpid());
+  TeacherSpec spec;
+  spec.seed = 3;
+  spec.N = 6;
+  spec.gain = 1.0;
+  spec.train.net = tiny_net(6);
+  spec.train.iters = 20;
+  spec.train.lr = 0.01;
+  auto make_task = [](std::uint64_t data_seed) {
+    auto rng = std::make_shared<Rng>(data_seed);
+    RnnTaskSetup t;
+    t.name = "tiny";
+    t.n_in = kIn;
+    t.n_out = kOut;
+    t.next_batch = [rng] { return tiny_batch(8, *rng); };
+    t.last_step_loss = true;
+    t.probe = tiny_batch(10, *rng);
+    t.kernel_probe = tiny_batch(4, *rng);
+    t.kernel_steps = NtkSteps::kLast;
+    return t;
+  };
+  const std::string folder = teacher_folder(root, spec);
+  const Teacher trained = load_or_train_teacher(spec, folder, make_task);
+  EXPECT_FALSE(trained.from_cache);
+  const Teacher cached = load_or_train_teacher(spec, folder, make_task);
+  EXPECT_TRUE(cached.from_cache);
+  EXPECT_EQ(cached.params.W_h, trained.params.W_h);  // .npy stores doubles bit for bit
+  EXPECT_EQ(cached.params.W_in, trained.params.W_in);
+  EXPECT_EQ(cached.params.W_out, trained.params.W_out);
+  EXPECT_EQ(cached.probe_accuracy, trained.probe_accuracy);
+  // Training moved the Gaussian start.
+  Rng w_rng(derive_seed(spec.seed, 11));
+  EXPECT_GT(max_abs_diff(trained.params.W_h, gaussian_init(6, 6, 1.0, w_rng)), 0.0);
+  for (const char* f : {"W_in.npy", "W_h.npy", "W_out.npy", "teacher.csv"}) std::remove((folder + "/" + f).c_str());
+  ::rmdir(folder.c_str());
+  ::rmdir(root.c_str());
+}
+
+}  // namespace
+}  // namespace rl
