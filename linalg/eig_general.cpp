@@ -5,7 +5,11 @@
 //   3. run the Francis implicit double-shift QR step (Golub & Van Loan 7.5.2) on the active
 //      window, deflating when a subdiagonal entry becomes negligible, with exceptional shifts
 //      after 10 and 20 stalled steps (LAPACK dlahqr) and a hard cap of 30 n steps in total
-//      (or the caller's max_iterations).
+//      (or the caller's max_iterations);
+//   4. a block still stuck after both exceptional shifts (30 steps without a deflation) may also
+//      deflate at the backward-error level |h_{l,l-1}| <= 10 eps max|H| (docs/linalg.md, "Stalled
+//      blocks"): a multiple eigenvalue lambda leaves a block lambda I + E whose entries E are
+//      rounding noise, larger than eps |lambda| and never reduced by any shift.
 // Only eigenvalues are computed, so each step updates just the active window.
 #include "linalg/eig_general.h"
 
@@ -23,6 +27,11 @@ constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr int kIterationsPerEigenvalue = 30;  // default total cap 30 n (header contract)
 constexpr int kExceptionalEvery = 10;         // LAPACK dlahqr: exceptional shift at 10, 20, ...
 constexpr int kMaxBalancePasses = 100;        // balancing converges in a few passes [TP]
+// A block that has not deflated after the exceptional shifts at 10 and 20 steps may deflate at
+// |h_{l,l-1}| <= kStalledFloor eps max|H|.  [TP] 10: the noise of a stuck lambda I + E block is
+// 5-70 eps |lambda| (measured on centred pinky100 and SONET matrices; 4 left some stuck).
+constexpr int kStalledAfter = 3 * kExceptionalEvery;
+constexpr double kStalledFloor = 10.0;
 
 void require_square_finite(const Matrix& A, const std::string& who) {
   if (A.rows() != A.cols())
@@ -127,13 +136,15 @@ std::pair<Complex, Complex> eig_2x2(double a, double b, double c, double d) {
 }
 
 // Index l of the top of the unreduced block ending at hi: the largest l <= hi with H(l, l-1)
-// negligible (set to zero), or 0.
-std::size_t find_deflation(Matrix& H, std::size_t hi, double norm) {
+// negligible (set to zero), or 0.  Negligible: |h_{l,l-1}| <= eps (|h_{l-1,l-1}| + |h_{l,l}|), or
+// <= `floor` (0 unless the block is stalled).
+std::size_t find_deflation(Matrix& H, std::size_t hi, double norm, double floor) {
   std::size_t l = hi;
   for (; l > 0; --l) {
     double scale = std::fabs(H(l - 1, l - 1)) + std::fabs(H(l, l));
     if (scale == 0.0) scale = norm;
-    if (std::fabs(H(l, l - 1)) <= kEps * scale) {
+    const double sub = std::fabs(H(l, l - 1));
+    if (sub <= kEps * scale || sub <= floor) {
       H(l, l - 1) = 0.0;
       break;
     }
@@ -216,7 +227,8 @@ EigGeneralResult eig_general(const Matrix& A, int max_iterations) {
   int stalled = 0;  // steps since the last deflation
   bool done = false;
   while (!done) {
-    const std::size_t l = find_deflation(H, hi, norm);
+    const double floor = stalled >= kStalledAfter ? kStalledFloor * kEps * norm : 0.0;
+    const std::size_t l = find_deflation(H, hi, norm, floor);
     if (l == hi) {  // 1x1 block deflated
       values.emplace_back(H(hi, hi), 0.0);
       stalled = 0;

@@ -1,7 +1,7 @@
 // Cyclic-by-rows Jacobi eigensolver for real symmetric matrices (Golub & Van Loan 8.5.2-8.5.3).
 //
 // Each step annihilates a_pq with the rotation J(p, q, theta), A <- J^T A J, choosing the smaller
-// angle |theta| <= pi/4 (Golub & Van Loan 8.5.2, symSchur2):
+// angle |theta| <= pi/4 (Golub & Van Loan 8.5.2, symSchur2; the 2x2 step is linalg/jacobi_rotation.h):
 //   tau = (a_qq - a_pp) / (2 a_pq),  t = sign(tau) / (|tau| + sqrt(1 + tau^2)),
 //   c = 1 / sqrt(1 + t^2),  s = t c,  a_pp' = a_pp - t a_pq,  a_qq' = a_qq + t a_pq,  a_pq' = 0.
 // Stopping rule (Demmel & Veselic 1992): skip the pair when |a_pq| <= eps sqrt(|a_pp a_qq|); stop
@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "linalg/jacobi_rotation.h"
+
 namespace rl {
 namespace {
 
@@ -24,8 +26,6 @@ constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kSymmetryTol = 1e-12;
 // Entries below kEps^2 ||A||_F are negligible whatever the diagonal (covers a_pp = 0). [TP]
 constexpr double kNegligibleRel = kEps * kEps;
-// Beyond this |tau|, tau^2 would overflow; t = 1 / (2 tau) to full precision there.
-constexpr double kHugeTau = 1e150;
 
 void require_symmetric(const Matrix& A) {
   if (A.rows() != A.cols())
@@ -54,33 +54,15 @@ double off_diagonal_norm(const Matrix& A) {
   return big * std::sqrt(sum);
 }
 
-double tangent_of_rotation(double app, double aqq, double apq) {
-  const double tau = (aqq - app) / (2.0 * apq);
-  if (std::fabs(tau) > kHugeTau) return 0.5 / tau;
-  return std::copysign(1.0, tau) / (std::fabs(tau) + std::sqrt(1.0 + tau * tau));
-}
-
-// x' = c x - s y,  y' = s x + c y on contiguous rows, in Rutishauser's (1966) form
-// x' = x - s (y + tau x), y' = y + s (x - tau y), tau = s / (1 + c): the rounding error of each
-// update scales with |s|, so the many small late rotations barely disturb orthogonality.
-void rotate_rows(double* x, double* y, std::size_t n, double c, double s) {
-  const double tau = s / (1.0 + c);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double xi = x[i], yi = y[i];
-    x[i] = xi - s * (yi + tau * xi);
-    y[i] = yi + s * (xi - tau * yi);
-  }
-}
-
 // A <- J^T A J and Vt <- J^T Vt for the pair (p, q).  Rows p, q of A are rotated in place; by
 // symmetry columns p, q are then copies of them; the 2x2 block is set from the closed form.
-void apply_rotation(Matrix& A, Matrix& Vt, std::size_t p, std::size_t q, double t) {
+void apply_rotation(Matrix& A, Matrix& Vt, std::size_t p, std::size_t q, const JacobiRotation& r) {
   const std::size_t n = A.rows();
-  const double c = 1.0 / std::sqrt(1.0 + t * t), s = t * c;
+  const double t = r.t;
   const double app = A(p, p), aqq = A(q, q), apq = A(p, q);
   double* row_p = A.row(p);
   double* row_q = A.row(q);
-  rotate_rows(row_p, row_q, n, c, s);
+  apply_jacobi_rotation(row_p, row_q, n, r.c, r.s);
   double* a = A.data();
   for (std::size_t k = 0; k < n; ++k) {  // strided: raw pointers keep bounds checks off this loop
     a[k * n + p] = row_p[k];
@@ -90,7 +72,7 @@ void apply_rotation(Matrix& A, Matrix& Vt, std::size_t p, std::size_t q, double 
   A(q, q) = aqq + t * apq;
   A(p, q) = 0.0;
   A(q, p) = 0.0;
-  rotate_rows(Vt.row(p), Vt.row(q), n, c, s);
+  apply_jacobi_rotation(Vt.row(p), Vt.row(q), n, r.c, r.s);
 }
 
 // One cyclic-by-rows sweep; returns the number of rotations applied.
@@ -103,7 +85,7 @@ std::size_t jacobi_sweep(Matrix& A, Matrix& Vt, double negligible) {
       if (std::fabs(apq) <= kEps * std::sqrt(std::fabs(A(p, p))) * std::sqrt(std::fabs(A(q, q))) ||
           std::fabs(apq) <= negligible)
         continue;
-      apply_rotation(A, Vt, p, q, tangent_of_rotation(A(p, p), A(q, q), apq));
+      apply_rotation(A, Vt, p, q, jacobi_rotation(A(p, p), A(q, q), apq));
       ++rotations;
     }
   return rotations;

@@ -15,6 +15,8 @@
 #include <string>
 #include <utility>
 
+#include "linalg/jacobi_rotation.h"
+
 namespace rl {
 namespace {
 
@@ -25,8 +27,6 @@ constexpr double kTinyNorm2 = std::numeric_limits<double>::min() / kEps;  // [TP
 // Recompute a squared norm exactly when the incremental update drops it by more than this
 // factor (the update ||a_p||^2 - t g then suffers cancellation).  [TP]
 constexpr double kRefreshDrop = 0.25;
-// Beyond this |zeta|, zeta^2 would overflow; t = 1 / (2 zeta) to full precision there.
-constexpr double kHugeZeta = 1e150;
 
 // sum x_i y_i with 16 independent partial sums: without -ffast-math the compiler may not reorder a
 // single-accumulator reduction, but it does vectorise this form (two AVX-512 registers).
@@ -43,30 +43,8 @@ double dot(const double* __restrict x, const double* __restrict y, std::size_t n
   return acc[0] + tail;
 }
 
-// [x y] <- [x y] [[c, s], [-s, c]]:  x' = c x - s y,  y' = s x + c y, written in Rutishauser's
-// (1966) form x' = x - s (y + tau x), y' = y + s (x - tau y), tau = s / (1 + c) = tan(theta / 2).
-// Same flop count, but the rounding error of each update is proportional to |s| rather than 1, so
-// the thousands of small-angle rotations of the late sweeps keep V orthogonal to ~0.03 n eps
-// instead of ~1 n eps (measured at n = 300, docs/linalg.md).
-void rotate(double* __restrict x, double* __restrict y, std::size_t n, double c, double s) {
-  const double tau = s / (1.0 + c);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double xi = x[i], yi = y[i];
-    x[i] = xi - s * (yi + tau * xi);
-    y[i] = yi + s * (xi - tau * yi);
-  }
-}
-
 void swap_rows(Matrix& M, std::size_t a, std::size_t b) {
   std::swap_ranges(M.row(a), M.row(a) + M.cols(), M.row(b));
-}
-
-// The Jacobi rotation that makes columns p and q orthogonal (docs/linalg.md, "The 2x2 step"):
-// zeta = (||a_q||^2 - ||a_p||^2) / (2 a_p.a_q),  t = sign(zeta) / (|zeta| + sqrt(1 + zeta^2)).
-double rotation_tangent(double norm2_p, double norm2_q, double g) {
-  const double zeta = (norm2_q - norm2_p) / (2.0 * g);
-  if (std::fabs(zeta) > kHugeZeta) return 0.5 / zeta;
-  return std::copysign(1.0, zeta) / (std::fabs(zeta) + std::sqrt(1.0 + zeta * zeta));
 }
 
 // Working state of the iteration.
@@ -130,11 +108,11 @@ SweepStats jacobi_sweep(JacobiState& st, double tol) {
       const double cosine = std::fabs(g) / (std::sqrt(st.norm2[p]) * std::sqrt(st.norm2[q]));
       stats.max_cos = std::max(stats.max_cos, cosine);
       if (!(cosine > tol)) continue;
-      const double t = rotation_tangent(st.norm2[p], st.norm2[q], g);
-      const double c = 1.0 / std::sqrt(1.0 + t * t);
-      const double s = c * t;
-      rotate(bp, bq, M, c, s);
-      if (with_v) rotate(st.Vt.row(p), st.Vt.row(q), N, c, s);
+      // The rotation that makes columns p and q orthogonal: the 2x2 step on their Gram matrix.
+      const JacobiRotation r = jacobi_rotation(st.norm2[p], st.norm2[q], g);
+      const double t = r.t;
+      apply_jacobi_rotation(bp, bq, M, r.c, r.s);
+      if (with_v) apply_jacobi_rotation(st.Vt.row(p), st.Vt.row(q), N, r.c, r.s);
       const double before_p = st.norm2[p], before_q = st.norm2[q];
       st.norm2[p] -= t * g;  // ||c b_p - s b_q||^2 = ||b_p||^2 - t g  (docs/linalg.md)
       st.norm2[q] += t * g;

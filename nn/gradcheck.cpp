@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
@@ -15,6 +16,9 @@ void check_inputs(const std::vector<Matrix*>& params, const std::vector<Matrix>&
   if (params.size() != grads.size())
     throw std::invalid_argument(std::string(who) + ": " + std::to_string(params.size()) +
                                 " parameters but " + std::to_string(grads.size()) + " gradients");
+  if (!o.names.empty() && o.names.size() != params.size())
+    throw std::invalid_argument(std::string(who) + ": " + std::to_string(o.names.size()) +
+                                " parameter names for " + std::to_string(params.size()) + " parameters");
   for (std::size_t i = 0; i < params.size(); ++i) {
     if (!params[i]) throw std::invalid_argument(std::string(who) + ": null parameter " + std::to_string(i));
     require_same_shape(*params[i], grads[i], std::string(who) + " parameter " + std::to_string(i));
@@ -41,7 +45,30 @@ std::vector<std::size_t> entries_to_check(std::size_t size, std::size_t max_entr
   return idx;
 }
 
+std::string parameter_name(const GradcheckOptions& o, std::size_t p) {
+  return p < o.names.size() ? o.names[p] : "param" + std::to_string(p);
+}
+
+// "dW_in[5,0]: analytic 0.1234 vs numeric 0.1301 (abs err 6.7e-03 > tol 1e-07 + 1e-05*|g|)"
+std::string entry_message(const std::string& name, std::size_t row, std::size_t col, double g,
+                          double g_fd, double err, double ratio, const GradcheckOptions& o) {
+  std::ostringstream s;
+  s << "d" << name << "[" << row << "," << col << "]: analytic " << std::setprecision(10) << g
+    << " vs numeric " << g_fd << " (abs err " << std::scientific << std::setprecision(2) << err
+    << (ratio <= 1.0 ? " <= " : " > ") << "tol " << std::setprecision(0) << o.abs_tol << " + "
+    << o.rel_tol << "*|g|)";
+  return s.str();
+}
+
 }  // namespace
+
+std::string GradcheckReport::summary() const {
+  std::ostringstream s;
+  s << failed << " of " << checked << " entries failed (" << skipped_kink << " skipped on a kink)";
+  if (!worst.empty()) s << "; worst " << worst;
+  for (const std::string& f : failures) s << "\n  " << f;
+  return s.str();
+}
 
 GradcheckReport check_gradient(const LossFn& loss, const std::vector<Matrix*>& params,
                                const std::vector<Matrix>& grads, const GradcheckOptions& o,
@@ -77,13 +104,14 @@ GradcheckReport check_gradient(const LossFn& loss, const std::vector<Matrix*>& p
       ++rep.checked;
       if (!(ratio <= 1.0)) ++rep.failed;
       rep.max_abs_err = std::max(rep.max_abs_err, err);
-      if (!(ratio <= rep.worst_ratio)) {
-        rep.worst_ratio = ratio;
-        std::ostringstream s;
-        s.precision(12);
-        s << "param " << p << " entry (" << e / W.cols() << ", " << e % W.cols()
-          << "): analytic " << g << ", numeric " << g_fd << ", |diff| " << err;
-        rep.worst = s.str();
+      const bool worst_so_far = !(ratio <= rep.worst_ratio);
+      if (worst_so_far) rep.worst_ratio = ratio;
+      const bool listed = !(ratio <= 1.0) && rep.failures.size() < GradcheckReport::kMaxListedFailures;
+      if (worst_so_far || listed) {
+        const std::string line =
+            entry_message(parameter_name(o, p), e / W.cols(), e % W.cols(), g, g_fd, err, ratio, o);
+        if (worst_so_far) rep.worst = line;
+        if (listed) rep.failures.push_back(line);
       }
     }
   }

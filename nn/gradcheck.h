@@ -30,6 +30,9 @@ struct GradcheckOptions {
   double abs_tol = 1e-7;   // absorbs FD rounding error on entries with tiny gradients
   double rel_tol = 1e-5;   // FD truncation error is O(h^2) relative; 1e-5 leaves a wide margin
   std::size_t max_entries_per_param = 0;  // 0: every entry; else a seeded random sample
+  // Names of the parameters, in the order of `params` ("W_in", "W_h", ...), used in the failure
+  // messages: "dW_in[5,0]: ...".  Empty: "param0", "param1", ...
+  std::vector<std::string> names;
 };
 
 struct GradcheckReport {
@@ -38,8 +41,16 @@ struct GradcheckReport {
   std::size_t failed = 0;
   double max_abs_err = 0.0;  // over checked entries
   double worst_ratio = 0.0;  // max |g - g_fd| / (abs_tol + rel_tol max(|g|, |g_fd|)); < 1 passes
-  std::string worst;         // "param 1 entry (3, 4): analytic ..., numeric ..."
+  // The entry with the largest ratio, e.g.
+  //   "dW_in[5,0]: analytic 0.1234 vs numeric 0.1301 (abs err 6.7e-03 > tol 1e-07 + 1e-05*|g|)"
+  // (row, column of the parameter matrix; "<=" when it passed).
+  std::string worst;
+  std::vector<std::string> failures;  // the same line for the first kMaxListedFailures failed entries
+  static constexpr std::size_t kMaxListedFailures = 5;
   bool passed() const { return failed == 0 && checked > 0; }
+  // "3 of 78 entries failed (2 skipped on a kink); worst dW_h[1,2]: ..." and the listed failures,
+  // one per line: the message for EXPECT_TRUE(report.passed()) << report.summary().
+  std::string summary() const;
 };
 
 using LossFn = std::function<double()>;                      // loss at the current parameters

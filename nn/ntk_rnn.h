@@ -5,20 +5,16 @@
 // Row order: a = (step_index * B + b) * K + k, step_index over the selected steps (all steps, or the
 // last one), the same order as the released code's loops (for t, for b, for k).
 //
-// Structure used (derived: docs/ntk.md): y_{t,b,k} depends on trial b only, and
-//   d y_a / d W_h  = alpha sum_{s<=t} d^a_s h_{s-1,b}^T,     d y_a / d W_in = alpha sum_{s<=t} d^a_s x_{s,b}^T
-// where d^a_s = d y_a / d u_s (the backpropagated error vector of output a at step s).  Writing
-// z_{s,b} = [x_{s,b}, h_{s-1,b}] (or h_{s-1,b} alone for W_h) for the input side,
-//   K[a, a'] = alpha^2 sum_{s, s'} (d^a_s . d^a'_{s'}) (z_{s,b} . z_{s',b'})   (+ W_out part, D_out below)
-// All error vectors come from ONE batched backward sweep (every output at once, as GEMMs); no backward
-// pass per output.  Two contraction orders, chosen by cost (docs/ntk.md gives both formulas):
-//   kErrorGram      sum over step pairs (s, s') of (error-vector Gram) .* (input-side Gram): cheap when
-//                   T is small against N (Neurogym).
-//   kJacobianBlocks form J one block of rows at a time (per trial: J rows = alpha D_b Z_b^T, one GEMM) and
-//                   multiply block pairs; holds at most two blocks of J (block_bytes each).
-//   kTrialPairs     per pair of trials (b, b'): mix trial b's error vectors with the T x T input Gram
-//                   G_bb' = Z_b Z_b'^T (one GEMM per block of trials), then one dot per output pair;
-//                   cheapest when T^2 is large against N (sMNIST, last step).  Never forms J.
+// Read first: rnn_tangent_kernel_reference, the definition K = J J^T with J stacked from one
+// backward pass per output row (rnn_output_jacobian).  The fast entry point rnn_tangent_kernel gives
+// the same K to rounding without a backward pass per output: all error vectors from ONE batched
+// sweep, then one of three contraction orders chosen by cost (nn/ntk_contractions.h; docs/ntk.md
+// derives all three):
+//   kErrorGram      sum over step pairs of (error-vector Gram) .* (input-side Gram): cheap when T is
+//                   small against N (Neurogym);
+//   kJacobianBlocks J one block of rows at a time (at most two blocks alive) and K from block pairs;
+//   kTrialPairs     per pair of trials, mix by the T x T input Gram, then SIMD dot tiles: cheapest when
+//                   T^2 is large against N (sMNIST, last step).  Never forms J.
 // W_out part (only for kAllParameters): d y_{t,b,k} / d W_out = e_k h_{t,b}^T, so it adds
 // [k == k'] (h_{t,b} . h_{t',b'}).
 #pragma once
@@ -59,14 +55,19 @@ struct NtkResult {
   NtkCosts costs;
 };
 
+// ---- the definition (reference; R backward passes, small networks only) ------------------------
+// J = d y / d theta, one row per selected output (the row order above), one rnn_backward each.
+// Columns: vec(W_h) for kRecurrent; [vec(W_in), vec(W_h), vec(W_out)] for kAllParameters.
+Matrix rnn_output_jacobian(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
+                           NtkWrt wrt, NtkSteps steps);
+// K = J J^T with J from rnn_output_jacobian.
+Matrix rnn_tangent_kernel_reference(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
+                                    NtkWrt wrt, NtkSteps steps);
+
+// ---- fast path ------------------------------------------------------------------------------------
 NtkCosts ntk_costs(const RnnConfig& config, std::size_t T, std::size_t B, const NtkOptions& options);
 
 NtkResult rnn_tangent_kernel(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
                              const NtkOptions& options = NtkOptions{});
-
-// The reference: J built with one rnn_backward per output (R backward passes; small networks only).
-// Columns: vec(W_h) for kRecurrent; [vec(W_in), vec(W_h), vec(W_out)] for kAllParameters.
-Matrix rnn_output_jacobian(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
-                           NtkWrt wrt, NtkSteps steps);
 
 }  // namespace rl

@@ -9,6 +9,120 @@
 
 namespace rl {
 
+namespace {
+
+void require_shape(const Matrix& m, std::size_t rows, std::size_t cols, const std::string& what) {
+  if (m.rows() != rows || m.cols() != cols)
+    throw std::invalid_argument(what + ": shape " + shape_str(m) + ", expected (" +
+                                std::to_string(rows) + " x " + std::to_string(cols) + ")");
+}
+
+}  // namespace
+
+// ---- the model, step by step (reference) -----------------------------------------------------
+// The CT-RNN of docs/bptt.md written one step, one trial and one unit at a time: the definition the
+// fast path below must reproduce (tests/test_rnn.cpp, RnnReferenceVsFast).  Slow (no GEMM); meant to
+// be read, and used as the oracle of the tests.
+
+namespace {
+
+void check_batch(const SeqBatch& batch, const RnnConfig& c, const char* what) {
+  batch.validate(what);
+  if (batch.T == 0 || batch.B == 0)
+    throw std::invalid_argument(std::string(what) + ": empty batch (T=" + std::to_string(batch.T) +
+                                ", B=" + std::to_string(batch.B) + ")");
+  if (batch.n_in() != c.n_in)
+    throw std::invalid_argument(std::string(what) + ": inputs have " +
+                                std::to_string(batch.n_in()) + " columns, the network expects n_in = " +
+                                std::to_string(c.n_in));
+}
+
+
+// phi(u) and, from the stored pre-activation u and output h = phi(u), phi'(u).
+double phi(Activation activation, double u) { return activation == Activation::kRelu ? relu(u) : std::tanh(u); }
+double phi_prime(Activation activation, double u, double h) {
+  return activation == Activation::kRelu ? (u > 0.0 ? 1.0 : 0.0) : 1.0 - h * h;
+}
+
+}  // namespace
+
+RnnTrace rnn_forward_reference(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch) {
+  check_shapes(p, c, "rnn_forward_reference");
+  check_batch(batch, c, "rnn_forward_reference");
+  const std::size_t T = batch.T, B = batch.B;
+  RnnTrace tr;
+  tr.T = T;
+  tr.B = B;
+  tr.pre = Matrix(T * B, c.N);
+  tr.h = Matrix(T * B, c.N);
+  tr.y = Matrix(T * B, c.K);
+  for (std::size_t b = 0; b < B; ++b) {
+    std::vector<double> h_prev(c.N, 0.0);  // h_{-1} = 0
+    for (std::size_t t = 0; t < T; ++t) {
+      const std::size_t row = t * B + b;
+      for (std::size_t i = 0; i < c.N; ++i) {
+        // u_t = (1 - alpha) h_{t-1} + alpha (W_in x_t + W_h h_{t-1})
+        double drive = 0.0;
+        for (std::size_t j = 0; j < c.n_in; ++j) drive += p.W_in(i, j) * batch.x(row, j);
+        for (std::size_t j = 0; j < c.N; ++j) drive += p.W_h(i, j) * h_prev[j];
+        tr.pre(row, i) = (1.0 - c.alpha) * h_prev[i] + c.alpha * drive;
+        tr.h(row, i) = phi(c.activation, tr.pre(row, i));  // h_t = phi(u_t)
+      }
+      for (std::size_t k = 0; k < c.K; ++k) {  // y_t = W_out h_t
+        double y = 0.0;
+        for (std::size_t i = 0; i < c.N; ++i) y += p.W_out(k, i) * tr.h(row, i);
+        tr.y(row, k) = y;
+      }
+      for (std::size_t i = 0; i < c.N; ++i) h_prev[i] = tr.h(row, i);
+    }
+  }
+  return tr;
+}
+
+// docs/bptt.md, "Hand derivation", steps (1)-(6), for one trial at a time, t = T-1 down to 0.
+// g = dL/dh_t (direct part from y_t plus what step t+1 carried back), delta = dL/du_t.
+void rnn_backward_reference(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch,
+                            const RnnTrace& tr, const Matrix& dY, RnnParams& grads) {
+  check_shapes(p, c, "rnn_backward_reference");
+  check_shapes(grads, c, "rnn_backward_reference grads");
+  check_batch(batch, c, "rnn_backward_reference");
+  const std::size_t T = batch.T, B = batch.B, N = c.N;
+  if (tr.T != T || tr.B != B || tr.h.rows() != T * B || tr.h.cols() != N)
+    throw std::invalid_argument("rnn_backward_reference: trace (T=" + std::to_string(tr.T) + ", B=" +
+                                std::to_string(tr.B) + ") does not match the batch");
+  require_shape(dY, T * B, c.K, "rnn_backward_reference dY");
+  const double a = c.alpha;
+  for (std::size_t b = 0; b < B; ++b) {
+    std::vector<double> carry(N, 0.0);  // dL/dh_t through step t+1; nothing after the last step
+    for (std::size_t t = T; t-- > 0;) {
+      const std::size_t row = t * B + b;
+      std::vector<double> delta(N);
+      for (std::size_t i = 0; i < N; ++i) {
+        double g = carry[i];  // (2) g_t = dY_t W_out + carried part
+        for (std::size_t k = 0; k < c.K; ++k) g += dY(row, k) * p.W_out(k, i);
+        delta[i] = g * phi_prime(c.activation, tr.pre(row, i), tr.h(row, i));  // (3)
+      }
+      for (std::size_t k = 0; k < c.K; ++k)  // (1) dW_out += dY_t^T h_t
+        for (std::size_t i = 0; i < N; ++i) grads.W_out(k, i) += dY(row, k) * tr.h(row, i);
+      for (std::size_t i = 0; i < N; ++i) {
+        for (std::size_t j = 0; j < c.n_in; ++j)  // (6) dW_in += alpha delta_t x_t^T
+          grads.W_in(i, j) += a * delta[i] * batch.x(row, j);
+        if (t > 0)  // (5) dW_h += alpha delta_t h_{t-1}^T   (h_{-1} = 0: no term at t = 0)
+          for (std::size_t j = 0; j < N; ++j) grads.W_h(i, j) += a * delta[i] * tr.h(row - B, j);
+      }
+      // (4) dL/dh_{t-1} through u_t = (1 - alpha) h_{t-1} + alpha W_h h_{t-1} + ...:
+      //     carry = (1 - alpha) delta_t + alpha W_h^T delta_t
+      for (std::size_t j = 0; j < N; ++j) {
+        double back = 0.0;
+        for (std::size_t i = 0; i < N; ++i) back += p.W_h(i, j) * delta[i];
+        carry[j] = (1.0 - a) * delta[j] + a * back;
+      }
+    }
+  }
+}
+
+// ---- configuration, parameters and shapes ---------------------------------------------------
+
 void RnnConfig::validate() const {
   if (n_in == 0 || N == 0 || K == 0)
     throw std::invalid_argument("RnnConfig: n_in, N and K must be positive (got n_in=" +
@@ -45,15 +159,8 @@ void zero_grads(RnnParams& g) {
 
 std::vector<Matrix*> parameter_list(RnnParams& p) { return {&p.W_in, &p.W_h, &p.W_out}; }
 
-namespace {
+std::vector<std::string> rnn_parameter_names() { return {"W_in", "W_h", "W_out"}; }
 
-void require_shape(const Matrix& m, std::size_t rows, std::size_t cols, const std::string& what) {
-  if (m.rows() != rows || m.cols() != cols)
-    throw std::invalid_argument(what + ": shape " + shape_str(m) + ", expected (" +
-                                std::to_string(rows) + " x " + std::to_string(cols) + ")");
-}
-
-}  // namespace
 
 void check_shapes(const RnnParams& p, const RnnConfig& c, const char* what) {
   c.validate();
@@ -92,19 +199,12 @@ void apply_activation(Activation activation, const double* pre, double* h, std::
     for (std::size_t i = 0; i < n; ++i) h[i] = std::tanh(pre[i]);
   }
 }
-
-void check_batch(const SeqBatch& batch, const RnnConfig& c, const char* what) {
-  batch.validate(what);
-  if (batch.T == 0 || batch.B == 0)
-    throw std::invalid_argument(std::string(what) + ": empty batch (T=" + std::to_string(batch.T) +
-                                ", B=" + std::to_string(batch.B) + ")");
-  if (batch.n_in() != c.n_in)
-    throw std::invalid_argument(std::string(what) + ": inputs have " +
-                                std::to_string(batch.n_in()) + " columns, the network expects n_in = " +
-                                std::to_string(c.n_in));
-}
-
 }  // namespace
+
+// ---- fast path ------------------------------------------------------------------------------
+// The same model as rnn_forward_reference / rnn_backward_reference, batched: all steps' input
+// projections, readouts and weight gradients as single GEMMs, W_h packed once per pass, scratch reused
+// per thread.  docs/bptt.md derives each line.
 
 namespace {
 

@@ -11,11 +11,16 @@
 // so the input projection, the readout and the weight gradients are each ONE GEMM over all T*B rows.
 // The derivation of rnn_backward, line by line, is docs/bptt.md.
 //
+// Two versions of each pass: rnn_forward_reference / rnn_backward_reference are the model written one
+// step, one trial and one unit at a time (read these first: they ARE docs/bptt.md); rnn_forward /
+// rnn_backward are the fast batched versions every program uses, tested to agree with them.
+//
 // Gradients follow the llm.c convention: rnn_backward ACCUMULATES (+=) into `grads`; call zero_grads
 // first.  This is what makes the sum over time steps of a weight shared across time correct.
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "linalg/matrix.h"
@@ -53,6 +58,8 @@ RnnParams zero_params(const RnnConfig& config);
 void zero_grads(RnnParams& grads);
 // {&W_in, &W_h, &W_out}: the order optimizers and gradient checks use.
 std::vector<Matrix*> parameter_list(RnnParams& params);
+// {"W_in", "W_h", "W_out"}: the names of parameter_list's entries (gradient-check messages).
+std::vector<std::string> rnn_parameter_names();
 // Throws std::invalid_argument unless the three matrices have the shapes of `config`.
 void check_shapes(const RnnParams& params, const RnnConfig& config, const char* what);
 
@@ -71,6 +78,21 @@ struct RnnTrace {
 Matrix state_at(const RnnTrace& trace, std::size_t t);
 Matrix last_state(const RnnTrace& trace);
 
+// ---- reference: the model, step by step ----------------------------------------------------------
+// For every trial b and step t = 0..T-1, every unit i and output k:
+//   u_t[i] = (1 - alpha) h_{t-1}[i] + alpha (sum_j W_in[i,j] x_t[j] + sum_j W_h[i,j] h_{t-1}[j])
+//   h_t[i] = phi(u_t[i]),   y_t[k] = sum_i W_out[k,i] h_t[i].
+// Same trace layout as rnn_forward; equal to it to rounding (the sums run in another order).
+RnnTrace rnn_forward_reference(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch);
+// Backpropagation through time one trial at a time, t = T-1 down to 0 (docs/bptt.md steps 1-6):
+//   g_t = dY_t W_out + carry,  delta_t = g_t .* phi'(u_t),
+//   dW_out += dY_t^T h_t,  dW_in += alpha delta_t x_t^T,  dW_h += alpha delta_t h_{t-1}^T (t >= 1),
+//   carry = (1 - alpha) delta_t + alpha W_h^T delta_t   (dL/dh_{t-1} through step t).
+// Accumulates (+=) into `grads`, like rnn_backward; equal to it to rounding.
+void rnn_backward_reference(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
+                            const RnnTrace& trace, const Matrix& dY, RnnParams& grads);
+
+// ---- fast path: what every program calls ---------------------------------------------------------
 RnnTrace rnn_forward(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch);
 // The same, written into `trace`: its matrices are reused when their shapes already fit, so a
 // training loop that keeps one trace allocates nothing per iteration.  Bit-identical to the above.

@@ -18,6 +18,7 @@
 #include "linalg/norms.h"
 #include "linalg/qr.h"
 #include "linalg/svd.h"
+#include "nn/connectivity/sonet.h"
 #include "tests/test_helpers.h"
 
 namespace rl {
@@ -230,6 +231,49 @@ TEST(EigGeneral, GaussianMatrixEigenvaluesHaveRoundingLevelBackwardError) {
   const double tol = kErrorUnits * n * kEps * frobenius_norm(A);
   for (std::size_t k = 0; k < n; k += 7)
     EXPECT_LE(backward_error(A, r.values[k]), tol) << "eigenvalue " << k << " = " << r.values[k];
+}
+
+// A semisimple eigenvalue of multiplicity m leaves, after Hessenberg reduction, a block lambda I + E
+// whose entries E are rounding noise (5-70 eps |lambda|): no shift reduces them, and the relative
+// deflation test eps (|h_{l-1,l-1}| + |h_ll|) never passes.  Rows that share all off-diagonal entries,
+// W_i = v^T - c e_i^T for i in S, give (e_i - e_j)^T W = -c (e_i - e_j)^T: eigenvalue -c, multiplicity
+// |S| - 1.  Before the stalled-block floor (docs/linalg.md, "Stalled blocks") eig_general ran into
+// its 30 n cap on such matrices.
+TEST(EigGeneral, SharedRowsGiveARepeatedEigenvalueThatConverges) {
+  const std::size_t n = 60, shared = 12;
+  const double c = 0.3;
+  Matrix W = random_matrix(n, n, 14);
+  W *= 1.0 / std::sqrt(static_cast<double>(n));
+  for (std::size_t i = 1; i < shared; ++i)
+    for (std::size_t j = 0; j < n; ++j) W(i, j) = W(0, j);
+  for (std::size_t i = 0; i < shared; ++i) W(i, i) = W(0, i) - c;  // W_i = v^T - c e_i^T, v = old row 0
+  const EigGeneralResult r = eig_general(W);
+  ASSERT_TRUE(r.converged) << "stalled after " << r.iterations << " steps (docs/linalg.md#stalled-blocks)";
+  expect_trace_invariants(W, r.values);
+  std::size_t at_minus_c = 0;
+  for (const Complex& z : r.values) at_minus_c += std::abs(z + c) < 1e-8;
+  EXPECT_EQ(at_minus_c, shared - 1) << "eigenvalue -c = " << -c << " has multiplicity " << shared - 1;
+}
+
+// The centred SONET matrices of Fig. 2 (docs/reproducing.md, "Open problems": 6 of seeds 1-10 stalled
+// at N = 100).  Their nodes without inputs share a row (-p_hat off the diagonal), hence a repeated
+// eigenvalue as above.
+TEST(EigGeneral, CentredSonetMatricesConvergeOnSeeds1To10) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    SonetParams p;
+    p.N = 100;
+    Rng rng(seed);
+    const Matrix W = sonet_connectivity(p, rng).W_h;
+    const EigGeneralResult r = eig_general(W);
+    EXPECT_TRUE(r.converged) << "seed " << seed << ": stalled after " << r.iterations
+                             << " steps (docs/linalg.md#stalled-blocks)";
+    ASSERT_EQ(r.values.size(), p.N);
+    expect_trace_invariants(W, r.values);
+    const double tol = kErrorUnits * p.N * kEps * frobenius_norm(W);
+    for (std::size_t k : {std::size_t{0}, std::size_t{1}, p.N / 2, p.N - 1})
+      EXPECT_LE(backward_error(W, r.values[k]), tol) << "seed " << seed << ", eigenvalue " << k << " = "
+                                                      << r.values[k];
+  }
 }
 
 TEST(EigGeneral, ScalingNearOverflowAndUnderflowIsExact) {

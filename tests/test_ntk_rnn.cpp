@@ -1,6 +1,8 @@
-// Tests for nn/ntk_rnn: both contraction orders against J J^T with J from central differences of the
-// outputs (tiny networks) and from one backward pass per output (medium networks), for relu and tanh,
-// alpha = 1 and 0.5, all steps and last step, W_h only and all parameters; and the cost-based choice.
+// Tests for nn/ntk_rnn, from tiny hand-computed cases up: a scalar network's kernel by hand; the
+// reference (K = J J^T, J from one backward pass per output) against central differences; each of the
+// three contraction orders of the fast path (error Gram, Jacobian blocks, trial pairs) against J J^T with
+// J from central differences (tiny networks) and against the reference (medium networks), for relu and
+// tanh, alpha = 1 and 0.5, all steps and last step, W_h only and all parameters; the cost-based choice.
 #include "nn/ntk_rnn.h"
 
 #include <gtest/gtest.h>
@@ -34,6 +36,10 @@ Matrix gram(const Matrix& J) {
   Matrix K(J.rows(), J.rows());
   gemm(Trans::kNo, Trans::kYes, 1.0, J, J, 0.0, K);
   return K;
+}
+
+const char* path_name(NtkPath path) {
+  return path == NtkPath::kErrorGram ? "error Gram" : path == NtkPath::kJacobianBlocks ? "Jacobian blocks" : "trial pairs";
 }
 
 // The selected outputs as one vector, in the kernel's row order.
@@ -82,6 +88,48 @@ Matrix finite_difference_jacobian(RnnParams p, const RnnConfig& c, const SeqBatc
   return J;
 }
 
+// N = n_in = K = 1, alpha = 1, relu, W_in = 2, W_h = 0.5, W_out = 3, x = (1, 1), B = 1, T = 2.
+// h_0 = 2 and u_1 = 3 > 0; y_0 does not depend on W_h, dy_1/dW_h = W_out h_0 = 6, so
+// J = [0; 6] and K = J J^T = [[0, 0], [0, 36]].  With W_in too: dy_0/dW_in = W_out x_0 = 3,
+// dy_1/dW_in = W_out (x_1 + W_h x_0) = 4.5; with W_out: dy_t/dW_out = h_t = (2, 3).
+TEST(RnnNtk, ScalarNetworkKernelByHand) {
+  const RnnConfig c{1, 1, 1, 1.0, Activation::kRelu};
+  const RnnParams p{Matrix::from_rows({{2.0}}), Matrix::from_rows({{0.5}}), Matrix::from_rows({{3.0}})};
+  const SeqBatch s{2, 1, Matrix::from_rows({{1.0}, {1.0}}), {}};
+  const Matrix K_wh = Matrix::from_rows({{0.0, 0.0}, {0.0, 36.0}});
+  // All parameters: J = [[3, 0, 2], [4.5, 6, 3]] (columns W_in, W_h, W_out).
+  const Matrix K_all = Matrix::from_rows({{9.0 + 4.0, 13.5 + 6.0}, {13.5 + 6.0, 20.25 + 36.0 + 9.0}});
+  EXPECT_TRUE(MatricesNear(rnn_tangent_kernel_reference(p, c, s, NtkWrt::kRecurrent, NtkSteps::kAll), K_wh, 1e-14));
+  EXPECT_TRUE(MatricesNear(rnn_tangent_kernel_reference(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll), K_all,
+                           1e-14));
+  for (NtkPath path : {NtkPath::kErrorGram, NtkPath::kJacobianBlocks, NtkPath::kTrialPairs}) {
+    NtkOptions o;
+    o.path = path;
+    EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_wh, 1e-14)) << path_name(path);
+    o.wrt = NtkWrt::kAllParameters;
+    EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_all, 1e-14)) << path_name(path);
+  }
+}
+
+TEST(RnnNtk, SingleStepHasZeroRecurrentKernel) {
+  // T = 1: h_{-1} = 0, so y does not depend on W_h.
+  const RnnConfig c{2, 4, 2, 1.0, Activation::kTanh};
+  const NtkResult r = rnn_tangent_kernel(random_params(c, 71), c, random_batch(1, 3, 2, 72));
+  EXPECT_EQ(max_abs(r.K), 0.0);
+  EXPECT_EQ(r.K.rows(), 6u);
+}
+
+TEST(RnnNtkReference, OneBackwardPerOutputJacobianMatchesFiniteDifferences) {
+  const RnnConfig c{2, 5, 3, 0.5, Activation::kTanh};
+  const RnnParams p = random_params(c, 51);
+  const SeqBatch s = random_batch(3, 2, c.n_in, 52);
+  EXPECT_TRUE(MatricesNear(rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
+                           finite_difference_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
+                           1e-8));
+  EXPECT_TRUE(MatricesNear(rnn_tangent_kernel_reference(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
+                           gram(rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll)), 1e-13));
+}
+
 struct NtkCase {
   Activation activation;
   double alpha;
@@ -89,16 +137,17 @@ struct NtkCase {
   NtkWrt wrt;
 };
 
+// "relu_alpha0p5_laststep_wh": GoogleTest names must be alphanumeric or underscore.
 std::string ntk_case_name(const ::testing::TestParamInfo<NtkCase>& info) {
   const NtkCase& n = info.param;
-  return std::string(n.activation == Activation::kRelu ? "Relu" : "Tanh") +
-         (n.alpha == 1.0 ? "Alpha1" : "AlphaHalf") + (n.steps == NtkSteps::kAll ? "AllSteps" : "LastStep") +
-         (n.wrt == NtkWrt::kRecurrent ? "Wh" : "AllParams");
+  return std::string(n.activation == Activation::kRelu ? "relu" : "tanh") +
+         (n.alpha == 1.0 ? "_alpha1" : "_alpha0p5") + (n.steps == NtkSteps::kAll ? "_allsteps" : "_laststep") +
+         (n.wrt == NtkWrt::kRecurrent ? "_wh" : "_allparams");
 }
 
 class RnnNtk : public ::testing::TestWithParam<NtkCase> {};
 
-TEST_P(RnnNtk, BothPathsEqualFiniteDifferenceKernelOnTinyNetwork) {
+TEST_P(RnnNtk, EveryPathEqualsFiniteDifferenceKernelOnTinyNetwork) {
   const NtkCase nc = GetParam();
   const RnnConfig c{2, 4, 2, nc.alpha, nc.activation};
   const RnnParams p = random_params(c, 31);
@@ -113,16 +162,16 @@ TEST_P(RnnNtk, BothPathsEqualFiniteDifferenceKernelOnTinyNetwork) {
     o.path = path;
     const NtkResult r = rnn_tangent_kernel(p, c, s, o);
     EXPECT_EQ(r.path, path);
-    EXPECT_TRUE(MatricesNear(r.K, K_fd, kFdTol)) << "path " << static_cast<int>(path);
+    EXPECT_TRUE(MatricesNear(r.K, K_fd, kFdTol)) << path_name(path);
   }
 }
 
-TEST_P(RnnNtk, BothPathsEqualOneBackwardPerOutputKernelOnMediumNetwork) {
+TEST_P(RnnNtk, EveryPathEqualsTheReferenceKernelOnMediumNetwork) {
   const NtkCase nc = GetParam();
   const RnnConfig c{3, 24, 3, nc.alpha, nc.activation};
   const RnnParams p = random_params(c, 41);
   const SeqBatch s = random_batch(6, 5, c.n_in, 42);
-  const Matrix K_ref = gram(rnn_output_jacobian(p, c, s, nc.wrt, nc.steps));
+  const Matrix K_ref = rnn_tangent_kernel_reference(p, c, s, nc.wrt, nc.steps);
   // Same sums in a different order: rounding ~ (terms) * eps * max|K|.
   const double tol = 1e3 * rl::testing::kEps * std::max(1.0, max_abs(K_ref));
   NtkOptions o;
@@ -149,15 +198,6 @@ INSTANTIATE_TEST_SUITE_P(
                       NtkCase{Activation::kTanh, 1.0, NtkSteps::kAll, NtkWrt::kAllParameters},
                       NtkCase{Activation::kTanh, 0.5, NtkSteps::kAll, NtkWrt::kAllParameters}),
     ntk_case_name);
-
-TEST(RnnNtkReference, OneBackwardPerOutputJacobianMatchesFiniteDifferences) {
-  const RnnConfig c{2, 5, 3, 0.5, Activation::kTanh};
-  const RnnParams p = random_params(c, 51);
-  const SeqBatch s = random_batch(3, 2, c.n_in, 52);
-  EXPECT_TRUE(MatricesNear(rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
-                           finite_difference_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
-                           1e-8));
-}
 
 TEST(RnnNtkCost, PrefersErrorGramOnNeurogymAndTrialPairsOnSequentialMnist) {
   // Neurogym (PAPER.md 3): N = 300, T = 8, B = 32, K = 3, all steps -> 768 rows.
@@ -190,14 +230,6 @@ TEST(RnnNtkCost, AutoPathTakesTheCheaperOrder) {
                         : r.path == NtkPath::kJacobianBlocks ? r.costs.jacobian_blocks
                                                              : r.costs.trial_pairs_weighted;
   EXPECT_EQ(chosen, cheapest);
-}
-
-TEST(RnnNtk, SingleStepHasZeroRecurrentKernel) {
-  // T = 1: h_{-1} = 0, so y does not depend on W_h.
-  const RnnConfig c{2, 4, 2, 1.0, Activation::kTanh};
-  const NtkResult r = rnn_tangent_kernel(random_params(c, 71), c, random_batch(1, 3, 2, 72));
-  EXPECT_EQ(max_abs(r.K), 0.0);
-  EXPECT_EQ(r.K.rows(), 6u);
 }
 
 }  // namespace

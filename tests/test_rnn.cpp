@@ -1,5 +1,9 @@
-// Tests for nn/rnn: the forward recurrence on hand cases, and every gradient block of rnn_backward
-// against central finite differences (nn/gradcheck) for relu and tanh, alpha = 1 and 0.5, and each loss.
+// Tests for nn/rnn, from tiny hand-computed cases up (the first failure read is the telling one):
+//   1. the scalar recurrence and its gradients by hand (reference and fast path);
+//   2. the reference rnn_forward_reference / rnn_backward_reference against the fast rnn_forward /
+//      rnn_backward (relu and tanh, alpha 1 and 0.5, all-steps and last-step losses);
+//   3. every gradient block against central finite differences (nn/gradcheck), for each loss;
+//   4. the fast path's own promises (bit-identity to a plain per-step GEMM, scratch reuse, NaN).
 #include "nn/rnn.h"
 
 #include <gtest/gtest.h>
@@ -42,7 +46,7 @@ TEST(RnnForward, MatchesHandComputedScalarRecurrence) {
   RnnConfig c{1, 1, 1, 0.5, Activation::kRelu};
   RnnParams p{Matrix::from_rows({{2.0}}), Matrix::from_rows({{0.5}}), Matrix::from_rows({{3.0}})};
   SeqBatch s{3, 1, Matrix::from_rows({{1.0}, {-4.0}, {1.0}}), {}};
-  const RnnTrace tr = rnn_forward(p, c, s);
+  for (const RnnTrace& tr : {rnn_forward_reference(p, c, s), rnn_forward(p, c, s)}) {
   // t0: u = 0.5*2 = 1, h = 1.  t1: u = 0.5 + 0.5(-8 + 0.5) = -3.25, h = 0.
   // t2: u = 0 + 0.5 * 2 = 1, h = 1.
   EXPECT_DOUBLE_EQ(tr.pre(0, 0), 1.0);
@@ -51,6 +55,196 @@ TEST(RnnForward, MatchesHandComputedScalarRecurrence) {
   EXPECT_DOUBLE_EQ(tr.pre(2, 0), 1.0);
   EXPECT_DOUBLE_EQ(tr.y(0, 0), 3.0);
   EXPECT_DOUBLE_EQ(tr.y(2, 0), 3.0);
+  }
+}
+
+// N = n_in = K = 1, alpha = 1, relu, W_in = 2, W_h = 0.5, W_out = 3, x = (1, 1), L = y_1 (dY = (0, 1)).
+// Forward: h_0 = 2, u_1 = 2 + 0.5 * 2 = 3, y_1 = 9.  By hand, y_1 = W_out relu(W_in x_1 + W_h W_in x_0):
+//   dL/dW_out = h_1 = 3,  dL/dW_h = W_out h_0 = 6,  dL/dW_in = W_out (x_1 + W_h x_0) = 4.5.
+TEST(RnnBackward, MatchesHandComputedScalarGradients) {
+  const RnnConfig c{1, 1, 1, 1.0, Activation::kRelu};
+  const RnnParams p{Matrix::from_rows({{2.0}}), Matrix::from_rows({{0.5}}), Matrix::from_rows({{3.0}})};
+  const SeqBatch s{2, 1, Matrix::from_rows({{1.0}, {1.0}}), {}};
+  const Matrix dY = Matrix::from_rows({{0.0}, {1.0}});
+  RnnParams ref = zero_params(c), fast = zero_params(c);
+  rnn_backward_reference(p, c, s, rnn_forward_reference(p, c, s), dY, ref);
+  rnn_backward(p, c, s, rnn_forward(p, c, s), dY, fast);
+  for (const RnnParams* g : {&ref, &fast}) {
+    const char* which = g == &ref ? "reference" : "fast";
+    EXPECT_DOUBLE_EQ(g->W_out(0, 0), 3.0) << which;
+    EXPECT_DOUBLE_EQ(g->W_h(0, 0), 6.0) << which;
+    EXPECT_DOUBLE_EQ(g->W_in(0, 0), 4.5) << which;
+  }
+}
+
+TEST(Relu, KeepsNaNAndOtherwiseClampsAtZero) {
+  EXPECT_EQ(relu(2.5), 2.5);
+  EXPECT_EQ(relu(-2.5), 0.0);
+  EXPECT_FALSE(std::signbit(relu(-0.0)));  // the same bits as u > 0 ? u : 0
+  EXPECT_EQ(relu(INFINITY), INFINITY);
+  EXPECT_EQ(relu(-INFINITY), 0.0);
+  EXPECT_TRUE(std::isnan(relu(NAN)));
+}
+
+TEST(RnnAlpha, ForwardAndExponentialEulerAgreeToFirstOrder) {
+  EXPECT_DOUBLE_EQ(alpha_forward_euler(100.0, 100.0), 1.0);
+  EXPECT_NEAR(alpha_exponential_euler(100.0, 100.0), 1.0 - std::exp(-1.0), 1e-16);
+  // 1 - exp(-x) = x - x^2/2 + x^3/6 + O(x^4); at x = 1e-3 the remainder is ~4e-14.
+  const double x = 1e-3;
+  EXPECT_NEAR(alpha_exponential_euler(x, 1.0), x - x * x / 2 + x * x * x / 6, 1e-13);
+}
+
+TEST(RnnForward, RejectsMismatchedShapes) {
+  RnnConfig c{2, 4, 3, 1.0, Activation::kRelu};
+  RnnParams p = random_params(c, 1);
+  const SeqBatch wrong_inputs = random_batch(2, 2, 3, 3, 2);
+  EXPECT_THROW(rnn_forward(p, c, wrong_inputs), std::invalid_argument);
+  p.W_h = Matrix(4, 5);
+  EXPECT_THROW(rnn_forward(p, c, random_batch(2, 2, 2, 3, 2)), std::invalid_argument);
+  c.alpha = 1.5;
+  EXPECT_THROW(c.validate(), std::invalid_argument);
+}
+
+
+// ---- the reference and the fast path agree ----------------------------------------------------
+
+enum class LossKind { kAllSteps, kLastStep, kMasked, kMse };
+
+struct RnnCase {
+  Activation activation;
+  double alpha;
+  LossKind loss;
+};
+
+// "relu_alpha0p5_allsteps": GoogleTest names must be alphanumeric or underscore.
+std::string rnn_case_name(const ::testing::TestParamInfo<RnnCase>& info) {
+  static const char* const kLossNames[] = {"allsteps", "laststep", "masked", "mse"};
+  const RnnCase& g = info.param;
+  std::string alpha = std::to_string(g.alpha);
+  alpha.erase(alpha.find_last_not_of('0') + 1);
+  if (!alpha.empty() && alpha.back() == '.') alpha.pop_back();
+  for (char& ch : alpha)
+    if (ch == '.') ch = 'p';
+  return std::string(g.activation == Activation::kRelu ? "relu" : "tanh") + "_alpha" + alpha + "_" +
+         kLossNames[static_cast<int>(g.loss)];
+}
+
+LossResult loss_on(const Matrix& y, const SeqBatch& s, LossKind kind, const Matrix& target) {
+  switch (kind) {
+    case LossKind::kAllSteps: return cross_entropy_all_steps(y, s);
+    case LossKind::kLastStep: return cross_entropy_last_step(y, s);
+    case LossKind::kMasked: return cross_entropy_masked_steps(y, s, {0, 1, 0, 1, 1});
+    case LossKind::kMse: return mse(y, target);
+  }
+  throw std::logic_error("loss_on: unknown loss");
+}
+
+class RnnReferenceVsFast : public ::testing::TestWithParam<RnnCase> {};
+
+// Forward: same sums in another order (per unit here, GEMM tiles there), so equal to a few roundings
+// per step: 1e-13 on O(1) values over 5 steps.  Gradients: sums over T*B rows in another order, 1e-12.
+TEST_P(RnnReferenceVsFast, ForwardAndGradientsAgreeToRounding) {
+  const RnnCase rc = GetParam();
+  const RnnConfig c{3, 40, 4, rc.alpha, rc.activation};  // N = 40 spans several GEMM register tiles
+  const RnnParams p = random_params(c, 81);
+  const SeqBatch s = random_batch(5, 3, c.n_in, c.K, 82);
+  const Matrix target = random_matrix(5 * 3, c.K, 83);
+  const RnnTrace ref = rnn_forward_reference(p, c, s), fast = rnn_forward(p, c, s);
+  EXPECT_TRUE(MatricesNear(ref.pre, fast.pre, 1e-13)) << "pre-activations u_t";
+  EXPECT_TRUE(MatricesNear(ref.h, fast.h, 1e-13)) << "hidden states h_t";
+  EXPECT_TRUE(MatricesNear(ref.y, fast.y, 1e-13)) << "outputs y_t";
+  const Matrix dY = loss_on(fast.y, s, rc.loss, target).dY;
+  RnnParams g_ref = zero_params(c), g_fast = zero_params(c);
+  rnn_backward_reference(p, c, s, fast, dY, g_ref);
+  rnn_backward(p, c, s, fast, dY, g_fast);
+  const double tol = 1e-12 * std::max(1.0, max_abs(g_ref.W_h));
+  EXPECT_TRUE(MatricesNear(g_ref.W_in, g_fast.W_in, tol)) << "dW_in";
+  EXPECT_TRUE(MatricesNear(g_ref.W_h, g_fast.W_h, tol)) << "dW_h";
+  EXPECT_TRUE(MatricesNear(g_ref.W_out, g_fast.W_out, tol)) << "dW_out";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ActivationsAlphasLosses, RnnReferenceVsFast,
+    ::testing::Values(RnnCase{Activation::kRelu, 1.0, LossKind::kAllSteps},
+                      RnnCase{Activation::kRelu, 0.5, LossKind::kAllSteps},
+                      RnnCase{Activation::kTanh, 1.0, LossKind::kAllSteps},
+                      RnnCase{Activation::kTanh, 0.5, LossKind::kAllSteps},
+                      RnnCase{Activation::kRelu, 1.0, LossKind::kLastStep},
+                      RnnCase{Activation::kRelu, 0.5, LossKind::kLastStep},
+                      RnnCase{Activation::kTanh, 1.0, LossKind::kLastStep},
+                      RnnCase{Activation::kTanh, 0.5, LossKind::kLastStep}),
+    rnn_case_name);
+
+// ---- gradients against central finite differences -------------------------------------------
+
+double loss_of(const RnnParams& p, const RnnConfig& c, const SeqBatch& s, LossKind kind,
+               const Matrix& target, RnnParams* grads) {
+  const RnnTrace tr = rnn_forward(p, c, s);
+  const LossResult l = loss_on(tr.y, s, kind, target);
+  if (grads) rnn_backward(p, c, s, tr, l.dY, *grads);
+  return l.loss;
+}
+
+class RnnGradient : public ::testing::TestWithParam<RnnCase> {};
+
+TEST_P(RnnGradient, EveryBlockMatchesCentralDifferences) {
+  const RnnCase gc = GetParam();
+  RnnConfig c{3, 6, 4, gc.alpha, gc.activation};
+  RnnParams p = random_params(c, 21);
+  const SeqBatch s = random_batch(5, 3, c.n_in, c.K, 22);
+  const Matrix target = random_matrix(5 * 3, c.K, 23);
+  RnnParams g = zero_params(c);
+  loss_of(p, c, s, gc.loss, target, &g);
+  const LossFn loss = [&] { return loss_of(p, c, s, gc.loss, target, nullptr); };
+  PatternFn pattern;
+  if (gc.activation == Activation::kRelu)
+    pattern = [&] {
+      const RnnTrace tr = rnn_forward(p, c, s);
+      std::vector<unsigned char> on(tr.pre.size());
+      for (std::size_t i = 0; i < on.size(); ++i) on[i] = tr.pre.values()[i] > 0.0;
+      return on;
+    };
+  GradcheckOptions opt;  // defaults: h = 1e-5 scale, |diff| <= 1e-7 + 1e-5 max(|g|, |g_fd|)
+  opt.names = rnn_parameter_names();  // failures read "dW_h[3,1]: analytic ... vs numeric ..."
+  Rng rng(24);
+  const GradcheckReport rep =
+      check_gradient(loss, parameter_list(p), {g.W_in, g.W_h, g.W_out}, opt, pattern, rng);
+  EXPECT_TRUE(rep.passed()) << rep.summary();
+  // A kink crossing at h = 1e-5 is rare: demand that almost every entry was really checked.
+  EXPECT_GE(rep.checked, (3 + 6 + 4) * 6 - 3u) << rep.skipped_kink << " skipped";
+  const DirectionalReport dir =
+      check_gradient_direction(loss, parameter_list(p), {g.W_in, g.W_h, g.W_out}, opt, pattern, rng);
+  EXPECT_TRUE(dir.passed) << "analytic " << dir.analytic << " numeric " << dir.numeric
+                          << (dir.kink_crossed ? " (kink crossed)" : "");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ActivationsAlphasLosses, RnnGradient,
+    ::testing::Values(RnnCase{Activation::kRelu, 1.0, LossKind::kAllSteps},
+                      RnnCase{Activation::kRelu, 0.5, LossKind::kAllSteps},
+                      RnnCase{Activation::kTanh, 1.0, LossKind::kAllSteps},
+                      RnnCase{Activation::kTanh, 0.5, LossKind::kAllSteps},
+                      RnnCase{Activation::kRelu, 1.0, LossKind::kLastStep},
+                      RnnCase{Activation::kTanh, 0.5, LossKind::kLastStep},
+                      RnnCase{Activation::kRelu, 0.5, LossKind::kMasked},
+                      RnnCase{Activation::kTanh, 1.0, LossKind::kMasked},
+                      RnnCase{Activation::kRelu, 1.0, LossKind::kMse},
+                      RnnCase{Activation::kTanh, 0.5, LossKind::kMse}),
+    rnn_case_name);
+
+TEST(RnnBackward, AccumulatesAcrossCallsUntilZeroed) {
+  RnnConfig c{2, 4, 3, 1.0, Activation::kRelu};
+  const RnnParams p = random_params(c, 5);
+  const SeqBatch s = random_batch(3, 2, c.n_in, c.K, 6);
+  const RnnTrace tr = rnn_forward(p, c, s);
+  const LossResult l = cross_entropy_all_steps(tr.y, s);
+  RnnParams g = zero_params(c);
+  rnn_backward(p, c, s, tr, l.dY, g);
+  const RnnParams once = g;
+  rnn_backward(p, c, s, tr, l.dY, g);
+  EXPECT_TRUE(MatricesNear(g.W_h, 2.0 * once.W_h, 1e-15));
+  zero_grads(g);
+  EXPECT_EQ(max_abs(g.W_h) + max_abs(g.W_in) + max_abs(g.W_out), 0.0);
 }
 
 TEST(RnnForward, AnOverflowingStepStaysNaNAndReachesTheReadout) {
@@ -69,75 +263,6 @@ TEST(RnnForward, AnOverflowingStepStaysNaNAndReachesTheReadout) {
   EXPECT_TRUE(std::isnan(tr.pre(2, 2)));
   EXPECT_TRUE(std::isnan(tr.h(2, 2)));
   EXPECT_TRUE(std::isnan(tr.y(2, 0)));
-}
-
-TEST(Relu, KeepsNaNAndOtherwiseClampsAtZero) {
-  EXPECT_EQ(relu(2.5), 2.5);
-  EXPECT_EQ(relu(-2.5), 0.0);
-  EXPECT_FALSE(std::signbit(relu(-0.0)));  // the same bits as u > 0 ? u : 0
-  EXPECT_EQ(relu(INFINITY), INFINITY);
-  EXPECT_EQ(relu(-INFINITY), 0.0);
-  EXPECT_TRUE(std::isnan(relu(NAN)));
-}
-
-TEST(RnnForward, MatchesPerTrialLoopWithTanh) {
-  // Oracle: the recurrence written out one trial and one unit at a time.
-  RnnConfig c{2, 5, 3, 0.3, Activation::kTanh};
-  const RnnParams p = random_params(c, 11);
-  const SeqBatch s = random_batch(4, 3, c.n_in, c.K, 12);
-  const RnnTrace tr = rnn_forward(p, c, s);
-  Matrix h_ref(4 * 3, 5);
-  for (std::size_t b = 0; b < 3; ++b) {
-    std::vector<double> h(5, 0.0);
-    for (std::size_t t = 0; t < 4; ++t) {
-      std::vector<double> hn(5);
-      for (std::size_t i = 0; i < 5; ++i) {
-        double drive = 0.0;
-        for (std::size_t j = 0; j < 2; ++j) drive += p.W_in(i, j) * s.x(t * 3 + b, j);
-        for (std::size_t j = 0; j < 5; ++j) drive += p.W_h(i, j) * h[j];
-        hn[i] = std::tanh(0.7 * h[i] + 0.3 * drive);
-      }
-      h = hn;
-      for (std::size_t i = 0; i < 5; ++i) h_ref(t * 3 + b, i) = h[i];
-    }
-  }
-  // Tolerance: a few roundings per step through 4 steps of O(1) values.
-  EXPECT_TRUE(MatricesNear(tr.h, h_ref, 1e-13));
-  EXPECT_TRUE(MatricesNear(last_state(tr), block(tr.h, 9, 12, 0, 5), 0.0));
-}
-
-TEST(RnnForward, RejectsMismatchedShapes) {
-  RnnConfig c{2, 4, 3, 1.0, Activation::kRelu};
-  RnnParams p = random_params(c, 1);
-  const SeqBatch wrong_inputs = random_batch(2, 2, 3, 3, 2);
-  EXPECT_THROW(rnn_forward(p, c, wrong_inputs), std::invalid_argument);
-  p.W_h = Matrix(4, 5);
-  EXPECT_THROW(rnn_forward(p, c, random_batch(2, 2, 2, 3, 2)), std::invalid_argument);
-  c.alpha = 1.5;
-  EXPECT_THROW(c.validate(), std::invalid_argument);
-}
-
-TEST(RnnAlpha, ForwardAndExponentialEulerAgreeToFirstOrder) {
-  EXPECT_DOUBLE_EQ(alpha_forward_euler(100.0, 100.0), 1.0);
-  EXPECT_NEAR(alpha_exponential_euler(100.0, 100.0), 1.0 - std::exp(-1.0), 1e-16);
-  // 1 - exp(-x) = x - x^2/2 + x^3/6 + O(x^4); at x = 1e-3 the remainder is ~4e-14.
-  const double x = 1e-3;
-  EXPECT_NEAR(alpha_exponential_euler(x, 1.0), x - x * x / 2 + x * x * x / 6, 1e-13);
-}
-
-TEST(RnnBackward, AccumulatesAcrossCallsUntilZeroed) {
-  RnnConfig c{2, 4, 3, 1.0, Activation::kRelu};
-  const RnnParams p = random_params(c, 5);
-  const SeqBatch s = random_batch(3, 2, c.n_in, c.K, 6);
-  const RnnTrace tr = rnn_forward(p, c, s);
-  const LossResult l = cross_entropy_all_steps(tr.y, s);
-  RnnParams g = zero_params(c);
-  rnn_backward(p, c, s, tr, l.dY, g);
-  const RnnParams once = g;
-  rnn_backward(p, c, s, tr, l.dY, g);
-  EXPECT_TRUE(MatricesNear(g.W_h, 2.0 * once.W_h, 1e-15));
-  zero_grads(g);
-  EXPECT_EQ(max_abs(g.W_h) + max_abs(g.W_in) + max_abs(g.W_out), 0.0);
 }
 
 // ---- the fast paths change no bits ------------------------------------------------------------
@@ -223,83 +348,6 @@ TEST(RnnBackward, ScratchLeftByALargerProblemDoesNotChangeGradients) {
   EXPECT_EQ(after_big.W_h, on_fresh_thread.W_h);
   EXPECT_EQ(after_big.W_out, on_fresh_thread.W_out);
 }
-
-// ---- gradients against central finite differences -------------------------------------------
-
-enum class LossKind { kAllSteps, kLastStep, kMasked, kMse };
-
-struct GradCase {
-  Activation activation;
-  double alpha;
-  LossKind loss;
-};
-
-double loss_of(const RnnParams& p, const RnnConfig& c, const SeqBatch& s, LossKind kind,
-               const Matrix& target, RnnParams* grads) {
-  const RnnTrace tr = rnn_forward(p, c, s);
-  LossResult l;
-  switch (kind) {
-    case LossKind::kAllSteps: l = cross_entropy_all_steps(tr.y, s); break;
-    case LossKind::kLastStep: l = cross_entropy_last_step(tr.y, s); break;
-    case LossKind::kMasked: l = cross_entropy_masked_steps(tr.y, s, {0, 1, 0, 1, 1}); break;
-    case LossKind::kMse: l = mse(tr.y, target); break;
-  }
-  if (grads) rnn_backward(p, c, s, tr, l.dY, *grads);
-  return l.loss;
-}
-
-std::string grad_case_name(const ::testing::TestParamInfo<GradCase>& info) {
-  static const char* const kLossNames[] = {"AllSteps", "LastStep", "Masked", "Mse"};
-  const GradCase& g = info.param;
-  return std::string(g.activation == Activation::kRelu ? "Relu" : "Tanh") +
-         (g.alpha == 1.0 ? "Alpha1" : "AlphaHalf") + kLossNames[static_cast<int>(g.loss)];
-}
-
-class RnnGradient : public ::testing::TestWithParam<GradCase> {};
-
-TEST_P(RnnGradient, EveryBlockMatchesCentralDifferences) {
-  const GradCase gc = GetParam();
-  RnnConfig c{3, 6, 4, gc.alpha, gc.activation};
-  RnnParams p = random_params(c, 21);
-  const SeqBatch s = random_batch(5, 3, c.n_in, c.K, 22);
-  const Matrix target = random_matrix(5 * 3, c.K, 23);
-  RnnParams g = zero_params(c);
-  loss_of(p, c, s, gc.loss, target, &g);
-  const LossFn loss = [&] { return loss_of(p, c, s, gc.loss, target, nullptr); };
-  PatternFn pattern;
-  if (gc.activation == Activation::kRelu)
-    pattern = [&] {
-      const RnnTrace tr = rnn_forward(p, c, s);
-      std::vector<unsigned char> on(tr.pre.size());
-      for (std::size_t i = 0; i < on.size(); ++i) on[i] = tr.pre.values()[i] > 0.0;
-      return on;
-    };
-  GradcheckOptions opt;  // defaults: h = 1e-5 scale, |diff| <= 1e-7 + 1e-5 max(|g|, |g_fd|)
-  Rng rng(24);
-  const GradcheckReport rep =
-      check_gradient(loss, parameter_list(p), {g.W_in, g.W_h, g.W_out}, opt, pattern, rng);
-  EXPECT_TRUE(rep.passed()) << rep.failed << " of " << rep.checked << " failed; worst " << rep.worst;
-  // A kink crossing at h = 1e-5 is rare: demand that almost every entry was really checked.
-  EXPECT_GE(rep.checked, (3 + 6 + 4) * 6 - 3u) << rep.skipped_kink << " skipped";
-  const DirectionalReport dir =
-      check_gradient_direction(loss, parameter_list(p), {g.W_in, g.W_h, g.W_out}, opt, pattern, rng);
-  EXPECT_TRUE(dir.passed) << "analytic " << dir.analytic << " numeric " << dir.numeric
-                          << (dir.kink_crossed ? " (kink crossed)" : "");
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    ActivationsAlphasLosses, RnnGradient,
-    ::testing::Values(GradCase{Activation::kRelu, 1.0, LossKind::kAllSteps},
-                      GradCase{Activation::kRelu, 0.5, LossKind::kAllSteps},
-                      GradCase{Activation::kTanh, 1.0, LossKind::kAllSteps},
-                      GradCase{Activation::kTanh, 0.5, LossKind::kAllSteps},
-                      GradCase{Activation::kRelu, 1.0, LossKind::kLastStep},
-                      GradCase{Activation::kTanh, 0.5, LossKind::kLastStep},
-                      GradCase{Activation::kRelu, 0.5, LossKind::kMasked},
-                      GradCase{Activation::kTanh, 1.0, LossKind::kMasked},
-                      GradCase{Activation::kRelu, 1.0, LossKind::kMse},
-                      GradCase{Activation::kTanh, 0.5, LossKind::kMse}),
-    grad_case_name);
 
 }  // namespace
 }  // namespace rl

@@ -99,6 +99,26 @@ TEST(SvdJacobi, TwoByTwoMatchesHandComputedValues) {
   expect_valid_svd(A, r);
 }
 
+// The example in linalg/svd.h: A = [[3, 2, 2], [2, 3, -2]] has A A^T = [[17, 8], [8, 17]], eigenvalues
+// 25 and 9, so s = (5, 3), u_1 = (1, 1)/sqrt(2), u_2 = (1, -1)/sqrt(2), v_1 = A^T u_1 / 5 = (1, 1, 0)/sqrt(2).
+TEST(SvdJacobi, HeaderExampleGivesFiveAndThree) {
+  const Matrix A = Matrix::from_rows({{3.0, 2.0, 2.0}, {2.0, 3.0, -2.0}});
+  const SvdResult r = svd_jacobi(A);
+  ASSERT_EQ(r.s.size(), 2u);
+  EXPECT_NEAR(r.s[0], 5.0, 4 * kEps * 5.0);
+  EXPECT_NEAR(r.s[1], 3.0, 4 * kEps * 5.0);
+  EXPECT_TRUE(r.converged);
+  EXPECT_EQ(r.sweeps, 2);  // one sweep that rotates, one quiet sweep
+  const double h = std::sqrt(0.5);
+  EXPECT_NEAR(r.U(0, 0), h, 4 * kEps);
+  EXPECT_NEAR(r.U(1, 0), h, 4 * kEps);
+  EXPECT_NEAR(r.U(0, 1), h, 4 * kEps);
+  EXPECT_NEAR(r.U(1, 1), -h, 4 * kEps);
+  EXPECT_NEAR(r.V(0, 0), h, 4 * kEps);
+  EXPECT_NEAR(r.V(1, 0), h, 4 * kEps);
+  EXPECT_NEAR(r.V(2, 0), 0.0, 4 * kEps);
+}
+
 TEST(SvdJacobi, RecoversPlantedSpectrumSquareTallWide) {
   const std::vector<double> s = {10.0, 7.0, 3.0, 2.5, 1.0, 0.5, 0.1, 0.01};
   const std::size_t shapes[][2] = {{8, 8}, {30, 8}, {8, 30}, {40, 25}, {25, 40}};

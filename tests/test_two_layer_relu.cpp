@@ -102,10 +102,13 @@ TEST(TwoLayerRelu, CrossEntropyGradientsMatchCentralDifferences) {
       grads.push_back(p.net.db1);
       grads.push_back(p.net.db2);
     }
+    GradcheckOptions names;
+    names.names = {"W1", "W2"};
+    if (with_bias) names.names.insert(names.names.end(), {"b1", "b2"});
     Rng rng(9);
-    const GradcheckReport report = check_gradient([&] { return p.loss(); }, params, grads, {},
+    const GradcheckReport report = check_gradient([&] { return p.loss(); }, params, grads, names,
                                                   [&] { return p.relu_pattern(); }, rng);
-    EXPECT_TRUE(report.passed()) << "bias " << with_bias << ": " << report.worst;
+    EXPECT_TRUE(report.passed()) << "bias " << with_bias << ": " << report.summary();
     EXPECT_GE(report.checked, 5u * 8u + 8u * 3u - 2u) << "too many entries skipped on kinks";
     const DirectionalReport dir = check_gradient_direction([&] { return p.loss(); }, params, grads, {},
                                                            [&] { return p.relu_pattern(); }, rng);
