@@ -1,5 +1,5 @@
 // Benchmark of the RNN half of nn/: one training iteration at the paper's setting and the two tangent
-// kernels of PAPER.md section 3, on random data with the right shapes.  demos/bench/section_2_rnn.sh runs
+// kernels of docs/paper.md#measures, on random data with the right shapes.  demos/bench/section_2_rnn.sh runs
 // it beside the PyTorch peer (../shared/bench/peer/rnn_peer.py) and prints the ratios.
 //
 //   bench_rnn --part train      N=300, B=32, T=8, n_in=3, K=3: forward + CE (all steps) + BPTT + SGD step
@@ -31,7 +31,7 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// The released initialisation (PAPER.md 2.1-2.2): W_h = g G / sqrt(N) (full rank), W_in and W_out
+// The released initialisation (docs/paper.md#rnn-model and #initial-weights): W_h = g G / sqrt(N) (full rank), W_in and W_out
 // uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)).
 rl::RnnParams paper_like_params(const rl::RnnConfig& c, double gain, rl::Rng& rng) {
   rl::RnnParams p = rl::zero_params(c);

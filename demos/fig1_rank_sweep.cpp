@@ -169,9 +169,9 @@ int run(int argc, char** argv) {
   common.log_every = 0;
   cli.add_common(common);
   cli.add_double_list("gains", {1.25}, "gain list swept as an axis (overrides --gain when given)", 0.0, 100.0);
-  cli.add_int("N", 300, "hidden units (PAPER.md 2.1)", 2, 4000);
-  cli.add_double("lr", 0.003, "SGD learning rate (PAPER.md 2.3)", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (PAPER.md 2.3)", 0.0, 0.999999);
+  cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
+  cli.add_double("lr", 0.003, "SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
+  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (docs/paper.md#training)", 0.0, 0.999999);
   cli.add_double("alpha", 1.0, "dt / tau; 1 = the paper's Neurogym and sMNIST setting", 1e-6, 1.0);
   cli.add_string("activation", "relu", "hidden nonlinearity", {"relu", "tanh"});
   cli.add_string("norm", "frobenius", "renormalise each truncation to the full matrix's", {"frobenius", "spectral", "radius"});

@@ -16,13 +16,13 @@
 //   1. computes the spectrum of W_h(0) for every seed: |lambda_i| / |lambda_1| against i / N (drawn
 //      for the first seed) and the relative effective ranks sum|lambda| / (|lambda_1| N) (the paper's
 //      Fig. 2 measure [REV]) and sum s / (s_1 N) beside it;
-//   2. trains the paper's RNN (PAPER.md 2.1-2.3: ReLU, alpha = 1, W_in / W_out PyTorch-uniform, SGD
+//   2. trains the paper's RNN (docs/paper.md#rnn-model, #initial-weights and #training: ReLU, alpha = 1, W_in / W_out PyTorch-uniform, SGD
 //      lr 0.003 momentum 0.9, batch 32) on 2AF (--task dms / cxt for the appendix figures) from that
 //      W_h(0), and measures ||dW_h||_F, RA and KA on fixed probes (nn/rnn_experiment.h);
 //   3. prints the medians per entry and, per structure, whether it learns more richly than its
 //      Gaussian (larger dW AND lower KA, on the medians); when not, the initial dynamical regime
 //      (spectral radius, fraction of active units at the decision step on the probe trials).
-// The recipes of the paper's structures are unknown (PAPER.md 6): ours are sourced substitutes
+// The recipes of the paper's structures are unknown (docs/paper.md#unknowns): ours are sourced substitutes
 // (docs/connectivity.md).  EM pinky100 is all excitatory; we centre it by default (--pinky raw keeps it).
 //
 // Outputs (in --out, default out/fig2): ranks.csv (entry x seed), spectra.csv (first
@@ -32,7 +32,7 @@
 //
 // Built-in defaults: 2AF, 10 seeds (the caption's boxplots), 1,000 iterations, N = 300; about 2
 // minutes on 2 cores (130 runs at 2,000 iterations took 3.6 minutes, docs/reproducing.md).
-// Paper scale (PAPER.md 5: 10 seeds, 10,000 iterations; about an hour per task on 2 cores):
+// Paper scale (docs/paper.md#fig-2: 10 seeds, 10,000 iterations; about an hour per task on 2 cores):
 //   fig2_biological --seeds 10 --iters 10000                     (2AF, Fig. 2)
 //   fig2_biological --seeds 10 --iters 10000 --task dms,cxt      (appendix figures)
 // Spectra and effective ranks only (seconds): fig2_biological --no-train
@@ -41,7 +41,7 @@
 // (cell types, Dale, SONET chains: spectral radius 7-10 against 1.3) start in an exploding or silent
 // ReLU regime; those runs are kept and flagged (diverged / silent) and the program prints their
 // regime.  --norm radius compares every matrix at the Gaussian's spectral radius g instead (the
-// reviewers' confound, PAPER.md 2.2 item 6).
+// reviewers' confound, docs/paper.md#initial-weights item 6).
 //
 // Randomness: matrices from the registry's per-name streams (nn/connectivity/fig2_registry.h); per seed, stream 2
 // draws W_in and W_out (shared by every entry of the same N) and stream 3 the trial stream and probes
@@ -168,11 +168,11 @@ CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, co
   const Fig2Entry& e = find_fig2_entry(entries, spec.param("entry"));
   RnnTaskSetup setup = neurogym_setup(task, derive_seed(spec.seed, kStreamData));
   Rng io_rng(derive_seed(spec.seed, kStreamIo));
-  RnnParams init = paper_io_init(setup.n_in, e.N, setup.n_out, io_rng);  // PAPER.md 2.1
+  RnnParams init = paper_io_init(setup.n_in, e.N, setup.n_out, io_rng);  // docs/paper.md#rnn-model
   init.W_h = build_fig2_entry(e, s.options, spec.seed).W_h;              // (N, N)
 
   RnnTrainConfig config;
-  config.net = {setup.n_in, e.N, setup.n_out, 1.0, Activation::kRelu};  // PAPER.md 2.1: alpha = 1, ReLU
+  config.net = {setup.n_in, e.N, setup.n_out, 1.0, Activation::kRelu};  // docs/paper.md#rnn-model: alpha = 1, ReLU
   config.iters = s.iters;
   config.lr = s.lr;
   config.momentum = s.momentum;
@@ -399,8 +399,8 @@ int run(int argc, char** argv) {
                  {"raw", "sign", "log"});
   cli.add_string("sonet-weights", "centred", "SONET 0/1 graph to weights", {"centred", "raw", "dale"});
   cli.add_string("data-dir", kDefaultConnectivityDataDir, "folder of the connectivity data files");
-  cli.add_double("lr", 0.003, "SGD learning rate (PAPER.md 2.3)", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (PAPER.md 2.3)", 0.0, 0.999999);
+  cli.add_double("lr", 0.003, "SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
+  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (docs/paper.md#training)", 0.0, 0.999999);
   cli.add_flag("no-train", "spectra and effective ranks only (seconds)");
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
@@ -430,7 +430,7 @@ int run(int argc, char** argv) {
   const std::string out = cli.out_dir();
   make_dirs(out);
   RunManifest manifest = start_manifest(cli);
-  manifest.notes.push_back({"recipes", "the paper's Fig. 2 recipes are unknown (PAPER.md 6); every structure is a "
+  manifest.notes.push_back({"recipes", "the paper's Fig. 2 recipes are unknown (docs/paper.md#unknowns); every structure is a "
                                        "sourced substitute [OURS], see docs/connectivity.md"});
   for (const Fig2Entry& e : entries) manifest.notes.push_back({e.name, e.description});
 

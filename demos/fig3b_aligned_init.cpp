@@ -10,7 +10,7 @@
 // substituted with its rank-(d/2) truncation, causing the network to align only with the dominant
 // features."
 //
-// Reading [OURS] (PAPER.md 5): the network sees whitened x, the teacher computes y = w^T F x, so
+// Reading [OURS] (docs/paper.md#fig-3): the network sees whitened x, the teacher computes y = w^T F x, so
 // beta = F^T w; F = Q1 diag(kappa x d/2, 1 x d/2) Q2^T (tasks/student_teacher.h).  Starts, all with
 // ||W1(0)||_F = ||W2(0)|| = sigma and a random readout direction W2(0):
 //   aligned   W1(0) = sigma u beta_hat^T                        prediction 1            (D8)
@@ -225,7 +225,7 @@ int run(int argc, char** argv) {
   const std::uint64_t first_seed = static_cast<std::uint64_t>(cli.get_int("seed"));
   std::printf("seed %llu\n", static_cast<unsigned long long>(first_seed));
   RunManifest manifest = start_manifest(cli);
-  manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of PAPER.md 2.4 and 5"});
+  manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of docs/paper.md#two-layer-linear and #fig-3"});
 
   Settings s;
   s.d = static_cast<std::size_t>(cli.get_int("d"));

@@ -10,8 +10,8 @@
 // note that in all scenarios presented here, the initial errors are high since the readout weights
 // are initialized randomly, rendering it a valid learning problem."
 //
-// Everything else is our reading [OURS] (PAPER.md 5; nn/aligned_init.h; docs/figures_3c_4b.md):
-// per seed one teacher RNN (PAPER.md 2.1-2.3, full-rank Gaussian W_h(0)) is trained on sMNIST with
+// Everything else is our reading [OURS] (docs/paper.md#fig-3; nn/aligned_init.h; docs/figures_3c_4b.md):
+// per seed one teacher RNN (docs/paper.md#rnn-model, #initial-weights and #training, full-rank Gaussian W_h(0)) is trained on sMNIST with
 // the true labels and cached as .npy under <out>/teachers/ (reused by every later invocation with the
 // same teacher flags); students start from W_h(0) = rank-r truncation of the teacher's W_h (aligned),
 // of a mixture at cos^2 = --partial-cos2 with a Gaussian (partial), or of a Gaussian (unaligned), all
@@ -28,7 +28,7 @@
 //
 // Built-in defaults are short (a few minutes on 2 cores): N = 100, teacher 2,000 iterations, students
 // 500 iterations, ranks 1/5/30/100, 2 seeds, KA on 100 probe images x 10 logits.
-// Paper scale (PAPER.md 2.1-2.3; hours):
+// Paper scale (docs/paper.md#rnn-model, #initial-weights and #training; hours):
 //   fig3c_aligned_rnn --N 300 --ranks 1,5,30,300 --teacher-iters 10000 --iters 10000 --seeds 10
 //                     --kernel-probe 200      (one line)
 //
@@ -327,12 +327,12 @@ int run(int argc, char** argv) {
   cli.add_string("labels", "teacher", "student labels: the teacher's decisions or the true digits", {"teacher", "true"});
   cli.add_string("student-input", "teacher", "student W_in: the teacher's or fresh PyTorch uniform",
                  {"teacher", "random"});
-  cli.add_double("lr", 0.003, "student SGD learning rate (PAPER.md 2.3)", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum of teacher and students (PAPER.md 2.3)", 0.0, 0.999999);
+  cli.add_double("lr", 0.003, "student SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
+  cli.add_double("momentum", 0.9, "SGD momentum of teacher and students (docs/paper.md#training)", 0.0, 0.999999);
   cli.add_int("teacher-iters", 2000, "teacher training iterations (paper: 10000) [OURS]", 1, 10000000);
-  cli.add_double("teacher-lr", 0.003, "teacher SGD learning rate (PAPER.md 2.3)", 0.0, 10.0);
+  cli.add_double("teacher-lr", 0.003, "teacher SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
   cli.add_string("teacher-dir", "", "teacher cache folder; \"\" means <out>/teachers");
-  cli.add_int("probe", 200, "held-out probe images for RA, sign similarity, accuracy (PAPER.md 3)", 1, 5000);
+  cli.add_int("probe", 200, "held-out probe images for RA, sign similarity, accuracy (docs/paper.md#measures)", 1, 5000);
   cli.add_int("kernel-probe", 100, "probe images for KA (paper: 200) [OURS]", 1, 5000);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
@@ -350,7 +350,7 @@ int run(int argc, char** argv) {
   s.kernel_probe = static_cast<std::size_t>(cli.get_int("kernel-probe"));
   if (s.kernel_probe > s.probe) throw CliError("--kernel-probe: at most --probe images");
   if (!(s.gain > 0.0)) throw CliError("--gain: must be positive");
-  const RnnConfig net{kMnistSide, s.N, kMnistClasses, 1.0, Activation::kRelu};  // PAPER.md 2.1, alpha = 1
+  const RnnConfig net{kMnistSide, s.N, kMnistClasses, 1.0, Activation::kRelu};  // docs/paper.md#rnn-model, alpha = 1
   s.student.net = s.teacher.net = net;
   s.student.iters = static_cast<std::size_t>(cli.get_int("iters"));
   s.student.log_every = static_cast<std::size_t>(cli.get_int("log-every"));  // loss, dW, RA, KA
@@ -376,7 +376,7 @@ int run(int argc, char** argv) {
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   RunManifest manifest = start_manifest(cli);
-  manifest.notes.push_back({"reading", "PAPER.md 5 Fig. 3C reading [OURS]; partial = rank-r truncation of a "
+  manifest.notes.push_back({"reading", "docs/paper.md#fig-3 Fig. 3C reading [OURS]; partial = rank-r truncation of a "
                                        "cos^2 = --partial-cos2 mixture of teacher W_h and a Gaussian"});
   manifest.notes.push_back({"teacher cache", s.teacher_root});
 

@@ -1,5 +1,5 @@
 // Fig. 4A (reproduction): kernel alignment after training against the rank of W1(0) in the
-// two-layer linear student-teacher network (PAPER.md 2.4 and 5), with our closed forms drawn over
+// two-layer linear student-teacher network (docs/paper.md#two-layer-linear and #fig-4), with our closed forms drawn over
 // the trained networks: the per-task (D4) prediction and the expected (D5) curve
 // (docs/theory.md).
 //
@@ -10,7 +10,7 @@
 // One dot per task (= per seed): for every seed one task (X, w*) and one readout direction are
 // drawn and shared by all ranks (paired comparison); W1(0) is a flat rank-r spectrum with Haar
 // random singular vectors, ||W1(0)||_F = ||W2(0)|| = sigma.  Every hyper-parameter is [OURS]
-// (PAPER.md 2.4): d = 20, h = 100, n = 100, sigma = 1e-3, lr = 0.05, stop at loss < 1e-12 or
+// (docs/paper.md#two-layer-linear): d = 20, h = 100, n = 100, sigma = 1e-3, lr = 0.05, stop at loss < 1e-12 or
 // 20,000 steps, ||w*|| = 3.
 //
 // Writes out/fig4a/runs.csv (one row per run), out/fig4a/fig4a.svg, out/fig4a/manifest.json, and
@@ -192,7 +192,7 @@ int run(int argc, char** argv) {
   const std::uint64_t first_seed = static_cast<std::uint64_t>(cli.get_int("seed"));
   std::printf("seed %llu\n", static_cast<unsigned long long>(first_seed));
   RunManifest manifest = start_manifest(cli);
-  manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of PAPER.md 2.4"});
+  manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of docs/paper.md#two-layer-linear"});
 
   Settings s;
   s.d = static_cast<std::size_t>(cli.get_int("d"));

@@ -6,7 +6,7 @@
 // non-idealized setting: two-layer feedforward network with ReLU activation and 300 hidden units
 // trained on the MNIST dataset. Plotting convention follows that of Figure 1."
 //
-// Everything except the caption is [OURS] (PAPER.md 2.5), and the built-in defaults ARE that setting:
+// Everything except the caption is [OURS] (docs/paper.md#two-layer-relu), and the built-in defaults ARE that setting:
 // W1 (300 x 784) = rank-r SVD truncation of g G / sqrt(784) (g = --gain, default 1 [OURS]),
 // renormalised to the full Frobenius norm; W2 (10 x 300) PyTorch uniform; no biases; pixels in [0, 1];
 // softmax CE; SGD momentum 0.9, lr 0.01, batch 100, 2,000 steps; ranks {1, 10, 30, 100, 300}; 3 seeds
@@ -197,7 +197,7 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
 
 int run(int argc, char** argv) {
   Cli cli(kProgram, "Fig. 4B: weight change, RA and KA after training vs the rank of W1(0), two-layer ReLU "
-                    "network (784-300-10) on MNIST (PAPER.md 2.5; every default [OURS]).");
+                    "network (784-300-10) on MNIST (docs/paper.md#two-layer-relu; every default [OURS]).");
   CommonFlags common;
   common.seeds = 3;
   common.ranks = {1, 10, 30, 100, 300};
@@ -239,7 +239,7 @@ int run(int argc, char** argv) {
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   RunManifest manifest = start_manifest(cli);
-  manifest.notes.push_back({"setting", "PAPER.md 2.5: everything but the caption is [OURS]"});
+  manifest.notes.push_back({"setting", "docs/paper.md#two-layer-relu: everything but the caption is [OURS]"});
   manifest.notes.push_back({"probes", "RA/sign: first --probe held-out images; KA: first --kernel-probe; "
                                       "accuracy: the 10,000 test images"});
 

@@ -1,4 +1,4 @@
-// Effective ranks (PAPER.md section 3).  Every measure divides by the largest value first, so the
+// Effective ranks (docs/paper.md#measures).  Every measure divides by the largest value first, so the
 // sums neither overflow nor underflow; all are invariant to scaling the values.
 #include "linalg/effective_rank.h"
 

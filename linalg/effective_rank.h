@@ -1,4 +1,4 @@
-// Effective ranks of a matrix (PAPER.md section 3).  The *_from_values forms take singular values
+// Effective ranks of a matrix (docs/paper.md#measures).  The *_from_values forms take singular values
 // (or eigenvalue moduli) directly so that they can be tested on hand-written spectra.
 #pragma once
 

@@ -62,7 +62,7 @@ Matrix student_recurrent_init(StudentStart start, const Matrix& W_teacher, const
       break;
   }
   // Rank-r truncation at the base's norm of the chosen kind, then rescaled to the teacher's norm of
-  // that kind (PAPER.md 2.2 items 3 and 6).
+  // that kind (docs/paper.md#initial-weights items 3 and 6).
   return low_rank_init(base, rank, norm) * (measure_norm(W_teacher, norm) / measure_norm(base, norm));
 }
 

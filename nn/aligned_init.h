@@ -8,9 +8,9 @@
 // weights. Once again, we replace F with its rank-(d/2) truncation for partial alignment. [...] the
 // initial errors are high since the readout weights are initialized randomly".
 //
-// Our reading [OURS] (PAPER.md 5, "Fig. 3C reading"; docs/figures_3c_4b.md):
-//   teacher    the paper's RNN (PAPER.md 2.1) with a full-rank Gaussian W_h(0) = g G / sqrt(N),
-//              trained on sMNIST with the true labels (PAPER.md 2.3); cached as .npy.
+// Our reading [OURS] (docs/paper.md#fig-3, "Fig. 3C, our reading"; docs/figures_3c_4b.md):
+//   teacher    the paper's RNN (docs/paper.md#rnn-model) with a full-rank Gaussian W_h(0) = g G / sqrt(N),
+//              trained on sMNIST with the true labels (docs/paper.md#training); cached as .npy.
 //   student    W_h(0) built from the teacher's trained W_T, rescaled to W_T's norm of a chosen kind
 //              (below: Frobenius; fig3c_aligned_rnn defaults to the spectral norm, see there):
 //                aligned    T_r(W_T), the rank-r SVD truncation of W_T
@@ -43,7 +43,7 @@ const char* student_start_name(StudentStart start);
 // listed above; 1 <= rank <= N, partial_cos2 in [0, 1].  `norm` says which norm of W_T the result
 // matches (nn/init.h NormKind): Frobenius (the paper's rule, default) or, against the blow-up of a
 // rank-1 truncation whose one eigenvalue carries the whole Frobenius norm, spectral norm or spectral
-// radius (PAPER.md 2.2 item 6).  Throws std::invalid_argument on a bad rank, cos^2, shape, or a
+// radius (docs/paper.md#initial-weights item 6).  Throws std::invalid_argument on a bad rank, cos^2, shape, or a
 // zero / non-finite W_T or G.
 Matrix student_recurrent_init(StudentStart start, const Matrix& W_teacher, const Matrix& G, std::size_t rank,
                               double partial_cos2, NormKind norm = NormKind::frobenius);

@@ -26,7 +26,7 @@
 namespace rl {
 
 struct GradcheckOptions {
-  double h_rel = 1e-5;     // step relative to max(|w|, 1) (DESIGN.md: h ~ 1e-5 * scale)
+  double h_rel = 1e-5;     // step relative to max(|w|, 1) (docs/README.md#conventions: h ~ 1e-5 * scale)
   double abs_tol = 1e-7;   // absorbs FD rounding error on entries with tiny gradients
   double rel_tol = 1e-5;   // FD truncation error is O(h^2) relative; 1e-5 leaves a wide margin
   std::size_t max_entries_per_param = 0;  // 0: every entry; else a seeded random sample

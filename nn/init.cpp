@@ -42,11 +42,11 @@ double norm_of_kind(NormKind norm, const SvdResult& svd, std::size_t r, const Ma
   throw std::invalid_argument("low_rank_init: NormKind::none has no norm to match");
 }
 
-// W_h(0) = W_r * ||W0|| / ||W_r||  (PAPER.md 2.2 item 3 [REL]).
+// W_h(0) = W_r * ||W0|| / ||W_r||  (docs/paper.md#initial-weights item 3 [REL]).
 Matrix renormalised_truncation(const SvdResult& svd, const Matrix& W0, double target, std::size_t r,
                                NormKind norm) {
   require_valid_rank(r, svd.s.size());
-  if (r == svd.s.size()) return W0;  // r = N returns W0 (PAPER.md 2.2 item 3)
+  if (r == svd.s.size()) return W0;  // r = N returns W0 (docs/paper.md#initial-weights item 3)
   Matrix W_r = truncate_rank(svd, r);
   if (norm == NormKind::none) return W_r;
   const double current = norm_of_kind(norm, svd, r, W_r);

@@ -1,13 +1,13 @@
-// Weight initializations (PAPER.md 2.1, 2.2, 2.5).
+// Weight initializations (docs/paper.md#rnn-model, #initial-weights, #two-layer-relu).
 //
 //   pytorch_uniform   U(-1/sqrt(fan_in), +1/sqrt(fan_in)), PyTorch's nn.Linear / nn.RNN default,
 //                     used for W_in and W_out as in the released code [REL].
 //   gaussian_init     W0 = g G / sqrt(fan_in), G_ij ~ N(0, 1) [REL] (fan_in = N for W_h).
 //   low_rank_init     W_h(0) = W_r * ||W0|| / ||W_r||, W_r the rank-r SVD truncation of W0 [REL],
 //                     renormalised to W0's Frobenius norm (released code), spectral norm, or
-//                     spectral radius (reviewer's chaos confound, PAPER.md 2.2 item 6 [REV]).
+//                     spectral radius (reviewer's chaos confound, docs/paper.md#initial-weights item 6 [REV]).
 //   low_rank_sweep    every rank of a sweep from ONE SVD of W0 (the Fig. 1 paired comparison).
-//   released_ranks / smnist_ranks: the rank lists of PAPER.md 2.2 item 5 [REL].
+//   released_ranks / smnist_ranks: the rank lists of docs/paper.md#initial-weights item 5 [REL].
 // A weight matrix is (fan_out x fan_in): it maps inputs (columns) to outputs (rows).
 #pragma once
 
@@ -35,7 +35,7 @@ std::vector<double> pytorch_uniform_bias(std::size_t fan_out, std::size_t fan_in
 Matrix gaussian_init(std::size_t fan_out, std::size_t fan_in, double g, Rng& rng);
 
 // Rank-r truncation of W0 renormalised to W0's norm of the chosen kind.  1 <= r <= min(m, n);
-// r = min(m, n) returns W0 itself, bit for bit (PAPER.md 2.2 item 3).  Throws on invalid r, non-finite or
+// r = min(m, n) returns W0 itself, bit for bit (docs/paper.md#initial-weights item 3).  Throws on invalid r, non-finite or
 // zero W0, or a truncation whose norm of that kind is zero (e.g. a nilpotent rank-1 truncation
 // under kSpectralRadius).
 Matrix low_rank_init(const Matrix& W0, std::size_t r, NormKind norm = NormKind::frobenius);

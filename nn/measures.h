@@ -1,4 +1,4 @@
-// Measures of rich versus lazy learning (PAPER.md section 3; definitions and provenance in
+// Measures of rich versus lazy learning (docs/paper.md#measures; definitions and provenance in
 // docs/measures.md).  Each compares the network at initialization (0) with the network after (or
 // during) training (f) on the same fixed probe inputs.  Larger weight change, or lower alignment,
 // means richer learning.

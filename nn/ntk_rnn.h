@@ -1,5 +1,5 @@
 // Empirical tangent kernel of the CT-RNN (nn/rnn.h): K = J J^T, J = d y / d theta, one row per output
-// coordinate a = (t, b, k) (PAPER.md section 3: KA uses theta = W_h; Neurogym: all 8 steps x 32 trials
+// coordinate a = (t, b, k) (docs/paper.md#measures: KA uses theta = W_h; Neurogym: all 8 steps x 32 trials
 // x 3 logits = 768 rows; sMNIST: last step x 200 trials x 10 logits = 2000 rows).
 //
 // Row order: a = (step_index * B + b) * K + k, step_index over the selected steps (all steps, or the

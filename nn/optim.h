@@ -31,9 +31,9 @@ std::vector<ParamSlot> make_slots(const std::vector<Matrix*>& params,
                                   const std::vector<Matrix*>& grads);
 
 struct SgdOptions {
-  double lr = 0.003;          // the paper's training setting (PAPER.md 2.3)
-  double momentum = 0.9;      // PAPER.md 2.3
-  double weight_decay = 0.0;  // PAPER.md 2.3: none
+  double lr = 0.003;          // the paper's training setting (docs/paper.md#training)
+  double momentum = 0.9;      // docs/paper.md#training
+  double weight_decay = 0.0;  // docs/paper.md#training: none
 };
 
 class Sgd {

@@ -1,5 +1,5 @@
 // Recorder: named scalar measures logged every k training steps, so that their evolution over
-// training can be plotted (reviewers asked for it; PAPER.md section 3 [REV/OURS]).
+// training can be plotted (reviewers asked for it; docs/paper.md#measures [REV/OURS]).
 //
 // Storage is long format, one (step, name, value) row per record, in the order recorded.  It can be
 // written as CSV ("step,name,value" header) to a stream, handed row by row to a caller-provided

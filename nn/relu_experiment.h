@@ -1,14 +1,14 @@
 // One run of the Fig. 4B experiment: train the two-layer ReLU network (nn/two_layer_relu.h) from a
-// given initial W1 with SGD momentum and measure how rich or lazy the learning was (PAPER.md 2.5,
-// section 3).  Used by demos/fig4b_relu_mnist.cpp; the MNIST batches and probes come from tasks/mnist.h.
+// given initial W1 with SGD momentum and measure how rich or lazy the learning was (docs/paper.md#two-layer-relu,
+// #measures).  Used by demos/fig4b_relu_mnist.cpp; the MNIST batches and probes come from tasks/mnist.h.
 //
 // Paper, Fig. 4 caption [CAP]: "B) a non-idealized setting: two-layer feedforward network with ReLU
 // activation and 300 hidden units trained on the MNIST dataset."  Everything else is [OURS]
-// (PAPER.md 2.5): W1 (300 x 784) = rank-r SVD truncation of g G / sqrt(784) renormalised to the full
+// (docs/paper.md#two-layer-relu): W1 (300 x 784) = rank-r SVD truncation of g G / sqrt(784) renormalised to the full
 // Frobenius norm, W2 (10 x 300) PyTorch uniform, no biases, pixels in [0, 1], softmax CE, SGD momentum
 // 0.9, lr 0.01, batch 100, 2,000 steps.
 //
-// Measures, all on probe inputs fixed before training (the measures look at W1, PAPER.md 2.5):
+// Measures, all on probe inputs fixed before training (the measures look at W1, docs/paper.md#two-layer-relu):
 //   weight change   ||W1(f) - W1(0)||_F (and relative to ||W1(0)||_F)
 //   RA              cosine of the hidden-layer kernels H H^T on the representation probe
 //   KA              cosine of the tangent kernels w.r.t. W1 (two_layer_relu_tangent_kernel, kW1)
@@ -40,9 +40,9 @@ struct ReluProbes {
 };
 
 struct ReluTrainConfig {
-  std::size_t iters = 2000;    // PAPER.md 2.5 [OURS]
-  double lr = 0.01;            // PAPER.md 2.5 [OURS]
-  double momentum = 0.9;       // PAPER.md 2.5 [OURS], PyTorch semantics (nn/optim.h)
+  std::size_t iters = 2000;    // docs/paper.md#two-layer-relu [OURS]
+  double lr = 0.01;            // docs/paper.md#two-layer-relu [OURS]
+  double momentum = 0.9;       // docs/paper.md#two-layer-relu [OURS], PyTorch semantics (nn/optim.h)
   std::size_t log_every = 0;   // 0: measures at start and end only; else log every k steps
   double diverged_loss = 10.0; // [TP] a final running-mean loss above this flags the run
 };

@@ -1,6 +1,6 @@
 // Continuous-time RNN (forward-Euler discretisation) with hand-written backpropagation through time.
 //
-// Model (PAPER.md 2.1, as in the released code; the paper's equation number is not verified):
+// Model (docs/paper.md#rnn-model, as in the released code; the paper's equation number is not verified):
 //   u_t = (1 - alpha) h_{t-1} + alpha (W_in x_t + W_h h_{t-1})     pre-activation   (B, N) per step
 //   h_t = phi(u_t),  h_{-1} = 0,  phi = relu or tanh                 hidden state     (B, N)
 //   y_t = W_out h_t                                                  logits, every step (B, K)

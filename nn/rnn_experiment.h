@@ -1,5 +1,5 @@
 // One run of the paper's RNN experiment: train the CT-RNN from a given initial W_h on a task and
-// measure how rich or lazy the learning was (PAPER.md 2.1-2.3 and section 3).
+// measure how rich or lazy the learning was (docs/paper.md#rnn-model, #initial-weights, #training and #measures).
 //
 // What is measured, on probe inputs fixed before training and shared by every rank of a seed:
 //   weight change  ||W_h(f) - W_h(0)||_F                                        [REL]
@@ -44,9 +44,9 @@ struct RnnTaskSetup {
 
 struct RnnTrainConfig {
   RnnConfig net;                   // n_in, N, K, alpha, activation
-  std::size_t iters = 10000;       // PAPER.md 2.3
-  double lr = 0.003;               // PAPER.md 2.3
-  double momentum = 0.9;           // PAPER.md 2.3
+  std::size_t iters = 10000;       // docs/paper.md#training
+  double lr = 0.003;               // docs/paper.md#training
+  double momentum = 0.9;           // docs/paper.md#training
   std::size_t log_every = 0;       // 0: measures at start and end only
   bool log_measures = false;       // at log points, also dW, RA, KA, sign similarity (else loss only)
   double diverged_loss = 10.0;     // the released script's threshold on the final loss

@@ -1,6 +1,6 @@
 #pragma once
 // The mean of the last `window` values added (the training log's 100-iteration running mean,
-// PAPER.md 2.3: the released log, without its off-by-one first entry and with the sum reset per
+// docs/paper.md#training: the released log, without its off-by-one first entry and with the sum reset per
 // run), and the mean of the first `window` values.
 //
 // Each mean is summed afresh over its window.  A running sum (add the new value, subtract the one

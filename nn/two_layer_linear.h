@@ -1,4 +1,4 @@
-// Two-layer linear network f(x) = W2 W1 x (PAPER.md section 2.4), the model of the theory in
+// Two-layer linear network f(x) = W2 W1 x (docs/paper.md#two-layer-linear), the model of the theory in
 // docs/theory.md (D1)-(D9).
 //
 // Dimension letters for this module: d inputs, h hidden units, K outputs (K = 1 in the theory),
@@ -48,7 +48,7 @@ void two_layer_linear_backward(TwoLayerLinear& net, const TwoLayerLinearCache& c
 
 void zero_grads(TwoLayerLinear& net);
 
-// L = (1/2n) ||out - Y||_F^2, n = number of columns (PAPER.md section 2.4).
+// L = (1/2n) ||out - Y||_F^2, n = number of columns (docs/paper.md#two-layer-linear).
 double mse_loss(const Matrix& out, const Matrix& Y);
 // dL/dout = (out - Y) / n.
 Matrix mse_loss_backward(const Matrix& out, const Matrix& Y);
@@ -67,7 +67,7 @@ Matrix two_layer_linear_tangent_kernel(const TwoLayerLinear& net, const Matrix& 
 
 // Plain full-batch gradient descent on the MSE loss.
 struct GdOptions {
-  double lr = 0.05;        // [TP] default chosen here (PAPER.md 2.4, [OURS])
+  double lr = 0.05;        // [TP] default chosen here (docs/paper.md#two-layer-linear, [OURS])
   int max_steps = 20000;   // [TP] default chosen here
   double loss_tol = 1e-12; // stop as soon as the loss is below this  [TP] default chosen here
   int record_every = 0;    // > 0: record the loss every this many steps in GdResult::loss_history

@@ -1,4 +1,4 @@
-// Two-layer ReLU network f(x) = W2 relu(W1 x + b1) + b2 (PAPER.md 2.5: 784 -> 300 -> 10 on MNIST,
+// Two-layer ReLU network f(x) = W2 relu(W1 x + b1) + b2 (docs/paper.md#two-layer-relu: 784 -> 300 -> 10 on MNIST,
 // softmax cross-entropy on the logits f; biases optional, off by default [OURS]).
 //
 // Dimension letters: B batch, d inputs, N hidden units, K outputs (logits).
@@ -62,7 +62,7 @@ void zero_grads(TwoLayerRelu& net);
 
 // Which parameters the empirical tangent kernel differentiates with respect to.
 enum class ReluKernelParams {
-  kW1,   // W1 only (default; PAPER.md 2.5 [OURS]: measures on W1)
+  kW1,   // W1 only (default; docs/paper.md#two-layer-relu [OURS]: measures on W1)
   kAll,  // every parameter: W1, W2, and b1, b2 when present
 };
 

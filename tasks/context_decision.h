@@ -1,6 +1,6 @@
-// CXT: Neurogym 0.0.2 ContextDecisionMaking-v0, explicit context, 7 inputs (NEUROGYM.md
-// section 2, "CXT").  This is the 0.0.2 behaviour the paper ran: noise on all 7 channels during
-// the stimulus, context added over the whole trial (v2.x changed both; NEUROGYM.md section 6).
+// CXT: Neurogym 0.0.2 ContextDecisionMaking-v0, explicit context, 7 inputs
+// (docs/tasks.md#cxt).  This is the 0.0.2 behaviour the paper ran: noise on all 7 channels during
+// the stimulus, context added over the whole trial (v2.x changed both; docs/tasks.md#version-notes).
 //
 // Inputs: [0 fixation, 1 stim1_mod1, 2 stim2_mod1, 3 stim1_mod2, 4 stim2_mod2, 5 context1,
 // 6 context2].  Per trial: gt and other_choice uniform on {1, 2} (independent), context uniform on

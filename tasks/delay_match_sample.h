@@ -1,4 +1,4 @@
-// DMS: Neurogym 0.0.2 DelayMatchSample-v0 (NEUROGYM.md section 2, "DMS").
+// DMS: Neurogym 0.0.2 DelayMatchSample-v0 (docs/tasks.md#dms).
 //
 // Inputs (n_in = 1 + dim_ring): [fixation, ring of dim_ring].  Per trial: gt uniform on
 // {1 match, 2 non-match}, the sample angle uniform over the ring angles; the test angle equals the

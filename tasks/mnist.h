@@ -1,5 +1,5 @@
 // MNIST: loading the four IDX files, the train/validation split, seeded batches, and the two
-// input forms the experiments use (PAPER.md 2.3, 2.5).
+// input forms the experiments use (docs/paper.md#training, #two-layer-relu).
 //
 //   * Pixels are scaled to [0, 1] (byte / 255), no further normalisation (as in the released code).
 //   * Split [OURS]: a seeded random 55,000 / 5,000 train / validation split of the 60,000 training
@@ -9,7 +9,7 @@
 //   * Flat form: (B, 784) rows + labels (the Fig. 4B two-layer ReLU network).
 //   * Row-wise sequential MNIST: T = 28 steps, step t = image row t (top to bottom) with its 28
 //     pixels as input; time-major SeqBatch (row t*B + b).  Every step carries the digit as its
-//     label; the paper's loss uses only the last step t = 27 (PAPER.md 2.3), so a trainer must
+//     label; the paper's loss uses only the last step t = 27 (docs/paper.md#training), so a trainer must
 //     read labels at t = T - 1 (the per-step copies exist so that SeqBatch keeps one layout).
 //
 // Dimension letters: B batch, T = 28 time steps, 784 = 28 x 28 pixels.
@@ -29,7 +29,7 @@ namespace rl {
 constexpr std::size_t kMnistSide = 28;
 constexpr std::size_t kMnistPixels = kMnistSide * kMnistSide;  // 784
 constexpr std::size_t kMnistClasses = 10;
-constexpr std::size_t kMnistTrainSize = 55000;  // released split size (PAPER.md 2.3)
+constexpr std::size_t kMnistTrainSize = 55000;  // released split size (docs/paper.md#training)
 
 // Pixels stay bytes (47 MB for the training set instead of 376 MB of doubles); batches convert
 // them to doubles in [0, 1].

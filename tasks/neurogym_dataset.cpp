@@ -124,7 +124,7 @@ PaperTask parse_paper_task(const std::string& name) {
   throw std::invalid_argument("unknown task '" + name + "' (expected 2AF, DMS or CXT)");
 }
 
-// Timings from the released main.py (NEUROGYM.md, "What the paper actually runs").
+// Timings from the released main.py (docs/tasks.md#paper-timings).
 std::shared_ptr<const TrialTask> make_paper_task(PaperTask task, bool noise) {
   const double sigma = noise ? 1.0 : 0.0;
   switch (task) {

@@ -1,5 +1,5 @@
 // The supervised Neurogym dataset: batch_size independent trial streams cut into fixed windows,
-// as ngym.Dataset (neurogym/utils/data.py, identical in 0.0.2 and HEAD; NEUROGYM.md section 3).
+// as ngym.Dataset (neurogym/utils/data.py, identical in 0.0.2 and HEAD; docs/tasks.md#dataset).
 //
 //   * Column i has its own generator, Rng(seed + i) (Neurogym: env i seeded with seed + i).
 //   * Cache length: c = 1e5 / (n_in + 1) / B (a Discrete action space counts 1), then
@@ -70,7 +70,7 @@ class NeurogymDataset {
 // column (B_0 + ... + B_{k-1}) + b of the result.
 SeqBatch join_batches(const std::vector<SeqBatch>& batches);
 
-// The paper's three Neurogym tasks (NEUROGYM.md, "What the paper actually runs").
+// The paper's three Neurogym tasks (docs/tasks.md#paper-timings).
 enum class PaperTask { k2AF, kDMS, kCXT };
 const char* paper_task_name(PaperTask task);  // "2AF", "DMS", "CXT"
 // Parses "2AF" / "DMS" / "CXT" (case-insensitive); throws naming the bad value.
@@ -82,7 +82,7 @@ std::shared_ptr<const TrialTask> make_paper_task(PaperTask task, bool noise = tr
 // The paper's dataset: seq_len 8, batch 32, Neurogym's cache rule (784 for 2AF/DMS, 392 for CXT).
 NeurogymDataset make_paper_dataset(PaperTask task, std::uint64_t seed, bool noise = true);
 // The probe set: the next n_batches of `dataset` joined along the batch axis (paper: the first 10
-// batches of the stream, 320 trials; PAPER.md section 3).
+// batches of the stream, 320 trials; docs/paper.md#measures).
 SeqBatch make_probe_set(NeurogymDataset& dataset, std::size_t n_batches = 10);
 
 }  // namespace rl

@@ -1,4 +1,4 @@
-// 2AF: Neurogym 0.0.2 PerceptualDecisionMaking-v0 (NEUROGYM.md section 2, "2AF").
+// 2AF: Neurogym 0.0.2 PerceptualDecisionMaking-v0 (docs/tasks.md#2af).
 //
 // Inputs (n_in = 1 + dim_ring): [fixation, stim_1 .. stim_dim_ring].  Per trial: the correct
 // ring index g is uniform on {0..dim_ring-1}, the coherence uniform on `cohs`.  Then, in order:

@@ -1,4 +1,4 @@
-// The linear student-teacher task of PAPER.md 2.4 (Figs. 3A-B, 4A) and the feature-modulation
+// The linear student-teacher task of docs/paper.md#two-layer-linear (Figs. 3A-B, 4A) and the feature-modulation
 // reading of Fig. 3B [OURS].
 //
 //   X (d, n): inputs exactly whitened, X X^T = n I (n >= d): X = sqrt(n) Q^T with Q (n, d) Haar

@@ -1,4 +1,4 @@
-// Period durations and trial layout, as in Neurogym 0.0.2's TrialEnv (NEUROGYM.md section 1).
+// Period durations and trial layout, as in Neurogym 0.0.2's TrialEnv (docs/tasks.md#trial-machinery).
 //
 // A task lists its periods in order (e.g. fixation, stimulus, delay, decision).  When a trial
 // starts, each period's duration (ms) is sampled from its Timing, floored to a multiple of dt, and

@@ -79,7 +79,7 @@ double effective_noise_sd(double sigma, double dt_ms) {
     throw std::invalid_argument("noise sigma must be finite and >= 0, got " + std::to_string(sigma));
   if (!std::isfinite(dt_ms) || dt_ms <= 0.0)
     throw std::invalid_argument("dt must be finite and > 0, got " + std::to_string(dt_ms));
-  return sigma / std::sqrt(dt_ms);  // NEUROGYM.md section 1: dt in ms, not seconds
+  return sigma / std::sqrt(dt_ms);  // docs/tasks.md#trial-machinery: dt in ms, not seconds
 }
 
 void validate_noise_and_dt(double sigma, double dt_ms, const std::string& task) {

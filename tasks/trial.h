@@ -1,6 +1,6 @@
 // One Neurogym trial (inputs `ob` and per-step labels `gt`) and the operations tasks build it
 // with, mirroring TrialEnv.add_ob / set_ob / add_randn / set_groundtruth of Neurogym 0.0.2
-// (NEUROGYM.md section 1).  Operations apply in the order called; later writes override earlier.
+// (docs/tasks.md#trial-machinery).  Operations apply in the order called; later writes override earlier.
 //
 // Dimension letters: T time steps, n_in input channels.
 #pragma once

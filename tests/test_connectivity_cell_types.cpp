@@ -57,7 +57,7 @@ TEST(CellTypeTable, L4SumsItsFourExcitatoryPopulations) {
   EXPECT_EQ(t.pmax_synphys[VIP][E], 0.0);
 }
 
-// Suggested integer counts for N = 300 (CONNECTIVITY.md 2, largest-remainder rounding).
+// Suggested integer counts for N = 300 (docs/connectivity.md#cell-types, largest-remainder rounding).
 TEST(CellTypeTable, CountsForN300MatchTheSpec) {
   const CellTypeTable t = load_cell_type_table(CellLayer::L23);
   const auto allen = cell_type_counts(t, CellProportions::allen, 300);
@@ -146,7 +146,7 @@ TEST(CellTypeConnectivity, RejectsTooFewUnits) {
   EXPECT_NE(error_of([&] { build(p, 1); }).find("N = 3"), std::string::npos);
 }
 
-// CONNECTIVITY.md 2 "Checked here": 0.07-0.12 (eigenvalues) and 0.05-0.09 (singular values) for both
+// docs/connectivity.md#expected-effective-ranks (an independent check): 0.07-0.12 (eigenvalues) and 0.05-0.09 (singular values) for both
 // pmax tables, both proportion sets, mean or lognormal magnitudes; the Gaussian gives ~0.64 / ~0.43.
 TEST(CellTypeConnectivity, EffectiveRanksLieFarBelowTheGaussians) {
   CellTypeParams a;  // synphys, Allen proportions, block means; N = 200 keeps the sanitizer run short

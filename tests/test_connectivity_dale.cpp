@@ -1,4 +1,4 @@
-// Tests for nn/connectivity/dale: Dale's-law matrices, their outlier and bulk (CONNECTIVITY.md 4).
+// Tests for nn/connectivity/dale: Dale's-law matrices, their outlier and bulk (docs/connectivity.md#dales-law).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -89,7 +89,7 @@ TEST(Dale, RejectsInvalidParametersNamingThem) {
   EXPECT_EQ(parse_dale_magnitude("exponential"), DaleMagnitude::exponential);
 }
 
-// W = 1 m^T + X (CONNECTIVITY.md 4.2): the rank-one mean throws out lambda_out = sum_j m_j, which
+// W = 1 m^T + X (docs/connectivity.md#dale-outlier): the rank-one mean throws out lambda_out = sum_j m_j, which
 // for 80/20 half-normal k = 1 scaled to ||W||_F = g sqrt(N) is g sqrt(N) sqrt(2/pi) (0.8 - 0.2).
 // N = 300, g = 1.25: 10.36.  The realised outlier fluctuates with the mean row sum: sd about
 // sqrt(r^2 / N) = 0.04 here, so 0.25 is about 6 sd.
@@ -106,7 +106,7 @@ TEST(Dale, OutlierEigenvalueMatchesSumOfColumnMeans) {
     const double bulk = std::abs(r.eigenvalues[1]), radius = c.value("predicted_bulk_radius");
     EXPECT_GT(bulk, 0.9 * radius);
     EXPECT_LT(bulk, 1.15 * radius);
-    // The paper's measure: far below the Gaussian's ~0.64 (CONNECTIVITY.md 4.3 measured 0.052).
+    // The paper's measure: far below the Gaussian's ~0.64 (docs/connectivity.md#dales-law: 0.052).
     EXPECT_LT(r.relative_rank_eigen, 0.1);
   }
 }
@@ -134,7 +134,7 @@ TEST(Dale, MeanBalanceUsesRatioOfPopulationsAndRemovesTheOutlier) {
   EXPECT_NEAR(c.value("predicted_outlier"), 0.0, 1e-12);
   // The 8.46 outlier of the unbalanced matrix at this N is gone.  What remains is the bulk (radius
   // ~0.76) plus, in some draws, a weak stray complex pair from the non-normal mean 1 m^T (measured
-  // 1.0-1.65 over 8 draws at N = 200 and 300; CONNECTIVITY.md 4.3 notes the same), so bound by 2.5.
+  // 1.0-1.65 over 8 draws at N = 200 and 300; docs/connectivity.md#dale-balanced notes the same), so bound by 2.5.
   EXPECT_LT(spectrum_report(c.W_h).spectral_radius, 2.5);
 }
 

@@ -25,7 +25,7 @@ TEST(GaussianNull, ShapeScaleAndDeterminism) {
 }
 
 // Circular law: eigenvalues fill the disk of radius g, so sum |lambda| / (|lambda_1| N) -> 2/3 as
-// N -> infinity (mean |lambda| of the uniform disk is 2g/3); CONNECTIVITY.md measured 0.642 at N = 198
+// N -> infinity (mean |lambda| of the uniform disk is 2g/3); docs/connectivity.md#expected-effective-ranks: 0.642 at N = 198
 // and 300 (the largest modulus sits slightly outside g at finite N).
 TEST(GaussianNull, RelativeEffectiveRanksMatchTheSpec) {
   GaussianNullParams p;

@@ -1,4 +1,4 @@
-// Tests for nn/connectivity/sonet and sonet_orthant: chain-motif networks (CONNECTIVITY.md 3).
+// Tests for nn/connectivity/sonet and sonet_orthant: chain-motif networks (docs/connectivity.md#sonet-chain-motifs).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -85,7 +85,7 @@ TEST(SonetCoefficients, VarianceIsOneAndPairCovariancesHitTheirTargets) {
   p.cc_chain = 0.5;
   const SonetCoefficients c = sonet_coefficients(p);
   const double n = 300;
-  // CONNECTIVITY.md 3.2 "Why it works": Var Z_ij = s_d^2 + s_r^2 + (N-2)(s_c^2 + s_v^2 + 2 s_h^2) = 1.
+  // docs/connectivity.md#sonet-generation "Why it works": Var Z_ij = s_d^2 + s_r^2 + (N-2)(s_c^2 + s_v^2 + 2 s_h^2) = 1.
   EXPECT_NEAR(c.s_d * c.s_d + c.s_r * c.s_r + (n - 2) * (c.s_c * c.s_c + c.s_v * c.s_v + 2 * c.s_h * c.s_h), 1.0,
               1e-14);
   EXPECT_NEAR(2 * c.s_d * c.s_r + 2 * (n - 2) * (c.s_c + c.s_v) * c.s_h, c.rho_recip, 1e-14);
@@ -103,7 +103,7 @@ TEST(SonetCoefficients, ChainTargetEqualsConvAtCcOneAndMatchesSpecAtMinusOne) {
   SonetParams p;  // alpha_conv = alpha_div = 0.5
   EXPECT_NEAR(sonet_coefficients(p).alpha_chain, 0.5, 1e-8);
   p.cc_chain = -1.0;
-  EXPECT_NEAR(sonet_coefficients(p).alpha_chain, -0.394, 5e-4);  // CONNECTIVITY.md 3.4 table
+  EXPECT_NEAR(sonet_coefficients(p).alpha_chain, -0.394, 5e-4);  // docs/connectivity.md#sonet-parameters table
   p.cc_chain = 0.0;
   EXPECT_EQ(sonet_coefficients(p).alpha_chain, 0.0);
 }
@@ -256,7 +256,7 @@ TEST(SonetWeights, DaleSignedColumnsAndRawIsNonNegative) {
   EXPECT_THROW(parse_sonet_weights("centered"), std::invalid_argument);
 }
 
-// CONNECTIVITY.md 3.5: chains correlate in- and out-degrees, giving the centred matrix a real outlier;
+// docs/connectivity.md#sonet-rank: chains correlate in- and out-degrees, giving the centred matrix a real outlier;
 // measured 0.104 (cc = 1) against 0.381 (cc = 0) at N = 300.  Both far below the Gaussian's 0.64.
 TEST(SonetWeights, ChainMotifsLowerTheEigenvalueEffectiveRankOfTheCentredMatrix) {
   SonetParams chains, none;

@@ -23,7 +23,7 @@ TEST(SpectrumReport, PlantedEigenvaluesGiveRelativeModuliAndRank) {
   EXPECT_TRUE(r.eig_converged);
 }
 
-// Singular values (3, 2, 1): PAPER.md 3 check values sum/s1 = 2, PR = 2, Roy-Vetterli = 2.74946,
+// Singular values (3, 2, 1): docs/paper.md#measures check values sum/s1 = 2, PR = 2, Roy-Vetterli = 2.74946,
 // stable rank = 14/9; relative singular rank = 6 / (3 * 3).
 TEST(SpectrumReport, PlantedSingularValuesGiveThePaperCheckValues) {
   const Matrix W = Matrix::from_rows({{0, 3, 0}, {0, 0, 2}, {1, 0, 0}});  // a scaled permutation

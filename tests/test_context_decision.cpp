@@ -72,7 +72,7 @@ TEST(ContextDecision, DefaultTimingGivesTrialsOfFourteenToFortyStepsWithTheRight
   const double z = std::exp(-0.5) - std::exp(-5.0);
   for (int k = 3; k <= 29; ++k)
     expected_mean += k * (std::exp(-k / 6.0) - std::exp(-(k + 1) / 6.0)) / z;
-  EXPECT_NEAR(expected_mean, 19.2, 0.05);  // NEUROGYM.md's "mean about 19.2"
+  EXPECT_NEAR(expected_mean, 19.2, 0.05);  // docs/tasks.md#cxt: "mean 19.2"
   Rng rng(2);
   double sum = 0.0, sum_sq = 0.0;
   std::size_t shortest = 1000, longest = 0;

@@ -1,4 +1,4 @@
-// Tests for tasks/delay_match_sample (DMS): NEUROGYM.md section 2 tables, noise, laws.
+// Tests for tasks/delay_match_sample (DMS): docs/tasks.md#dms tables, noise, laws.
 #include "tasks/delay_match_sample.h"
 
 #include <gtest/gtest.h>
@@ -110,7 +110,7 @@ void expect_ring_table(const DelayMatchSample& task, int gt, int sample,
   }
 }
 
-// dim_ring = 4 (NEUROGYM.md DMS): n_in = 1 + 4, theta_j = {0, pi/2, pi, 3pi/2}; a stimulus at
+// dim_ring = 4 (docs/tasks.md#dms): n_in = 1 + 4, theta_j = {0, pi/2, pi, 3pi/2}; a stimulus at
 // angle a gives ring_j = cos(theta_j - a) 0.5 + 0.5, i.e. 1 on the channel at a, 0 on the
 // opposite channel (cos pi = -1) and 0.5 on the two at +-pi/2 (cos = 0).  Match: test = sample;
 // non-match: test = sample + pi, the opposite channel (s + 2) mod 4.

@@ -16,7 +16,7 @@
 namespace rl {
 namespace {
 
-// Reference stream for column b: trials from Rng(seed + b) concatenated, as in NEUROGYM.md 3.
+// Reference stream for column b: trials from Rng(seed + b) concatenated, as in docs/tasks.md#dataset.
 struct Stream {
   Matrix ob;            // (steps, n_in)
   std::vector<int> gt;  // (steps)
@@ -115,7 +115,7 @@ TEST(NeurogymDataset, PaperBatchesHoldOneWholeTrialPerColumn) {
   }
 }
 
-// The paper's 8-step tables (NEUROGYM.md, "What the paper actually runs"), noise off, t = 0..7:
+// The paper's 8-step tables (docs/tasks.md#paper-timings), noise off, t = 0..7:
 //   2AF  fixation [0,0) stimulus [0,7) delay [7,7) decision [7,8):
 //        t0..6 [1, stim_1, stim_2] with 0.5 + coh/200 on channel g and 0.5 - coh/200 on the other,
 //        coh in {0, 6.4, 12.8, 25.6, 51.2};  t7 [0, 0, 0]

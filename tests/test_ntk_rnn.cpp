@@ -200,7 +200,7 @@ INSTANTIATE_TEST_SUITE_P(
     ntk_case_name);
 
 TEST(RnnNtkCost, PrefersErrorGramOnNeurogymAndTrialPairsOnSequentialMnist) {
-  // Neurogym (PAPER.md 3): N = 300, T = 8, B = 32, K = 3, all steps -> 768 rows.
+  // Neurogym (docs/paper.md#measures): N = 300, T = 8, B = 32, K = 3, all steps -> 768 rows.
   const RnnConfig ng{3, 300, 3, 1.0, Activation::kRelu};
   const NtkCosts a = ntk_costs(ng, 8, 32, NtkOptions{});
   EXPECT_LT(a.error_gram * 10, a.jacobian_blocks);

@@ -1,4 +1,4 @@
-// Tests for tasks/perceptual_decision (2AF): the per-step tables of NEUROGYM.md section 2,
+// Tests for tasks/perceptual_decision (2AF): the per-step tables of docs/tasks.md#2af,
 // the noise level and the laws of the label and the coherence.
 #include "tasks/perceptual_decision.h"
 
@@ -68,7 +68,7 @@ TEST(PerceptualDecision, DefaultTimingGivesTwentyTwoStepsWithFixationBeforeStimu
   EXPECT_EQ(trial.gt[20], 0);
 }
 
-// dim_ring = 3 (NEUROGYM.md 2AF): n_in = 1 + 3, theta_j = 2 pi j / 3 = {0, 2pi/3, 4pi/3}, and
+// dim_ring = 3 (docs/tasks.md#2af): n_in = 1 + 3, theta_j = 2 pi j / 3 = {0, 2pi/3, 4pi/3}, and
 // stim_j = cos(theta_j - theta_g) coh / 200 + 0.5 during stimulus.  cos(0) = 1 on the correct
 // channel j = g; every other difference is +-2pi/3 or +-4pi/3, whose cos is -1/2.  At coh = 25.6
 // (coh / 200 = 0.128): correct channel 0.5 + 0.128 = 0.628, the other two 0.5 - 0.064 = 0.436.

@@ -1,6 +1,6 @@
 // Tests for theory/linear_alignment: the closed forms (D1)-(D9) of docs/theory.md against
 // two-layer linear networks actually trained by nn/two_layer_linear, in the regime where each
-// statement is exact, plus the reference-value table of PAPER.md section 4.
+// statement is exact, plus the reference-value table of docs/paper.md#theory.
 //
 // Sizes are smaller than the [OURS] demo defaults (d = 20, h = 100, n = 100) so that the suite runs
 // in well under a second: the statements hold for any d >= 1, h >= d, n >= d.  Tests use d = 6,
@@ -29,9 +29,9 @@ using rl::testing::MatricesNear;
 using rl::testing::random_matrix;
 
 constexpr std::size_t kD = 6, kH = 10, kN = 8;
-constexpr double kSigma = 1e-3;       // ||W1(0)||_F = ||W2(0)|| (PAPER.md 2.4, [OURS] value)
-constexpr double kTeacherNorm = 3.0;  // ||w*||  (PAPER.md section 4: "||w*|| ~ 3")
-constexpr double kLr = 0.05;          // [OURS] learning rate of PAPER.md 2.4
+constexpr double kSigma = 1e-3;       // ||W1(0)||_F = ||W2(0)|| (docs/paper.md#two-layer-linear, [OURS] value)
+constexpr double kTeacherNorm = 3.0;  // ||w*||  (docs/paper.md#theory: "||w*|| ~ 3")
+constexpr double kLr = 0.05;          // [OURS] learning rate of docs/paper.md#two-layer-linear
 
 // Small-init statements have error O(sigma^2) (docs/theory.md D3, D4); with sigma = 1e-3 the
 // observed errors are below 1e-7, and 1e-6 = sigma^2 leaves an order of magnitude of headroom.
@@ -401,7 +401,7 @@ TEST(PartialAlignmentD9, TrainedAlignmentMatchesFormulaAtSeveralAngles) {
   }
 }
 
-// ---- Reference values (PAPER.md section 4) ------------------------------------------------------
+// ---- Reference values (docs/paper.md#theory) ------------------------------------------------------
 
 TEST(ReferenceValues, FormulasReproduceThePaperMdTable) {
   constexpr double kTableTol = 5e-8;  // the table prints 7 decimals

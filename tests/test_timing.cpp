@@ -25,7 +25,7 @@ double chi_square(const std::vector<int>& counts, double expected_each) {
 TEST(Timing, ConstantIsFlooredToMultipleOfDt) {
   Rng rng(1);
   const TrialLayout layout = sample_layout({{"stimulus", Timing::constant(750)}}, 100.0, rng);
-  EXPECT_EQ(layout.T, 7u);  // NEUROGYM.md: the 750 ms CXT stimulus is 700 ms = 7 steps
+  EXPECT_EQ(layout.T, 7u);  // docs/tasks.md#cxt: the 750 ms CXT stimulus is 700 ms = 7 steps
   EXPECT_EQ(duration_steps(99.999, 100.0), 0u);
   EXPECT_EQ(duration_steps(100.0, 100.0), 1u);
   EXPECT_EQ(duration_steps(2000.0, 100.0), 20u);

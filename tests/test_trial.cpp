@@ -80,7 +80,7 @@ TEST(Trial, GroundTruthIsSetOnItsPeriod) {
 
 TEST(Trial, EffectiveNoiseUsesDtInMilliseconds) {
   EXPECT_NEAR(effective_noise_sd(1.0, 100.0), 0.1, 4 * testing::kEps);
-  EXPECT_NEAR(effective_noise_sd(1.0, 20.0), 0.2236068, 1e-7);  // NEUROGYM.md section 1
+  EXPECT_NEAR(effective_noise_sd(1.0, 20.0), 0.2236068, 1e-7);  // docs/tasks.md#trial-machinery
   EXPECT_THROW(effective_noise_sd(-1.0, 100.0), std::invalid_argument);
   EXPECT_THROW(effective_noise_sd(1.0, 0.0), std::invalid_argument);
 }

@@ -1,6 +1,6 @@
 // Closed forms for the two-layer linear student-teacher model, one function per statement
 // (D1)-(D9) of docs/theory.md.  These are OUR statements [DER], derived for the model exactly as
-// defined in PAPER.md section 2.4; they are not the paper's printed text.
+// defined in docs/paper.md#two-layer-linear; they are not the paper's printed text.
 //
 // The paper's informal Theorem 1, word for word as the project received it (seeds file 003; the
 // received text breaks off mid-sentence):
@@ -13,7 +13,7 @@
 // Model (dimension letters: d inputs, h hidden, n samples):
 //   f(x) = W2 W1 x,  W1 (h, d),  W2 (1, h),  teacher y = w*^T x,  X (d, n) with X X^T = n I,
 //   loss (1/2n) ||W2 W1 X - w*^T X||^2, small initialization ||W1(0)||_F = ||W2(0)|| = sigma.
-// "KA" is the uncentred kernel alignment <K(0), K(f)>_F / (||K(0)||_F ||K(f)||_F) (PAPER.md 3).
+// "KA" is the uncentred kernel alignment <K(0), K(f)>_F / (||K(0)||_F ||K(f)||_F) (docs/paper.md#measures).
 //
 // Vectors (w*, beta, u, b) are std::vector<double>; metric matrices A are (d, d).
 #pragma once
@@ -123,11 +123,11 @@ double expected_feature_ka_from_pr(std::size_t d, double participation_ratio);
 // ---------------------------------------------------------------------------------------------
 double initial_kernel_target_alignment(const Matrix& A0, const std::vector<double>& w_star);
 double expected_initial_kernel_target_alignment(const Matrix& A0);
-// (The general KTA(K, y) of PAPER.md section 3 is rl::kernel_target_alignment in nn/measures.h.)
+// (The general KTA(K, y) of docs/paper.md#measures is rl::kernel_target_alignment in nn/measures.h.)
 
 // ---------------------------------------------------------------------------------------------
 // (D8) Our statement of Proposition 1.
-// The paper's wording of Proposition 1 is not known to us (PAPER.md 6).  What is known [REV, CAP]:
+// The paper's wording of Proposition 1 is not known to us (docs/paper.md#unknowns).  What is known [REV, CAP]:
 // it is "a rank-1 initialization built from the task vector beta", and Fig. 3B's aligned start is
 // "achieved by setting W_1 as described in Proposition 1 (with beta = w^T F [...]), so that the
 // initialization aligns with the task statistics".

@@ -1,4 +1,4 @@
-// Building blocks of the two-layer linear student-teacher experiment (PAPER.md section 2.4) that
+// Building blocks of the two-layer linear student-teacher experiment (docs/paper.md#two-layer-linear) that
 // tasks/student_teacher.h (whitened inputs, teachers, feature modulation) does not provide:
 // first layers with a planted spectrum, readouts of a given norm, unit vectors, target rows.  Used by tests/test_theory*.cpp and the Fig. 3B / 4A demos.
 //

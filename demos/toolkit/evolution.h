@@ -1,5 +1,5 @@
 #pragma once
-// The measures over training (PAPER.md section 3, last item: "track every measure over training
+// The measures over training (docs/paper.md#measures, item 8: "track every measure over training
 // time"): one wide CSV per run, and one figure of mean curves over seeds.  Shared by every figure
 // program that takes --log-every.
 //

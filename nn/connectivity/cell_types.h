@@ -1,6 +1,6 @@
 // Cell-type block model: E / PV / SST / VIP populations with Allen Institute connection statistics
-// (CONNECTIVITY.md section 2; data/celltypes/PROVENANCE.md).  The paper says only that its cell-type
-// structure comes from Allen Institute data (CONNECTIVITY.md 0); the table, layer, proportions and
+// (docs/connectivity.md#cell-types; data/celltypes/PROVENANCE.md).  The paper says only that its cell-type
+// structure comes from Allen Institute data (docs/connectivity.md#what-is-known); the table, layer, proportions and
 // magnitudes below are a sourced substitute, each a parameter.
 //
 // Recipe (PROVENANCE "Recipe"): give each unit a type; for i != j connect j -> i with probability

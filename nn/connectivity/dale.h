@@ -1,13 +1,13 @@
-// Dale's law: every presynaptic unit (column) is excitatory or inhibitory (CONNECTIVITY.md section 4).
+// Dale's law: every presynaptic unit (column) is excitatory or inhibitory (docs/connectivity.md#dales-law).
 //
 //   W_ij = s_j |w_ij|,  s_j = +1 (E) or -k (I),  |w_ij| from a magnitude law,  W_ii = 0,
 //   optional Bernoulli(density) mask, then rescaled to the Gaussian control (normalize.h).
 //
-// Where the outlier comes from (CONNECTIVITY.md 4.2; Rajan & Abbott 2006): W = 1 m^T + X with m_j the
+// Where the outlier comes from (docs/connectivity.md#dale-outlier; Rajan & Abbott 2006): W = 1 m^T + X with m_j the
 // column mean; the rank-one part has the single eigenvalue lambda_out = sum_j m_j, and X has a bulk
 // of radius r = sqrt(sum_j Var W_ij).  The builder records both predictions ("predicted_outlier",
 // "predicted_bulk_radius") from the magnitude law's moments and the final scale factor.
-// Which law, E fraction and balance the paper used is unknown (CONNECTIVITY.md 0); our defaults are
+// Which law, E fraction and balance the paper used is unknown (docs/connectivity.md#what-is-known); our defaults are
 // the ColEI-style 80/20 half-normal, k = 1, unbalanced (the reviewers' "outlier, not balanced").
 #pragma once
 
@@ -23,7 +23,7 @@ namespace rl {
 enum class DaleMagnitude { half_normal, exponential, lognormal };
 enum class DaleBalance {
   none,  // inhibitory columns scaled by inh_scale (default k = 1: unbalanced)
-  mean,  // k chosen so that the expected column means cancel: k = N_E / N_I (CONNECTIVITY.md 4.3)
+  mean,  // k chosen so that the expected column means cancel: k = N_E / N_I (docs/connectivity.md#dale-balanced)
   row,   // keep signs, rescale each row's inhibitory weights so every row sums to exactly zero
 };
 

@@ -1,10 +1,10 @@
-// EM connectomes as recurrent weights (CONNECTIVITY.md section 1; data/connectomes/*/PROVENANCE.md).
+// EM connectomes as recurrent weights (docs/connectivity.md#em-connectomes; data/connectomes/*/PROVENANCE.md).
 //
 // * V1DD, 198 proofread cells of mouse V1 L2/3 + L4 (AllenInstitute/RNNsComplexity, the matrix the
 //   Allen group of the paper's first author used for RNN inits): signed summed synapse size, sign by
 //   presynaptic type (PYC +, BC/MC/BPC/NGC -).  Also the L2/3-only 198-cell variant.
 // * MICrONS phase-1 L2/3 "pinky100" (Dorkenwald et al. eLife 2022): 104 pyramidal cells, E only.
-// Which volume and cells the paper used is unknown (CONNECTIVITY.md 0); these are sourced substitutes.
+// Which volume and cells the paper used is unknown (docs/connectivity.md#what-is-known); these are sourced substitutes.
 //
 // Orientation: the files list (pre, post); we set W_h[post][pre] = value, i.e. W_h = A^T, so each
 // column carries one sign.  (RNNsComplexity loads A without the transpose: same spectrum, transposed

@@ -88,7 +88,7 @@ Connectivity centre_after_control(EmParams p, Rng& rng) {
 }
 
 SonetParams sonet_params(const Fig2Options& o, double cc_chain) {
-  SonetParams p;  // defaults: CONNECTIVITY.md 3.4 "suggested default"
+  SonetParams p;  // defaults: docs/connectivity.md#sonet-parameters "suggested default"
   p.N = o.N;
   p.cc_chain = cc_chain;
   p.weights = o.sonet_weights;
@@ -223,7 +223,7 @@ SpectrumReport fig2_spectrum(const Matrix& W) {
 
 Connectivity build_fig2_entry(const Fig2Entry& entry, const Fig2Options& options, std::uint64_t seed) {
   Rng rng(derive_seed(derive_seed(seed, kFig2StructureStream), entry.stream));
-  Connectivity c = entry.role == Fig2Role::gaussian ? gaussian_null({entry.N, options.norm.g}, rng)  // PAPER.md 2.2
+  Connectivity c = entry.role == Fig2Role::gaussian ? gaussian_null({entry.N, options.norm.g}, rng)  // docs/paper.md#initial-weights
                                                     : build_structure_or_control(entry, options, rng);
   const double target = gaussian_reference_norm(options.norm.kind, entry.N, options.norm.g);
   if (options.norm.kind != NormKind::spectral_radius) {

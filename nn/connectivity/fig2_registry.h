@@ -5,8 +5,8 @@
 // connectivity in A) structures with cell-type-specific statistics, B) structures derived from EM
 // data, C) structures obeying Dale's law, and D) structures with an over-representation of chain
 // motifs [...] These structures exhibit a lower effective rank compared to standard random Gaussian
-// initialization (null)."  The recipes behind each panel are not published (PAPER.md 6,
-// CONNECTIVITY.md 0): every builder call below is a sourced substitute [OURS], documented in
+// initialization (null)."  The recipes behind each panel are not published (docs/paper.md#unknowns,
+// docs/connectivity.md#what-is-known): every builder call below is a sourced substitute [OURS], documented in
 // docs/connectivity.md.
 //
 // Entries and roles:
@@ -15,7 +15,7 @@
 //   control    a shuffle of an EM matrix (em_v1dd_shuffle_edges / _shuffle_all, same for pinky100):
 //              is the low rank a property of the wiring or of the weight distribution?
 //              and sonet_no_chain (same degree variance, no chain excess: isolates the chains);
-//   gaussian   the null W0 = g G / sqrt(N) (PAPER.md 2.2), one per distinct N ("gaussian_N300"),
+//   gaussian   the null W0 = g G / sqrt(N) (docs/paper.md#initial-weights), one per distinct N ("gaussian_N300"),
 //              shared by every structure of that N.
 //
 // Scale: every entry, the Gaussian included, is scaled to the Gaussian control's reference value of
@@ -53,7 +53,7 @@ struct Fig2Options {
   std::size_t N = 300;        // size of the synthetic structures (cell types, Dale, SONET) and their Gaussian
   NormalizeParams norm;       // default: Frobenius norm of the g = 1.25 Gaussian
   // pinky100 is all excitatory: centred (mean off-diagonal entry subtracted, default) or raw
-  // (all-positive, a Perron outlier that ReLU dynamics amplify).  CONNECTIVITY.md 1.2.
+  // (all-positive, a Perron outlier that ReLU dynamics amplify).  docs/connectivity.md#em-connectomes.
   bool pinky_centred = true;
   EmTransform em_transform = EmTransform::raw;  // applied to both EM datasets
   SonetWeights sonet_weights = SonetWeights::centred;

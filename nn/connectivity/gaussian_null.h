@@ -1,6 +1,6 @@
 // The Gaussian null that every Fig. 2 structure is compared with, and its SVD rank-r truncation.
 //
-//   W0 = g G / sqrt(N),  G_ij ~ N(0, 1) iid            (PAPER.md 2.2 item 1 [REL])
+//   W0 = g G / sqrt(N),  G_ij ~ N(0, 1) iid            (docs/paper.md#initial-weights item 1 [REL])
 //
 // The truncation here is a thin call to rl::truncate_rank and is *not* renormalised: the training
 // initialiser with the paper's renormalisation W_r ||W0||_F / ||W_r||_F lives in nn/init.h.
@@ -16,7 +16,7 @@ namespace rl {
 
 struct GaussianNullParams {
   std::size_t N = 300;  // hidden units
-  double g = 1.25;      // gain (PAPER.md 2.2: released default 1.25)
+  double g = 1.25;      // gain (docs/paper.md#initial-weights: released default 1.25)
 };
 
 // W0 = g G / sqrt(N); records "frobenius_norm".  Throws on N = 0 or g <= 0.

@@ -1,8 +1,8 @@
 // Rescaling a structured W_h to the scale of its Gaussian control (docs/connectivity.md, "Norms").
 //
 // The project convention is "Gaussian null at equal Frobenius norm": the control is
-// W0 = g G / sqrt(N) with G_ij ~ N(0, 1) (PAPER.md 2.2), whose expected squared Frobenius norm is
-// N^2 * g^2 / N = g^2 N exactly.  The reviewers' confound (PAPER.md 2.2 item 6) asks for spectral
+// W0 = g G / sqrt(N) with G_ij ~ N(0, 1) (docs/paper.md#initial-weights), whose expected squared Frobenius norm is
+// N^2 * g^2 / N = g^2 N exactly.  The reviewers' confound (docs/paper.md#initial-weights item 6) asks for spectral
 // norm and spectral radius matching as well; for those the Gaussian reference values are the
 // large-N limits 2g (Bai-Yin: largest singular value of G / sqrt(N) -> 2) and g (circular law).
 #pragma once
@@ -20,7 +20,7 @@ namespace rl {
 
 struct NormalizeParams {
   NormKind kind = NormKind::frobenius;
-  double g = 1.25;  // gain of the Gaussian control (PAPER.md 2.2: released default 1.25)
+  double g = 1.25;  // gain of the Gaussian control (docs/paper.md#initial-weights: released default 1.25)
 };
 
 // The Gaussian control's value of that norm at size N and gain g: g sqrt(N), 2 g, or g.

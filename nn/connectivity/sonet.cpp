@@ -10,7 +10,7 @@
 namespace rl {
 namespace {
 
-constexpr double kNegativeEigTol = 1e-12;  // CONNECTIVITY.md 3.2 step 4: reject below -1e-12
+constexpr double kNegativeEigTol = 1e-12;  // docs/connectivity.md#sonet-generation step 4: reject below -1e-12
 
 void validate(const SonetParams& p) {
   if (p.N < 3) throw std::invalid_argument("sonet: N = " + std::to_string(p.N) + " must be at least 3");
@@ -33,7 +33,7 @@ void validate(const SonetParams& p) {
     throw std::invalid_argument("sonet: inh_scale must be > 0");
 }
 
-// rho with L(theta; rho) = p^2 (1 + alpha) (CONNECTIVITY.md 3.2 step 2).
+// rho with L(theta; rho) = p^2 (1 + alpha) (docs/connectivity.md#sonet-generation step 2).
 double correlation_for(double theta, double p, double alpha) {
   if (alpha == 0.0) return 0.0;
   if (alpha == 1.0 / p - 1.0) return 1.0;

@@ -1,6 +1,6 @@
 // Second-order networks (SONETs): random 0/1 graphs with prescribed reciprocal, convergent,
 // divergent and chain motif frequencies (Zhao, Beverlin, Netoff & Nykamp, Front. Comput. Neurosci.
-// 5:28, 2011).  A clean-room implementation of the description in CONNECTIVITY.md section 3; the
+// 5:28, 2011).  A clean-room implementation of the description in docs/connectivity.md#sonet-chain-motifs; the
 // public implementation (dqnykamp/sonets, GPL-3) was not read.
 //
 // Definitions (3.1): A_ij = 1 means an edge j -> i; P(A_ij = 1) = p; a motif edge pair has
@@ -22,7 +22,7 @@
 
 namespace rl {
 
-// How the 0/1 graph becomes W_h (CONNECTIVITY.md 3.5; the paper's choice is unknown).
+// How the 0/1 graph becomes W_h (docs/connectivity.md#sonet-rank; the paper's choice is unknown).
 enum class SonetWeights {
   raw,      // W = A: all positive, Perron outlier ~ pN
   centred,  // W = A - p_hat off the diagonal (default)
@@ -45,7 +45,7 @@ struct SonetParams {
 std::string to_string(SonetWeights w);
 SonetWeights parse_sonet_weights(const std::string& text);
 
-// Everything derived from the parameters before any draw (CONNECTIVITY.md 3.2 steps 1-4).
+// Everything derived from the parameters before any draw (docs/connectivity.md#sonet-generation steps 1-4).
 struct SonetCoefficients {
   double theta = 0;                                        // Q^{-1}(p)
   double rho_recip = 0, rho_conv = 0, rho_div = 0, rho_chain = 0;
@@ -56,10 +56,10 @@ struct SonetCoefficients {
 // construction exists.
 SonetCoefficients sonet_coefficients(const SonetParams& params);
 
-// The 0/1 graph A (N, N), zero diagonal (CONNECTIVITY.md 3.2 steps 5-6), O(N^2).
+// The 0/1 graph A (N, N), zero diagonal (docs/connectivity.md#sonet-generation steps 5-6), O(N^2).
 Matrix sonet_graph(const SonetParams& params, const SonetCoefficients& coef, Rng& rng);
 
-// The estimators of CONNECTIVITY.md 3.3 on a 0/1 matrix with zero diagonal.
+// The estimators of docs/connectivity.md#sonet-estimators on a 0/1 matrix with zero diagonal.
 struct MotifStatistics {
   double p_hat = 0, alpha_recip = 0, alpha_conv = 0, alpha_div = 0, alpha_chain = 0;
 };

@@ -12,7 +12,7 @@ constexpr double kInvSqrt2Pi = 0.39894228040143267794;
 constexpr double kQuadTol = 1e-13;  // absolute; the probabilities we need are >= p^2 ~ 1e-4
 constexpr int kMaxDepth = 40;       // bisection depth cap of the adaptive Simpson rule
 constexpr int kMinDepth = 4;        // [TP] forced splits: no early accept on a coarse, unlucky grid
-constexpr double kRhoTol = 1e-12;   // CONNECTIVITY.md asks for 1e-10; this is cheap
+constexpr double kRhoTol = 1e-12;   // docs/connectivity.md#sonet-generation: 1e-10 would do; this is cheap
 
 double phi(double x) { return kInvSqrt2Pi * std::exp(-0.5 * x * x); }
 

@@ -1,5 +1,5 @@
 // Bivariate-normal orthant probabilities and their inversion, the numerical core of the SONET
-// construction (CONNECTIVITY.md 3.2 steps 1-2; Zhao, Beverlin, Netoff & Nykamp 2011).
+// construction (docs/connectivity.md#sonet-generation steps 1-2; Zhao, Beverlin, Netoff & Nykamp 2011).
 //
 //   Q(x)        = P(N(0,1) > x) = erfc(x / sqrt 2) / 2
 //   L(theta; rho) = P(X > theta, Y > theta), (X, Y) standard bivariate normal with correlation rho

@@ -1,9 +1,9 @@
-// Everything Fig. 2 plots or tabulates about one recurrent matrix (PAPER.md 3, "Effective rank"):
+// Everything Fig. 2 plots or tabulates about one recurrent matrix (docs/paper.md#measures, "Effective rank"):
 // eigenvalue moduli relative to the largest against index / N, singular values, and the effective
 // ranks.  The paper's Fig. 2 measure is the eigenvalue-based relative rank
 // sum_i |lambda_i| / (|lambda_1| N) [REV]; the singular-value form and the others are ours to add.
 // For non-normal matrices (Dale, cell types) the two relative ranks answer different questions
-// (CONNECTIVITY.md 4.3): report both.
+// (docs/connectivity.md#dale-balanced): report both.
 #pragma once
 
 #include <complex>
