@@ -200,7 +200,11 @@ def stubbed_text(tree, path, regions):
 # ---- trees -----------------------------------------------------------------------------------
 
 def tracked_files(tree):
-    try:
+    try:  # a git checkout: its tracked files plus new ones not ignored (a copy inside out/ is no checkout)
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=tree, check=True,
+                             capture_output=True).stdout.decode().strip()
+        if os.path.realpath(top) != os.path.realpath(tree):
+            raise OSError("not the top of a checkout")
         out = subprocess.run(["git", "ls-files", "-c", "-o", "--exclude-standard", "-z"], cwd=tree,
                              check=True, capture_output=True).stdout.decode()
         files = [f for f in out.split("\0") if f]
@@ -272,7 +276,10 @@ def read_table(tree, table=None):
         if len(cols) != 5 or not re.fullmatch(r"A\d+", cols[0]) or "." not in cols[1]:
             raise Failure("%s:%d: expected 5 tab-separated columns: assignment test points hint mutation"
                           % (path, k + 1))
-        rows.append(Row(int(cols[0][1:]), cols[1], int(cols[2]), cols[3], cols[4], k + 1))
+        row = Row(int(cols[0][1:]), cols[1], int(cols[2]), cols[3], cols[4], k + 1)
+        if (row.points == 0) != (row.hint == "-") or (row.points == 0 and row.mutation != "-"):
+            raise Failure("%s:%d: a row has points and a hint, or 0 points, hint - and mutation -" % (path, k + 1))
+        rows.append(row)
     return rows
 
 
@@ -306,8 +313,24 @@ def build(tree, log):
     return rc == 0
 
 
+def run_rows(tree, rows, xml_path, stop_at_first_failure=False):
+    """One test process per row, so a crash (a student's out-of-bounds write) costs one row, not the table.
+    Returns {row.test: (passed, first failure line)}."""
+    out = {}
+    for r in rows:
+        res = run_tests(tree, [r.test], xml_path)
+        if res.get("__crash__"):
+            out[r.test] = (False, res["__crash__"][1])
+        else:
+            out[r.test] = row_result(r, res)
+        if stop_at_first_failure and not out[r.test][0]:
+            break
+    return out
+
+
 def run_tests(tree, tests, xml_path, require_mnist=False):
-    """Runs the tree's all_tests (tests: list of Suite.Name, or None for all); {name: (ok, first line)}."""
+    """Runs the tree's all_tests (tests: list of Suite.Name, or None for all); {name: (ok, first line)}.
+    A crash (no XML written) is reported under the key "__crash__"."""
     env = dict(os.environ)
     if not require_mnist:
         env.pop("RICHLAZY_REQUIRE_MNIST", None)
@@ -316,9 +339,13 @@ def run_tests(tree, tests, xml_path, require_mnist=False):
         cmd.append("--gtest_filter=" + ":".join(tests))
     if os.path.exists(xml_path):
         os.remove(xml_path)
-    subprocess.run(cmd, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True)
     results = {}
     if not os.path.exists(xml_path):
+        text = (proc.stdout + proc.stderr).decode(errors="replace").strip().split("\n")
+        running = [l for l in text if l.startswith("[ RUN      ]")]
+        results["__crash__"] = (False, "the test binary crashed (exit %d) in %s; its last words: %s" % (
+            proc.returncode, running[-1][13:].strip() if running else "?", text[-1] if text else ""))
         return results
     for case in ET.parse(xml_path).getroot().iter("testcase"):
         name = case.get("classname") + "." + case.get("name")
@@ -328,14 +355,13 @@ def run_tests(tree, tests, xml_path, require_mnist=False):
 
 
 def first_failure_line(message):
+    """The failure's location and its most useful line: our own message (it names a docs/ section) when
+    there is one, else gtest's first lines joined."""
     lines = [l.strip() for l in message.split("\n") if l.strip()]
     where = lines[0] if lines and re.match(r"^\S+:\d+$", lines[0]) else ""
     rest = [l for l in lines if l != where]
-    text = rest[0] if rest else message.strip()
-    for l in rest:  # a message of our own (expected, got, where to look) beats gtest's "Which is" lines
-        if "docs/" in l or "expected" in l.lower():
-            text = l
-            break
+    ours = [l for l in rest if "docs/" in l]
+    text = ours[0] if ours else " | ".join(rest[:4]) if rest else message.strip()
     return (where + ": " if where else "") + text
 
 
@@ -361,7 +387,7 @@ def grade(number, tree, quiet=False, table=None):
             say("The tree does not build; the compiler says (last lines of %s):" % log)
             say("".join(open(log).readlines()[-25:]))
         return rows, None
-    results = run_tests(tree, [r.test for r in rows], os.path.join(tree, "build", "grade-A%d.xml" % number))
+    results = run_rows(tree, rows, os.path.join(tree, "build", "grade-A%d.xml" % number))
     if not quiet:
         print_table(rows, results)
     return rows, results
@@ -369,7 +395,7 @@ def grade(number, tree, quiet=False, table=None):
 
 def row_result(row, results):
     """(passed, first failure line) of a row; a pattern row (Suite.*) passes when all its tests pass."""
-    if "*" not in row.test and "?" not in row.test:
+    if "*" not in row.test and "?" not in row.test or row.test in results:
         return results.get(row.test, (False, "test not found in the test binary (renamed? a typo in the table?)"))
     matched = sorted(n for n in results if fnmatch.fnmatchcase(n, row.test))
     if not matched:
@@ -381,21 +407,33 @@ def row_result(row, results):
 
 
 def print_table(rows, results):
-    total = sum(r.points for r in rows)
+    graded = [r for r in rows if r.points > 0]
+    also = [r for r in rows if r.points == 0]
     got, first = 0, True
-    say("%-4s %-62s %6s  %s" % ("rung", "test", "points", "result"))
-    for k, r in enumerate(rows, 1):
+    say("%-4s %-70s %7s  %s" % ("rung", "test", "points", "result"))
+    for k, r in enumerate(graded, 1):
         ok, line = row_result(r, results)
         got += r.points if ok else 0
-        mark = "pass" if ok else "FAIL"
-        say("%-4d %-62s %3d/%-3d %s%s" % (k, r.test, r.points if ok else 0, r.points, mark,
+        say("%-4d %-70s %3d/%-3d %s%s" % (k, r.test, r.points if ok else 0, r.points, "pass" if ok else "FAIL",
                                             "   <-- start here" if not ok and first else ""))
-        if not ok:
-            say("       got:  " + line[:300])
-            if first or r.points > 0:
-                say("       hint: " + r.hint)
+        if not ok and not first and "Need to implement for A" in line:
+            say("       (not implemented yet)")
+        elif not ok:
+            say("       got:  " + line[:400])
+            say("       hint: " + r.hint)
             first = False
-    say("total: %d / %d points" % (got, total))
+    failing_also = [r for r in also if not row_result(r, results)[0]]
+    if also:
+        say("also using your code (0 points; they pass once the rungs above do): %d of %d pass%s"
+            % (len(also) - len(failing_also), len(also), ", failing:" if failing_also else ""))
+        shown = [r for r in failing_also if "Need to implement for A" not in row_result(r, results)[1]]
+        for r in shown[:8]:
+            say("       %s: %s" % (r.test, row_result(r, results)[1][:200]))
+        if len(shown) > 8:
+            say("       ... and %d more" % (len(shown) - 8))
+        if len(shown) < len(failing_also):
+            say("       %d stop at a \"Need to implement\" stub" % (len(failing_also) - len(shown)))
+    say("total: %d / %d points" % (got, sum(r.points for r in graded)))
 
 
 # ---- make check-assignments --------------------------------------------------------------------
@@ -407,7 +445,7 @@ def first_failing(rows, results):
     return None
 
 
-def check(strict, only, table=None, src=ROOT, work=None, keep=False):
+def check(strict, only, table=None, src=ROOT, work=None, keep=False, stages="abc"):
     t0 = time.time()
     rows = read_table(src, table)
     numbers = [n for n in ASSIGNMENTS if not only or n in only]
@@ -420,7 +458,7 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False):
         raise Failure("the reference does not build: see %s/reference-build.log" % work)
     graded = [r for r in rows if r.number in numbers]
     ref = run_tests(src, [r.test for r in graded], os.path.join(work, "reference.xml"), require_mnist=True)
-    for r in graded:
+    for r in graded if "a" in stages else []:
         ok, line = row_result(r, ref)
         if not ok:
             problems.append("(a) A%d: the reference fails %s: %s" % (r.number, r.test, line))
@@ -430,6 +468,8 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False):
     for n in numbers:
         mine = [r for r in rows if r.number == n]
         regions = regions_of(src, n)
+        if stages == "a":
+            continue
         if not regions:
             msg = "A%d: no marked bodies yet" % n
             (problems if strict else notes).append(msg)
@@ -447,20 +487,24 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False):
         warnings = [l for l in open(os.path.join(work, "A%d-build.log" % n)) if "warning:" in l]
         for w in warnings:
             problems.append("(b) A%d: the student tree compiles with a warning: %s" % (n, w.strip()))
-        res = run_tests(tree, None, os.path.join(work, "A%d-all.xml" % n))
-        for r in mine:
+        res = run_tests(tree, None, os.path.join(work, "A%d-all.xml" % n)) if "b" in stages else {}
+        if "__crash__" in res:
+            problems.append("(b) A%d: %s" % (n, res.pop("__crash__")[1]))
+            continue
+        for r in mine if "b" in stages else []:
             if r.points > 0 and row_result(r, res)[0]:
                 problems.append("(b) A%d: the stub passes the graded test %s (a hole: it tests nothing of A%d)"
                                 % (n, r.test, n))
         for name, (ok, line) in sorted(res.items()):
             if not ok and not any(fnmatch.fnmatchcase(name, r.test) for r in mine):
                 problems.append("(b) A%d: the stub breaks %s, which is not in A%d's table: %s" % (n, name, n, line))
-        say("(b) A%d: %d marked bodies, student tree built and ran %d tests  [%.0f s]"
-            % (n, len(regions), len(res), time.time() - t0))
+        if "b" in stages:
+            say("(b) A%d: %d marked bodies; the student tree built and ran %d tests  [%.0f s]"
+                % (n, len(regions), len(res), time.time() - t0))
         # (c) each hint's mutation, applied to the reference, makes its test the first failing row
         for r in regions:  # back to the reference: the stubbed files rewritten (fresh mtimes: they recompile)
             write_fresh(os.path.join(tree, r.path), open(os.path.join(src, r.path), encoding="utf-8").read())
-        for r in mine:
+        for r in mine if "c" in stages else []:
             if r.mutation == "-":
                 if r.points > 0:
                     problems.append("(c) A%d: %s has %d points but no recorded mutation" % (n, r.test, r.points))
@@ -477,13 +521,15 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False):
                 problems.append("(c) A%d: mutation %s does not compile: see %s/A%d-mutation.log"
                                 % (n, r.mutation, work, n))
             else:
-                res = run_tests(tree, [x.test for x in mine], os.path.join(work, "A%d-mutation.xml" % n))
-                first = first_failing(mine, res)
+                res = run_rows(tree, mine, os.path.join(work, "A%d-mutation.xml" % n), stop_at_first_failure=True)
+                first = first_failing([x for x in mine if x.test in res], res)
                 if first != r.test:
                     problems.append("(c) A%d: mutation %s should make %s the first failing row; it is %s"
                                     % (n, r.mutation, r.test, first or "none (every row passes)"))
             write_fresh(os.path.join(tree, path), before)
-        say("(c) A%d: %d mutations  [%.0f s]" % (n, sum(r.mutation != "-" for r in mine), time.time() - t0))
+        if "c" in stages:
+            say("(c) A%d: %d mutations applied to the reference  [%.0f s]"
+                % (n, sum(r.mutation != "-" for r in mine), time.time() - t0))
         if not keep:
             shutil.rmtree(tree)
 
@@ -499,45 +545,45 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False):
 # ---- selftest: each check can fail ---------------------------------------------------------------
 
 def selftest():
-    """Runs the checker on A5 with three deliberate breakages; each must be reported by its check."""
+    """Runs the checker on A5 with three deliberate breakages; each must be reported by its own check."""
     t0 = time.time()
+    os.makedirs(os.path.join(ROOT, "out"), exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="check-assignments-selftest-", dir=os.path.join(ROOT, "out"))
     base = os.path.join(tmp, "reference")
-    copy_tree(ROOT, base)
-    rows = read_table(ROOT)
+    copy_tree(ROOT, base)  # with build/: nothing recompiles
     n = 5
-    target = next(r for r in rows if r.number == n and r.mutation != "-")
-    later = [r for r in rows if r.number == n and r.mutation != "-"][-1]
+    rows = [r for r in read_table(ROOT) if r.number == n and r.mutation != "-"]
+    first, later = rows[0], rows[-1]
     table_lines = read_lines(os.path.join(ROOT, TABLE))
-    cases = []
 
-    # (a) a graded test the reference fails: a row naming a test that does not exist.
-    t = os.path.join(tmp, "broken-a.tsv")
-    open(t, "w").write("\n".join(table_lines + ["A5\tMeasuresSelftest.DoesNotExist\t1\thint\t-"]))
-    cases.append(("(a)", dict(table=t), "(a) A5: the reference fails MeasuresSelftest.DoesNotExist"))
-    # (b) a stub that does not throw: a graded row whose test never calls A5's code.
-    t = os.path.join(tmp, "broken-b.tsv")
-    open(t, "w").write("\n".join(table_lines + ["A5\tMatrix.IdentityHasOnesOnTheDiagonal\t1\thint\t-"]))
-    cases.append(("(b)", dict(table=t), "(b) A5: the stub passes the graded test"))
-    # (c) a mutation recorded against the wrong row: the later row's mutation under the first row.
-    t = os.path.join(tmp, "broken-c.tsv")
-    swapped = [l.replace(target.mutation, later.mutation) if l.split("\t")[:2] == ["A5", target.test] else l
-               for l in table_lines]
-    open(t, "w").write("\n".join(swapped))
-    cases.append(("(c)", dict(table=t), "(c) A5: mutation %s should make %s the first failing row"
-                  % (later.mutation, target.test)))
+    def table(name, lines):
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return path
+
+    cases = [
+        # (a) a graded test the reference fails (here: a row naming a test that does not exist)
+        ("a", table("broken-a.tsv", table_lines + ["A5\tMeasuresSelftest.DoesNotExist\t1\thint\t-"]),
+         "(a) A5: the reference fails MeasuresSelftest.DoesNotExist"),
+        # (b) a stub that does not make its graded test fail (a row whose test never reaches A5's code)
+        ("b", table("broken-b.tsv", table_lines + ["A5\tMatrix.StoresRowMajor\t1\thint\t-"]),
+         "(b) A5: the stub passes the graded test Matrix.StoresRowMajor"),
+        # (c) a hint backed by the wrong mutation: the last rung's bug recorded under the first rung
+        ("c", table("broken-c.tsv", [l.replace(first.mutation, later.mutation) if l.split("\t")[:2] == ["A5", first.test]
+                                      else l for l in table_lines]),
+         "(c) A5: mutation %s should make %s the first failing row" % (later.mutation, first.test)),
+    ]
     failed = []
-    for label, kw, expected in cases:
-        say("---- selftest %s: expecting a problem starting %r" % (label, expected))
-        problems = check(strict=False, only=[n], src=base, work=os.path.join(tmp, "work"), **kw)
+    for stage, path, expected in cases:
+        say("---- selftest (%s): expecting a problem starting %r" % (stage, expected))
+        problems = check(strict=False, only=[n], table=path, src=base, work=os.path.join(tmp, "work"), stages=stage)
         if not any(p.startswith(expected) for p in problems):
-            failed.append(label)
+            failed.append(stage)
     shutil.rmtree(tmp)
-    if os.path.exists(os.path.join(ROOT, "out", "check-assignments-selftest-ok")):
-        pass
-    say("check-assignments-selftest: %s in %.0f s" % ("FAILED " + " ".join(failed) if failed else
-                                                      "ok (each of the three checks reported its breakage)",
-                                                      time.time() - t0))
+    say("check-assignments-selftest: %s in %.0f s" % (
+        "FAILED: check(s) %s did not report the breakage" % ",".join(failed) if failed
+        else "ok (each of the checks a, b, c reported its deliberate breakage)", time.time() - t0))
     return not failed
 
 
