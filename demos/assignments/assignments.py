@@ -253,6 +253,16 @@ def make_student_tree(number, out, src=ROOT, force=False):
         by_file.setdefault(r.path, []).append(r)
     for path, rs in by_file.items():
         write_fresh(os.path.join(out, path), stubbed_text(src, path, rs))
+    # The recorded mutations quote the reference lines they change: they would show the solutions.
+    mutations = os.path.join(out, MUTATIONS)
+    if os.path.isdir(mutations):
+        shutil.rmtree(mutations)
+        os.makedirs(mutations)
+        with open(os.path.join(mutations, "README.md"), "w") as f:
+            f.write("# Recorded mutations\n\nNot part of a student tree: they quote the reference solution. "
+                    "The instructor's copy is in the repository.\n")
+    with open(os.path.join(out, ".assignment"), "w") as f:
+        f.write("A%d\n" % number)
     return regions
 
 
@@ -306,10 +316,11 @@ def apply_mutation(tree, name, src=ROOT):
 
 def build(tree, log):
     cxx = os.environ.get("CXX_FOR_ASSIGNMENTS") or os.environ.get("CXX") or "g++"
-    jobs = os.environ.get("JOBS", "2")
+    jobs = os.environ.get("JOBS") or str(os.cpu_count() or 2)
     cmd = ["make", "-s", "-j" + jobs, "CXX=" + cxx, "build/tests/all_tests"]
-    with open(log, "w") as f:
-        rc = subprocess.run(cmd, cwd=tree, stdout=f, stderr=subprocess.STDOUT).returncode
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    with open(log, "w") as f:  # an independent make (not a sub-make of the caller's jobserver)
+        rc = subprocess.run(cmd, cwd=tree, stdout=f, stderr=subprocess.STDOUT, env=env).returncode
     return rc == 0
 
 
@@ -362,6 +373,9 @@ def first_failure_line(message):
     rest = [l for l in lines if l != where]
     ours = [l for l in rest if "docs/" in l]
     text = ours[0] if ours else " | ".join(rest[:4]) if rest else message.strip()
+    values = [l for l in rest if l.startswith(("Which is:", "actual:")) or ", actual:" in l]
+    if ours and values:
+        text += "  [gtest: " + "; ".join(values) + "]"
     return (where + ": " if where else "") + text
 
 
@@ -377,7 +391,11 @@ def grade(number, tree, quiet=False, table=None):
     if not rows:
         raise Failure("A%d has no rows in %s" % (number, TABLE))
     tree = os.path.abspath(tree)
-    kind = "the REFERENCE solution (the repository)" if tree == ROOT else "the tree " + tree
+    marker = os.path.join(tree, ".assignment")
+    if os.path.exists(marker):
+        kind = "the student tree for %s at %s" % (open(marker).read().strip(), tree)
+    else:
+        kind = "the REFERENCE solution (the repository)" if tree == ROOT else "the tree " + tree
     log = os.path.join(tree, "build", "grade-build.log")
     os.makedirs(os.path.dirname(log), exist_ok=True)
     if not quiet:
@@ -484,7 +502,8 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False, stages="abc
         if not build(tree, os.path.join(work, "A%d-build.log" % n)):
             problems.append("(b) A%d: the student tree does not build: see %s/A%d-build.log" % (n, work, n))
             continue
-        warnings = [l for l in open(os.path.join(work, "A%d-build.log" % n)) if "warning:" in l]
+        warnings = [l for l in open(os.path.join(work, "A%d-build.log" % n))
+                    if re.match(r"^\S+:\d+:\d+: warning:", l)]  # the compiler's, not make's
         for w in warnings:
             problems.append("(b) A%d: the student tree compiles with a warning: %s" % (n, w.strip()))
         res = run_tests(tree, None, os.path.join(work, "A%d-all.xml" % n)) if "b" in stages else {}
