@@ -514,9 +514,15 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False, stages="abc
             if r.points > 0 and row_result(r, res)[0]:
                 problems.append("(b) A%d: the stub passes the graded test %s (a hole: it tests nothing of A%d)"
                                 % (n, r.test, n))
+        unlisted = []
         for name, (ok, line) in sorted(res.items()):
             if not ok and not any(fnmatch.fnmatchcase(name, r.test) for r in mine):
                 problems.append("(b) A%d: the stub breaks %s, which is not in A%d's table: %s" % (n, name, n, line))
+                unlisted.append(name)
+        if unlisted:  # ready-made 0-point rows for the table, one pattern per suite
+            suites = sorted({u.split(".")[0] for u in unlisted})
+            say("    rows to add to %s if these tests call A%d's code:\n%s" % (
+                TABLE, n, "\n".join("A%d\t%s.*\t0\t-\t-" % (n, s) for s in suites)))
         if "b" in stages:
             say("(b) A%d: %d marked bodies; the student tree built and ran %d tests  [%.0f s]"
                 % (n, len(regions), len(res), time.time() - t0))
