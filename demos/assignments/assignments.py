@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Course assignments: student trees, the grader, and the checks that keep them honest.
 
+Over 400 lines on purpose: one self-contained file that CI and instructors run with a bare python3
+(no package, no install); its sections follow the pipeline: markers and stubs, trees, the grading
+table and mutations, building and running, `make grade`, `make check-assignments`, the selftest.
+
 Python 3 standard library only.  Called by the Makefile targets (see docs/assignments/README.md):
 
   assignments.py tree  N [--out DIR] [--force]     student tree: only AN's marked bodies become throws
