@@ -100,3 +100,22 @@ $(BUILD)/bin/%: $(BUILD)/demos/%.o $(LIB)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(DEMO_SRC:%.cpp=$(BUILD)/%.d)
+
+# ---- course assignments (docs/assignments/README.md; python3, standard library only) ---------------
+# A student tree is a copy of this tree (with build/, so only the stubbed files recompile) in which only
+# assignment A's marked bodies throw "Need to implement for A<n>".  The repository is the solution.
+.PHONY: assignment grade check-assignments check-assignments-selftest
+ASSIGNMENTS_PY := python3 demos/assignments/assignments.py
+# 1 once every assignment carries markers: then an assignment without marked bodies fails the check.
+ASSIGNMENTS_STRICT ?= 0
+assignment: $(TEST_BIN)                  ## student tree for assignment A=n in out/assignments/A<n>/ (FORCE=1 overwrites)
+	@$(ASSIGNMENTS_PY) tree $(A) $(if $(filter 1,$(FORCE)),--force)
+
+grade:                                  ## grade assignment A=n: TREE=dir, else out/assignments/A<n>, else the reference
+	@CXX="$(CXX)" $(ASSIGNMENTS_PY) grade $(A) $(if $(TREE),--tree $(TREE))
+
+check-assignments: $(TEST_BIN)           ## reference passes every graded test, stubs fail theirs, each hint's mutation is the first failing row
+	@CXX="$(CXX)" $(ASSIGNMENTS_PY) check $(if $(filter 1,$(ASSIGNMENTS_STRICT)),--strict)
+
+check-assignments-selftest: $(TEST_BIN)  ## shows each of the three checks of check-assignments can fail
+	@CXX="$(CXX)" $(ASSIGNMENTS_PY) selftest

@@ -38,12 +38,18 @@ double sum_of_powers(const std::vector<double>& x, double scale, int power) {
 
 double participation_ratio(const std::vector<double>& s) {
   const double big = checked_max(s, "participation_ratio");
+  // BEGIN ASSIGNMENT A7: participation_ratio (docs/linalg.md#norms-and-effective-ranks)
+  // TODO: PR = (sum s_i^2)^2 / sum s_i^4.  Divide every s_i by `big` first (sum_of_powers does) so
+  // that s = 1e200 neither overflows nor s = 1e-200 underflows; the ratio does not change.
   const double sum2 = sum_of_powers(s, big, 2);
   return sum2 * sum2 / sum_of_powers(s, big, 4);
+  // END ASSIGNMENT A7
 }
 
 double roy_vetterli_rank(const std::vector<double>& s) {
   const double big = checked_max(s, "roy_vetterli_rank");
+  // BEGIN ASSIGNMENT A7: roy_vetterli_rank (docs/linalg.md#norms-and-effective-ranks)
+  // TODO: p_i = s_i / sum_j s_j; rank = exp(-sum p_i ln p_i) with 0 ln 0 = 0.  Scale by `big` first.
   const double total = sum_of_powers(s, big, 1);
   double entropy = 0.0;  // -sum p ln p, with 0 ln 0 = 0
   for (double si : s) {
@@ -51,6 +57,7 @@ double roy_vetterli_rank(const std::vector<double>& s) {
     if (p > 0.0) entropy -= p * std::log(p);
   }
   return std::exp(entropy);
+  // END ASSIGNMENT A7
 }
 
 double stable_rank(const std::vector<double>& s) {

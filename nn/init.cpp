@@ -46,6 +46,10 @@ double norm_of_kind(NormKind norm, const SvdResult& svd, std::size_t r, const Ma
 Matrix renormalised_truncation(const SvdResult& svd, const Matrix& W0, double target, std::size_t r,
                                NormKind norm) {
   require_valid_rank(r, svd.s.size());
+  // BEGIN ASSIGNMENT A5: renormalised_truncation (docs/paper.md#initial-weights)
+  // TODO: r = min(m, n) returns W0 itself (bit for bit); otherwise W_r = truncate_rank(svd, r) (svd.h),
+  // rescaled so that its norm of the kind `norm` equals `target`, the same norm of the full W0
+  // (norm_of_kind above); NormKind::none returns W_r unscaled.  A zero-norm W_r cannot be rescaled: throw std::invalid_argument.
   if (r == svd.s.size()) return W0;  // r = N returns W0 (docs/paper.md#initial-weights item 3)
   Matrix W_r = truncate_rank(svd, r);
   if (norm == NormKind::none) return W_r;
@@ -55,6 +59,7 @@ Matrix renormalised_truncation(const SvdResult& svd, const Matrix& W0, double ta
                                 " truncation has zero norm of the requested kind; cannot renormalise");
   W_r *= target / current;
   return W_r;
+  // END ASSIGNMENT A5
 }
 
 SvdResult checked_svd(const Matrix& W0) {

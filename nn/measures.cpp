@@ -27,7 +27,11 @@ double checked_ratio(double numerator, double denominator, const std::string& wh
 
 double weight_change(const Matrix& W0, const Matrix& Wf) {
   require_same_shape(W0, Wf, "weight_change(W0, Wf)");
+  // BEGIN ASSIGNMENT A5: weight_change (docs/measures.md#weight-change-rel)
+  // TODO: ||Wf - W0||_F, the Frobenius norm of the DIFFERENCE (not the difference of the norms).
+  // linalg/norms.h has frobenius_norm; Matrix has operator-.
   return frobenius_norm(Wf - W0);
+  // END ASSIGNMENT A5
 }
 
 double relative_weight_change(const Matrix& W0, const Matrix& Wf) {
@@ -54,18 +58,26 @@ Matrix center_kernel(const Matrix& K) {
 
 Matrix representation_kernel(const Matrix& H, Centering centering) {
   if (H.empty()) throw std::invalid_argument("representation_kernel: H is empty " + shape_str(H));
+  // BEGIN ASSIGNMENT A5: representation_kernel (docs/measures.md#representation-alignment-ra-rel)
+  // TODO: K = H H^T, shape (P, P) for H of shape (P, N) (one row per example), then centre it with
+  // center_kernel when asked.  linalg/gemm.h: gemm(Trans::kNo, Trans::kYes, 1.0, H, H, 0.0, K).
   Matrix K(H.rows(), H.rows());
   gemm(Trans::kNo, Trans::kYes, 1.0, H, H, 0.0, K);  // (P, P) = H H^T
   return centering == Centering::kCentred ? center_kernel(K) : K;
+  // END ASSIGNMENT A5
 }
 
 double kernel_alignment(const Matrix& K0, const Matrix& Kf, Centering centering) {
   require_square(K0, "kernel_alignment: K0");
   require_same_shape(K0, Kf, "kernel_alignment(K0, Kf)");
+  // BEGIN ASSIGNMENT A5: kernel_alignment (docs/measures.md#tangent-kernel-alignment-ka-rel)
+  // TODO: KA = <K0, Kf>_F / (||K0||_F ||Kf||_F), after centring both kernels when asked.
+  // A zero-norm kernel makes KA undefined: divide with checked_ratio (it throws std::invalid_argument).
   if (centering == Centering::kCentred)
     return kernel_alignment(center_kernel(K0), center_kernel(Kf), Centering::kNone);
   return checked_ratio(frobenius_inner(K0, Kf), frobenius_norm(K0) * frobenius_norm(Kf),
                        "kernel_alignment(K0, Kf)");
+  // END ASSIGNMENT A5
 }
 
 double representation_alignment(const Matrix& H0, const Matrix& Hf, Centering centering) {

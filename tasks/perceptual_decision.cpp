@@ -25,6 +25,12 @@ Trial PerceptualDecision::build_trial(const PerceptualDecisionConditions& cond,
                                       const TrialLayout& layout, Rng& rng) const {
   if (cond.ground_truth < 0 || cond.ground_truth >= config_.dim_ring)
     throw std::invalid_argument("PerceptualDecision: ground_truth out of range");
+  // BEGIN ASSIGNMENT A8: PerceptualDecision::build_trial (docs/tasks.md#2af)
+  // TODO: inputs ob (T, 1 + dim_ring): channel 0 = fixation (1 in fixation, stimulus, delay);
+  // channels 1..dim_ring = cos(theta_j - theta_g) * coh / 200 + 0.5 during the stimulus, plus noise
+  // N(0, effective_noise_sd(sigma, dt)) on those channels in the stimulus only; label gt = g + 1 in the
+  // decision period, 0 elsewhere.  trial.h: make_empty_trial, add_ob, add_randn, set_groundtruth.
+  // The order of the random draws matters (same seed, same trial as Neurogym): noise after the inputs.
   Trial trial = make_empty_trial(layout, n_in());
   ChannelList stim_channels;
   std::vector<double> stim;
@@ -38,6 +44,7 @@ Trial PerceptualDecision::build_trial(const PerceptualDecisionConditions& cond,
   add_randn(trial, effective_noise_sd(config_.sigma, config_.dt), rng, stim_channels, {"stimulus"});
   set_groundtruth(trial, cond.ground_truth + 1, {"decision"});
   return trial;
+  // END ASSIGNMENT A8
 }
 
 Trial PerceptualDecision::new_trial(Rng& rng) const {

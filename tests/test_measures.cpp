@@ -5,6 +5,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "linalg/norms.h"
 #include "tests/test_helpers.h"
 
 namespace rl {
@@ -16,10 +17,13 @@ constexpr double kTight = 1e-14;
 
 Matrix gram(const Matrix& A) { return matmul(A, transpose(A)); }  // A A^T, a PSD kernel
 
+// Graded (A5, rung 1): a 2x2 case by hand.
 TEST(WeightChange, IsTheFrobeniusNormOfTheDifference) {
   const Matrix W0 = Matrix::from_rows({{1, 0}, {0, 1}});
   const Matrix Wf = Matrix::from_rows({{1, 3}, {4, 1}});  // difference [[0, 3], [4, 0]]: norm 5
-  EXPECT_NEAR(weight_change(W0, Wf), 5.0, kTight);
+  EXPECT_NEAR(weight_change(W0, Wf), 5.0, kTight)
+      << "expected ||Wf - W0||_F = ||[[0, 3], [4, 0]]||_F = 5 (the norm of the difference, not the "
+         "difference of the norms sqrt(27) - sqrt(2) = 3.78); docs/measures.md#weight-change-rel";
   EXPECT_NEAR(relative_weight_change(W0, Wf), 5.0 / std::sqrt(2.0), kTight);
   EXPECT_EQ(weight_change(W0, W0), 0.0);
 }
@@ -29,11 +33,35 @@ TEST(WeightChange, RejectsMismatchedShapesAndZeroReference) {
   EXPECT_THROW(relative_weight_change(Matrix(2, 2), Matrix(2, 2, 1.0)), std::invalid_argument);
 }
 
+// Graded (A5, rung 2): a kernel aligns perfectly with itself, not at all with an orthogonal one.
+TEST(KernelAlignment, IdenticalKernelsGiveOneOrthogonalKernelsGiveZero) {
+  const Matrix K = Matrix::from_rows({{2, 1}, {1, 2}});  // <K, K>_F = 10, so an unnormalised KA shows
+  EXPECT_NEAR(kernel_alignment(K, K), 1.0, kTight)
+      << "expected KA(K, K) = 1 for K = [[2, 1], [1, 2]] (<K, K>_F = 10): divide <K0, Kf>_F by "
+         "||K0||_F ||Kf||_F; docs/measures.md#tangent-kernel-alignment-ka-rel";
+  const Matrix A = Matrix::from_rows({{1, 0}, {0, 0}}), B = Matrix::from_rows({{0, 0}, {0, 1}});
+  EXPECT_NEAR(kernel_alignment(A, B), 0.0, kTight)
+      << "expected KA(diag(1, 0), diag(0, 1)) = 0 (<A, B>_F = 0); docs/measures.md#tangent-kernel-alignment-ka-rel";
+}
+
+// Graded (A5, rung 3).
 TEST(KernelAlignment, HandBuiltCaseHasExactValue) {
   // <diag(1, 0), 1 1^T>_F = 1, norms 1 and 2.
   const Matrix K0 = Matrix::from_rows({{1, 0}, {0, 0}});
   const Matrix Kf = Matrix::from_rows({{1, 1}, {1, 1}});
-  EXPECT_NEAR(kernel_alignment(K0, Kf), 0.5, kTight);
+  EXPECT_NEAR(kernel_alignment(K0, Kf), 0.5, kTight)
+      << "expected <K0, Kf>_F / (||K0||_F ||Kf||_F) = 1 / (1 * 2) = 0.5: both norms in the denominator; "
+         "docs/measures.md#tangent-kernel-alignment-ka-rel";
+}
+
+// Graded (A5, rung 4): Centering::kCentred aligns C K0 C with C Kf C, C = I - 1 1^T / P.
+TEST(KernelAlignment, CentredOptionCentresBothKernels) {
+  const Matrix K0 = Matrix::from_rows({{2, 1, 0}, {1, 2, 1}, {0, 1, 2}});
+  const Matrix Kf = Matrix::from_rows({{1, 1, 1}, {1, 3, 1}, {1, 1, 1}});
+  const double want = frobenius_cosine(center_kernel(K0), center_kernel(Kf));
+  EXPECT_NEAR(kernel_alignment(K0, Kf, Centering::kCentred), want, kTight)
+      << "expected the cosine of the CENTRED kernels (center_kernel on both); the uncentred value is "
+      << frobenius_cosine(K0, Kf) << "; docs/measures.md#tangent-kernel-alignment-ka-rel";
 }
 
 TEST(KernelAlignment, IsOneForPositiveMultiplesAndSymmetric) {
@@ -58,6 +86,7 @@ TEST(KernelAlignment, LiesInZeroOneForPsdKernels) {
   }
 }
 
+// Graded (A5, rung 5): an undefined alignment is an error, never a NaN (docs/measures.md#errors-not-nan).
 TEST(KernelAlignment, ZeroOrNonFiniteKernelIsAnError) {
   const Matrix K = Matrix::from_rows({{1, 0}, {0, 1}});
   EXPECT_THROW(kernel_alignment(K, Matrix(2, 2)), std::invalid_argument);
@@ -78,12 +107,15 @@ TEST(CenterKernel, EqualsCKCWithTheCenteringMatrix) {
   EXPECT_TRUE(testing::MatricesNear(center_kernel(K), matmul(matmul(C, K), C), 1e-13));
 }
 
+// Graded (A5, rung 6).
 TEST(RepresentationAlignment, HandBuiltCaseHasExactValue) {
   // K_R(0) = I, K_R(f) = 1 1^T: <I, J> = 2, ||I|| = sqrt 2, ||J|| = 2.
   const Matrix H0 = Matrix::from_rows({{1, 0}, {0, 1}});
   const Matrix Hf = Matrix::from_rows({{1, 0}, {1, 0}});
   EXPECT_NEAR(representation_alignment(H0, Hf), 1.0 / std::sqrt(2.0), kTight);
-  EXPECT_TRUE(testing::MatricesNear(representation_kernel(Hf), Matrix(2, 2, 1.0), 0.0));
+  EXPECT_TRUE(testing::MatricesNear(representation_kernel(Hf), Matrix(2, 2, 1.0), 0.0))
+      << "expected H H^T = [[1, 1], [1, 1]] for H = [[1, 0], [1, 0]] (one row per example: a (P, P) "
+         "kernel, not the (N, N) H^T H); docs/measures.md#representation-alignment-ra-rel";
 }
 
 TEST(RepresentationAlignment, IsInvariantToRotatingAndScalingUnits) {
@@ -94,13 +126,16 @@ TEST(RepresentationAlignment, IsInvariantToRotatingAndScalingUnits) {
   EXPECT_NEAR(representation_alignment(H, 2.5 * matmul(H, Q)), 1.0, kTight);
 }
 
+// Graded (A5, rung 7).
 TEST(RepresentationAlignment, CentredOptionIgnoresACommonOffset) {
   // Adding the same vector m to every example's activity changes H H^T but not the centred kernel.
   const Matrix H0 = testing::random_matrix(6, 3, 8);
   Matrix Hf = H0;
   for (std::size_t p = 0; p < 6; ++p)
     for (std::size_t j = 0; j < 3; ++j) Hf(p, j) += 5.0 * (j + 1);
-  EXPECT_NEAR(representation_alignment(H0, Hf, Centering::kCentred), 1.0, 1e-13);
+  EXPECT_NEAR(representation_alignment(H0, Hf, Centering::kCentred), 1.0, 1e-13)
+      << "expected 1: with Centering::kCentred, representation_kernel returns center_kernel(H H^T); "
+         "docs/measures.md#representation-alignment-ra-rel";
   EXPECT_LT(representation_alignment(H0, Hf), 0.99);
 }
 

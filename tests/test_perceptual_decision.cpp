@@ -33,6 +33,46 @@ TrialLayout layout_of(const PerceptualDecisionConfig& c) {
   return sample_layout(c.timing, c.dt, rng);
 }
 
+// Graded (A8, rungs 1-3): one noise-free trial at the paper timing (8 steps: stimulus t = 0..6,
+// decision t = 7), ground truth g = 0, coherence 51.2, read one piece at a time.
+Trial hand_trial() {
+  const PerceptualDecision task(paper_config(0.0));
+  Rng rng(11);
+  return task.build_trial({0, 51.2}, layout_of(task.config()), rng);
+}
+
+TEST(PerceptualDecision, FixationChannelIsOneUntilTheDecision) {
+  const Trial trial = hand_trial();
+  ASSERT_EQ(trial.ob.rows(), 8u) << "the paper timing has 8 steps of dt = 100 ms; docs/tasks.md#2af";
+  ASSERT_EQ(trial.ob.cols(), 3u) << "inputs: fixation + dim_ring = 2 stimulus channels; docs/tasks.md#2af";
+  for (std::size_t t = 0; t < 8; ++t)
+    EXPECT_EQ(trial.ob(t, 0), t < 7 ? 1.0 : 0.0)
+        << "t = " << t << ": the fixation channel is 1 in fixation, stimulus and delay and 0 in the "
+        << "decision period (the go cue); docs/tasks.md#2af";
+}
+
+TEST(PerceptualDecision, LabelIsGroundTruthPlusOneInTheDecisionOnly) {
+  const Trial trial = hand_trial();
+  ASSERT_EQ(trial.gt.size(), 8u);
+  for (std::size_t t = 0; t < 8; ++t)
+    EXPECT_EQ(trial.gt[t], t == 7 ? 1 : 0)
+        << "t = " << t << ": label 0 (fixate) before the decision, g + 1 = 1 during it (action 0 is "
+        << "fixation, so choice g is action g + 1); docs/tasks.md#2af";
+}
+
+TEST(PerceptualDecision, StimulusFollowsTheCosineTuning) {
+  const Trial trial = hand_trial();
+  ASSERT_EQ(trial.ob.rows(), 8u);
+  for (std::size_t t = 0; t < 7; ++t) {
+    EXPECT_NEAR(trial.ob(t, 1), 0.5 + 0.256, kTableTol)
+        << "t = " << t << ": channel 1 (theta = 0 = theta_g) carries cos(0) * coh / 200 + 0.5 = 0.756; "
+        << "docs/tasks.md#2af";
+    EXPECT_NEAR(trial.ob(t, 2), 0.5 - 0.256, kTableTol)
+        << "t = " << t << ": channel 2 (theta = pi) carries cos(pi) * coh / 200 + 0.5 = 0.244; docs/tasks.md#2af";
+  }
+  EXPECT_EQ(trial.ob(7, 1), 0.0) << "no stimulus in the decision period";
+}
+
 // Paper timing, t = 0..7: fixation 1 at t <= 6, stimulus 0.5 +- coh/200 at t <= 6 (correct
 // channel +), everything 0 at t = 7; labels [0 x 7, g + 1].
 TEST(PerceptualDecision, PaperTimingReproducesTheEightStepTable) {
@@ -111,6 +151,7 @@ TEST(PerceptualDecision, RingOfThreeGivesTheHandComputedTable) {
   EXPECT_THROW(task.build_trial({3, 25.6}, layout_of(config), rng), std::invalid_argument);
 }
 
+// Graded (A8, rung 4).
 TEST(PerceptualDecision, NoiseHasSdPointOneOnStimulusChannelsOnly) {
   const PerceptualDecision noisy(paper_config(1.0));
   double sum_sq = 0.0;
@@ -132,7 +173,9 @@ TEST(PerceptualDecision, NoiseHasSdPointOneOnStimulusChannelsOnly) {
   }
   const double sd_per_channel = std::sqrt(sum_sq / n / 2.0);
   const double kRelTol = 0.03;  // sd estimate from 14000 pairs has relative SE ~0.6%
-  EXPECT_NEAR(sd_per_channel, 0.1, kRelTol * 0.1);
+  EXPECT_NEAR(sd_per_channel, 0.1, kRelTol * 0.1)
+      << "sigma = 1 at dt = 100 ms is a per-step sd of 0.1: use effective_noise_sd(sigma, dt); "
+         "docs/tasks.md#trial-machinery";
 }
 
 TEST(PerceptualDecision, LabelAndCoherenceFollowUniformLaws) {

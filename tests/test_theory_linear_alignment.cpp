@@ -86,15 +86,20 @@ TEST(LinearNtkD1, NetworkKernelEqualsXtAX) {
   EXPECT_TRUE(MatricesNear(two_layer_linear_tangent_kernel(net, X, KernelParams::kW1), split.from_W1, tol));
 }
 
+// Graded (A6, rung 1).
 TEST(LinearNtkD1, MetricOfHandExample) {
   // W1 = [[1, 0], [1, 1]], W2 = [2, 0]: W1^T W1 = [[2, 1], [1, 1]], ||W2||^2 = 4.
   const Matrix A = ntk_metric(Matrix::from_rows({{1, 0}, {1, 1}}), Matrix::from_rows({{2, 0}}));
-  EXPECT_TRUE(MatricesNear(A, Matrix::from_rows({{6, 1}, {1, 5}}), 0.0));
+  EXPECT_TRUE(MatricesNear(A, Matrix::from_rows({{6, 1}, {1, 5}}), 0.0))
+      << "expected W1^T W1 + ||W2||^2 I = [[2, 1], [1, 1]] + 4 I = [[6, 1], [1, 5]], got [[" << A(0, 0)
+      << ", " << A(0, 1) << "], [" << A(1, 0) << ", " << A(1, 1)
+      << "]]; docs/theory.md#d1-the-tangent-kernel-is-xt-a-x";
   EXPECT_THROW(ntk_metric(Matrix(2, 2), Matrix(2, 2)), std::invalid_argument);  // vector output
 }
 
 // ---- (D2) -------------------------------------------------------------------------------------
 
+// Graded (A6, rung 2).
 TEST(WhitenedAlignmentD2, KernelAlignmentEqualsMetricCosineOnWhitenedData) {
   Rng rng(7);
   const Matrix X = whitened_inputs(kD, kN, rng);
@@ -203,6 +208,17 @@ TEST(SmallInitEndPointD3, SummedSquaredWeightChangeApproachesTwiceTeacherNorm) {
 
 // ---- (D4) -------------------------------------------------------------------------------------
 
+// Graded (A6, rung 3): (D4) by hand for A0 = diag(1, 0) (d = 2, ||A0||_F = 1, tr A0 = 1):
+// w* along e1: (1 + 1) / sqrt(5); w* along e2: (0 + 1) / sqrt(5).  ||w*|| = 3 must not matter.
+TEST(PerTaskAlignmentD4, HandCaseDiagonalMetric) {
+  const Matrix A0 = Matrix::from_rows({{1, 0}, {0, 0}});
+  EXPECT_NEAR(ka_after_training(A0, {3.0, 0.0}), 2.0 / std::sqrt(5.0), 1e-15)
+      << "expected (w_hat^T A0 w_hat + tr A0) / (||A0||_F sqrt(d + 3)) = 2 / sqrt 5 = 0.894 for w* = (3, 0): "
+         "use the UNIT teacher w_hat; docs/theory.md#d4-per-task-alignment-after-training";
+  EXPECT_NEAR(ka_after_training(A0, {0.0, 3.0}), 1.0 / std::sqrt(5.0), 1e-15)
+      << "expected (0 + 1) / sqrt 5 = 0.447 for w* = (0, 3); docs/theory.md#d4-per-task-alignment-after-training";
+}
+
 TEST(PerTaskAlignmentD4, TrainedAlignmentMatchesFormulaAtEveryRank) {
   Rng rng(61);
   const Matrix X = whitened_inputs(kD, kN, rng);
@@ -237,6 +253,17 @@ TEST(PerTaskAlignmentD4, ErrorShrinksLikeSigmaSquared) {
 
 // Mean of trained KA over sampled tasks equals the (D4) formula averaged over the same tasks,
 // and the mean increases with the rank (participation ratio) of W1(0).
+// Graded (A6, rung 4): (D5) by hand.  A0 = I_2: (1 + 1/2) 2 / (sqrt 5 sqrt 2) = 3 / sqrt 10;
+// A0 = diag(1, 0): (1 + 1/2) 1 / (sqrt 5 * 1) = 1.5 / sqrt 5.
+TEST(ExpectedAlignmentD5, HandCaseIdentityAndRankOneMetrics) {
+  EXPECT_NEAR(expected_ka(Matrix::identity(2)), 3.0 / std::sqrt(10.0), 1e-15)
+      << "expected (1 + 1/d) tr A0 / (sqrt(d + 3) ||A0||_F) = 3 / sqrt 10 = 0.949 for A0 = I_2; "
+         "docs/theory.md#d5-expectation-over-isotropic-tasks-our-statement-of-theorem-1";
+  EXPECT_NEAR(expected_ka(Matrix::from_rows({{1, 0}, {0, 0}})), 1.5 / std::sqrt(5.0), 1e-15)
+      << "expected 1.5 / sqrt 5 = 0.671 for A0 = diag(1, 0): E[w_hat^T A0 w_hat] = tr A0 / d gives the "
+         "(1 + 1/d); docs/theory.md#d5-expectation-over-isotropic-tasks-our-statement-of-theorem-1";
+}
+
 TEST(ExpectedAlignmentD5, MeanTrainedAlignmentMatchesFormulaAndIncreasesWithRank) {
   constexpr int kTasks = 6;
   Rng rng(81);

@@ -80,10 +80,14 @@ Matrix ntk_metric(const Matrix& W1, const Matrix& W2) {
         << " must be (h x d) and (1 x h) (scalar output)";
     throw std::invalid_argument(msg.str());
   }
+  // BEGIN ASSIGNMENT A6: ntk_metric (docs/theory.md#d1-the-tangent-kernel-is-xt-a-x)
+  // TODO: A = W1^T W1 + ||W2||_F^2 I, shape (d, d) for W1 (h, d) and W2 (1, h).
+  // gram_of_columns(W1) above gives W1^T W1; frobenius_inner(W2, W2) gives ||W2||_F^2.
   Matrix A = gram_of_columns(W1);  // W1^T W1        derived: docs/theory.md (D1)
   const double w2_sq = frobenius_inner(W2, W2);
   for (std::size_t i = 0; i < A.rows(); ++i) A(i, i) += w2_sq;  // + ||W2||^2 I
   return A;
+  // END ASSIGNMENT A6
 }
 
 Matrix kernel_from_metric(const Matrix& X, const Matrix& A) {
@@ -119,7 +123,10 @@ NtkSplit ntk_split(const Matrix& W1, const Matrix& W2, const Matrix& X) {
 double whitened_kernel_alignment(const Matrix& A, const Matrix& B) {
   require_square(A, "whitened_kernel_alignment: A");
   require_same_shape(A, B, "whitened_kernel_alignment: A vs B");
+  // BEGIN ASSIGNMENT A6: whitened_kernel_alignment (docs/theory.md#d2-whitened-data-turns-kernel-alignment-into-a-cosine-of-d-x-d-matrices)
+  // TODO: with X X^T = n I the n x n kernels' alignment is the cosine of the d x d metrics.
   return frobenius_cosine(A, B);  // <A, B>_F / (||A||_F ||B||_F)   derived: docs/theory.md (D2)
+  // END ASSIGNMENT A6
 }
 
 // ---- (D3) ------------------------------------------------------------------------------------
@@ -173,18 +180,25 @@ double ka_after_training(const Matrix& A0, const std::vector<double>& w_star) {
   require_square(A0, "ka_after_training: A0");
   require_dimension(A0, w_star, "ka_after_training: w_star");
   const std::vector<double> w_hat = unit(w_star, "ka_after_training: w_star");
+  // BEGIN ASSIGNMENT A6: ka_after_training (docs/theory.md#d4-per-task-alignment-after-training)
+  // TODO: KA(0, inf) = (w_hat^T A0 w_hat + tr A0) / (||A0||_F sqrt(d + 3)) for the unit teacher w_hat.
+  // quadratic_form(A, v) = v^T A v is above; trace and frobenius_norm are in linalg/norms.h.
   const double d = static_cast<double>(A0.rows());
   // derived: docs/theory.md (D4)
   return (quadratic_form(A0, w_hat) + trace(A0)) / (frobenius_norm(A0) * std::sqrt(d + 3.0));
+  // END ASSIGNMENT A6
 }
 
 // ---- (D5) ------------------------------------------------------------------------------------
 
 double expected_ka(const Matrix& A0) {
   require_square(A0, "expected_ka: A0");
+  // BEGIN ASSIGNMENT A6: expected_ka (docs/theory.md#d5-expectation-over-isotropic-tasks-our-statement-of-theorem-1)
+  // TODO: average (D4) over unit teachers uniform on the sphere: E[w_hat^T A0 w_hat] = tr(A0) / d.
   const double d = static_cast<double>(A0.rows());
   // derived: docs/theory.md (D5)
   return (1.0 + 1.0 / d) * trace(A0) / (std::sqrt(d + 3.0) * frobenius_norm(A0));
+  // END ASSIGNMENT A6
 }
 
 double expected_ka_from_pr(std::size_t d, double participation_ratio) {

@@ -50,6 +50,26 @@ std::size_t balance_rows(Matrix& W, std::size_t n_e) {
   return unbalanceable;
 }
 
+// The signed matrix before normalisation: column j < n_e is excitatory (+m), the others inhibitory
+// (-k m); every position draws its magnitude (the diagonal too, so the zero diagonal shifts no draw),
+// then one uniform decides whether it is kept.  Returns the number of nonzero entries.
+std::size_t fill_dale_signs(Matrix& W, const DaleParams& params, std::size_t n_e, double k, Rng& rng) {
+  // BEGIN ASSIGNMENT A7: fill_dale_signs (docs/connectivity.md#dales-law)
+  // TODO: for i, j in row-major order: m = draw_magnitude(...); kept = density >= 1 || rng.uniform() < density;
+  // skip dropped entries and (when params.zero_diagonal) i == j; else W(i, j) = +m (j < n_e) or -k m.
+  std::size_t nonzero = 0;
+  for (std::size_t i = 0; i < W.rows(); ++i)
+    for (std::size_t j = 0; j < W.cols(); ++j) {
+      const double m = draw_magnitude(params.magnitude, params.lognormal_shape, rng);
+      const bool kept = params.density >= 1.0 || rng.uniform() < params.density;
+      if (!kept || (params.zero_diagonal && i == j)) continue;
+      W(i, j) = (j < n_e ? 1.0 : -k) * m;
+      ++nonzero;
+    }
+  return nonzero;
+  // END ASSIGNMENT A7
+}
+
 }  // namespace
 
 std::string to_string(DaleMagnitude m) {
@@ -110,16 +130,7 @@ Connectivity dale_connectivity(const DaleParams& params, Rng& rng) {
     c.unit_type[j] = "I";
   }
   c.W_h = Matrix(N, N);  // (N, N)
-  std::size_t nonzero = 0;
-  for (std::size_t i = 0; i < N; ++i)
-    for (std::size_t j = 0; j < N; ++j) {
-      // Every position draws its magnitude (the diagonal too), so the zero diagonal shifts no draw.
-      const double m = draw_magnitude(params.magnitude, params.lognormal_shape, rng);
-      const bool kept = params.density >= 1.0 || rng.uniform() < params.density;
-      if (!kept || (params.zero_diagonal && i == j)) continue;
-      c.W_h(i, j) = (j < n_e ? 1.0 : -k) * m;
-      ++nonzero;
-    }
+  const std::size_t nonzero = fill_dale_signs(c.W_h, params, n_e, k, rng);
   std::size_t unbalanceable = 0;
   if (params.balance == DaleBalance::row) unbalanceable = balance_rows(c.W_h, n_e);
 

@@ -1,0 +1,670 @@
+#!/usr/bin/env python3
+"""Course assignments: student trees, the grader, and the checks that keep them honest.
+
+Over 400 lines on purpose: one self-contained file that CI and instructors run with a bare python3
+(no package, no install); its sections follow the pipeline: markers and stubs, trees, the grading
+table and mutations, building and running, `make grade`, `make check-assignments`, the selftest.
+
+Python 3 standard library only.  Called by the Makefile targets (see docs/assignments/README.md):
+
+  assignments.py tree  N [--out DIR] [--force]     student tree: only AN's marked bodies become throws
+  assignments.py grade N [--tree DIR]              build DIR, run AN's graded tests, print the points table
+  assignments.py check [--strict] [--only N,..]    the three checks of `make check-assignments`
+  assignments.py selftest                          shows each check can fail (broken table / mutation / stub)
+
+Markers in the reference code (the reference stays the solution):
+
+      // BEGIN ASSIGNMENT A6: expected_ka (docs/theory.md#...)
+      // TODO lines right after BEGIN are kept in the student tree (the cs231n-style hint block)
+      ... reference statements ...
+      // END ASSIGNMENT A6
+
+A marked region ends its function body: in the student tree it becomes `(void)` casts of the function's
+parameters and earlier locals plus `throw std::logic_error("Need to implement for A6: ...")`.
+"""
+import argparse
+import fnmatch
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+TABLE = os.path.join("docs", "assignments", "grading.tsv")
+MUTATIONS = os.path.join("docs", "assignments", "mutations")
+ASSIGNMENTS = range(1, 9)
+SOURCE_DIRS = ("linalg", "nn", "tasks", "theory", "demos")
+BEGIN_RE = re.compile(r"^(\s*)// BEGIN ASSIGNMENT A(\d+): (\S+) \(([^)]*)\)\s*$")
+END_RE = re.compile(r"^\s*// END ASSIGNMENT A(\d+)\s*$")
+LOCAL_RE = re.compile(r"^\s+(?:const\s+)?(?:[A-Za-z_][\w:]*(?:<[^;=]*>)?\s*[&*]?\s+)+([A-Za-z_]\w*)\s*(?:=|\(|\{|;)")
+NOT_NAMES = {"return", "throw", "else", "delete", "new", "case", "goto", "break", "continue"}
+
+
+class Failure(Exception):
+    pass
+
+
+def say(*parts):
+    print(*parts, flush=True)
+
+
+# ---- markers and stubs -----------------------------------------------------------------------
+
+class Region:
+    def __init__(self, path, begin, end, number, function, doc, indent):
+        self.path, self.begin, self.end = path, begin, end  # 0-based line indices of the marker lines
+        self.number, self.function, self.doc, self.indent = number, function, doc, indent
+
+    def message(self):
+        return "Need to implement for A%d: %s (%s)" % (self.number, self.function, self.doc)
+
+
+def source_files(tree):
+    out = []
+    for top in SOURCE_DIRS:
+        for base, _, names in os.walk(os.path.join(tree, top)):
+            for name in names:
+                if name.endswith((".cpp", ".h")):
+                    out.append(os.path.relpath(os.path.join(base, name), tree))
+    return sorted(out)
+
+
+def find_regions(tree, path):
+    lines = read_lines(os.path.join(tree, path))
+    regions, open_region = [], None
+    for i, line in enumerate(lines):
+        m = BEGIN_RE.match(line)
+        if m:
+            if open_region:
+                raise Failure("%s:%d: BEGIN ASSIGNMENT inside another marked region" % (path, i + 1))
+            open_region = (i, int(m.group(2)), m.group(3), m.group(4), m.group(1))
+            continue
+        m = END_RE.match(line)
+        if m:
+            if not open_region or int(m.group(1)) != open_region[1]:
+                raise Failure("%s:%d: END ASSIGNMENT A%s without a matching BEGIN" % (path, i + 1, m.group(1)))
+            b, number, function, doc, indent = open_region
+            regions.append(Region(path, b, i, number, function, doc, indent))
+            open_region = None
+        elif "ASSIGNMENT A" in line and ("BEGIN" in line or "END" in line):
+            raise Failure("%s:%d: malformed assignment marker: %s" % (path, i + 1, line.strip()))
+    if open_region:
+        raise Failure("%s:%d: BEGIN ASSIGNMENT without END" % (path, open_region[0] + 1))
+    return regions
+
+
+def all_regions(tree):
+    regions = []
+    for path in source_files(tree):
+        regions.extend(find_regions(tree, path))
+    return regions
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read().split("\n")
+
+
+def split_top_level(text):
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch in "(<[{":
+            depth += 1
+        elif ch in ")>]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        parts.append(cur)
+    return parts
+
+
+def names_to_silence(lines, region):
+    """Parameters of the enclosing function and locals declared before the region."""
+    start = region.begin - 1
+    while start >= 0:
+        line = lines[start]
+        if line and not line[0].isspace() and "(" in line and not line.startswith(("//", "#", "}", "namespace")):
+            break
+        start -= 1
+    if start < 0:
+        raise Failure("%s:%d: cannot find the function around this marker" % (region.path, region.begin + 1))
+    text = "\n".join(lines[start:region.begin])
+    open_paren = text.index("(")
+    depth, close = 0, None
+    for k in range(open_paren, len(text)):
+        depth += text[k] == "("
+        depth -= text[k] == ")"
+        if depth == 0:
+            close = k
+            break
+    names = []
+    for param in split_top_level(text[open_paren + 1:close]):
+        param = param.split("=")[0].strip()
+        m = re.search(r"([A-Za-z_]\w*)\s*(\[\s*\])?$", param)
+        if m and param != "void":
+            names.append(m.group(1))
+    body_start = text.index("{", close) if "{" in text[close:] else len(text)
+    depth = 1  # only locals of the body's own scope (not of an `if` block before the region)
+    for line in text[body_start + 1:].split("\n"):
+        m = LOCAL_RE.match(line)
+        if m and depth == 1 and m.group(1) not in NOT_NAMES:
+            names.append(m.group(1))
+        code = line.split("//")[0]
+        depth += code.count("{") - code.count("}")
+    return list(dict.fromkeys(names))
+
+
+def stub_lines(lines, region):
+    ind = region.indent
+    out = [ind + "// TODO(A%d): implement %s -- see %s and docs/assignments/."
+           % (region.number, region.function, region.doc)]
+    k = region.begin + 1
+    while k < region.end and lines[k].strip().startswith("//"):  # the hint block stays
+        out.append(lines[k])
+        k += 1
+    names = names_to_silence(lines, region)
+    if names:
+        out.append(ind + " ".join("(void)%s;" % n for n in names))
+    out.append(ind + 'throw std::logic_error("%s");' % region.message())
+    return out
+
+
+FUNCTION_RE = re.compile(r"^(?:[\w:<>,]+[&*]?\s+)+[&*]?([A-Za-z_]\w*)\(")
+
+
+def stubbed_text(tree, path, regions):
+    lines = read_lines(os.path.join(tree, path))
+    original = "\n".join(lines)
+    for region in sorted(regions, key=lambda r: -r.begin):
+        body = "\n".join(lines[region.begin:region.end + 1])
+        stub = stub_lines(lines, region)
+        lines[region.begin:region.end + 1] = stub
+        # A file-local helper whose only caller was the removed body would warn (-Wunused-function).
+        rest = "\n".join(l.split("//")[0] for l in lines)
+        helpers = {m.group(1) for l in original.split("\n") for m in [FUNCTION_RE.match(l)] if m}
+        orphans = sorted(h for h in helpers if re.search(r"\b%s\b" % h, body)
+                         and len(re.findall(r"\b%s\b" % h, rest)) == 1)
+        if orphans:
+            at = region.begin + len(stub) - 1
+            lines.insert(at, region.indent + " ".join("(void)&%s;" % h for h in orphans))
+    if not any(re.match(r"#include <stdexcept>", l) for l in lines):
+        first = next(i for i, l in enumerate(lines) if l.startswith("#include"))
+        lines.insert(first + 1, "#include <stdexcept>  // std::logic_error for the assignment stubs")
+    return "\n".join(lines)
+
+
+# ---- trees -----------------------------------------------------------------------------------
+
+def tracked_files(tree):
+    try:  # a git checkout: its tracked files plus new ones not ignored (a copy inside out/ is no checkout)
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=tree, check=True,
+                             capture_output=True).stdout.decode().strip()
+        if os.path.realpath(top) != os.path.realpath(tree):
+            raise OSError("not the top of a checkout")
+        out = subprocess.run(["git", "ls-files", "-c", "-o", "--exclude-standard", "-z"], cwd=tree,
+                             check=True, capture_output=True).stdout.decode()
+        files = [f for f in out.split("\0") if f]
+    except (OSError, subprocess.CalledProcessError):
+        files = []
+        for base, dirs, names in os.walk(tree):
+            rel = os.path.relpath(base, tree)
+            dirs[:] = [d for d in dirs if not (rel == "." and d in (".git", "build", "out", "data"))]
+            files += [os.path.normpath(os.path.join(rel, n)) for n in names]
+    return [f for f in files if os.path.isfile(os.path.join(tree, f)) and not f.startswith(("out/", "build/"))]
+
+
+def copy_tree(src, dst):
+    """Sources and build/ objects with their mtimes, so only files written afresh recompile."""
+    for rel in tracked_files(src):
+        target = os.path.join(dst, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(os.path.join(src, rel), target)
+    build = os.path.join(src, "build")
+    if os.path.isdir(build):
+        shutil.copytree(build, os.path.join(dst, "build"), copy_function=shutil.copy2,
+                        ignore=lambda d, names: ["asan"] if os.path.abspath(d) == os.path.abspath(build) else [],
+                        dirs_exist_ok=True)
+
+
+def write_fresh(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    now = time.time()
+    os.utime(path, (now, now))  # newer than every copied object (make compares nanoseconds)
+
+
+def regions_of(tree, number):
+    return [r for r in all_regions(tree) if r.number == number]
+
+
+def make_student_tree(number, out, src=ROOT, force=False):
+    regions = regions_of(src, number)
+    if os.path.exists(out):
+        if not force:
+            raise Failure("%s already exists (a student's work?); remove it or pass FORCE=1" % out)
+        shutil.rmtree(out)
+    copy_tree(src, out)
+    by_file = {}
+    for r in regions:
+        by_file.setdefault(r.path, []).append(r)
+    for path, rs in by_file.items():
+        write_fresh(os.path.join(out, path), stubbed_text(src, path, rs))
+    # The recorded mutations quote the reference lines they change: they would show the solutions.
+    mutations = os.path.join(out, MUTATIONS)
+    if os.path.isdir(mutations):
+        shutil.rmtree(mutations)
+        os.makedirs(mutations)
+        with open(os.path.join(mutations, "README.md"), "w") as f:
+            f.write("# Recorded mutations\n\nNot part of a student tree: they quote the reference solution. "
+                    "The instructor's copy is in the repository.\n")
+    with open(os.path.join(out, ".assignment"), "w") as f:
+        f.write("A%d\n" % number)
+    return regions
+
+
+# ---- the grading table and mutations ------------------------------------------------------------
+
+class Row:
+    def __init__(self, number, test, points, hint, mutation, line):
+        self.number, self.test, self.points, self.hint, self.mutation, self.line = \
+            number, test, points, hint, mutation, line
+
+
+def read_table(tree, table=None):
+    path = table or os.path.join(tree, TABLE)
+    rows = []
+    for k, line in enumerate(read_lines(path)):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if cols[0] == "assignment":
+            continue
+        if len(cols) != 5 or not re.fullmatch(r"A\d+", cols[0]) or "." not in cols[1]:
+            raise Failure("%s:%d: expected 5 tab-separated columns: assignment test points hint mutation"
+                          % (path, k + 1))
+        row = Row(int(cols[0][1:]), cols[1], int(cols[2]), cols[3], cols[4], k + 1)
+        if (row.points == 0) != (row.hint == "-") or (row.points == 0 and row.mutation != "-"):
+            raise Failure("%s:%d: a row has points and a hint, or 0 points, hint - and mutation -" % (path, k + 1))
+        rows.append(row)
+    return rows
+
+
+def parse_mutation(tree, name):
+    path = os.path.join(tree, MUTATIONS, name)
+    text = open(path, encoding="utf-8").read()
+    m = re.search(r"^file: (\S+)\n--- original\n(.*?)\n--- replacement\n(.*?)\n--- end", text, re.S | re.M)
+    if not m:
+        raise Failure("%s: expected 'file:', '--- original', '--- replacement', '--- end'" % path)
+    return m.group(1), m.group(2), m.group(3)
+
+
+def apply_mutation(tree, name, src=ROOT):
+    path, original, replacement = parse_mutation(src, name)
+    text = open(os.path.join(tree, path), encoding="utf-8").read()
+    if text.count(original) != 1:
+        raise Failure("mutation %s: its original text occurs %d times in %s (must be exactly once)"
+                      % (name, text.count(original), path))
+    write_fresh(os.path.join(tree, path), text.replace(original, replacement))
+    return path, text
+
+
+# ---- building and running ------------------------------------------------------------------------
+
+def build(tree, log):
+    cxx = os.environ.get("CXX_FOR_ASSIGNMENTS") or os.environ.get("CXX") or "g++"
+    jobs = os.environ.get("JOBS") or str(os.cpu_count() or 2)
+    cmd = ["make", "-s", "-j" + jobs, "CXX=" + cxx, "build/tests/all_tests"]
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    with open(log, "w") as f:  # an independent make (not a sub-make of the caller's jobserver)
+        rc = subprocess.run(cmd, cwd=tree, stdout=f, stderr=subprocess.STDOUT, env=env).returncode
+    return rc == 0
+
+
+def run_rows(tree, rows, xml_path, stop_at_first_failure=False):
+    """One test process per row, so a crash (a student's out-of-bounds write) costs one row, not the table.
+    Returns {row.test: (passed, first failure line)}."""
+    out = {}
+    for r in rows:
+        res = run_tests(tree, [r.test], xml_path)
+        if res.get("__crash__"):
+            out[r.test] = (False, res["__crash__"][1])
+        else:
+            out[r.test] = row_result(r, res)
+        if stop_at_first_failure and not out[r.test][0]:
+            break
+    return out
+
+
+def run_tests(tree, tests, xml_path, require_mnist=False):
+    """Runs the tree's all_tests (tests: list of Suite.Name, or None for all); {name: (ok, first line)}.
+    A crash (no XML written) is reported under the key "__crash__"."""
+    env = dict(os.environ)
+    if not require_mnist:
+        env.pop("RICHLAZY_REQUIRE_MNIST", None)
+    cmd = [os.path.join(tree, "build", "tests", "all_tests"), "--gtest_output=xml:" + xml_path]
+    if tests is not None:
+        cmd.append("--gtest_filter=" + ":".join(tests))
+    if os.path.exists(xml_path):
+        os.remove(xml_path)
+    proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True)
+    results = {}
+    if not os.path.exists(xml_path):
+        text = (proc.stdout + proc.stderr).decode(errors="replace").strip().split("\n")
+        running = [l for l in text if l.startswith("[ RUN      ]")]
+        results["__crash__"] = (False, "the test binary crashed (exit %d) in %s; its last words: %s" % (
+            proc.returncode, running[-1][13:].strip() if running else "?", text[-1] if text else ""))
+        return results
+    for case in ET.parse(xml_path).getroot().iter("testcase"):
+        name = case.get("classname") + "." + case.get("name")
+        fails = case.findall("failure")
+        results[name] = (not fails, first_failure_line(fails[0].get("message", "")) if fails else "")
+    return results
+
+
+def first_failure_line(message):
+    """The failure's location and its most useful line: our own message (it names a docs/ section) when
+    there is one, else gtest's first lines joined."""
+    lines = [l.strip() for l in message.split("\n") if l.strip()]
+    where = lines[0] if lines and re.match(r"^\S+:\d+$", lines[0]) else ""
+    rest = [l for l in lines if l != where]
+    ours = [l for l in rest if "docs/" in l]
+    text = ours[0] if ours else " | ".join(rest[:4]) if rest else message.strip()
+    values = [l for l in rest if l.startswith(("Which is:", "actual:")) or ", actual:" in l]
+    if ours and values:
+        text += "  [gtest: " + "; ".join(values) + "]"
+    return (where + ": " if where else "") + text
+
+
+# ---- make grade ------------------------------------------------------------------------------
+
+def default_tree(number):
+    student = os.path.join(ROOT, "out", "assignments", "A%d" % number)
+    return student if os.path.isdir(student) else ROOT
+
+
+def grade(number, tree, quiet=False, table=None):
+    rows = [r for r in read_table(ROOT, table) if r.number == number]
+    if not rows:
+        raise Failure("A%d has no rows in %s" % (number, TABLE))
+    tree = os.path.abspath(tree)
+    marker = os.path.join(tree, ".assignment")
+    if os.path.exists(marker):
+        kind = "the student tree for %s at %s" % (open(marker).read().strip(), tree)
+    else:
+        kind = "the REFERENCE solution (the repository)" if tree == ROOT else "the tree " + tree
+    log = os.path.join(tree, "build", "grade-build.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    if not quiet:
+        say("Grading A%d in %s" % (number, kind))
+    if not build(tree, log):
+        if not quiet:
+            say("The tree does not build; the compiler says (last lines of %s):" % log)
+            say("".join(open(log).readlines()[-25:]))
+        return rows, None
+    results = run_rows(tree, rows, os.path.join(tree, "build", "grade-A%d.xml" % number))
+    if not quiet:
+        print_table(rows, results)
+    return rows, results
+
+
+def row_result(row, results):
+    """(passed, first failure line) of a row; a pattern row (Suite.*) passes when all its tests pass."""
+    if "*" not in row.test and "?" not in row.test or row.test in results:
+        return results.get(row.test, (False, "test not found in the test binary (renamed? a typo in the table?)"))
+    matched = sorted(n for n in results if fnmatch.fnmatchcase(n, row.test))
+    if not matched:
+        return False, "no test matches this pattern"
+    failing = [n for n in matched if not results[n][0]]
+    if not failing:
+        return True, ""
+    return False, "%d of %d fail, first %s: %s" % (len(failing), len(matched), failing[0], results[failing[0]][1])
+
+
+def print_table(rows, results):
+    graded = [r for r in rows if r.points > 0]
+    also = [r for r in rows if r.points == 0]
+    got, first = 0, True
+    say("%-4s %-70s %7s  %s" % ("rung", "test", "points", "result"))
+    for k, r in enumerate(graded, 1):
+        ok, line = row_result(r, results)
+        got += r.points if ok else 0
+        say("%-4d %-70s %3d/%-3d %s%s" % (k, r.test, r.points if ok else 0, r.points, "pass" if ok else "FAIL",
+                                            "   <-- start here" if not ok and first else ""))
+        if not ok and not first and "Need to implement for A" in line:
+            say("       (not implemented yet)")
+        elif not ok:
+            say("       got:  " + line[:400])
+            say("       hint: " + r.hint)
+            first = False
+    failing_also = [r for r in also if not row_result(r, results)[0]]
+    if also:
+        say("also using your code (0 points; they pass once the rungs above do): %d of %d pass%s"
+            % (len(also) - len(failing_also), len(also), ", failing:" if failing_also else ""))
+        shown = [r for r in failing_also if "Need to implement for A" not in row_result(r, results)[1]]
+        for r in shown[:8]:
+            say("       %s: %s" % (r.test, row_result(r, results)[1][:200]))
+        if len(shown) > 8:
+            say("       ... and %d more" % (len(shown) - 8))
+        if len(shown) < len(failing_also):
+            say("       %d stop at a \"Need to implement\" stub" % (len(failing_also) - len(shown)))
+    say("total: %d / %d points" % (got, sum(r.points for r in graded)))
+
+
+# ---- make check-assignments --------------------------------------------------------------------
+
+def first_failing(rows, results):
+    for r in rows:
+        if not row_result(r, results)[0]:
+            return r.test
+    return None
+
+
+def check(strict, only, table=None, src=ROOT, work=None, keep=False, stages="abc"):
+    t0 = time.time()
+    rows = read_table(src, table)
+    numbers = [n for n in ASSIGNMENTS if not only or n in only]
+    problems, notes = [], []
+    work = work or os.path.join(src, "out", "check-assignments")
+    os.makedirs(work, exist_ok=True)
+
+    # (a) the reference passes every graded test
+    if not build(src, os.path.join(work, "reference-build.log")):
+        raise Failure("the reference does not build: see %s/reference-build.log" % work)
+    graded = [r for r in rows if r.number in numbers]
+    ref = run_tests(src, [r.test for r in graded], os.path.join(work, "reference.xml"), require_mnist=True)
+    for r in graded if "a" in stages else []:
+        ok, line = row_result(r, ref)
+        if not ok:
+            problems.append("(a) A%d: the reference fails %s: %s" % (r.number, r.test, line))
+    say("(a) reference: %d graded tests, %d failing  [%.0f s]"
+        % (len(graded), sum(not row_result(r, ref)[0] for r in graded), time.time() - t0))
+
+    for n in numbers:
+        mine = [r for r in rows if r.number == n]
+        regions = regions_of(src, n)
+        if stages == "a":
+            continue
+        if not regions:
+            msg = "A%d: no marked bodies yet" % n
+            (problems if strict else notes).append(msg)
+            say("    " + msg + ("" if strict else " (not a failure without --strict)"))
+            continue
+        if not mine:
+            problems.append("A%d has markers but no rows in the grading table" % n)
+            continue
+        tree = os.path.join(work, "A%d" % n)
+        # (b) the student tree builds, fails every graded test of An, passes every other test
+        make_student_tree(n, tree, src, force=True)
+        if not build(tree, os.path.join(work, "A%d-build.log" % n)):
+            problems.append("(b) A%d: the student tree does not build: see %s/A%d-build.log" % (n, work, n))
+            continue
+        warnings = [l for l in open(os.path.join(work, "A%d-build.log" % n))
+                    if re.match(r"^\S+:\d+:\d+: warning:", l)]  # the compiler's, not make's
+        for w in warnings:
+            problems.append("(b) A%d: the student tree compiles with a warning: %s" % (n, w.strip()))
+        res = run_tests(tree, None, os.path.join(work, "A%d-all.xml" % n)) if "b" in stages else {}
+        if "__crash__" in res:
+            problems.append("(b) A%d: %s" % (n, res.pop("__crash__")[1]))
+            continue
+        for r in mine if "b" in stages else []:
+            if r.points > 0 and row_result(r, res)[0]:
+                problems.append("(b) A%d: the stub passes the graded test %s (a hole: it tests nothing of A%d)"
+                                % (n, r.test, n))
+        unlisted = []
+        for name, (ok, line) in sorted(res.items()):
+            if not ok and not any(fnmatch.fnmatchcase(name, r.test) for r in mine):
+                problems.append("(b) A%d: the stub breaks %s, which is not in A%d's table: %s" % (n, name, n, line))
+                unlisted.append(name)
+        if unlisted:  # ready-made 0-point rows for the table, one pattern per suite
+            suites = sorted({u.split(".")[0] for u in unlisted})
+            say("    rows to add to %s if these tests call A%d's code:\n%s" % (
+                TABLE, n, "\n".join("A%d\t%s.*\t0\t-\t-" % (n, s) for s in suites)))
+        if "b" in stages:
+            say("(b) A%d: %d marked bodies; the student tree built and ran %d tests  [%.0f s]"
+                % (n, len(regions), len(res), time.time() - t0))
+        # (c) each hint's mutation, applied to the reference, makes its test the first failing row
+        for r in regions:  # back to the reference: the stubbed files rewritten (fresh mtimes: they recompile)
+            write_fresh(os.path.join(tree, r.path), open(os.path.join(src, r.path), encoding="utf-8").read())
+        for r in mine if "c" in stages else []:
+            if r.mutation == "-":
+                if r.points > 0:
+                    problems.append("(c) A%d: %s has %d points but no recorded mutation" % (n, r.test, r.points))
+                continue
+            try:
+                path, before = apply_mutation(tree, r.mutation, src)
+            except (Failure, OSError) as e:
+                problems.append("(c) A%d: %s" % (n, e))
+                continue
+            inside = [g for g in regions if g.path == path]
+            if not inside:
+                problems.append("(c) A%d: mutation %s edits %s, which holds no A%d marker" % (n, r.mutation, path, n))
+            if not build(tree, os.path.join(work, "A%d-mutation.log" % n)):
+                problems.append("(c) A%d: mutation %s does not compile: see %s/A%d-mutation.log"
+                                % (n, r.mutation, work, n))
+            else:
+                res = run_rows(tree, mine, os.path.join(work, "A%d-mutation.xml" % n), stop_at_first_failure=True)
+                first = first_failing([x for x in mine if x.test in res], res)
+                if first != r.test:
+                    problems.append("(c) A%d: mutation %s should make %s the first failing row; it is %s"
+                                    % (n, r.mutation, r.test, first or "none (every row passes)"))
+            write_fresh(os.path.join(tree, path), before)
+        if "c" in stages:
+            say("(c) A%d: %d mutations applied to the reference  [%.0f s]"
+                % (n, sum(r.mutation != "-" for r in mine), time.time() - t0))
+        if not keep:
+            shutil.rmtree(tree)
+
+    for n in notes:
+        say("note: " + n)
+    for p in problems:
+        say("PROBLEM " + p)
+    say("check-assignments: %s in %.0f s" % ("FAILED (%d problems)" % len(problems) if problems else "ok",
+                                             time.time() - t0))
+    return problems
+
+
+# ---- selftest: each check can fail ---------------------------------------------------------------
+
+def selftest():
+    """Runs the checker on A5 with three deliberate breakages; each must be reported by its own check."""
+    t0 = time.time()
+    os.makedirs(os.path.join(ROOT, "out"), exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="check-assignments-selftest-", dir=os.path.join(ROOT, "out"))
+    base = os.path.join(tmp, "reference")
+    copy_tree(ROOT, base)  # with build/: nothing recompiles
+    n = 5
+    rows = [r for r in read_table(ROOT) if r.number == n and r.mutation != "-"]
+    first, later = rows[0], rows[-1]
+    table_lines = read_lines(os.path.join(ROOT, TABLE))
+
+    def table(name, lines):
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return path
+
+    cases = [
+        # (a) a graded test the reference fails (here: a row naming a test that does not exist)
+        ("a", table("broken-a.tsv", table_lines + ["A5\tMeasuresSelftest.DoesNotExist\t1\thint\t-"]),
+         "(a) A5: the reference fails MeasuresSelftest.DoesNotExist"),
+        # (b) a stub that does not make its graded test fail (a row whose test never reaches A5's code)
+        ("b", table("broken-b.tsv", table_lines + ["A5\tMatrix.StoresRowMajor\t1\thint\t-"]),
+         "(b) A5: the stub passes the graded test Matrix.StoresRowMajor"),
+        # (c) a hint backed by the wrong mutation: the last rung's bug recorded under the first rung
+        ("c", table("broken-c.tsv", [l.replace(first.mutation, later.mutation) if l.split("\t")[:2] == ["A5", first.test]
+                                      else l for l in table_lines]),
+         "(c) A5: mutation %s should make %s the first failing row" % (later.mutation, first.test)),
+    ]
+    failed = []
+    for stage, path, expected in cases:
+        say("---- selftest (%s): expecting a problem starting %r" % (stage, expected))
+        problems = check(strict=False, only=[n], table=path, src=base, work=os.path.join(tmp, "work"), stages=stage)
+        if not any(p.startswith(expected) for p in problems):
+            failed.append(stage)
+    shutil.rmtree(tmp)
+    say("check-assignments-selftest: %s in %.0f s" % (
+        "FAILED: check(s) %s did not report the breakage" % ",".join(failed) if failed
+        else "ok (each of the checks a, b, c reported its deliberate breakage)", time.time() - t0))
+    return not failed
+
+
+# ---- command line --------------------------------------------------------------------------------
+
+def number_arg(text):
+    m = re.fullmatch(r"A?(\d+)", text or "")
+    if not m or int(m.group(1)) not in ASSIGNMENTS:
+        raise argparse.ArgumentTypeError("assignment must be 1..8 (e.g. A=6), got %r" % text)
+    return int(m.group(1))
+
+
+def main(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("tree")
+    t.add_argument("number", type=number_arg)
+    t.add_argument("--out")
+    t.add_argument("--force", action="store_true")
+    g = sub.add_parser("grade")
+    g.add_argument("number", type=number_arg)
+    g.add_argument("--tree")
+    c = sub.add_parser("check")
+    c.add_argument("--strict", action="store_true", help="an assignment without markers is a failure")
+    c.add_argument("--only", default="", help="comma-separated assignment numbers")
+    c.add_argument("--keep", action="store_true", help="keep the generated trees under out/check-assignments")
+    sub.add_parser("selftest")
+    args = p.parse_args(argv)
+    try:
+        if args.cmd == "tree":
+            out = args.out or os.path.join(ROOT, "out", "assignments", "A%d" % args.number)
+            regions = make_student_tree(args.number, out, force=args.force)
+            if not regions:
+                say("A%d: no marked bodies yet; %s is a copy of the reference" % (args.number, out))
+            for r in regions:
+                say("A%d stub: %s  %s  (%s)" % (r.number, r.path, r.function, r.doc))
+            say("student tree: %s\nnext: implement the functions above there, then `make grade A=%d`"
+                % (out, args.number))
+            return 0
+        if args.cmd == "grade":
+            rows, results = grade(args.number, args.tree or default_tree(args.number))
+            return 0 if results is not None else 1
+        if args.cmd == "check":
+            only = [number_arg(x) for x in args.only.split(",") if x]
+            return 1 if check(args.strict, only, keep=args.keep) else 0
+        if args.cmd == "selftest":
+            return 0 if selftest() else 1
+    except Failure as e:
+        say("error: %s" % e)
+        return 2
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
