@@ -10,7 +10,7 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 
 void validate(const DaleParams& p) {
-  if (p.N < 2) throw std::invalid_argument("dale: N = " + std::to_string(p.N) + " must be at least 2");
+  check_connectivity_size("dale", p.N, 2);
   if (!(p.frac_e > 0.0 && p.frac_e < 1.0))
     throw std::invalid_argument("dale: E fraction frac_e = " + std::to_string(p.frac_e) +
                                 " must lie strictly inside (0, 1)");
@@ -18,8 +18,10 @@ void validate(const DaleParams& p) {
     throw std::invalid_argument("dale: density = " + std::to_string(p.density) + " must lie in (0, 1]");
   if (!(p.inh_scale > 0.0) || !std::isfinite(p.inh_scale))
     throw std::invalid_argument("dale: inhibitory scale k = " + std::to_string(p.inh_scale) + " must be > 0");
-  if (p.magnitude == DaleMagnitude::lognormal && !(p.lognormal_shape >= 0.0))
-    throw std::invalid_argument("dale: lognormal_shape must be >= 0");
+  // exp(shape z) with shape above 10 overflows for |z| > 71 and has a second moment of exp(200).
+  if (p.magnitude == DaleMagnitude::lognormal && !(p.lognormal_shape >= 0.0 && p.lognormal_shape <= 10.0))
+    throw std::invalid_argument("dale: lognormal_shape = " + std::to_string(p.lognormal_shape) +
+                                " must lie in [0, 10]");
 }
 
 double draw_magnitude(DaleMagnitude law, double shape, Rng& rng) {

@@ -37,7 +37,9 @@ double measure_norm(const Matrix& W, NormKind kind) {
 double gaussian_reference_norm(NormKind kind, std::size_t N, double g) {
   if (!(g > 0.0) || !std::isfinite(g))
     throw std::invalid_argument("gaussian_reference_norm: gain g = " + std::to_string(g) + " must be > 0");
-  if (N == 0) throw std::invalid_argument("gaussian_reference_norm: N must be positive");
+  if (N == 0)
+    throw std::invalid_argument("gaussian_reference_norm: the matrix to normalise has N = 0 units "
+                                "(an empty connectivity: a cell table with no rows?)");
   switch (kind) {
     case NormKind::frobenius: return g * std::sqrt(static_cast<double>(N));  // E||W0||_F^2 = g^2 N
     case NormKind::spectral: return 2.0 * g;                                 // Bai-Yin limit
