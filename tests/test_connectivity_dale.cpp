@@ -184,5 +184,15 @@ TEST(Dale, RejectsNAboveTheCapAndExplodingLognormalShapes) {
   }
 }
 
+// Found by make fuzz: k = 5e-324 with row balance made the row factor e_sum / -i_sum infinite.
+TEST(Dale, RejectsSubnormalOrHugeInhibitoryScales) {
+  for (double k : {4.9406564584124654e-324, 1e-7, 1e7}) {
+    DaleParams p = small(11);
+    p.inh_scale = k;
+    p.balance = DaleBalance::row;
+    EXPECT_TRUE(testing::Mentions(error_of([&] { dale(p, 1); }), {"dale: inhibitory scale k", "[1e-6, 1e6]"}));
+  }
+}
+
 }  // namespace
 }  // namespace rl

@@ -307,7 +307,7 @@ TEST(Sonet, RejectsNAboveTheCapAndInfiniteInhibitoryScale) {
   SonetParams q;
   q.weights = SonetWeights::dale;
   q.inh_scale = HUGE_VAL;
-  EXPECT_TRUE(testing::Mentions(error_of([&] { sonet_coefficients(q); }), {"sonet: inh_scale = inf"}));
+  EXPECT_TRUE(testing::Mentions(error_of([&] { sonet_coefficients(q); }), {"sonet: inh_scale = inf must lie in [1e-6, 1e6]"}));
 }
 
 TEST(GaussianNull, RejectsNAboveTheCapAndNamesAnEmptyMatrix) {

@@ -71,7 +71,13 @@ double normalization_factor(const Matrix& W, const NormalizeParams& params) {
   const double current = measure_norm(W, params.kind);
   if (!(current > 0.0))
     throw std::invalid_argument("normalization: W has zero " + to_string(params.kind) + " norm");
-  return target / current;
+  const double factor = target / current;
+  // A huge gain or a nearly-zero W must not turn the weights into infinities (found by make fuzz).
+  if (!std::isfinite(target) || !std::isfinite(factor) || !std::isfinite(factor * max_abs(W)))
+    throw std::invalid_argument("normalization: scaling W (" + to_string(params.kind) + " norm " +
+                                std::to_string(current) + ") to gain g = " + std::to_string(params.g) +
+                                " overflows double");
+  return factor;
 }
 
 }  // namespace rl

@@ -29,8 +29,8 @@ void validate(const SonetParams& p) {
     throw std::invalid_argument("sonet: cc_chain = " + std::to_string(p.cc_chain) + " must lie in [-1, 1]");
   if (p.weights == SonetWeights::dale && !(p.frac_e > 0.0 && p.frac_e < 1.0))
     throw std::invalid_argument("sonet: E fraction frac_e = " + std::to_string(p.frac_e) + " must lie in (0, 1)");
-  if (p.weights == SonetWeights::dale && !(p.inh_scale > 0.0 && std::isfinite(p.inh_scale)))
-    throw std::invalid_argument("sonet: inh_scale = " + std::to_string(p.inh_scale) + " must be finite and > 0");
+  if (p.weights == SonetWeights::dale && !(p.inh_scale >= 1e-6 && p.inh_scale <= 1e6))
+    throw std::invalid_argument("sonet: inh_scale = " + std::to_string(p.inh_scale) + " must lie in [1e-6, 1e6]");
 }
 
 // rho with L(theta; rho) = p^2 (1 + alpha) (CONNECTIVITY.md 3.2 step 2).
