@@ -60,10 +60,10 @@ TEST(Normalize, RejectsZeroMatrixBadTargetAndUnknownKind) {
 
 // Found by make fuzz: a gain of 1e308 made the factor infinite and the builders returned inf weights.
 TEST(NormalizationFactor, RefusesAScaleThatOverflows) {
-  Matrix W(3, 3);
+  Matrix W(4, 4);
   W(0, 1) = 1.0;
   NormalizeParams huge;
-  huge.g = 1e308;
+  huge.g = 1e308;  // target g sqrt(N) = 2e308 overflows
   EXPECT_THROW(normalization_factor(W, huge), std::invalid_argument);
   Matrix tiny(3, 3);
   tiny(0, 1) = 1e-310;
