@@ -39,6 +39,7 @@ asan:                                   ## the whole suite under -fsanitize=addr
 # sanitizer build; FUZZ_N inputs per target (CI: make fuzz FUZZ_N=2000).  One allocation over 1 GiB
 # is a fatal ASan report (max_allocation_size_mb), as is any UBSan finding.
 FUZZ_N     ?= 100000
+FUZZ_JOBS  ?= 2
 FUZZ_ARGS  ?=
 FUZZ_SAN   := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
 FUZZ_OBJ    = $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard tests/fuzz/*.cpp))
@@ -46,7 +47,7 @@ fuzz:                                   ## fuzz the file readers and builders un
 	$(MAKE) BUILD=build/fuzz CXXFLAGS="-std=c++17 -O2 -g -fno-omit-frame-pointer -Wall -Wextra -Wpedantic $(FUZZ_SAN)" \
 	  LDFLAGS="$(FUZZ_SAN)" build/fuzz/fuzz_inputs
 	ASAN_OPTIONS=max_allocation_size_mb=1024:allocator_may_return_null=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  build/fuzz/fuzz_inputs --n $(FUZZ_N) --work build/fuzz/work $(FUZZ_ARGS)
+	  build/fuzz/fuzz_inputs --n $(FUZZ_N) --jobs $(FUZZ_JOBS) --work build/fuzz/work $(FUZZ_ARGS)
 
 $(BUILD)/fuzz_inputs: $(FUZZ_OBJ) $(LIB)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@

@@ -1,8 +1,10 @@
 // fuzz_inputs: the bounded, in-repository fuzzer of `make fuzz` (tests/fuzz/README.md).
 //
 //   build/fuzz/fuzz_inputs [--n 100000] [--seed 1] [--targets idx_images,npy,...] [--work DIR]
-//                          [--max-ms 2000] [--hang-s 20]
+//                          [--max-ms 2000] [--hang-s 20] [--jobs 2]
 //
+// --jobs J forks J workers that take the targets from a queue, costliest first (each target's inputs
+// depend only on the seed and the target, so the table is the same for every J apart from timings).
 // For every target: --n inputs drawn from Rng(derive_seed(seed, target index)), each either accepted
 // or rejected with a std::exception.  Anything else fails the run: a non-std exception or a broken
 // promise of an accepted result (counted as a crash in the table), a sanitizer report or a signal (the
@@ -11,11 +13,15 @@
 // so one allocation over 1 GiB is a fatal report; without it the driver caps its address space at
 // 1 GiB above what it uses at start (setrlimit RLIMIT_AS).
 #include <signal.h>
-#include <sys/resource.h>
-#include <unistd.h>
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -38,7 +44,6 @@ namespace {
 using rl::fuzz::current_input;
 
 char g_save_path[4096] = "fuzz_failing_input.bin";
-volatile std::size_t g_input_index = 0;
 
 // Async-signal-safe: writes the current input to g_save_path and a note to stderr.
 void save_current_input() {
@@ -85,14 +90,60 @@ void cap_address_space() {
 struct Row {
   std::string name;
   std::size_t inputs = 0, accepted = 0, rejected = 0, crashes = 0;
-  double slowest_ms = 0.0, seconds = 0.0;
+  double slowest_ms = 0.0, seconds = 0.0, cpu_seconds = 0.0;
   std::size_t slowest_index = 0;
   std::string first_crash;
 };
 
+double cpu_now() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// Feeds n inputs of one target, timing each under the watchdog.
+Row run_target(const rl::fuzz::Target& target, std::size_t index, std::size_t seed, std::size_t n, std::size_t hang_s) {
+  Row row;
+  row.name = target.name;
+  const auto target_start = std::chrono::steady_clock::now();
+  const double cpu_start = cpu_now();
+  rl::Rng rng(rl::derive_seed(seed, index));
+  for (std::size_t k = 0; k < n; ++k) {
+    ::alarm(static_cast<unsigned>(hang_s));
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      target.run_one(rng);
+      ++row.accepted;
+    } catch (const std::exception&) {
+      ++row.rejected;
+    } catch (const rl::fuzz::Violation& v) {
+      if (row.crashes++ == 0) {
+        row.first_crash = v.what + " (input " + std::to_string(k) + ")";
+        save_current_input();
+      }
+    } catch (...) {
+      if (row.crashes++ == 0) {
+        row.first_crash = "an exception not derived from std::exception (input " + std::to_string(k) + ")";
+        save_current_input();
+      }
+    }
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (ms > row.slowest_ms) {
+      row.slowest_ms = ms;
+      row.slowest_index = k;
+    }
+    ++row.inputs;
+  }
+  ::alarm(0);
+  row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - target_start).count();
+  row.cpu_seconds = cpu_now() - cpu_start;
+  std::fprintf(stderr, "fuzz_inputs: %s done (%zu inputs, %.1f s)\n", row.name.c_str(), row.inputs, row.seconds);
+  return row;
+}
+
 [[noreturn]] void usage(const std::string& problem) {
   std::cerr << "fuzz_inputs: " << problem
-            << "\nusage: fuzz_inputs [--n N] [--seed S] [--targets a,b] [--work DIR] [--max-ms MS] [--hang-s S]\n";
+            << "\nusage: fuzz_inputs [--n N] [--seed S] [--targets a,b] [--work DIR] [--max-ms MS] [--hang-s S] [--jobs J]\n";
   std::exit(2);
 }
 
@@ -106,7 +157,7 @@ std::size_t parse_count(const std::string& flag, const std::string& v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::size_t n = 100000, seed = 1, max_ms = 2000, hang_s = 20;
+  std::size_t n = 100000, seed = 1, max_ms = 2000, hang_s = 20, jobs = 1;
   std::string only, work = "build/fuzz/work";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -117,6 +168,7 @@ int main(int argc, char** argv) {
     else if (a == "--seed") seed = parse_count(a, v);
     else if (a == "--max-ms") max_ms = parse_count(a, v);
     else if (a == "--hang-s") hang_s = parse_count(a, v);
+    else if (a == "--jobs") jobs = parse_count(a, v);
     else if (a == "--targets") only = "," + v + ",";
     else if (a == "--work") work = v;
     else usage("unknown flag " + a);
@@ -130,54 +182,84 @@ int main(int argc, char** argv) {
 
   const std::vector<rl::fuzz::Target> targets = rl::fuzz::make_targets(work);
   cap_address_space();
-  std::vector<Row> rows;
-  bool ok = true;
-  for (std::size_t t = 0; t < targets.size(); ++t) {
-    if (!only.empty() && only.find("," + targets[t].name + ",") == std::string::npos) continue;
-    Row row;
-    row.name = targets[t].name;
-    const auto target_start = std::chrono::steady_clock::now();
-    rl::Rng rng(rl::derive_seed(seed, t));
-    for (std::size_t k = 0; k < n; ++k) {
-      g_input_index = k;
-      ::alarm(static_cast<unsigned>(hang_s));
-      const auto start = std::chrono::steady_clock::now();
-      try {
-        targets[t].run_one(rng);
-        ++row.accepted;
-      } catch (const std::exception&) {
-        ++row.rejected;
-      } catch (const rl::fuzz::Violation& v) {
-        if (row.crashes++ == 0) {
-          row.first_crash = v.what + " (input " + std::to_string(k) + ")";
-          save_current_input();
-        }
-      } catch (...) {
-        if (row.crashes++ == 0) {
-          row.first_crash = "an exception not derived from std::exception (input " + std::to_string(k) + ")";
-          save_current_input();
-        }
-      }
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      if (ms > row.slowest_ms) {
-        row.slowest_ms = ms;
-        row.slowest_index = k;
-      }
-      ++row.inputs;
-    }
-    ::alarm(0);
-    row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - target_start).count();
-    ok = ok && row.crashes == 0 && row.slowest_ms <= static_cast<double>(max_ms);
-    rows.push_back(row);
-    std::fprintf(stderr, "fuzz_inputs: %s done (%zu inputs)\n", row.name.c_str(), row.inputs);
+  std::vector<std::size_t> chosen;
+  for (std::size_t t = 0; t < targets.size(); ++t)
+    if (only.empty() || only.find("," + targets[t].name + ",") != std::string::npos) chosen.push_back(t);
+  if (chosen.empty()) usage("no target matches --targets" + only);
+  jobs = std::max<std::size_t>(1, std::min(jobs, chosen.size()));
+  // A queue of target indices, costliest first, that the workers take from one at a time.
+  std::stable_sort(chosen.begin(), chosen.end(),
+                   [&](std::size_t a, std::size_t b) { return targets[a].cost > targets[b].cost; });
+  int queue[2];
+  if (::pipe(queue) != 0) {
+    std::perror("fuzz_inputs: pipe");
+    return 1;
   }
-  if (rows.empty()) usage("no target matches --targets" + only);
+  for (std::size_t t : chosen) {
+    const std::uint64_t record = t;
+    if (::write(queue[1], &record, sizeof record) != static_cast<ssize_t>(sizeof record)) return 1;
+  }
+  ::close(queue[1]);
+  std::vector<pid_t> workers;
+  for (std::size_t w = 0; w < jobs; ++w) {
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+      std::perror("fuzz_inputs: fork");
+      return 1;
+    }
+    if (pid > 0) {
+      workers.push_back(pid);
+      continue;
+    }
+    std::snprintf(g_save_path, sizeof g_save_path, "%s/failing_input.%zu.bin", work.c_str(), w);
+    std::ofstream out(work + "/rows." + std::to_string(w), std::ios::trunc);
+    std::uint64_t t = 0;
+    while (::read(queue[0], &t, sizeof t) == static_cast<ssize_t>(sizeof t)) {  // 8-byte reads are atomic
+      const Row r = run_target(targets[t], t, seed, n, hang_s);
+      out << t << '\t' << r.name << '\t' << r.inputs << '\t' << r.accepted << '\t' << r.rejected << '\t'
+          << r.crashes << '\t' << r.slowest_ms << '\t' << r.slowest_index << '\t' << r.seconds << '\t'
+          << r.cpu_seconds << '\t' << r.first_crash << '\n' << std::flush;
+    }
+    std::_Exit(out ? 0 : 1);
+  }
+  ::close(queue[0]);
+  bool ok = true;
+  for (std::size_t w = 0; w < workers.size(); ++w) {
+    int status = 0;
+    ::waitpid(workers[w], &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      std::printf("FAIL worker %zu died (%s %d): see its report above\n", w,
+                  WIFSIGNALED(status) ? "signal" : "exit status", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+      ok = false;
+    }
+  }
+  std::vector<std::pair<std::size_t, Row>> indexed;
+  for (std::size_t w = 0; w < workers.size(); ++w) {
+    std::ifstream in(work + "/rows." + std::to_string(w));
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream f(line);
+      std::size_t t = 0;
+      Row r;
+      f >> t >> r.name >> r.inputs >> r.accepted >> r.rejected >> r.crashes >> r.slowest_ms >> r.slowest_index >>
+          r.seconds >> r.cpu_seconds;
+      std::getline(f >> std::ws, r.first_crash);
+      indexed.push_back({t, r});
+    }
+  }
+  std::sort(indexed.begin(), indexed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Row> rows;
+  for (const auto& [t, r] : indexed) {
+    rows.push_back(r);
+    ok = ok && r.crashes == 0 && r.slowest_ms <= static_cast<double>(max_ms);
+  }
+  if (rows.size() != chosen.size()) ok = false;
 
-  std::printf("%-18s %9s %9s %9s %8s %12s %9s %9s\n", "target", "inputs", "accepted", "rejected", "crashes",
-              "slowest_ms", "at_input", "total_s");
+  std::printf("%-18s %9s %9s %9s %8s %11s %9s %8s %8s\n", "target", "inputs", "accepted", "rejected", "crashes",
+              "slowest_ms", "at_input", "wall_s", "cpu_s");
   for (const Row& r : rows)
-    std::printf("%-18s %9zu %9zu %9zu %8zu %12.2f %9zu %9.1f\n", r.name.c_str(), r.inputs, r.accepted, r.rejected,
-                r.crashes, r.slowest_ms, r.slowest_index, r.seconds);
+    std::printf("%-18s %9zu %9zu %9zu %8zu %11.2f %9zu %8.1f %8.1f\n", r.name.c_str(), r.inputs, r.accepted,
+                r.rejected, r.crashes, r.slowest_ms, r.slowest_index, r.seconds, r.cpu_seconds);
   for (const Row& r : rows) {
     if (r.crashes) std::printf("FAIL %s: %zu crashes, first: %s\n", r.name.c_str(), r.crashes, r.first_crash.c_str());
     if (r.slowest_ms > static_cast<double>(max_ms))

@@ -29,6 +29,7 @@ CurrentInput& current_input();
 struct Target {
   std::string name;
   std::function<void(Rng&)> run_one;
+  double cost = 1.0;  // rough CPU ms per input under the sanitizers, to share targets among workers
 };
 
 // Every target; `work_dir` is a scratch folder for the data-directory targets (created and filled).
