@@ -23,7 +23,7 @@ DEMO_BIN  := $(DEMO_SRC:demos/%.cpp=$(BUILD)/bin/%)
 LIB       := $(BUILD)/librichlazy.a
 TEST_BIN  := $(BUILD)/tests/all_tests
 
-.PHONY: all test asan bench demo figures data clean help gtest-check slurm-selftest
+.PHONY: all test asan fuzz bench demo figures data clean help gtest-check slurm-selftest
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(DEMO_BIN) $(TEST_BIN)     ## build the library, every demo program and the test binary
@@ -34,6 +34,23 @@ test: gtest-check $(TEST_BIN)           ## build and run the whole GoogleTest su
 asan:                                   ## the whole suite under -fsanitize=address,undefined
 	$(MAKE) BUILD=build/asan CXXFLAGS="-std=c++17 -O1 -g -Wall -Wextra -Wpedantic -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	  LDFLAGS="-fsanitize=address,undefined" test GTEST_ARGS="$(GTEST_ARGS)"
+
+# Bounded fuzzer of the input readers and connectivity builders (tests/fuzz/README.md), in its own
+# sanitizer build; FUZZ_N inputs per target (CI: make fuzz FUZZ_N=2000).  One allocation over 1 GiB
+# is a fatal ASan report (max_allocation_size_mb), as is any UBSan finding.
+FUZZ_N     ?= 100000
+FUZZ_JOBS  ?= 2
+FUZZ_ARGS  ?=
+FUZZ_SAN   := -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
+FUZZ_OBJ    = $(patsubst %.cpp,$(BUILD)/%.o,$(wildcard tests/fuzz/*.cpp))
+fuzz:                                   ## fuzz the file readers and builders under ASan+UBSan (FUZZ_N=100000 inputs per target)
+	$(MAKE) BUILD=build/fuzz CXXFLAGS="-std=c++17 -O2 -g -fno-omit-frame-pointer -Wall -Wextra -Wpedantic $(FUZZ_SAN)" \
+	  LDFLAGS="$(FUZZ_SAN)" build/fuzz/fuzz_inputs
+	ASAN_OPTIONS=max_allocation_size_mb=1024:allocator_may_return_null=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  build/fuzz/fuzz_inputs --n $(FUZZ_N) --jobs $(FUZZ_JOBS) --work build/fuzz/work $(FUZZ_ARGS)
+
+$(BUILD)/fuzz_inputs: $(FUZZ_OBJ) $(LIB)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 bench: all                              ## benchmarks side by side with the peers (LAPACK/OpenBLAS, PyTorch) when installed
 	bash demos/bench/run_bench.sh $(BUILD)
@@ -99,7 +116,7 @@ $(BUILD)/bin/%: $(BUILD)/demos/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(DEMO_SRC:%.cpp=$(BUILD)/%.d)
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(DEMO_SRC:%.cpp=$(BUILD)/%.d) $(FUZZ_OBJ:.o=.d)
 
 # ---- course assignments (docs/assignments/README.md; python3, standard library only) ---------------
 # A student tree is a copy of this tree (with build/, so only the stubbed files recompile) in which only

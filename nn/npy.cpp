@@ -12,6 +12,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "nn/input_file.h"
+
 namespace rl {
 namespace {
 
@@ -138,11 +140,6 @@ class HeaderParser {
   std::size_t pos_ = 0;
 };
 
-struct NpyArray {
-  std::vector<std::size_t> shape;
-  std::vector<double> data;
-};
-
 NpyArray parse_header_dict(const std::string& header, const std::string& path) {
   HeaderParser p(header, path);
   bool have_descr = false, have_order = false, have_shape = false;
@@ -176,10 +173,9 @@ NpyArray parse_header_dict(const std::string& header, const std::string& path) {
   return arr;
 }
 
-NpyArray read_npy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open for reading");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}  // namespace
+
+NpyArray parse_npy(const std::string& bytes, const std::string& path) {
   if (bytes.size() < kMagicLen + 2 || bytes.compare(0, kMagicLen, kMagic, kMagicLen) != 0)
     fail(path, "bad magic string (not a .npy file)");
   const auto* u = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -212,6 +208,12 @@ NpyArray read_npy(const std::string& path) {
   const unsigned char* data = u + prefix + header_len;
   for (std::size_t i = 0; i < count; ++i) arr.data[i] = get_f64_le(data + 8 * i);
   return arr;
+}
+
+namespace {
+
+NpyArray read_npy(const std::string& path) {
+  return parse_npy(read_input_file(path, "npy file", kMaxNpyFileBytes), path);
 }
 
 void check_block_name(const std::string& folder, const std::string& name) {

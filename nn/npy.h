@@ -34,6 +34,16 @@ void save_npy(const std::string& path, const Matrix& m);
 // A vector as a 1-D array of shape (n,).
 void save_npy(const std::string& path, const std::vector<double>& v);
 
+// A parsed array: its shape (1 or more entries) and its values in C order.
+struct NpyArray {
+  std::vector<std::size_t> shape;
+  std::vector<double> data;
+};
+// Parses a whole .npy file already in memory; `source` names it in errors.  The loaders below read the
+// file with nn/input_file.h (a directory, device or over-1-GiB file is refused before any allocation)
+// and call this; the declared shape is checked against the actual data length before allocating.
+NpyArray parse_npy(const std::string& bytes, const std::string& source);
+
 // Loads a 2-D '<f8' C-order array.  Throws std::runtime_error naming `path` on any malformed file.
 Matrix load_npy_matrix(const std::string& path);
 // Loads a 1-D '<f8' C-order array.

@@ -131,9 +131,11 @@ void validate_training_inputs(const TwoLayerLinear& net, const Matrix& X, const 
   require_finite(X, "train_gradient_descent: X");
   require_finite(Y, "train_gradient_descent: Y");
   if (!(options.lr > 0.0) || !std::isfinite(options.lr))
-    throw std::invalid_argument("train_gradient_descent: lr must be positive and finite");
+    throw std::invalid_argument("train_gradient_descent: learning rate lr = " + std::to_string(options.lr) +
+                                " must be positive and finite");
   if (options.max_steps < 0)
-    throw std::invalid_argument("train_gradient_descent: max_steps must be >= 0");
+    throw std::invalid_argument("train_gradient_descent: max_steps = " + std::to_string(options.max_steps) +
+                                " must be >= 0");
 }
 
 // Loss at the current weights; fills `cache` and `out` for the backward pass.

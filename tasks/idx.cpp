@@ -1,8 +1,10 @@
 #include "tasks/idx.h"
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <sys/stat.h>
+
+#include "nn/input_file.h"
 
 namespace rl {
 namespace {
@@ -11,21 +13,16 @@ namespace {
   throw std::runtime_error("IDX file '" + path + "': " + problem);
 }
 
-std::vector<std::uint8_t> read_all_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) idx_error(path, "cannot open (missing? run `make data` to fetch MNIST)");
-  const std::streamoff size = in.tellg();
-  if (size < 0) idx_error(path, "cannot determine the file size");
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(bytes.data()), size);
-  if (in.gcount() != size) idx_error(path, "read error");
-  return bytes;
+// The whole file; a missing path keeps its hint about `make data`.
+std::string read_all_bytes(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) idx_error(path, "cannot open (missing? run `make data` to fetch MNIST)");
+  return read_input_file(path, "IDX file", kMaxIdxFileBytes);
 }
 
-std::uint32_t big_endian_u32(const std::vector<std::uint8_t>& b, std::size_t offset) {
-  return (std::uint32_t{b[offset]} << 24) | (std::uint32_t{b[offset + 1]} << 16) |
-         (std::uint32_t{b[offset + 2]} << 8) | std::uint32_t{b[offset + 3]};
+std::uint32_t big_endian_u32(const std::string& b, std::size_t offset) {
+  auto byte = [&](std::size_t k) { return std::uint32_t{static_cast<unsigned char>(b[offset + k])}; };
+  return (byte(0) << 24) | (byte(1) << 16) | (byte(2) << 8) | byte(3);
 }
 
 std::string hex(std::uint32_t v) {
@@ -38,7 +35,7 @@ std::string hex(std::uint32_t v) {
 }
 
 // Checks the header length and the magic number; returns the header's dimension fields.
-std::vector<std::size_t> read_header(const std::vector<std::uint8_t>& bytes, const std::string& path,
+std::vector<std::size_t> read_header(const std::string& bytes, const std::string& path,
                                      std::uint32_t magic, std::size_t n_dims) {
   const std::size_t header = 4 * (1 + n_dims);
   auto too_short = [&] {
@@ -54,9 +51,10 @@ std::vector<std::size_t> read_header(const std::vector<std::uint8_t>& bytes, con
   return dims;
 }
 
-void require_length(const std::vector<std::uint8_t>& bytes, const std::string& path,
+void require_length(const std::string& bytes, const std::string& path,
                     std::size_t header, std::size_t payload) {
-  const std::size_t expected = header + payload;
+  std::size_t expected = 0;
+  if (__builtin_add_overflow(header, payload, &expected)) idx_error(path, "corrupt header: dimensions overflow");
   if (bytes.size() < expected)
     idx_error(path, "truncated: " + std::to_string(bytes.size()) + " bytes, header promises " +
                         std::to_string(expected));
@@ -74,8 +72,13 @@ std::size_t checked_product(std::size_t a, std::size_t b, const std::string& pat
 
 }  // namespace
 
-IdxImages read_idx_images(const std::string& path) {
-  const std::vector<std::uint8_t> bytes = read_all_bytes(path);
+IdxImages read_idx_images(const std::string& path) { return parse_idx_images(read_all_bytes(path), path); }
+
+std::vector<std::uint8_t> read_idx_labels(const std::string& path) {
+  return parse_idx_labels(read_all_bytes(path), path);
+}
+
+IdxImages parse_idx_images(const std::string& bytes, const std::string& path) {
   const std::vector<std::size_t> dims = read_header(bytes, path, kIdxImagesMagic, 3);
   if (dims[0] == 0 || dims[1] == 0 || dims[2] == 0)
     idx_error(path, "zero dimension in header (" + std::to_string(dims[0]) + " x " +
@@ -90,8 +93,7 @@ IdxImages read_idx_images(const std::string& path) {
   return images;
 }
 
-std::vector<std::uint8_t> read_idx_labels(const std::string& path) {
-  const std::vector<std::uint8_t> bytes = read_all_bytes(path);
+std::vector<std::uint8_t> parse_idx_labels(const std::string& bytes, const std::string& path) {
   const std::vector<std::size_t> dims = read_header(bytes, path, kIdxLabelsMagic, 1);
   if (dims[0] == 0) idx_error(path, "zero label count in header");
   const std::size_t header = 8;

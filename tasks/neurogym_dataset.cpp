@@ -22,7 +22,9 @@ constexpr std::size_t kPaperBatch = 32;
 std::size_t neurogym_cache_len(std::size_t n_in, std::size_t batch_size, std::size_t seq_len,
                                std::size_t requested) {
   if (n_in == 0 || batch_size == 0 || seq_len == 0)
-    throw std::invalid_argument("neurogym_cache_len: n_in, batch_size and seq_len must be > 0");
+    throw std::invalid_argument("neurogym_cache_len: n_in = " + std::to_string(n_in) + ", batch_size = " +
+                                std::to_string(batch_size) + " and seq_len = " + std::to_string(seq_len) +
+                                " must all be > 0");
   double c = static_cast<double>(requested);
   if (requested == 0)  // obs size n_in plus a Discrete action's shape () whose product is 1
     c = kNeurogymCacheBudget / static_cast<double>(n_in + 1) / static_cast<double>(batch_size);

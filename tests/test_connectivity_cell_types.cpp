@@ -2,11 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 
 #include "linalg/norms.h"
 #include "nn/connectivity/cell_types.h"
 #include "nn/connectivity/spectrum_report.h"
+#include "connectivity_test_helpers.h"
 #include "test_helpers.h"
 
 namespace rl {
@@ -15,15 +17,7 @@ namespace {
 using testing::kEps;
 enum { E = 0, PV = 1, SST = 2, VIP = 3 };
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
+using testing::error_of;
 
 // Values from data/celltypes/PROVENANCE.md (tables "The numbers, L2/3").
 TEST(CellTypeTable, L23ValuesMatchProvenance) {
@@ -171,6 +165,125 @@ TEST(CellTypeConnectivity, FlagNamesRoundTripAndBadNamesAreRejected) {
   EXPECT_EQ(parse_cell_magnitude("lognormal"), CellMagnitude::lognormal);
   EXPECT_EQ(parse_pmax_profile("disk"), PmaxProfile::disk_average);
   EXPECT_NE(error_of([] { parse_cell_layer("L5"); }).find("L23, L4"), std::string::npos);
+}
+
+// --- corrupt data files (issue 15, defects 1 and 9): one clear message naming file and line ---
+
+using testing::DataCopy;
+using testing::Mentions;
+const char* const kProportions = "celltypes/celltype_proportions_l23_l4.csv";
+const char* const kConnections = "celltypes/celltype_connectivity_l23_l4.csv";
+
+// Builds N = 40 cell-type networks from a corrupted copy; returns the message (or "(no exception)").
+std::string build_error(const DataCopy& d, CellProportions proportions = CellProportions::allen) {
+  CellTypeParams p;
+  p.N = 40;
+  p.proportions = proportions;
+  p.data_dir = d.dir();
+  return error_of([&] { build(p, 1); });
+}
+
+std::string at_line(const DataCopy& d, const char* file, const std::string& row_prefix) {
+  return std::string(file) + ":" + std::to_string(d.line_of(file, row_prefix)) + ": ";
+}
+
+// Before the fix a negative fraction was cast to size_t and a vector grew until the machine ran out
+// of memory (24 GB); a fraction of -0.5 now stops the build at once, in both proportion modes.
+TEST(CellTypeData, NegativeFractionIsRejectedNamingFileLineAndValue) {
+  for (const char* column : {"fraction_of_layer", "relative_fraction_within_ei"}) {
+    DataCopy d;
+    d.set_field(kProportions, "L2/3,i23Vip,", column, "-0.5");
+    for (CellProportions mode : {CellProportions::allen, CellProportions::eighty_twenty})
+      EXPECT_TRUE(Mentions(build_error(d, mode), {at_line(d, kProportions, "L2/3,i23Vip,") + column +
+                                                  " = -0.5 is outside [0, 1]"}));
+  }
+}
+
+TEST(CellTypeData, HugeNanInfAndZeroSumFractionsAreRejected) {
+  for (const char* bad : {"1e308", "2"}) {
+    DataCopy d;
+    d.set_field(kProportions, "L2/3,e23Cux2,", "fraction_of_layer", bad);
+    EXPECT_TRUE(Mentions(build_error(d), {at_line(d, kProportions, "L2/3,e23Cux2,"), "outside [0, 1]"}));
+  }
+  for (const char* bad : {"nan", "inf", "-inf", "1e999"}) {
+    DataCopy d;
+    d.set_field(kProportions, "L2/3,i23Sst,", "fraction_of_layer", bad);
+    EXPECT_TRUE(Mentions(build_error(d), {at_line(d, kProportions, "L2/3,i23Sst,"), "not a finite number"}));
+  }
+  DataCopy zero;
+  for (const char* pop : {"L2/3,e23Cux2,", "L2/3,i23Vip,", "L2/3,i23Pvalb,", "L2/3,i23Sst,"})
+    zero.set_field(kProportions, pop, "fraction_of_layer", "0");
+  EXPECT_TRUE(Mentions(build_error(zero), {kProportions, "fraction_of_layer summed over all populations",
+                                           "layer L2/3 is 0.000000", "(0, 1]"}));
+  DataCopy over;  // each in [0, 1], but the inhibitory shares sum to 1.7
+  over.set_field(kProportions, "L2/3,i23Vip,", "relative_fraction_within_ei", "1");
+  EXPECT_TRUE(Mentions(build_error(over), {"relative_fraction_within_ei summed over the inhibitory populations"}));
+}
+
+TEST(CellTypeData, SignOtherThanPlusOrMinusOneIsRejected) {
+  DataCopy seven;
+  seven.set_field(kConnections, "L2/3,E,PV,", "sign", "7");  // accepted before the fix
+  EXPECT_TRUE(Mentions(build_error(seven), {at_line(seven, kConnections, "L2/3,E,PV,") + "sign = 7 must be 1 or -1"}));
+  DataCopy flipped;  // -1 is a valid sign, but E was +1 on the line before
+  flipped.set_field(kConnections, "L2/3,E,PV,", "sign", "-1");
+  EXPECT_TRUE(Mentions(build_error(flipped), {at_line(flipped, kConnections, "L2/3,E,PV,"), "contradicts the sign 1"}));
+}
+
+TEST(CellTypeData, ProbabilitiesPspsSigmasAndShapesOutsideTheirRangesAreRejected) {
+  struct Case {
+    const char* column;
+    const char* value;
+    const char* expected;
+  };
+  const Case cases[] = {
+      {"pmax_synphys", "1.5", "pmax_synphys = 1.5 is outside [0, 1]"},
+      {"pmax_v1dd", "-0.1", "pmax_v1dd = -0.1 is outside [0, 1]"},
+      {"psp_mean_resting_mV", "-0.3", "psp_mean_resting_mV = -0.3 is outside [0, 1000]"},
+      {"psp_mean_resting_mV", "nan", "column 'psp_mean_resting_mV': 'nan' is not a finite number"},
+      {"logn_scale_90th_mV", "1e9", "logn_scale_90th_mV = 1e9 is outside [0, 1000]"},
+      {"logn_shape_90th", "400", "logn_shape_90th = 400 is outside [0, 10]"},
+      {"sigma_um", "0", "sigma_um = 0 must lie in (0, 10000]"},
+  };
+  for (const Case& c : cases) {
+    DataCopy d;
+    d.set_field(kConnections, "L2/3,SST,VIP,", c.column, c.value);
+    EXPECT_TRUE(Mentions(build_error(d), {at_line(d, kConnections, "L2/3,SST,VIP,") + c.expected})) << c.column;
+  }
+}
+
+TEST(CellTypeData, NulByteInsideAFieldIsRejected) {
+  DataCopy d;
+  d.set_field(kConnections, "L2/3,SST,VIP,", "psp_mean_resting_mV", std::string("0.3\0" "39", 6));
+  EXPECT_TRUE(Mentions(build_error(d), {at_line(d, kConnections, "L2/3,SST,VIP,"), "NUL byte"}));
+}
+
+TEST(CellTypeData, DirectoryInPlaceOfAFileIsNamed) {
+  DataCopy d;
+  std::filesystem::remove(d.path(kProportions));
+  std::filesystem::create_directory(d.path(kProportions));
+  EXPECT_TRUE(Mentions(build_error(d), {d.path(kProportions), "is a directory, not a regular file"}));
+}
+
+// A table filled by hand (not from a file) is checked too: no negative, NaN or infinite count.
+TEST(CellTypeCounts, RejectsBadFractionsZeroSumsAndNAboveTheCap) {
+  CellTypeTable t = load_cell_type_table(CellLayer::L23);
+  EXPECT_TRUE(Mentions(error_of([&] { cell_type_counts(t, CellProportions::allen, kMaxConnectivityN + 1); }),
+                       {"N = 10001", "kMaxConnectivityN"}));
+  for (double bad : {-0.5, std::nan(""), HUGE_VAL, 1e308}) {
+    CellTypeTable u = t;
+    u.fraction_of_layer[VIP] = bad;
+    EXPECT_TRUE(Mentions(error_of([&] { cell_type_counts(u, CellProportions::allen, 40); }),
+                         {"layer L2/3", "fraction of VIP", "outside [0, 1]"}));
+  }
+  CellTypeTable zero = t;
+  zero.fraction_of_layer = {0, 0, 0, 0};
+  EXPECT_TRUE(Mentions(error_of([&] { cell_type_counts(zero, CellProportions::allen, 40); }), {"positive sum"}));
+}
+
+TEST(CellTypeConnectivity, RejectsNAboveTheCap) {
+  CellTypeParams p;
+  p.N = 1000000;
+  EXPECT_TRUE(Mentions(error_of([&] { build(p, 1); }), {"cell_types: N = 1000000", "cap"}));
 }
 
 }  // namespace

@@ -5,19 +5,12 @@
 #include <string>
 
 #include "nn/connectivity/connectivity_csv.h"
+#include "connectivity_test_helpers.h"
 
 namespace rl {
 namespace {
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
+using testing::error_of;
 
 CsvTable parse(const std::string& text, const std::string& name = "t.csv") {
   std::istringstream in(text);
@@ -71,6 +64,36 @@ TEST(ConnectivityCsv, FindsShippedDataFromRepositoryRoot) {
   const std::string path =
       connectivity_data_path(kDefaultConnectivityDataDir, "connectomes/v1dd_l23_l4_198/edges_l23_l4.csv");
   EXPECT_EQ(read_csv(path).num_rows(), 5573u);
+}
+
+TEST(ConnectivityCsv, RangeCheckedAccessorsNameFileLineColumnAndValue) {
+  const CsvTable t = parse("p,n,s\n0.5,3,1\n-0.5,12,7\n", "r.csv");
+  EXPECT_EQ(t.number_in(0, 0, 0.0, 1.0), 0.5);
+  EXPECT_EQ(t.integer_in(0, 1, 0, 10), 3);
+  EXPECT_EQ(t.sign(0, 2), 1);
+  EXPECT_TRUE(testing::Mentions(error_of([&] { t.number_in(1, 0, 0.0, 1.0); }), {"r.csv:3: p = -0.5 is outside [0, 1]"}));
+  EXPECT_TRUE(testing::Mentions(error_of([&] { t.integer_in(1, 1, 0, 10); }), {"r.csv:3: n = 12 is outside [0, 10]"}));
+  EXPECT_TRUE(testing::Mentions(error_of([&] { t.sign(1, 2); }), {"r.csv:3: s = 7 must be 1 or -1"}));
+  EXPECT_TRUE(testing::Mentions(error_of([&] { t.text(5, 0); }), {"r.csv", "row 5", "2 rows"}));
+}
+
+TEST(ConnectivityCsv, RejectsNulBytesAndShowsThemEscaped) {
+  EXPECT_TRUE(testing::Mentions(error_of([] { parse(std::string("a,b\n1,2\0" "3\n", 11), "n.csv"); }),
+                                {"n.csv:2", "NUL byte at column 4"}));
+  CsvTable t;  // built by hand: number() itself must not stop at the NUL
+  t.source = "h.csv";
+  t.header = {"w"};
+  t.rows = {{std::string("12\0" "34", 5)}};
+  t.line = {2};
+  EXPECT_TRUE(testing::Mentions(error_of([&] { t.number(0, 0); }), {"h.csv:2", "'12\\x0034'", "not a finite number"}));
+  EXPECT_TRUE(testing::Mentions(error_of([&] { t.integer(0, 0); }), {"h.csv:2", "not an integer"}));
+}
+
+TEST(ConnectivityCsv, ReadCsvRefusesDirectoriesAndDevices) {
+  testing::TempDir dir("csv");
+  EXPECT_TRUE(testing::Mentions(error_of([&] { read_csv(dir.str()); }),
+                                {"CSV file '" + dir.str() + "': is a directory, not a regular file"}));
+  EXPECT_TRUE(testing::Mentions(error_of([] { read_csv("/dev/zero"); }), {"/dev/zero", "character device"}));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "nn/connectivity/dale.h"
 #include "nn/connectivity/gaussian_null.h"
 #include "nn/connectivity/spectrum_report.h"
+#include "connectivity_test_helpers.h"
 #include "test_helpers.h"
 
 namespace rl {
@@ -16,15 +17,7 @@ namespace {
 
 using testing::kEps;
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
+using testing::error_of;
 
 Connectivity dale(DaleParams p, std::uint64_t seed) {
   Rng rng(seed);
@@ -198,6 +191,27 @@ TEST(Dale, EffectiveRankBelowTheGaussianForEveryVariantOnSeveralSeeds) {
       EXPECT_LT(r.relative_rank_singular, gauss.relative_rank_singular - kSingularMargin)
           << to_string(b) << ", seed " << seed << ": Gaussian " << gauss.relative_rank_singular;
     }
+  }
+}
+
+TEST(Dale, RejectsNAboveTheCapAndExplodingLognormalShapes) {
+  DaleParams p = small(kMaxConnectivityN + 1);
+  EXPECT_TRUE(testing::Mentions(error_of([&] { dale(p, 1); }), {"dale: N = 10001 is above the cap"}));
+  DaleParams q = small();
+  q.magnitude = DaleMagnitude::lognormal;
+  for (double shape : {HUGE_VAL, 11.0, std::nan("")}) {
+    q.lognormal_shape = shape;
+    EXPECT_TRUE(testing::Mentions(error_of([&] { dale(q, 1); }), {"dale: lognormal_shape", "[0, 10]"}));
+  }
+}
+
+// Found by make fuzz: k = 5e-324 with row balance made the row factor e_sum / -i_sum infinite.
+TEST(Dale, RejectsSubnormalOrHugeInhibitoryScales) {
+  for (double k : {4.9406564584124654e-324, 1e-7, 1e7}) {
+    DaleParams p = small(11);
+    p.inh_scale = k;
+    p.balance = DaleBalance::row;
+    EXPECT_TRUE(testing::Mentions(error_of([&] { dale(p, 1); }), {"dale: inhibitory scale k", "[1e-6, 1e6]"}));
   }
 }
 

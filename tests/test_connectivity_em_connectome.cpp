@@ -14,19 +14,12 @@
 #include "linalg/norms.h"
 #include "nn/connectivity/em_connectome.h"
 #include "nn/connectivity/spectrum_report.h"
+#include "connectivity_test_helpers.h"
 
 namespace rl {
 namespace {
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
+using testing::error_of;
 
 // PROVENANCE states the relative ranks to 5 digits (0.13477): half a unit in the last digit.
 constexpr double kFiveDigits = 5e-6;
@@ -259,28 +252,78 @@ TEST(EmConnectome, EdgeReaderPlacesPreAsColumnAndPostAsRow) {
   EXPECT_EQ(W(0, 2), 0.0);
 }
 
-// A copy of the shipped folder with one corrupt edges file.
-struct CorruptCopy {
-  std::filesystem::path dir;
-  explicit CorruptCopy(const std::string& bad_line) {
-    dir = std::filesystem::temp_directory_path() /
-          ("rl_conn_test_" + std::to_string(std::hash<std::string>{}(bad_line)));
-    const auto sub = dir / "connectomes/pinky100_l23_pyc";
-    std::filesystem::create_directories(sub);
-    std::filesystem::copy_file(std::string(kDefaultConnectivityDataDir) + "/connectomes/pinky100_l23_pyc/cells_104.csv",
-                               sub / "cells_104.csv", std::filesystem::copy_options::overwrite_existing);
-    std::ofstream(sub / "edges_104.csv") << "pre,post,n_synapses,sum_cleft_vx,sum_spine_vol_um3\n"
-                                         << "34,0,1,75,0.029904\n"
-                                         << bad_line << "\n";
-  }
-  ~CorruptCopy() { std::filesystem::remove_all(dir); }
-};
+using testing::DataCopy;
+using testing::Mentions;
+const char* const kPinkyEdges = "connectomes/pinky100_l23_pyc/edges_104.csv";
+const char* const kV1ddCells = "connectomes/v1dd_l23_l4_198/cells_l23_l4.csv";
+const char* const kV1ddEdges = "connectomes/v1dd_l23_l4_198/edges_l23_l4.csv";
+
+std::string load_error(const DataCopy& d, EmDataset dataset) {
+  return error_of([&] { load_em_connectome(dataset, EmValue::n_synapses, d.dir()); });
+}
 
 TEST(EmConnectome, LoaderReportsMalformedLineOfTheFileItRead) {
-  const CorruptCopy copy("38,0,1,168");  // one field short
-  const std::string msg = error_of([&] { load_em_connectome(EmDataset::pinky100, EmValue::n_synapses, copy.dir.string()); });
-  EXPECT_NE(msg.find("edges_104.csv:3"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("malformed"), std::string::npos) << msg;
+  DataCopy d;
+  d.replace(kPinkyEdges, "38,0,1,168,0.044568", "38,0,1,168");  // one field short
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::pinky100), {"edges_104.csv:3", "malformed"}));
+}
+
+// Before the fix strtod stopped at the NUL and "-29<NUL>80" loaded silently as -29.
+TEST(EmConnectome, NulByteInsideANumberIsRejectedNotTruncated) {
+  DataCopy d;
+  d.replace(kV1ddEdges, "2,0,-2980", std::string("2,0,-29\0" "80", 10));
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::v1dd_l23_l4), {"edges_l23_l4.csv:2", "NUL byte"}));
+  // A table built by hand (not through parse_csv) gets the same protection from number().
+  CsvTable t;
+  t.source = "hand.csv";
+  t.header = {"pre", "post", "w"};
+  t.rows = {{"1", "0", std::string("-29\0" "80", 6)}};
+  t.line = {2};
+  EXPECT_TRUE(Mentions(error_of([&] { em_matrix_from_edges(t, 3, "w"); }), {"hand.csv:2", "not a finite number"}));
+}
+
+TEST(EmConnectome, CellSignOtherThanPlusOrMinusOneIsRejected) {
+  DataCopy d;
+  d.set_field(kV1ddCells, "0,", "sign", "7");
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::v1dd_l23_l4), {"cells_l23_l4.csv:2: sign = 7 must be 1 or -1"}));
+}
+
+// Before the fix an empty cell table gave "cells are 0..18446744073709551615" (N - 1 wrapped).
+TEST(EmConnectome, EmptyOrOversizedCellTableIsNamed) {
+  DataCopy d;
+  const std::string text = testing::read_text(d.path(kV1ddCells));
+  d.write(kV1ddCells, text.substr(0, text.find('\n') + 1));  // the header alone
+  const std::string msg = load_error(d, EmDataset::v1dd_l23_l4);
+  EXPECT_TRUE(Mentions(msg, {"cells_l23_l4.csv: 0 cells; a connectome needs at least 2"}));
+  EXPECT_EQ(msg.find("18446744073709551615"), std::string::npos) << msg;
+  EXPECT_TRUE(Mentions(error_of([] { em_matrix_from_edges(CsvTable{"e.csv", {"pre", "post", "w"}, {}, {}}, 0, "w"); }),
+                       {"e.csv", "at least one cell"}));
+  std::string big = "index,pt_root_id,cell_type\n";
+  for (std::size_t i = 0; i <= kMaxConnectivityN; ++i) big += std::to_string(i) + ",1,e\n";
+  d.write("connectomes/pinky100_l23_pyc/cells_104.csv", big);
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::pinky100), {"cells_104.csv: 10001 cells, above the cap"}));
+}
+
+TEST(EmConnectome, EdgeIndexOutOfRangeSaysHowManyCellsThereAre) {
+  DataCopy d;
+  d.replace(kPinkyEdges, "38,0,1,168", "104,0,1,168");
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::pinky100),
+                       {"edges_104.csv:3: unknown cell index 104 (the cell table has 104 cells, 0..103)"}));
+}
+
+TEST(EmConnectome, HugeOrNonFiniteWeightsAreRejected) {
+  for (const char* bad : {"-1e300", "nan", "inf"}) {
+    DataCopy d;
+    d.replace(kV1ddEdges, "2,0,-2980", std::string("2,0,") + bad);
+    EXPECT_TRUE(Mentions(load_error(d, EmDataset::v1dd_l23_l4), {"edges_l23_l4.csv:2"})) << bad;
+  }
+}
+
+TEST(EmConnectome, DirectoryInPlaceOfTheEdgesFileIsNamed) {
+  DataCopy d;
+  std::filesystem::remove(d.path(kPinkyEdges));
+  std::filesystem::create_directory(d.path(kPinkyEdges));
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::pinky100), {d.path(kPinkyEdges), "is a directory, not a regular file"}));
 }
 
 TEST(EmConnectome, LoaderReportsMissingFileWithThePathTried) {

@@ -58,5 +58,18 @@ TEST(Normalize, RejectsZeroMatrixBadTargetAndUnknownKind) {
   EXPECT_THROW(gaussian_reference_norm(NormKind::frobenius, 10, 0.0), std::invalid_argument);
 }
 
+// Found by make fuzz: a gain of 1e308 made the factor infinite and the builders returned inf weights.
+TEST(NormalizationFactor, RefusesAScaleThatOverflows) {
+  Matrix W(4, 4);
+  W(0, 1) = 1.0;
+  NormalizeParams huge;
+  huge.g = 1e308;  // target g sqrt(N) = 2e308 overflows
+  EXPECT_THROW(normalization_factor(W, huge), std::invalid_argument);
+  Matrix tiny(3, 3);
+  tiny(0, 1) = 1e-310;
+  EXPECT_THROW(normalization_factor(tiny, NormalizeParams{}), std::invalid_argument);
+  EXPECT_GT(normalization_factor(W, NormalizeParams{}), 0.0);
+}
+
 }  // namespace
 }  // namespace rl

@@ -9,6 +9,7 @@
 #include "nn/connectivity/sonet.h"
 #include "nn/connectivity/sonet_orthant.h"
 #include "nn/connectivity/spectrum_report.h"
+#include "connectivity_test_helpers.h"
 #include "test_helpers.h"
 
 namespace rl {
@@ -19,15 +20,7 @@ constexpr double kPi = 3.14159265358979323846;
 // The quadrature's absolute tolerance is 1e-13; closed forms are matched to 1e-11.
 constexpr double kQuadCheck = 1e-11;
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no exception)";
-}
+using testing::error_of;
 
 // --- orthant probabilities ---
 
@@ -305,6 +298,25 @@ TEST(SonetWeights, RawAndDaleSignedRanksFallBelowTheGaussianOnSeveralSeeds) {
           << to_string(w) << ", seed " << seed << ": Gaussian " << gauss.relative_rank_singular;
     }
   }
+}
+
+TEST(Sonet, RejectsNAboveTheCapAndInfiniteInhibitoryScale) {
+  SonetParams p;
+  p.N = 50000;
+  EXPECT_TRUE(testing::Mentions(error_of([&] { sonet_coefficients(p); }), {"sonet: N = 50000 is above the cap"}));
+  SonetParams q;
+  q.weights = SonetWeights::dale;
+  q.inh_scale = HUGE_VAL;
+  EXPECT_TRUE(testing::Mentions(error_of([&] { sonet_coefficients(q); }), {"sonet: inh_scale = inf must lie in [1e-6, 1e6]"}));
+}
+
+TEST(GaussianNull, RejectsNAboveTheCapAndNamesAnEmptyMatrix) {
+  GaussianNullParams p;
+  p.N = kMaxConnectivityN + 1;
+  Rng rng(1);
+  EXPECT_TRUE(testing::Mentions(error_of([&] { gaussian_null(p, rng); }), {"gaussian_null: N = 10001 is above the cap"}));
+  EXPECT_TRUE(testing::Mentions(error_of([] { gaussian_reference_norm(NormKind::frobenius, 0, 1.25); }),
+                                {"N = 0 units", "empty connectivity"}));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -130,6 +131,32 @@ TEST_F(IdxTest, ZeroAndOverflowingDimensionsAreRejected) {
   expect_error([&] { read_idx_labels(zero_labels); }, zero_labels, "zero label count");
   const std::string huge = write("huge", image_file(kIdxImagesMagic, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 4));
   expect_error([&] { read_idx_images(huge); }, huge, "overflow");
+}
+
+// Issue 15 defect 7: a directory where an MNIST file should be made tellg report 2^63 - 1 bytes and
+// the reader die with a bare std::bad_alloc.  Now it is refused, by name, before any allocation.
+TEST_F(IdxTest, DirectoryOrDeviceInPlaceOfTheFileIsNamed) {
+  const std::string dir = ::testing::TempDir() + "richlazy_idx_a_directory";
+  std::filesystem::create_directories(dir);
+  expect_error([&] { read_idx_images(dir); }, dir, "is a directory, not a regular file");
+  expect_error([&] { read_idx_labels(dir); }, dir, "is a directory, not a regular file");
+  std::filesystem::remove_all(dir);
+  expect_error([&] { read_idx_labels("/dev/zero"); }, "/dev/zero", "character device");
+  expect_error([&] { read_idx_images("/no/such/idx"); }, "/no/such/idx", "make data");
+}
+
+// A header that promises 2^32 - 1 images of 2^32 - 1 x 1 pixels in a 20-byte file: the sizes are
+// compared with the actual length before the pixels are copied (the fuzzer's memory cap would catch
+// an allocation from the header).
+TEST_F(IdxTest, HeaderSizesAreCheckedAgainstTheActualLengthInMemoryToo) {
+  Bytes b = image_file(kIdxImagesMagic, 0xffffffffu, 0xffffffffu, 1, 4);
+  const std::string bytes(b.begin(), b.end());
+  try {
+    parse_idx_images(bytes, "mem.idx");
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'mem.idx': truncated"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

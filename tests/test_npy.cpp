@@ -211,5 +211,40 @@ TEST(NpyBundle, RejectsNamesThatEscapeTheFolder) {
   EXPECT_THROW(save_npy_bundle(dir, {{"", Matrix(1, 1)}}), std::invalid_argument);
 }
 
+// Issue 15 defect 7: a directory, a device or a declared shape larger than the data are refused by
+// name before any allocation of the declared size.
+TEST(NpyLoad, DirectoryOrDeviceInPlaceOfTheFileIsNamed) {
+  const std::string dir = fresh_dir("a_directory");
+  for (const std::string& path : {dir, std::string("/dev/zero")}) {
+    try {
+      load_npy_matrix(path);
+      ADD_FAILURE() << "no error for " << path;
+    } catch (const std::runtime_error& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find("npy file '" + path + "': is a"), std::string::npos) << msg;
+      EXPECT_NE(msg.find("not a regular file"), std::string::npos) << msg;
+    }
+  }
+}
+
+TEST(NpyLoad, HugeDeclaredShapeIsCheckedAgainstTheDataLength) {
+  const std::string bytes = npy_header({999999999999999999u, 999999999999999999u}) + std::string(16, '\0');
+  try {
+    parse_npy(bytes, "mem.npy");
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'mem.npy': shape (999999999999999999, 999999999999999999) is too large"), std::string::npos)
+        << e.what();
+  }
+  const std::string small = npy_header({1000000000, 1000000}) + std::string(16, '\0');
+  try {
+    parse_npy(small, "mem.npy");
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("16 bytes does not match shape (1000000000, 1000000)"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace rl

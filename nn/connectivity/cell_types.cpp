@@ -15,6 +15,21 @@ std::size_t type_index(const std::string& name, const CsvTable& t, std::size_t r
   throw std::runtime_error(t.where(row) + ": unknown cell type '" + name + "'");
 }
 
+// Plausibility caps on the connection table, each far beyond any measured value (the shipped maxima are
+// sigma 127 um, PSP 1.9 mV, lognormal shape 0.94); beyond them a builder would overflow or never end.
+constexpr double kMaxSigmaUm = 1e4;      // 1 cm
+constexpr double kMaxPspMv = 1e3;        // 1 V
+constexpr double kMaxLognShape = 10.0;   // exp(10 z) overflows for |z| > 71
+constexpr double kFractionSumSlack = 1e-3;  // fractions may sum to 1 + rounding, never more
+
+double positive_number(const CsvTable& t, std::size_t r, std::size_t c, double hi) {
+  const double v = t.number(r, c);
+  if (!(v > 0.0 && v <= hi))
+    throw std::runtime_error(t.where(r) + ": " + t.header[c] + " = " + t.text(r, c) + " must lie in (0, " +
+                             std::to_string(static_cast<long long>(hi)) + "]");
+  return v;
+}
+
 std::string layer_label(CellLayer layer) { return layer == CellLayer::L23 ? "L2/3" : "L4"; }
 
 // Population name -> type, from the naming of the proportions file (e23Cux2, i23Pvalb, i4Sst, ...).
@@ -33,21 +48,25 @@ void load_connectivity_rows(CellTypeTable& table, const std::string& path) {
                     c_sig = t.column("sigma_um"), c_psp = t.column("psp_mean_resting_mV"),
                     c_shape = t.column("logn_shape_90th"), c_scale = t.column("logn_scale_90th_mV");
   std::array<std::array<bool, kNumCellTypes>, kNumCellTypes> seen{};
+  std::array<std::size_t, kNumCellTypes> sign_line{};  // where each type's sign was first read
   for (std::size_t r = 0; r < t.num_rows(); ++r) {
     if (t.text(r, c_layer) != table.layer) continue;
     const std::size_t pre = type_index(t.text(r, c_pre), t, r), post = type_index(t.text(r, c_post), t, r);
     if (seen[pre][post]) throw std::runtime_error(t.where(r) + ": duplicate row for this (layer, pre, post)");
     seen[pre][post] = true;
-    table.sign[pre] = static_cast<int>(t.integer(r, c_sign));
-    table.pmax_synphys[pre][post] = t.number(r, c_ps);
-    table.pmax_v1dd[pre][post] = t.number(r, c_pv);
-    table.sigma_um[pre][post] = t.number(r, c_sig);
-    table.psp_mean_resting_mV[pre][post] = t.number(r, c_psp);
-    table.logn_shape_90th[pre][post] = t.number(r, c_shape);
-    table.logn_scale_90th_mV[pre][post] = t.number(r, c_scale);
-    if (table.pmax_synphys[pre][post] < 0 || table.pmax_synphys[pre][post] > 1 || table.pmax_v1dd[pre][post] < 0 ||
-        table.pmax_v1dd[pre][post] > 1)
-      throw std::runtime_error(t.where(r) + ": a connection probability lies outside [0, 1]");
+    const int sign = t.sign(r, c_sign);
+    if (sign_line[pre] != 0 && table.sign[pre] != sign)
+      throw std::runtime_error(t.where(r) + ": sign = " + std::to_string(sign) + " of " + cell_type_names()[pre] +
+                               " contradicts the sign " + std::to_string(table.sign[pre]) + " on line " +
+                               std::to_string(sign_line[pre]));
+    table.sign[pre] = sign;
+    sign_line[pre] = t.line[r];
+    table.pmax_synphys[pre][post] = t.number_in(r, c_ps, 0.0, 1.0);
+    table.pmax_v1dd[pre][post] = t.number_in(r, c_pv, 0.0, 1.0);
+    table.sigma_um[pre][post] = positive_number(t, r, c_sig, kMaxSigmaUm);
+    table.psp_mean_resting_mV[pre][post] = t.number_in(r, c_psp, 0.0, kMaxPspMv);
+    table.logn_shape_90th[pre][post] = t.number_in(r, c_shape, 0.0, kMaxLognShape);
+    table.logn_scale_90th_mV[pre][post] = t.number_in(r, c_scale, 0.0, kMaxPspMv);
   }
   for (std::size_t pre = 0; pre < kNumCellTypes; ++pre)
     for (std::size_t post = 0; post < kNumCellTypes; ++post)
@@ -63,13 +82,26 @@ void load_proportions(CellTypeTable& table, const std::string& path) {
   bool any = false;
   for (std::size_t r = 0; r < t.num_rows(); ++r) {
     if (t.text(r, c_layer) != table.layer) continue;
-    const int k = population_type(t.text(r, c_pop), t.text(r, c_ei));
+    const std::string& ei = t.text(r, c_ei);
+    if (ei != "e" && ei != "i") throw std::runtime_error(t.where(r) + ": ei = " + ei + " must be e or i");
+    const int k = population_type(t.text(r, c_pop), ei);
     if (k < 0) throw std::runtime_error(t.where(r) + ": cannot map population '" + t.text(r, c_pop) + "' to a type");
-    table.fraction_of_layer[k] += t.number(r, c_frac);  // the L4 E populations add up
-    table.fraction_within_ei[k] += t.number(r, c_within);
+    table.fraction_of_layer[k] += t.number_in(r, c_frac, 0.0, 1.0);  // the L4 E populations add up
+    table.fraction_within_ei[k] += t.number_in(r, c_within, 0.0, 1.0);
     any = true;
   }
   if (!any) throw std::runtime_error(path + ": no rows for layer " + table.layer);
+  // The sums over the layer (and over its inhibitory types) must be positive and at most 1.
+  auto check_sum = [&](double sum, const char* column, const char* over) {
+    if (!(sum > 0.0 && sum <= 1.0 + kFractionSumSlack))
+      throw std::runtime_error(path + ": " + column + " summed over " + over + " of layer " + table.layer + " is " +
+                               std::to_string(sum) + "; it must lie in (0, 1]");
+  };
+  const auto& f = table.fraction_of_layer;
+  const auto& w = table.fraction_within_ei;
+  check_sum(f[0] + f[1] + f[2] + f[3], "fraction_of_layer", "all populations");
+  check_sum(w[0], "relative_fraction_within_ei", "the excitatory populations");
+  check_sum(w[1] + w[2] + w[3], "relative_fraction_within_ei", "the inhibitory populations");
 }
 
 template <class Enum>
@@ -121,7 +153,15 @@ std::array<std::size_t, kNumCellTypes> cell_type_counts(const CellTypeTable& tab
     frac[0] = 0.8;
     for (std::size_t k = 1; k < kNumCellTypes; ++k) frac[k] = 0.2 * table.fraction_within_ei[k];
   }
+  check_connectivity_size("cell_type_counts", N, kNumCellTypes);
+  for (std::size_t k = 0; k < kNumCellTypes; ++k)
+    if (!(frac[k] >= 0.0 && frac[k] <= 1.0))
+      throw std::invalid_argument("cell_type_counts: layer " + table.layer + ": fraction of " +
+                                  cell_type_names()[k] + " = " + std::to_string(frac[k]) + " is outside [0, 1]");
   const double total = std::accumulate(frac.begin(), frac.end(), 0.0);
+  if (!(total > 0.0))
+    throw std::invalid_argument("cell_type_counts: layer " + table.layer + ": the type fractions sum to " +
+                                std::to_string(total) + "; they must have a positive sum");
   std::array<std::size_t, kNumCellTypes> counts{};
   std::array<double, kNumCellTypes> remainder{};
   std::size_t assigned = 0;
@@ -147,10 +187,10 @@ double cell_type_probability(const CellTypeTable& table, const CellTypeParams& p
 }
 
 Connectivity cell_type_connectivity(const CellTypeParams& params, Rng& rng) {
-  if (params.N < kNumCellTypes)
-    throw std::invalid_argument("cell_types: N = " + std::to_string(params.N) + " must be at least 4");
-  if (params.profile == PmaxProfile::disk_average && !(params.disk_radius_um > 0.0))
-    throw std::invalid_argument("cell_types: disk_radius_um must be > 0");
+  check_connectivity_size("cell_types", params.N, kNumCellTypes);
+  if (params.profile == PmaxProfile::disk_average && !(params.disk_radius_um > 0.0 && std::isfinite(params.disk_radius_um)))
+    throw std::invalid_argument("cell_types: disk_radius_um = " + std::to_string(params.disk_radius_um) +
+                                " must be finite and > 0");
   const CellTypeTable table = load_cell_type_table(params.layer, params.data_dir);
   const auto counts = cell_type_counts(table, params.proportions, params.N);
 

@@ -64,10 +64,14 @@ struct CellTypeTable {
 };
 
 // Reads celltypes/celltype_connectivity_l23_l4.csv and celltypes/celltype_proportions_l23_l4.csv
-// under data_dir; throws naming the file and line on any missing or malformed entry.
+// under data_dir; throws naming the file and line on any missing, malformed or out-of-range entry:
+// probabilities outside [0, 1], a sign other than +1 / -1 (or two signs for one type), sigma not in
+// (0, 1e4] um, PSP magnitudes outside [0, 1e3] mV, a lognormal shape outside [0, 10], fractions
+// outside [0, 1], or fractions whose sum over the layer (or over E, or over I) is 0 or above 1.
 CellTypeTable load_cell_type_table(CellLayer layer, const std::string& data_dir = kDefaultConnectivityDataDir);
 
 // Integer counts (E, PV, SST, VIP) summing to N by largest-remainder rounding of the proportions.
+// Throws std::invalid_argument on N outside [4, kMaxConnectivityN], a fraction outside [0, 1] or a zero sum.
 std::array<std::size_t, kNumCellTypes> cell_type_counts(const CellTypeTable& table, CellProportions proportions,
                                                         std::size_t N);
 
@@ -88,7 +92,7 @@ double cell_type_probability(const CellTypeTable& table, const CellTypeParams& p
                              std::size_t post);
 
 // Units are ordered E, PV, SST, VIP.  Records "n_E", "n_PV", "n_SST", "n_VIP", "density_realised",
-// "scale_factor".  Throws on N < 4 or non-positive disk radius.
+// "scale_factor".  Throws on N outside [4, kMaxConnectivityN] or a non-positive disk radius.
 Connectivity cell_type_connectivity(const CellTypeParams& params, Rng& rng);
 
 }  // namespace rl

@@ -8,18 +8,22 @@ namespace rl {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
+constexpr double kMaxInhScale = 1e6;  // k in [1/this, this]: beyond, k |w| and the row balance overflow
 
 void validate(const DaleParams& p) {
-  if (p.N < 2) throw std::invalid_argument("dale: N = " + std::to_string(p.N) + " must be at least 2");
+  check_connectivity_size("dale", p.N, 2);
   if (!(p.frac_e > 0.0 && p.frac_e < 1.0))
     throw std::invalid_argument("dale: E fraction frac_e = " + std::to_string(p.frac_e) +
                                 " must lie strictly inside (0, 1)");
   if (!(p.density > 0.0 && p.density <= 1.0))
     throw std::invalid_argument("dale: density = " + std::to_string(p.density) + " must lie in (0, 1]");
-  if (!(p.inh_scale > 0.0) || !std::isfinite(p.inh_scale))
-    throw std::invalid_argument("dale: inhibitory scale k = " + std::to_string(p.inh_scale) + " must be > 0");
-  if (p.magnitude == DaleMagnitude::lognormal && !(p.lognormal_shape >= 0.0))
-    throw std::invalid_argument("dale: lognormal_shape must be >= 0");
+  if (!(p.inh_scale >= 1.0 / kMaxInhScale && p.inh_scale <= kMaxInhScale))
+    throw std::invalid_argument("dale: inhibitory scale k = " + std::to_string(p.inh_scale) +
+                                " must lie in [1e-6, 1e6]");
+  // exp(shape z) with shape above 10 overflows for |z| > 71 and has a second moment of exp(200).
+  if (p.magnitude == DaleMagnitude::lognormal && !(p.lognormal_shape >= 0.0 && p.lognormal_shape <= 10.0))
+    throw std::invalid_argument("dale: lognormal_shape = " + std::to_string(p.lognormal_shape) +
+                                " must lie in [0, 10]");
 }
 
 double draw_magnitude(DaleMagnitude law, double shape, Rng& rng) {
@@ -39,8 +43,8 @@ std::size_t balance_rows(Matrix& W, std::size_t n_e) {
     double* row = W.row(i);
     double e_sum = 0.0, i_sum = 0.0;
     for (std::size_t j = 0; j < W.cols(); ++j) (j < n_e ? e_sum : i_sum) += row[j];
-    if (e_sum > 0.0 && i_sum < 0.0) {
-      const double factor = e_sum / -i_sum;
+    const double factor = e_sum / -i_sum;
+    if (e_sum > 0.0 && i_sum < 0.0 && std::isfinite(factor)) {
       for (std::size_t j = n_e; j < W.cols(); ++j) row[j] *= factor;
     } else if (e_sum != 0.0 || i_sum != 0.0) {
       for (std::size_t j = 0; j < W.cols(); ++j) row[j] = 0.0;

@@ -53,7 +53,7 @@ MagnitudeMoments dale_magnitude_moments(DaleMagnitude law, double lognormal_shap
 // Columns 0..N_E-1 are excitatory, N_E..N-1 inhibitory.  Records "n_excitatory", "n_inhibitory",
 // "inh_scale", "scale_factor", "predicted_outlier", "predicted_bulk_radius", "rows_unbalanceable"
 // (row balance only: rows lacking E or I inputs, left at zero), "density_realised".
-// Throws on frac_e outside (0, 1), N_E or N_I = 0, density outside (0, 1], inh_scale <= 0.
+// Throws on frac_e outside (0, 1), N_E or N_I = 0, density outside (0, 1], inh_scale outside [1e-6, 1e6], lognormal_shape outside [0, 10].
 Connectivity dale_connectivity(const DaleParams& params, Rng& rng);
 
 }  // namespace rl

@@ -8,6 +8,10 @@
 namespace rl {
 namespace {
 
+// |weight| cap of an edge: the shipped maxima are about 1e5 (summed synapse size) and 1e4 (cleft voxels);
+// far above that, sums of squares in the normalisation overflow.
+constexpr double kMaxEmWeight = 1e12;
+
 struct DatasetFiles {
   std::string cells, edges, value_column;
 };
@@ -34,15 +38,17 @@ DatasetFiles files_for(EmDataset dataset, EmValue value) {
 void read_cells(const CsvTable& cells, EmData& data, bool signed_cells) {
   const std::size_t c_index = cells.column("index"), c_type = cells.column("cell_type");
   const std::size_t N = cells.num_rows();
+  if (N < 2) throw std::runtime_error(cells.source + ": " + std::to_string(N) + " cells; a connectome needs at least 2");
+  if (N > kMaxConnectivityN)
+    throw std::runtime_error(cells.source + ": " + std::to_string(N) + " cells, above the cap of " +
+                             std::to_string(kMaxConnectivityN) + " (kMaxConnectivityN, nn/connectivity/structure.h)");
   for (std::size_t r = 0; r < N; ++r) {
     if (cells.integer(r, c_index) != static_cast<long long>(r))
       throw std::runtime_error(cells.where(r) + ": cell index " + cells.text(r, c_index) + " should be " +
                                std::to_string(r) + " (cells must be listed 0..N-1 in order)");
     data.cell_type.push_back(cells.text(r, c_type));
     if (signed_cells) {
-      const long long s = cells.integer(r, cells.column("sign"));
-      if (s != 1 && s != -1) throw std::runtime_error(cells.where(r) + ": sign must be 1 or -1");
-      data.column_sign.push_back(static_cast<int>(s));
+      data.column_sign.push_back(cells.sign(r, cells.column("sign")));
       data.layer.push_back(cells.text(r, cells.column("soma_layer")));
     } else {
       data.column_sign.push_back(1);
@@ -88,6 +94,7 @@ Enum parse_enum(const std::string& text, const Enum (&all)[K], const char* what)
 }  // namespace
 
 Matrix em_matrix_from_edges(const CsvTable& edges, std::size_t N, const std::string& value_column) {
+  if (N == 0) throw std::invalid_argument(edges.source + ": the edges need a cell table with at least one cell");
   const std::size_t c_pre = edges.column("pre"), c_post = edges.column("post"), c_val = edges.column(value_column);
   Matrix W(N, N);  // (N, N) W[post][pre]
   std::set<std::pair<long long, long long>> seen;
@@ -95,12 +102,12 @@ Matrix em_matrix_from_edges(const CsvTable& edges, std::size_t N, const std::str
     const long long pre = edges.integer(r, c_pre), post = edges.integer(r, c_post);
     for (long long idx : {pre, post})
       if (idx < 0 || idx >= static_cast<long long>(N))
-        throw std::runtime_error(edges.where(r) + ": unknown cell index " + std::to_string(idx) + " (cells are 0.." +
-                                 std::to_string(N - 1) + ")");
+        throw std::runtime_error(edges.where(r) + ": unknown cell index " + std::to_string(idx) + " (the cell table has " +
+                                 std::to_string(N) + " cells, 0.." + std::to_string(N - 1) + ")");
     if (pre == post) throw std::runtime_error(edges.where(r) + ": autapse " + std::to_string(pre) + " -> itself");
     if (!seen.insert({pre, post}).second)
       throw std::runtime_error(edges.where(r) + ": duplicate edge " + std::to_string(pre) + " -> " + std::to_string(post));
-    W(post, pre) = edges.number(r, c_val);
+    W(post, pre) = edges.number_in(r, c_val, -kMaxEmWeight, kMaxEmWeight);
   }
   return W;
 }

@@ -52,9 +52,10 @@ struct EmData {
   std::vector<std::string> layer;       // (N) "23" / "4"; empty for pinky100
 };
 
-// Reads the cells and edges CSVs of a dataset.  Errors name file and line for: malformed rows, a cell
-// index out of range or not equal to its row, an edge to an unknown cell, an autapse, a duplicate
-// (pre, post) edge, an edge whose sign contradicts its presynaptic cell.
+// Reads the cells and edges CSVs of a dataset.  Errors name file and line for: malformed rows (NUL
+// bytes included), fewer than 2 or more than kMaxConnectivityN cells, a cell index out of range or not
+// equal to its row, a sign other than 1 / -1, an edge to an unknown cell, an autapse, a duplicate
+// (pre, post) edge, a weight above 1e12 in magnitude, an edge whose sign contradicts its presynaptic cell.
 EmData load_em_connectome(EmDataset dataset, EmValue value = EmValue::n_synapses,
                           const std::string& data_dir = kDefaultConnectivityDataDir);
 

@@ -10,7 +10,7 @@
 namespace rl {
 
 Connectivity gaussian_null(const GaussianNullParams& params, Rng& rng) {
-  if (params.N == 0) throw std::invalid_argument("gaussian_null: N must be positive");
+  check_connectivity_size("gaussian_null", params.N, 1);
   if (!(params.g > 0.0) || !std::isfinite(params.g))
     throw std::invalid_argument("gaussian_null: gain g = " + std::to_string(params.g) + " must be > 0");
   Connectivity c;

@@ -10,7 +10,9 @@ namespace rl {
 double gaussian_reference_norm(NormKind kind, std::size_t N, double g) {
   if (!(g > 0.0) || !std::isfinite(g))
     throw std::invalid_argument("gaussian_reference_norm: gain g = " + std::to_string(g) + " must be > 0");
-  if (N == 0) throw std::invalid_argument("gaussian_reference_norm: N must be positive");
+  if (N == 0)
+    throw std::invalid_argument("gaussian_reference_norm: the matrix to normalise has N = 0 units "
+                                "(an empty connectivity: a cell table with no rows?)");
   switch (kind) {
     case NormKind::frobenius: return g * std::sqrt(static_cast<double>(N));  // E||W0||_F^2 = g^2 N
     case NormKind::spectral: return 2.0 * g;                                 // Bai-Yin limit
@@ -42,7 +44,13 @@ double normalization_factor(const Matrix& W, const NormalizeParams& params) {
   const double current = measure_norm(W, params.kind);
   if (!(current > 0.0))
     throw std::invalid_argument("normalization: W has zero " + to_string(params.kind) + " norm");
-  return target / current;
+  const double factor = target / current;
+  // A huge gain or a nearly-zero W must not turn the weights into infinities (found by make fuzz).
+  if (!std::isfinite(target) || !std::isfinite(factor) || !std::isfinite(factor * max_abs(W)))
+    throw std::invalid_argument("normalization: scaling W (" + to_string(params.kind) + " norm " +
+                                std::to_string(current) + ") to gain g = " + std::to_string(params.g) +
+                                " overflows double");
+  return factor;
 }
 
 }  // namespace rl

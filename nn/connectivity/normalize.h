@@ -31,7 +31,8 @@ double gaussian_reference_norm(NormKind kind, std::size_t N, double g);
 Matrix normalize_to(const Matrix& W, NormKind kind, double target);
 // W scaled to the reference's value of the chosen norm (e.g. one seed's Gaussian draw).
 Matrix normalize_like(const Matrix& W, const Matrix& reference, NormKind kind);
-// The factor c such that c * W has the Gaussian control's norm (1 for NormKind::none).
+// The factor c such that c * W has the Gaussian control's norm (1 for NormKind::none).  Throws when W
+// is zero or when c or c * W would overflow.
 double normalization_factor(const Matrix& W, const NormalizeParams& params);
 
 }  // namespace rl

@@ -13,7 +13,7 @@ namespace {
 constexpr double kNegativeEigTol = 1e-12;  // docs/connectivity.md#sonet-generation step 4: reject below -1e-12
 
 void validate(const SonetParams& p) {
-  if (p.N < 3) throw std::invalid_argument("sonet: N = " + std::to_string(p.N) + " must be at least 3");
+  check_connectivity_size("sonet", p.N, 3);
   if (!(p.p > 0.0 && p.p <= 0.5))
     throw std::invalid_argument("sonet: edge probability p = " + std::to_string(p.p) + " must lie in (0, 0.5]");
   const double alpha_max = 1.0 / p.p - 1.0;
@@ -29,8 +29,8 @@ void validate(const SonetParams& p) {
     throw std::invalid_argument("sonet: cc_chain = " + std::to_string(p.cc_chain) + " must lie in [-1, 1]");
   if (p.weights == SonetWeights::dale && !(p.frac_e > 0.0 && p.frac_e < 1.0))
     throw std::invalid_argument("sonet: E fraction frac_e = " + std::to_string(p.frac_e) + " must lie in (0, 1)");
-  if (p.weights == SonetWeights::dale && !(p.inh_scale > 0.0))
-    throw std::invalid_argument("sonet: inh_scale must be > 0");
+  if (p.weights == SonetWeights::dale && !(p.inh_scale >= 1e-6 && p.inh_scale <= 1e6))
+    throw std::invalid_argument("sonet: inh_scale = " + std::to_string(p.inh_scale) + " must lie in [1e-6, 1e6]");
 }
 
 // rho with L(theta; rho) = p^2 (1 + alpha) (docs/connectivity.md#sonet-generation step 2).

@@ -4,6 +4,16 @@
 
 namespace rl {
 
+void check_connectivity_size(const char* builder, std::size_t N, std::size_t min_N) {
+  if (N < min_N)
+    throw std::invalid_argument(std::string(builder) + ": N = " + std::to_string(N) + " must be at least " +
+                                std::to_string(min_N));
+  if (N > kMaxConnectivityN)
+    throw std::invalid_argument(std::string(builder) + ": N = " + std::to_string(N) + " is above the cap of " +
+                                std::to_string(kMaxConnectivityN) +
+                                " units (kMaxConnectivityN, nn/connectivity/structure.h)");
+}
+
 void Connectivity::record(const std::string& name, double value) {
   for (NamedValue& nv : realised)
     if (nv.name == name) {

@@ -6,12 +6,20 @@
 // Dimension letter: N hidden units.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "linalg/matrix.h"
 
 namespace rl {
+
+// The largest N a builder accepts (every builder, and the EM cell tables): one (N, N) matrix of
+// doubles is then at most 800 MB.  A larger N is almost always a typo or a corrupt file, and the
+// dense spectra the figures take of W_h would run for days.
+inline constexpr std::size_t kMaxConnectivityN = 10000;
+// Throws std::invalid_argument "<builder>: N = <N> must be at least <min_N>" or "... is above the cap".
+void check_connectivity_size(const char* builder, std::size_t N, std::size_t min_N);
 
 // One named number a builder drew or measured ("n_excitatory", "density", "scale_factor", ...).
 struct NamedValue {
