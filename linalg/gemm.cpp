@@ -16,6 +16,9 @@
 // contraction may round differently from the vector write-back of a full tile; the tile grid depends
 // on m alone (tile height) and on multiples of kNR columns, so the result depends only on (m, n, k)
 // and the data: threads > 1 and the pre-packed entry point are bit-identical to one thread.
+//
+// Over 400 lines because the loops, both packings, the micro-kernel and the two entry points are one
+// algorithm sharing private helpers (an anonymous namespace); splitting them would expose internals.
 #include "linalg/gemm.h"
 
 #include <algorithm>
