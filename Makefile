@@ -1,7 +1,8 @@
 # richlazy: build, test, benchmark and demo targets.  `make help` lists them.
 #
 # Layout: every .cpp under linalg/ nn/ tasks/ theory/ demos/toolkit/ goes into one static library;
-# every tests/test_*.cpp is a GoogleTest file; every demos/*.cpp (one main each) is a program.
+# every tests/test_*.cpp is a GoogleTest file; every demos/*.cpp and demos/bench/*.cpp (one main each)
+# is a program in build/bin/.
 # Objects live under build/ (build/asan/ for the sanitizer build); headers are tracked with -MMD -MP.
 
 CXX      ?= g++
@@ -17,16 +18,18 @@ BUILD ?= build
 LIB_SRC   := $(wildcard linalg/*.cpp nn/*.cpp nn/connectivity/*.cpp tasks/*.cpp theory/*.cpp demos/toolkit/*.cpp)
 TEST_SRC  := $(wildcard tests/test_*.cpp)
 DEMO_SRC  := $(wildcard demos/*.cpp)
+BENCH_SRC := $(wildcard demos/bench/*.cpp)
 LIB_OBJ   := $(LIB_SRC:%.cpp=$(BUILD)/%.o)
 TEST_OBJ  := $(TEST_SRC:%.cpp=$(BUILD)/%.o)
 DEMO_BIN  := $(DEMO_SRC:demos/%.cpp=$(BUILD)/bin/%)
+BENCH_BIN := $(BENCH_SRC:demos/bench/%.cpp=$(BUILD)/bin/%)
 LIB       := $(BUILD)/librichlazy.a
 TEST_BIN  := $(BUILD)/tests/all_tests
 
 .PHONY: all test asan fuzz bench demo figures data clean help gtest-check slurm-selftest
 .DEFAULT_GOAL := all
 
-all: $(LIB) $(DEMO_BIN) $(TEST_BIN)     ## build the library, every demo program and the test binary
+all: $(LIB) $(DEMO_BIN) $(BENCH_BIN) $(TEST_BIN)    ## build the library, every demo program and the test binary
 
 test: gtest-check $(TEST_BIN)           ## build and run the whole GoogleTest suite
 	$(TEST_BIN) $(GTEST_ARGS)
@@ -116,7 +119,12 @@ $(BUILD)/bin/%: $(BUILD)/demos/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
--include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(DEMO_SRC:%.cpp=$(BUILD)/%.d) $(FUZZ_OBJ:.o=.d)
+# The benchmark programs live beside their scripts in demos/bench/ (build/bin/bench_linalg, ...).
+$(BENCH_BIN): $(BUILD)/bin/%: $(BUILD)/demos/bench/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(DEMO_SRC:%.cpp=$(BUILD)/%.d) $(BENCH_SRC:%.cpp=$(BUILD)/%.d) $(FUZZ_OBJ:.o=.d)
 
 # ---- course assignments (docs/assignments/README.md; python3, standard library only) ---------------
 # A student tree is a copy of this tree (with build/, so only the stubbed files recompile) in which only

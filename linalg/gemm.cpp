@@ -8,6 +8,7 @@
 //                                          (kMRShort = 8 rows instead when that pads less, e.g. m = 32)
 //         for jr in steps of kNR           one B panel (kc x kNR) stays in L1
 //           for ir in steps of kMR         micro-kernel: a kMR x kNR tile of C held in registers
+//                                          (shallow blocks, kc x nc small, swap jr and ir: C in address order)
 //
 // Every element C(i, j) is computed by the same sequence of fused multiply-adds whatever the tile it
 // falls in (edge tiles run the full kernel on zero-padded panels) and whatever the column range a
@@ -15,6 +16,9 @@
 // contraction may round differently from the vector write-back of a full tile; the tile grid depends
 // on m alone (tile height) and on multiples of kNR columns, so the result depends only on (m, n, k)
 // and the data: threads > 1 and the pre-packed entry point are bit-identical to one thread.
+//
+// Over 400 lines because the loops, both packings, the micro-kernel and the two entry points are one
+// algorithm sharing private helpers (an anonymous namespace); splitting them would expose internals.
 #include "linalg/gemm.h"
 
 #include <algorithm>
@@ -43,6 +47,9 @@ constexpr std::size_t kNV = kNR / kLanes;   // vectors per tile row
 constexpr std::size_t kKC = 320;            // [TP] depth of one packed block (kNR * kKC * 8 B ~ L1)
 constexpr std::size_t kMC = 144;            // [TP] rows of packed A per block (kMC * kKC * 8 B ~ L2/2)
 constexpr std::size_t kNC = 2048;           // [TP] columns of packed B per block
+// A packed B block of at most this many values (kc x nc) is visited row tile by row tile (C in address
+// order) instead of column panel by column panel; the tile order never changes a result's bits.
+constexpr std::size_t kRowMajorTileOrderMax = 64 * 1024 / sizeof(double) * 2;  // [TP] 128 KiB of B
 // Products with fewer multiply-adds than this run on one thread: thread start-up (~20-50 us) would
 // cost more than it saves.  The result is the same either way.
 constexpr double kMinFlopsPerThread = 4.0e6;  // [TP]
@@ -240,14 +247,25 @@ void multiply_packed_block_tiles(const OpView& A, std::size_t m, std::size_t pc,
     // packed panel is); only a last partial panel, which needs zero rows, is packed.
     const std::size_t in_place = A.trans == Trans::kNo ? mc / MR * MR : 0;
     if (in_place < mc) pack_a<MR>(A, ic + in_place, mc - in_place, pc, kc, Ap);
-    for (std::size_t jr = 0; jr < nc; jr += kNR) {
+    auto tile = [&](std::size_t ir, std::size_t jr) {
       const std::size_t nr = std::min(kNR, nc - jr);
-      for (std::size_t ir = 0; ir < in_place; ir += MR)
+      if (ir < in_place)
         micro_kernel<MR>(kc, RowsInPlace{A.data + (ic + ir) * A.ld + pc, A.ld}, Bp + jr * kc, alpha, beta,
                          C + (ic + ir) * ldc + jr, ldc, MR, nr);
-      for (std::size_t ir = in_place; ir < mc; ir += MR)
+      else
         micro_kernel<MR>(kc, PackedPanel<MR>{Ap + (ir - in_place) * kc}, Bp + jr * kc, alpha, beta,
                          C + (ic + ir) * ldc + jr, ldc, std::min(MR, mc - ir), nr);
+    };
+    if (kc * nc <= kRowMajorTileOrderMax) {
+      // Shallow product (e.g. the RNN's dY W_out, k = 10): C costs more than the arithmetic.  Finish
+      // each row tile across all columns before the next, so C is written in address order, which the
+      // hardware prefetcher follows; the packed B block (kc x nc) is small and stays in cache.
+      for (std::size_t ir = 0; ir < mc; ir += MR)
+        for (std::size_t jr = 0; jr < nc; jr += kNR) tile(ir, jr);
+    } else {
+      // One B panel (kc x kNR) stays in L1 while every row tile of the block passes over it.
+      for (std::size_t jr = 0; jr < nc; jr += kNR)
+        for (std::size_t ir = 0; ir < mc; ir += MR) tile(ir, jr);
     }
   }
 }

@@ -1,4 +1,4 @@
-/* Peer timings for demos/bench_linalg.cpp: the same rows, timed with the BLAS / LAPACK the system
+/* Peer timings for demos/bench/bench_linalg.cpp: the same rows, timed with the BLAS / LAPACK the system
    provides (OpenBLAS dgemm, LAPACK dgesvj, dsyev, dgeev), one thread, on the same matrices.
 
    Same matrices: entries are drawn with the project's generator (xoshiro256** seeded by splitmix64,

@@ -3,11 +3,14 @@
 # iterations, the 768 x 768 W_h tangent kernel at the start and the end of every run (plus RA, sign
 # similarity, accuracy), timed as a user would run it, on the same cores, one program after the other:
 #   ours      build/bin/fig1_rank_sweep --task 2af --seeds S --iters I --threads <cores> (fresh --out)
-#   peer (b)  ../shared/bench/peer/sweep_peer.sh 2AF I S tuned     one process per core, one thread each,
-#             stacked kernel, float64 (the precision we compute in)             target: ours >= 2x faster
-#   peer (a)  ../shared/bench/peer/sweep_peer.sh 2AF I S released  PyTorch's default threads, the released
+#   peer (b)  demos/bench/peer_torch_rnn.py fig1, tuned: one process per core, one thread each, stacked
+#             kernel, float64 (the precision we compute in)                     target: ours >= 2x faster
+#   peer (a)  the same, released: one process at a time, PyTorch's default threads, the released
 #             per-output kernel loop with torch.cat, float32                    target: ours >= 10x faster
-# Ratio = peer wall time / our wall time (> 1: we are faster).  The peer path is relative to the repo root.
+# Both peers train on exactly our inputs: build/bin/fig1_dump writes each seed's initial weights, training
+# batches and probe (seeds 1..S, as ours) before the peer's clock starts (the dump takes well under a
+# second per seed and is printed), so the KA and loss columns below compare the same runs.
+# Ratio = peer wall time / our wall time (> 1: we are faster).
 #
 # Knobs (environment):
 #   BENCH_SWEEP_SEEDS=2  BENCH_SWEEP_ITERS=1000   S and I for both sides ([TP]: the released peer then takes
@@ -28,8 +31,9 @@ seeds=${BENCH_SWEEP_SEEDS:-2}
 iters=${BENCH_SWEEP_ITERS:-1000}
 cores=$(nproc)
 ours_bin=$build/bin/fig1_rank_sweep
-peer_dir=$root/../shared/bench/peer
+dump_bin=$build/bin/fig1_dump
 [ -x "$ours_bin" ] || { echo "missing $ours_bin: build it first (make all)"; exit 1; }
+[ -x "$dump_bin" ] || { echo "missing $dump_bin: build it first (make all)"; exit 1; }
 case "$seeds$iters" in *[!0-9]*) echo "BENCH_SWEEP_SEEDS and BENCH_SWEEP_ITERS must be whole numbers"; exit 1;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -63,34 +67,44 @@ ours_by_rank() {
     { sum[$r] += $c; n[$r]++ }
     END { for (k in sum) printf "%s:%.4f\n", k, sum[k] / n[k] }' "$tmp/ours/results.csv" | sort -n
 }
-# The same from a peer's output: each run prints "kernel_alignment=..." then "task=... rank=... loss_last100=...".
+# The same from a peer's output: one line per run, "mode=fig1 ... rank=R ... kernel_alignment=... loss_final=...".
 peer_by_rank() {
   awk -v key="$2" '
     { for (i = 1; i <= NF; ++i) { split($i, kv, "="); v[kv[1]] = kv[2] } }
-    /^task=/ { sum[v["rank"]] += v[key]; n[v["rank"]]++ }
+    /^mode=fig1/ { sum[v["rank"]] += v[key]; n[v["rank"]]++ }
     END { for (k in sum) printf "%s:%.4f\n", k, sum[k] / n[k] }' "$1" | sort -n
 }
 
 # ---- the peer ----
-py=/usr/bin/python3
-peer_status=""
-if [ ! -x "$peer_dir/sweep_peer.sh" ] || [ ! -f "$peer_dir/rnn_peer.py" ]; then
-  peer_status="peer skipped: $peer_dir/sweep_peer.sh or rnn_peer.py is missing"
-elif [ ! -x "$py" ] || ! "$py" -c 'import torch, numpy' 2>/dev/null; then
-  peer_status="peer skipped: $py with torch and numpy not found (apt-get install -y python3-torch python3-numpy)"
-fi
-if [ -n "$peer_status" ]; then
-  echo "$peer_status; our time alone: ${ours_s} s"
+. "$here/find_torch.sh"
+if [ -z "$torch_py" ]; then
+  echo "peer skipped; our time alone: ${ours_s} s"
   exit 0
 fi
+t0=$(now)
+for seed in $(seq 1 "$seeds"); do
+  "$dump_bin" --task 2af --seed "$seed" --iters "$iters" --ranks 1,30,100,300 --out "$tmp/dump_$seed" >/dev/null ||
+    { echo "fig1_dump failed"; exit 1; }
+done
+echo "inputs for the peer written by $dump_bin in $(elapsed "$t0" "$(now)") s (not counted below)"
+for seed in $(seq 1 "$seeds"); do for rank in 1 30 100 300; do echo "$seed $rank"; done; done >"$tmp/runs.txt"
 
 run_peer() {  # mode: output in $tmp/peer_<mode>.txt, wall time (s) on stdout
-  local mode=$1
-  sh "$peer_dir/sweep_peer.sh" 2AF "$iters" "$seeds" "$mode" >"$tmp/peer_$mode.txt" 2>"$tmp/peer_$mode.err" ||
-    { echo "  peer $mode failed: $(tail -n1 "$tmp/peer_$mode.err")" >&2; return 1; }
-  sed -n 's/.*wall_s=//p' "$tmp/peer_$mode.txt"
+  local mode=$1 t0 t1
+  t0=$(now)
+  if [ "$mode" = tuned ]; then
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 xargs -P "$cores" -L 1 sh -c \
+      '"$0" "$1" fig1 --data "$2/dump_$4" --rank "$5" --iters "$3" --double --kernel stacked --threads 1' \
+      "$torch_py" "$here/peer_torch_rnn.py" "$tmp" "$iters" <"$tmp/runs.txt" >"$tmp/peer_$mode.txt" 2>"$tmp/peer_$mode.err"
+  else
+    while read -r seed rank; do
+      "$torch_py" "$here/peer_torch_rnn.py" fig1 --data "$tmp/dump_$seed" --rank "$rank" --iters "$iters" \
+        --kernel loop --threads "$cores" || exit 1
+    done <"$tmp/runs.txt" >"$tmp/peer_$mode.txt" 2>"$tmp/peer_$mode.err"
+  fi || { echo "  peer $mode failed: $(tail -n1 "$tmp/peer_$mode.err")" >&2; return 1; }
+  t1=$(now)
+  elapsed "$t0" "$t1"
 }
-echo "PyTorch peer $("$py" -c 'import torch; print(torch.__version__)'), same S and I, right after ours:"
 tuned_s=$(run_peer tuned) || tuned_s=""
 [ -n "$tuned_s" ] &&
   echo "  (b) tuned    (one process per core, 1 thread, stacked kernel, float64): wall ${tuned_s} s" \
@@ -106,8 +120,8 @@ else
 fi
 echo "load average after: $(load1)"
 
-# ---- the same science on both sides (different random draws: agreement in trend, not in digits) ----
-echo "mean over seeds by rank (ours: seeds 1..$seeds, float64; peer: seeds 0..$((seeds - 1)), its own draws):"
+# ---- the same science on both sides (same inputs: float64 should agree closely, float32 in trend) ----
+echo "mean over seeds 1..$seeds by rank (ours float64; tuned peer float64; released peer float32; all on the same inputs):"
 printf "  %-5s %-10s %-10s %-10s   %-10s %-10s %-10s\n" rank "KA ours" "KA tuned" "KA rel." \
        "loss ours" "loss tuned" "loss rel."
 empty() { [ -s "$1" ] || echo "x:-" >"$1"; }
@@ -116,7 +130,7 @@ ours_by_rank loss_final >"$tmp/l_o"
 for mode in tuned released; do
   if [ -s "$tmp/peer_$mode.txt" ]; then
     peer_by_rank "$tmp/peer_$mode.txt" kernel_alignment >"$tmp/ka_$mode"
-    peer_by_rank "$tmp/peer_$mode.txt" loss_last100 >"$tmp/l_$mode"
+    peer_by_rank "$tmp/peer_$mode.txt" loss_final >"$tmp/l_$mode"
   fi
   empty "$tmp/ka_$mode"; empty "$tmp/l_$mode"
 done
@@ -131,5 +145,5 @@ awk -F: '
   }
   function get(f, r) { return ((f, r) in v) ? v[f, r] : "-" }' \
   "$tmp/ka_o" "$tmp/ka_tuned" "$tmp/ka_released" "$tmp/l_o" "$tmp/l_tuned" "$tmp/l_released"
-echo "(loss: ours = mean of the last 100 iterations, as the peer's loss_last100)"
+echo "(loss: mean of the last 100 iterations on both sides)"
 exit 0

@@ -5,7 +5,7 @@
 // Then rl::svd_jacobi, rl::eig_sym and rl::eig_general at n = 100 and 300 beside LAPACK dgesvj,
 // dsyev and dgeev, each with its accuracy (scale-free residuals; see the functions below).
 //
-// Usage: bench_linalg [--seed S] [--budget SECONDS_PER_ROW] [--threads T]
+// Usage: bench_linalg [--seed S] [--budget SECONDS_PER_ROW] [--threads T] [--help]
 //
 // Output: one header line, then one row per measurement:
 //   key  best_ms  median_ms  GFLOP/s(best)  accuracy
@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "demos/toolkit/cli.h"
 #include "linalg/eig_general.h"
 #include "linalg/eig_sym.h"
 #include "linalg/gemm.h"
@@ -42,26 +43,19 @@ struct Options {
   int threads = 1;
 };
 
-Options parse_args(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string flag = argv[i];
-    if (i + 1 >= argc) throw std::invalid_argument("bench_linalg: flag " + flag + " needs a value");
-    const std::string value = argv[++i];
-    if (flag == "--seed") {
-      o.seed = std::stoull(value);
-    } else if (flag == "--budget") {
-      o.budget_s = std::stod(value);
-      if (!(o.budget_s > 0.0)) throw std::invalid_argument("bench_linalg: --budget must be > 0, got " + value);
-    } else if (flag == "--threads") {
-      o.threads = std::stoi(value);
-      if (o.threads < 1) throw std::invalid_argument("bench_linalg: --threads must be >= 1, got " + value);
-    } else {
-      throw std::invalid_argument("bench_linalg: unknown flag " + flag +
-                                  " (known: --seed, --budget, --threads)");
-    }
-  }
-  return o;
+// Strict command line through the toolkit's Cli (demos/toolkit/cli.h): `--help` exits 0; an unknown flag,
+// a malformed or out-of-range number (`--seed -5`, `--seed 12x`, `--budget inf`) prints one line
+// naming the flag and exits 2.
+bool parse_args(int argc, char** argv, Options& o) {
+  rl::Cli cli("bench_linalg", "Time rl::gemm at the RNN's shapes and the SVD / eigen solvers (one row per call).");
+  cli.add_int("seed", 1, "seed of the random matrices (streams 1-3, as peer_linalg.c)", 0);
+  cli.add_double("budget", 0.25, "seconds spent on each row [TP]", 1e-3, 60.0);
+  cli.add_int("threads", 1, "threads of rl::gemm", 1, 256);
+  if (!cli.parse_or_exit(argc, argv)) return false;
+  o.seed = static_cast<std::uint64_t>(cli.get_int("seed"));
+  o.budget_s = cli.get_double("budget");
+  o.threads = static_cast<int>(cli.get_int("threads"));
+  return true;
 }
 
 // rows x cols iid N(0, 1) from Rng(derive_seed(seed, stream)); demos/bench/peer_linalg.c draws the
@@ -216,7 +210,8 @@ void bench_eig_general(std::size_t n, const Options& o) {
 
 int main(int argc, char** argv) {
   try {
-    const Options o = parse_args(argc, argv);
+    Options o;
+    if (!parse_args(argc, argv, o)) return 0;  // --help printed
     std::printf("# bench_linalg seed %llu, threads %d, budget %.2f s per row\n",
                 static_cast<unsigned long long>(o.seed), o.threads, o.budget_s);
     std::printf("%-26s %10s %10s %9s  %s\n", "key", "best_ms", "median_ms", "GFLOP/s", "accuracy");
