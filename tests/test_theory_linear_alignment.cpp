@@ -5,6 +5,8 @@
 // Sizes are smaller than the [OURS] demo defaults (d = 20, h = 100, n = 100) so that the suite runs
 // in well under a second: the statements hold for any d >= 1, h >= d, n >= d.  Tests use d = 6,
 // h = 10, n = 8, sigma = 1e-3, ||w*|| = 3, lr = 0.05 (each one a named constant below).
+// Over 400 lines on purpose: one file per source file, and theory/linear_alignment.cpp holds nine
+// statements (D1)-(D9), each with its hand case and its trained-network check.
 #include "theory/linear_alignment.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,6 @@
+// The command line of every program (declared in cli.h).  Toolkit plumbing: a first reading can skip it.
+// Over 400 lines on purpose: one parser for every flag kind (int, double, string, the three lists,
+// flags, --shard) with one error message per malformed input; split, the checks would repeat.
 #include "demos/toolkit/cli.h"
 
 #include <algorithm>

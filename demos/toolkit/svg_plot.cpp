@@ -1,3 +1,6 @@
+// Our own small SVG plotting helper (declared in svg_plot.h).  Toolkit plumbing: a first reading can skip it.
+// Over 400 lines on purpose: ticks, panel data, layout, drawing and the figure are one renderer whose
+// parts share the panel's private state; the sections below are marked with rulers.
 #include "demos/toolkit/svg_plot.h"
 
 #include <algorithm>
