@@ -298,22 +298,29 @@ def read_table(tree, table=None):
 
 
 def parse_mutation(tree, name):
+    """(file, [(original, replacement), ...]): one `file:` line, then one or more hunks, each
+    '--- original' / '--- replacement' / '--- end' (a bug that needs a new local takes two hunks)."""
     path = os.path.join(tree, MUTATIONS, name)
     text = open(path, encoding="utf-8").read()
-    m = re.search(r"^file: (\S+)\n--- original\n(.*?)\n--- replacement\n(.*?)\n--- end", text, re.S | re.M)
-    if not m:
+    m = re.search(r"^file: (\S+)\n", text, re.M)
+    hunks = [(o, r[:-1] if r.endswith("\n") else r)  # an empty replacement deletes the original lines
+             for o, r in re.findall(r"^--- original\n(.*?)\n--- replacement\n(.*?)^--- end", text, re.S | re.M)]
+    if not m or not hunks:
         raise Failure("%s: expected 'file:', '--- original', '--- replacement', '--- end'" % path)
-    return m.group(1), m.group(2), m.group(3)
+    return m.group(1), hunks
 
 
 def apply_mutation(tree, name, src=ROOT):
-    path, original, replacement = parse_mutation(src, name)
-    text = open(os.path.join(tree, path), encoding="utf-8").read()
-    if text.count(original) != 1:
-        raise Failure("mutation %s: its original text occurs %d times in %s (must be exactly once)"
-                      % (name, text.count(original), path))
-    write_fresh(os.path.join(tree, path), text.replace(original, replacement))
-    return path, text
+    path, hunks = parse_mutation(src, name)
+    before = open(os.path.join(tree, path), encoding="utf-8").read()
+    text = before
+    for original, replacement in hunks:
+        if text.count(original) != 1:
+            raise Failure("mutation %s: its original text occurs %d times in %s (must be exactly once)"
+                          % (name, text.count(original), path))
+        text = text.replace(original, replacement)
+    write_fresh(os.path.join(tree, path), text)
+    return path, before
 
 
 # ---- building and running ------------------------------------------------------------------------
