@@ -85,9 +85,9 @@ TEST(RnnReference, GradientsMatchCentralDifferences) {
       const GradcheckReport rep =
           check_gradient(loss, parameter_list(p), {g.W_in, g.W_h, g.W_out}, opt, pattern, rng);
       EXPECT_TRUE(rep.passed()) << (act == Activation::kRelu ? "relu" : "tanh") << ", alpha = " << alpha
-                                << ": " << rep.summary()
-                                << "\n  (a wrong dW_h or dW_in with dW_out right: look at step (4), the carry "
-                                   "through W_h^T -- sum_i W_h(i, j) delta_i -- docs/bptt.md#4-hand-derivation)";
+                                << " (dW_h or dW_in wrong with dW_out right: step (4), the carry through W_h^T, "
+                                   "docs/bptt.md#4-hand-derivation): "
+                                << rep.summary();
     }
 }
 
