@@ -131,8 +131,8 @@ $(BENCH_BIN): $(BUILD)/bin/%: $(BUILD)/demos/bench/%.o $(LIB)
 # assignment A's marked bodies throw "Need to implement for A<n>".  The repository is the solution.
 .PHONY: assignment grade check-assignments check-assignments-selftest
 ASSIGNMENTS_PY := python3 demos/assignments/assignments.py
-# 1 once every assignment carries markers: then an assignment without marked bodies fails the check.
-ASSIGNMENTS_STRICT ?= 0
+# All eight carry markers: an assignment without marked bodies fails the check (0: a note, for a new one).
+ASSIGNMENTS_STRICT ?= 1
 assignment: $(TEST_BIN)                  ## student tree for assignment A=n in out/assignments/A<n>/ (FORCE=1 overwrites)
 	@$(ASSIGNMENTS_PY) tree $(A) $(if $(filter 1,$(FORCE)),--force)
 

@@ -32,14 +32,23 @@ constexpr double kJacobiHugeZeta = 1e150;
 // The smaller root of t^2 + 2 zeta t - 1 = 0.
 inline double jacobi_tangent(double zeta) {
   if (std::fabs(zeta) > kJacobiHugeZeta) return 0.5 / zeta;
+  // BEGIN ASSIGNMENT A1: jacobi_tangent (docs/linalg.md#the-2x2-step)
+  // The two roots of t^2 + 2 zeta t - 1 = 0 are -zeta +- sqrt(1 + zeta^2); return the one with
+  // |t| <= 1, written without cancellation: t = sign(zeta) / (|zeta| + sqrt(1 + zeta^2)), where
+  // sign(0) = +1 and sign(-0) = -1 (std::copysign(1.0, zeta)).  Huge |zeta| is handled above.
   return std::copysign(1.0, zeta) / (std::fabs(zeta) + std::sqrt(1.0 + zeta * zeta));
+  // END ASSIGNMENT A1
 }
 
 // The rotation that diagonalises [[a_pp, a_pq], [a_pq, a_qq]]; a_pq must be nonzero.
 inline JacobiRotation jacobi_rotation(double a_pp, double a_qq, double a_pq) {
+  // BEGIN ASSIGNMENT A1: jacobi_rotation (docs/linalg.md#the-2x2-step)
+  // zeta = (a_qq - a_pp) / (2 a_pq), t = jacobi_tangent(zeta), c = 1 / sqrt(1 + t^2), s = t c;
+  // return {t, c, s}.
   const double t = jacobi_tangent((a_qq - a_pp) / (2.0 * a_pq));
   const double c = 1.0 / std::sqrt(1.0 + t * t);
   return {t, c, c * t};
+  // END ASSIGNMENT A1
 }
 
 // [x y] <- [x y] J on two rows of n entries:  x' = c x - s y,  y' = s x + c y, written in

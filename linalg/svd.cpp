@@ -94,10 +94,22 @@ struct SweepStats {
 // One cyclic-by-rows sweep over all pairs p < q (LAPACK dgesvj rule: rotate only when
 // |b_p.b_q| > tol ||b_p|| ||b_q||).
 SweepStats jacobi_sweep(JacobiState& st, double tol) {
-  const std::size_t N = st.Bt.rows(), M = st.Bt.cols();
+  const std::size_t N = st.Bt.rows();
+  const std::size_t M = st.Bt.cols();
   const bool with_v = !st.Vt.empty();
   SweepStats stats;
-  refresh_norms(st);
+  refresh_norms(st);  // exact ||b_j||^2 in st.norm2 at the start of every sweep
+  // BEGIN ASSIGNMENT A1: jacobi_sweep (docs/linalg.md#one-sided-jacobi-svd-step-by-step)
+  // For p = 0 .. N-2: pivot_largest_into(st, p); then for q = p+1 .. N-1 (columns b_p, b_q are the
+  // rows st.Bt.row(p), st.Bt.row(q), M entries each):
+  //   - skip the pair when either squared norm st.norm2[.] is 0;
+  //   - g = dot(b_p, b_q, M); cosine = |g| / (||b_p|| ||b_q||); stats.max_cos = max(stats.max_cos, cosine);
+  //   - skip the pair unless cosine > tol: the RELATIVE rule of dgesvj (not |g| > tol);
+  //   - r = jacobi_rotation(norm2[p], norm2[q], g); apply_jacobi_rotation to b_p, b_q and, when
+  //     with_v, to the rows p, q of st.Vt (N entries);
+  //   - norm2[p] -= r.t g, norm2[q] += r.t g, then keep_norm_accurate(st, p / q, value before);
+  //   - ++stats.rotations.
+  // Return stats.
   for (std::size_t p = 0; p + 1 < N; ++p) {
     pivot_largest_into(st, p);
     for (std::size_t q = p + 1; q < N; ++q) {
@@ -122,6 +134,28 @@ SweepStats jacobi_sweep(JacobiState& st, double tol) {
     }
   }
   return stats;
+  // END ASSIGNMENT A1
+}
+
+// Sweeps until one sweep rotates nothing (converged) or options.max_sweeps sweeps ran (not converged);
+// records sweeps, the last sweep's max_cos and converged in `result`.
+void sweep_until_orthogonal(JacobiState& st, const SvdOptions& options, SvdResult& result) {
+  const double tol = std::sqrt(static_cast<double>(st.Bt.cols())) * kEps;  // LAPACK dgesvj: sqrt(M) eps
+  // BEGIN ASSIGNMENT A1: sweep_until_orthogonal (docs/linalg.md#one-sided-jacobi-svd-step-by-step)
+  // Call jacobi_sweep(st, tol) while result.sweeps < options.max_sweeps (the sweep cap); after each
+  // sweep ++result.sweeps and result.max_cos = its max_cos; a sweep with 0 rotations sets
+  // result.converged = true and stops.  N = 0 columns (st.Bt.rows() == 0) counts as converged.
+  while (result.sweeps < options.max_sweeps) {
+    const SweepStats stats = jacobi_sweep(st, tol);
+    ++result.sweeps;
+    result.max_cos = stats.max_cos;
+    if (stats.rotations == 0) {
+      result.converged = true;
+      break;
+    }
+  }
+  if (st.Bt.rows() == 0) result.converged = true;
+  // END ASSIGNMENT A1
 }
 
 // Power of two 2^e with max |a_ij| * 2^e in [1/2, 1), so squares neither overflow nor underflow
@@ -208,17 +242,7 @@ SvdResult svd_jacobi(const Matrix& A, const SvdOptions& options) {
   st.norm2.assign(N, 0.0);
 
   SvdResult result;
-  const double tol = std::sqrt(static_cast<double>(M)) * kEps;  // LAPACK dgesvj
-  while (result.sweeps < options.max_sweeps) {
-    const SweepStats stats = jacobi_sweep(st, tol);
-    ++result.sweeps;
-    result.max_cos = stats.max_cos;
-    if (stats.rotations == 0) {
-      result.converged = true;
-      break;
-    }
-  }
-  if (N == 0) result.converged = true;
+  sweep_until_orthogonal(st, options, result);
 
   // sigma_j = ||b_j||, descending (stable sort keeps ties in index order).
   std::vector<double> sigma(N);

@@ -74,6 +74,17 @@ GradcheckReport check_gradient(const LossFn& loss, const std::vector<Matrix*>& p
                                const std::vector<Matrix>& grads, const GradcheckOptions& o,
                                const PatternFn& pattern, Rng& rng) {
   check_inputs(params, grads, o, "check_gradient");
+  // BEGIN ASSIGNMENT A2: check_gradient (docs/bptt.md#5-numeric-check)
+  // For each parameter p and each entry e of entries_to_check(W.size(), o.max_entries_per_param, rng):
+  //   - w0 = the entry, h = o.h_rel * max(|w0|, 1); evaluate(loss, ...) at w0 + h and at w0 - h and
+  //     put the entry back to w0 exactly (bit for bit) afterwards;
+  //   - with a `pattern` hook: if the on/off pattern at w0 + h or w0 - h differs from the one at w0, the
+  //     step crossed a ReLU kink: ++rep.skipped_kink and go to the next entry;
+  //   - central difference g_fd = (L+ - L-) / (w_plus - w_minus) (the step actually taken);
+  //   - EVERY entry on its own: ratio = |g - g_fd| / (o.abs_tol + o.rel_tol max(|g|, |g_fd|)), failed
+  //     when !(ratio <= 1); count rep.checked, rep.failed, rep.max_abs_err, rep.worst_ratio;
+  //   - messages: entry_message(parameter_name(o, p), row, col, ...) with row = e / cols, col = e % cols
+  //     (row-major), kept in rep.worst (largest ratio) and rep.failures (first kMaxListedFailures).
   GradcheckReport rep;
   for (std::size_t p = 0; p < params.size(); ++p) {
     Matrix& W = *params[p];
@@ -116,6 +127,7 @@ GradcheckReport check_gradient(const LossFn& loss, const std::vector<Matrix*>& p
     }
   }
   return rep;
+  // END ASSIGNMENT A2
 }
 
 DirectionalReport check_gradient_direction(const LossFn& loss, const std::vector<Matrix*>& params,

@@ -20,6 +20,13 @@ Matrix rnn_output_jacobian(const RnnParams& p, const RnnConfig& c, const SeqBatc
                            NtkSteps steps) {
   const RnnTrace tr = rnn_forward(p, c, batch);
   const ntk::Layout L(c, batch.T, batch.B, NtkOptions{wrt, steps, NtkPath::kAuto, 0, 1});
+  // BEGIN ASSIGNMENT A4: rnn_output_jacobian (docs/ntk.md#what-is-computed)
+  // J is (L.R, #parameters): one row per selected output, one column per parameter entry, columns in
+  // the order W_in, W_h, W_out (row-major entries; W_h alone when wrt == NtkWrt::kRecurrent).
+  // Output a = (step_index * B + b) * K + k: grp = a / L.K, k = a % L.K, trial b = grp % L.B, step
+  // t = L.step_of(grp / L.B) (all steps, or only the last one), time-major row t * B + b of dY.
+  // Row a is dy_a / dtheta: ONE backward pass with dY = e_a (a single 1 at (row, k), zero elsewhere,
+  // reset for every a) into zeroed gradients: rnn_backward(p, c, batch, tr, dY, g), then copy g.
   const bool all = wrt == NtkWrt::kAllParameters;
   const std::size_t n_in = c.n_in, N = c.N;
   const std::size_t cols = N * N + (all ? N * n_in + c.K * N : 0);
@@ -39,10 +46,14 @@ Matrix rnn_output_jacobian(const RnnParams& p, const RnnConfig& c, const SeqBatc
     if (all) std::copy(g.W_out.data(), g.W_out.data() + g.W_out.size(), out);
   }
   return J;
+  // END ASSIGNMENT A4
 }
 
 Matrix rnn_tangent_kernel_reference(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch, NtkWrt wrt,
                                     NtkSteps steps) {
+  // BEGIN ASSIGNMENT A4: rnn_tangent_kernel_reference (docs/ntk.md#what-is-computed)
+  // K = J J^T with J = rnn_output_jacobian(...) of shape (R, #parameters): K is (R, R) over OUTPUTS,
+  // K[a, a'] = sum_j J(a, j) J(a', j) -- not J^T J, which is (#parameters, #parameters).
   const Matrix J = rnn_output_jacobian(p, c, batch, wrt, steps);  // (R, #parameters)
   Matrix K(J.rows(), J.rows());
   for (std::size_t a = 0; a < J.rows(); ++a)  // K[a, a'] = J_a . J_a'
@@ -52,6 +63,7 @@ Matrix rnn_tangent_kernel_reference(const RnnParams& p, const RnnConfig& c, cons
       K(a, a2) = dot;
     }
   return K;
+  // END ASSIGNMENT A4
 }
 
 // ---- fast path ------------------------------------------------------------------------------

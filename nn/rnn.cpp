@@ -49,6 +49,14 @@ double phi_prime(Activation activation, double u, double h) {
 RnnTrace rnn_forward_reference(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch) {
   check_shapes(p, c, "rnn_forward_reference");
   check_batch(batch, c, "rnn_forward_reference");
+  // BEGIN ASSIGNMENT A3: rnn_forward_reference (docs/bptt.md#1-the-model)
+  // Shapes: rows are (t, b) pairs, row = t * B + b; tr.pre and tr.h are (T*B, N), tr.y is (T*B, K).
+  // For each trial b, with h_{-1} = 0, for t = 0 .. T-1 and each unit i:
+  //   u_t[i] = (1 - alpha) h_{t-1}[i] + alpha (sum_j W_in(i, j) x_t[j] + sum_j W_h(i, j) h_{t-1}[j])
+  //   h_t[i] = phi(u_t[i])      (phi(c.activation, u): relu or tanh)
+  //   y_t[k] = sum_i W_out(k, i) h_t[i]
+  // Keep the leak term (1 - alpha) h_{t-1}: at alpha < 1 the state decays, it is not replaced.
+  // Set tr.T, tr.B and store u in tr.pre (the backward pass needs it), h in tr.h, y in tr.y.
   const std::size_t T = batch.T, B = batch.B;
   RnnTrace tr;
   tr.T = T;
@@ -77,6 +85,7 @@ RnnTrace rnn_forward_reference(const RnnParams& p, const RnnConfig& c, const Seq
     }
   }
   return tr;
+  // END ASSIGNMENT A3
 }
 
 // docs/bptt.md, "Hand derivation", steps (1)-(6), for one trial at a time, t = T-1 down to 0.
@@ -86,11 +95,23 @@ void rnn_backward_reference(const RnnParams& p, const RnnConfig& c, const SeqBat
   check_shapes(p, c, "rnn_backward_reference");
   check_shapes(grads, c, "rnn_backward_reference grads");
   check_batch(batch, c, "rnn_backward_reference");
-  const std::size_t T = batch.T, B = batch.B, N = c.N;
+  const std::size_t T = batch.T;
+  const std::size_t B = batch.B;
+  const std::size_t N = c.N;
   if (tr.T != T || tr.B != B || tr.h.rows() != T * B || tr.h.cols() != N)
     throw std::invalid_argument("rnn_backward_reference: trace (T=" + std::to_string(tr.T) + ", B=" +
                                 std::to_string(tr.B) + ") does not match the batch");
   require_shape(dY, T * B, c.K, "rnn_backward_reference dY");
+  // BEGIN ASSIGNMENT A3: rnn_backward_reference (docs/bptt.md#4-hand-derivation)
+  // ADD the gradients of L (dY = dL/dy, (T*B, K)) to grads.W_in, grads.W_h, grads.W_out (+=: the
+  // caller zeroes them; never overwrite).  For each trial b, t = T-1 down to 0, row = t * B + b, with
+  // carry = dL/dh_t from step t+1 (zero after the last step), a = alpha:
+  //   (1) dW_out += dY_t^T h_t
+  //   (2) g_t = W_out^T dY_t + carry                     (dL/dh_t)
+  //   (3) delta_t = g_t * phi'(u_t)                      (phi_prime(c.activation, u, h))
+  //   (5) dW_h  += a delta_t h_{t-1}^T   (no term at t = 0: h_{-1} = 0)
+  //   (6) dW_in += a delta_t x_t^T
+  //   (4) carry  = (1 - a) delta_t + a W_h^T delta_t       (u_t holds (1 - a) h_{t-1}: the leak carry)
   const double a = c.alpha;
   for (std::size_t b = 0; b < B; ++b) {
     std::vector<double> carry(N, 0.0);  // dL/dh_t through step t+1; nothing after the last step
@@ -119,6 +140,7 @@ void rnn_backward_reference(const RnnParams& p, const RnnConfig& c, const SeqBat
       }
     }
   }
+  // END ASSIGNMENT A3
 }
 
 // ---- configuration, parameters and shapes ---------------------------------------------------

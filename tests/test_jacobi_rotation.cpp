@@ -16,8 +16,10 @@ constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 // zeta = 0 (equal diagonal): t = 1, theta = pi/4, c = s = 1/sqrt(2).
 TEST(JacobiRotation, EqualDiagonalGivesAnEighthTurn) {
-  EXPECT_EQ(jacobi_tangent(0.0), 1.0);
-  EXPECT_EQ(jacobi_tangent(-0.0), -1.0);  // sign(-0) = -1: the other eighth turn, as valid
+  EXPECT_EQ(jacobi_tangent(0.0), 1.0) << "zeta = 0: t = sign(0) / (0 + 1) = 1 (docs/linalg.md#the-2x2-step)";
+  EXPECT_EQ(jacobi_tangent(-0.0), -1.0)  // sign(-0) = -1: the other eighth turn, as valid
+      << "zeta = -0: sign(-0) = -1, t = -1; take the sign with std::copysign(1.0, zeta), not zeta >= 0 "
+         "(docs/linalg.md#the-2x2-step)";
   const JacobiRotation r = jacobi_rotation(2.0, 2.0, 0.5);
   EXPECT_EQ(r.t, 1.0);
   EXPECT_NEAR(r.c, std::sqrt(0.5), kEps);
@@ -30,7 +32,8 @@ TEST(JacobiRotation, HandComputedRootAtZetaThreeQuarters) {
   EXPECT_EQ(jacobi_tangent(0.75), 0.5);
   EXPECT_EQ(jacobi_tangent(-0.75), -0.5);
   const JacobiRotation r = jacobi_rotation(1.0, 2.5, 1.0);  // zeta = (2.5 - 1) / 2 = 0.75
-  EXPECT_EQ(r.t, 0.5);
+  EXPECT_EQ(r.t, 0.5) << "jacobi_rotation(a_pp = 1, a_qq = 2.5, a_pq = 1): zeta = (a_qq - a_pp) / (2 a_pq) = 0.75, "
+                         "t = 0.5 (docs/linalg.md#the-2x2-step)";
   EXPECT_NEAR(r.c, 2.0 / std::sqrt(5.0), kEps);
   EXPECT_NEAR(r.s, 1.0 / std::sqrt(5.0), kEps);
 }

@@ -99,15 +99,40 @@ TEST(RnnNtk, ScalarNetworkKernelByHand) {
   const Matrix K_wh = Matrix::from_rows({{0.0, 0.0}, {0.0, 36.0}});
   // All parameters: J = [[3, 0, 2], [4.5, 6, 3]] (columns W_in, W_h, W_out).
   const Matrix K_all = Matrix::from_rows({{9.0 + 4.0, 13.5 + 6.0}, {13.5 + 6.0, 20.25 + 36.0 + 9.0}});
-  EXPECT_TRUE(MatricesNear(rnn_tangent_kernel_reference(p, c, s, NtkWrt::kRecurrent, NtkSteps::kAll), K_wh, 1e-14));
-  EXPECT_TRUE(MatricesNear(rnn_tangent_kernel_reference(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll), K_all,
-                           1e-14));
+  // The reference on the same case: RnnNtkReference.ScalarNetworkKernelByHand.
   for (NtkPath path : {NtkPath::kErrorGram, NtkPath::kJacobianBlocks, NtkPath::kTrialPairs}) {
     NtkOptions o;
     o.path = path;
     EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_wh, 1e-14)) << path_name(path);
     o.wrt = NtkWrt::kAllParameters;
     EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_all, 1e-14)) << path_name(path);
+  }
+}
+
+// Graded (A4, rung 1): the reference K = J J^T on the scalar network above, by hand.
+TEST(RnnNtkReference, ScalarNetworkKernelByHand) {
+  const RnnConfig c{1, 1, 1, 1.0, Activation::kRelu};
+  const RnnParams p{Matrix::from_rows({{2.0}}), Matrix::from_rows({{0.5}}), Matrix::from_rows({{3.0}})};
+  const SeqBatch s{2, 1, Matrix::from_rows({{1.0}, {1.0}}), {}};
+  const Matrix J_all = Matrix::from_rows({{3.0, 0.0, 2.0}, {4.5, 6.0, 3.0}});  // columns W_in, W_h, W_out
+  const Matrix K_wh = Matrix::from_rows({{0.0, 0.0}, {0.0, 36.0}});
+  const Matrix K_all = Matrix::from_rows({{13.0, 19.5}, {19.5, 65.25}});
+  const char* where = " (docs/ntk.md#what-is-computed: K = J J^T is (R, R) over the R = T B K outputs; "
+                      "J has one row per output, one column per parameter entry)";
+  const Matrix J = rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll);
+  EXPECT_TRUE(MatricesNear(J, J_all, 1e-14)) << "J expected [[3, 0, 2], [4.5, 6, 3]] (rows y_0, y_1), got "
+                                             << shape_str(J) << where;
+  for (NtkWrt wrt : {NtkWrt::kRecurrent, NtkWrt::kAllParameters}) {
+    const Matrix K = rnn_tangent_kernel_reference(p, c, s, wrt, NtkSteps::kAll);
+    const Matrix& want = wrt == NtkWrt::kRecurrent ? K_wh : K_all;
+    ASSERT_EQ(K.rows(), 2u) << "K must be (2 x 2), one row per output y_0, y_1; got " << shape_str(K)
+                            << (K.rows() == (wrt == NtkWrt::kRecurrent ? 1u : 3u) ? " = J^T J, not J J^T" : "")
+                            << where;
+    ASSERT_EQ(K.cols(), 2u) << "K must be (2 x 2); got " << shape_str(K) << where;
+    EXPECT_TRUE(MatricesNear(K, want, 1e-14))
+        << (wrt == NtkWrt::kRecurrent ? "W_h only: J = [0; 6], K = [[0, 0], [0, 36]]"
+                                      : "all parameters: K = [[13, 19.5], [19.5, 65.25]]")
+        << where;
   }
 }
 
@@ -119,13 +144,16 @@ TEST(RnnNtk, SingleStepHasZeroRecurrentKernel) {
   EXPECT_EQ(r.K.rows(), 6u);
 }
 
+// Graded (A4, rung 2): B = 2 trials, K = 3 outputs, 3 steps -- every output index (step, trial, k).
 TEST(RnnNtkReference, OneBackwardPerOutputJacobianMatchesFiniteDifferences) {
   const RnnConfig c{2, 5, 3, 0.5, Activation::kTanh};
   const RnnParams p = random_params(c, 51);
   const SeqBatch s = random_batch(3, 2, c.n_in, 52);
   EXPECT_TRUE(MatricesNear(rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
                            finite_difference_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
-                           1e-8));
+                           1e-8))
+      << "row a of J must be the gradient of output a = (t B + b) K + k alone: one backward pass with dY = e_a "
+         "at row t B + b, column k (docs/ntk.md#n1-structure-of-one-jacobian-row)";
   EXPECT_TRUE(MatricesNear(rnn_tangent_kernel_reference(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
                            gram(rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll)), 1e-13));
 }
@@ -166,6 +194,7 @@ TEST_P(RnnNtk, EveryPathEqualsFiniteDifferenceKernelOnTinyNetwork) {
   }
 }
 
+// Graded (A4, rung 3, for the reference): all steps and the last step only, W_h and all parameters.
 TEST_P(RnnNtk, EveryPathEqualsTheReferenceKernelOnMediumNetwork) {
   const NtkCase nc = GetParam();
   const RnnConfig c{3, 24, 3, nc.alpha, nc.activation};
@@ -178,7 +207,10 @@ TEST_P(RnnNtk, EveryPathEqualsTheReferenceKernelOnMediumNetwork) {
   o.wrt = nc.wrt;
   o.steps = nc.steps;
   o.path = NtkPath::kErrorGram;
-  EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_ref, tol)) << "error Gram";
+  EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_ref, tol))
+      << "error Gram path vs the reference" << (nc.steps == NtkSteps::kLast
+             ? " (last step only: output rows come from step T - 1, L.step_of(0), docs/ntk.md#what-is-computed)"
+             : "");
   o.path = NtkPath::kJacobianBlocks;
   o.block_bytes = 7 * 3 * sizeof(double) * 24 * 27;  // 7 groups per block: several blocks, ragged end
   EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_ref, tol)) << "J blocks";

@@ -46,15 +46,19 @@ TEST(RnnForward, MatchesHandComputedScalarRecurrence) {
   RnnConfig c{1, 1, 1, 0.5, Activation::kRelu};
   RnnParams p{Matrix::from_rows({{2.0}}), Matrix::from_rows({{0.5}}), Matrix::from_rows({{3.0}})};
   SeqBatch s{3, 1, Matrix::from_rows({{1.0}, {-4.0}, {1.0}}), {}};
+  // Graded (A3, rung 1): the reference first (the fast path is checked the same way below it).
   for (const RnnTrace& tr : {rnn_forward_reference(p, c, s), rnn_forward(p, c, s)}) {
-  // t0: u = 0.5*2 = 1, h = 1.  t1: u = 0.5 + 0.5(-8 + 0.5) = -3.25, h = 0.
-  // t2: u = 0 + 0.5 * 2 = 1, h = 1.
-  EXPECT_DOUBLE_EQ(tr.pre(0, 0), 1.0);
-  EXPECT_DOUBLE_EQ(tr.pre(1, 0), -3.25);
-  EXPECT_DOUBLE_EQ(tr.h(1, 0), 0.0);
-  EXPECT_DOUBLE_EQ(tr.pre(2, 0), 1.0);
-  EXPECT_DOUBLE_EQ(tr.y(0, 0), 3.0);
-  EXPECT_DOUBLE_EQ(tr.y(2, 0), 3.0);
+    // t0: u = 0.5*2 = 1, h = 1.  t1: u = 0.5 + 0.5(-8 + 0.5) = -3.25, h = 0.
+    // t2: u = 0 + 0.5 * 2 = 1, h = 1.
+    EXPECT_DOUBLE_EQ(tr.pre(0, 0), 1.0) << "u_0 = alpha W_in x_0 = 0.5 * 2 = 1 (h_{-1} = 0)";
+    EXPECT_DOUBLE_EQ(tr.pre(1, 0), -3.25)
+        << "u_1 = (1 - alpha) h_0 + alpha (W_in x_1 + W_h h_0) = 0.5 + 0.5 (-8 + 0.5) = -3.25 expected, got "
+        << tr.pre(1, 0) << (tr.pre(1, 0) == -3.75 ? " = the value without the leak term (1 - alpha) h_{t-1}" : "")
+        << " (docs/bptt.md#1-the-model)";
+    EXPECT_DOUBLE_EQ(tr.h(1, 0), 0.0) << "h_1 = relu(u_1) = 0";
+    EXPECT_DOUBLE_EQ(tr.pre(2, 0), 1.0) << "u_2 = 0.5 * 0 + 0.5 (2 + 0) = 1";
+    EXPECT_DOUBLE_EQ(tr.y(0, 0), 3.0) << "y_0 = W_out h_0 = 3";
+    EXPECT_DOUBLE_EQ(tr.y(2, 0), 3.0) << "y_2 = W_out h_2 = 3";
   }
 }
 
@@ -71,9 +75,12 @@ TEST(RnnBackward, MatchesHandComputedScalarGradients) {
   rnn_backward(p, c, s, rnn_forward(p, c, s), dY, fast);
   for (const RnnParams* g : {&ref, &fast}) {
     const char* which = g == &ref ? "reference" : "fast";
-    EXPECT_DOUBLE_EQ(g->W_out(0, 0), 3.0) << which;
-    EXPECT_DOUBLE_EQ(g->W_h(0, 0), 6.0) << which;
-    EXPECT_DOUBLE_EQ(g->W_in(0, 0), 4.5) << which;
+    // Graded (A3, rung 2): each gradient is a SUM over the steps (+=), by hand.
+    EXPECT_DOUBLE_EQ(g->W_out(0, 0), 3.0) << which << ": dW_out = h_1 = 3 (docs/bptt.md#4-hand-derivation)";
+    EXPECT_DOUBLE_EQ(g->W_h(0, 0), 6.0) << which << ": dW_h = W_out h_0 = 6 (docs/bptt.md#4-hand-derivation)";
+    EXPECT_DOUBLE_EQ(g->W_in(0, 0), 4.5)
+        << which << ": dW_in = W_out (x_1 + W_h x_0) = 3 + 1.5 = 4.5, the sum of the step-1 and step-0 terms "
+        << "(docs/bptt.md#4-hand-derivation: gradients add up over t)";
   }
 }
 

@@ -87,8 +87,9 @@ TEST(SvdJacobi, DiagonalMatrixGivesExactValuesAndSignedBasisVectors) {
   EXPECT_EQ(r.s, (std::vector<double>{5.0, 3.0, 1.0}));
   EXPECT_EQ(r.U, Matrix::from_rows({{0, 1, 0}, {1, 0, 0}, {0, 0, 1}}));
   EXPECT_EQ(r.V, Matrix::from_rows({{0, 1, 0}, {-1, 0, 0}, {0, 0, 1}}));
-  EXPECT_EQ(r.sweeps, 1);
-  EXPECT_TRUE(r.converged);
+  EXPECT_EQ(r.sweeps, 1) << "orthogonal columns: one sweep that rotates nothing, and it counts "
+                            "(docs/linalg.md#one-sided-jacobi-svd-step-by-step)";
+  EXPECT_TRUE(r.converged) << "a sweep without rotations means converged";
 }
 
 TEST(SvdJacobi, TwoByTwoMatchesHandComputedValues) {
@@ -97,6 +98,25 @@ TEST(SvdJacobi, TwoByTwoMatchesHandComputedValues) {
   const SvdResult r = svd_jacobi(A);
   expect_values_near(r.s, {3.0 * std::sqrt(5.0), std::sqrt(5.0)}, 4 * kEps * 7.0);
   expect_valid_svd(A, r);
+}
+
+// Graded (A1): dgesvj's skip rule is RELATIVE, |b_p . b_q| <= tol ||b_p|| ||b_q||.  Two tiny columns
+// 1e-10 (0, 1, 0) and 1e-10 (0, 1, 1) next to a unit column are far from orthogonal (cosine 1/sqrt 2), but
+// their inner product 1e-20 is below any absolute threshold near eps: they must still be rotated.
+// The tiny pair is 1e-10 [[1, 1], [0, 1]], singular values 1e-10 (1 +- sqrt 5) / 2 in magnitude.
+TEST(SvdJacobi, SkipRuleIsRelativeSoTinyColumnsAreStillRotated) {
+  const Matrix A = Matrix::from_rows({{1.0, 0.0, 0.0}, {0.0, 1e-10, 1e-10}, {0.0, 0.0, 1e-10}});
+  const SvdResult r = svd_jacobi(A);
+  const double golden = (1.0 + std::sqrt(5.0)) / 2.0;
+  const std::vector<double> want = {1.0, golden * 1e-10, (golden - 1.0) * 1e-10};
+  ASSERT_EQ(r.s.size(), 3u);
+  for (std::size_t j = 1; j < 3; ++j)
+    EXPECT_NEAR(r.s[j], want[j], 1e-14 * want[j])
+        << "s_" << j << " = " << r.s[j] << ", expected " << want[j]
+        << " (to 1e-14 relative): the tiny pair was not rotated; skip a pair only when |b_p . b_q| <= "
+           "sqrt(m) eps ||b_p|| ||b_q||, dgesvj's RELATIVE rule, not |b_p . b_q| <= tol "
+           "(docs/linalg.md#one-sided-jacobi-svd-step-by-step)";
+  EXPECT_TRUE(r.converged);
 }
 
 // The example in linalg/svd.h: A = [[3, 2, 2], [2, 3, -2]] has A A^T = [[17, 8], [8, 17]], eigenvalues
@@ -263,8 +283,9 @@ TEST(SvdJacobi, DiagnosticsFollowTheDgesvjStoppingRule) {
   SvdOptions one_sweep;
   one_sweep.max_sweeps = 1;
   const SvdResult capped = svd_jacobi(A, one_sweep);
-  EXPECT_FALSE(capped.converged);
-  EXPECT_EQ(capped.sweeps, 1);
+  EXPECT_FALSE(capped.converged) << "max_sweeps = 1 on a 30 x 30 Gaussian matrix: the cap must stop the "
+                                    "sweeps and report converged = false (docs/linalg.md#one-sided-jacobi-svd-step-by-step)";
+  EXPECT_EQ(capped.sweeps, 1) << "max_sweeps = 1 is a cap: exactly one sweep";
   EXPECT_GT(capped.max_cos, 1e-3);  // the first sweep sees the raw Gaussian columns
   SvdOptions zero_sweeps;
   zero_sweeps.max_sweeps = 0;
