@@ -63,7 +63,7 @@ std::pair<std::string, std::string> split_order(const std::string& order) {
 std::vector<std::string> columns() {
   std::vector<std::string> c = {"order", "task_a", "task_b", "rank", "seed", "N", "iters_a", "iters_b", "lr_b",
                                 "a_loss_after_a", "a_accuracy_after_a", "a_loss_after_b", "a_accuracy_after_b",
-                                "forgetting_loss", "forgetting_accuracy", "b_loss_final", "b_accuracy"};
+                                "forgetting_loss", "forgetting_accuracy", "b_accuracy"};
   for (const char* phase : {"a_", "b_"}) {
     for (const char* m : {"weight_change", "representation_alignment", "kernel_alignment", "loss_final", "diverged"})
       c.push_back(phase + std::string(m));
@@ -108,7 +108,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
                               static_cast<unsigned long long>(r.a.iterations_done),
                               static_cast<unsigned long long>(r.b.iterations_done), s.lr_b, r.a_after_a.loss,
                               r.a_after_a.accuracy, r.a_after_b.loss, r.a_after_b.accuracy, r.forgetting_loss,
-                              r.forgetting_accuracy, r.b.loss_final, r.b.accuracy};
+                              r.forgetting_accuracy, r.b.accuracy};
   for (const RnnRunResult* p : {&r.a, &r.b}) {
     for (double v : {p->weight_change, p->representation_alignment, p->kernel_alignment, p->loss_final,
                      p->diverged ? 1.0 : 0.0})
