@@ -135,18 +135,24 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, SharedMnist& mnist) {
   if (!r.warning.empty()) std::fprintf(stderr, "WARNING: %s: %s\n", spec.id().c_str(), r.warning.c_str());
   if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));  // evolution over training
 
-  CsvWriter w(kColumns);
-  w.add_row({task, gain, static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
-             static_cast<unsigned long long>(s.N), static_cast<unsigned long long>(r.iterations_done), s.norm,
-             r.weight_change, r.relative_weight_change, r.representation_alignment, r.kernel_alignment,
-             r.sign_similarity, r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0, r.train_seconds,
-             r.measure_seconds});
+  std::vector<std::string> columns = kColumns;  // + the cost of plasticity (nn/plasticity_cost.h)
+  columns.insert(columns.end(), rnn_plasticity_columns().begin(), rnn_plasticity_columns().end());
+  CsvWriter w(columns);
+  std::vector<CsvCell> row = {
+      task, gain, static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
+      static_cast<unsigned long long>(s.N), static_cast<unsigned long long>(r.iterations_done), s.norm,
+      r.weight_change, r.relative_weight_change, r.representation_alignment, r.kernel_alignment,
+      r.sign_similarity, r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0, r.train_seconds,
+      r.measure_seconds};
+  for (double v : rnn_plasticity_values(r.plasticity)) row.push_back(v);
+  w.add_row(row);
   return w;
 }
 
 // 4. Summarise (defined below the main flow).
 void print_summary(const ResultTable& t);
 void print_headline(const ResultTable& t);
+void print_plasticity(const ResultTable& t);
 void plot_results(const ResultTable& t, const std::string& path, const std::string& title, std::uint64_t seed);
 
 // ---------------------------------------------------------------- the sweep
@@ -227,6 +233,7 @@ int run(int argc, char** argv) {
   if (!table) return 0;  // other shards pending
   print_summary(*table);
   print_headline(*table);
+  print_plasticity(*table);
   const std::string figure = out + "/" + kProgram + ".svg";
   plot_results(*table, figure, kDescription, seed);
   std::vector<std::string> written = {results_csv_path(cli), figure};
@@ -302,6 +309,26 @@ void print_headline(const ResultTable& t) {
   }
 }
 
+// The cost of plasticity (docs/measures.md#cost-of-plasticity) [OURS]: a second table, after the
+// paper's, so the paper's lines stay as they were.
+void print_plasticity(const ResultTable& t) {
+  std::printf("\n%-7s %5s %5s %3s  %-17s %-17s %-17s %-17s %s\n", "task", "gain", "rank", "n", "W_h path length",
+              "path / change", "W_h L1 change", "W_h frac changed", "all-param path");
+  for (const Group& g : group_rows(t)) {
+    const auto path = values_of(t, g.rows, "W_h_path_length");
+    const auto change = values_of(t, g.rows, "weight_change");
+    std::vector<double> ratio(path.size());
+    for (std::size_t i = 0; i < path.size(); ++i) ratio[i] = path[i] / change[i];
+    std::printf("%-7s %5.2f %5.0f %3zu  %-17s %-17s %-17s %-17s %s\n", g.task.c_str(), g.gain, g.rank,
+                g.rows.size(), mean_sd(path, 3).c_str(), mean_sd(ratio, 3).c_str(),
+                mean_sd(values_of(t, g.rows, "W_h_l1_change"), 1).c_str(),
+                mean_sd(values_of(t, g.rows, "W_h_fraction_changed"), 3).c_str(),
+                mean_sd(values_of(t, g.rows, "all_path_length"), 3).c_str());
+  }
+  std::printf("(cost of plasticity [OURS]: path = sum_t ||W_h(t+1) - W_h(t)||_F >= change; L1 = sum |dW_ij|;\n"
+              " fraction of synapses with |dW_ij| > 0.1 RMS(W_h(0)); docs/measures.md#cost-of-plasticity)\n");
+}
+
 struct Measure {
   const char* column;
   const char* title;
@@ -309,21 +336,24 @@ struct Measure {
 const Measure kPlotted[] = {{"weight_change", "weight change ||dW_h||_F"},
                             {"representation_alignment", "representation alignment (RA)"},
                             {"kernel_alignment", "tangent kernel alignment (KA)"},
-                            {"loss_final", "final loss (100-iteration mean)"}};
+                            {"loss_final", "final loss (100-iteration mean)"},
+                            {"W_h_path_length", "W_h path length sum_t ||dW_h(t)||_F"},
+                            {"W_h_l1_change", "W_h L1 change sum |dW_ij| (energy)"}};
+constexpr std::size_t kPanels = sizeof kPlotted / sizeof kPlotted[0];
 
-// One row of panels per task (dW, RA, KA, loss against rank), one curve per gain, a dot per run.
+// One row of panels per task (dW, RA, KA, loss, path length, L1 change against rank), one curve per gain, a dot per run.
 void plot_results(const ResultTable& t, const std::string& path, const std::string& title, std::uint64_t seed) {
   std::vector<std::string> tasks;
   for (const Group& g : group_rows(t))
     if (std::find(tasks.begin(), tasks.end(), g.task) == tasks.end()) tasks.push_back(g.task);
-  Figure fig(tasks.size(), 4, title);
+  Figure fig(tasks.size(), kPanels, title);
   Rng jitter(seed);
   for (std::size_t row = 0; row < tasks.size(); ++row) {
     std::vector<double> gains;
     for (const Group& g : group_rows(t))
       if (g.task == tasks[row] && std::find(gains.begin(), gains.end(), g.gain) == gains.end())
         gains.push_back(g.gain);
-    for (std::size_t col = 0; col < 4; ++col) {
+    for (std::size_t col = 0; col < kPanels; ++col) {
       Panel& p = fig.panel(row, col);
       p.title(tasks[row] + ": " + kPlotted[col].title).x_label("initial rank of W_h").x_scale(AxisScale::kLog);
       for (double gain : gains) {

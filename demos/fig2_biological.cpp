@@ -190,12 +190,17 @@ CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, co
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);
-  CsvWriter w(kRunColumns);
-  w.add_row({task, e.name, e.structure, to_string(e.role), static_cast<unsigned long long>(e.N),
-             static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(r.iterations_done),
-             s.norm_name, regime.active_fraction, regime.units_active, r.weight_change, r.relative_weight_change,
-             r.representation_alignment, r.kernel_alignment, r.sign_similarity, r.loss_first, r.loss_final,
-             r.accuracy, r.diverged ? 1 : 0, silent ? 1 : 0, r.train_seconds, r.measure_seconds});
+  std::vector<std::string> columns = kRunColumns;  // + the cost of plasticity (nn/plasticity_cost.h)
+  columns.insert(columns.end(), rnn_plasticity_columns().begin(), rnn_plasticity_columns().end());
+  CsvWriter w(columns);
+  std::vector<CsvCell> row = {
+      task, e.name, e.structure, to_string(e.role), static_cast<unsigned long long>(e.N),
+      static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(r.iterations_done),
+      s.norm_name, regime.active_fraction, regime.units_active, r.weight_change, r.relative_weight_change,
+      r.representation_alignment, r.kernel_alignment, r.sign_similarity, r.loss_first, r.loss_final,
+      r.accuracy, r.diverged ? 1 : 0, silent ? 1 : 0, r.train_seconds, r.measure_seconds};
+  for (double v : rnn_plasticity_values(r.plasticity)) row.push_back(v);
+  w.add_row(row);
   return w;
 }
 

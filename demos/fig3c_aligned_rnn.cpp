@@ -204,13 +204,18 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, std::shared_ptr<const 
   const double ka_fixed_readout = r.diverged || r.alignments_undefined
                                       ? std::nan("")
                                       : fixed_readout_alignment(init, r.final_params, task, net);
-  CsvWriter w(kColumns);
-  w.add_row({student_start_name(start), static_cast<unsigned long long>(rank),
-             static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(s.N),
-             static_cast<unsigned long long>(r.iterations_done), s.teacher_labels ? "teacher" : "true",
-             s.norm_name, s.partial_cos2, teachers.accuracy.at(spec.seed), agreement, r.weight_change,
-             r.relative_weight_change, r.representation_alignment, r.kernel_alignment, ka_fixed_readout, r.sign_similarity,
-             r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0, r.train_seconds, r.measure_seconds});
+  std::vector<std::string> columns = kColumns;  // + the cost of plasticity (nn/plasticity_cost.h)
+  columns.insert(columns.end(), rnn_plasticity_columns().begin(), rnn_plasticity_columns().end());
+  CsvWriter w(columns);
+  std::vector<CsvCell> row = {
+      student_start_name(start), static_cast<unsigned long long>(rank),
+      static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(s.N),
+      static_cast<unsigned long long>(r.iterations_done), s.teacher_labels ? "teacher" : "true",
+      s.norm_name, s.partial_cos2, teachers.accuracy.at(spec.seed), agreement, r.weight_change,
+      r.relative_weight_change, r.representation_alignment, r.kernel_alignment, ka_fixed_readout, r.sign_similarity,
+      r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0, r.train_seconds, r.measure_seconds};
+  for (double v : rnn_plasticity_values(r.plasticity)) row.push_back(v);
+  w.add_row(row);
   return w;
 }
 

@@ -205,4 +205,17 @@ RnnPlasticity rnn_plasticity(const PlasticityMeter& meter) {
   return RnnPlasticity{meter.cost(1), meter.cost_all()};
 }
 
+const std::vector<std::string>& rnn_plasticity_columns() {
+  static const std::vector<std::string> columns = {
+      "W_h_path_length", "W_h_l1_change",   "W_h_l1_path_length", "W_h_fraction_changed", "all_change",
+      "all_path_length", "all_l1_change",   "all_l1_path_length", "all_fraction_changed"};
+  return columns;
+}
+
+std::vector<double> rnn_plasticity_values(const RnnPlasticity& p) {
+  return {p.W_h.path_length, p.W_h.l1_change,  p.W_h.l1_path_length, p.W_h.fraction_changed,
+          p.all.change,      p.all.path_length, p.all.l1_change,     p.all.l1_path_length,
+          p.all.fraction_changed};
+}
+
 }  // namespace rl

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "linalg/matrix.h"
@@ -102,5 +103,12 @@ struct RnnPlasticity {
   PlasticityCost all;  // W_in, W_h and W_out together
 };
 RnnPlasticity rnn_plasticity(const PlasticityMeter& meter);
+
+// The columns every RNN results table carries (fig1_rank_sweep, fig2_biological, fig3c_aligned_rnn,
+// forgetting_probe): W_h_path_length, W_h_l1_change, W_h_l1_path_length, W_h_fraction_changed,
+// all_change, all_path_length, all_l1_change, all_l1_path_length, all_fraction_changed.  (W_h's
+// end-to-end change is the tables' existing weight_change column.)  Values in the same order.
+const std::vector<std::string>& rnn_plasticity_columns();
+std::vector<double> rnn_plasticity_values(const RnnPlasticity& p);
 
 }  // namespace rl

@@ -38,18 +38,6 @@ ProbeState measure_probe(const RnnParams& p, const RnnConfig& net, const RnnTask
   return s;
 }
 
-double decision_accuracy(const RnnParams& p, const RnnConfig& net, const SeqBatch& probe) {
-  const RnnTrace trace = rnn_forward(p, net, probe);
-  const std::size_t t = probe.T - 1;
-  std::size_t correct = 0;
-  for (std::size_t b = 0; b < probe.B; ++b) {
-    const double* y = trace.y.row(t * probe.B + b);
-    const std::size_t guess = static_cast<std::size_t>(std::max_element(y, y + net.K) - y);
-    correct += static_cast<int>(guess) == probe.label(t, b);
-  }
-  return static_cast<double>(correct) / static_cast<double>(probe.B);
-}
-
 void record_measures(Recorder& log, std::size_t step, const RnnParams& init, const RnnParams& now,
                      const ProbeState& s0, const RnnConfig& net, const RnnTaskSetup& task) {
   const ProbeState s = measure_probe(now, net, task);
@@ -68,6 +56,18 @@ void record_measures(Recorder& log, std::size_t step, const RnnParams& init, con
 }
 
 }  // namespace
+
+double decision_accuracy(const RnnParams& p, const RnnConfig& net, const SeqBatch& probe) {
+  const RnnTrace trace = rnn_forward(p, net, probe);
+  const std::size_t t = probe.T - 1;
+  std::size_t correct = 0;
+  for (std::size_t b = 0; b < probe.B; ++b) {
+    const double* y = trace.y.row(t * probe.B + b);
+    const std::size_t guess = static_cast<std::size_t>(std::max_element(y, y + net.K) - y);
+    correct += static_cast<int>(guess) == probe.label(t, b);
+  }
+  return static_cast<double>(correct) / static_cast<double>(probe.B);
+}
 
 RnnParams paper_io_init(std::size_t n_in, std::size_t N, std::size_t K, Rng& rng) {
   RnnParams p;
@@ -93,6 +93,7 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
   sgd_options.lr = config.lr;
   sgd_options.momentum = config.momentum;
   Sgd sgd(make_slots(parameter_list(params), parameter_list(grads)), sgd_options);
+  PlasticityMeter meter = rnn_plasticity_meter(params);  // watches params: record() after each step
 
   RunningMean running(100);
   t0 = Clock::now();
@@ -110,6 +111,7 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
     zero_grads(grads);
     rnn_backward(params, config.net, batch, trace, loss.dY, grads);
     sgd.step();
+    meter.record();
     running.add(loss.loss);
     r.iterations_done = it + 1;
     if (config.log_every && r.log.due(r.iterations_done, config.iters)) {
@@ -155,6 +157,7 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
     }
   }
   r.measure_seconds += seconds_since(t0);
+  r.plasticity = rnn_plasticity(meter);  // before the move: the meter points into params
   r.final_params = std::move(params);
   return r;
 }

@@ -6,6 +6,8 @@
 //   RA             cosine of the representation kernels H H^T at the last step   [REL]
 //   KA             cosine of the W_h tangent kernels (nn/ntk_rnn.h)              [REL]
 //   sign similarity of the hidden activity                                       [REL, logged]
+//   cost of plasticity: path length, L1 change, fraction changed (W_h and all)   [OURS]
+//     (nn/plasticity_cost.h, docs/measures.md#cost-of-plasticity; recorded after every step)
 //   loss (100-iteration running mean, clean) and probe accuracy at the decision step.
 // Every measure can also be logged every `log_every` iterations (reviewers asked for the
 // evolution over training [REV]); the released code measures only at the start and the end.
@@ -24,6 +26,7 @@
 #include "linalg/rng.h"
 #include "nn/loss.h"
 #include "nn/ntk_rnn.h"
+#include "nn/plasticity_cost.h"
 #include "nn/recorder.h"
 #include "nn/rnn.h"
 #include "nn/sequence.h"
@@ -63,6 +66,7 @@ struct RnnRunResult {
                                       // kernel) at the start or the end: RA, KA, sign similarity NaN
   std::string warning;      // non-empty when a measure was undefined (reported, run kept)
   std::size_t iterations_done = 0;
+  RnnPlasticity plasticity;  // cost of plasticity over the steps taken (NaN entries if the weights overflowed)
   double train_seconds = 0, measure_seconds = 0;
   RnnParams final_params;
   Recorder log{1};         // loss (+ measures) every log_every iterations
@@ -70,6 +74,9 @@ struct RnnRunResult {
 
 // Trains a copy of `init` with SGD momentum (PyTorch semantics) on `task` and measures it.
 RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetup& task);
+
+// Fraction of `probe` trials whose largest output at the last step is the label (the decision step).
+double decision_accuracy(const RnnParams& params, const RnnConfig& net, const SeqBatch& probe);
 
 // The paper's initial W_in and W_out: PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
 RnnParams paper_io_init(std::size_t n_in, std::size_t N, std::size_t K, Rng& rng);

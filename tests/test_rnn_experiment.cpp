@@ -104,5 +104,18 @@ TEST(RnnExperiment, LogsMeasuresEveryKSteps) {
   EXPECT_DOUBLE_EQ(ka.back(), r.kernel_alignment);
 }
 
+TEST(RnnExperiment, RecordsTheCostOfPlasticityOverEveryStep) {
+  SmallExperiment e(50, 0.05);
+  const RnnRunResult r = run_rnn_experiment(e.config, e.init, e.task);
+  // The meter's end-to-end change of W_h is the paper's weight change; the path it travelled over
+  // the 50 steps is at least that long (docs/measures.md#cost-of-plasticity).
+  EXPECT_NEAR(r.plasticity.W_h.change, r.weight_change, 1e-12 * r.weight_change);
+  EXPECT_GT(r.plasticity.W_h.path_length, r.plasticity.W_h.change);
+  EXPECT_GE(r.plasticity.W_h.l1_path_length, r.plasticity.W_h.l1_change);
+  EXPECT_GE(r.plasticity.all.path_length, r.plasticity.W_h.path_length);
+  EXPECT_EQ(r.plasticity.W_h.entries, 400u);
+  EXPECT_EQ(rnn_plasticity_values(r.plasticity).size(), rnn_plasticity_columns().size());
+}
+
 }  // namespace
 }  // namespace rl

@@ -1,0 +1,266 @@
+// Forgetting probe [OURS] (docs/reproducing.md#forgetting): does the learning regime that the initial
+// rank selects change how much training on a second task destroys the first?  The paper's discussion
+// links rich / lazy learning to catastrophic forgetting and to the cost of plasticity
+// (docs/paper.md#the-claim); this program measures the link.  Our experiment, not the paper's.
+//
+// The experiment, for every order (A then B) x rank x seed (run_one below):
+//   1. draw W0 = g G / sqrt(N), truncate to rank r      gaussian_init, low_rank_init (as Fig. 1)
+//   2. train on task A, then on task B                  run_sequential_tasks (nn/sequential_tasks.h)
+//   3. task A's probe loss and accuracy at the end of A and of B: forgetting = the drop; per phase
+//      the weight change, KA and the cost of plasticity (docs/measures.md#cost-of-plasticity).
+//
+// The whole network continues from A to B: 2AF and DMS both read fixation + two stimulus channels
+// and answer fixate / choice 1 / choice 2 (docs/tasks.md#2af, #dms), so the same W_in and W_out
+// mean the same thing in both tasks and nothing has to be re-initialised between them.
+//
+// Built-in defaults (a few minutes on 2 cores): 2af-dms and dms-2af, ranks 1/30/100/300, 3 seeds,
+// 1,000 iterations per phase.  Full scale (`make figures`):
+//   forgetting_probe --seeds 10 --iters 10000 --out out/forgetting
+//
+// Randomness (derive_seed streams of each seed, shared by every rank and order of the seed):
+//   stream 1  base Gaussian W0      stream 2  W_in, W_out
+//   stream 3  task A's stream and probe      stream 4  task B's stream and probe
+// so phase A of "2af-dms" is exactly the Fig. 1 run of 2AF at the same rank, seed and --iters.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/cli.h"
+#include "demos/toolkit/csv.h"
+#include "demos/toolkit/manifest.h"
+#include "demos/toolkit/runner.h"
+#include "demos/toolkit/stats.h"
+#include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/table_summary.h"
+#include "nn/init.h"
+#include "nn/sequential_tasks.h"
+#include "tasks/paper_probe.h"
+
+namespace {
+
+using namespace rl;
+
+constexpr const char* kProgram = "forgetting_probe";
+constexpr const char* kDescription =
+    "Forgetting probe [OURS]: task A's probe after training on task B, against the initial rank of W_h";
+constexpr std::uint64_t kStreamBaseW = 1, kStreamIo = 2, kStreamDataA = 3, kStreamDataB = 4;
+
+struct Settings {
+  std::size_t N = 300, iters = 1000;
+  double gain = 1.25, lr = 0.003, lr_b = 0.003, momentum = 0.9;
+};
+
+// "2af-dms" -> {"2af", "dms"}.
+std::pair<std::string, std::string> split_order(const std::string& order) {
+  const std::size_t dash = order.find('-');
+  return {order.substr(0, dash), order.substr(dash + 1)};
+}
+
+std::vector<std::string> columns() {
+  std::vector<std::string> c = {"order", "task_a", "task_b", "rank", "seed", "N", "iters_a", "iters_b", "lr_b",
+                                "a_loss_after_a", "a_accuracy_after_a", "a_loss_after_b", "a_accuracy_after_b",
+                                "forgetting_loss", "forgetting_accuracy", "b_accuracy"};
+  for (const char* phase : {"a_", "b_"}) {
+    for (const char* m : {"weight_change", "representation_alignment", "kernel_alignment", "loss_final", "diverged"})
+      c.push_back(phase + std::string(m));
+    for (const std::string& m : rnn_plasticity_columns()) c.push_back(phase + m);
+  }
+  c.push_back("train_seconds");
+  return c;
+}
+
+// ---------------------------------------------------------------- the experiment: one run
+
+CsvWriter run_one(const RunSpec& spec, const Settings& s) {
+  const auto [name_a, name_b] = split_order(spec.param("order"));
+  const std::size_t rank = static_cast<std::size_t>(spec.param_int("rank"));
+  RnnTaskSetup task_a = neurogym_setup(name_a, derive_seed(spec.seed, kStreamDataA));
+  RnnTaskSetup task_b = neurogym_setup(name_b, derive_seed(spec.seed, kStreamDataB));
+
+  // 1. The Fig. 1 start: one base Gaussian per seed, truncated to rank r (docs/paper.md#initial-weights).
+  Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
+  const Matrix W0 = gaussian_init(s.N, s.N, s.gain, w_rng);
+  Rng io_rng(derive_seed(spec.seed, kStreamIo));
+  RnnParams init = paper_io_init(task_a.n_in, s.N, task_a.n_out, io_rng);
+  init.W_h = low_rank_init(W0, rank, NormKind::frobenius);
+
+  // 2. A then B, the same network throughout.
+  SequentialConfig config;
+  config.net = {task_a.n_in, s.N, task_a.n_out, 1.0, Activation::kRelu};
+  config.phase_a.iters = config.phase_b.iters = s.iters;
+  config.phase_a.lr = s.lr;
+  config.phase_b.lr = s.lr_b;
+  config.phase_a.momentum = config.phase_b.momentum = s.momentum;
+  const SequentialResult r = run_sequential_tasks(config, init, task_a, task_b);
+  for (const RnnRunResult* phase : {&r.a, &r.b})
+    if (phase->diverged || !phase->warning.empty())
+      std::fprintf(stderr, "WARNING: %s: phase %s %s%s\n", spec.id().c_str(), phase == &r.a ? "A" : "B",
+                   phase->diverged ? "diverged; kept and flagged in results.csv " : "", phase->warning.c_str());
+
+  // 3. One row: the probe of A at both ends, then each phase's measures.
+  CsvWriter w(columns());
+  std::vector<CsvCell> row = {spec.param("order"), name_a, name_b, static_cast<unsigned long long>(rank),
+                              static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(s.N),
+                              static_cast<unsigned long long>(r.a.iterations_done),
+                              static_cast<unsigned long long>(r.b.iterations_done), s.lr_b, r.a_after_a.loss,
+                              r.a_after_a.accuracy, r.a_after_b.loss, r.a_after_b.accuracy, r.forgetting_loss,
+                              r.forgetting_accuracy, r.b.accuracy};
+  for (const RnnRunResult* p : {&r.a, &r.b}) {
+    for (double v : {p->weight_change, p->representation_alignment, p->kernel_alignment, p->loss_final,
+                     p->diverged ? 1.0 : 0.0})
+      row.push_back(v);
+    for (double v : rnn_plasticity_values(p->plasticity)) row.push_back(v);
+  }
+  row.push_back(r.a.train_seconds + r.b.train_seconds);
+  w.add_row(row);
+  return w;
+}
+
+void print_summary(const ResultTable& t);
+void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed);
+
+// ---------------------------------------------------------------- the sweep
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, kDescription);
+  CommonFlags common;
+  common.seed = 1;
+  common.seeds = 3;
+  common.ranks = {};  // the released rule for N: {1, 30, 100, 300} at N = 300
+  common.iters = 1000;
+  common.gain = 1.25;
+  common.omit = {"task", "log-every"};
+  cli.add_common(common);
+  cli.add_string_list("orders", {"2af-dms", "dms-2af"}, "task orders A-B (both tasks 3 inputs, 3 outputs)",
+                      {"2af-dms", "dms-2af"});
+  cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
+  cli.add_double("lr", 0.003, "SGD learning rate of phase A (docs/paper.md#training)", 0.0, 10.0);
+  cli.add_double("lr-b", 0.003, "SGD learning rate of phase B (0: B cannot change the weights; forgetting 0)", 0.0, 10.0);
+  cli.add_double("momentum", 0.9, "SGD momentum of both phases, PyTorch semantics", 0.0, 0.999999);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
+  std::printf("%s: seed %llu\n", kProgram, static_cast<unsigned long long>(seed));
+  Settings s;
+  s.N = static_cast<std::size_t>(cli.get_int("N"));
+  s.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  s.gain = cli.get_double("gain");
+  s.lr = cli.get_double("lr");
+  s.lr_b = cli.get_double("lr-b");
+  s.momentum = cli.get_double("momentum");
+  std::vector<std::int64_t> ranks = cli.get_int_list("ranks");
+  if (!cli.was_given("ranks") && ranks.empty())
+    for (std::size_t r : released_ranks(s.N)) ranks.push_back(static_cast<std::int64_t>(r));
+  for (std::int64_t r : ranks)
+    if (r < 1 || static_cast<std::size_t>(r) > s.N)
+      throw CliError("--ranks: rank " + std::to_string(r) + " outside [1, N = " + std::to_string(s.N) + "]");
+
+  const std::vector<RunSpec> runs =
+      make_sweep({sweep_axis("order", cli.get_string_list("orders")), sweep_axis("rank", ranks)}, cli.seed_list());
+  SweepOptions options = sweep_options(cli);
+  options.runner.progress_label = std::string(kProgram) + " runs";
+  make_dirs(options.runs_dir);
+  RunManifest manifest = start_manifest(cli);
+  const SweepRun done = run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
+  const auto table = finish_sweep(done, runs, options, cli, manifest, 2.0 * static_cast<double>(s.iters));
+  if (!table) return 0;  // other shards pending
+  print_summary(*table);
+  const std::string figure = cli.out_dir() + "/" + kProgram + ".svg";
+  plot_results(*table, figure, seed);
+  report_outputs(cli, manifest, {results_csv_path(cli), figure, manifest_path(cli)});
+  return 0;
+}
+
+// ---------------------------------------------------------------- summary and figure
+
+struct Group {
+  std::string order;
+  double rank = 0;
+  std::vector<std::size_t> rows;
+};
+
+std::vector<Group> group_rows(const ResultTable& t) {
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    const std::string order = t.cell(i, "order");
+    const double rank = t.number(i, "rank");
+    auto it = std::find_if(groups.begin(), groups.end(),
+                           [&](const Group& g) { return g.order == order && g.rank == rank; });
+    if (it == groups.end()) it = groups.insert(groups.end(), Group{order, rank, {}});
+    it->rows.push_back(i);
+  }
+  return groups;
+}
+
+void print_summary(const ResultTable& t) {
+  std::printf("\n%-8s %5s %3s  %-15s %-15s %-15s %-17s %-15s %-15s %-15s %s\n", "A-B", "rank", "n", "A acc after A",
+              "A acc after B", "forget (acc)", "forget (loss)", "KA phase A", "dW_h phase B", "path phase B",
+              "B acc");
+  for (const Group& g : group_rows(t)) {
+    auto ms = [&](const char* c, int p) { return mean_sd(values_of(t, g.rows, c), p); };
+    std::printf("%-8s %5.0f %3zu  %-15s %-15s %-15s %-17s %-15s %-15s %-15s %s\n", g.order.c_str(), g.rank,
+                g.rows.size(), ms("a_accuracy_after_a", 3).c_str(), ms("a_accuracy_after_b", 3).c_str(),
+                ms("forgetting_accuracy", 3).c_str(), ms("forgetting_loss", 3).c_str(),
+                ms("a_kernel_alignment", 3).c_str(), ms("b_weight_change", 3).c_str(),
+                ms("b_W_h_path_length", 3).c_str(), ms("b_accuracy", 3).c_str());
+  }
+  std::printf("(mean ± sd over seeds; forgetting = task A's probe accuracy at the end of A minus at the end of B,\n"
+              " and its loss at the end of B minus at the end of A; > 0: B's training hurt A.  [OURS], not the paper's)\n");
+  // The comparison the discussion suggests, on the means: is forgetting smaller at low (rich) rank?
+  std::map<std::string, std::vector<const Group*>> by_order;
+  const std::vector<Group> groups = group_rows(t);
+  for (const Group& g : groups) by_order[g.order].push_back(&g);
+  for (auto& [order, curve] : by_order) {
+    if (curve.size() < 2) continue;
+    std::sort(curve.begin(), curve.end(), [](const Group* a, const Group* b) { return a->rank < b->rank; });
+    auto mean = [&](const Group& g, const char* c) { return sample_mean(values_of(t, g.rows, c)); };
+    const Group &lo = *curve.front(), &hi = *curve.back();
+    std::printf("%s: forgetting (acc) at rank %.0f %.3f vs rank %.0f %.3f; (loss) %.3f vs %.3f\n", order.c_str(),
+                lo.rank, mean(lo, "forgetting_accuracy"), hi.rank, mean(hi, "forgetting_accuracy"),
+                mean(lo, "forgetting_loss"), mean(hi, "forgetting_loss"));
+  }
+}
+
+struct Measure {
+  const char* column;
+  const char* title;
+};
+const Measure kPlotted[] = {{"forgetting_accuracy", "forgetting: drop of A's probe accuracy"},
+                            {"forgetting_loss", "forgetting: rise of A's probe loss"},
+                            {"a_kernel_alignment", "KA of phase A"},
+                            {"b_W_h_path_length", "W_h path length of phase B"}};
+
+// One row of panels per order, a curve (mean ± sd) and a dot per run against rank.
+void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed) {
+  std::vector<std::string> orders;
+  for (const Group& g : group_rows(t))
+    if (std::find(orders.begin(), orders.end(), g.order) == orders.end()) orders.push_back(g.order);
+  Figure fig(orders.size(), 4, kDescription);
+  Rng jitter(seed);
+  for (std::size_t row = 0; row < orders.size(); ++row)
+    for (std::size_t col = 0; col < 4; ++col) {
+      Panel& p = fig.panel(row, col);
+      p.title(orders[row] + ": " + kPlotted[col].title).x_label("initial rank of W_h").x_scale(AxisScale::kLog);
+      std::vector<double> x, y, xs;
+      std::vector<std::vector<double>> samples;
+      for (const Group& g : group_rows(t)) {
+        if (g.order != orders[row]) continue;
+        const auto v = values_of(t, g.rows, kPlotted[col].column);
+        x.insert(x.end(), v.size(), g.rank);
+        y.insert(y.end(), v.begin(), v.end());
+        xs.push_back(g.rank);
+        samples.push_back(v);
+      }
+      p.scatter(orders[row], x, y, 5.0, jitter);
+      p.line_error(orders[row], xs, samples, ErrorBar::kSd);
+    }
+  fig.write(path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return rl::guarded_main(kProgram, [&] { return run(argc, argv); }); }

@@ -1,0 +1,253 @@
+// The linearised RNN sweep [OURS] (docs/reproducing.md#linearisation-gap, docs/linearised.md): per
+// initial rank of W_h (the Fig. 1 starts), train the network and its first-order Taylor model
+// f_lin(theta) = f(theta0) + J(theta0)(theta - theta0) with the same optimiser and the same batches,
+// and report how far the network ends from its linearisation.  "Lazy" in the sense of Chizat,
+// Oyallon and Bach (2019) means the linearisation explains the training; if higher rank is lazier
+// in this sense too, the gap falls as the rank rises.  No released code for the paper measures it.
+//
+// The experiment, for every task x rank x seed (run_one below):
+//   1. draw W0 = g G / sqrt(N), truncate to rank r      gaussian_init, low_rank_init (as Fig. 1)
+//   2. train both models on the same batches            run_linearised_comparison
+//                                                       (nn/linearised_experiment.h)
+//   3. the gap ||f(theta_f) - f_lin(theta_lin)|| / ||f(theta_f) - f(theta0)|| on the probe set at
+//      the end and every --log-every iterations; both final losses and probe accuracies.
+//
+// Built-in defaults (a few minutes on 2 cores): 2AF, ranks 1/30/100/300, 3 seeds, 1,000 iterations,
+// gap every 100.  Full scale (`make figures`):
+//   linearised_rnn --task 2af,dms,cxt --seeds 10 --iters 10000 --log-every 500 --out out/linearised_rnn
+//
+// Randomness: the streams of fig1_rank_sweep (1 base Gaussian, 2 W_in/W_out, 3 data and probe), so the
+// network half of every run is exactly the Fig. 1 run at the same task, rank, seed and --iters.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/cli.h"
+#include "demos/toolkit/csv.h"
+#include "demos/toolkit/evolution.h"
+#include "demos/toolkit/manifest.h"
+#include "demos/toolkit/runner.h"
+#include "demos/toolkit/stats.h"
+#include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/table_summary.h"
+#include "nn/init.h"
+#include "nn/linearised_experiment.h"
+#include "tasks/paper_probe.h"
+
+namespace {
+
+using namespace rl;
+
+constexpr const char* kProgram = "linearised_rnn";
+constexpr const char* kDescription =
+    "Linearised RNN [OURS]: the network against its linearisation at the start, by initial rank of W_h";
+constexpr std::uint64_t kStreamBaseW = 1, kStreamIo = 2, kStreamData = 3;  // as fig1_rank_sweep
+
+const std::vector<std::string> kColumns = {
+    "task", "rank", "seed", "N", "iters", "linearisation_gap", "net_loss_final", "lin_loss_final",
+    "net_probe_loss", "lin_probe_loss", "net_accuracy", "lin_accuracy", "net_weight_change", "lin_weight_change",
+    "net_param_change", "lin_param_change", "diverged", "net_seconds", "lin_seconds"};
+
+struct Settings {
+  std::size_t N = 300, iters = 1000, log_every = 100;
+  double gain = 1.25, lr = 0.003, momentum = 0.9;
+  std::string runs_dir;
+};
+
+// ---------------------------------------------------------------- the experiment: one run
+
+CsvWriter run_one(const RunSpec& spec, const Settings& s) {
+  const std::string task = spec.param("task");
+  const std::size_t rank = static_cast<std::size_t>(spec.param_int("rank"));
+  RnnTaskSetup setup = neurogym_setup(task, derive_seed(spec.seed, kStreamData));
+
+  // 1. The Fig. 1 start (docs/paper.md#initial-weights).
+  Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
+  const Matrix W0 = gaussian_init(s.N, s.N, s.gain, w_rng);
+  Rng io_rng(derive_seed(spec.seed, kStreamIo));
+  RnnParams init = paper_io_init(setup.n_in, s.N, setup.n_out, io_rng);
+  init.W_h = low_rank_init(W0, rank, NormKind::frobenius);
+
+  // 2. The network and its linearisation, same optimiser, same batches.
+  RnnTrainConfig config;
+  config.net = {setup.n_in, s.N, setup.n_out, 1.0, Activation::kRelu};
+  config.iters = s.iters;
+  config.lr = s.lr;
+  config.momentum = s.momentum;
+  config.log_every = s.log_every;
+  const LinearisedComparison r = run_linearised_comparison(config, init, setup);
+  if (r.diverged)
+    std::fprintf(stderr, "WARNING: %s diverged; kept and flagged in results.csv\n", spec.id().c_str());
+  if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));  // the gap over training
+
+  // 3. One row.
+  CsvWriter w(kColumns);
+  w.add_row({task, static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
+             static_cast<unsigned long long>(s.N), static_cast<unsigned long long>(r.iterations_done), r.gap,
+             r.net_loss_final, r.lin_loss_final, r.net_probe_loss, r.lin_probe_loss, r.net_accuracy, r.lin_accuracy,
+             r.net_weight_change, r.lin_weight_change, r.net_param_change, r.lin_param_change, r.diverged ? 1 : 0,
+             r.net_seconds, r.lin_seconds});
+  return w;
+}
+
+void print_summary(const ResultTable& t);
+void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed);
+
+// ---------------------------------------------------------------- the sweep
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, kDescription);
+  CommonFlags common;
+  common.seed = 1;
+  common.seeds = 3;
+  common.task = {"2af"};
+  common.task_choices = {"2af", "dms", "cxt"};
+  common.ranks = {};  // the released rule for N: {1, 30, 100, 300} at N = 300
+  common.iters = 1000;
+  common.gain = 1.25;
+  common.log_every = 100;
+  cli.add_common(common);
+  cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
+  cli.add_double("lr", 0.003, "SGD learning rate of both models (docs/paper.md#training)", 0.0, 10.0);
+  cli.add_double("momentum", 0.9, "SGD momentum of both models, PyTorch semantics", 0.0, 0.999999);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
+  std::printf("%s: seed %llu\n", kProgram, static_cast<unsigned long long>(seed));
+  Settings s;
+  s.N = static_cast<std::size_t>(cli.get_int("N"));
+  s.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  s.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
+  s.gain = cli.get_double("gain");
+  s.lr = cli.get_double("lr");
+  s.momentum = cli.get_double("momentum");
+  std::vector<std::string> tasks;
+  for (std::string t : cli.get_string_list("task")) {
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    tasks.push_back(t);
+  }
+  std::vector<std::int64_t> ranks = cli.get_int_list("ranks");
+  if (!cli.was_given("ranks") && ranks.empty())
+    for (std::size_t r : released_ranks(s.N)) ranks.push_back(static_cast<std::int64_t>(r));
+  for (std::int64_t r : ranks)
+    if (r < 1 || static_cast<std::size_t>(r) > s.N)
+      throw CliError("--ranks: rank " + std::to_string(r) + " outside [1, N = " + std::to_string(s.N) + "]");
+
+  const std::vector<RunSpec> runs =
+      make_sweep({sweep_axis("task", tasks), sweep_axis("rank", ranks)}, cli.seed_list());
+  SweepOptions options = sweep_options(cli);
+  options.runner.progress_label = std::string(kProgram) + " runs";
+  s.runs_dir = options.runs_dir;
+  make_dirs(s.runs_dir);
+  RunManifest manifest = start_manifest(cli);
+  const SweepRun done = run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
+  const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(s.iters));
+  if (!table) return 0;  // other shards pending
+  print_summary(*table);
+  const std::string figure = cli.out_dir() + "/" + kProgram + ".svg";
+  plot_results(*table, figure, seed);
+  std::vector<std::string> written = {results_csv_path(cli), figure};
+  if (s.log_every) {
+    const std::string evolution = cli.out_dir() + "/" + kProgram + "_evolution.svg";
+    if (plot_evolution(
+            runs, options.runs_dir, [](const RunSpec& r) { return r.param("task"); },
+            [](const RunSpec& r) { return "rank " + r.param("rank"); }, evolution,
+            std::string(kDescription) + " (over training)"))
+      written.push_back(evolution);
+  }
+  written.push_back(manifest_path(cli));
+  report_outputs(cli, manifest, written);
+  return 0;
+}
+
+// ---------------------------------------------------------------- summary and figure
+
+struct Group {
+  std::string task;
+  double rank = 0;
+  std::vector<std::size_t> rows;
+};
+
+std::vector<Group> group_rows(const ResultTable& t) {
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    const std::string task = t.cell(i, "task");
+    const double rank = t.number(i, "rank");
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.task == task && g.rank == rank; });
+    if (it == groups.end()) it = groups.insert(groups.end(), Group{task, rank, {}});
+    it->rows.push_back(i);
+  }
+  return groups;
+}
+
+void print_summary(const ResultTable& t) {
+  std::printf("\n%-5s %5s %3s  %-17s %-17s %-17s %-15s %-15s %-15s %s\n", "task", "rank", "n", "gap",
+              "net final loss", "lin final loss", "net accuracy", "lin accuracy", "net dW_h", "lin dW_h");
+  for (const Group& g : group_rows(t)) {
+    auto ms = [&](const char* c, int p) { return mean_sd(values_of(t, g.rows, c), p); };
+    std::printf("%-5s %5.0f %3zu  %-17s %-17s %-17s %-15s %-15s %-15s %s\n", g.task.c_str(), g.rank, g.rows.size(),
+                ms("linearisation_gap", 4).c_str(), ms("net_loss_final", 4).c_str(), ms("lin_loss_final", 4).c_str(),
+                ms("net_accuracy", 3).c_str(), ms("lin_accuracy", 3).c_str(), ms("net_weight_change", 3).c_str(),
+                ms("lin_weight_change", 3).c_str());
+  }
+  std::printf("(mean ± sd over seeds; gap = ||f(theta_f) - f_lin(theta_lin)|| / ||f(theta_f) - f(theta0)|| on the\n"
+              " probe set: 0 = the linearisation explains the training (lazy), ~1 = it explains none (rich))\n");
+  std::map<std::string, std::vector<const Group*>> by_task;
+  const std::vector<Group> groups = group_rows(t);
+  for (const Group& g : groups) by_task[g.task].push_back(&g);
+  for (auto& [task, curve] : by_task) {
+    if (curve.size() < 2) continue;
+    std::sort(curve.begin(), curve.end(), [](const Group* a, const Group* b) { return a->rank < b->rank; });
+    auto mean = [&](const Group& g) { return sample_mean(values_of(t, g.rows, "linearisation_gap")); };
+    const Group &lo = *curve.front(), &hi = *curve.back();
+    std::printf("%s: gap at rank %.0f %.4f vs rank %.0f %.4f -> %s\n", task.c_str(), lo.rank, mean(lo), hi.rank,
+                mean(hi), mean(hi) < mean(lo) ? "higher rank is closer to its linearisation (lazier)"
+                                              : "higher rank is NOT closer to its linearisation");
+  }
+}
+
+// One row of panels per task: the gap, the final losses and the probe accuracies against rank.
+void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed) {
+  std::vector<std::string> tasks;
+  for (const Group& g : group_rows(t))
+    if (std::find(tasks.begin(), tasks.end(), g.task) == tasks.end()) tasks.push_back(g.task);
+  struct Panel3 {
+    const char* title;
+    std::vector<std::pair<const char*, const char*>> series;  // (label, column)
+  };
+  const Panel3 panels[] = {{"linearisation gap on the probe set", {{"gap", "linearisation_gap"}}},
+                           {"final training loss (100-iteration mean)",
+                            {{"network", "net_loss_final"}, {"linearised", "lin_loss_final"}}},
+                           {"probe accuracy", {{"network", "net_accuracy"}, {"linearised", "lin_accuracy"}}}};
+  Figure fig(tasks.size(), 3, kDescription);
+  Rng jitter(seed);
+  for (std::size_t row = 0; row < tasks.size(); ++row)
+    for (std::size_t col = 0; col < 3; ++col) {
+      Panel& p = fig.panel(row, col);
+      p.title(tasks[row] + ": " + panels[col].title).x_label("initial rank of W_h").x_scale(AxisScale::kLog);
+      for (const auto& [label, column] : panels[col].series) {
+        std::vector<double> x, y, xs;
+        std::vector<std::vector<double>> samples;
+        for (const Group& g : group_rows(t)) {
+          if (g.task != tasks[row]) continue;
+          const auto v = values_of(t, g.rows, column);
+          x.insert(x.end(), v.size(), g.rank);
+          y.insert(y.end(), v.begin(), v.end());
+          xs.push_back(g.rank);
+          samples.push_back(v);
+        }
+        p.scatter(label, x, y, 5.0, jitter);
+        p.line_error(label, xs, samples, ErrorBar::kSd);
+      }
+    }
+  fig.write(path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return rl::guarded_main(kProgram, [&] { return run(argc, argv); }); }
