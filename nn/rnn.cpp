@@ -26,18 +26,6 @@ void require_shape(const Matrix& m, std::size_t rows, std::size_t cols, const st
 
 namespace {
 
-void check_batch(const SeqBatch& batch, const RnnConfig& c, const char* what) {
-  batch.validate(what);
-  if (batch.T == 0 || batch.B == 0)
-    throw std::invalid_argument(std::string(what) + ": empty batch (T=" + std::to_string(batch.T) +
-                                ", B=" + std::to_string(batch.B) + ")");
-  if (batch.n_in() != c.n_in)
-    throw std::invalid_argument(std::string(what) + ": inputs have " +
-                                std::to_string(batch.n_in()) + " columns, the network expects n_in = " +
-                                std::to_string(c.n_in));
-}
-
-
 // phi(u) and, from the stored pre-activation u and output h = phi(u), phi'(u).
 double phi(Activation activation, double u) { return activation == Activation::kRelu ? relu(u) : std::tanh(u); }
 double phi_prime(Activation activation, double u, double h) {
@@ -183,6 +171,17 @@ std::vector<Matrix*> parameter_list(RnnParams& p) { return {&p.W_in, &p.W_h, &p.
 
 std::vector<std::string> rnn_parameter_names() { return {"W_in", "W_h", "W_out"}; }
 
+
+void check_batch(const SeqBatch& batch, const RnnConfig& c, const char* what) {
+  batch.validate(what);
+  if (batch.T == 0 || batch.B == 0)
+    throw std::invalid_argument(std::string(what) + ": empty batch (T=" + std::to_string(batch.T) +
+                                ", B=" + std::to_string(batch.B) + ")");
+  if (batch.n_in() != c.n_in)
+    throw std::invalid_argument(std::string(what) + ": inputs have " +
+                                std::to_string(batch.n_in()) + " columns, the network expects n_in = " +
+                                std::to_string(c.n_in));
+}
 
 void check_shapes(const RnnParams& p, const RnnConfig& c, const char* what) {
   c.validate();

@@ -62,6 +62,8 @@ std::vector<Matrix*> parameter_list(RnnParams& params);
 std::vector<std::string> rnn_parameter_names();
 // Throws std::invalid_argument unless the three matrices have the shapes of `config`.
 void check_shapes(const RnnParams& params, const RnnConfig& config, const char* what);
+// Throws std::invalid_argument unless `batch` is valid, non-empty and has config.n_in input columns.
+void check_batch(const SeqBatch& batch, const RnnConfig& config, const char* what);
 
 // Everything the backward pass needs from the forward pass.
 struct RnnTrace {

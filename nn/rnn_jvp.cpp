@@ -13,14 +13,7 @@ void check_inputs(const RnnParams& p, const RnnParams& dp, const RnnConfig& c, c
                   const RnnTrace& tr, const char* what) {
   check_shapes(p, c, what);
   check_shapes(dp, c, (std::string(what) + " direction").c_str());
-  batch.validate(what);
-  if (batch.T == 0 || batch.B == 0)
-    throw std::invalid_argument(std::string(what) + ": empty batch (T=" + std::to_string(batch.T) +
-                                ", B=" + std::to_string(batch.B) + ")");
-  if (batch.n_in() != c.n_in)
-    throw std::invalid_argument(std::string(what) + ": inputs have " +
-                                std::to_string(batch.n_in()) + " columns, the network expects n_in = " +
-                                std::to_string(c.n_in));
+  check_batch(batch, c, what);
   const std::size_t TB = batch.T * batch.B;
   if (tr.T != batch.T || tr.B != batch.B || tr.pre.rows() != TB || tr.pre.cols() != c.N ||
       tr.h.rows() != TB || tr.h.cols() != c.N)
