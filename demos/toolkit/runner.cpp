@@ -1,14 +1,18 @@
 #include "demos/toolkit/runner.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <atomic>
 #include <exception>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
+#include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/progress.h"
+#include "demos/toolkit/run_settings.h"
 
 namespace rl {
 
@@ -59,7 +63,27 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
     work();  // no thread for the serial case: simpler stacks in a debugger
   } else {
     std::vector<std::thread> pool;
-    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
+    std::string refused;  // why the operating system would not start a worker
+    for (std::size_t w = 0; w < workers; ++w) {
+      try {
+        if (options.simulate_thread_limit >= 0 && w >= static_cast<std::size_t>(options.simulate_thread_limit))
+          throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
+                                  "simulated thread limit");
+        pool.emplace_back(work);
+      } catch (const std::system_error& e) {
+        refused = e.what();
+        break;
+      }
+    }
+    if (pool.empty()) {
+      if (progress) progress->finish();
+      throw std::runtime_error("could not start any of the " + std::to_string(workers) +
+                               " worker threads (--threads): " + refused +
+                               "; try a smaller --threads or raise the process limits (ulimit -u, -v)");
+    }
+    if (pool.size() < workers)
+      std::fprintf(stderr, "WARNING: started %zu of %zu worker threads (%s); running on %zu\n", pool.size(),
+                   workers, refused.c_str(), pool.size());
     for (std::thread& t : pool) t.join();
   }
   if (progress) progress->finish();
@@ -75,8 +99,9 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
   throw RunError(runs[first], message);
 }
 
-SweepOptions sweep_options(const Cli& cli) {
+SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_flags) {
   SweepOptions o;
+  o.checks.settings = settings_key(cli, axis_flags);
   o.runs_dir = cli.out_dir() + "/runs";
   o.shard = cli.shard();
   o.runner.threads = cli.threads();
@@ -90,12 +115,22 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
   out.total = runs.size();
   const std::vector<RunSpec> mine = select_shard(runs, options.shard);
   out.in_shard = mine.size();
+  const std::size_t stale = remove_stale_temporaries(options.runs_dir);
+  if (stale)
+    std::fprintf(stderr, "removed %zu stale temporary file(s) of an interrupted run from %s\n", stale,
+                 options.runs_dir.c_str());
   const std::vector<RunSpec> todo = pending_runs(mine, options.runs_dir);
   out.already_done = mine.size() - todo.size();
+  for (const RunSpec& r : mine) {  // resume: reuse a finished run only if it is whole and keyed alike
+    const std::string path = run_result_path(options.runs_dir, r);
+    if (file_exists(path)) check_run_file(read_result_csv(path), options.checks, options.runs_dir);
+  }
   run_jobs(todo, options.runner, [&](std::size_t k) {
     Rng rng = run_rng(todo[k]);
     const CsvWriter rows = run_one(todo[k], rng);
-    rows.write(run_result_path(options.runs_dir, todo[k]));
+    const std::string path = run_result_path(options.runs_dir, todo[k]);
+    if (options.checks.settings.empty()) rows.write(path);
+    else with_settings_column(rows, options.checks.settings).write(path);
   });
   out.executed = todo.size();
   out.complete = pending_runs(runs, options.runs_dir).empty();
