@@ -1,8 +1,11 @@
 #include "demos/toolkit/runner.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -24,11 +27,24 @@ namespace {
 std::string describe_exception(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
+  } catch (const std::bad_alloc&) {
+    return "out of memory (std::bad_alloc): lower --threads or the flags that size a run";
   } catch (const std::exception& x) {
     return x.what();
   } catch (...) {
     return "unknown exception";
   }
+}
+
+// Under `ulimit -v` every thread costs address space before it does any work: its stack (8 MiB by
+// default) and, once it allocates, a malloc arena (64 MiB reserved by glibc).  Workers beyond a
+// quarter of the limit at that price would leave no room for the runs, so they are not started.
+// No limit: no cap.
+std::size_t workers_within_address_space_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return static_cast<std::size_t>(-1);
+  constexpr double kPerWorker = (8.0 + 64.0) * 1024 * 1024;
+  return std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(limit.rlim_cur) / 4.0 / kPerWorker));
 }
 
 }  // namespace
@@ -37,7 +53,13 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
               const std::function<void(std::size_t)>& job) {
   const std::size_t n = runs.size();
   if (n == 0) return;
-  const std::size_t workers = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, options.threads)));
+  std::size_t workers = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, options.threads)));
+  const std::size_t fit = workers_within_address_space_limit();
+  if (workers > fit) {
+    std::fprintf(stderr, "WARNING: the address-space limit (ulimit -v) leaves room for %zu worker threads, not %zu; "
+                 "running on %zu\n", fit, workers, fit);
+    workers = fit;
+  }
   std::unique_ptr<Progress> progress;
   if (options.show_progress) progress = std::make_unique<Progress>(options.progress_label, n);
 
@@ -62,6 +84,21 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
   if (workers == 1) {
     work();  // no thread for the serial case: simpler stacks in a debugger
   } else {
+    // Every worker waits at the gate until all are started, so that when the operating system
+    // refuses one (std::system_error: a thread or memory limit), the ones beyond the usable count
+    // leave before touching a job.  The limit means resources are short: half of the started
+    // workers run (at least one), leaving memory for the runs themselves.
+    std::mutex gate_mutex;
+    std::condition_variable gate;
+    bool opened = false;
+    std::size_t active = 0;
+    auto gated = [&](std::size_t w) {
+      {
+        std::unique_lock<std::mutex> lock(gate_mutex);
+        gate.wait(lock, [&] { return opened; });
+      }
+      if (w < active) work();
+    };
     std::vector<std::thread> pool;
     std::string refused;  // why the operating system would not start a worker
     for (std::size_t w = 0; w < workers; ++w) {
@@ -69,12 +106,18 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
         if (options.simulate_thread_limit >= 0 && w >= static_cast<std::size_t>(options.simulate_thread_limit))
           throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
                                   "simulated thread limit");
-        pool.emplace_back(work);
+        pool.emplace_back(gated, w);
       } catch (const std::system_error& e) {
         refused = e.what();
         break;
       }
     }
+    active = pool.size() == workers ? workers : std::max<std::size_t>(1, pool.size() / 2);
+    {
+      std::lock_guard<std::mutex> lock(gate_mutex);
+      opened = true;
+    }
+    gate.notify_all();
     if (pool.empty()) {
       if (progress) progress->finish();
       throw std::runtime_error("could not start any of the " + std::to_string(workers) +
@@ -82,8 +125,8 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
                                "; try a smaller --threads or raise the process limits (ulimit -u, -v)");
     }
     if (pool.size() < workers)
-      std::fprintf(stderr, "WARNING: started %zu of %zu worker threads (%s); running on %zu\n", pool.size(),
-                   workers, refused.c_str(), pool.size());
+      std::fprintf(stderr, "WARNING: the system started only %zu of %zu worker threads (%s); running on %zu\n",
+                   pool.size(), workers, refused.c_str(), active);
     for (std::thread& t : pool) t.join();
   }
   if (progress) progress->finish();

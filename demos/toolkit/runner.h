@@ -59,8 +59,11 @@ struct RunnerOptions {
 // exception no new job starts; once all workers have stopped, throws RunError for the failed job
 // with the smallest k (its message also says how many runs failed).
 // A worker the operating system cannot start (std::system_error from std::thread): the jobs run on
-// the workers that did start, and stderr says so; if none started, throws std::runtime_error
-// ("could not start any of the 200 worker threads (--threads): ...") before any job ran.
+// half of the workers that did start (at least one: the limit means resources are short), and stderr
+// says so; if none started, throws std::runtime_error
+// ("could not start any of the 200 worker threads (--threads): ...") before any job ran.  Under an
+// address-space limit (ulimit -v) at most limit / 4 / 72 MiB workers start (each costs a stack and a
+// malloc arena before it does any work), and stderr says so.
 void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
               const std::function<void(std::size_t)>& job);
 
