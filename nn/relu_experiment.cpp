@@ -151,7 +151,11 @@ ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerR
   if (!r.diverged && net_finite(net)) {
     const ProbeState sf = measure_probes(net, probes);
     r.weight_change = weight_change(init.W1, net.W1);
-    r.relative_weight_change = relative_weight_change(init.W1, net.W1);
+    try {  // undefined for W1(0) = 0
+      r.relative_weight_change = relative_weight_change(init.W1, net.W1);
+    } catch (const std::invalid_argument&) {
+      r.relative_weight_change = std::nan("");
+    }
     try {
       r.representation_alignment = clamp_alignment_rounding(representation_alignment(s0.H, sf.H));
       r.kernel_alignment = clamp_alignment_rounding(kernel_alignment(s0.K, sf.K));
