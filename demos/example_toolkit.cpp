@@ -63,7 +63,7 @@ int run(int argc, char** argv) {
   for (std::int64_t r : cli.get_int_list("ranks"))
     if (static_cast<std::size_t>(r) > N) throw std::invalid_argument("--ranks: rank " + std::to_string(r) + " exceeds --n");
   const std::vector<rl::RunSpec> runs = rl::make_sweep({rl::sweep_axis("rank", cli.get_int_list("ranks"))}, cli.seed_list());
-  const rl::SweepOptions options = rl::sweep_options(cli);
+  const rl::SweepOptions options = rl::sweep_options(cli, {"ranks"});
   const double noise = cli.get_double("noise");
   const std::int64_t fail_run = cli.get_int("fail-run");
 
@@ -83,7 +83,7 @@ int run(int argc, char** argv) {
     std::printf("other shards still running: merge later by rerunning without --shard\n");
     return 0;
   }
-  rl::merge_run_csvs(runs, options.runs_dir, out + "/results.csv");
+  rl::merge_run_csvs(runs, options.runs_dir, out + "/results.csv", options.checks);
   const rl::ResultTable table = rl::read_result_csv(out + "/results.csv");
   std::printf("wrote %s/results.csv (%zu rows)\n", out.c_str(), table.rows.size());
   if (cli.get_flag("no-plot")) return 0;

@@ -39,6 +39,7 @@
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
@@ -62,7 +63,7 @@ constexpr const char* kMnistDir = "data/mnist";
 const std::vector<std::string> kColumns = {
     "task", "gain", "rank", "seed", "N", "iters", "norm", "weight_change", "relative_weight_change",
     "representation_alignment", "kernel_alignment", "sign_similarity", "loss_first", "loss_final",
-    "accuracy", "diverged", "train_seconds", "measure_seconds"};
+    "accuracy", "diverged", "silent", "train_seconds", "measure_seconds"};
 
 struct Settings {
   std::size_t N = 300;
@@ -130,8 +131,10 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, SharedMnist& mnist) {
   config.log_measures = s.log_measures;
   const RnnRunResult r = run_rnn_experiment(config, init, setup);
   if (r.diverged)
-    std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
-                 spec.id().c_str(), r.loss_final);
+    std::fprintf(stderr, "WARNING: %s diverged (%sfinal loss %g); kept and flagged in results.csv\n",
+                 spec.id().c_str(),
+                 r.blew_up ? ("blew up at iteration " + std::to_string(r.blew_up_at) + ", ").c_str() : "",
+                 r.loss_final);
   if (!r.warning.empty()) std::fprintf(stderr, "WARNING: %s: %s\n", spec.id().c_str(), r.warning.c_str());
   if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));  // evolution over training
 
@@ -142,8 +145,8 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, SharedMnist& mnist) {
       task, gain, static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
       static_cast<unsigned long long>(s.N), static_cast<unsigned long long>(r.iterations_done), s.norm,
       r.weight_change, r.relative_weight_change, r.representation_alignment, r.kernel_alignment,
-      r.sign_similarity, r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0, r.train_seconds,
-      r.measure_seconds};
+      r.sign_similarity, r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0,
+      r.alignments_undefined ? 1 : 0, r.train_seconds, r.measure_seconds};
   for (double v : rnn_plasticity_values(r.plasticity)) row.push_back(v);
   w.add_row(row);
   return w;
@@ -156,6 +159,23 @@ void print_plasticity(const ResultTable& t);
 void plot_results(const ResultTable& t, const std::string& path, const std::string& title, std::uint64_t seed);
 
 // ---------------------------------------------------------------- the sweep
+
+// What one run holds at once (demos/toolkit/memory_budget.h), for the largest task of the sweep:
+// the W_h tangent kernels K0, Kf and one working copy (R x R, R = kernel-probe rows: Neurogym 8 steps
+// x 32 trials x 3 logits, sMNIST 200 trials x 10 logits), the error vectors of the kernel (R x T x N),
+// the probe traces (P x T x N, twice) and a dozen N x N matrices (weights, gradients, momentum, W0).
+MemoryEstimate estimate_memory(const std::vector<std::string>& tasks, const Settings& s, std::size_t concurrent) {
+  const bool smnist = std::find(tasks.begin(), tasks.end(), "smnist") != tasks.end();
+  const double N = static_cast<double>(s.N);
+  const double R = smnist ? 200.0 * 10.0 : 8.0 * 32.0 * 3.0, T = smnist ? 28.0 : 8.0, P = smnist ? 200.0 : 320.0;
+  MemoryEstimate m;
+  m.add("3 tangent kernels of " + std::to_string(static_cast<long long>(R)) + " rows", 3 * kernel_bytes(R));
+  m.add("kernel error vectors", R * T * N * 8.0);
+  m.add("probe traces", 2 * P * T * N * 8.0);
+  m.add("weights, gradients, momentum", 12 * N * N * 8.0);
+  m.concurrent = static_cast<double>(std::max<std::size_t>(concurrent, 1));
+  return m;
+}
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -183,6 +203,7 @@ int run(int argc, char** argv) {
   cli.add_string("norm", "frobenius", "renormalise each truncation to the full matrix's", {"frobenius", "spectral", "radius"});
   cli.add_flag("fresh-io", "draw W_in, W_out afresh for every rank (released code) instead of once per seed");
   cli.add_flag("log-measures", "at every --log-every step also log dW, RA, KA and sign similarity");
+  add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
   const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
@@ -203,6 +224,10 @@ int run(int argc, char** argv) {
   for (const std::string& t : cli.get_string_list("task")) tasks.push_back(lower(t));
   std::vector<double> gains = cli.get_double_list("gains");
   if (gains.empty() || cli.was_given("gain")) gains = {cli.get_double("gain")};
+  for (double g : gains)  // W0 = g G / sqrt(N): g = 0 is an all-zero start no run can train from
+    if (!(g > 0.0))
+      throw CliError(std::string(cli.was_given("gains") && !cli.was_given("gain") ? "--gains" : "--gain") +
+                     ": gain must be > 0, got " + format_number_short(g));
   std::vector<std::int64_t> ranks = cli.get_int_list("ranks");
   if (!cli.was_given("ranks") && ranks.empty()) {
     const bool smnist_only = tasks.size() == 1 && tasks[0] == "smnist";
@@ -220,13 +245,18 @@ int run(int argc, char** argv) {
       make_sweep({sweep_axis("task", tasks), sweep_axis("gain", gains), sweep_axis("rank", ranks)},
                  cli.seed_list());
   const std::string out = cli.out_dir();
-  SweepOptions options = sweep_options(cli);
+  SweepOptions options = sweep_options(cli, {"task", "gain", "gains", "ranks"});  // axes: in the file names
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
-  make_dirs(s.runs_dir);
+  check_memory_budget(cli, estimate_memory(tasks, s, std::min<std::size_t>(runs.size(), cli.threads())),
+                      "--N");
   RunManifest manifest = start_manifest(cli);
 
   SharedMnist mnist;
+  const bool smnist = std::find(tasks.begin(), tasks.end(), "smnist") != tasks.end();
+  if (smnist && !pending_runs(select_shard(runs, options.shard), options.runs_dir).empty())
+    mnist.get();        // load the inputs first: a missing MNIST leaves no empty runs/ folder behind
+  make_dirs(s.runs_dir);
   const SweepRun done =
       run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, mnist); });
   const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(s.iters));
@@ -273,20 +303,33 @@ std::vector<Group> group_rows(const ResultTable& t) {
   return groups;
 }
 
+// The `silent` column (network silent on the probe: RA/KA undefined) is printed only when some run
+// is silent, so the table of an ordinary sweep reads as before.
 void print_summary(const ResultTable& t) {
-  std::printf("\n%-7s %5s %5s %3s  %-17s %-17s %-17s %-17s %-13s %s\n", "task", "gain", "rank", "n",
-              "weight change", "RA", "KA", "final loss", "accuracy", "diverged");
+  const auto silent_all = t.numbers("silent");
+  const bool any_silent = std::accumulate(silent_all.begin(), silent_all.end(), 0.0) > 0;
+  std::printf("\n%-7s %5s %5s %3s  %-17s %-17s %-17s %-17s %-13s %s%s\n", "task", "gain", "rank", "n",
+              "weight change", "RA", "KA", "final loss", "accuracy", "diverged", any_silent ? "  silent" : "");
   for (const Group& g : group_rows(t)) {
     const auto diverged = values_of(t, g.rows, "diverged");
-    std::printf("%-7s %5.2f %5.0f %3zu  %-17s %-17s %-17s %-17s %-13s %.0f\n", g.task.c_str(), g.gain, g.rank,
+    const auto silent = values_of(t, g.rows, "silent");
+    std::printf("%-7s %5.2f %5.0f %3zu  %-17s %-17s %-17s %-17s %-13s %.0f", g.task.c_str(), g.gain, g.rank,
                 g.rows.size(), mean_sd(values_of(t, g.rows, "weight_change"), 3).c_str(),
                 mean_sd(values_of(t, g.rows, "representation_alignment"), 4).c_str(),
                 mean_sd(values_of(t, g.rows, "kernel_alignment"), 4).c_str(),
                 mean_sd(values_of(t, g.rows, "loss_final"), 4).c_str(),
                 mean_sd(values_of(t, g.rows, "accuracy"), 3).c_str(),
                 std::accumulate(diverged.begin(), diverged.end(), 0.0));
+    if (any_silent) std::printf("%*s%.0f", 9, "", std::accumulate(silent.begin(), silent.end(), 0.0));
+    std::printf("\n");
   }
   std::printf("(mean ± sd over seeds; RA/KA: 1 = lazy, lower = richer)\n");
+  const std::size_t excluded = count_non_finite(t.numbers("weight_change")) +
+                               count_non_finite(t.numbers("kernel_alignment")) +
+                               count_non_finite(t.numbers("loss_final"));
+  if (excluded)
+    std::printf("(k nan): k runs of that cell had a non-finite value (diverged or silent) and are left out of "
+                "its mean\n");
 }
 
 // The paper's headline, checked on the means: lower rank -> larger dW, lower RA and KA.
@@ -299,7 +342,8 @@ void print_headline(const ResultTable& t) {
     std::sort(curve.begin(), curve.end(), [](const Group* a, const Group* b) { return a->rank < b->rank; });
     const Group& lo = *curve.front();
     const Group& hi = *curve.back();
-    auto mean = [&](const Group& g, const char* c) { return sample_mean(values_of(t, g.rows, c)); };
+    auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
+    // A comparison with a NaN mean (every seed of a rank diverged) is false: printed "NO".
     const bool dw = mean(lo, "weight_change") > mean(hi, "weight_change");
     const bool ra = mean(lo, "representation_alignment") < mean(hi, "representation_alignment");
     const bool ka = mean(lo, "kernel_alignment") < mean(hi, "kernel_alignment");

@@ -457,7 +457,7 @@ int run(int argc, char** argv) {
   // 2. Training runs: task x entry x seed, resumable and shardable.
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("task", tasks), sweep_axis("entry", names)}, cli.seed_list());
-  SweepOptions options = sweep_options(cli);
+  SweepOptions options = sweep_options(cli, {"task", "structures", "no-controls"});
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   const SweepRun done =

@@ -62,6 +62,7 @@ struct RunRow {
   double cos_sq, ka, ka_pred, final_loss;
   int steps;
   bool converged;
+  bool diverged = false;  // the loss became non-finite: kept and flagged, measured KA NaN
 };
 
 double dot(const std::vector<double>& a, const std::vector<double>& b) {
@@ -101,11 +102,18 @@ RunRow train_condition(const Settings& s, const SeedDraws& draws, const std::vec
   TwoLayerLinear net = initial;
   GdOptions gd = s.gd;
   gd.lr = s.lr * std::min(1.0, 3.0 / std::sqrt(dot(beta, beta)));  // [OURS], see header
-  const GdResult res = train_gradient_descent(net, draws.X, target_row(beta, draws.X), gd);
   RunRow row{};
   row.condition = condition;
-  row.ka = kernel_alignment(two_layer_linear_tangent_kernel(initial, draws.X, KernelParams::kBoth),
-                            two_layer_linear_tangent_kernel(net, draws.X, KernelParams::kBoth));
+  GdResult res;
+  try {  // a diverging run (--lr 10, --sigma 1e6) is kept and flagged, as in the RNN programs
+    res = train_gradient_descent(net, draws.X, target_row(beta, draws.X), gd);
+    row.ka = kernel_alignment(two_layer_linear_tangent_kernel(initial, draws.X, KernelParams::kBoth),
+                              two_layer_linear_tangent_kernel(net, draws.X, KernelParams::kBoth));
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "WARNING: %s start: %s; kept and flagged diverged in runs.csv\n", condition, e.what());
+    row.diverged = true;
+    row.ka = res.final_loss = std::nan("");
+  }
   const std::vector<double> beta_hat = normalised(beta);
   row.cos_sq = b.empty() ? std::nan("") : dot(b, beta_hat) * dot(b, beta_hat);
   const std::string c = condition;
@@ -142,10 +150,10 @@ std::vector<RunRow> run_seed_kappa(const Settings& s, const SeedDraws& draws, st
 
 void write_csv(const std::vector<RunRow>& rows, const std::string& path) {
   CsvWriter w({"seed", "kappa", "condition", "cos_sq", "ka", "ka_pred", "abs_err", "steps",
-               "final_loss", "converged"});
+               "final_loss", "converged", "diverged"});
   for (const RunRow& r : rows)
     w.add_row({r.seed, r.kappa, r.condition, r.cos_sq, r.ka, r.ka_pred, std::fabs(r.ka - r.ka_pred),
-               r.steps, r.final_loss, r.converged ? 1 : 0});
+               r.steps, r.final_loss, r.converged ? 1 : 0, r.diverged ? 1 : 0});
   w.write(path);
 }
 
@@ -177,24 +185,31 @@ void write_svg(const std::vector<RunRow>& rows, const std::vector<double>& kappa
   fig.write(path);
 }
 
+// Diverged runs are left out of the KA mean and counted in a `diverged` column, printed only when
+// some run diverged (an ordinary table reads as before).
 double print_table(const std::vector<RunRow>& rows, const std::vector<double>& kappas) {
-  std::printf("%8s %10s %6s %12s %12s %12s %10s\n", "kappa", "start", "runs", "KA", "predicted",
-              "max |err|", "cos^2");
+  const bool any_diverged = std::any_of(rows.begin(), rows.end(), [](const RunRow& r) { return r.diverged; });
+  std::printf("%8s %10s %6s %12s %12s %12s %10s%s\n", "kappa", "start", "runs", "KA", "predicted",
+              "max |err|", "cos^2", any_diverged ? "  diverged" : "");
   double worst = 0.0;
   for (double kappa : kappas)
     for (const char* condition : kConditions) {
-      double n = 0, ka = 0, pred = 0, err = 0, cos_sq = 0;
+      double n = 0, n_ok = 0, ka = 0, pred = 0, err = 0, cos_sq = 0;
       for (const RunRow& r : rows) {
         if (r.condition != condition || r.kappa != kappa) continue;
         n += 1;
-        ka += r.ka;
         pred += r.ka_pred;
         cos_sq += r.cos_sq;
+        if (r.diverged) continue;
+        n_ok += 1;
+        ka += r.ka;
         err = std::max(err, std::fabs(r.ka - r.ka_pred));
       }
       worst = std::max(worst, err);
-      std::printf("%8g %10s %6.0f %12.8f %12.8f %12.3e %10.6f\n", kappa, condition, n, ka / n,
-                  pred / n, err, cos_sq / n);
+      std::printf("%8g %10s %6.0f %12.8f %12.8f %12.3e %10.6f", kappa, condition, n,
+                  n_ok > 0 ? ka / n_ok : std::nan(""), pred / n, n_ok > 0 ? err : std::nan(""), cos_sq / n);
+      if (any_diverged) std::printf(" %9.0f", n - n_ok);
+      std::printf("\n");
     }
   std::printf("largest |KA - prediction| over all runs: %.3e\n", worst);
   return worst;
@@ -239,6 +254,10 @@ int run(int argc, char** argv) {
   s.gd.loss_tol = cli.get_double("loss-tol");
   if (s.low_rank > std::min(s.d, s.h))
     throw CliError("--low-rank: must be at most min(d, h)");
+  if (s.d % 2 != 0)  // F pairs the input directions (feature_modulation)
+    throw CliError("--d: must be even, got " + std::to_string(s.d));
+  if (s.n < s.d)  // whitened inputs need n >= d samples
+    throw CliError("--n: must be at least --d = " + std::to_string(s.d) + ", got " + std::to_string(s.n));
   const std::vector<double>& kappas = cli.get_double_list("kappas");
 
   std::vector<RunRow> rows;

@@ -54,6 +54,7 @@
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
@@ -339,6 +340,7 @@ int run(int argc, char** argv) {
   cli.add_string("teacher-dir", "", "teacher cache folder; \"\" means <out>/teachers");
   cli.add_int("probe", 200, "held-out probe images for RA, sign similarity, accuracy (docs/paper.md#measures)", 1, 5000);
   cli.add_int("kernel-probe", 100, "probe images for KA (paper: 200) [OURS]", 1, 5000);
+  add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
   const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
@@ -377,7 +379,17 @@ int run(int argc, char** argv) {
 
   const std::vector<RunSpec> runs = make_sweep(
       {sweep_axis("start", cli.get_string_list("starts")), sweep_axis("rank", ranks)}, cli.seed_list());
-  SweepOptions options = sweep_options(cli);
+  // Memory (demos/toolkit/memory_budget.h), per run: the W_h tangent kernels K0, Kf and a working copy
+  // (10 --kernel-probe rows, last step), their error vectors (rows x 28 steps x N), the probe traces.
+  MemoryEstimate memory;
+  const double R = 10.0 * static_cast<double>(s.kernel_probe), Nd = static_cast<double>(s.N);
+  memory.add("3 tangent kernels of " + std::to_string(10 * s.kernel_probe) + " rows", 3 * kernel_bytes(R));
+  memory.add("kernel error vectors", R * 28.0 * Nd * 8.0);
+  memory.add("probe traces", 3.0 * static_cast<double>(s.probe) * 28.0 * Nd * 8.0);
+  memory.add("weights, gradients, momentum", 12.0 * Nd * Nd * 8.0);
+  memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs.size(), cli.threads())));
+  check_memory_budget(cli, memory, "--probe/--kernel-probe");
+  SweepOptions options = sweep_options(cli, {"starts", "ranks"});
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   RunManifest manifest = start_manifest(cli);

@@ -53,6 +53,7 @@ struct RunRow {
   double change_sq, change_sq_pred, final_loss;
   int steps;
   bool converged;
+  bool diverged = false;  // the loss became non-finite: kept and flagged, measured values NaN
 };
 
 RunRow run_one(const Settings& s, std::uint64_t seed, std::size_t rank, const Matrix& X,
@@ -61,16 +62,24 @@ RunRow run_one(const Settings& s, std::uint64_t seed, std::size_t rank, const Ma
   const Matrix W1_0 = first_layer_with_spectrum(s.h, s.d, flat_spectrum(rank), s.sigma, rng);
   const TwoLayerLinear initial = make_two_layer_linear(W1_0, W2_0);
   TwoLayerLinear net = initial;
-  const GdResult gd = train_gradient_descent(net, X, target_row(w_star, X), s.gd);
-
   RunRow row{};
   row.seed = seed;
   row.rank = rank;
   row.pr = first_layer_participation_ratio(W1_0);
-  row.ka = kernel_alignment(two_layer_linear_tangent_kernel(initial, X, KernelParams::kBoth),
-                            two_layer_linear_tangent_kernel(net, X, KernelParams::kBoth));
-  row.ka_feat = kernel_alignment(two_layer_linear_tangent_kernel(initial, X, KernelParams::kW2),
-                                 two_layer_linear_tangent_kernel(net, X, KernelParams::kW2));
+  GdResult gd;
+  try {  // a diverging run (--lr 10, --sigma 1e6) is kept and flagged, as in the RNN programs
+    gd = train_gradient_descent(net, X, target_row(w_star, X), s.gd);
+    row.ka = kernel_alignment(two_layer_linear_tangent_kernel(initial, X, KernelParams::kBoth),
+                              two_layer_linear_tangent_kernel(net, X, KernelParams::kBoth));
+    row.ka_feat = kernel_alignment(two_layer_linear_tangent_kernel(initial, X, KernelParams::kW2),
+                                   two_layer_linear_tangent_kernel(net, X, KernelParams::kW2));
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "WARNING: seed %llu rank %zu: %s; kept and flagged diverged in runs.csv\n",
+                 static_cast<unsigned long long>(seed), rank, e.what());
+    row.diverged = true;
+    row.ka = row.ka_feat = gd.final_loss = std::nan("");
+    net.W1 = Matrix(W1_0.rows(), W1_0.cols(), std::nan(""));
+  }
   const Matrix A0 = ntk_metric(W1_0, W2_0);
   row.ka_pred = ka_after_training(A0, w_star);                         // (D4)
   row.ka_expected = expected_ka_from_pr(s.d, row.pr);                  // (D5)
@@ -88,11 +97,11 @@ RunRow run_one(const Settings& s, std::uint64_t seed, std::size_t rank, const Ma
 void write_csv(const std::vector<RunRow>& rows, const std::string& path) {
   CsvWriter w({"seed", "rank", "pr", "ka", "ka_pred_D4", "ka_expected_D5", "ka_feat",
                "ka_feat_pred_D6", "ka_feat_expected_D6", "weight_change_sq", "weight_change_sq_pred_D3",
-               "steps", "final_loss", "converged"});
+               "steps", "final_loss", "converged", "diverged"});
   for (const RunRow& r : rows)
     w.add_row({r.seed, r.rank, r.pr, r.ka, r.ka_pred, r.ka_expected, r.ka_feat, r.ka_feat_pred,
                r.ka_feat_expected, r.change_sq, r.change_sq_pred, r.steps, r.final_loss,
-               r.converged ? 1 : 0});
+               r.converged ? 1 : 0, r.diverged ? 1 : 0});
   w.write(path);
 }
 
@@ -137,30 +146,38 @@ void write_svg(const Settings& s, const std::vector<RunRow>& rows, std::uint64_t
 
 // Per rank: mean measured, mean per-task prediction, expectation; returns the largest
 // |measured - (D4)| over all runs.
+// Diverged runs are left out of the measured means and counted in a `diverged` column, printed only
+// when some run diverged (an ordinary table reads as before).
 double print_table(const std::vector<RunRow>& rows, const std::vector<std::int64_t>& ranks) {
-  std::printf("%5s %6s %12s %12s %12s %12s %12s %12s %10s\n", "rank", "runs", "KA", "KA (D4)",
-              "E[KA] (D5)", "KA_feat", "feat (D6)", "E[feat]", "dW^2/2|w*|");
+  const bool any_diverged = std::any_of(rows.begin(), rows.end(), [](const RunRow& r) { return r.diverged; });
+  std::printf("%5s %6s %12s %12s %12s %12s %12s %12s %10s%s\n", "rank", "runs", "KA", "KA (D4)",
+              "E[KA] (D5)", "KA_feat", "feat (D6)", "E[feat]", "dW^2/2|w*|", any_diverged ? "  diverged" : "");
   double worst = 0.0, worst_feat = 0.0, worst_change = 0.0;
   for (std::int64_t r : ranks) {
-    double n = 0, ka = 0, pred = 0, expct = 0, feat = 0, feat_pred = 0, feat_exp = 0, change = 0;
+    double n = 0, n_ok = 0, ka = 0, pred = 0, expct = 0, feat = 0, feat_pred = 0, feat_exp = 0, change = 0;
     for (const RunRow& row : rows) {
       if (row.rank != static_cast<std::size_t>(r)) continue;
       n += 1;
-      ka += row.ka;
       pred += row.ka_pred;
       expct += row.ka_expected;
-      feat += row.ka_feat;
       feat_pred += row.ka_feat_pred;
       feat_exp += row.ka_feat_expected;
+      if (row.diverged) continue;
+      n_ok += 1;
+      ka += row.ka;
+      feat += row.ka_feat;
       change += row.change_sq / row.change_sq_pred;
       worst = std::max(worst, std::fabs(row.ka - row.ka_pred));
       worst_feat = std::max(worst_feat, std::fabs(row.ka_feat - row.ka_feat_pred));
       worst_change = std::max(worst_change, std::fabs(row.change_sq / row.change_sq_pred - 1.0));
     }
     if (n == 0) continue;
-    std::printf("%5lld %6.0f %12.8f %12.8f %12.8f %12.8f %12.8f %12.8f %10.6f\n",
-                static_cast<long long>(r), n, ka / n, pred / n, expct / n, feat / n, feat_pred / n,
-                feat_exp / n, change / n);
+    const double nan = std::nan("");
+    std::printf("%5lld %6.0f %12.8f %12.8f %12.8f %12.8f %12.8f %12.8f %10.6f", static_cast<long long>(r), n,
+                n_ok ? ka / n_ok : nan, pred / n, expct / n, n_ok ? feat / n_ok : nan, feat_pred / n, feat_exp / n,
+                n_ok ? change / n_ok : nan);
+    if (any_diverged) std::printf(" %9.0f", n - n_ok);
+    std::printf("\n");
   }
   std::printf("largest |KA - (D4)| over all runs:           %.3e\n", worst);
   std::printf("largest |KA_feat - (D6)| over all runs:      %.3e\n", worst_feat);
@@ -203,6 +220,8 @@ int run(int argc, char** argv) {
   s.gd.lr = cli.get_double("lr");
   s.gd.max_steps = static_cast<int>(cli.get_int("iters"));
   s.gd.loss_tol = cli.get_double("loss-tol");
+  if (s.n < s.d)  // whitened inputs need n >= d samples
+    throw CliError("--n: must be at least --d = " + std::to_string(s.d) + ", got " + std::to_string(s.n));
   const std::vector<std::int64_t>& ranks = cli.get_int_list("ranks");
   for (std::int64_t r : ranks)
     if (r < 1 || static_cast<std::size_t>(r) > std::min(s.d, s.h))

@@ -37,6 +37,7 @@
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
@@ -58,7 +59,7 @@ constexpr std::uint64_t kSplitSeed = 0;  // the fixed train / held-out split (as
 const std::vector<std::string> kColumns = {
     "rank", "seed", "N", "gain", "iters", "weight_change", "relative_weight_change",
     "representation_alignment", "kernel_alignment", "sign_similarity", "loss_first", "loss_final",
-    "accuracy_initial", "accuracy", "eval_loss", "diverged", "train_seconds", "measure_seconds"};
+    "accuracy_initial", "accuracy", "eval_loss", "diverged", "silent", "train_seconds", "measure_seconds"};
 
 struct Measure {
   const char* column;
@@ -116,6 +117,9 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, const MnistData& data)
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);
+  if (r.silent)
+    std::fprintf(stderr, "WARNING: %s: %s; kept and flagged silent in results.csv\n", spec.id().c_str(),
+                 r.warning.c_str());
   if (s.train.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));
 
   CsvWriter w(kColumns);
@@ -123,7 +127,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, const MnistData& data)
              static_cast<unsigned long long>(s.N), s.gain, static_cast<unsigned long long>(r.iterations_done),
              r.weight_change, r.relative_weight_change, r.representation_alignment, r.kernel_alignment,
              r.sign_similarity, r.loss_first, r.loss_final, r.accuracy_initial, r.accuracy, r.eval_loss,
-             r.diverged ? 1 : 0, r.train_seconds, r.measure_seconds});
+             r.diverged ? 1 : 0, r.silent ? 1 : 0, r.train_seconds, r.measure_seconds});
   return w;
 }
 
@@ -139,18 +143,24 @@ std::vector<std::pair<double, std::vector<std::size_t>>> rows_by_rank(const Resu
   return groups;
 }
 
+// The `silent` column is printed only when some run is silent (an ordinary sweep reads as before).
 void print_summary(const ResultTable& t) {
-  std::printf("\n%5s %3s  %-17s %-17s %-17s %-17s %-17s %s\n", "rank", "n", "weight change", "RA", "KA",
-              "final loss", "test accuracy", "diverged");
+  const auto silent_all = t.numbers("silent");
+  const bool any_silent = std::accumulate(silent_all.begin(), silent_all.end(), 0.0) > 0;
+  std::printf("\n%5s %3s  %-17s %-17s %-17s %-17s %-17s %s%s\n", "rank", "n", "weight change", "RA", "KA",
+              "final loss", "test accuracy", "diverged", any_silent ? "  silent" : "");
   for (const auto& [rank, rows] : rows_by_rank(t)) {
     const auto diverged = values_of(t, rows, "diverged");
-    std::printf("%5.0f %3zu  %-17s %-17s %-17s %-17s %-17s %.0f\n", rank, rows.size(),
+    const auto silent = values_of(t, rows, "silent");
+    std::printf("%5.0f %3zu  %-17s %-17s %-17s %-17s %-17s %.0f", rank, rows.size(),
                 mean_sd(values_of(t, rows, "weight_change"), 3).c_str(),
                 mean_sd(values_of(t, rows, "representation_alignment"), 4).c_str(),
                 mean_sd(values_of(t, rows, "kernel_alignment"), 4).c_str(),
                 mean_sd(values_of(t, rows, "loss_final"), 4).c_str(),
                 mean_sd(values_of(t, rows, "accuracy"), 4).c_str(),
                 std::accumulate(diverged.begin(), diverged.end(), 0.0));
+    if (any_silent) std::printf("%*s%.0f", 9, "", std::accumulate(silent.begin(), silent.end(), 0.0));
+    std::printf("\n");
   }
   std::printf("(mean ± sd over seeds; RA/KA: 1 = lazy, lower = richer)\n");
 }
@@ -212,6 +222,7 @@ int run(int argc, char** argv) {
   cli.add_int("batch", 100, "training batch size [OURS]", 1, 55000);
   cli.add_int("probe", 500, "held-out images for RA and sign similarity [OURS]", 1, 5000);
   cli.add_int("kernel-probe", 100, "held-out images for KA (kernel of 10 x this rows) [OURS]", 1, 1000);
+  add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
   const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
@@ -234,8 +245,18 @@ int run(int argc, char** argv) {
   if (!(s.gain > 0.0)) throw CliError("--gain: must be positive");
 
   const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", ranks)}, cli.seed_list());
+  // Memory (demos/toolkit/memory_budget.h): per run the W1 tangent kernels K0, Kf and a working copy
+  // (10 --kernel-probe rows each), probe activity and the weights; once, MNIST as doubles.
+  MemoryEstimate memory;
+  const double R = 10.0 * static_cast<double>(s.kernel_probe), Nd = static_cast<double>(s.N);
+  memory.add("3 W1 tangent kernels of " + std::to_string(10 * s.kernel_probe) + " rows", 3 * kernel_bytes(R));
+  memory.add("probe activity", 4.0 * static_cast<double>(s.probe + s.kernel_probe) * Nd * 8.0);
+  memory.add("weights, gradients, momentum", 8.0 * Nd * static_cast<double>(kMnistPixels) * 8.0);
+  memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs.size(), cli.threads())));
+  memory.add("MNIST as doubles (shared)", 70000.0 * static_cast<double>(kMnistPixels) * 8.0 / memory.concurrent);
+  check_memory_budget(cli, memory, "--kernel-probe");
   const std::string out = cli.out_dir();
-  SweepOptions options = sweep_options(cli);
+  SweepOptions options = sweep_options(cli, {"ranks"});
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   RunManifest manifest = start_manifest(cli);

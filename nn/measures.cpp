@@ -67,6 +67,8 @@ Matrix representation_kernel(const Matrix& H, Centering centering) {
   // END ASSIGNMENT A5
 }
 
+double clamp_alignment_rounding(double a) { return a > 1.0 && a - 1.0 < 1e-12 ? 1.0 : a; }
+
 double kernel_alignment(const Matrix& K0, const Matrix& Kf, Centering centering) {
   require_square(K0, "kernel_alignment: K0");
   require_same_shape(K0, Kf, "kernel_alignment(K0, Kf)");

@@ -33,6 +33,11 @@ Matrix representation_kernel(const Matrix& H, Centering centering = Centering::k
 // Kernel alignment KA(K0, Kf) = <K0, Kf>_F / (||K0||_F ||Kf||_F) [REL]; both (P x P).
 double kernel_alignment(const Matrix& K0, const Matrix& Kf, Centering centering = Centering::kNone);
 
+// An alignment is a cosine, at most 1; rounding can put it a few ulps above (an untrained run, RA of
+// a kernel with itself).  Returns 1 when 1 < a < 1 + 1e-12 (rounding), `a` otherwise (a larger excess
+// is a real error and stays visible).
+double clamp_alignment_rounding(double a);
+
 // Representation alignment RA = KA(H0 H0^T, Hf Hf^T) [REL]; H0, Hf (P x N).
 double representation_alignment(const Matrix& H0, const Matrix& Hf,
                                 Centering centering = Centering::kNone);

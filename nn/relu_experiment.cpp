@@ -56,8 +56,16 @@ void record_measures(Recorder& log, std::size_t step, const TwoLayerRelu& init, 
                      const ProbeState& s0, const ReluProbes& probes) {
   const ProbeState s = measure_probes(now, probes);
   log.record(step, "weight_change", weight_change(init.W1, now.W1));
-  log.record(step, "representation_alignment", representation_alignment(s0.H, s.H));
-  log.record(step, "kernel_alignment", kernel_alignment(s0.K, s.K));
+  // A silent hidden layer has no alignment: log NaN, keep training.
+  auto or_nan = [](auto measure) {
+    try {
+      return measure();
+    } catch (const std::invalid_argument&) {
+      return std::nan("");
+    }
+  };
+  log.record(step, "representation_alignment", or_nan([&] { return representation_alignment(s0.H, s.H); }));
+  log.record(step, "kernel_alignment", or_nan([&] { return kernel_alignment(s0.K, s.K); }));
 }
 
 }  // namespace
@@ -133,15 +141,31 @@ ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerR
   const std::size_t n = losses.size();
   r.loss_first = mean_of(losses, 0, std::min(n, kLossWindow));
   r.loss_final = mean_of(losses, n - std::min(n, kLossWindow), n);
+  if (config.iters == 0) {  // untrained: the loss of the initial network on one batch
+    const FlatBatch batch = next_batch();
+    require_columns(batch.x, d, "a training batch");
+    r.loss_first = r.loss_final = batch_loss(two_layer_relu_forward(net, batch.x, cache), batch.labels).loss;
+  }
 
   t0 = Clock::now();
   if (!r.diverged && net_finite(net)) {
     const ProbeState sf = measure_probes(net, probes);
     r.weight_change = weight_change(init.W1, net.W1);
-    r.relative_weight_change = relative_weight_change(init.W1, net.W1);
-    r.representation_alignment = representation_alignment(s0.H, sf.H);
-    r.kernel_alignment = kernel_alignment(s0.K, sf.K);
-    r.sign_similarity = sign_similarity(s0.H, sf.H);
+    try {  // undefined for W1(0) = 0
+      r.relative_weight_change = relative_weight_change(init.W1, net.W1);
+    } catch (const std::invalid_argument&) {
+      r.relative_weight_change = std::nan("");
+    }
+    try {
+      r.representation_alignment = clamp_alignment_rounding(representation_alignment(s0.H, sf.H));
+      r.kernel_alignment = clamp_alignment_rounding(kernel_alignment(s0.K, sf.K));
+      r.sign_similarity = sign_similarity(s0.H, sf.H);
+    } catch (const std::invalid_argument& e) {
+      // Every probe unit silent (dead ReLUs): the alignments are undefined.  Keep the run, flag it.
+      r.representation_alignment = r.kernel_alignment = r.sign_similarity = std::nan("");
+      r.silent = true;
+      r.warning = std::string("alignments undefined after training: ") + e.what();
+    }
     r.accuracy = relu_accuracy(net, probes.evaluation);
     r.eval_loss = batch_loss(two_layer_relu_predict(net, probes.evaluation.x), probes.evaluation.labels).loss;
   } else {

@@ -56,6 +56,9 @@ struct ReluRunResult {
   double accuracy = 0;          // on probes.evaluation, after training
   double eval_loss = 0;         // mean CE on probes.evaluation after training
   bool diverged = false;        // non-finite loss or weights, or loss_final >= diverged_loss
+  bool silent = false;          // hidden layer silent on a probe after training (zero-norm
+                                // representation or kernel): RA, KA, sign similarity NaN, run kept
+  std::string warning;          // why, when silent
   std::size_t iterations_done = 0;
   double train_seconds = 0, measure_seconds = 0;
   TwoLayerRelu final_net;
@@ -69,7 +72,8 @@ TwoLayerRelu relu_rank_init(const Matrix& W1_base, std::size_t rank, const Matri
 // Trains a copy of `init` on batches from `next_batch` (each FlatBatch: x (B, d), labels in [0, K))
 // and measures it on `probes`.  Throws std::invalid_argument when a probe or batch does not have d
 // columns or the evaluation set has no labels.  A run whose loss or weights become non-finite stops
-// early and is flagged `diverged`, with NaN measures; it never throws for that.
+// early and is flagged `diverged`, with NaN measures; a run silent on a probe is flagged `silent`
+// with NaN alignments; it never throws for either.  iters = 0 records the untrained loss of one batch.
 ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerRelu& init,
                                   const std::function<FlatBatch()>& next_batch, const ReluProbes& probes);
 

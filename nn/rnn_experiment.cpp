@@ -9,6 +9,7 @@
 #include "nn/init.h"
 #include "nn/measures.h"
 #include "nn/optim.h"
+#include "linalg/norms.h"
 
 namespace rl {
 
@@ -55,6 +56,15 @@ void record_measures(Recorder& log, std::size_t step, const RnnParams& init, con
   log.record(step, "sign_similarity", or_nan([&] { return sign_similarity(s0.H_sign, s.H_sign); }));
 }
 
+// --iters 0: the loss of the initial network on one batch of the stream (NaN if its logits overflow),
+// so an untrained run records its real loss rather than an empty mean of 0.
+double untrained_loss(const RnnParams& p, const RnnConfig& net, RnnTaskSetup& task) {
+  const SeqBatch batch = task.next_batch();
+  const RnnTrace trace = rnn_forward(p, net, batch);
+  if (!all_finite(trace.y)) return std::nan("");
+  return (task.last_step_loss ? cross_entropy_last_step(trace.y, batch) : cross_entropy_all_steps(trace.y, batch)).loss;
+}
+
 }  // namespace
 
 double decision_accuracy(const RnnParams& p, const RnnConfig& net, const SeqBatch& probe) {
@@ -96,6 +106,12 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
   PlasticityMeter meter = rnn_plasticity_meter(params);  // watches params: record() after each step
 
   RunningMean running(100);
+  const double weight_limit = config.blowup_weight_factor * frobenius_norm(init.W_h);
+  auto note_blowup = [&](std::size_t iteration) {
+    if (r.blew_up) return;
+    r.blew_up = true;
+    r.blew_up_at = iteration;
+  };
   t0 = Clock::now();
   for (std::size_t it = 0; it < config.iters; ++it) {
     const SeqBatch batch = task.next_batch();
@@ -114,6 +130,10 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
     meter.record();
     running.add(loss.loss);
     r.iterations_done = it + 1;
+    // The blow-up rule (RnnTrainConfig): cheap checks every iteration; training goes on (flag only).
+    if (!std::isfinite(loss.loss) || loss.loss > config.blowup_loss) note_blowup(r.iterations_done);
+    const double w_norm = frobenius_norm(params.W_h);
+    if (!std::isfinite(w_norm) || w_norm > weight_limit) note_blowup(r.iterations_done);
     if (config.log_every && r.log.due(r.iterations_done, config.iters)) {
       r.log.record(r.iterations_done, "loss", running.mean());
       if (config.log_measures) {
@@ -127,6 +147,8 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
   r.train_seconds = seconds_since(t0);
   r.loss_first = running.first_mean();
   r.loss_final = running.mean();
+  if (config.iters == 0) r.loss_first = r.loss_final = untrained_loss(params, config.net, task);
+  if (r.blew_up) r.diverged = true;
 
   t0 = Clock::now();
   if (all_finite(params.W_h) && all_finite(params.W_in) && all_finite(params.W_out)) {
@@ -135,8 +157,8 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
     r.accuracy = decision_accuracy(params, config.net, task.probe);
     try {
       const ProbeState sf = measure_probe(params, config.net, task);
-      r.representation_alignment = representation_alignment(s0.H_last, sf.H_last);
-      r.kernel_alignment = kernel_alignment(s0.K, sf.K);
+      r.representation_alignment = clamp_alignment_rounding(representation_alignment(s0.H_last, sf.H_last));
+      r.kernel_alignment = clamp_alignment_rounding(kernel_alignment(s0.K, sf.K));
       r.sign_similarity = sign_similarity(s0.H_sign, sf.H_sign);
     } catch (const std::invalid_argument& e) {
       // E.g. every probe unit silent (a dead ReLU network): the alignments are undefined.  Keep the

@@ -53,15 +53,22 @@ struct RnnTrainConfig {
   std::size_t log_every = 0;       // 0: measures at start and end only
   bool log_measures = false;       // at log points, also dW, RA, KA, sign similarity (else loss only)
   double diverged_loss = 10.0;     // the released script's threshold on the final loss
+  // Blow-up during training [OURS]: a run that explodes and then falls silent (a dead network at
+  // loss ln K) ends below diverged_loss, so every iteration is also checked: its loss non-finite or
+  // above blowup_loss, or ||W_h(t)||_F non-finite or above blowup_weight_factor ||W_h(0)||_F.
+  double blowup_loss = 1e6;
+  double blowup_weight_factor = 1e6;
 };
 
 struct RnnRunResult {
   double weight_change = 0, relative_weight_change = 0;
   double representation_alignment = 0, kernel_alignment = 0, sign_similarity = 0;
-  double loss_first = 0;   // mean of the first min(100, iters) losses
-  double loss_final = 0;   // mean of the last min(100, iters) losses
+  double loss_first = 0;   // mean of the first min(100, iters) losses (iters = 0: the untrained loss
+  double loss_final = 0;   // mean of the last min(100, iters) losses   on one batch of the stream)
   double accuracy = 0;     // probe accuracy at the decision (last) step after training
-  bool diverged = false;   // NaN/Inf loss, or loss_final >= diverged_loss
+  bool diverged = false;   // NaN/Inf loss, loss_final >= diverged_loss, or a blow-up during training
+  bool blew_up = false;    // the during-training rule above fired (at iteration blew_up_at)
+  std::size_t blew_up_at = 0;
   bool alignments_undefined = false;  // network silent on the probe (zero-norm representation or
                                       // kernel) at the start or the end: RA, KA, sign similarity NaN
   std::string warning;      // non-empty when a measure was undefined (reported, run kept)

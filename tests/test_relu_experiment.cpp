@@ -145,6 +145,29 @@ TEST(ReluExperiment, FlagsADivergedRunWithoutThrowing) {
   EXPECT_TRUE(std::isnan(r.kernel_alignment) || r.loss_final >= c.diverged_loss);
 }
 
+TEST(ReluExperiment, ASilentHiddenLayerIsKeptAndFlaggedNotThrown) {
+  // Issue 15 defect 6: one silent run (zero-norm kernel) used to abort all of Fig. 4B.  W1 = 0: every
+  // hidden unit is 0 on every input and relu'(0) = 0, so W1 never moves and KA is undefined.
+  TwoLayerRelu init = planted_init(2, 1);
+  init.W1 *= 0.0;
+  ReluRunResult r;
+  ASSERT_NO_THROW(r = train_planted(init, 20, 7));
+  EXPECT_TRUE(r.silent);
+  EXPECT_FALSE(r.warning.empty());
+  EXPECT_TRUE(std::isnan(r.kernel_alignment));
+  EXPECT_TRUE(std::isnan(r.representation_alignment));
+  EXPECT_EQ(r.weight_change, 0.0);
+  EXPECT_EQ(r.iterations_done, 20u);
+}
+
+TEST(ReluExperiment, ZeroIterationsRecordTheUntrainedLoss) {
+  const ReluRunResult r = train_planted(planted_init(2, 1), 0, 7);
+  EXPECT_GT(r.loss_first, 0.0);  // was exactly 0: the mean of no losses
+  EXPECT_EQ(r.loss_first, r.loss_final);
+  EXPECT_LE(r.kernel_alignment, 1.0);
+  EXPECT_LE(r.representation_alignment, 1.0);
+}
+
 TEST(ReluExperiment, RejectsAProbeOfTheWrongWidth) {
   Rng probe_rng(99);
   ReluProbes probes = planted_probes(probe_rng);

@@ -6,6 +6,7 @@
 
 #include "linalg/norms.h"
 #include "nn/init.h"
+#include "nn/measures.h"
 #include "tasks/paper_probe.h"
 #include "tests/test_helpers.h"
 
@@ -91,6 +92,52 @@ TEST(RnnExperiment, SilentNetworkIsKeptWithUndefinedAlignments) {
   const auto ka = r.log.values_of("kernel_alignment");
   ASSERT_EQ(ka.size(), 3u);
   EXPECT_TRUE(std::isnan(ka.back()));  // logged as NaN, not thrown
+}
+
+TEST(RnnExperiment, ARunThatBlowsUpThenFallsSilentIsFlaggedDiverged) {
+  // Issue 15 defect 3: a run whose loss explodes and then settles at ln K (a dead network) ends below
+  // the final-loss threshold; the during-training rule must still flag it.  Lowering the limits lets
+  // a small, fast run trip each rule; at the defaults the same run is not flagged.
+  SmallExperiment e(20, 0.05);
+  RnnRunResult plain = run_rnn_experiment(e.config, e.init, e.task);
+  EXPECT_FALSE(plain.diverged);
+  EXPECT_FALSE(plain.blew_up);
+
+  SmallExperiment by_loss(20, 0.05);
+  by_loss.config.blowup_loss = 1e-3;  // every loss is above it
+  const RnnRunResult rl = run_rnn_experiment(by_loss.config, by_loss.init, by_loss.task);
+  EXPECT_TRUE(rl.blew_up);
+  EXPECT_TRUE(rl.diverged);
+  EXPECT_EQ(rl.blew_up_at, 1u);
+  EXPECT_EQ(rl.iterations_done, 20u);  // flagged, not stopped: the trajectory is the plain one
+  EXPECT_EQ(rl.final_params.W_h, plain.final_params.W_h);
+  EXPECT_LT(rl.loss_final, rl.loss_first * 10);  // and its final loss alone would not flag it
+
+  SmallExperiment by_weight(20, 0.05);
+  by_weight.config.blowup_weight_factor = 0.5;  // ||W_h(1)||_F is surely above half of ||W_h(0)||_F
+  const RnnRunResult rw = run_rnn_experiment(by_weight.config, by_weight.init, by_weight.task);
+  EXPECT_TRUE(rw.blew_up);
+  EXPECT_TRUE(rw.diverged);
+  EXPECT_EQ(rw.blew_up_at, 1u);
+}
+
+TEST(RnnExperiment, ZeroIterationsRecordTheUntrainedLossAndAlignmentsOfExactlyOne) {
+  // Issue 15 defect 9: --iters 0 recorded losses of exactly 0 and RA/KA a few ulps above 1.
+  SmallExperiment e(0);
+  const RnnRunResult r = run_rnn_experiment(e.config, e.init, e.task);
+  EXPECT_GT(r.loss_first, 0.5);  // cross entropy of an untrained 3-way decision: near ln 3
+  EXPECT_LT(r.loss_first, 5.0);
+  EXPECT_EQ(r.loss_first, r.loss_final);
+  EXPECT_LE(r.representation_alignment, 1.0);
+  EXPECT_LE(r.kernel_alignment, 1.0);
+}
+
+TEST(ClampAlignmentRounding, ClampsOnlyARoundingExcess) {
+  EXPECT_EQ(clamp_alignment_rounding(1.0 + 4e-16), 1.0);
+  EXPECT_EQ(clamp_alignment_rounding(1.0 + 1e-13), 1.0);
+  EXPECT_EQ(clamp_alignment_rounding(1.0 + 1e-9), 1.0 + 1e-9);  // a real error stays visible
+  EXPECT_EQ(clamp_alignment_rounding(0.25), 0.25);
+  EXPECT_TRUE(std::isnan(clamp_alignment_rounding(std::nan(""))));
 }
 
 TEST(RnnExperiment, LogsMeasuresEveryKSteps) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/run_settings.h"
 
 namespace rl {
 namespace {
@@ -88,6 +89,35 @@ TEST(GuardedMain, UsageErrorsExitTwoOtherFailuresOne) {
   EXPECT_EQ(guarded_main("fig_test", [] { return 0; }), 0);
 }
 
+TEST(RunJobs, AWorkerTheSystemRefusesLeavesTheOthersToFinishTheJobs) {
+  // Issue 15 defect 4: std::thread throwing std::system_error used to terminate the program.
+  const auto runs = small_sweep();
+  RunnerOptions o = quiet(8);
+  o.simulate_thread_limit = 4;  // the fifth thread "cannot start"
+  std::vector<std::atomic<int>> done(runs.size());
+  ASSERT_NO_THROW(run_jobs(runs, o, [&](std::size_t k) { ++done[k]; }));
+  for (std::size_t k = 0; k < runs.size(); ++k) EXPECT_EQ(done[k].load(), 1) << k;
+  // And the results are those of a serial run.
+  o.simulate_thread_limit = 3;
+  EXPECT_EQ(run_parallel(runs, fake_training, o), run_parallel(runs, fake_training, quiet(1)));
+}
+
+TEST(RunJobs, NoWorkerStartingIsAClearErrorBeforeAnyJob) {
+  const auto runs = small_sweep();
+  RunnerOptions o = quiet(4);
+  o.simulate_thread_limit = 0;
+  std::atomic<int> jobs{0};
+  try {
+    run_jobs(runs, o, [&](std::size_t) { ++jobs; });
+    ADD_FAILURE() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("could not start any of the 4 worker threads (--threads)"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(jobs.load(), 0);
+}
+
 TEST(RunParallel, EmptySweepIsFine) {
   EXPECT_TRUE(run_parallel(std::vector<RunSpec>{}, fake_training, quiet(4)).empty());
 }
@@ -99,11 +129,12 @@ class RunSweep : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  SweepOptions options(Shard shard, int threads) const {
+  SweepOptions options(Shard shard, int threads, const std::string& settings = "iters=300;lr=0.003") const {
     SweepOptions o;
     o.runs_dir = dir_ + "/runs";
     o.shard = shard;
     o.runner = quiet(threads);
+    o.checks.settings = settings;
     return o;
   }
   static CsvWriter rows_of(const RunSpec& r, Rng& rng) {
@@ -124,7 +155,7 @@ TEST_F(RunSweep, ShardsThenMergeEqualOneSerialRun) {
     EXPECT_EQ(out.complete, i == 2);
   }
   EXPECT_EQ(executed, runs.size());
-  merge_run_csvs(runs, dir_ + "/runs", dir_ + "/sharded.csv");
+  merge_run_csvs(runs, dir_ + "/runs", dir_ + "/sharded.csv", options(Shard{}, 1).checks);
 
   const std::vector<double> serial = run_parallel(runs, fake_training, quiet(1));
   const ResultTable t = read_result_csv(dir_ + "/sharded.csv");
@@ -152,6 +183,72 @@ TEST_F(RunSweep, ResumeSkipsFinishedRunsAndAFailureLeavesOnlyCompleteFiles) {
   EXPECT_EQ(out.already_done, 12u);
   EXPECT_EQ(out.executed, 12u);
   EXPECT_TRUE(out.complete);
+}
+
+TEST_F(RunSweep, EveryRunFileRecordsItsSettingsAndTheMergeLeavesThemOut) {
+  const auto runs = small_sweep();
+  run_sweep(runs, options(Shard{}, 2), rows_of);
+  const ResultTable one = read_result_csv(run_result_path(dir_ + "/runs", runs[0]));
+  EXPECT_EQ(one.cell(0, "settings"), "iters=300;lr=0.003");
+  merge_run_csvs(runs, dir_ + "/runs", dir_ + "/results.csv", options(Shard{}, 1).checks);
+  EXPECT_EQ(read_result_csv(dir_ + "/results.csv").header,
+            (std::vector<std::string>{"task", "rank", "seed", "value"}));
+}
+
+TEST_F(RunSweep, ResumeWithOtherSettingsIsRefusedNamingTheFlagAndTheWayOut) {
+  // Issue 15 defect 5: a rerun with --iters 50 into the folder of a 300-iteration run reused it.
+  const auto runs = small_sweep();
+  run_sweep(runs, options(Shard{}, 1), rows_of);
+  try {
+    run_sweep(runs, options(Shard{}, 1, "iters=50;lr=0.003"), rows_of);
+    ADD_FAILURE() << "expected a refusal";
+  } catch (const CliError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("--iters 300, this run asks --iters 50"), std::string::npos) << m;
+    EXPECT_NE(m.find("use a new --out, or delete " + dir_ + "/runs"), std::string::npos) << m;
+  }
+  // The same settings resume as before.
+  EXPECT_EQ(run_sweep(runs, options(Shard{}, 1), rows_of).already_done, runs.size());
+}
+
+TEST_F(RunSweep, ADamagedRunFileStopsTheResumeNamingIt) {
+  // Issue 15 defect 8: a run file cut to its header, or with a duplicated row.
+  const auto runs = small_sweep();
+  run_sweep(runs, options(Shard{}, 1), rows_of);
+  const std::string path = run_result_path(dir_ + "/runs", runs[5]);
+  const std::string text = read_text_file(path);
+  const std::string header = text.substr(0, text.find('\n') + 1);
+  for (const std::string& damaged : {header, text + text.substr(header.size())}) {
+    write_text_atomic(path, damaged);
+    try {
+      run_sweep(runs, options(Shard{}, 1), rows_of);
+      ADD_FAILURE() << "expected a refusal";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(path + ": damaged run file"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(merge_run_csvs(runs, dir_ + "/runs", dir_ + "/results.csv", options(Shard{}, 1).checks),
+                 std::runtime_error);
+  }
+}
+
+TEST_F(RunSweep, StaleTemporariesOfAKilledWriterAreRemovedAtTheStart) {
+  // Issue 15 defect 9: a kill between write and rename leaves ".<name>.tmp.<pid>.<n>" forever.
+  const auto runs = small_sweep();
+  make_dirs(dir_ + "/runs");
+  const std::string stale = dir_ + "/runs/.00003_x.csv.tmp.999999999.0";   // no such process
+  const std::string live = dir_ + "/runs/.00004_x.csv.tmp." + std::to_string(::getpid()) + ".7";
+  const std::string other = dir_ + "/runs/.notes.txt";                       // not our pattern
+  for (const std::string& f : {stale, live, other}) write_text_atomic(f, "partial");
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const std::string& f : {stale, live, other}) std::filesystem::last_write_time(f, old);
+  run_sweep(runs, options(Shard{}, 1), rows_of);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_TRUE(std::filesystem::exists(live));   // this process is alive: maybe still writing
+  EXPECT_TRUE(std::filesystem::exists(other));
+  // A fresh temporary of a dead process is kept too (it may belong to another machine's live writer).
+  write_text_atomic(stale, "partial");
+  EXPECT_EQ(remove_stale_temporaries(dir_ + "/runs"), 0u);
+  EXPECT_EQ(remove_stale_temporaries(dir_ + "/runs", 0.0), 1u);
 }
 
 }  // namespace

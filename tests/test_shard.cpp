@@ -104,5 +104,31 @@ TEST_F(ShardFiles, MergeRefusesMissingRunsOrMismatchedHeaders) {
   EXPECT_FALSE(file_exists(dir_ + "/results.csv"));
 }
 
+TEST_F(ShardFiles, MergeRefusesARunFileCutToItsHeaderOrWithADuplicatedRow) {
+  // Issue 15 defect 8: these gave a table of 5 or 7 rows for 6 runs, and exit 0.
+  const std::vector<RunSpec> runs = sweep_of(3, 2);
+  for (const RunSpec& r : runs) write_run(r);
+  const std::string path = run_result_path(dir_, runs[3]);
+  const std::string text = read_text_file(path);
+  const std::string header = text.substr(0, text.find('\n') + 1);
+  for (const std::string& damaged : {header, text + text.substr(header.size())}) {
+    write_text_atomic(path, damaged);
+    try {
+      merge_run_csvs(runs, dir_, dir_ + "/results.csv");
+      ADD_FAILURE() << "merged a damaged file";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(file_exists(dir_ + "/results.csv"));
+  }
+  // A program that writes several rows per run says so.
+  RunFileChecks two;
+  two.rows_per_run = 2;
+  write_text_atomic(path, text + text.substr(header.size()));
+  EXPECT_THROW(merge_run_csvs(runs, dir_, dir_ + "/results.csv", two), std::runtime_error);  // others have 1
+  two.rows_per_run = 0;  // any number >= 1
+  EXPECT_EQ(merge_run_csvs(runs, dir_, dir_ + "/results.csv", two), runs.size() + 1);
+}
+
 }  // namespace
 }  // namespace rl

@@ -62,5 +62,23 @@ TEST(LoadOrTrainTeacher, TrainsOnceThenLoadsTheSameParametersFromTheCache) {
   ::rmdir(root.c_str());
 }
 
+TEST(TeacherFolder, IsKeyedByEverySettingAtFullPrecision) {
+  // Issue 15 defect 5: the key left out --momentum and printed numbers with 6 digits.
+  TeacherSpec a;
+  a.train.net = tiny_net(100);
+  a.train.lr = 0.003;
+  TeacherSpec b = a;
+  b.train.momentum = 0.5;
+  EXPECT_NE(teacher_folder("t", a), teacher_folder("t", b));
+  TeacherSpec c = a;
+  c.train.lr = 0.0030000001;  // equal to 6 digits
+  EXPECT_NE(teacher_folder("t", a), teacher_folder("t", c));
+  TeacherSpec d = a;
+  d.gain = 1.2500001;
+  EXPECT_NE(teacher_folder("t", a), teacher_folder("t", d));
+  EXPECT_NE(teacher_key(a).find("momentum=0.90000000000000002"), std::string::npos) << teacher_key(a);
+  EXPECT_NE(teacher_key(a).find("lr=0.0030000000000000001"), std::string::npos) << teacher_key(a);
+}
+
 }  // namespace
 }  // namespace rl

@@ -13,6 +13,7 @@
 // message names the path and the operating system's reason.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -40,5 +41,15 @@ bool file_exists(const std::string& path);
 // The temporary name used for `path` by this process and call (exposed for tests):
 // "<dir>/.<name>.tmp.<pid>.<counter>".  Hidden so that a `ls` or glob of results never sees it.
 std::string temporary_name_for(const std::string& path);
+
+// True if `file_name` (no folder) has the form of temporary_name_for: ".<name>.tmp.<pid>.<counter>".
+bool is_temporary_name(const std::string& file_name);
+
+// Removes the temporaries a killed writer left in `dir` (not its subfolders): files whose name
+// is_temporary_name, whose <pid> is no live process on this machine and which were last modified
+// more than `min_age_seconds` ago.  Both conditions, so that a live writer on another machine of a
+// cluster sharing the folder (whose pid means nothing here) is never touched: writing one run file
+// takes milliseconds.  Returns how many were removed; a missing folder removes nothing.
+std::size_t remove_stale_temporaries(const std::string& dir, double min_age_seconds = 60.0);
 
 }  // namespace rl

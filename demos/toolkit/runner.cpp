@@ -1,14 +1,21 @@
 #include "demos/toolkit/runner.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
+#include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/progress.h"
+#include "demos/toolkit/run_settings.h"
 
 namespace rl {
 
@@ -20,11 +27,24 @@ namespace {
 std::string describe_exception(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
+  } catch (const std::bad_alloc&) {
+    return "out of memory (std::bad_alloc): lower --threads or the flags that size a run";
   } catch (const std::exception& x) {
     return x.what();
   } catch (...) {
     return "unknown exception";
   }
+}
+
+// Under `ulimit -v` every thread costs address space before it does any work: its stack (8 MiB by
+// default) and, once it allocates, a malloc arena (64 MiB reserved by glibc).  Workers beyond a
+// quarter of the limit at that price would leave no room for the runs, so they are not started.
+// No limit: no cap.
+std::size_t workers_within_address_space_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return static_cast<std::size_t>(-1);
+  constexpr double kPerWorker = (8.0 + 64.0) * 1024 * 1024;
+  return std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(limit.rlim_cur) / 4.0 / kPerWorker));
 }
 
 }  // namespace
@@ -33,7 +53,13 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
               const std::function<void(std::size_t)>& job) {
   const std::size_t n = runs.size();
   if (n == 0) return;
-  const std::size_t workers = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, options.threads)));
+  std::size_t workers = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, options.threads)));
+  const std::size_t fit = workers_within_address_space_limit();
+  if (workers > fit) {
+    std::fprintf(stderr, "WARNING: the address-space limit (ulimit -v) leaves room for %zu worker threads, not %zu; "
+                 "running on %zu\n", fit, workers, fit);
+    workers = fit;
+  }
   std::unique_ptr<Progress> progress;
   if (options.show_progress) progress = std::make_unique<Progress>(options.progress_label, n);
 
@@ -58,8 +84,49 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
   if (workers == 1) {
     work();  // no thread for the serial case: simpler stacks in a debugger
   } else {
+    // Every worker waits at the gate until all are started, so that when the operating system
+    // refuses one (std::system_error: a thread or memory limit), the ones beyond the usable count
+    // leave before touching a job.  The limit means resources are short: half of the started
+    // workers run (at least one), leaving memory for the runs themselves.
+    std::mutex gate_mutex;
+    std::condition_variable gate;
+    bool opened = false;
+    std::size_t active = 0;
+    auto gated = [&](std::size_t w) {
+      {
+        std::unique_lock<std::mutex> lock(gate_mutex);
+        gate.wait(lock, [&] { return opened; });
+      }
+      if (w < active) work();
+    };
     std::vector<std::thread> pool;
-    for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(work);
+    std::string refused;  // why the operating system would not start a worker
+    for (std::size_t w = 0; w < workers; ++w) {
+      try {
+        if (options.simulate_thread_limit >= 0 && w >= static_cast<std::size_t>(options.simulate_thread_limit))
+          throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
+                                  "simulated thread limit");
+        pool.emplace_back(gated, w);
+      } catch (const std::system_error& e) {
+        refused = e.what();
+        break;
+      }
+    }
+    active = pool.size() == workers ? workers : std::max<std::size_t>(1, pool.size() / 2);
+    {
+      std::lock_guard<std::mutex> lock(gate_mutex);
+      opened = true;
+    }
+    gate.notify_all();
+    if (pool.empty()) {
+      if (progress) progress->finish();
+      throw std::runtime_error("could not start any of the " + std::to_string(workers) +
+                               " worker threads (--threads): " + refused +
+                               "; try a smaller --threads or raise the process limits (ulimit -u, -v)");
+    }
+    if (pool.size() < workers)
+      std::fprintf(stderr, "WARNING: the system started only %zu of %zu worker threads (%s); running on %zu\n",
+                   pool.size(), workers, refused.c_str(), active);
     for (std::thread& t : pool) t.join();
   }
   if (progress) progress->finish();
@@ -75,8 +142,9 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
   throw RunError(runs[first], message);
 }
 
-SweepOptions sweep_options(const Cli& cli) {
+SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_flags) {
   SweepOptions o;
+  o.checks.settings = settings_key(cli, axis_flags);
   o.runs_dir = cli.out_dir() + "/runs";
   o.shard = cli.shard();
   o.runner.threads = cli.threads();
@@ -90,12 +158,22 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
   out.total = runs.size();
   const std::vector<RunSpec> mine = select_shard(runs, options.shard);
   out.in_shard = mine.size();
+  const std::size_t stale = remove_stale_temporaries(options.runs_dir);
+  if (stale)
+    std::fprintf(stderr, "removed %zu stale temporary file(s) of an interrupted run from %s\n", stale,
+                 options.runs_dir.c_str());
   const std::vector<RunSpec> todo = pending_runs(mine, options.runs_dir);
   out.already_done = mine.size() - todo.size();
+  for (const RunSpec& r : mine) {  // resume: reuse a finished run only if it is whole and keyed alike
+    const std::string path = run_result_path(options.runs_dir, r);
+    if (file_exists(path)) check_run_file(read_result_csv(path), options.checks, options.runs_dir);
+  }
   run_jobs(todo, options.runner, [&](std::size_t k) {
     Rng rng = run_rng(todo[k]);
     const CsvWriter rows = run_one(todo[k], rng);
-    rows.write(run_result_path(options.runs_dir, todo[k]));
+    const std::string path = run_result_path(options.runs_dir, todo[k]);
+    if (options.checks.settings.empty()) rows.write(path);
+    else with_settings_column(rows, options.checks.settings).write(path);
   });
   out.executed = todo.size();
   out.complete = pending_runs(runs, options.runs_dir).empty();

@@ -50,11 +50,20 @@ struct RunnerOptions {
   int threads = 1;                       // workers; values < 1 mean 1
   std::string progress_label = "runs";   // label of the progress line on stderr
   bool show_progress = true;
+  // For tests: behave as if the operating system refused every thread after the first k (std::thread
+  // throwing std::system_error, as under `ulimit -v` or a process limit).  -1: no simulation.
+  int simulate_thread_limit = -1;
 };
 
 // Calls job(k) for k = 0 .. runs.size()-1 on min(threads, runs.size()) workers.  After the first
 // exception no new job starts; once all workers have stopped, throws RunError for the failed job
 // with the smallest k (its message also says how many runs failed).
+// A worker the operating system cannot start (std::system_error from std::thread): the jobs run on
+// half of the workers that did start (at least one: the limit means resources are short), and stderr
+// says so; if none started, throws std::runtime_error
+// ("could not start any of the 200 worker threads (--threads): ...") before any job ran.  Under an
+// address-space limit (ulimit -v) at most limit / 4 / 72 MiB workers start (each costs a stack and a
+// malloc arena before it does any work), and stderr says so.
 void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
               const std::function<void(std::size_t)>& job);
 
@@ -79,9 +88,12 @@ struct SweepOptions {
   std::string runs_dir;                  // per-run CSVs go here: <runs_dir>/<stem>.csv
   Shard shard;                           // only runs with index % n == i
   RunnerOptions runner;
+  RunFileChecks checks;                  // rows per run file, settings key (demos/toolkit/run_settings.h)
 };
-// From the common flags: runs_dir = <--out>/runs, shard = --shard, threads = --threads.
-SweepOptions sweep_options(const Cli& cli);
+// From the common flags: runs_dir = <--out>/runs, shard = --shard, threads = --threads, and
+// checks.settings = settings_key(cli, axis_flags): every flag but the sweep axes (whose values are in
+// the run file names) and the ones that never change a result.
+SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_flags = {});
 
 struct SweepOutcome {
   std::size_t total = 0;         // runs in the whole sweep
@@ -92,7 +104,11 @@ struct SweepOutcome {
 };
 
 // The sharded, resumable sweep described above.  Throws RunError if a run fails (the files of runs
-// that finished stay: each is complete, and a rerun resumes after them).
+// that finished stay: each is complete, and a rerun resumes after them).  At the start it removes
+// the stale temporaries of killed writers in runs_dir (remove_stale_temporaries), and checks every
+// existing run file of this shard (check_run_file): a damaged file or one computed with other
+// settings stops the sweep with a message naming the file (CliError for settings: exit 2).  Each
+// run file gets the `settings` column (when options.checks.settings is set).
 SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
                        const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one);
 

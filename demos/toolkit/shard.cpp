@@ -1,11 +1,13 @@
 #include "demos/toolkit/shard.h"
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/csv.h"
+#include "demos/toolkit/run_settings.h"
 
 namespace rl {
 
@@ -55,8 +57,17 @@ std::vector<RunSpec> pending_runs(const std::vector<RunSpec>& runs, const std::s
   return todo;
 }
 
+void check_run_file(const ResultTable& file, const RunFileChecks& checks, const std::string& runs_dir) {
+  const std::size_t n = file.rows.size();
+  if (n == 0 || (checks.rows_per_run && n != checks.rows_per_run))
+    throw std::runtime_error(file.source + ": damaged run file: " + std::to_string(n) + " data row(s), expected " +
+                             (checks.rows_per_run ? std::to_string(checks.rows_per_run) : std::string("at least 1")) +
+                             " (delete it and rerun to recompute that run)");
+  if (!checks.settings.empty()) check_run_file_settings(file, checks.settings, runs_dir);
+}
+
 std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& runs_dir,
-                           const std::string& merged_path) {
+                           const std::string& merged_path, const RunFileChecks& checks) {
   if (runs.empty()) throw std::invalid_argument("merge_run_csvs: no runs to merge into " + merged_path);
   std::size_t missing = 0;
   std::string first_missing;
@@ -69,17 +80,28 @@ std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& 
     throw std::runtime_error("cannot merge into " + merged_path + ": " + std::to_string(missing) + " of " +
                              std::to_string(runs.size()) + " run files missing, first " + first_missing);
   std::unique_ptr<CsvWriter> merged;
+  std::vector<std::string> first_header;
   std::string first_path;
   for (const RunSpec& r : runs) {
     const std::string path = run_result_path(runs_dir, r);
     const ResultTable t = read_result_csv(path);
+    check_run_file(t, checks, runs_dir);
     if (!merged) {
-      merged = std::make_unique<CsvWriter>(t.header);
+      first_header = t.header;
       first_path = path;
-    } else if (t.header != merged->header()) {
+      std::vector<std::string> kept = t.header;
+      kept.erase(std::remove(kept.begin(), kept.end(), std::string(kSettingsColumn)), kept.end());
+      merged = std::make_unique<CsvWriter>(kept);
+    } else if (t.header != first_header) {
       throw std::runtime_error(path + ": header differs from " + first_path);
     }
-    for (const auto& row : t.rows) merged->add_row(std::vector<CsvCell>(row.begin(), row.end()));
+    const std::size_t settings_at = t.has_column(kSettingsColumn) ? t.column(kSettingsColumn) : t.header.size();
+    for (const auto& row : t.rows) {
+      std::vector<CsvCell> cells;
+      for (std::size_t c = 0; c < row.size(); ++c)
+        if (c != settings_at) cells.emplace_back(row[c]);
+      merged->add_row(cells);
+    }
   }
   merged->write(merged_path);
   return merged->row_count();

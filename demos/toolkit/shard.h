@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "demos/toolkit/csv.h"
 #include "demos/toolkit/run_spec.h"
 
 namespace rl {
@@ -38,11 +39,22 @@ std::string run_result_path(const std::string& runs_dir, const RunSpec& spec);
 // Resume rule: the runs whose result file does not exist yet, in order.
 std::vector<RunSpec> pending_runs(const std::vector<RunSpec>& runs, const std::string& runs_dir);
 
+// What a run file must look like to be merged (or reused on resume).
+struct RunFileChecks {
+  std::size_t rows_per_run = 1;  // data rows each run writes (every program writes 1); 0: any, >= 1
+  std::string settings;          // when non-empty, the `settings` column must hold this key
+};
+
+// Throws std::runtime_error naming the file when `file` (a run file as read) has the wrong number of
+// rows; CliError when its settings differ (demos/toolkit/run_settings.h).
+void check_run_file(const ResultTable& file, const RunFileChecks& checks, const std::string& runs_dir);
+
 // Concatenates the result files of `runs` (all shards' runs) in sweep order into one table written
-// atomically to `merged_path`.  Every file must exist and have the same header; otherwise throws
-// std::runtime_error naming the first missing file (and how many are missing) or the odd header.
+// atomically to `merged_path`, without their `settings` column (demos/toolkit/run_settings.h).
+// Every file must exist, have the same header and pass check_run_file; otherwise throws naming the
+// first missing file (and how many are missing), the odd header, the row count or the settings.
 // Returns the number of data rows written.
 std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& runs_dir,
-                           const std::string& merged_path);
+                           const std::string& merged_path, const RunFileChecks& checks = RunFileChecks());
 
 }  // namespace rl

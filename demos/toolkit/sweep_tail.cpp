@@ -33,7 +33,7 @@ std::optional<ResultTable> finish_sweep(const SweepRun& run, const std::vector<R
     return std::nullopt;
   }
   const std::string results = results_csv_path(cli);
-  merge_run_csvs(runs, options.runs_dir, results);
+  merge_run_csvs(runs, options.runs_dir, results, options.checks);
   return read_result_csv(results);
 }
 

@@ -16,10 +16,17 @@ constexpr std::uint64_t kTeacherStreamW = 11, kTeacherStreamIo = 12, kTeacherStr
 
 }  // namespace
 
+std::string teacher_key(const TeacherSpec& spec) {
+  const RnnTrainConfig& t = spec.train;
+  return "N=" + std::to_string(spec.N) + ";gain=" + format_number(spec.gain) + ";iters=" + std::to_string(t.iters) +
+         ";lr=" + format_number(t.lr) + ";momentum=" + format_number(t.momentum) + ";alpha=" +
+         format_number(t.net.alpha) + ";activation=" + (t.net.activation == Activation::kTanh ? "tanh" : "relu") +
+         ";seed=" + std::to_string(spec.seed);
+}
+
 std::string teacher_folder(const std::string& root, const TeacherSpec& spec) {
-  char name[160];
-  std::snprintf(name, sizeof name, "teacher_N-%zu_gain-%g_iters-%zu_lr-%g_seed-%llu", spec.N, spec.gain,
-                spec.train.iters, spec.train.lr, static_cast<unsigned long long>(spec.seed));
+  std::string name = "teacher_" + teacher_key(spec);
+  for (char& c : name) c = c == ';' ? '_' : c == '=' ? '-' : c;
   return root + "/" + name;
 }
 
@@ -35,6 +42,13 @@ Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder
     teacher.params = {blocks.at("W_in"), blocks.at("W_h"), blocks.at("W_out")};
     check_shapes(teacher.params, spec.train.net, ("cached teacher in " + folder).c_str());
     const ResultTable t = read_result_csv(marker);
+    if (t.rows.size() != 1)
+      throw std::runtime_error(marker + ": damaged teacher cache (" + std::to_string(t.rows.size()) +
+                               " rows, expected 1): delete " + folder);
+    const std::string stored = t.has_column("settings") ? t.cell(0, "settings") : "(none recorded)";
+    if (stored != teacher_key(spec))
+      throw std::runtime_error("teacher cache " + folder + " was trained with " + stored + ", this run asks " +
+                               teacher_key(spec) + ": delete " + folder + " (or use another --teacher-dir)");
     teacher.probe_accuracy = t.number(0, "probe_accuracy");
     teacher.loss_final = t.number(0, "loss_final");
     teacher.from_cache = true;
@@ -53,10 +67,10 @@ Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder
   teacher.probe_accuracy = r.accuracy;
   teacher.loss_final = r.loss_final;
   save_npy_bundle(folder, {{"W_in", teacher.params.W_in}, {"W_h", teacher.params.W_h}, {"W_out", teacher.params.W_out}});
-  CsvWriter w({"seed", "N", "gain", "iters", "lr", "probe_accuracy", "loss_final", "train_seconds"});
+  CsvWriter w({"seed", "N", "gain", "iters", "lr", "probe_accuracy", "loss_final", "train_seconds", "settings"});
   w.add_row({static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(spec.N), spec.gain,
              static_cast<unsigned long long>(r.iterations_done), spec.train.lr, r.accuracy, r.loss_final,
-             r.train_seconds});
+             r.train_seconds, teacher_key(spec)});
   w.write(marker);
   return teacher;
 }

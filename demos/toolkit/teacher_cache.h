@@ -28,13 +28,21 @@ struct Teacher {
   bool from_cache = false;
 };
 
-// "<root>/teacher_N-<N>_gain-<g>_iters-<iters>_lr-<lr>_seed-<seed>": one folder per distinct teacher.
+// Every setting that changes the teacher's weights, numbers at full precision ("%.17g"):
+// "N=100;gain=1.25;iters=2000;lr=0.0030000000000000001;momentum=0.90000000000000002;alpha=1;
+//  activation=relu;seed=1".  Stored in teacher.csv and compared on load.
+std::string teacher_key(const TeacherSpec& spec);
+
+// "<root>/teacher_N-100_gain-1.25_iters-2000_lr-0.0030000000000000001_momentum-..._seed-1": the key
+// as a folder name, one folder per distinct teacher.
 std::string teacher_folder(const std::string& root, const TeacherSpec& spec);
 
 // Loads the teacher from `folder` when complete (W_in.npy, W_h.npy, W_out.npy and teacher.csv, the
 // last written last, so its presence marks a complete cache); otherwise trains it on
 // make_task(seed-derived data seed) with run_rnn_experiment and writes the cache.  A diverged teacher
-// is an error (std::runtime_error naming the folder): a student cannot learn from it.
+// is an error (std::runtime_error naming the folder): a student cannot learn from it; so is a cache
+// whose teacher.csv records another teacher_key (or none: an older cache), naming the differing
+// setting and the way out (delete the folder).
 Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder,
                               const std::function<RnnTaskSetup(std::uint64_t data_seed)>& make_task);
 

@@ -10,6 +10,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "demos/toolkit/csv.h"
+#include "demos/toolkit/run_spec.h"
+#include "demos/toolkit/shard.h"
 #include "nn/connectivity/cell_types.h"
 #include "nn/connectivity/connectivity_csv.h"
 #include "nn/connectivity/dale.h"
@@ -335,6 +338,41 @@ Target sonet_target() {
           }};
 }
 
+// The run-file merge of demos/toolkit (issue 15 defect 8): three runs of a sweep, one run file
+// damaged.  Promise on acceptance: one row per run, the header without the settings column, every
+// row as wide as the header, in sweep order.
+Target run_merge_target(const std::string& work) {
+  const std::string dir = work + "/run_merge";
+  fs::create_directories(dir);
+  const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", std::vector<std::int64_t>{1, 30, 300})}, {1});
+  RunFileChecks checks;
+  checks.settings = "iters=300;lr=0.003;norm=frobenius";
+  std::vector<std::string> valid;
+  for (const RunSpec& r : runs) {
+    CsvWriter w({"task", "rank", "seed", "weight_change", "diverged", "settings"});
+    w.add_row({"2af", r.param_int("rank"), r.seed, 0.125 * static_cast<double>(r.index + 1), 0, checks.settings});
+    valid.push_back(w.to_string());
+  }
+  return {"run_file_merge", [=](Rng& rng) {
+            const std::size_t damaged = pick(rng, runs.size());
+            const std::string input = mutate(valid[damaged], rng, 1 << 14);
+            note("run_file_merge", runs[damaged].file_stem() + ".csv", input);
+            for (std::size_t k = 0; k < runs.size(); ++k)
+              write_text(run_result_path(dir, runs[k]), k == damaged ? input : valid[k]);
+            const std::string merged = dir + "/results.csv";
+            fs::remove(merged);
+            const std::size_t rows = merge_run_csvs(runs, dir, merged, checks);
+            const ResultTable t = read_result_csv(merged);
+            require(rows == runs.size() && t.rows.size() == runs.size(), "merge accepted a run file without exactly one row");
+            require(!t.has_column("settings"), "merge kept the settings column");
+            require(t.header.size() == 5, "merge accepted a run file with other columns");
+            for (std::size_t k = 0; k < runs.size(); ++k) {
+              require(t.rows[k].size() == t.header.size(), "merged row with the wrong width");
+              if (k != damaged) require(t.number(k, "rank") == static_cast<double>(runs[k].param_int("rank")), "merge out of sweep order");
+            }
+          }};
+}
+
 }  // namespace
 
 std::vector<Target> make_targets(const std::string& work) {
@@ -348,11 +386,10 @@ std::vector<Target> make_targets(const std::string& work) {
   csv_seeds.push_back(pinky.second);
   std::vector<Target> targets = {idx_target(true, work), idx_target(false, work), npy_target(work),
                                  csv_target(csv_seeds),   cell_types_target(work),  em_target(work),
-                                 dale_target(),           sonet_target()};
-  const double measured_ms[] = {0.05, 0.02, 0.05, 0.8, 0.65, 0.65, 0.1, 1.9};  // make fuzz FUZZ_N=2000, cpu_s / n
+                                 dale_target(),           sonet_target(),           run_merge_target(work)};
+  const double measured_ms[] = {0.05, 0.02, 0.05, 0.8, 0.65, 0.65, 0.1, 1.9, 0.7};  // make fuzz FUZZ_N=2000, cpu_s / n
   for (std::size_t t = 0; t < targets.size(); ++t) targets[t].cost = measured_ms[t];
   return targets;
-  // Next: {"run_file_merge", ...} from demos/toolkit (see targets.h).
 }
 
 }  // namespace rl::fuzz

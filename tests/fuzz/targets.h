@@ -33,8 +33,8 @@ struct Target {
 };
 
 // Every target; `work_dir` is a scratch folder for the data-directory targets (created and filled).
-// To add one (the run-file merge of demos/toolkit is next: issue 15 defect 8), write a function that
-// mutates a valid run file, calls the merge and checks its result, and append it in targets.cpp.
+// To add one, write a function that mutates a valid input, calls the reader and checks its result,
+// and append it in targets.cpp (run_merge_target is the shape for a multi-file reader).
 std::vector<Target> make_targets(const std::string& work_dir);
 
 }  // namespace rl::fuzz

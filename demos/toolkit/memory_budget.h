@@ -1,0 +1,49 @@
+// Memory a run will need, estimated from its flags before anything starts (plumbing).
+//
+// A flag such as fig3c's --kernel-probe 5000 asks for tangent kernels of 50,000 x 50,000 doubles
+// (20 GB each); without a check the program trains for minutes and then dies with std::bad_alloc.
+// Each program adds up what its flags make it hold at once (kernels: rows^2 x 8 bytes per kernel
+// alive; traces and error vectors: rows x steps x N x 8 bytes; data sets) times the runs alive at once
+// (one per worker thread), and refuses to start when that exceeds the budget:
+//
+//   MemoryEstimate m;
+//   m.add("2 tangent kernels of 1000 x 1000", 2 * kernel_bytes(1000));
+//   check_memory_budget(cli, m.times(workers), "--kernel-probe");
+//   -> fig3c_aligned_rnn: --kernel-probe: this run needs about 37.3 GiB (...), more than the 7.6 GiB
+//      available (MemAvailable, /proc/meminfo); lower the flag, or set --max-memory <GiB> (see --help)
+//
+// The budget is --max-memory (GiB) when given, else MemAvailable from /proc/meminfo; when neither is
+// known the check passes.  The estimate is a lower bound of the big items, not an exact count.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "demos/toolkit/cli.h"
+
+namespace rl {
+
+// rows x rows doubles.
+double kernel_bytes(double rows);
+
+struct MemoryEstimate {
+  std::vector<std::pair<std::string, double>> items;  // what, bytes
+  void add(const std::string& what, double bytes) { items.emplace_back(what, bytes); }
+  double total() const;
+  std::string describe() const;  // "2 kernels ...: 1.2 GiB, traces: 0.1 GiB"
+  double concurrent = 1;         // runs alive at once (worker threads)
+};
+
+// MemAvailable of /proc/meminfo in bytes, or 0 when it cannot be read.
+double available_memory_bytes();
+
+// Declares --max-memory (GiB, 0 = use MemAvailable).
+void add_max_memory_flag(Cli& cli);
+
+// Throws CliError naming `flags` when estimate.total() * estimate.concurrent exceeds the budget
+// (--max-memory, else MemAvailable; `budget_bytes` > 0 overrides both: for tests).
+void check_memory_budget(const Cli& cli, const MemoryEstimate& estimate, const std::string& flags,
+                         double budget_bytes = 0);
+
+}  // namespace rl

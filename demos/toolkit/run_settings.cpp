@@ -1,0 +1,89 @@
+#include "demos/toolkit/run_settings.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+namespace rl {
+
+const std::vector<std::string>& flags_outside_settings() {
+  static const std::vector<std::string> flags = {"out", "threads", "shard", "seed", "seeds", "max-memory"};
+  return flags;
+}
+
+std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_flags) {
+  std::vector<std::pair<std::string, std::string>> kept;
+  for (const auto& [name, value] : cli.values_as_text()) {
+    const auto& skip = flags_outside_settings();
+    if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+    if (std::find(axis_flags.begin(), axis_flags.end(), name) != axis_flags.end()) continue;
+    kept.emplace_back(name, value);
+  }
+  std::sort(kept.begin(), kept.end());
+  std::string key;
+  for (const auto& [name, value] : kept) key += (key.empty() ? "" : ";") + name + "=" + value;
+  return key;
+}
+
+namespace {
+
+std::map<std::string, std::string> parse_key(const std::string& key) {
+  std::map<std::string, std::string> out;
+  std::size_t at = 0;
+  while (at < key.size()) {
+    std::size_t end = key.find(';', at);
+    if (end == std::string::npos) end = key.size();
+    const std::string item = key.substr(at, end - at);
+    const std::size_t eq = item.find('=');
+    out[item.substr(0, eq)] = eq == std::string::npos ? "" : item.substr(eq + 1);
+    at = end + 1;
+  }
+  return out;
+}
+
+std::string flag_text(const std::string& name, const std::map<std::string, std::string>& m) {
+  const auto it = m.find(name);
+  return "--" + name + (it == m.end() ? " (absent)" : " " + (it->second.empty() ? "(on)" : it->second));
+}
+
+}  // namespace
+
+std::string describe_settings_difference(const std::string& stored, const std::string& now) {
+  if (stored == now) return "";
+  const auto a = parse_key(stored), b = parse_key(now);
+  std::map<std::string, int> names;
+  for (const auto& kv : a) names[kv.first];
+  for (const auto& kv : b) names[kv.first];
+  for (const auto& kv : names) {
+    const auto ia = a.find(kv.first), ib = b.find(kv.first);
+    const bool same = ia != a.end() && ib != b.end() && ia->second == ib->second;
+    if (!same) return flag_text(kv.first, a) + ", this run asks " + flag_text(kv.first, b);
+  }
+  return "settings '" + stored + "', this run asks '" + now + "'";
+}
+
+CsvWriter with_settings_column(const CsvWriter& rows, const std::string& key) {
+  const ResultTable t = parse_result_csv(rows.to_string(), "run rows");
+  std::vector<std::string> header = t.header;
+  header.push_back(kSettingsColumn);
+  CsvWriter out(header);
+  for (const auto& row : t.rows) {
+    std::vector<CsvCell> cells(row.begin(), row.end());
+    cells.emplace_back(key);
+    out.add_row(cells);
+  }
+  return out;
+}
+
+void check_run_file_settings(const ResultTable& file, const std::string& key, const std::string& runs_dir) {
+  const std::string way_out = ": use a new --out, or delete " + runs_dir + " to recompute";
+  if (!file.has_column(kSettingsColumn))
+    throw CliError(file.source + " records no settings (written by an older version)" + way_out);
+  for (std::size_t i = 0; i < file.rows.size(); ++i) {
+    const std::string& stored = file.cell(i, kSettingsColumn);
+    if (stored != key)
+      throw CliError(file.source + " was computed with " + describe_settings_difference(stored, key) + way_out);
+  }
+}
+
+}  // namespace rl

@@ -1,0 +1,45 @@
+// The settings a run file was computed with (plumbing; a first reading can skip it).
+//
+// A run file's name holds only its sweep axes ("00003_task-2af_rank-30_seed-2.csv"); every other flag
+// that changes its numbers (--iters, --lr, --N, --norm, ...) is recorded in the file itself, in an
+// extra last column `settings`:
+//
+//   settings = "N=300;activation=relu;alpha=1;iters=2000;lr=0.003;..."     (flag=value, sorted by flag)
+//
+// run_sweep (demos/toolkit/runner.h) writes it into every run file, compares it on resume and
+// refuses a file computed with other settings, naming the flag:
+//   "out/x/runs/00000_....csv was computed with --iters 300, this run asks --iters 50: use a new --out,
+//    or delete out/x/runs to recompute"
+// merge_run_csvs (demos/toolkit/shard.h) drops the column, so results.csv is unchanged.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "demos/toolkit/cli.h"
+#include "demos/toolkit/csv.h"
+
+namespace rl {
+
+constexpr const char* kSettingsColumn = "settings";
+
+// Flags that never change a run's numbers, left out of every key: where output goes and how the
+// work is spread (--out, --threads, --shard), the seeds (in the file name), and --max-memory.
+const std::vector<std::string>& flags_outside_settings();
+
+// "flag=value;..." for every declared flag except flags_outside_settings() and `axis_flags` (the
+// flags whose values are sweep axes and hence already in the file name), sorted by flag name.
+std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_flags);
+
+// The first flag whose value differs between two keys, as "--iters 300, this run asks --iters 50"
+// (a flag missing on one side reads "(absent)"); "" when the keys are equal.
+std::string describe_settings_difference(const std::string& stored, const std::string& now);
+
+// `rows` with the column `settings` = `key` appended to every row.
+CsvWriter with_settings_column(const CsvWriter& rows, const std::string& key);
+
+// Throws CliError (a usage error: exit 2) when the run file at `path` was not computed with `key`:
+// no settings column, or another value; the message names the file, the flag and the way out.
+void check_run_file_settings(const ResultTable& file, const std::string& key, const std::string& runs_dir);
+
+}  // namespace rl
