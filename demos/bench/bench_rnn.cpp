@@ -7,7 +7,8 @@
 //   bench_rnn --part smnist     N=300, B=200, T=28, n_in=28, K=10: the same with CE at the last step only
 //   bench_rnn --part relu       Fig. 4B two-layer ReLU network 784 -> 300 -> 10, batch 100: forward, CE,
 //                               backward, SGD step (nn/two_layer_relu.h)
-//   bench_rnn --part linrnn     slot for the linearised RNN iteration (not implemented yet: prints so)
+//   bench_rnn --part linrnn     the linearised RNN iteration beside the plain one at the Neurogym shapes,
+//                               and the cost-of-plasticity meter's overhead (nn/iteration_timing.h)
 //   bench_rnn --part ntk2af     768 x 768 kernel w.r.t. W_h, all 8 steps x 32 trials x 3 logits
 //   bench_rnn --part ntksmnist  2000 x 2000 kernel w.r.t. W_h, last step, B=200, T=28, 28 inputs, K=10
 //
@@ -29,6 +30,7 @@
 #include "demos/toolkit/cli.h"
 #include "linalg/gemm.h"
 #include "linalg/rng.h"
+#include "nn/iteration_timing.h"
 #include "nn/loss.h"
 #include "nn/ntk_rnn.h"
 #include "nn/optim.h"
@@ -233,12 +235,24 @@ void bench_relu_train(std::uint64_t seed, int iters) {
               last, last_fused, 2.0 * macs / secs / 1e9);
 }
 
-// ---- slot: the linearised RNN iteration ---------------------------------------------------------
-// Another part of nn/ is adding the linearised (first-order Taylor) RNN.  When it exists, time one of
-// its training iterations here at the Neurogym shapes (N 300, B 32, T 8), add its GEMM list to
-// demos/bench/peer_gemm_bound.c and its PyTorch route to peer_torch_rnn.py, and print the same keys
-// as the other parts (linrnn_ms_per_iter, ...).  Until then the part says so.
-void bench_linrnn_train() { std::printf("linrnn_status=not implemented yet (slot in demos/bench/bench_rnn.cpp)\n"); }
+// ---- the linearised RNN iteration and the cost-of-plasticity meter ------------------------------
+// At the Neurogym shapes (N 300, B 32, T 8, 3 inputs, 3 outputs, CE at every step), nn/iteration_timing.h
+// alternates rounds of: the plain training iteration (reused trace), the same plus
+// PlasticityMeter::record() after the step, record() alone, and one LinearisedTrainer::step (forward at
+// theta0, JVP, backward at theta0; nn/linearised_rnn.h).  Medians over rounds of CPU time.
+// Targets (issue 14): linearised / plain <= 2.5; meter overhead <= 5 % of an iteration.
+void bench_linrnn_train(std::uint64_t seed, int iters) {
+  const rl::RnnConfig c{3, 300, 3, 1.0, rl::Activation::kRelu};
+  const std::size_t per_round = static_cast<std::size_t>(std::max(5, iters / 20)), rounds = 9;
+  const rl::IterationTiming t = rl::time_training_iterations(c, 8, 32, per_round, rounds, seed);
+  std::printf("linrnn_status=timed\nlinrnn_iters=%zu\n", per_round * rounds);
+  std::printf("linrnn_plain_cpu_ms=%.4f\nlinrnn_cpu_ms=%.4f\nlinrnn_ratio_cpu=%.3f\nlinrnn_ratio_best_wall=%.3f\n",
+              t.plain.cpu_median_ms, t.linearised.cpu_median_ms, t.linearised_ratio_cpu(),
+              t.linearised_ratio_best());
+  std::printf("meter_with_cpu_ms=%.4f\nmeter_alone_ms=%.4f\nmeter_overhead_cpu_pct=%.2f\nmeter_overhead_isolated_pct=%.2f\n",
+              t.with_meter.cpu_median_ms, t.meter_alone.median_ms, 100.0 * t.meter_overhead_cpu(),
+              100.0 * t.meter_overhead_isolated());
+}
 
 const char* path_name(rl::NtkPath p) {
   switch (p) {
@@ -301,7 +315,7 @@ int main(int argc, char** argv) {
     if (part == "all" || part == "train") bench_train(seed, iters);
     if (part == "all" || part == "smnist") bench_smnist_train(seed, iters);
     if (part == "all" || part == "relu") bench_relu_train(seed, iters);
-    if (part == "all" || part == "linrnn") bench_linrnn_train();
+    if (part == "all" || part == "linrnn") bench_linrnn_train(seed, iters);
     if (part == "all" || part == "ntk2af")
       bench_kernel("ntk2af", rl::RnnConfig{3, 300, 3, 1.0, rl::Activation::kRelu}, 8, 32,
                    rl::NtkSteps::kAll, path, seed);
