@@ -11,11 +11,34 @@
 namespace rl {
 namespace {
 
-void require_input(const TwoLayerRelu& net, const Matrix& X, const std::string& what) {
+void require_input_shape(const TwoLayerRelu& net, const Matrix& X, const std::string& what) {
   if (X.cols() != net.d() || X.rows() == 0)
     throw std::invalid_argument(what + ": input " + shape_str(X) + " needs " +
                                 std::to_string(net.d()) + " columns (examples as rows) and >= 1 row");
-  require_finite(X, what + ": input X");
+}
+
+// M takes the shape (rows, cols); its storage is kept when the shape already matches (a training loop
+// calls the forward pass with the same batch shape every iteration: no allocation, no zero fill).
+void ensure_shape(Matrix& M, std::size_t rows, std::size_t cols) {
+  if (M.rows() != rows || M.cols() != cols) M = Matrix(rows, cols);
+}
+
+// dst = X, checking on the way that every value is finite (one pass over the batch instead of two):
+// x - x is 0 for a finite x and NaN for Inf or NaN, so the sum is NaN exactly when some x is not
+// finite; then require_finite names the first bad entry (the same message as checking first).
+void copy_finite_input(const Matrix& X, Matrix& dst, const std::string& what) {
+  ensure_shape(dst, X.rows(), X.cols());
+  const double* src = X.data();
+  double* out = dst.data();
+  double bad = 0.0;
+  for (std::size_t i = 0; i < X.size(); ++i) {
+    out[i] = src[i];
+    bad += src[i] - src[i];
+  }
+  if (bad != 0.0) {  // NaN != 0.0
+    dst = Matrix();  // leave no half-updated cache behind
+    require_finite(X, what + ": input X");  // throws, naming the first bad entry
+  }
 }
 
 // Adds the (1, n) row `b` to every row of M (B, n); no-op when b is empty.
@@ -37,10 +60,12 @@ void accumulate_column_sums(Matrix& db, const Matrix& dM) {
   for (std::size_t j = 0; j < dM.cols(); ++j) db.data()[j] += sums[j];
 }
 
-Matrix relu(const Matrix& Z) {
-  Matrix H = Z;
-  for (double& v : H.values()) v = rl::relu(v);
-  return H;
+// H = relu(Z) elementwise, into H's storage.
+void relu_into(const Matrix& Z, Matrix& H) {
+  ensure_shape(H, Z.rows(), Z.cols());
+  const double* z = Z.data();
+  double* h = H.data();
+  for (std::size_t i = 0; i < Z.size(); ++i) h[i] = rl::relu(z[i]);
 }
 
 // X X^T (+ 1 with a first-layer bias): the input part of the W1 kernel, (B, B).
@@ -114,12 +139,12 @@ TwoLayerRelu init_two_layer_relu(std::size_t d, std::size_t N, std::size_t K, Rn
 }
 
 Matrix two_layer_relu_forward(const TwoLayerRelu& net, const Matrix& X, TwoLayerReluCache& cache) {
-  require_input(net, X, "two_layer_relu_forward");
-  cache.X = X;
-  cache.Z = Matrix(X.rows(), net.N());
+  require_input_shape(net, X, "two_layer_relu_forward");
+  copy_finite_input(X, cache.X, "two_layer_relu_forward");  // cache.X = X, all finite
+  ensure_shape(cache.Z, X.rows(), net.N());
   gemm(Trans::kNo, Trans::kYes, 1.0, X, net.W1, 0.0, cache.Z);  // (B, N) = X W1^T
   add_row_bias(cache.Z, net.b1);
-  cache.H = relu(cache.Z);
+  relu_into(cache.Z, cache.H);
   Matrix Y(X.rows(), net.K());
   gemm(Trans::kNo, Trans::kYes, 1.0, cache.H, net.W2, 0.0, Y);  // (B, K) = H W2^T
   add_row_bias(Y, net.b2);
@@ -137,18 +162,29 @@ Matrix two_layer_relu_hidden(const TwoLayerRelu& net, const Matrix& X) {
   return cache.H;
 }
 
-void two_layer_relu_backward(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY) {
+namespace {
+
+// The backward pass with the weight gradients written as dW = (product) + beta dW: beta 1 accumulates
+// (two_layer_relu_backward), beta 0 overwrites (two_layer_relu_gradients, below the ruler).
+void backward_weights(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY, double beta,
+                      const char* who) {
   if (dY.rows() != cache.H.rows() || dY.cols() != net.K())
-    throw std::invalid_argument("two_layer_relu_backward: dY " + shape_str(dY) + " does not match (" +
+    throw std::invalid_argument(std::string(who) + ": dY " + shape_str(dY) + " does not match (" +
                                 std::to_string(cache.H.rows()) + " x " + std::to_string(net.K()) + ")");
-  gemm(Trans::kYes, Trans::kNo, 1.0, dY, cache.H, 1.0, net.dW2);  // (K, N) += dY^T H
+  gemm(Trans::kYes, Trans::kNo, 1.0, dY, cache.H, beta, net.dW2);  // (K, N) += dY^T H
   accumulate_column_sums(net.db2, dY);
   Matrix dZ(dY.rows(), net.N());
   gemm(Trans::kNo, Trans::kNo, 1.0, dY, net.W2, 0.0, dZ);  // (B, N) = dY W2 = dL/dH
   for (std::size_t i = 0; i < dZ.size(); ++i)
     if (!(cache.Z.data()[i] > 0.0)) dZ.data()[i] = 0.0;  // .* relu'(Z), relu'(0) = 0
-  gemm(Trans::kYes, Trans::kNo, 1.0, dZ, cache.X, 1.0, net.dW1);  // (N, d) += dZ^T X
+  gemm(Trans::kYes, Trans::kNo, 1.0, dZ, cache.X, beta, net.dW1);  // (N, d) += dZ^T X
   accumulate_column_sums(net.db1, dZ);
+}
+
+}  // namespace
+
+void two_layer_relu_backward(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY) {
+  backward_weights(net, cache, dY, 1.0, "two_layer_relu_backward");
 }
 
 void zero_grads(TwoLayerRelu& net) {
@@ -166,6 +202,18 @@ Matrix two_layer_relu_tangent_kernel(const TwoLayerRelu& net, const Matrix& X, R
   add_first_layer_kernel(net, cache, all && net.has_bias(), Kmat);
   if (all) add_second_layer_kernel(net, cache, Kmat);
   return Kmat;
+}
+
+// ---- fast path ------------------------------------------------------------
+// zero_grads then two_layer_relu_backward, in one pass over the weight gradients: the GEMMs write
+// dW1 and dW2 with beta = 0 instead of clearing them (a pass over dW1's N d values) and then adding
+// to them (a second read).  Bit-identical: the product's accumulator starts at +0 and a sum of
+// products is -0 only if it underflows past the smallest subnormal, so adding it to a cleared +0
+// changes nothing (tests/test_two_layer_relu.cpp, TwoLayerRelu.GradientsEqualZeroThenBackward).
+void two_layer_relu_gradients(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY) {
+  net.db1.set_zero();
+  net.db2.set_zero();
+  backward_weights(net, cache, dY, 0.0, "two_layer_relu_gradients");
 }
 
 }  // namespace rl

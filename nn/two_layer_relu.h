@@ -60,6 +60,11 @@ void two_layer_relu_backward(TwoLayerRelu& net, const TwoLayerReluCache& cache, 
 
 void zero_grads(TwoLayerRelu& net);
 
+// zero_grads(net) then two_layer_relu_backward(net, cache, dY), bit for bit, without the separate pass
+// that clears dW1 (N d values): the gradient GEMMs overwrite instead of adding.  For a training loop
+// that takes one batch gradient per step.
+void two_layer_relu_gradients(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY);
+
 // Which parameters the empirical tangent kernel differentiates with respect to.
 enum class ReluKernelParams {
   kW1,   // W1 only (default; docs/paper.md#two-layer-relu [OURS]: measures on W1)

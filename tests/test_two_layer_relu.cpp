@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "nn/gradcheck.h"
@@ -248,6 +249,49 @@ TEST(TwoLayerReluKernel, HasExampleMajorLayoutOnAHandBuiltNet) {
   const Matrix K = two_layer_relu_tangent_kernel(net, X);
   const Matrix expected = Matrix::from_rows({{20, 30, 0, 0}, {30, 45, 0, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}});
   EXPECT_EQ(K, expected);
+}
+
+// The fast path (one pass over the gradients, beta = 0 in the GEMMs) against the plain two calls,
+// bit for bit, starting from stale gradients, at a size where the GEMMs take their blocked path and
+// edge tiles; with and without biases.  If this fails, see nn/two_layer_relu.cpp "fast path".
+TEST(TwoLayerRelu, GradientsEqualZeroThenBackward) {
+  for (bool bias : {false, true}) {
+    Rng rng(7);
+    TwoLayerRelu plain = init_two_layer_relu(85, 37, 10, rng, bias);
+    const Matrix X = testing::random_matrix(29, 85, 8);
+    const Matrix dY = testing::random_matrix(29, 10, 9);
+    TwoLayerReluCache cache;
+    two_layer_relu_forward(plain, X, cache);
+    two_layer_relu_backward(plain, cache, dY);  // stale gradients to be replaced
+    TwoLayerRelu fast = plain;
+    zero_grads(plain);
+    two_layer_relu_backward(plain, cache, dY);
+    two_layer_relu_gradients(fast, cache, dY);
+    EXPECT_EQ(fast.dW1, plain.dW1) << "bias " << bias;
+    EXPECT_EQ(fast.dW2, plain.dW2) << "bias " << bias;
+    EXPECT_EQ(fast.db1, plain.db1) << "bias " << bias;
+    EXPECT_EQ(fast.db2, plain.db2) << "bias " << bias;
+  }
+}
+
+// The forward pass checks its input while copying it into the cache: a non-finite entry throws with
+// the entry named, and the cache keeps no half-copied input.
+TEST(TwoLayerRelu, ForwardRejectsNonFiniteInputAndKeepsNoHalfCopy) {
+  Rng rng(5);
+  TwoLayerRelu net = init_two_layer_relu(3, 4, 2, rng);
+  TwoLayerReluCache cache;
+  two_layer_relu_forward(net, Matrix(2, 3, 1.0), cache);
+  for (double bad : {std::nan(""), HUGE_VAL, -HUGE_VAL}) {
+    Matrix X(2, 3, 1.0);
+    X(1, 2) = bad;
+    try {
+      two_layer_relu_forward(net, X, cache);
+      ADD_FAILURE() << "no exception for input " << bad;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("input X"), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(cache.X.empty());
+  }
 }
 
 TEST(TwoLayerRelu, RejectsBadShapesAndValues) {

@@ -7,7 +7,8 @@
 //   bench_rnn --part smnist     N=300, B=200, T=28, n_in=28, K=10: the same with CE at the last step only
 //   bench_rnn --part relu       Fig. 4B two-layer ReLU network 784 -> 300 -> 10, batch 100: forward, CE,
 //                               backward, SGD step (nn/two_layer_relu.h)
-//   bench_rnn --part linrnn     slot for the linearised RNN iteration (not implemented yet: prints so)
+//   bench_rnn --part linrnn     the linearised RNN iteration beside the plain one at the Neurogym shapes,
+//                               and the cost-of-plasticity meter's overhead (nn/iteration_timing.h)
 //   bench_rnn --part ntk2af     768 x 768 kernel w.r.t. W_h, all 8 steps x 32 trials x 3 logits
 //   bench_rnn --part ntksmnist  2000 x 2000 kernel w.r.t. W_h, last step, B=200, T=28, 28 inputs, K=10
 //
@@ -29,6 +30,7 @@
 #include "demos/toolkit/cli.h"
 #include "linalg/gemm.h"
 #include "linalg/rng.h"
+#include "nn/iteration_timing.h"
 #include "nn/loss.h"
 #include "nn/ntk_rnn.h"
 #include "nn/optim.h"
@@ -188,11 +190,14 @@ void bench_smnist_train(std::uint64_t seed, int iters) {
 }
 
 // Fig. 4B: the two-layer ReLU network 784 -> N -> 10 on batches of 100 random "images" (pixels in
-// [0, 1)), softmax CE over the batch, SGD momentum (lr 0.01 as demos/fig4b_relu_mnist).
+// [0, 1)), softmax CE over the batch, SGD momentum (lr 0.01 as demos/fig4b_relu_mnist).  Timed twice,
+// like the RNN parts: as the figure's training loop runs it (nn/relu_experiment.cpp: zero_grads, then
+// two_layer_relu_backward adding into the cleared gradients), under `relu`, and with
+// two_layer_relu_gradients (the same bits, one pass less over dW1), under `relu_reused`.
 void bench_relu_train(std::uint64_t seed, int iters) {
   const std::size_t B = 100, d = 784, N = 300, K = 10;
   rl::Rng rng(seed);
-  rl::TwoLayerRelu net = rl::init_two_layer_relu(d, N, K, rng);
+  const rl::TwoLayerRelu net0 = rl::init_two_layer_relu(d, N, K, rng);
   std::vector<rl::Matrix> xs;
   std::vector<std::vector<int>> ys;
   for (int i = 0; i < 16; ++i) {
@@ -205,29 +210,49 @@ void bench_relu_train(std::uint64_t seed, int iters) {
   }
   rl::SgdOptions o;
   o.lr = 0.01;
-  rl::Sgd opt(rl::make_slots({&net.W1, &net.W2}, {&net.dW1, &net.dW2}), o);
   const std::vector<unsigned char> all_rows(B, 1);
-  rl::TwoLayerReluCache cache;
-  double last = 0.0;
-  const double secs = time_iterations("relu", iters, [&](int i) {
-    const rl::Matrix Y = rl::two_layer_relu_forward(net, xs[i % 16], cache);
-    const rl::LossResult l = rl::softmax_cross_entropy(Y, ys[i % 16], all_rows);
-    rl::zero_grads(net);
-    rl::two_layer_relu_backward(net, cache, l.dY);
-    opt.step();
-    return l.loss;
-  }, &last);
+  double secs = 0.0, last = 0.0, last_fused = 0.0;
+  for (const bool fused : {false, true}) {
+    rl::TwoLayerRelu net = net0;
+    rl::Sgd opt(rl::make_slots({&net.W1, &net.W2}, {&net.dW1, &net.dW2}), o);
+    rl::TwoLayerReluCache cache;
+    const double s = time_iterations(fused ? "relu_reused" : "relu", iters, [&](int i) {
+      const rl::Matrix Y = rl::two_layer_relu_forward(net, xs[i % 16], cache);
+      const rl::LossResult l = rl::softmax_cross_entropy(Y, ys[i % 16], all_rows);
+      if (fused) {
+        rl::two_layer_relu_gradients(net, cache, l.dY);
+      } else {
+        rl::zero_grads(net);
+        rl::two_layer_relu_backward(net, cache, l.dY);
+      }
+      opt.step();
+      return l.loss;
+    }, fused ? &last_fused : &last);
+    if (!fused) secs = s;
+  }
   const double macs = static_cast<double>(B * N * d * 2 + B * N * K * 3);  // Z, dW1 | Y, dW2, dH
-  std::printf("relu_macs_per_iter=%.0f\nrelu_loss_last=%.4f\nrelu_our_gflops=%.2f\n", macs, last,
-              2.0 * macs / secs / 1e9);
+  std::printf("relu_macs_per_iter=%.0f\nrelu_loss_last=%.4f\nrelu_reused_loss_last=%.4f\nrelu_our_gflops=%.2f\n", macs,
+              last, last_fused, 2.0 * macs / secs / 1e9);
 }
 
-// ---- slot: the linearised RNN iteration ---------------------------------------------------------
-// Another part of nn/ is adding the linearised (first-order Taylor) RNN.  When it exists, time one of
-// its training iterations here at the Neurogym shapes (N 300, B 32, T 8), add its GEMM list to
-// demos/bench/peer_gemm_bound.c and its PyTorch route to peer_torch_rnn.py, and print the same keys
-// as the other parts (linrnn_ms_per_iter, ...).  Until then the part says so.
-void bench_linrnn_train() { std::printf("linrnn_status=not implemented yet (slot in demos/bench/bench_rnn.cpp)\n"); }
+// ---- the linearised RNN iteration and the cost-of-plasticity meter ------------------------------
+// At the Neurogym shapes (N 300, B 32, T 8, 3 inputs, 3 outputs, CE at every step), nn/iteration_timing.h
+// alternates rounds of: the plain training iteration (reused trace), the same plus
+// PlasticityMeter::record() after the step, record() alone, and one LinearisedTrainer::step (forward at
+// theta0, JVP, backward at theta0; nn/linearised_rnn.h).  Medians over rounds of CPU time.
+// Targets (issue 14): linearised / plain <= 2.5; meter overhead <= 5 % of an iteration.
+void bench_linrnn_train(std::uint64_t seed, int iters) {
+  const rl::RnnConfig c{3, 300, 3, 1.0, rl::Activation::kRelu};
+  const std::size_t per_round = static_cast<std::size_t>(std::max(5, iters / 20)), rounds = 9;
+  const rl::IterationTiming t = rl::time_training_iterations(c, 8, 32, per_round, rounds, seed);
+  std::printf("linrnn_status=timed\nlinrnn_iters=%zu\n", per_round * rounds);
+  std::printf("linrnn_plain_cpu_ms=%.4f\nlinrnn_cpu_ms=%.4f\nlinrnn_ratio_cpu=%.3f\nlinrnn_ratio_best_wall=%.3f\n",
+              t.plain.cpu_median_ms, t.linearised.cpu_median_ms, t.linearised_ratio_cpu(),
+              t.linearised_ratio_best());
+  std::printf("meter_with_cpu_ms=%.4f\nmeter_alone_ms=%.4f\nmeter_overhead_cpu_pct=%.2f\nmeter_overhead_isolated_pct=%.2f\n",
+              t.with_meter.cpu_median_ms, t.meter_alone.median_ms, 100.0 * t.meter_overhead_cpu(),
+              100.0 * t.meter_overhead_isolated());
+}
 
 const char* path_name(rl::NtkPath p) {
   switch (p) {
@@ -290,7 +315,7 @@ int main(int argc, char** argv) {
     if (part == "all" || part == "train") bench_train(seed, iters);
     if (part == "all" || part == "smnist") bench_smnist_train(seed, iters);
     if (part == "all" || part == "relu") bench_relu_train(seed, iters);
-    if (part == "all" || part == "linrnn") bench_linrnn_train();
+    if (part == "all" || part == "linrnn") bench_linrnn_train(seed, iters);
     if (part == "all" || part == "ntk2af")
       bench_kernel("ntk2af", rl::RnnConfig{3, 300, 3, 1.0, rl::Activation::kRelu}, 8, 32,
                    rl::NtkSteps::kAll, path, seed);

@@ -6,7 +6,9 @@
 #       Neurogym (N=300, B=32, T=8, n_in=3, K=3, CE at every step),
 #       sequential MNIST (N=300, B=200, T=28, n_in=28, K=10, CE at the last step),
 #       Fig. 4B ReLU network (784 -> 300 -> 10, batch 100),
-#       [slot] the linearised RNN (bench_rnn --part linrnn says whether it exists yet);
+#       the linearised RNN iteration beside the plain one (Neurogym shapes, target <= 2.5x) and the
+#       cost-of-plasticity meter's overhead (target <= 5 %), both ours only (no peer: torch.func.jvp is
+#       not in the Debian PyTorch 1.13);
 #   (2) the 768 x 768 kernel w.r.t. W_h vs `peer_torch_rnn.py ntk --kernel stacked --double` and the
 #       released loop `--kernel loop` (float32, as released);
 #   (3) the sMNIST 2000 x 2000 kernel (last step, B=200, T=28) vs `ntk --task sMNIST --kernel stacked
@@ -15,7 +17,9 @@
 # (> 1: we are faster).  The table compares CPU times of the best block (every program runs one thread):
 # on a shared machine wall times include the time other jobs held the core, unevenly.  Both sides time pre-drawn random batches of the same shapes (data generation is
 # not the network's cost).  Our RNN iterations are timed twice: with a fresh trace per iteration (as the
-# figure programs' loop, nn/rnn_experiment.cpp) and with one reused trace (no allocation).
+# figure programs' loop, nn/rnn_experiment.cpp) and with one reused trace (no allocation); the ReLU
+# iteration as the Fig. 4B loop runs it (zero_grads + backward) and with two_layer_relu_gradients (the
+# same bits in one pass over the gradients), in the "reuse" column.
 # BENCH_RNN_SKIP_SLOW=1 skips the two slow peers (released NTK loop ~47 s, sMNIST ~70 s and 3.3 GB).
 # Usage (from `make bench`): section_2_rnn.sh BUILD_DIR
 set -uo pipefail
@@ -44,8 +48,12 @@ echo "  Neurogym iteration        $(val "$tmp/train.txt" train_ms_per_iter) ms (
      "$(val "$tmp/train.txt" train_macs_per_iter) multiply-adds, $(val "$tmp/train.txt" train_our_gflops) GFLOP/s"
 echo "  sMNIST iteration          $(val "$tmp/smnist.txt" smnist_ms_per_iter) ms (reused trace $(val "$tmp/smnist.txt" smnist_reused_ms_per_iter) ms)," \
      "$(val "$tmp/smnist.txt" smnist_macs_per_iter) multiply-adds, $(val "$tmp/smnist.txt" smnist_our_gflops) GFLOP/s"
-echo "  ReLU (Fig. 4B) iteration  $(val "$tmp/relu.txt" relu_ms_per_iter) ms, $(val "$tmp/relu.txt" relu_macs_per_iter) multiply-adds, $(val "$tmp/relu.txt" relu_our_gflops) GFLOP/s"
-echo "  linearised RNN iteration  $(val "$tmp/linrnn.txt" linrnn_status)"
+echo "  ReLU (Fig. 4B) iteration  $(val "$tmp/relu.txt" relu_ms_per_iter) ms (fused gradients $(val "$tmp/relu.txt" relu_reused_ms_per_iter) ms)," \
+     "$(val "$tmp/relu.txt" relu_macs_per_iter) multiply-adds, $(val "$tmp/relu.txt" relu_our_gflops) GFLOP/s"
+echo "  linearised RNN iteration  $(val "$tmp/linrnn.txt" linrnn_cpu_ms) CPU ms against the plain $(val "$tmp/linrnn.txt" linrnn_plain_cpu_ms) ms" \
+     "(median rounds): $(val "$tmp/linrnn.txt" linrnn_ratio_cpu)x (best rounds, wall: $(val "$tmp/linrnn.txt" linrnn_ratio_best_wall)x; target <= 2.5x)"
+echo "  plasticity meter          record() $(val "$tmp/linrnn.txt" meter_alone_ms) ms: $(val "$tmp/linrnn.txt" meter_overhead_isolated_pct) % of an iteration" \
+     "(with vs without it, CPU: $(val "$tmp/linrnn.txt" meter_overhead_cpu_pct) %, noise-limited; target <= 5 %)"
 echo "  our GEMM at (32,300,300): $(val "$tmp/train.txt" gemm_ours_gflops_B_N_N) GFLOP/s; at (300,300,224): $(val "$tmp/train.txt" gemm_ours_gflops_N_N_7B) GFLOP/s"
 echo "  2AF kernel 768x768 (W_h)  ${our_k2} s  path $(val "$tmp/ntk2af.txt" ntk2af_path), cost model $(val "$tmp/ntk2af.txt" ntk2af_cost_error_gram_gmac) vs $(val "$tmp/ntk2af.txt" ntk2af_cost_jacobian_gmac) GMAC"
 echo "  sMNIST kernel 2000x2000   ${our_ks} s  path $(val "$tmp/ntksmnist.txt" ntksmnist_path), peak RSS ${our_rss} MiB (target < 1024)"
@@ -114,8 +122,8 @@ row() {  # label, our ms, our reused ms, bound key
 }
 row neurogym "$(val "$tmp/train.txt" train_cpu_ms_per_iter_best_block)" "$(val "$tmp/train.txt" train_reused_cpu_ms_per_iter_best_block)" neurogym
 row smnist "$(val "$tmp/smnist.txt" smnist_cpu_ms_per_iter_best_block)" "$(val "$tmp/smnist.txt" smnist_reused_cpu_ms_per_iter_best_block)" smnist
-row relu "$(val "$tmp/relu.txt" relu_cpu_ms_per_iter_best_block)" "" relu
-echo "  linrnn     [slot] $(val "$tmp/linrnn.txt" linrnn_status)"
+row relu "$(val "$tmp/relu.txt" relu_cpu_ms_per_iter_best_block)" "$(val "$tmp/relu.txt" relu_reused_cpu_ms_per_iter_best_block)" relu
+echo "  linrnn     $(val "$tmp/linrnn.txt" linrnn_ratio_cpu)x the plain iteration (target <= 2.5x; no peer: torch.func.jvp is not in torch 1.13)"
 [ -n "$torch_py" ] || exit 0
 
 # ---- (2), (3) the tangent kernels ----
