@@ -123,8 +123,7 @@ ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerR
       r.diverged = true;
       break;
     }
-    zero_grads(net);
-    two_layer_relu_backward(net, cache, loss.dY);
+    two_layer_relu_gradients(net, cache, loss.dY);  // zero + backward in one pass (same bits)
     sgd.step();
     losses.push_back(loss.loss);
     r.iterations_done = it + 1;

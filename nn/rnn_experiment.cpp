@@ -113,9 +113,10 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
     r.blew_up_at = iteration;
   };
   t0 = Clock::now();
+  RnnTrace trace;  // reused by every iteration: no fresh (T B x N) buffers to fault in (same bits)
   for (std::size_t it = 0; it < config.iters; ++it) {
     const SeqBatch batch = task.next_batch();
-    const RnnTrace trace = rnn_forward(params, config.net, batch);
+    rnn_forward(params, config.net, batch, trace);
     // Diverged (overflowing logits): keep the run, flag it, stop training.  Checked before the
     // loss, which rejects non-finite logits with an exception.
     if (!all_finite(trace.y)) {
