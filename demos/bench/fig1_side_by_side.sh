@@ -14,6 +14,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${1:-build}
 TASKS=${TASKS:-2af dms cxt}
 SEEDS=${SEEDS:-3}
+FIRST_SEED=${FIRST_SEED:-1}   # the peer runs seeds FIRST_SEED..SEEDS (split the peer over processes)
 ITERS=${ITERS:-10000}
 RANKS=${RANKS:-1 30 100 300}
 PEER_DTYPE=${PEER_DTYPE:-float32}
@@ -40,7 +41,7 @@ fi
 # The peer: one dump per task and seed, one run per rank; one result line per run in peer.txt.
 touch "$OUT/peer.txt"
 for task in $TASKS; do
-  for seed in $(seq 1 "$SEEDS"); do
+  for seed in $(seq "$FIRST_SEED" "$SEEDS"); do
     dump="$OUT/dump_${task}_s$seed"
     for rank in $RANKS; do
       if grep -q "task=$(echo "$task" | tr a-z A-Z) seed=$seed rank=$rank " "$OUT/peer.txt" 2>/dev/null; then continue; fi
