@@ -77,11 +77,15 @@ def main():
                 mo, so = mean_sd(o)
                 mq, sq = mean_sd(q)
                 diff = sum(b - a for a, b in zip(o, q)) / len(seeds)
-                d = diff / so if so > 0 else (0.0 if diff == 0 else math.inf)
-                worst[m] = max(worst.get(m, 0.0), abs(d))
+                if len(seeds) < 2:  # no spread over seeds to compare with
+                    d_text = 'n/a (1 seed)'
+                else:
+                    d = diff / so if so > 0 else (0.0 if diff == 0 else math.inf)
+                    worst[m] = max(worst.get(m, 0.0), abs(d))
+                    d_text = f'{d:+.2f}'
                 print(f'| {task} | {rank} | {label} | {mo:.{p}f} ± {so:.{p}f} | {mq:.{p}f} ± {sq:.{p}f} '
-                      f'| {diff:+.{p + 1}f} | {d:+.2f} |')
-    print('\nLargest |d| per measure: ' + ', '.join(f'{l} {worst[m]:.2f}' for m, l, _ in MEASURES))
+                      f'| {diff:+.{p + 1}f} | {d_text} |')
+    print('\nLargest |d| per measure: ' + ', '.join(f'{l} {worst.get(m, math.nan):.2f}' for m, l, _ in MEASURES))
     print('\n| task | implementation | rank 1 vs highest: larger dW | lower RA | lower KA | dW falls with every rank step |')
     print('|---|---|---|---|---|---|')
     for task in tasks:
