@@ -32,6 +32,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "demos/toolkit/atomic_file.h"
@@ -287,20 +288,13 @@ struct Group {
   std::string task;
   double gain = 0, rank = 0;
   std::vector<std::size_t> rows;
+  auto key() const { return std::tie(task, gain, rank); }
 };
 
 std::vector<Group> group_rows(const ResultTable& t) {
-  std::vector<Group> groups;
-  for (std::size_t i = 0; i < t.rows.size(); ++i) {
-    const std::string task = t.cell(i, "task");
-    const double gain = t.number(i, "gain"), rank = t.number(i, "rank");
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
-      return g.task == task && g.gain == gain && g.rank == rank;
-    });
-    if (it == groups.end()) it = groups.insert(groups.end(), Group{task, gain, rank, {}});
-    it->rows.push_back(i);
-  }
-  return groups;
+  return group_rows_by<Group>(t, [&](std::size_t i) {
+    return Group{t.cell(i, "task"), t.number(i, "gain"), t.number(i, "rank"), {}};
+  });
 }
 
 // The `silent` column (network silent on the probe: RA/KA undefined) is printed only when some run

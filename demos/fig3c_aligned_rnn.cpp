@@ -47,6 +47,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "demos/toolkit/atomic_file.h"
@@ -224,19 +225,13 @@ struct Group {
   std::string start;
   double rank = 0;
   std::vector<std::size_t> rows;
+  auto key() const { return std::tie(start, rank); }
 };
 
 std::vector<Group> group_rows(const ResultTable& t) {
-  std::vector<Group> groups;
-  for (std::size_t i = 0; i < t.rows.size(); ++i) {
-    const std::string start = t.cell(i, "start");
-    const double rank = t.number(i, "rank");
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&](const Group& g) { return g.start == start && g.rank == rank; });
-    if (it == groups.end()) it = groups.insert(groups.end(), Group{start, rank, {}});
-    it->rows.push_back(i);
-  }
-  return groups;
+  return group_rows_by<Group>(t, [&](std::size_t i) {
+    return Group{t.cell(i, "start"), t.number(i, "rank"), {}};
+  });
 }
 
 double finite_mean(const std::vector<double>& v) {

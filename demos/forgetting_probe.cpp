@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "demos/toolkit/atomic_file.h"
@@ -181,19 +182,13 @@ struct Group {
   std::string order;
   double rank = 0;
   std::vector<std::size_t> rows;
+  auto key() const { return std::tie(order, rank); }
 };
 
 std::vector<Group> group_rows(const ResultTable& t) {
-  std::vector<Group> groups;
-  for (std::size_t i = 0; i < t.rows.size(); ++i) {
-    const std::string order = t.cell(i, "order");
-    const double rank = t.number(i, "rank");
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&](const Group& g) { return g.order == order && g.rank == rank; });
-    if (it == groups.end()) it = groups.insert(groups.end(), Group{order, rank, {}});
-    it->rows.push_back(i);
-  }
-  return groups;
+  return group_rows_by<Group>(t, [&](std::size_t i) {
+    return Group{t.cell(i, "order"), t.number(i, "rank"), {}};
+  });
 }
 
 void print_summary(const ResultTable& t) {

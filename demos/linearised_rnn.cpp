@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "demos/toolkit/atomic_file.h"
@@ -171,18 +172,13 @@ struct Group {
   std::string task;
   double rank = 0;
   std::vector<std::size_t> rows;
+  auto key() const { return std::tie(task, rank); }
 };
 
 std::vector<Group> group_rows(const ResultTable& t) {
-  std::vector<Group> groups;
-  for (std::size_t i = 0; i < t.rows.size(); ++i) {
-    const std::string task = t.cell(i, "task");
-    const double rank = t.number(i, "rank");
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.task == task && g.rank == rank; });
-    if (it == groups.end()) it = groups.insert(groups.end(), Group{task, rank, {}});
-    it->rows.push_back(i);
-  }
-  return groups;
+  return group_rows_by<Group>(t, [&](std::size_t i) {
+    return Group{t.cell(i, "task"), t.number(i, "rank"), {}};
+  });
 }
 
 void print_summary(const ResultTable& t) {

@@ -1,10 +1,11 @@
-// Tests for demos/toolkit/table_summary: summaries of a sweep with diverged runs (issue 15, defect 2).
+// Tests for demos/toolkit/table_summary: summaries of a sweep with diverged runs, and grouping its rows by setting.
 #include "demos/toolkit/table_summary.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace rl {
 namespace {
@@ -33,6 +34,28 @@ TEST(MeanOrNan, IsTheFiniteMeanOrNan) {
   EXPECT_EQ(mean_or_nan({1.0, kNan, 3.0}), 2.0);
   EXPECT_TRUE(std::isnan(mean_or_nan({kNan, kInf})));
   EXPECT_TRUE(std::isnan(mean_or_nan({})));
+}
+
+// group_rows_by: rows with equal keys share a group, groups keep the order of first appearance.
+TEST(GroupRowsBy, GroupsEqualSettingsInOrderOfFirstAppearance) {
+  ResultTable t;
+  t.header = {"task", "rank"};
+  t.rows = {{"dms", "30"}, {"2af", "1"}, {"dms", "30"}, {"2af", "30"}, {"2af", "1"}};
+  struct Group {
+    std::string task;
+    double rank = 0;
+    std::vector<std::size_t> rows;
+    auto key() const { return std::tie(task, rank); }
+  };
+  const auto groups =
+      group_rows_by<Group>(t, [&](std::size_t i) { return Group{t.cell(i, "task"), t.number(i, "rank"), {}}; });
+  ASSERT_EQ(groups.size(), 3u) << "three settings: (dms, 30), (2af, 1), (2af, 30)";
+  EXPECT_EQ(groups[0].task, "dms");
+  EXPECT_EQ(groups[0].rows, (std::vector<std::size_t>{0, 2}));
+  EXPECT_EQ(groups[1].task, "2af");
+  EXPECT_EQ(groups[1].rank, 1.0);
+  EXPECT_EQ(groups[1].rows, (std::vector<std::size_t>{1, 4}));
+  EXPECT_EQ(groups[2].rows, (std::vector<std::size_t>{3}));
 }
 
 }  // namespace

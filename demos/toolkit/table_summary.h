@@ -4,6 +4,7 @@
 //   std::printf("%-17s", mean_sd(dW, 3).c_str());              // "0.290 ± 0.089" (sd over seeds)
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -21,5 +22,21 @@ std::string mean_sd(const std::vector<double>& values, int precision);
 
 // Mean of the finite values, or NaN when there is none (a summary never throws on diverged runs).
 double mean_or_nan(const std::vector<double>& values);
+
+// Rows of `table` grouped by setting, in order of first appearance: `make(i)` builds row i's group
+// (its setting, empty `rows`); rows whose groups have equal `key()` share one group.  Each program keeps
+// its own typed Group, e.g. struct Group { std::string task; double rank; std::vector<std::size_t> rows;
+// auto key() const { return std::tie(task, rank); } };
+template <class Group, class MakeGroup>
+std::vector<Group> group_rows_by(const ResultTable& table, MakeGroup make) {
+  std::vector<Group> groups;
+  for (std::size_t i = 0; i < table.rows.size(); ++i) {
+    Group g = make(i);
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& h) { return h.key() == g.key(); });
+    if (it == groups.end()) it = groups.insert(groups.end(), std::move(g));
+    it->rows.push_back(i);
+  }
+  return groups;
+}
 
 }  // namespace rl
