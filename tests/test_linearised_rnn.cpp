@@ -14,22 +14,16 @@
 
 #include "linalg/norms.h"
 #include "nn/gradcheck.h"
+#include "tests/rnn_test_helpers.h"
 #include "test_helpers.h"
 
 namespace rl {
 namespace {
 
 using rl::testing::MatricesNear;
+using rl::testing::random_inputs;
 using rl::testing::random_matrix;
-
-RnnParams random_params(const RnnConfig& c, std::uint64_t seed, double scale = 1.0) {
-  RnnParams p{random_matrix(c.N, c.n_in, seed), random_matrix(c.N, c.N, seed + 1),
-              random_matrix(c.K, c.N, seed + 2)};
-  p.W_in *= scale / std::sqrt(static_cast<double>(c.n_in));
-  p.W_h *= 1.2 * scale / std::sqrt(static_cast<double>(c.N));
-  p.W_out *= scale / std::sqrt(static_cast<double>(c.N));
-  return p;
-}
+using rl::testing::random_rnn_params;
 
 SeqBatch labelled_batch(std::size_t T, std::size_t B, const RnnConfig& c, std::uint64_t seed) {
   SeqBatch s{T, B, random_matrix(T * B, c.n_in, seed), std::vector<int>(T * B)};
@@ -54,8 +48,8 @@ TEST(LinearisedRnn, MatchesTheNetworkToSecondOrder) {
       SCOPED_TRACE(std::string(act == Activation::kTanh ? "tanh" : "relu") + " alpha " +
                    std::to_string(alpha));
       const RnnConfig c{3, 10, 3, alpha, act};
-      const RnnParams theta0 = random_params(c, 10);
-      const RnnParams d = random_params(c, 20);
+      const RnnParams theta0 = random_rnn_params(c, 10);
+      const RnnParams d = random_rnn_params(c, 20);
       const SeqBatch s = labelled_batch(5, 4, c, 30);
       std::vector<double> gap;
       for (double step : {4e-3, 2e-3, 1e-3}) {
@@ -82,8 +76,8 @@ TEST(LinearisedRnn, IsExactlyLinearInTheParameters) {
   // - f_lin(theta0)), to rounding, and f_lin(theta0) = f(theta0) exactly.
   for (Activation act : {Activation::kRelu, Activation::kTanh}) {
     const RnnConfig c{3, 12, 4, 0.5, act};
-    const RnnParams theta0 = random_params(c, 40);
-    const RnnParams d = random_params(c, 50);
+    const RnnParams theta0 = random_rnn_params(c, 40);
+    const RnnParams d = random_rnn_params(c, 50);
     const SeqBatch s = labelled_batch(6, 3, c, 60);
     const Matrix y0 = linearised_outputs(theta0, theta0, c, s);
     EXPECT_EQ(y0, rnn_forward(theta0, c, s).y);
@@ -100,8 +94,8 @@ TEST(LinearisedRnn, GradientMatchesCentralDifferencesOfItsOwnLoss) {
     for (Activation act : {Activation::kRelu, Activation::kTanh}) {
       SCOPED_TRACE(steps == LossSteps::kAll ? "all steps" : "last step");
       const RnnConfig c{2, 6, 3, 0.5, act};
-      const RnnParams theta0 = random_params(c, 70);
-      RnnParams theta = add_scaled(theta0, 0.5, random_params(c, 80));  // far from theta0
+      const RnnParams theta0 = random_rnn_params(c, 70);
+      RnnParams theta = add_scaled(theta0, 0.5, random_rnn_params(c, 80));  // far from theta0
       const SeqBatch s = labelled_batch(4, 3, c, 90);
       RnnParams grads = zero_params(c);
       LinearisedTrace scratch;
@@ -121,7 +115,7 @@ TEST(LinearisedRnn, GradientMatchesCentralDifferencesOfItsOwnLoss) {
 
 TEST(LinearisedRnn, GradientAtTheStartEqualsTheNetworksGradient) {
   const RnnConfig c{3, 9, 3, 1.0, Activation::kRelu};
-  const RnnParams theta0 = random_params(c, 100);
+  const RnnParams theta0 = random_rnn_params(c, 100);
   const SeqBatch s = labelled_batch(8, 5, c, 110);
   RnnParams lin = zero_params(c), net = zero_params(c);
   LinearisedTrace scratch;
@@ -137,7 +131,7 @@ TEST(LinearisedRnn, GradientAtTheStartEqualsTheNetworksGradient) {
 
 TEST(LinearisedRnn, TrainerTakesTheNetworksFirstStepThenLowersItsLoss) {
   const RnnConfig c{3, 16, 3, 1.0, Activation::kRelu};
-  const RnnParams theta0 = random_params(c, 120);
+  const RnnParams theta0 = random_rnn_params(c, 120);
   const SeqBatch s = labelled_batch(8, 8, c, 130);
   const SgdOptions options{0.05, 0.9, 0.0};
   LinearisedTrainer trainer(theta0, c, options, LossSteps::kAll);
@@ -159,8 +153,8 @@ TEST(LinearisedRnn, TrainerTakesTheNetworksFirstStepThenLowersItsLoss) {
 
 TEST(LinearisedRnn, GapIsOneWhenTheLinearisedModelDidNotMoveAndSmallForTinySteps) {
   const RnnConfig c{3, 10, 3, 1.0, Activation::kTanh};
-  const RnnParams theta0 = random_params(c, 140);
-  const RnnParams d = random_params(c, 150);
+  const RnnParams theta0 = random_rnn_params(c, 140);
+  const RnnParams d = random_rnn_params(c, 150);
   const SeqBatch probe = labelled_batch(6, 5, c, 160);
   const RnnParams theta_f = add_scaled(theta0, 0.3, d);
   for (LossSteps steps : {LossSteps::kAll, LossSteps::kLast})

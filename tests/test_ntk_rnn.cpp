@@ -11,26 +11,16 @@
 #include <cmath>
 
 #include "linalg/gemm.h"
+#include "tests/rnn_test_helpers.h"
 #include "test_helpers.h"
 
 namespace rl {
 namespace {
 
 using rl::testing::MatricesNear;
+using rl::testing::random_inputs;
 using rl::testing::random_matrix;
-
-RnnParams random_params(const RnnConfig& c, std::uint64_t seed) {
-  RnnParams p{random_matrix(c.N, c.n_in, seed), random_matrix(c.N, c.N, seed + 1),
-              random_matrix(c.K, c.N, seed + 2)};
-  p.W_in *= 1.0 / std::sqrt(static_cast<double>(c.n_in));
-  p.W_h *= 1.2 / std::sqrt(static_cast<double>(c.N));
-  p.W_out *= 1.0 / std::sqrt(static_cast<double>(c.N));
-  return p;
-}
-
-SeqBatch random_batch(std::size_t T, std::size_t B, std::size_t n_in, std::uint64_t seed) {
-  return SeqBatch{T, B, random_matrix(T * B, n_in, seed), {}};
-}
+using rl::testing::random_rnn_params;
 
 Matrix gram(const Matrix& J) {
   Matrix K(J.rows(), J.rows());
@@ -139,7 +129,7 @@ TEST(RnnNtkReference, ScalarNetworkKernelByHand) {
 TEST(RnnNtk, SingleStepHasZeroRecurrentKernel) {
   // T = 1: h_{-1} = 0, so y does not depend on W_h.
   const RnnConfig c{2, 4, 2, 1.0, Activation::kTanh};
-  const NtkResult r = rnn_tangent_kernel(random_params(c, 71), c, random_batch(1, 3, 2, 72));
+  const NtkResult r = rnn_tangent_kernel(random_rnn_params(c, 71), c, random_inputs(1, 3, 2, 72));
   EXPECT_EQ(max_abs(r.K), 0.0);
   EXPECT_EQ(r.K.rows(), 6u);
 }
@@ -147,8 +137,8 @@ TEST(RnnNtk, SingleStepHasZeroRecurrentKernel) {
 // Graded (A4, rung 2): B = 2 trials, K = 3 outputs, 3 steps -- every output index (step, trial, k).
 TEST(RnnNtkReference, OneBackwardPerOutputJacobianMatchesFiniteDifferences) {
   const RnnConfig c{2, 5, 3, 0.5, Activation::kTanh};
-  const RnnParams p = random_params(c, 51);
-  const SeqBatch s = random_batch(3, 2, c.n_in, 52);
+  const RnnParams p = random_rnn_params(c, 51);
+  const SeqBatch s = random_inputs(3, 2, c.n_in, 52);
   EXPECT_TRUE(MatricesNear(rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
                            finite_difference_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll),
                            1e-8))
@@ -178,8 +168,8 @@ class RnnNtk : public ::testing::TestWithParam<NtkCase> {};
 TEST_P(RnnNtk, EveryPathEqualsFiniteDifferenceKernelOnTinyNetwork) {
   const NtkCase nc = GetParam();
   const RnnConfig c{2, 4, 2, nc.alpha, nc.activation};
-  const RnnParams p = random_params(c, 31);
-  const SeqBatch s = random_batch(4, 3, c.n_in, 32);
+  const RnnParams p = random_rnn_params(c, 31);
+  const SeqBatch s = random_inputs(4, 3, c.n_in, 32);
   const Matrix K_fd = gram(finite_difference_jacobian(p, c, s, nc.wrt, nc.steps));
   // Central-difference error ~ h^2 |y'''| + eps |y| / h ~ 1e-10 per Jacobian entry, O(1) entries.
   const double kFdTol = 1e-8;
@@ -198,8 +188,8 @@ TEST_P(RnnNtk, EveryPathEqualsFiniteDifferenceKernelOnTinyNetwork) {
 TEST_P(RnnNtk, EveryPathEqualsTheReferenceKernelOnMediumNetwork) {
   const NtkCase nc = GetParam();
   const RnnConfig c{3, 24, 3, nc.alpha, nc.activation};
-  const RnnParams p = random_params(c, 41);
-  const SeqBatch s = random_batch(6, 5, c.n_in, 42);
+  const RnnParams p = random_rnn_params(c, 41);
+  const SeqBatch s = random_inputs(6, 5, c.n_in, 42);
   const Matrix K_ref = rnn_tangent_kernel_reference(p, c, s, nc.wrt, nc.steps);
   // Same sums in a different order: rounding ~ (terms) * eps * max|K|.
   const double tol = 1e3 * rl::testing::kEps * std::max(1.0, max_abs(K_ref));
@@ -254,8 +244,8 @@ TEST(RnnNtkCost, RejectsEmptyShapes) {
 
 TEST(RnnNtkCost, AutoPathTakesTheCheaperOrder) {
   const RnnConfig c{2, 6, 2, 1.0, Activation::kRelu};
-  const RnnParams p = random_params(c, 61);
-  const NtkResult r = rnn_tangent_kernel(p, c, random_batch(3, 2, 2, 62));
+  const RnnParams p = random_rnn_params(c, 61);
+  const NtkResult r = rnn_tangent_kernel(p, c, random_inputs(3, 2, 2, 62));
   const double cheapest =
       std::min({r.costs.error_gram, r.costs.jacobian_blocks, r.costs.trial_pairs_weighted});
   const double chosen = r.path == NtkPath::kErrorGram        ? r.costs.error_gram

@@ -15,23 +15,16 @@
 #include "nn/gradcheck.h"
 #include "nn/loss.h"
 #include "nn/relu.h"
+#include "tests/rnn_test_helpers.h"
 #include "test_helpers.h"
 
 namespace rl {
 namespace {
 
 using rl::testing::MatricesNear;
+using rl::testing::random_inputs;
 using rl::testing::random_matrix;
-
-// A random network with O(1) activity: W_h gain 1.2 (near the chaotic edge, as in the paper's g).
-RnnParams random_params(const RnnConfig& c, std::uint64_t seed) {
-  RnnParams p{random_matrix(c.N, c.n_in, seed), random_matrix(c.N, c.N, seed + 1),
-              random_matrix(c.K, c.N, seed + 2)};
-  p.W_in *= 1.0 / std::sqrt(static_cast<double>(c.n_in));
-  p.W_h *= 1.2 / std::sqrt(static_cast<double>(c.N));
-  p.W_out *= 1.0 / std::sqrt(static_cast<double>(c.N));
-  return p;
-}
+using rl::testing::random_rnn_params;
 
 SeqBatch random_batch(std::size_t T, std::size_t B, std::size_t n_in, std::size_t K,
                       std::uint64_t seed) {
@@ -103,7 +96,7 @@ TEST(RnnAlpha, ForwardAndExponentialEulerAgreeToFirstOrder) {
 
 TEST(RnnForward, RejectsMismatchedShapes) {
   RnnConfig c{2, 4, 3, 1.0, Activation::kRelu};
-  RnnParams p = random_params(c, 1);
+  RnnParams p = random_rnn_params(c, 1);
   const SeqBatch wrong_inputs = random_batch(2, 2, 3, 3, 2);
   EXPECT_THROW(rnn_forward(p, c, wrong_inputs), std::invalid_argument);
   p.W_h = Matrix(4, 5);
@@ -153,7 +146,7 @@ class RnnReferenceVsFast : public ::testing::TestWithParam<RnnCase> {};
 TEST_P(RnnReferenceVsFast, ForwardAndGradientsAgreeToRounding) {
   const RnnCase rc = GetParam();
   const RnnConfig c{3, 40, 4, rc.alpha, rc.activation};  // N = 40 spans several GEMM register tiles
-  const RnnParams p = random_params(c, 81);
+  const RnnParams p = random_rnn_params(c, 81);
   const SeqBatch s = random_batch(5, 3, c.n_in, c.K, 82);
   const Matrix target = random_matrix(5 * 3, c.K, 83);
   const RnnTrace ref = rnn_forward_reference(p, c, s), fast = rnn_forward(p, c, s);
@@ -197,7 +190,7 @@ class RnnGradient : public ::testing::TestWithParam<RnnCase> {};
 TEST_P(RnnGradient, EveryBlockMatchesCentralDifferences) {
   const RnnCase gc = GetParam();
   RnnConfig c{3, 6, 4, gc.alpha, gc.activation};
-  RnnParams p = random_params(c, 21);
+  RnnParams p = random_rnn_params(c, 21);
   const SeqBatch s = random_batch(5, 3, c.n_in, c.K, 22);
   const Matrix target = random_matrix(5 * 3, c.K, 23);
   RnnParams g = zero_params(c);
@@ -241,7 +234,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(RnnBackward, AccumulatesAcrossCallsUntilZeroed) {
   RnnConfig c{2, 4, 3, 1.0, Activation::kRelu};
-  const RnnParams p = random_params(c, 5);
+  const RnnParams p = random_rnn_params(c, 5);
   const SeqBatch s = random_batch(3, 2, c.n_in, c.K, 6);
   const RnnTrace tr = rnn_forward(p, c, s);
   const LossResult l = cross_entropy_all_steps(tr.y, s);
@@ -281,7 +274,7 @@ TEST(RnnForward, AnOverflowingStepStaysNaNAndReachesTheReadout) {
 TEST(RnnForward, EqualsPlainGemmPerStepBitForBit) {
   for (Activation act : {Activation::kRelu, Activation::kTanh}) {
     const RnnConfig c{3, 40, 2, 0.5, act};
-    const RnnParams p = random_params(c, 31);
+    const RnnParams p = random_rnn_params(c, 31);
     const SeqBatch s = random_batch(4, 5, c.n_in, c.K, 32);
     const std::size_t B = 5, N = 40, TB = 20;
     Matrix pre(TB, N), h(TB, N), y(TB, c.K);
@@ -309,7 +302,7 @@ TEST(RnnForward, EqualsPlainGemmPerStepBitForBit) {
 // entry must still be overwritten, whatever shape and contents the trace held before.
 TEST(RnnForward, ReusedTraceEqualsFreshTraceWhateverItHeldBefore) {
   const RnnConfig c{2, 17, 3, 0.7, Activation::kTanh};
-  const RnnParams p = random_params(c, 41);
+  const RnnParams p = random_rnn_params(c, 41);
   const SeqBatch big = random_batch(6, 7, c.n_in, c.K, 42), small = random_batch(4, 5, c.n_in, c.K, 43);
   const RnnTrace fresh = rnn_forward(p, c, small);
   RnnTrace reused;
@@ -333,7 +326,7 @@ TEST(RnnForward, ReusedTraceEqualsFreshTraceWhateverItHeldBefore) {
 // scratch a larger network and batch left full of other values.
 TEST(RnnBackward, ScratchLeftByALargerProblemDoesNotChangeGradients) {
   const RnnConfig c{3, 9, 2, 0.5, Activation::kRelu};
-  const RnnParams p = random_params(c, 51);
+  const RnnParams p = random_rnn_params(c, 51);
   const SeqBatch s = random_batch(5, 4, c.n_in, c.K, 52);
   auto gradients = [&] {
     const RnnTrace tr = rnn_forward(p, c, s);
@@ -345,7 +338,7 @@ TEST(RnnBackward, ScratchLeftByALargerProblemDoesNotChangeGradients) {
   RnnParams on_fresh_thread;
   std::thread([&] { on_fresh_thread = gradients(); }).join();
   const RnnConfig big_c{3, 30, 2, 1.0, Activation::kTanh};
-  const RnnParams big_p = random_params(big_c, 53);
+  const RnnParams big_p = random_rnn_params(big_c, 53);
   const SeqBatch big_s = random_batch(7, 6, big_c.n_in, big_c.K, 54);
   const RnnTrace big_tr = rnn_forward(big_p, big_c, big_s);
   RnnParams big_g = zero_params(big_c);

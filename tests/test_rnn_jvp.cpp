@@ -13,13 +13,16 @@
 #include <vector>
 
 #include "nn/ntk_rnn.h"
+#include "tests/rnn_test_helpers.h"
 #include "test_helpers.h"
 
 namespace rl {
 namespace {
 
 using rl::testing::MatricesNear;
+using rl::testing::random_inputs;
 using rl::testing::random_matrix;
+using rl::testing::random_rnn_params;
 
 struct Case {
   Activation activation;
@@ -31,19 +34,6 @@ const std::vector<Case> kCases = {{Activation::kRelu, 1.0, "relu alpha 1"},
                                   {Activation::kRelu, 0.5, "relu alpha 0.5"},
                                   {Activation::kTanh, 1.0, "tanh alpha 1"},
                                   {Activation::kTanh, 0.5, "tanh alpha 0.5"}};
-
-RnnParams random_params(const RnnConfig& c, std::uint64_t seed) {
-  RnnParams p{random_matrix(c.N, c.n_in, seed), random_matrix(c.N, c.N, seed + 1),
-              random_matrix(c.K, c.N, seed + 2)};
-  p.W_in *= 1.0 / std::sqrt(static_cast<double>(c.n_in));
-  p.W_h *= 1.2 / std::sqrt(static_cast<double>(c.N));
-  p.W_out *= 1.0 / std::sqrt(static_cast<double>(c.N));
-  return p;
-}
-
-SeqBatch random_batch(std::size_t T, std::size_t B, std::size_t n_in, std::uint64_t seed) {
-  return SeqBatch{T, B, random_matrix(T * B, n_in, seed), {}};
-}
 
 RnnParams add_scaled(const RnnParams& p, double s, const RnnParams& d) {
   return RnnParams{p.W_in + s * d.W_in, p.W_h + s * d.W_h, p.W_out + s * d.W_out};
@@ -66,9 +56,9 @@ TEST(RnnJvp, MatchesCentralDifferencesOfTheForwardPass) {
   for (const Case& k : kCases) {
     SCOPED_TRACE(k.name);
     const RnnConfig c{3, 9, 4, k.alpha, k.activation};
-    const RnnParams p = random_params(c, 100);
-    const RnnParams d = random_params(c, 200);  // the direction dtheta, all three blocks
-    const SeqBatch s = random_batch(6, 4, 3, 300);
+    const RnnParams p = random_rnn_params(c, 100);
+    const RnnParams d = random_rnn_params(c, 200);  // the direction dtheta, all three blocks
+    const SeqBatch s = random_inputs(6, 4, 3, 300);
     const RnnTrace tr = rnn_forward(p, c, s);
     const double eps = 1e-6;
     const RnnTrace plus = rnn_forward(add_scaled(p, eps, d), c, s);
@@ -89,9 +79,9 @@ TEST(RnnJvp, EqualsReverseModeJacobianTimesDirection) {
   for (const Case& k : kCases) {
     SCOPED_TRACE(k.name);
     const RnnConfig c{2, 7, 3, k.alpha, k.activation};
-    const RnnParams p = random_params(c, 400);
-    const RnnParams d = random_params(c, 500);
-    const SeqBatch s = random_batch(5, 3, 2, 600);
+    const RnnParams p = random_rnn_params(c, 400);
+    const RnnParams d = random_rnn_params(c, 500);
+    const SeqBatch s = random_inputs(5, 3, 2, 600);
     // J: one rnn_backward per output, columns [vec W_in, vec W_h, vec W_out], rows (t*B + b)*K + k.
     const Matrix J = rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll);
     std::vector<double> v;
@@ -109,9 +99,9 @@ TEST(RnnJvp, FastPathAgreesWithThePlainReference) {
   for (const Case& k : kCases) {
     SCOPED_TRACE(k.name);
     const RnnConfig c{5, 37, 6, k.alpha, k.activation};  // N not a multiple of the GEMM tiles
-    const RnnParams p = random_params(c, 700);
-    const RnnParams d = random_params(c, 800);
-    const SeqBatch s = random_batch(7, 9, 5, 900);
+    const RnnParams p = random_rnn_params(c, 700);
+    const RnnParams d = random_rnn_params(c, 800);
+    const SeqBatch s = random_inputs(7, 9, 5, 900);
     const RnnTrace tr = rnn_forward(p, c, s);
     const RnnTangent ref = rnn_jvp_reference(p, d, c, s, tr);
     RnnTangent fast;
@@ -147,14 +137,14 @@ TEST(RnnJvp, SingleStepScalarByHand) {
 
 TEST(RnnJvp, RejectsMismatchedShapesAndTraces) {
   const RnnConfig c{2, 4, 3, 1.0, Activation::kTanh};
-  const RnnParams p = random_params(c, 1);
-  const SeqBatch s = random_batch(3, 2, 2, 2);
+  const RnnParams p = random_rnn_params(c, 1);
+  const SeqBatch s = random_inputs(3, 2, 2, 2);
   const RnnTrace tr = rnn_forward(p, c, s);
   RnnParams bad = p;
   bad.W_h = Matrix(4, 5);
   EXPECT_THROW(rnn_jvp(p, bad, c, s, tr), std::invalid_argument);
   EXPECT_THROW(rnn_jvp_reference(p, bad, c, s, tr), std::invalid_argument);
-  const SeqBatch other = random_batch(4, 2, 2, 3);
+  const SeqBatch other = random_inputs(4, 2, 2, 3);
   try {
     rnn_jvp(p, p, c, other, tr);
     FAIL() << "expected a trace mismatch";

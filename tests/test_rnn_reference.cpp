@@ -11,12 +11,15 @@
 
 #include "nn/gradcheck.h"
 #include "nn/rnn.h"
+#include "tests/rnn_test_helpers.h"
 #include "test_helpers.h"
 
 namespace rl {
 namespace {
 
+using rl::testing::random_inputs;
 using rl::testing::random_matrix;
+using rl::testing::random_rnn_params;
 
 // Graded (A3, rung 3).  N = n_in = K = 1, alpha = 0.5, relu, W_in = 2, W_h = 0.5, W_out = 3,
 // x = (1, 1), L = y_1 (dY = (0, 1)).
@@ -42,15 +45,6 @@ TEST(RnnReference, BackwardCarriesTheLeakAtHalfAlpha) {
          "(docs/bptt.md#4-hand-derivation, step (4))";
 }
 
-RnnParams small_random_params(const RnnConfig& c, std::uint64_t seed) {
-  RnnParams p{random_matrix(c.N, c.n_in, seed), random_matrix(c.N, c.N, seed + 1),
-              random_matrix(c.K, c.N, seed + 2)};
-  p.W_in *= 1.0 / std::sqrt(static_cast<double>(c.n_in));
-  p.W_h *= 1.2 / std::sqrt(static_cast<double>(c.N));
-  p.W_out *= 1.0 / std::sqrt(static_cast<double>(c.N));
-  return p;
-}
-
 // L = sum_{rows, k} D(row, k) y(row, k) for a fixed random D: dL/dy = D, so the backward pass is called
 // with dY = D, and every output of every step contributes.
 double linear_loss(const Matrix& y, const Matrix& D) {
@@ -65,7 +59,7 @@ TEST(RnnReference, GradientsMatchCentralDifferences) {
   for (Activation act : {Activation::kRelu, Activation::kTanh})
     for (double alpha : {1.0, 0.5}) {
       const RnnConfig c{3, 5, 2, alpha, act};
-      RnnParams p = small_random_params(c, 91);
+      RnnParams p = random_rnn_params(c, 91);
       const SeqBatch s{4, 2, random_matrix(4 * 2, c.n_in, 92), {}};
       const Matrix D = random_matrix(4 * 2, c.K, 93);
       RnnParams g = zero_params(c);
@@ -95,7 +89,7 @@ TEST(RnnReference, GradientsMatchCentralDifferences) {
 // by calling it again): two calls on zeroed gradients give twice one call.
 TEST(RnnReference, BackwardAddsToTheGradientsItIsGiven) {
   const RnnConfig c{2, 3, 2, 0.5, Activation::kTanh};
-  const RnnParams p = small_random_params(c, 95);
+  const RnnParams p = random_rnn_params(c, 95);
   const SeqBatch s{3, 2, random_matrix(3 * 2, c.n_in, 96), {}};
   const Matrix D = random_matrix(3 * 2, c.K, 97);
   const RnnTrace tr = rnn_forward_reference(p, c, s);
