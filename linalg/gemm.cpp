@@ -142,13 +142,16 @@ void pack_b(const OpView& B, std::size_t p0, std::size_t kc, std::size_t j0, std
         for (std::size_t j = cols; j < kNR; ++j) dst[j] = 0.0;
       }
     } else {
-      // op(B)(p, j) = B[j * ld + p]: stream along each stored row, scatter with stride kNR.
-      for (std::size_t j = 0; j < cols; ++j) {
-        const double* src = B.data + (j0 + s0 + j) * B.ld + p0;
-        for (std::size_t p = 0; p < kc; ++p) panel[p * kNR + j] = src[p];
+      // op(B)(p, j) = B[j * ld + p]: read the panel's kNR stored rows side by side, one value of each
+      // per p, and write each panel row contiguously.  Each row's cache line serves 8 consecutive p
+      // while it sits in L1; the other order (one stored row at a time, writes kNR apart) took twice
+      // as long for the Fig. 4B batch X^T (docs/benchmarks.md#the-relu-iteration).
+      const double* src = B.data + (j0 + s0) * B.ld + p0;
+      for (std::size_t p = 0; p < kc; ++p) {
+        double* dst = panel + p * kNR;
+        for (std::size_t j = 0; j < cols; ++j) dst[j] = src[j * B.ld + p];
+        for (std::size_t j = cols; j < kNR; ++j) dst[j] = 0.0;
       }
-      for (std::size_t j = cols; j < kNR; ++j)
-        for (std::size_t p = 0; p < kc; ++p) panel[p * kNR + j] = 0.0;
     }
   }
 }

@@ -93,10 +93,22 @@ void require_same_shape(const Matrix& a, const Matrix& b, const std::string& wha
                                 shape_str(b));
 }
 
+// x * 0 is 0 for a finite x and NaN for Inf or NaN, so the sum of x * 0 is NaN exactly when some x is
+// not finite.  32 independent sums (four AVX-512 registers) instead of one: a single running
+// floating-point sum is a chain of dependent additions the compiler may not reorder, and an early
+// `return` on std::isfinite keeps the loop scalar; this form is vectorised with four independent
+// chains (a 100 x 784 batch in microseconds, checked by every forward pass of the Fig. 4B network).
 bool all_finite(const Matrix& m) {
-  for (double v : m.values())
-    if (!std::isfinite(v)) return false;
-  return true;
+  const double* x = m.data();
+  const std::size_t n = m.size();
+  double lanes[32] = {};
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32)
+    for (std::size_t l = 0; l < 32; ++l) lanes[l] += x[i + l] * 0.0;
+  double sum = 0.0;
+  for (; i < n; ++i) sum += x[i] * 0.0;
+  for (double lane : lanes) sum += lane;
+  return sum == 0.0;  // NaN == 0 is false
 }
 
 void require_finite(const Matrix& m, const std::string& what) {

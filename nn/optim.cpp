@@ -1,6 +1,8 @@
 #include "nn/optim.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -47,24 +49,53 @@ Sgd::Sgd(std::vector<ParamSlot> slots, SgdOptions options)
   check_rate(options_.momentum, "momentum", "Sgd");
   check_rate(options_.weight_decay, "weight_decay", "Sgd");
   for (const ParamSlot& s : slots_) velocity_.emplace_back(s.param->rows(), s.param->cols());
+  updated_.assign(slots_.size(), 0);
 }
 
 void Sgd::step() {
   check_slots(slots_, "Sgd::step");
+  for (std::size_t i = 0; i < slots_.size(); ++i) update(i, 0, slots_[i].param->size());
+  end_step();
+}
+
+void Sgd::update(std::size_t slot, std::size_t begin, std::size_t end) {
+  if (slot >= slots_.size() || begin > end || end > slots_[slot].param->size() ||
+      slots_[slot].grad->size() != slots_[slot].param->size())
+    throw std::invalid_argument("Sgd::update: slot " + std::to_string(slot) + " elements [" +
+                                std::to_string(begin) + ", " + std::to_string(end) + ") are not inside " +
+                                std::to_string(slots_.size()) +
+                                " slots with equal parameter and gradient sizes");
   const double lr = options_.lr, mu = options_.momentum, wd = options_.weight_decay;
   const bool first = steps_ == 0;
-  for (std::size_t i = 0; i < slots_.size(); ++i) {
-    double* w = slots_[i].param->data();
-    const double* g = slots_[i].grad->data();
-    double* v = velocity_[i].data();
-    for (std::size_t j = 0; j < slots_[i].param->size(); ++j) {
-      const double d = g[j] + wd * w[j];
-      // torch: buf = clone(d) on the first step, else buf = mu buf + d (dampening 0).
-      v[j] = (mu == 0.0 || first) ? d : mu * v[j] + d;
-      w[j] -= lr * v[j];
-    }
+  double* w = slots_[slot].param->data();
+  const double* g = slots_[slot].grad->data();
+  double* v = velocity_[slot].data();
+  for (std::size_t j = begin; j < end; ++j) {
+    const double d = g[j] + wd * w[j];
+    // torch: buf = clone(d) on the first step, else buf = mu buf + d (dampening 0).
+    v[j] = (mu == 0.0 || first) ? d : mu * v[j] + d;
+    w[j] -= lr * v[j];
   }
+  updated_[slot] += end - begin;
+}
+
+void Sgd::end_step() {
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    if (updated_[i] != slots_[i].param->size())
+      throw std::logic_error("Sgd::end_step: slot " + std::to_string(i) + " had " +
+                             std::to_string(updated_[i]) + " element updates this step, expected its size " +
+                             std::to_string(slots_[i].param->size()) + " (each element exactly once)");
+  }
+  std::fill(updated_.begin(), updated_.end(), 0);
   ++steps_;
+}
+
+std::size_t Sgd::slot_of(const Matrix& param) const {
+  for (std::size_t i = 0; i < slots_.size(); ++i)
+    if (slots_[i].param == &param) return i;
+  throw std::invalid_argument("Sgd::slot_of: the parameter " + shape_str(param) + " at " +
+                              std::to_string(reinterpret_cast<std::uintptr_t>(&param)) +
+                              " is not one of this optimizer's " + std::to_string(slots_.size()) + " slots");
 }
 
 Adam::Adam(std::vector<ParamSlot> slots, AdamOptions options)

@@ -43,10 +43,23 @@ class Sgd {
   std::size_t steps_taken() const { return steps_; }
   const SgdOptions& options() const { return options_; }
 
+  // step() in pieces, for a caller that finishes a gradient piece by piece and updates each piece
+  // while it is still in cache (nn/two_layer_relu.h: two_layer_relu_sgd_step): update(slot, begin,
+  // end) applies the rule above to elements [begin, end) of one slot's parameter (row-major order);
+  // after every element of every slot has been updated exactly once, end_step() closes the step.
+  // step() is exactly this with one piece per slot, so the two give the same bits.  end_step()
+  // throws std::logic_error naming the slot when a slot's pieces do not add up to its size.
+  void update(std::size_t slot, std::size_t begin, std::size_t end);
+  void end_step();
+  const std::vector<ParamSlot>& slots() const { return slots_; }
+  // The index of the slot whose parameter is `param`; throws std::invalid_argument when none is.
+  std::size_t slot_of(const Matrix& param) const;
+
  private:
   std::vector<ParamSlot> slots_;
   SgdOptions options_;
-  std::vector<Matrix> velocity_;  // momentum buffers, one per slot
+  std::vector<Matrix> velocity_;            // momentum buffers, one per slot
+  std::vector<std::size_t> updated_;        // elements of each slot updated in the open step
   std::size_t steps_ = 0;
 };
 

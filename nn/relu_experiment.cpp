@@ -123,8 +123,7 @@ ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerR
       r.diverged = true;
       break;
     }
-    two_layer_relu_gradients(net, cache, loss.dY);  // zero + backward in one pass (same bits)
-    sgd.step();
+    two_layer_relu_sgd_step(net, cache, loss.dY, sgd);  // gradients, then sgd.step(): the same bits
     losses.push_back(loss.loss);
     r.iterations_done = it + 1;
     if (config.log_every && r.log.due(r.iterations_done, config.iters)) {

@@ -1,5 +1,6 @@
 #include "nn/two_layer_relu.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,21 +24,29 @@ void ensure_shape(Matrix& M, std::size_t rows, std::size_t cols) {
   if (M.rows() != rows || M.cols() != cols) M = Matrix(rows, cols);
 }
 
-// dst = X, checking on the way that every value is finite (one pass over the batch instead of two):
-// x - x is 0 for a finite x and NaN for Inf or NaN, so the sum is NaN exactly when some x is not
-// finite; then require_finite names the first bad entry (the same message as checking first).
+// dst = X, all of whose values must be finite (all_finite is vectorised; require_finite then names
+// the first bad entry).  The cache keeps no half-checked input.
 void copy_finite_input(const Matrix& X, Matrix& dst, const std::string& what) {
   ensure_shape(dst, X.rows(), X.cols());
-  const double* src = X.data();
-  double* out = dst.data();
-  double bad = 0.0;
-  for (std::size_t i = 0; i < X.size(); ++i) {
-    out[i] = src[i];
-    bad += src[i] - src[i];
-  }
-  if (bad != 0.0) {  // NaN != 0.0
-    dst = Matrix();  // leave no half-updated cache behind
+  std::copy(X.data(), X.data() + X.size(), dst.data());
+  if (!all_finite(dst)) {
+    dst = Matrix();
     require_finite(X, what + ": input X");  // throws, naming the first bad entry
+  }
+}
+
+// Z = X W1^T, (B, N), computed as its transpose Z^T = W1 X^T and then transposed back.  The same sums
+// in the same order (each entry is one chain of d multiply-adds, whichever side the GEMM calls A), so
+// the same bits as gemm(kNo, kYes, X, W1); but W1 (N x d, the large operand) is then read in place
+// as the GEMM's left operand instead of being repacked, transposed, on every forward pass, and only
+// the batch X (B x d) is packed (docs/benchmarks.md#the-relu-iteration).
+void first_layer_preactivation(const Matrix& X, const Matrix& W1, Matrix& Z) {
+  thread_local Matrix ZT;
+  ensure_shape(ZT, W1.rows(), X.rows());
+  gemm(Trans::kNo, Trans::kYes, 1.0, W1, X, 0.0, ZT);  // (N, B) = W1 X^T
+  for (std::size_t a = 0; a < Z.rows(); ++a) {
+    double* z = Z.row(a);
+    for (std::size_t i = 0; i < Z.cols(); ++i) z[i] = ZT(i, a);
   }
 }
 
@@ -142,7 +151,7 @@ Matrix two_layer_relu_forward(const TwoLayerRelu& net, const Matrix& X, TwoLayer
   require_input_shape(net, X, "two_layer_relu_forward");
   copy_finite_input(X, cache.X, "two_layer_relu_forward");  // cache.X = X, all finite
   ensure_shape(cache.Z, X.rows(), net.N());
-  gemm(Trans::kNo, Trans::kYes, 1.0, X, net.W1, 0.0, cache.Z);  // (B, N) = X W1^T
+  first_layer_preactivation(X, net.W1, cache.Z);  // (B, N) = X W1^T
   add_row_bias(cache.Z, net.b1);
   relu_into(cache.Z, cache.H);
   Matrix Y(X.rows(), net.K());
@@ -164,10 +173,10 @@ Matrix two_layer_relu_hidden(const TwoLayerRelu& net, const Matrix& X) {
 
 namespace {
 
-// The backward pass with the weight gradients written as dW = (product) + beta dW: beta 1 accumulates
-// (two_layer_relu_backward), beta 0 overwrites (two_layer_relu_gradients, below the ruler).
-void backward_weights(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY, double beta,
-                      const char* who) {
+// The output layer's gradients dW2 = dY^T H + beta dW2 (db2 += 1^T dY), and the returned
+// dZ = dL/dZ = (dY W2) .* relu'(Z), (B, N).
+Matrix output_layer_backward(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY, double beta,
+                             const char* who) {
   if (dY.rows() != cache.H.rows() || dY.cols() != net.K())
     throw std::invalid_argument(std::string(who) + ": dY " + shape_str(dY) + " does not match (" +
                                 std::to_string(cache.H.rows()) + " x " + std::to_string(net.K()) + ")");
@@ -177,6 +186,14 @@ void backward_weights(TwoLayerRelu& net, const TwoLayerReluCache& cache, const M
   gemm(Trans::kNo, Trans::kNo, 1.0, dY, net.W2, 0.0, dZ);  // (B, N) = dY W2 = dL/dH
   for (std::size_t i = 0; i < dZ.size(); ++i)
     if (!(cache.Z.data()[i] > 0.0)) dZ.data()[i] = 0.0;  // .* relu'(Z), relu'(0) = 0
+  return dZ;
+}
+
+// The backward pass with the weight gradients written as dW = (product) + beta dW: beta 1 accumulates
+// (two_layer_relu_backward), beta 0 overwrites (two_layer_relu_gradients, below the ruler).
+void backward_weights(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY, double beta,
+                      const char* who) {
+  const Matrix dZ = output_layer_backward(net, cache, dY, beta, who);
   gemm(Trans::kYes, Trans::kNo, 1.0, dZ, cache.X, beta, net.dW1);  // (N, d) += dZ^T X
   accumulate_column_sums(net.db1, dZ);
 }
@@ -214,6 +231,38 @@ void two_layer_relu_gradients(TwoLayerRelu& net, const TwoLayerReluCache& cache,
   net.db1.set_zero();
   net.db2.set_zero();
   backward_weights(net, cache, dY, 0.0, "two_layer_relu_gradients");
+}
+
+// two_layer_relu_gradients then opt.step(), bit for bit, with W1's update interleaved with its
+// gradient: dW1 = dZ^T X is computed a block of rows at a time (the packed X shared by every block),
+// and each block of W1 is updated while its block of dW1 is still in cache.  The separate step reads
+// all of dW1 (N d values, larger than L2 at Fig. 4B's 300 x 784) back from memory; here only W1 and
+// its velocity are.  Each dW1 entry is the same chain of B multiply-adds whichever rows a GEMM call
+// covers, and Sgd applies the same rule per element whatever the pieces (nn/optim.h), so the state
+// afterwards is that of the plain route (tests/test_two_layer_relu.cpp, TwoLayerRelu.SgdStep...).
+// Measured in docs/benchmarks.md#the-relu-iteration.
+void two_layer_relu_sgd_step(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY, Sgd& opt) {
+  const std::size_t w1 = opt.slot_of(net.W1);
+  if (opt.slots()[w1].grad != &net.dW1)
+    throw std::invalid_argument(
+        "two_layer_relu_sgd_step: the optimizer's slot for W1 must take net.dW1 as its gradient");
+  net.db1.set_zero();
+  net.db2.set_zero();
+  const Matrix dZ = output_layer_backward(net, cache, dY, 0.0, "two_layer_relu_sgd_step");
+  const std::size_t B = dZ.rows(), N = net.N(), d = net.d();
+  thread_local PackedRhs packed_x;  // op(B) = X (B x d), packed once for every block
+  pack_rhs(Trans::kNo, B, d, cache.X.data(), d, packed_x);
+  constexpr std::size_t kRowsPerBlock = 12;  // [TP] one 12-row register tile; 12 and 24 measured best
+  for (std::size_t r0 = 0; r0 < N; r0 += kRowsPerBlock) {
+    const std::size_t rows = std::min(kRowsPerBlock, N - r0);
+    // dW1[r0 : r0 + rows, :] = (dZ^T)[r0 : r0 + rows, :] X: op(A) = dZ^T starts at column r0 of dZ.
+    gemm_packed_rhs(Trans::kYes, rows, 1.0, dZ.data() + r0, N, packed_x, 0.0, net.dW1.row(r0), d);
+    opt.update(w1, r0 * d, (r0 + rows) * d);
+  }
+  accumulate_column_sums(net.db1, dZ);
+  for (std::size_t slot = 0; slot < opt.slots().size(); ++slot)
+    if (slot != w1) opt.update(slot, 0, opt.slots()[slot].param->size());
+  opt.end_step();
 }
 
 }  // namespace rl

@@ -14,6 +14,7 @@
 
 #include "linalg/matrix.h"
 #include "linalg/rng.h"
+#include "nn/optim.h"
 
 namespace rl {
 
@@ -64,6 +65,12 @@ void zero_grads(TwoLayerRelu& net);
 // that clears dW1 (N d values): the gradient GEMMs overwrite instead of adding.  For a training loop
 // that takes one batch gradient per step.
 void two_layer_relu_gradients(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY);
+
+// two_layer_relu_gradients(net, cache, dY) then opt.step(), bit for bit (parameters, gradients and
+// the optimizer's state), with W1 updated block by block as its gradient is produced, while each
+// block is in cache: the Fig. 4B training step.  `opt` must hold net.W1 with net.dW1 as its gradient
+// (std::invalid_argument otherwise); its other slots are stepped once the backward pass is done.
+void two_layer_relu_sgd_step(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY, Sgd& opt);
 
 // Which parameters the empirical tangent kernel differentiates with respect to.
 enum class ReluKernelParams {

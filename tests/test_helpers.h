@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -41,6 +43,23 @@ inline ::testing::AssertionResult MatricesNear(const Matrix& a, const Matrix& b,
   return ::testing::AssertionFailure() << "max |a - b| = " << worst << " at (" << wi << ", " << wj
                                        << "): " << a(wi, wj) << " vs " << b(wi, wj)
                                        << ", tolerance " << tol;
+}
+
+// EXPECT that `got` and `want` hold the same bits in every entry (a fast path against its plain route):
+// on failure, how many entries differ and the first one, both values to 17 digits.
+inline ::testing::AssertionResult SameBits(const Matrix& got, const Matrix& want) {
+  if (got.rows() != want.rows() || got.cols() != want.cols())
+    return ::testing::AssertionFailure() << "shape " << shape_str(got) << ", expected " << shape_str(want);
+  std::size_t differ = 0, first = 0;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    if (std::memcmp(got.data() + i, want.data() + i, sizeof(double)) != 0 && differ++ == 0) first = i;
+  if (differ == 0) return ::testing::AssertionSuccess();
+  const std::size_t r = first / got.cols(), c = first % got.cols();
+  char values[96];
+  std::snprintf(values, sizeof values, "%.17g, expected %.17g", got.data()[first], want.data()[first]);
+  return ::testing::AssertionFailure() << differ << " of " << got.size()
+                                       << " entries differ in their bits; the first, (" << r << ", " << c
+                                       << "): got " << values;
 }
 
 }  // namespace rl::testing

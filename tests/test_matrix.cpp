@@ -79,5 +79,23 @@ TEST(Matrix, BlockAndMatvec) {
   EXPECT_THROW(block(a, 0, 4, 0, 1), std::invalid_argument);
 }
 
+// all_finite sums x * 0 in 32 lanes plus a tail: every position of a 67-entry matrix (two full
+// rounds of lanes and a 3-entry tail) must see NaN, +Inf and -Inf, and the largest, smallest and
+// signed-zero finite values must pass.
+TEST(Matrix, AllFiniteFindsABadValueInAnyLaneAndInTheTail) {
+  Matrix m(1, 67, std::numeric_limits<double>::max());
+  m(0, 1) = -std::numeric_limits<double>::max();
+  m(0, 2) = std::numeric_limits<double>::denorm_min();
+  m(0, 3) = -0.0;
+  EXPECT_TRUE(all_finite(m));
+  EXPECT_TRUE(all_finite(Matrix()));
+  for (double bad : {std::nan(""), HUGE_VAL, -HUGE_VAL})
+    for (std::size_t j = 0; j < m.cols(); ++j) {
+      Matrix b = m;
+      b(0, j) = bad;
+      EXPECT_FALSE(all_finite(b)) << bad << " at column " << j << " of 67 (linalg/matrix.cpp: all_finite)";
+    }
+}
+
 }  // namespace
 }  // namespace rl

@@ -90,5 +90,52 @@ TEST(Optim, RejectsMismatchedSlotsAndBadHyperparameters) {
   EXPECT_THROW(Adam(make_slots({&w}, {&g2}), bad), std::invalid_argument);
 }
 
+// Sgd::update in pieces, then end_step, is step(): the same bits for every element, over several
+// steps with momentum and weight decay (the velocity must carry over), whatever the cut points.
+TEST(Sgd, UpdateInPiecesEqualsStep) {
+  Matrix w1 = testing::random_matrix(5, 7, 1), w2 = testing::random_matrix(3, 2, 2);
+  Matrix p1 = w1, p2 = w2;
+  Matrix g1(5, 7), g2(3, 2);
+  const SgdOptions o{0.05, 0.9, 0.01};
+  Sgd whole(make_slots({&w1, &w2}, {&g1, &g2}), o);
+  Sgd pieces(make_slots({&p1, &p2}, {&g1, &g2}), o);
+  for (std::uint64_t step = 0; step < 4; ++step) {
+    g1 = testing::random_matrix(5, 7, 10 + step);
+    g2 = testing::random_matrix(3, 2, 20 + step);
+    whole.step();
+    pieces.update(1, 0, 6);  // slots in any order, one slot cut at 0, 13, 13 (empty), 35
+    pieces.update(0, 13, 13);
+    pieces.update(0, 0, 13);
+    pieces.update(0, 13, 35);
+    pieces.end_step();
+    EXPECT_EQ(p1, w1) << "step " << step;
+    EXPECT_EQ(p2, w2) << "step " << step;
+  }
+  EXPECT_EQ(pieces.steps_taken(), whole.steps_taken());
+}
+
+// end_step() refuses a step whose pieces miss or repeat elements, naming the slot; update() refuses
+// a range outside its slot or a slot that does not exist; slot_of finds a parameter or throws.
+TEST(Sgd, PiecesMustCoverEverySlotOnce) {
+  Matrix w(2, 3), g(2, 3, 1.0), u(1, 1), h(1, 1);
+  Sgd opt(make_slots({&w, &u}, {&g, &h}), SgdOptions{});
+  opt.update(0, 0, 6);
+  try {
+    opt.end_step();
+    ADD_FAILURE() << "end_step accepted a step that never updated slot 1";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("slot 1 had 0 element updates"), std::string::npos) << e.what();
+  }
+  Sgd twice(make_slots({&w}, {&g}), SgdOptions{});
+  twice.update(0, 0, 6);
+  twice.update(0, 4, 6);
+  EXPECT_THROW(twice.end_step(), std::logic_error);
+  EXPECT_THROW(opt.update(0, 4, 7), std::invalid_argument);
+  EXPECT_THROW(opt.update(0, 5, 4), std::invalid_argument);
+  EXPECT_THROW(opt.update(2, 0, 1), std::invalid_argument);
+  EXPECT_EQ(opt.slot_of(u), 1u);
+  EXPECT_THROW(opt.slot_of(g), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace rl

@@ -6,12 +6,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "linalg/gemm.h"
 #include "nn/gradcheck.h"
 #include "nn/loss.h"
+#include "nn/optim.h"
 #include "tests/test_helpers.h"
 
 namespace rl {
@@ -267,11 +271,84 @@ TEST(TwoLayerRelu, GradientsEqualZeroThenBackward) {
     zero_grads(plain);
     two_layer_relu_backward(plain, cache, dY);
     two_layer_relu_gradients(fast, cache, dY);
-    EXPECT_EQ(fast.dW1, plain.dW1) << "bias " << bias;
-    EXPECT_EQ(fast.dW2, plain.dW2) << "bias " << bias;
-    EXPECT_EQ(fast.db1, plain.db1) << "bias " << bias;
-    EXPECT_EQ(fast.db2, plain.db2) << "bias " << bias;
+    EXPECT_TRUE(testing::SameBits(fast.dW1, plain.dW1)) << "dW1, bias " << bias;
+    EXPECT_TRUE(testing::SameBits(fast.dW2, plain.dW2)) << "dW2, bias " << bias;
+    EXPECT_TRUE(testing::SameBits(fast.db1, plain.db1)) << "db1, bias " << bias;
+    EXPECT_TRUE(testing::SameBits(fast.db2, plain.db2)) << "db2, bias " << bias;
   }
+}
+
+// The forward pass computes Z = X W1^T as (W1 X^T)^T so that W1 is read in place; the bits must be
+// those of the direct product.  d = 700 spans three 320-deep blocks of the GEMM; 37 and 29 are not
+// multiples of its 12 x 16 register tile.
+TEST(TwoLayerRelu, ForwardPreactivationIsTheDirectProductBitForBit) {
+  Rng rng(3);
+  const TwoLayerRelu net = init_two_layer_relu(700, 37, 4, rng);
+  const Matrix X = testing::random_matrix(29, 700, 4);
+  TwoLayerReluCache cache;
+  two_layer_relu_forward(net, X, cache);
+  Matrix Z(29, 37);
+  gemm(Trans::kNo, Trans::kYes, 1.0, X, net.W1, 0.0, Z);
+  EXPECT_TRUE(testing::SameBits(cache.Z, Z)) << "Z, nn/two_layer_relu.cpp: first_layer_preactivation";
+}
+
+// two_layer_relu_sgd_step (W1 updated block by block as dW1 is produced) leaves the network and the
+// optimizer exactly where gradients-then-step does: 5 steps with momentum and weight decay, with and
+// without biases, the optimizer's slots in either order, N = 37 (three 12-row blocks and a 1-row
+// one).  One more plain step on both afterwards compares the hidden velocities too.
+TEST(TwoLayerRelu, SgdStepEqualsGradientsThenStep) {
+  for (bool bias : {false, true})
+    for (bool w1_first : {true, false}) {
+      Rng rng(11);
+      TwoLayerRelu plain = init_two_layer_relu(85, 37, 10, rng, bias);
+      TwoLayerRelu fast = plain;
+      auto optimizer = [&](TwoLayerRelu& n) {
+        std::vector<Matrix*> params{&n.W1, &n.W2}, grads{&n.dW1, &n.dW2};
+        if (!w1_first) std::swap(params[0], params[1]), std::swap(grads[0], grads[1]);
+        if (bias) params.insert(params.end(), {&n.b1, &n.b2}), grads.insert(grads.end(), {&n.db1, &n.db2});
+        return Sgd(make_slots(params, grads), SgdOptions{0.05, 0.9, 0.001});
+      };
+      Sgd plain_opt = optimizer(plain), fast_opt = optimizer(fast);
+      TwoLayerReluCache plain_cache, fast_cache;
+      for (std::uint64_t step = 0; step <= 5; ++step) {
+        const Matrix X = testing::random_matrix(29, 85, 30 + step);
+        const Matrix dY = testing::random_matrix(29, 10, 40 + step);
+        two_layer_relu_forward(plain, X, plain_cache);
+        two_layer_relu_forward(fast, X, fast_cache);
+        two_layer_relu_gradients(plain, plain_cache, dY);
+        plain_opt.step();
+        if (step < 5) {
+          two_layer_relu_sgd_step(fast, fast_cache, dY, fast_opt);
+        } else {  // the check step: both plain, so a different velocity shows up in W
+          two_layer_relu_gradients(fast, fast_cache, dY);
+          fast_opt.step();
+        }
+        const std::string where = "bias " + std::to_string(bias) + ", W1 first " +
+                                  std::to_string(w1_first) + ", step " + std::to_string(step) +
+                                  " (nn/two_layer_relu.cpp: two_layer_relu_sgd_step)";
+        EXPECT_TRUE(testing::SameBits(fast.W1, plain.W1)) << "W1, " << where;
+        EXPECT_TRUE(testing::SameBits(fast.W2, plain.W2)) << "W2, " << where;
+        EXPECT_TRUE(testing::SameBits(fast.b1, plain.b1)) << "b1, " << where;
+        EXPECT_TRUE(testing::SameBits(fast.b2, plain.b2)) << "b2, " << where;
+        EXPECT_TRUE(testing::SameBits(fast.dW1, plain.dW1)) << "dW1, " << where;
+        EXPECT_TRUE(testing::SameBits(fast.db1, plain.db1)) << "db1, " << where;
+      }
+      EXPECT_EQ(fast_opt.steps_taken(), 6u);
+    }
+}
+
+// The fused step needs W1 in the optimizer with net.dW1 as its gradient.
+TEST(TwoLayerRelu, SgdStepRejectsAnOptimizerWithoutW1) {
+  Rng rng(2);
+  TwoLayerRelu net = init_two_layer_relu(6, 5, 3, rng);
+  TwoLayerReluCache cache;
+  two_layer_relu_forward(net, Matrix(4, 6, 0.5), cache);
+  const Matrix dY(4, 3, 0.1);
+  Sgd only_w2(make_slots({&net.W2}, {&net.dW2}), SgdOptions{});
+  EXPECT_THROW(two_layer_relu_sgd_step(net, cache, dY, only_w2), std::invalid_argument);
+  Matrix other_grad(5, 6);
+  Sgd wrong_grad(make_slots({&net.W1, &net.W2}, {&other_grad, &net.dW2}), SgdOptions{});
+  EXPECT_THROW(two_layer_relu_sgd_step(net, cache, dY, wrong_grad), std::invalid_argument);
 }
 
 // The forward pass checks its input while copying it into the cache: a non-finite entry throws with

@@ -191,9 +191,10 @@ void bench_smnist_train(std::uint64_t seed, int iters) {
 
 // Fig. 4B: the two-layer ReLU network 784 -> N -> 10 on batches of 100 random "images" (pixels in
 // [0, 1)), softmax CE over the batch, SGD momentum (lr 0.01 as demos/fig4b_relu_mnist).  Timed twice,
-// like the RNN parts: as the figure's training loop runs it (nn/relu_experiment.cpp: zero_grads, then
-// two_layer_relu_backward adding into the cleared gradients), under `relu`, and with
-// two_layer_relu_gradients (the same bits, one pass less over dW1), under `relu_reused`.
+// like the RNN parts: the plain route (zero_grads, two_layer_relu_backward adding into the cleared
+// gradients, Sgd::step), under `relu`, and as the figure's training loop runs it
+// (nn/relu_experiment.cpp: two_layer_relu_sgd_step, the same bits with W1 updated block by block
+// while its gradient is in cache), under `relu_reused`.
 void bench_relu_train(std::uint64_t seed, int iters) {
   const std::size_t B = 100, d = 784, N = 300, K = 10;
   rl::Rng rng(seed);
@@ -220,12 +221,12 @@ void bench_relu_train(std::uint64_t seed, int iters) {
       const rl::Matrix Y = rl::two_layer_relu_forward(net, xs[i % 16], cache);
       const rl::LossResult l = rl::softmax_cross_entropy(Y, ys[i % 16], all_rows);
       if (fused) {
-        rl::two_layer_relu_gradients(net, cache, l.dY);
+        rl::two_layer_relu_sgd_step(net, cache, l.dY, opt);
       } else {
         rl::zero_grads(net);
         rl::two_layer_relu_backward(net, cache, l.dY);
+        opt.step();
       }
-      opt.step();
       return l.loss;
     }, fused ? &last_fused : &last);
     if (!fused) secs = s;
