@@ -22,6 +22,7 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/svg_plot.h"
 #include "linalg/effective_rank.h"
@@ -60,9 +61,8 @@ int run(int argc, char** argv) {
   rl::RunManifest manifest = rl::start_manifest(cli);
 
   const auto N = static_cast<std::size_t>(cli.get_int("n"));
-  for (std::int64_t r : cli.get_int_list("ranks"))
-    if (static_cast<std::size_t>(r) > N) throw std::invalid_argument("--ranks: rank " + std::to_string(r) + " exceeds --n");
-  const std::vector<rl::RunSpec> runs = rl::make_sweep({rl::sweep_axis("rank", cli.get_int_list("ranks"))}, cli.seed_list());
+  const std::vector<std::int64_t> ranks = rl::ranks_flag(cli, N, "--n");  // exit 2 on a rank outside [1, n]
+  const std::vector<rl::RunSpec> runs = rl::make_sweep({rl::sweep_axis("rank", ranks)}, cli.seed_list());
   const rl::SweepOptions options = rl::sweep_options(cli, {"ranks"});
   const double noise = cli.get_double("noise");
   const std::int64_t fail_run = cli.get_int("fail-run");
@@ -94,7 +94,7 @@ int run(int argc, char** argv) {
   std::vector<double> rank_values;
   std::vector<std::vector<double>> pr_by_rank;
   std::vector<std::string> rank_names;
-  for (std::int64_t r : cli.get_int_list("ranks")) {
+  for (std::int64_t r : ranks) {
     rank_values.push_back(static_cast<double>(r));
     pr_by_rank.emplace_back();
     for (std::size_t i = 0; i < rank.size(); ++i)

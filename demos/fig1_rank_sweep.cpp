@@ -40,6 +40,7 @@
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
@@ -229,18 +230,9 @@ int run(int argc, char** argv) {
     if (!(g > 0.0))
       throw CliError(std::string(cli.was_given("gains") && !cli.was_given("gain") ? "--gains" : "--gain") +
                      ": gain must be > 0, got " + format_number_short(g));
-  std::vector<std::int64_t> ranks = cli.get_int_list("ranks");
-  if (!cli.was_given("ranks") && ranks.empty()) {
-    const bool smnist_only = tasks.size() == 1 && tasks[0] == "smnist";
-    for (std::size_t r : smnist_only ? smnist_ranks(s.N) : released_ranks(s.N))
-      ranks.push_back(static_cast<std::int64_t>(r));
-  }
-  for (std::int64_t r : ranks)
-    if (r < 1 || static_cast<std::size_t>(r) > s.N) {
-      std::fprintf(stderr, "%s: --ranks: rank %lld outside [1, N = %zu] (see --help)\n", kProgram,
-                   static_cast<long long>(r), s.N);
-      return 2;
-    }
+  const bool smnist_only = tasks.size() == 1 && tasks[0] == "smnist";
+  const std::vector<std::int64_t> ranks =
+      ranks_flag(cli, s.N, "N", smnist_only ? smnist_ranks(s.N) : released_ranks(s.N));
 
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("task", tasks), sweep_axis("gain", gains), sweep_axis("rank", ranks)},
@@ -267,17 +259,12 @@ int run(int argc, char** argv) {
   print_plasticity(*table);
   const std::string figure = out + "/" + kProgram + ".svg";
   plot_results(*table, figure, kDescription, seed);
-  std::vector<std::string> written = {results_csv_path(cli), figure};
-  if (s.log_every) {
-    const std::string evolution = out + "/" + kProgram + "_evolution.svg";
-    plot_evolution(
-        runs, options.runs_dir, [](const RunSpec& r) { return r.param("task") + " g=" + r.param("gain"); },
-        [](const RunSpec& r) { return "rank " + r.param("rank"); }, evolution,
-        std::string(kDescription) + " (over training)");
-    written.push_back(evolution);
-  }
-  written.push_back(manifest_path(cli));
-  report_outputs(cli, manifest, written);
+  const std::string evolution = out + "/" + kProgram + "_evolution.svg";
+  const auto row_of = [](const RunSpec& r) { return r.param("task") + " g=" + r.param("gain"); };
+  const bool plotted = s.log_every &&
+      plot_evolution(runs, options.runs_dir, row_of, [](const RunSpec& r) { return "rank " + r.param("rank"); },
+                     evolution, std::string(kDescription) + " (over training)");
+  report_outputs(cli, manifest, {results_csv_path(cli), figure, plotted ? evolution : "", manifest_path(cli)});
   return 0;
 }
 
@@ -381,34 +368,23 @@ constexpr std::size_t kPanels = sizeof kPlotted / sizeof kPlotted[0];
 
 // One row of panels per task (dW, RA, KA, loss, path length, L1 change against rank), one curve per gain, a dot per run.
 void plot_results(const ResultTable& t, const std::string& path, const std::string& title, std::uint64_t seed) {
-  std::vector<std::string> tasks;
-  for (const Group& g : group_rows(t))
-    if (std::find(tasks.begin(), tasks.end(), g.task) == tasks.end()) tasks.push_back(g.task);
+  const std::vector<Group> groups = group_rows(t);
+  const std::vector<std::string> tasks = distinct_values(groups, [](const Group& g) { return g.task; });
   Figure fig(tasks.size(), kPanels, title);
   Rng jitter(seed);
   for (std::size_t row = 0; row < tasks.size(); ++row) {
-    std::vector<double> gains;
-    for (const Group& g : group_rows(t))
-      if (g.task == tasks[row] && std::find(gains.begin(), gains.end(), g.gain) == gains.end())
-        gains.push_back(g.gain);
+    std::vector<Group> task_groups;
+    for (const Group& g : groups)
+      if (g.task == tasks[row]) task_groups.push_back(g);
+    const std::vector<double> gains = distinct_values(task_groups, [](const Group& g) { return g.gain; });
     for (std::size_t col = 0; col < kPanels; ++col) {
       Panel& p = fig.panel(row, col);
       p.title(tasks[row] + ": " + kPlotted[col].title).x_label("initial rank of W_h").x_scale(AxisScale::kLog);
       for (double gain : gains) {
         char label[32];
         std::snprintf(label, sizeof label, "g = %.2f", gain);
-        std::vector<double> x, y, xs;
-        std::vector<std::vector<double>> samples;
-        for (const Group& g : group_rows(t)) {
-          if (g.task != tasks[row] || g.gain != gain) continue;
-          const auto v = values_of(t, g.rows, kPlotted[col].column);
-          x.insert(x.end(), v.size(), g.rank);
-          y.insert(y.end(), v.begin(), v.end());
-          xs.push_back(g.rank);
-          samples.push_back(v);
-        }
-        p.scatter(label, x, y, 5.0, jitter);  // one dot per run
-        p.line_error(label, xs, samples, ErrorBar::kSd);
+        const auto this_gain = [&](const Group& g) { return g.gain == gain; };
+        plot_by_rank(p, label, rank_series(t, task_groups, this_gain, kPlotted[col].column), jitter);
       }
     }
   }

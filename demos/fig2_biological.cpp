@@ -477,11 +477,9 @@ int run(int argc, char** argv) {
       plot_evolution(runs, options.runs_dir, [](const RunSpec& r) { return r.param("task"); },
                      [](const RunSpec& r) { return r.param("entry"); }, evolution,
                      "Fig. 2 (reproduction) over training: each structure and its Gaussian");
-  std::vector<std::string> written = {results_csv_path(cli), "ranks.csv", "spectra.csv",
-                                      std::string(kProgram) + "_<task>.svg"};
-  if (plotted) written.push_back(evolution);
-  written.push_back("manifest in " + out);
-  report_outputs(cli, manifest, written);
+  report_outputs(cli, manifest, {results_csv_path(cli), "ranks.csv", "spectra.csv",
+                                 std::string(kProgram) + "_<task>.svg", plotted ? evolution : "",
+                                 "manifest in " + out});
   return 0;
 }
 

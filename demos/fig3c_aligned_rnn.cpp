@@ -55,6 +55,7 @@
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
@@ -284,25 +285,14 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
   constexpr std::size_t kPanels = sizeof kPlotted / sizeof kPlotted[0];
   Figure fig(1, kPanels, "Fig. 3C (reproduction): RNN students of a pre-trained sMNIST teacher vs rank of W_h(0)");
   Rng jitter(seed);
-  std::vector<std::string> starts;
-  for (const Group& g : group_rows(t))
-    if (std::find(starts.begin(), starts.end(), g.start) == starts.end()) starts.push_back(g.start);
+  const std::vector<Group> groups = group_rows(t);
+  const std::vector<std::string> starts = distinct_values(groups, [](const Group& g) { return g.start; });
   for (std::size_t col = 0; col < kPanels; ++col) {
     Panel& p = fig.panel(0, col);
     p.title(kPlotted[col].title).x_label("initial rank of W_h").x_scale(AxisScale::kLog);
     for (const std::string& start : starts) {
-      std::vector<double> x, y, xs;
-      std::vector<std::vector<double>> samples;
-      for (const Group& g : group_rows(t)) {
-        if (g.start != start) continue;
-        const auto v = values_of(t, g.rows, kPlotted[col].column);
-        x.insert(x.end(), v.size(), g.rank);
-        y.insert(y.end(), v.begin(), v.end());
-        xs.push_back(g.rank);
-        samples.push_back(v);
-      }
-      p.scatter(start, x, y, 5.0, jitter);  // one dot per run
-      p.line_error(start, xs, samples, ErrorBar::kSd);
+      const auto this_start = [&](const Group& g) { return g.start == start; };
+      plot_by_rank(p, start, rank_series(t, groups, this_start, kPlotted[col].column), jitter);
     }
   }
   fig.write(path);
@@ -364,13 +354,10 @@ int run(int argc, char** argv) {
   const std::string out = cli.out_dir();
   s.teacher_root = cli.get_string("teacher-dir").empty() ? out + "/teachers" : cli.get_string("teacher-dir");
 
-  std::vector<std::int64_t> ranks = cli.get_int_list("ranks");
-  if (ranks.empty())
-    for (std::int64_t r : {std::int64_t{1}, std::int64_t{5}, std::int64_t{30}, static_cast<std::int64_t>(s.N)})
-      if (r <= static_cast<std::int64_t>(s.N) && (ranks.empty() || r > ranks.back())) ranks.push_back(r);
-  for (std::int64_t r : ranks)
-    if (r < 1 || static_cast<std::size_t>(r) > s.N)
-      throw CliError("--ranks: rank " + std::to_string(r) + " outside [1, N = " + std::to_string(s.N) + "]");
+  std::vector<std::size_t> default_ranks;  // 1, 5, 30, N: those below N, ascending, then N
+  for (std::size_t r : {std::size_t{1}, std::size_t{5}, std::size_t{30}, s.N})
+    if (r <= s.N && (default_ranks.empty() || r > default_ranks.back())) default_ranks.push_back(r);
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, s.N, "N", default_ranks);
 
   const std::vector<RunSpec> runs = make_sweep(
       {sweep_axis("start", cli.get_string_list("starts")), sweep_axis("rank", ranks)}, cli.seed_list());
@@ -412,10 +399,7 @@ int run(int argc, char** argv) {
       plot_evolution(runs, options.runs_dir, [](const RunSpec& r) { return "rank " + r.param("rank"); },
                      [](const RunSpec& r) { return r.param("start"); }, evolution,
                      "Fig. 3C (reproduction) over training: students of the sMNIST teacher");
-  std::vector<std::string> written = {results_csv_path(cli), figure};
-  if (plotted) written.push_back(evolution);
-  written.push_back(manifest_path(cli));
-  report_outputs(cli, manifest, written);
+  report_outputs(cli, manifest, {results_csv_path(cli), figure, plotted ? evolution : "", manifest_path(cli)});
   return 0;
 }
 

@@ -26,6 +26,7 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/svg_plot.h"
 #include "linalg/norms.h"
@@ -222,10 +223,7 @@ int run(int argc, char** argv) {
   s.gd.loss_tol = cli.get_double("loss-tol");
   if (s.n < s.d)  // whitened inputs need n >= d samples
     throw CliError("--n: must be at least --d = " + std::to_string(s.d) + ", got " + std::to_string(s.n));
-  const std::vector<std::int64_t>& ranks = cli.get_int_list("ranks");
-  for (std::int64_t r : ranks)
-    if (r < 1 || static_cast<std::size_t>(r) > std::min(s.d, s.h))
-      throw CliError("--ranks: every rank must lie in [1, min(d, h)]");
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, std::min(s.d, s.h), "min(d, h)");
 
   std::vector<RunRow> rows;
   for (std::uint64_t seed : cli.seed_list()) {

@@ -37,6 +37,7 @@
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
@@ -131,16 +132,15 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, const MnistData& data)
   return w;
 }
 
-// Row indices of each rank, ranks in order of first appearance (ascending in our sweeps).
-std::vector<std::pair<double, std::vector<std::size_t>>> rows_by_rank(const ResultTable& t) {
-  std::vector<std::pair<double, std::vector<std::size_t>>> groups;
-  for (std::size_t i = 0; i < t.rows.size(); ++i) {
-    const double rank = t.number(i, "rank");
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == rank; });
-    if (it == groups.end()) it = groups.insert(groups.end(), {rank, {}});
-    it->second.push_back(i);
-  }
-  return groups;
+// The runs of each rank, ranks in order of first appearance (ascending in our sweeps).
+struct Group {
+  double rank = 0;
+  std::vector<std::size_t> rows;
+  double key() const { return rank; }
+};
+
+std::vector<Group> group_rows(const ResultTable& t) {
+  return group_rows_by<Group>(t, [&](std::size_t i) { return Group{t.number(i, "rank"), {}}; });
 }
 
 // The `silent` column is printed only when some run is silent (an ordinary sweep reads as before).
@@ -149,7 +149,7 @@ void print_summary(const ResultTable& t) {
   const bool any_silent = std::accumulate(silent_all.begin(), silent_all.end(), 0.0) > 0;
   std::printf("\n%5s %3s  %-17s %-17s %-17s %-17s %-17s %s%s\n", "rank", "n", "weight change", "RA", "KA",
               "final loss", "test accuracy", "diverged", any_silent ? "  silent" : "");
-  for (const auto& [rank, rows] : rows_by_rank(t)) {
+  for (const auto& [rank, rows] : group_rows(t)) {
     const auto diverged = values_of(t, rows, "diverged");
     const auto silent = values_of(t, rows, "silent");
     std::printf("%5.0f %3zu  %-17s %-17s %-17s %-17s %-17s %.0f", rank, rows.size(),
@@ -167,19 +167,16 @@ void print_summary(const ResultTable& t) {
 
 // The paper's headline, checked on the means of the lowest and highest rank.
 void print_headline(const ResultTable& t) {
-  auto groups = rows_by_rank(t);
+  std::vector<Group> groups = group_rows(t);
   if (groups.size() < 2) return;
-  std::sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  const auto& lo = groups.front();
-  const auto& hi = groups.back();
-  auto mean = [&](const std::vector<std::size_t>& rows, const char* c) {
-    const auto v = finite_values(values_of(t, rows, c));
-    return v.empty() ? std::nan("") : sample_mean(v);
-  };
-  const bool dw = mean(lo.second, "weight_change") > mean(hi.second, "weight_change");
-  const bool ra = mean(lo.second, "representation_alignment") < mean(hi.second, "representation_alignment");
-  const bool ka = mean(lo.second, "kernel_alignment") < mean(hi.second, "kernel_alignment");
-  std::printf("rank %.0f vs %.0f: larger dW %s, lower RA %s, lower KA %s  -> %s\n", lo.first, hi.first,
+  std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.rank < b.rank; });
+  const Group& lo = groups.front();
+  const Group& hi = groups.back();
+  auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
+  const bool dw = mean(lo, "weight_change") > mean(hi, "weight_change");
+  const bool ra = mean(lo, "representation_alignment") < mean(hi, "representation_alignment");
+  const bool ka = mean(lo, "kernel_alignment") < mean(hi, "kernel_alignment");
+  std::printf("rank %.0f vs %.0f: larger dW %s, lower RA %s, lower KA %s  -> %s\n", lo.rank, hi.rank,
               dw ? "yes" : "NO", ra ? "yes" : "NO", ka ? "yes" : "NO",
               dw && ra && ka ? "matches the paper (Fig. 4B)" : "differs from the paper");
 }
@@ -190,17 +187,8 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
   for (std::size_t col = 0; col < 4; ++col) {
     Panel& p = fig.panel(0, col);
     p.title(kPlotted[col].title).x_label("initial rank of W1").x_scale(AxisScale::kLog);
-    std::vector<double> x, y, xs;
-    std::vector<std::vector<double>> samples;
-    for (const auto& [rank, rows] : rows_by_rank(t)) {
-      const auto v = values_of(t, rows, kPlotted[col].column);
-      x.insert(x.end(), v.size(), rank);
-      y.insert(y.end(), v.begin(), v.end());
-      xs.push_back(rank);
-      samples.push_back(v);
-    }
-    p.scatter("one run", x, y, 5.0, jitter);  // one dot per run (the Fig. 1 convention)
-    p.line_error("mean", xs, samples, ErrorBar::kSd);
+    const auto every_rank = [](const Group&) { return true; };
+    plot_by_rank(p, "one run", "mean", rank_series(t, group_rows(t), every_rank, kPlotted[col].column), jitter);
   }
   fig.write(path);
 }
@@ -237,11 +225,7 @@ int run(int argc, char** argv) {
   s.train.lr = cli.get_double("lr");
   s.train.momentum = cli.get_double("momentum");
   s.train.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
-  const std::vector<std::int64_t>& ranks = cli.get_int_list("ranks");
-  for (std::int64_t r : ranks)
-    if (r < 1 || static_cast<std::size_t>(r) > std::min(s.N, kMnistPixels))
-      throw CliError("--ranks: rank " + std::to_string(r) + " outside [1, min(N, 784) = " +
-                                  std::to_string(std::min(s.N, kMnistPixels)) + "]");
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, std::min(s.N, kMnistPixels), "min(N, 784)");
   if (!(s.gain > 0.0)) throw CliError("--gain: must be positive");
 
   const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", ranks)}, cli.seed_list());
@@ -281,10 +265,7 @@ int run(int argc, char** argv) {
       plot_evolution(runs, options.runs_dir, [](const RunSpec&) { return std::string("MNIST"); },
                      [](const RunSpec& r) { return "rank " + r.param("rank"); }, evolution,
                      "Fig. 4B (reproduction) over training: two-layer ReLU network on MNIST");
-  std::vector<std::string> written = {results_csv_path(cli), figure};
-  if (plotted) written.push_back(evolution);
-  written.push_back(manifest_path(cli));
-  report_outputs(cli, manifest, written);
+  report_outputs(cli, manifest, {results_csv_path(cli), figure, plotted ? evolution : "", manifest_path(cli)});
   return 0;
 }
 

@@ -32,6 +32,7 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
@@ -153,12 +154,7 @@ int run(int argc, char** argv) {
   s.lr = cli.get_double("lr");
   s.lr_b = cli.get_double("lr-b");
   s.momentum = cli.get_double("momentum");
-  std::vector<std::int64_t> ranks = cli.get_int_list("ranks");
-  if (!cli.was_given("ranks") && ranks.empty())
-    for (std::size_t r : released_ranks(s.N)) ranks.push_back(static_cast<std::int64_t>(r));
-  for (std::int64_t r : ranks)
-    if (r < 1 || static_cast<std::size_t>(r) > s.N)
-      throw CliError("--ranks: rank " + std::to_string(r) + " outside [1, N = " + std::to_string(s.N) + "]");
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, s.N, "N", released_ranks(s.N));
 
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("order", cli.get_string_list("orders")), sweep_axis("rank", ranks)}, cli.seed_list());
@@ -231,27 +227,16 @@ const Measure kPlotted[] = {{"forgetting_accuracy", "forgetting: drop of A's pro
 
 // One row of panels per order, a curve (mean ± sd) and a dot per run against rank.
 void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed) {
-  std::vector<std::string> orders;
-  for (const Group& g : group_rows(t))
-    if (std::find(orders.begin(), orders.end(), g.order) == orders.end()) orders.push_back(g.order);
+  const std::vector<Group> groups = group_rows(t);
+  const std::vector<std::string> orders = distinct_values(groups, [](const Group& g) { return g.order; });
   Figure fig(orders.size(), 4, kDescription);
   Rng jitter(seed);
   for (std::size_t row = 0; row < orders.size(); ++row)
     for (std::size_t col = 0; col < 4; ++col) {
       Panel& p = fig.panel(row, col);
       p.title(orders[row] + ": " + kPlotted[col].title).x_label("initial rank of W_h").x_scale(AxisScale::kLog);
-      std::vector<double> x, y, xs;
-      std::vector<std::vector<double>> samples;
-      for (const Group& g : group_rows(t)) {
-        if (g.order != orders[row]) continue;
-        const auto v = values_of(t, g.rows, kPlotted[col].column);
-        x.insert(x.end(), v.size(), g.rank);
-        y.insert(y.end(), v.begin(), v.end());
-        xs.push_back(g.rank);
-        samples.push_back(v);
-      }
-      p.scatter(orders[row], x, y, 5.0, jitter);
-      p.line_error(orders[row], xs, samples, ErrorBar::kSd);
+      const auto this_order = [&](const Group& g) { return g.order == orders[row]; };
+      plot_by_rank(p, orders[row], rank_series(t, groups, this_order, kPlotted[col].column), jitter);
     }
   fig.write(path);
 }

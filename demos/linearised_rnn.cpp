@@ -31,6 +31,7 @@
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
@@ -132,12 +133,7 @@ int run(int argc, char** argv) {
     for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     tasks.push_back(t);
   }
-  std::vector<std::int64_t> ranks = cli.get_int_list("ranks");
-  if (!cli.was_given("ranks") && ranks.empty())
-    for (std::size_t r : released_ranks(s.N)) ranks.push_back(static_cast<std::int64_t>(r));
-  for (std::int64_t r : ranks)
-    if (r < 1 || static_cast<std::size_t>(r) > s.N)
-      throw CliError("--ranks: rank " + std::to_string(r) + " outside [1, N = " + std::to_string(s.N) + "]");
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, s.N, "N", released_ranks(s.N));
 
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("task", tasks), sweep_axis("rank", ranks)}, cli.seed_list());
@@ -152,17 +148,12 @@ int run(int argc, char** argv) {
   print_summary(*table);
   const std::string figure = cli.out_dir() + "/" + kProgram + ".svg";
   plot_results(*table, figure, seed);
-  std::vector<std::string> written = {results_csv_path(cli), figure};
-  if (s.log_every) {
-    const std::string evolution = cli.out_dir() + "/" + kProgram + "_evolution.svg";
-    if (plot_evolution(
-            runs, options.runs_dir, [](const RunSpec& r) { return r.param("task"); },
-            [](const RunSpec& r) { return "rank " + r.param("rank"); }, evolution,
-            std::string(kDescription) + " (over training)"))
-      written.push_back(evolution);
-  }
-  written.push_back(manifest_path(cli));
-  report_outputs(cli, manifest, written);
+  const std::string evolution = cli.out_dir() + "/" + kProgram + "_evolution.svg";
+  const bool plotted = s.log_every &&
+      plot_evolution(runs, options.runs_dir, [](const RunSpec& r) { return r.param("task"); },
+                     [](const RunSpec& r) { return "rank " + r.param("rank"); }, evolution,
+                     std::string(kDescription) + " (over training)");
+  report_outputs(cli, manifest, {results_csv_path(cli), figure, plotted ? evolution : "", manifest_path(cli)});
   return 0;
 }
 
@@ -209,9 +200,8 @@ void print_summary(const ResultTable& t) {
 
 // One row of panels per task: the gap, the final losses and the probe accuracies against rank.
 void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed) {
-  std::vector<std::string> tasks;
-  for (const Group& g : group_rows(t))
-    if (std::find(tasks.begin(), tasks.end(), g.task) == tasks.end()) tasks.push_back(g.task);
+  const std::vector<Group> groups = group_rows(t);
+  const std::vector<std::string> tasks = distinct_values(groups, [](const Group& g) { return g.task; });
   struct Panel3 {
     const char* title;
     std::vector<std::pair<const char*, const char*>> series;  // (label, column)
@@ -227,18 +217,8 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
       Panel& p = fig.panel(row, col);
       p.title(tasks[row] + ": " + panels[col].title).x_label("initial rank of W_h").x_scale(AxisScale::kLog);
       for (const auto& [label, column] : panels[col].series) {
-        std::vector<double> x, y, xs;
-        std::vector<std::vector<double>> samples;
-        for (const Group& g : group_rows(t)) {
-          if (g.task != tasks[row]) continue;
-          const auto v = values_of(t, g.rows, column);
-          x.insert(x.end(), v.size(), g.rank);
-          y.insert(y.end(), v.begin(), v.end());
-          xs.push_back(g.rank);
-          samples.push_back(v);
-        }
-        p.scatter(label, x, y, 5.0, jitter);
-        p.line_error(label, xs, samples, ErrorBar::kSd);
+        const auto this_task = [&](const Group& g) { return g.task == tasks[row]; };
+        plot_by_rank(p, label, rank_series(t, groups, this_task, column), jitter);
       }
     }
   fig.write(path);

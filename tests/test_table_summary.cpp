@@ -58,5 +58,16 @@ TEST(GroupRowsBy, GroupsEqualSettingsInOrderOfFirstAppearance) {
   EXPECT_EQ(groups[2].rows, (std::vector<std::size_t>{3}));
 }
 
+TEST(DistinctValues, KeepsTheOrderOfFirstAppearance) {
+  struct G {
+    std::string task;
+    double gain;
+  };
+  const std::vector<G> groups = {{"dms", 1.5}, {"2af", 1.0}, {"dms", 1.0}, {"cxt", 1.5}, {"2af", 1.5}};
+  EXPECT_EQ(distinct_values(groups, [](const G& g) { return g.task; }),
+            (std::vector<std::string>{"dms", "2af", "cxt"}));
+  EXPECT_EQ(distinct_values(groups, [](const G& g) { return g.gain; }), (std::vector<double>{1.5, 1.0}));
+}
+
 }  // namespace
 }  // namespace rl

@@ -40,7 +40,12 @@ std::optional<ResultTable> finish_sweep(const SweepRun& run, const std::vector<R
 void report_outputs(const Cli& cli, const RunManifest& manifest, const std::vector<std::string>& written) {
   write_manifest(manifest_path(cli), manifest);
   std::string line = "wrote ";
-  for (std::size_t i = 0; i < written.size(); ++i) line += (i ? ", " : "") + written[i];
+  bool first = true;
+  for (const std::string& w : written) {
+    if (w.empty()) continue;  // an optional output not written (the evolution figure without --log-every)
+    line += (first ? "" : ", ") + w;
+    first = false;
+  }
   std::printf("%s\n", line.c_str());
 }
 

@@ -45,7 +45,8 @@ std::optional<ResultTable> finish_sweep(const SweepRun& run, const std::vector<R
                                         const SweepOptions& options, const Cli& cli, const RunManifest& manifest,
                                         double iters_per_run = -1.0);
 
-// Writes the manifest and prints "wrote <written[0]>, <written[1]>, ...".
+// Writes the manifest and prints "wrote <written[0]>, <written[1]>, ...", skipping empty entries (an
+// optional output that was not written: `plotted ? evolution : ""`).
 void report_outputs(const Cli& cli, const RunManifest& manifest, const std::vector<std::string>& written);
 
 }  // namespace rl

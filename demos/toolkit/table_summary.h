@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "demos/toolkit/csv.h"
@@ -37,6 +38,16 @@ std::vector<Group> group_rows_by(const ResultTable& table, MakeGroup make) {
     it->rows.push_back(i);
   }
   return groups;
+}
+
+// The distinct values of field(g) over `groups`, in order of first appearance: the rows or the curves
+// of a figure, e.g. distinct_values(groups, [](const Group& g) { return g.task; }).
+template <class Group, class Field>
+auto distinct_values(const std::vector<Group>& groups, Field field) {
+  std::vector<std::decay_t<decltype(field(groups.front()))>> values;
+  for (const Group& g : groups)
+    if (std::find(values.begin(), values.end(), field(g)) == values.end()) values.push_back(field(g));
+  return values;
 }
 
 }  // namespace rl
