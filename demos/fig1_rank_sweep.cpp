@@ -208,8 +208,7 @@ int run(int argc, char** argv) {
   add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
-  const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
-  std::printf("%s: seed %llu\n", kProgram, static_cast<unsigned long long>(seed));
+  const std::uint64_t seed = cli.announce_seed();
   Settings s;
   s.N = static_cast<std::size_t>(cli.get_int("N"));
   s.iters = static_cast<std::size_t>(cli.get_int("iters"));
@@ -354,11 +353,7 @@ void print_plasticity(const ResultTable& t) {
               " fraction of synapses with |dW_ij| > 0.1 RMS(W_h(0)); docs/measures.md#cost-of-plasticity)\n");
 }
 
-struct Measure {
-  const char* column;
-  const char* title;
-};
-const Measure kPlotted[] = {{"weight_change", "weight change ||dW_h||_F"},
+const PlottedColumn kPlotted[] = {{"weight_change", "weight change ||dW_h||_F"},
                             {"representation_alignment", "representation alignment (RA)"},
                             {"kernel_alignment", "tangent kernel alignment (KA)"},
                             {"loss_final", "final loss (100-iteration mean)"},

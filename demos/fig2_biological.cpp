@@ -409,8 +409,7 @@ int run(int argc, char** argv) {
   cli.add_flag("no-train", "spectra and effective ranks only (seconds)");
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
-  const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
-  std::printf("%s: seed %llu\n", kProgram, static_cast<unsigned long long>(seed));
+  const std::uint64_t seed = cli.announce_seed();
   Settings s;
   s.options.N = static_cast<std::size_t>(cli.get_int("N"));
   s.norm_name = cli.get_string("norm");

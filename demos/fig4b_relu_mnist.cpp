@@ -62,11 +62,7 @@ const std::vector<std::string> kColumns = {
     "representation_alignment", "kernel_alignment", "sign_similarity", "loss_first", "loss_final",
     "accuracy_initial", "accuracy", "eval_loss", "diverged", "silent", "train_seconds", "measure_seconds"};
 
-struct Measure {
-  const char* column;
-  const char* title;
-};
-const Measure kPlotted[] = {{"weight_change", "weight change ||dW1||_F"},
+const PlottedColumn kPlotted[] = {{"weight_change", "weight change ||dW1||_F"},
                             {"representation_alignment", "representation alignment (RA)"},
                             {"kernel_alignment", "tangent kernel alignment (KA, W1)"},
                             {"accuracy", "test accuracy after training"}};
@@ -213,8 +209,7 @@ int run(int argc, char** argv) {
   add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
-  const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
-  std::printf("%s: seed %llu\n", kProgram, static_cast<unsigned long long>(seed));
+  const std::uint64_t seed = cli.announce_seed();
   Settings s;
   s.N = static_cast<std::size_t>(cli.get_int("N"));
   s.batch = static_cast<std::size_t>(cli.get_int("batch"));

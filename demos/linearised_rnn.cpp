@@ -119,8 +119,7 @@ int run(int argc, char** argv) {
   cli.add_double("momentum", 0.9, "SGD momentum of both models, PyTorch semantics", 0.0, 0.999999);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
-  const std::uint64_t seed = static_cast<std::uint64_t>(cli.get_int("seed"));
-  std::printf("%s: seed %llu\n", kProgram, static_cast<unsigned long long>(seed));
+  const std::uint64_t seed = cli.announce_seed();
   Settings s;
   s.N = static_cast<std::size_t>(cli.get_int("N"));
   s.iters = static_cast<std::size_t>(cli.get_int("iters"));

@@ -185,5 +185,13 @@ TEST(CliDeathTest, ParseOrExitExitsWithStatusTwoAndOneLine) {
       ::testing::ExitedWithCode(2), "^fig_test: --iters: 'oops' is not an integer \\(see --help\\)\n$");
 }
 
+TEST(Cli, AnnounceSeedPrintsTheProgramAndSeedThenReturnsIt) {
+  Cli cli = make_cli();
+  ASSERT_TRUE(cli.parse(std::vector<std::string>{"--seed", "42"}));
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(cli.announce_seed(), 42u);
+  EXPECT_EQ(::testing::internal::GetCapturedStdout(), "fig_test: seed 42\n");
+}
+
 }  // namespace
 }  // namespace rl

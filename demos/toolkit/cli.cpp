@@ -3,6 +3,8 @@
 // flags, --shard) with one error message per malformed input; split, the checks would repeat.
 #include "demos/toolkit/cli.h"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -332,6 +334,12 @@ std::vector<std::uint64_t> Cli::seed_list() const {
   std::vector<std::uint64_t> seeds;
   for (std::int64_t k = 0; k < n; ++k) seeds.push_back(static_cast<std::uint64_t>(first) + static_cast<std::uint64_t>(k));
   return seeds;
+}
+
+std::uint64_t Cli::announce_seed() const {
+  const auto seed = static_cast<std::uint64_t>(get_int("seed"));
+  std::printf("%s: seed %llu\n", program_.c_str(), static_cast<unsigned long long>(seed));
+  return seed;
 }
 
 int Cli::threads() const {

@@ -100,6 +100,9 @@ class Cli {
 
   // Derived values of the common flags (need add_common):
   std::vector<std::uint64_t> seed_list() const;  // seed, seed+1, ..., seed+seeds-1
+  // --seed, after printing "<program>: seed <seed>" on stdout: every figure program prints its seed
+  // first, so that a saved log always says how to rerun it.
+  std::uint64_t announce_seed() const;
   int threads() const;                           // --threads, 0 resolved to the hardware cores
   std::string out_dir() const;                   // --out, default "out/<program>"
   Shard shard() const;                           // --shard i/n, default 0/1

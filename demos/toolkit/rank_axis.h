@@ -31,6 +31,12 @@ namespace rl {
 std::vector<std::int64_t> ranks_flag(const Cli& cli, std::size_t max_rank, const std::string& max_name,
                                      const std::vector<std::size_t>& defaults = {});
 
+// A measure a figure plots: its results.csv column and its panel title.
+struct PlottedColumn {
+  const char* column;
+  const char* title;
+};
+
 // The runs of one rank: its rank and one value of the plotted column per run.
 struct RankSamples {
   double rank = 0;
