@@ -58,8 +58,8 @@ class Sgd {
  private:
   std::vector<ParamSlot> slots_;
   SgdOptions options_;
-  std::vector<Matrix> velocity_;            // momentum buffers, one per slot
-  std::vector<std::size_t> updated_;        // elements of each slot updated in the open step
+  std::vector<Matrix> velocity_;      // momentum buffers, one per slot
+  std::vector<std::size_t> updated_;  // elements of each slot updated in the open step
   std::size_t steps_ = 0;
 };
 
