@@ -36,7 +36,8 @@
 //   fig2_biological --seeds 10 --iters 10000                     (2AF, Fig. 2)
 //   fig2_biological --seeds 10 --iters 10000 --task dms,cxt      (appendix figures)
 // Spectra and effective ranks only (seconds): fig2_biological --no-train
-// Measured here (2 cores): defaults 4-5 min; --norm radius --seeds 5 --iters 3000, 12.5 min.
+// Measured here (2 cores): defaults 4-5 min; --norm radius --seeds 10 --iters 2000, 4:20 (130 runs,
+// docs/reproducing.md); earlier, --norm radius --seeds 5 --iters 3000, 12.5 min.
 // Reading the results: at equal Frobenius norm (default) the structures with a large outlier
 // (cell types, Dale, SONET chains: spectral radius 7-10 against 1.3) start in an exploding or silent
 // ReLU regime; those runs are kept and flagged (diverged / silent) and the program prints their
