@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -93,9 +92,8 @@ void Sgd::end_step() {
 std::size_t Sgd::slot_of(const Matrix& param) const {
   for (std::size_t i = 0; i < slots_.size(); ++i)
     if (slots_[i].param == &param) return i;
-  throw std::invalid_argument("Sgd::slot_of: the parameter " + shape_str(param) + " at " +
-                              std::to_string(reinterpret_cast<std::uintptr_t>(&param)) +
-                              " is not one of this optimizer's " + std::to_string(slots_.size()) + " slots");
+  throw std::invalid_argument("Sgd::slot_of: the " + shape_str(param) + " parameter is not one of this optimizer's " +
+                              std::to_string(slots_.size()) + " slots (built over other matrices?)");
 }
 
 Adam::Adam(std::vector<ParamSlot> slots, AdamOptions options)

@@ -3,12 +3,11 @@
 // flags, --shard) with one error message per malformed input; split, the checks would repeat.
 #include "demos/toolkit/cli.h"
 
-#include <cstdio>
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>

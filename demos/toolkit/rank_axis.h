@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "demos/toolkit/cli.h"
-
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/table_summary.h"
