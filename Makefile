@@ -26,7 +26,7 @@ BENCH_BIN := $(BENCH_SRC:demos/bench/%.cpp=$(BUILD)/bin/%)
 LIB       := $(BUILD)/librichlazy.a
 TEST_BIN  := $(BUILD)/tests/all_tests
 
-.PHONY: all test asan fuzz bench demo figures data clean help gtest-check slurm-selftest
+.PHONY: all test asan fuzz bench demo figures records record data clean help gtest-check slurm-selftest
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(DEMO_BIN) $(BENCH_BIN) $(TEST_BIN)    ## build the library, every demo program and the test binary
@@ -76,6 +76,16 @@ figures: $(FIG_BIN) data                ## every figure at the paper's settings 
 	$(BUILD)/bin/fig1_rank_sweep --task smnist --seeds 10 --iters 10000 --out out/fig1_smnist
 	$(BUILD)/bin/forgetting_probe --seeds 10 --iters 10000 --out out/forgetting
 	$(BUILD)/bin/linearised_rnn --task 2af,dms,cxt --seeds 10 --iters 10000 --log-every 500 --out out/linearised_rnn
+
+# The paper-scale records kept in the repository (docs/records/README.md): each resumes from its
+# committed run files, never redoes a recorded run, and refuses one made with other settings or
+# another results revision.  R=<name> from docs/records/records.tsv; SHARD=i/n, THREADS=k optional.
+RECORD_ARGS = $(if $(SHARD),--shard $(SHARD)) $(if $(THREADS),--threads $(THREADS))
+records: $(FIG_BIN) data                ## every paper-scale record into docs/records/ (hours; resumable, SHARD=i/n)
+	bash demos/records.sh $(BUILD) $(RECORD_ARGS) all
+record: $(FIG_BIN) data                 ## one record R=<name> of docs/records/records.tsv (SHARD=i/n, THREADS=k)
+	@test -n "$(R)" || { echo "make record: say which, R=<name> (docs/records/records.tsv)" >&2; exit 2; }
+	bash demos/records.sh $(BUILD) $(RECORD_ARGS) $(R)
 
 # A real Slurm on this machine: the documented array script, 4 shards, merged and compared with a serial
 # run (docs/scaling.md).  Installs slurm-wlm and munge when root; otherwise says why it skips.

@@ -36,6 +36,30 @@ TEST(Manifest, RecordsProgramFlagsSeedRevisionTimeAndCores) {
   std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
+TEST(Manifest, RecordsCpuTimeResultsRevisionAndPrecision) {
+  Cli plain("p", "d"), with_precision("p", "d");
+  plain.add_common();
+  with_precision.add_common();
+  with_precision.add_string("precision", "f32", "training precision", {"f32", "f64"});
+  ASSERT_TRUE(plain.parse({}));
+  ASSERT_TRUE(with_precision.parse({}));
+  EXPECT_EQ(start_manifest(plain).precision, "f64");  // every engine without the flag trains in float64
+  EXPECT_EQ(start_manifest(with_precision).precision, "f32");
+
+  RunManifest m = start_manifest(plain);
+  volatile double sink = 0;  // spend some CPU so that the recorded time is visibly positive
+  for (int i = 0; i < 20000000; ++i) sink = sink + 1e-9 * i;
+  const std::string path = ::testing::TempDir() + "rl_manifest_cpu_" + std::to_string(::getpid()) + "/manifest.json";
+  write_manifest(path, m);
+  const std::string json = read_text_file(path);
+  EXPECT_NE(json.find(std::string("\"results_revision\": \"") + kResultsRevision + "\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"precision\": \"f64\""), std::string::npos) << json;
+  const std::size_t at = json.find("\"cpu_seconds\": ");
+  ASSERT_NE(at, std::string::npos) << json;
+  EXPECT_GT(std::stod(json.substr(at + 15)), 0.0) << json;
+  std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
 TEST(Manifest, ShardsWriteSeparateManifests) {
   Cli whole("p", "d"), part("p", "d");
   whole.add_common();

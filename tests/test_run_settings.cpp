@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "demos/toolkit/memory_budget.h"
+#include "nn/results_revision.h"
 
 namespace rl {
 namespace {
@@ -31,6 +32,15 @@ TEST(SettingsKey, HoldsEveryResultChangingFlagButNotTheAxesOrWhereOutputGoes) {
   // Output folder, threads and shard never change the key; a training flag always does.
   EXPECT_EQ(key, settings_key(fig1_like({"--lr", "0.5", "--iters", "50", "--shard", "1/2"}), {"task", "ranks"}));
   EXPECT_NE(key, settings_key(fig1_like({"--iters", "50", "--lr", "0.5", "--momentum", "0.5"}), {"task", "ranks"}));
+}
+
+TEST(SettingsKey, CarriesTheResultsRevisionSoANewerEngineRefusesAnOlderFolder) {
+  const std::string key = settings_key(fig1_like({"--iters", "50"}), {"task", "ranks"});
+  EXPECT_NE(key.find(std::string("results-revision=") + kResultsRevision), std::string::npos) << key;
+  EXPECT_EQ(describe_settings_difference("iters=50;results-revision=r0", "iters=50;results-revision=r1"),
+            "results revision r0, this run asks results revision r1");
+  EXPECT_EQ(describe_settings_difference("iters=50", "iters=50;results-revision=r1"),
+            "results revision (absent: a build before revisions were recorded), this run asks results revision r1");
 }
 
 TEST(SettingsKey, TheDifferenceNamesTheFirstDifferingFlag) {

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <thread>
 
 #include "demos/toolkit/atomic_file.h"
@@ -67,6 +69,13 @@ std::string json_quote(const std::string& s) {
   return out + "\"";
 }
 
+double process_cpu_seconds() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0.0;
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 RunManifest start_manifest(const Cli& cli) {
   RunManifest m;
   m.program = cli.program();
@@ -74,10 +83,13 @@ RunManifest start_manifest(const Cli& cli) {
   m.flags = cli.values_as_text();
   for (const auto& kv : m.flags)
     if (kv.first == "seed") m.seed = cli.get_int("seed");
+  for (const auto& kv : m.flags)
+    if (kv.first == "precision") m.precision = kv.second;
   m.git_revision = git_revision();
   m.start_time_utc = utc_now_iso8601();
   m.host_cores = std::thread::hardware_concurrency();
   m.started = std::chrono::steady_clock::now();
+  m.cpu_at_start = process_cpu_seconds();
   return m;
 }
 
@@ -88,8 +100,11 @@ std::string manifest_json(const RunManifest& m) {
   s += "  \"flags\": " + json_pairs(m.flags) + ",\n";
   s += "  \"seed\": " + std::to_string(m.seed) + ",\n";
   s += "  \"git_revision\": " + json_quote(m.git_revision) + ",\n";
+  s += "  \"results_revision\": " + json_quote(m.results_revision) + ",\n";
+  s += "  \"precision\": " + json_quote(m.precision) + ",\n";
   s += "  \"start_time_utc\": " + json_quote(m.start_time_utc) + ",\n";
   s += "  \"wall_seconds\": " + format_number(m.wall_seconds) + ",\n";
+  s += "  \"cpu_seconds\": " + format_number(m.cpu_seconds) + ",\n";
   s += "  \"host_cores\": " + std::to_string(m.host_cores) + ",\n";
   s += "  \"notes\": " + json_pairs(m.notes) + "\n}\n";
   return s;
@@ -103,6 +118,7 @@ std::string manifest_path(const Cli& cli) {
 void write_manifest(const std::string& path, RunManifest manifest) {
   manifest.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - manifest.started).count();
+  manifest.cpu_seconds = process_cpu_seconds() - manifest.cpu_at_start;
   write_text_atomic(path, manifest_json(manifest));
 }
 

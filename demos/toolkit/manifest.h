@@ -5,9 +5,11 @@
 //   rl::write_manifest(rl::manifest_path(cli), manifest);  // stamps the wall time
 //
 // Fields: program, command line, every flag's value, seed, git revision (`git rev-parse HEAD` in
-// the working directory, "unknown" outside a checkout or without git), start time (UTC, ISO 8601),
-// wall time in seconds, host cores (std::thread::hardware_concurrency), and free-form notes
-// (e.g. which [OURS] defaults a program chose).
+// the working directory, "unknown" outside a checkout or without git), the results revision
+// (nn/results_revision.h), the precision the runs trained in (the --precision flag when the
+// program has one, else "f64"), start time (UTC, ISO 8601), wall time and CPU time (user + system,
+// every thread of this process) in seconds, host cores (std::thread::hardware_concurrency), and
+// free-form notes (e.g. which [OURS] defaults a program chose).
 #pragma once
 
 #include <chrono>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "demos/toolkit/cli.h"
+#include "nn/results_revision.h"
 
 namespace rl {
 
@@ -26,8 +29,12 @@ struct RunManifest {
   std::vector<std::pair<std::string, std::string>> flags;  // name -> value as text
   std::int64_t seed = 0;
   std::string git_revision = "unknown";
+  std::string results_revision = kResultsRevision;
+  std::string precision = "f64";
   std::string start_time_utc;  // "2026-01-31T12:34:56Z"
   double wall_seconds = 0.0;   // filled in by write_manifest
+  double cpu_seconds = 0.0;    // filled in by write_manifest: this process, all threads
+  double cpu_at_start = 0.0;   // process_cpu_seconds() at start_manifest (not written)
   unsigned host_cores = 0;
   std::vector<std::pair<std::string, std::string>> notes;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -45,6 +52,9 @@ void write_manifest(const std::string& path, RunManifest manifest);
 
 // The manifest as a JSON object (keys in the order above).
 std::string manifest_json(const RunManifest& manifest);
+
+// User + system CPU seconds of this process so far (getrusage), 0 if unavailable.
+double process_cpu_seconds();
 
 // `git rev-parse HEAD` (40 hex digits), or "unknown".
 std::string git_revision();

@@ -4,7 +4,11 @@
 #include <map>
 #include <utility>
 
+#include "nn/results_revision.h"
+
 namespace rl {
+
+const char* const kResultsRevisionKey = "results-revision";
 
 const std::vector<std::string>& flags_outside_settings() {
   static const std::vector<std::string> flags = {"out", "threads", "shard", "seed", "seeds", "max-memory"};
@@ -19,6 +23,7 @@ std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_fl
     if (std::find(axis_flags.begin(), axis_flags.end(), name) != axis_flags.end()) continue;
     kept.emplace_back(name, value);
   }
+  kept.emplace_back(kResultsRevisionKey, kResultsRevision);
   std::sort(kept.begin(), kept.end());
   std::string key;
   for (const auto& [name, value] : kept) key += (key.empty() ? "" : ";") + name + "=" + value;
@@ -43,6 +48,9 @@ std::map<std::string, std::string> parse_key(const std::string& key) {
 
 std::string flag_text(const std::string& name, const std::map<std::string, std::string>& m) {
   const auto it = m.find(name);
+  if (name == kResultsRevisionKey)  // not a flag: the build that computed the file (nn/results_revision.h)
+    return it == m.end() ? "results revision (absent: a build before revisions were recorded)"
+                         : "results revision " + it->second;
   return "--" + name + (it == m.end() ? " (absent)" : " " + (it->second.empty() ? "(on)" : it->second));
 }
 

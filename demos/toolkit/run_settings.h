@@ -4,7 +4,11 @@
 // that changes its numbers (--iters, --lr, --N, --norm, ...) is recorded in the file itself, in an
 // extra last column `settings`:
 //
-//   settings = "N=300;activation=relu;alpha=1;iters=2000;lr=0.003;..."     (flag=value, sorted by flag)
+//   settings = "N=300;activation=relu;alpha=1;iters=2000;lr=0.003;...;results-revision=r1;..."
+//
+// (flag=value, sorted by name), plus `results-revision`, the revision of the trained numbers of the
+// build that computed the file (nn/results_revision.h): a build whose numbers changed refuses to
+// resume into an older folder, as it refuses other flags.
 //
 // run_sweep (demos/toolkit/runner.h) writes it into every run file, compares it on resume and
 // refuses a file computed with other settings, naming the flag:
@@ -22,17 +26,20 @@
 namespace rl {
 
 constexpr const char* kSettingsColumn = "settings";
+extern const char* const kResultsRevisionKey;  // "results-revision"
 
 // Flags that never change a run's numbers, left out of every key: where output goes and how the
 // work is spread (--out, --threads, --shard), the seeds (in the file name), and --max-memory.
 const std::vector<std::string>& flags_outside_settings();
 
 // "flag=value;..." for every declared flag except flags_outside_settings() and `axis_flags` (the
-// flags whose values are sweep axes and hence already in the file name), sorted by flag name.
+// flags whose values are sweep axes and hence already in the file name), and results-revision =
+// kResultsRevision, sorted by name.
 std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_flags);
 
 // The first flag whose value differs between two keys, as "--iters 300, this run asks --iters 50"
-// (a flag missing on one side reads "(absent)"); "" when the keys are equal.
+// (a flag missing on one side reads "(absent)"; the results revision reads "results revision r1,
+// this run asks results revision r2"); "" when the keys are equal.
 std::string describe_settings_difference(const std::string& stored, const std::string& now);
 
 // `rows` with the column `settings` = `key` appended to every row.
