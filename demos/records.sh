@@ -37,11 +37,21 @@ for n in "${names[@]}"; do
   [ -x "$BUILD/bin/${program[$n]}" ] || { echo "records: $BUILD/bin/${program[$n]} not built (make all)" >&2; exit 2; }
 done
 
+# --shard and --threads go only to programs that take them (fig4a and fig3b run in seconds, serially).
+accepted_extra() {
+  local help; help="$("$BUILD/bin/$1" --help 2>&1)"
+  local i
+  for ((i = 0; i < ${#extra[@]}; i += 2)); do
+    if grep -q -- "${extra[i]}" <<< "$help"; then printf '%s\n%s\n' "${extra[i]}" "${extra[i+1]}"; fi
+  done
+}
+
 status=0
 for n in "${names[@]}"; do
   read -r -a f <<< "${flags[$n]}"
-  echo "records: $n: ${program[$n]} ${flags[$n]} --out docs/records/$n ${extra[*]}"
-  "${prefix[@]}" "$BUILD/bin/${program[$n]}" "${f[@]}" --out "docs/records/$n" "${extra[@]}"
+  mapfile -t more < <(accepted_extra "${program[$n]}")
+  echo "records: $n: ${program[$n]} ${flags[$n]} --out docs/records/$n ${more[*]}"
+  "${prefix[@]}" "$BUILD/bin/${program[$n]}" "${f[@]}" --out "docs/records/$n" "${more[@]}"
   rc=$?
   if [ $rc -ne 0 ]; then
     echo "records: $n failed with status $rc (its finished run files are kept; rerun to resume)" >&2
