@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""The state and cost of every paper-scale record, as a Markdown table (docs/records/README.md).
+
+    python3 demos/records_table.py            # from the repository's top folder
+
+For each line of docs/records/records.tsv: the command, whether it is finished (its merged table
+written), the runs recorded, the precision and results revision its manifests name, the CPU time
+summed over its run files (each run's train and measure seconds, one worker each) and the wall time
+its manifests recorded (the last session of each shard; a record made over several sessions took
+longer).  Standard library only.
+"""
+import csv
+import glob
+import json
+import os
+import sys
+
+REGISTRY = "docs/records/records.tsv"
+TIME_COLUMNS = ("train_seconds", "measure_seconds", "net_seconds", "lin_seconds")
+
+
+def registry():
+    with open(REGISTRY) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            name, program, flags = (line.split("\t") + ["", ""])[:3]
+            yield name, program, flags.strip()
+
+
+def run_file_seconds(path):
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    total = 0.0
+    for row in rows:
+        for column in TIME_COLUMNS:
+            try:
+                total += float(row.get(column) or 0.0)
+            except ValueError:
+                pass
+    return total
+
+
+def manifests(folder):
+    out = []
+    for path in sorted(glob.glob(os.path.join(folder, "manifest*.json"))):
+        with open(path) as f:
+            out.append(json.load(f))
+    return out
+
+
+def hours(seconds):
+    if seconds < 60:
+        return "%.1f s" % seconds
+    minutes = int(round(seconds / 60))
+    return "%d:%02d h" % (minutes // 60, minutes % 60)
+
+
+def main():
+    if not os.path.exists(REGISTRY):
+        sys.exit("records_table: %s not found (run from the repository's top folder)" % REGISTRY)
+    print("| record | command | state | runs | precision | results revision | CPU (sum over runs) | wall (manifests) |")
+    print("|---|---|---|---|---|---|---|---|")
+    total_cpu = 0.0
+    for name, program, flags in registry():
+        folder = os.path.join("docs/records", name)
+        runs = sorted(glob.glob(os.path.join(folder, "runs", "*.csv")))
+        finished = os.path.exists(os.path.join(folder, "results.csv")) or os.path.exists(os.path.join(folder, "runs.csv"))
+        found = manifests(folder)
+        cpu = sum(run_file_seconds(p) for p in runs)
+        if not runs:  # fig4a and fig3b: no run files, the manifest's CPU time is the record's
+            cpu = sum(m.get("cpu_seconds", 0.0) for m in found)
+        wall = sum(m.get("wall_seconds", 0.0) for m in found)
+        total_cpu += cpu
+        precision = ", ".join(sorted({m.get("precision", "f64") for m in found})) or "-"
+        revision = ", ".join(sorted({m.get("results_revision", "?") for m in found})) or "-"
+        state = "finished" if finished else ("in progress" if runs else "not started")
+        command = "`%s%s`" % (program, " " + flags if flags else "")
+        link = "[%s](records/%s/)" % (name, name) if os.path.isdir(folder) else name
+        print("| %s | %s | %s | %d | %s | %s | %s | %s |" % (
+            link, command, state, len(runs), precision, revision,
+            hours(cpu) if cpu else "-", hours(wall) if found else "-"))
+    print("\nCPU time recorded so far, all records: %s" % hours(total_cpu))
+
+
+if __name__ == "__main__":
+    main()
