@@ -26,13 +26,21 @@ BENCH_BIN := $(BENCH_SRC:demos/bench/%.cpp=$(BUILD)/bin/%)
 LIB       := $(BUILD)/librichlazy.a
 TEST_BIN  := $(BUILD)/tests/all_tests
 
-.PHONY: all test asan fuzz bench demo figures records record data clean help gtest-check slurm-selftest
+.PHONY: all test test-row asan fuzz bench demo figures records record data clean help gtest-check slurm-selftest
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(DEMO_BIN) $(BENCH_BIN) $(TEST_BIN)    ## build the library, every demo program and the test binary
 
 test: gtest-check $(TEST_BIN)           ## build and run the whole GoogleTest suite
 	$(TEST_BIN) $(GTEST_ARGS)
+
+# One row of the README's "Paper to code" table: T=Suite.Name runs that test, its parameterised
+# instances included (their full names are Instance/Suite.Name/k), and fails when nothing matched.
+test-row: gtest-check $(TEST_BIN)       ## run one README row's test: T=Suite.Name (fails if it matches no test)
+	@test -n "$(T)" || { echo "make test-row: say which test, T=Suite.Name (README.md, Paper to code)" >&2; exit 2; }
+	@echo "filter: $(T):*/$(T)/*"
+	@$(TEST_BIN) --gtest_filter='$(T):*/$(T)/*' > $(BUILD)/test-row.log 2>&1; status=$$?; cat $(BUILD)/test-row.log; \
+	  if grep -q "Running 0 tests" $(BUILD)/test-row.log; then echo "make test-row: no test matches $(T)" >&2; exit 1; fi; exit $$status
 
 asan:                                   ## the whole suite under -fsanitize=address,undefined
 	$(MAKE) BUILD=build/asan CXXFLAGS="-std=c++17 -O1 -g -Wall -Wextra -Wpedantic -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \

@@ -6,6 +6,8 @@
 //   DocsLinks.NoFileReadsOutsideTheRepository    ... nor a path into the team's shared folder
 //   DocsLinks.EveryDocsReferenceAndAnchorExists  `docs/<name>.md#anchor` and markdown link targets exist
 //   ReadmeTable.EveryFunctionTestAndDocSectionExists
+//   ReadmeTable.EachRowsTestCallsItsFunction     the named test's body (or a helper of its file that
+//                                                the body calls) names the row's function
 //
 // Anchors follow GitHub's heading slugs: the heading's text (markdown links and code marks removed),
 // lower case, punctuation other than '-' and '_' removed, spaces -> '-', a repeated slug gets -1, -2;
@@ -306,6 +308,115 @@ TEST(ReadmeTable, EveryFunctionTestAndDocSectionExists) {
     }
   }
   EXPECT_GE(rows, 10u) << "the \"Paper to code\" table has too few rows";
+}
+
+// A test file cut into its top-level blocks: a block starts at a line in column 0 that is not a
+// comment, a preprocessor line or a namespace, and ends where its braces close.  The key is the TEST's "Suite.Name", or the identifier
+// before the first '(' of a helper's header (a function, or the struct name for a fixture).
+std::map<std::string, std::string> top_level_blocks(const fs::path& file) {
+  std::map<std::string, std::string> blocks;
+  const std::vector<std::string> lines = read_lines(file);
+  const std::regex test_header(R"(^TEST(?:_F|_P)?\(\s*([A-Za-z0-9_]+)\s*,\s*([A-Za-z0-9_]+)\s*\))");
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& l = lines[i];
+    if (l.empty() || l[0] == ' ' || l[0] == '/' || l[0] == '#' || l[0] == '}' || l.rfind("namespace", 0) == 0 ||
+        l.rfind("using ", 0) == 0)
+      continue;
+    std::string key;
+    std::smatch m;
+    if (std::regex_search(l, m, test_header)) {
+      key = m[1].str() + "." + m[2].str();
+    } else {
+      const std::size_t paren = l.find('(');
+      const std::string head = l.substr(0, paren == std::string::npos ? l.size() : paren);
+      static const std::regex identifier("[A-Za-z_][A-Za-z0-9_]*");
+      std::sregex_iterator it(head.begin(), head.end(), identifier), end;
+      for (; it != end; ++it) key = it->str();  // the last identifier before '(' names it
+    }
+    // The block runs until its braces close, or to its first ';' outside braces (a declaration or a
+    // macro call such as INSTANTIATE_TEST_SUITE_P over several lines).  Braces inside strings and
+    // comments are rare enough in tests/ to ignore.
+    std::string body;
+    int depth = 0;
+    bool opened = false;
+    std::size_t j = i;
+    for (; j < lines.size(); ++j) {
+      body += lines[j] + "\n";
+      for (char c : lines[j]) {
+        if (c == '{') ++depth, opened = true;
+        if (c == '}') --depth;
+      }
+      if (opened && depth <= 0) break;
+      if (!opened && !lines[j].empty() && lines[j].back() == ';') break;
+    }
+    if (!key.empty()) blocks[key] += body;
+    i = j;
+  }
+  return blocks;
+}
+
+bool mentions(const std::string& text, const std::string& id) {
+  return std::regex_search(text, std::regex("\\b" + id + "\\b"));
+}
+
+// Where the README table's test `suite.name` calls `id`: "" if it does (in its body, or one helper of
+// its file that the body names), else what was looked at.
+std::string test_calls(const std::string& suite, const std::string& name, const std::string& id) {
+  for (const auto& e : fs::directory_iterator("tests")) {
+    if (e.path().extension() != ".cpp") continue;
+    const auto blocks = top_level_blocks(e.path());
+    const auto test = blocks.find(suite + "." + name);
+    if (test == blocks.end()) continue;
+    if (mentions(test->second, id)) return "";
+    for (const auto& [helper, body] : blocks)
+      if (helper.find('.') == std::string::npos && helper != id && mentions(test->second, helper) && mentions(body, id))
+        return "";
+    return e.path().generic_string() + ": the body of " + suite + "." + name + " (and the helpers of that file it names) never calls " + id;
+  }
+  return "no TEST, TEST_F or TEST_P (" + suite + ", " + name + ") in tests/";
+}
+
+TEST(ReadmeTable, EachRowsTestCallsItsFunction) {
+  const std::vector<std::string> lines = read_lines("README.md");
+  std::size_t i = 0;
+  while (i < lines.size() && lines[i] != "## Paper to code") ++i;
+  while (i < lines.size() && lines[i].rfind("|", 0) != 0) ++i;
+  ASSERT_LT(i, lines.size()) << "README.md, \"Paper to code\": no table";
+  const std::regex function_cell(R"(([A-Za-z0-9_./-]+\.(?:h|cpp)):([A-Za-z_][A-Za-z0-9_:]*))");
+  const std::regex test_cell(R"(([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*))");
+  std::size_t checked = 0;
+  for (i += 2; i < lines.size() && lines[i].rfind("|", 0) == 0; ++i) {
+    const std::vector<std::string> cells = table_cells(lines[i]);
+    if (cells.size() < 3) continue;
+    const std::size_t n = cells.size();
+    std::smatch f, t;
+    if (!std::regex_match(cells[n - 3], f, function_cell) || !std::regex_match(cells[n - 2], t, test_cell)) continue;
+    const std::string qualified = f[2].str();
+    const std::string id = qualified.substr(qualified.rfind(':') == std::string::npos ? 0 : qualified.rfind(':') + 1);
+    const std::string problem = test_calls(t[1], t[2], id);
+    EXPECT_EQ(problem, "") << "README.md:" << i + 1 << " (" << cells.front() << "): the row names " << cells[n - 3]
+                           << " and the test " << cells[n - 2] << ", which does not call it. Name a test that does.";
+    ++checked;
+  }
+  EXPECT_GE(checked, 10u);
+}
+
+TEST(ReadmeTable, TheBodyCheckerFindsCallsInBodiesAndOneHelperDeep) {  // the checker itself
+  const std::string dir = ::testing::TempDir() + "rl_readme_rows";
+  fs::create_directories(dir);
+  std::ofstream(dir + "/t.cpp") << "namespace rl {\nint helper() {\n  return deep_fn(1);\n}\n\n"
+                                   "TEST(S, Direct) {\n  EXPECT_EQ(direct_fn(2), 2);\n}\n\n"
+                                   "TEST(S, ViaHelper) {\n  EXPECT_EQ(helper(), 1);\n}\n\n"
+                                   "INSTANTIATE_TEST_SUITE_P(All, P,\n    testing::Values(1));\n"
+                                   "TEST(S, Neither) {\n  EXPECT_EQ(other_fn(), 1);\n}\n}  // namespace rl\n";
+  const auto blocks = top_level_blocks(dir + "/t.cpp");
+  ASSERT_EQ(blocks.count("S.Direct"), 1u);
+  ASSERT_EQ(blocks.count("helper"), 1u);
+  ASSERT_EQ(blocks.count("S.Neither"), 1u) << "a multi-line macro call must not swallow the next test";
+  EXPECT_TRUE(mentions(blocks.at("S.Direct"), "direct_fn"));
+  EXPECT_FALSE(mentions(blocks.at("S.Neither"), "direct_fn"));
+  EXPECT_TRUE(mentions(blocks.at("S.ViaHelper"), "helper") && mentions(blocks.at("helper"), "deep_fn"));
+  fs::remove_all(dir);
 }
 
 TEST(ReadmeTable, SlugsFollowGithubRules) {  // the checker itself, on hand-made headings
