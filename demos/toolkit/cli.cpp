@@ -185,7 +185,7 @@ void Cli::add_common(const CommonFlags& d) {
   if (wanted("gain")) add_double("gain", d.gain, "initial connectivity gain g", 0.0, 1.0e6);
   if (wanted("threads")) add_int("threads", 0, "worker threads; 0 = all hardware cores", 0, 4096);
   if (wanted("log-every"))
-    add_int("log-every", d.log_every, "iterations between progress log lines; 0 = never", 0, INT64_MAX);
+    add_int("log-every", d.log_every, "log the loss (and the measures the program names) every k training iterations into runs/*_log.csv, drawn as evolution figures; 0 = measure at the start and the end only", 0, INT64_MAX);
   if (wanted("out")) add_string("out", d.out.empty() ? "out/" + program_ : d.out, "output folder (created if missing)");
   if (wanted("shard")) {
     Option& s = declare("shard", Kind::kShard, "run only shard i of n: runs with index % n == i");
