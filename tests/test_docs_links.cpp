@@ -419,6 +419,27 @@ TEST(ReadmeTable, TheBodyCheckerFindsCallsInBodiesAndOneHelperDeep) {  // the ch
   fs::remove_all(dir);
 }
 
+// Every provenance tag that stands for an outside source names it: [REL] the authors' repository, its
+// commit and file; [REV] the review page; [CAP] the arXiv version (docs/paper.md#provenance-tags).
+TEST(DocsLinks, ProvenanceTagsNameTheirSources) {
+  std::map<std::string, std::string> rows;
+  for (const std::string& line : read_lines("docs/paper.md"))
+    for (const char* tag : {"[REL]", "[REV]", "[CAP]"})
+      if (line.rfind(std::string("| ") + tag + " |", 0) == 0) rows[tag] = line;
+  const std::map<std::string, std::vector<std::string>> needs = {
+      {"[REL]", {"https://github.com/", "main.py", "commit "}},
+      {"[REV]", {"https://openreview.net/forum?id="}},
+      {"[CAP]", {"arXiv:2310.08513v", "https://arxiv.org/abs/2310.08513v"}}};
+  for (const auto& [tag, parts] : needs) {
+    ASSERT_TRUE(rows.count(tag)) << "docs/paper.md: the provenance table has no row for " << tag;
+    for (const std::string& part : parts)
+      EXPECT_NE(rows[tag].find(part), std::string::npos) << "docs/paper.md: the " << tag << " row does not name its source ("
+                                                         << part << "...): " << rows[tag];
+  }
+  const std::regex commit(R"(commit [0-9a-f]{40})");
+  EXPECT_TRUE(std::regex_search(rows["[REL]"], commit)) << "the [REL] row must give the full 40-digit commit it was read at";
+}
+
 TEST(ReadmeTable, SlugsFollowGithubRules) {  // the checker itself, on hand-made headings
   const std::set<std::string> a = anchors_of({"# The paper", "## Fig. 1", "### RNN model", "## Fig. 1",
                                               "## Cell-type model (`cell_types.h`)", "```", "# not a heading", "```",

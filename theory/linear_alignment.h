@@ -2,8 +2,8 @@
 // (D1)-(D9) of docs/theory.md.  These are OUR statements [DER], derived for the model exactly as
 // defined in docs/paper.md#two-layer-linear; they are not the paper's printed text.
 //
-// The paper's informal Theorem 1, word for word as the project received it (seeds file 003; the
-// received text breaks off mid-sentence):
+// The paper's informal Theorem 1 [CAP] (arXiv:2310.08513v2, section 2.3), word for word as far as
+// our copy goes (it breaks off mid-sentence; docs/paper.md#provenance-tags):
 //   "(Informal) Consider the network above with its corresponding NTK in Eq. eqn:NTK, trained
 //    under MSE loss with small initialization and whitened data. The expected kernel alignment
 //    across tasks is maximized with high-rank initialization, i.e. the singular values of
@@ -87,7 +87,7 @@ double ka_after_training(const Matrix& A0, const std::vector<double>& w_star);
 
 // ---------------------------------------------------------------------------------------------
 // (D5) Our statement of Theorem 1.
-// The paper's informal Theorem 1 [seeds file 003, breaks off there]: "The expected kernel alignment
+// The paper's informal Theorem 1 [CAP, arXiv:2310.08513v2; our copy breaks off there]: "The expected kernel alignment
 // across tasks is maximized with high-rank initialization, i.e. the singular values of W^(0)_1 are
 // distributed across a".
 // Ours: the expectation of (D4) over isotropic tasks (w_hat uniform on the sphere,
