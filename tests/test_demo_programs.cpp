@@ -1,0 +1,198 @@
+// End-to-end checks of the figure programs' failures (docs/demos.md#hostile-input): a bad flag or data
+// file fails before anything is computed, with exit code 2 (usage) or 1 (data), ONE line on stderr
+// naming the input, and no --out folder left behind (docs/demos.md#where-outputs-go).  The programs are the
+// ones built beside this test binary (<build>/bin/, which `make test` builds first); every case stops
+// in its first second, so the whole file adds well under a second to `make test`.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace rl {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ProgramResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A fresh scratch folder per test, removed at the end.
+class Scratch {
+ public:
+  Scratch() : dir_(fs::temp_directory_path() / ("rl_test_programs_" + std::to_string(::getpid()) + "_" +
+                                                ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  ~Scratch() { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+ private:
+  fs::path dir_;
+};
+
+// <build>/bin/<program>: the test binary is <build>/tests/all_tests.
+std::string program_path(const std::string& program) {
+  return (fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "bin" / program).string();
+}
+
+// Runs `program args...` from the repository root (the programs' default data paths are relative to it).
+ProgramResult run_program(const Scratch& scratch, const std::string& program, const std::vector<std::string>& args) {
+  const std::string bin = program_path(program);
+  if (!fs::exists(bin)) {
+    ADD_FAILURE() << bin << " not built: `make test` builds the programs first";
+    return {};
+  }
+  std::string cmd = "'" + bin + "'";
+  for (const std::string& a : args) cmd += " '" + a + "'";
+  cmd += " >'" + scratch.path("stdout") + "' 2>'" + scratch.path("stderr") + "'";
+  const int status = std::system(cmd.c_str());
+  ProgramResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_all(scratch.path("stdout"));
+  r.err = read_all(scratch.path("stderr"));
+  return r;
+}
+
+// The lines of stderr that start with "<program>: " (the progress lines, "<program> runs 0/4 ...",
+// do not).
+std::vector<std::string> error_lines(const std::string& err, const std::string& program) {
+  std::vector<std::string> found;
+  std::istringstream in(err);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(program + ": ", 0) == 0) found.push_back(line);
+  return found;
+}
+
+// The contract of a failed start: the exit code, ONE error line on stderr that starts with the
+// program's name and mentions `what`, and no output folder.
+void expect_clean_failure(const ProgramResult& r, const std::string& program, int exit_code, const std::string& what,
+                          const std::string& out) {
+  EXPECT_EQ(r.exit_code, exit_code) << program << " stderr: " << r.err;
+  const std::vector<std::string> errors = error_lines(r.err, program);
+  ASSERT_EQ(errors.size(), 1u) << program << " stderr: " << r.err;
+  EXPECT_NE(errors[0].find(what), std::string::npos) << program << " stderr: " << r.err;
+  EXPECT_FALSE(fs::exists(out)) << program << " left " << out << " behind";
+}
+
+const std::vector<std::string> kProgramsWithGain = {"fig1_rank_sweep",  "fig2_biological", "fig3c_aligned_rnn",
+                                                    "fig4b_relu_mnist", "forgetting_probe", "linearised_rnn"};
+
+TEST(DemoPrograms, EveryProgramRefusesAZeroGainBeforeMakingItsOutput) {
+  for (const std::string& program : kProgramsWithGain) {
+    Scratch scratch;
+    const std::string out = scratch.path("out");
+    const ProgramResult r = run_program(scratch, program, {"--gain", "0", "--seeds", "1", "--out", out});
+    expect_clean_failure(r, program, 2, "--gain: gain must be > 0, got 0", out);
+  }
+}
+
+TEST(DemoPrograms, Fig1RefusesAZeroInItsGainAxis) {
+  Scratch scratch;
+  const std::string out = scratch.path("out");
+  const ProgramResult r = run_program(scratch, "fig1_rank_sweep", {"--gains", "1,0", "--out", out});
+  expect_clean_failure(r, "fig1_rank_sweep", 2, "--gains: gain must be > 0, got 0", out);
+}
+
+TEST(DemoPrograms, ForgettingAndLinearisedRnnCheckTheirMemoryBeforeStarting) {
+  for (const std::string program : {"forgetting_probe", "linearised_rnn"}) {
+    Scratch scratch;
+    const std::string out = scratch.path("out");
+    const ProgramResult r =
+        run_program(scratch, program, {"--N", "4000", "--max-memory", "0.01", "--threads", "1", "--out", out});
+    expect_clean_failure(r, program, 2, "--N: this run needs about", out);
+  }
+}
+
+// A copy of the shipped connectivity data with one file replaced.
+std::string data_copy_with(const Scratch& scratch, const std::string& file, const std::string& text) {
+  const std::string dir = scratch.path("data");
+  fs::copy("nn/connectivity/data", dir, fs::copy_options::recursive);
+  std::ofstream(dir + "/" + file) << text;
+  return dir;
+}
+
+TEST(DemoPrograms, Fig2WithAHeaderOnlyEdgesFileNamesTheFileAndLeavesNoOutput) {
+  Scratch scratch;
+  const std::string edges = "connectomes/v1dd_l23_l4_198/edges_l23_l4.csv";
+  const std::string data = data_copy_with(scratch, edges, "pre,post,signed_summed_synapse_size\n");
+  const std::string out = scratch.path("out");
+  const ProgramResult r = run_program(scratch, "fig2_biological",
+                                      {"--structures", "em_v1dd", "--no-train", "--seeds", "1", "--data-dir", data,
+                                       "--out", out});
+  expect_clean_failure(r, "fig2_biological", 1, data + "/" + edges, out);
+}
+
+TEST(DemoPrograms, Fig2WithATruncatedEdgesFileNamesTheFileAndLeavesNoOutput) {
+  Scratch scratch;
+  const std::string edges = "connectomes/pinky100_l23_pyc/edges_104.csv";
+  std::ifstream shipped("nn/connectivity/data/" + edges);
+  std::string text, line;
+  for (int i = 0; i < 400 && std::getline(shipped, line); ++i) text += line + "\n";  // header + 399 of 680 edges
+  const std::string data = data_copy_with(scratch, edges, text);
+  const std::string out = scratch.path("out");
+  const ProgramResult r = run_program(scratch, "fig2_biological",
+                                      {"--structures", "em_pinky100", "--no-train", "--seeds", "1", "--data-dir",
+                                       data, "--out", out});
+  expect_clean_failure(r, "fig2_biological", 1, data + "/" + edges, out);
+  EXPECT_NE(r.err.find("399 edges"), std::string::npos) << r.err;
+}
+
+
+// MNIST (`make data`) is needed by fig3c before its teacher cache is read: skipped without it, except
+// when RICHLAZY_REQUIRE_MNIST=1 (.ci/run), as tests/test_mnist.cpp.
+bool mnist_present() {
+  if (fs::exists("data/mnist/.complete")) return true;
+  const char* require = std::getenv("RICHLAZY_REQUIRE_MNIST");
+  if (require && std::string(require) == "1") ADD_FAILURE() << "data/mnist/.complete not found";
+  return false;
+}
+
+TEST(DemoPrograms, Fig3cWithANonFiniteTeacherCacheNamesTheCacheAndLeavesNoOutput) {
+  if (!mnist_present()) GTEST_SKIP() << "data/mnist/.complete not found: run `make data`";
+  Scratch scratch;
+  const std::string teachers = scratch.path("teachers");
+  const std::vector<std::string> tiny = {"--N", "4", "--teacher-iters", "1", "--iters", "1", "--seeds", "1",
+                                         "--ranks", "1", "--starts", "aligned", "--probe", "2", "--kernel-probe",
+                                         "1", "--threads", "1", "--teacher-dir", teachers};
+  std::vector<std::string> first = tiny;
+  first.push_back("--out");
+  first.push_back(scratch.path("first"));
+  ASSERT_EQ(run_program(scratch, "fig3c_aligned_rnn", first).exit_code, 0) << "the run that writes the cache";
+  std::string w_h;
+  for (const auto& entry : fs::recursive_directory_iterator(teachers))
+    if (entry.path().filename() == "W_h.npy") w_h = entry.path().string();
+  ASSERT_FALSE(w_h.empty());
+  {  // the last double of W_h becomes a NaN
+    std::fstream f(w_h, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-8, std::ios::end);
+    const double nan = std::nan("");
+    f.write(reinterpret_cast<const char*>(&nan), sizeof nan);
+  }
+  const std::string out = scratch.path("out");
+  std::vector<std::string> second = tiny;
+  second.push_back("--out");
+  second.push_back(out);
+  const ProgramResult r = run_program(scratch, "fig3c_aligned_rnn", second);
+  expect_clean_failure(r, "fig3c_aligned_rnn", 1, w_h, out);
+  EXPECT_NE(r.err.find("damaged teacher cache"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace rl
