@@ -179,6 +179,31 @@ TEST(DemoPrograms, Fig2WithATruncatedEdgesFileNamesTheFileAndLeavesNoOutput) {
 }
 
 
+// Verdict lines when every run diverged (demos/toolkit/verdict.h): "undefined", never "differs from
+// the paper" nor a largest error of 0.  A learning rate of 10 blows every run up within a few steps.
+TEST(DemoPrograms, VerdictsOfASweepWhoseRunsAllDivergedAreUndefined) {
+  Scratch scratch;
+  const ProgramResult fig1 = run_program(scratch, "fig1_rank_sweep",
+                                         {"--N", "20", "--ranks", "1,20", "--iters", "20", "--lr", "10", "--seeds",
+                                          "1", "--threads", "1", "--out", scratch.path("fig1")});
+  EXPECT_EQ(fig1.exit_code, 0) << fig1.err;
+  EXPECT_NE(fig1.out.find("rank 1 vs 20: larger dW"), std::string::npos) << fig1.out;
+  EXPECT_NE(fig1.out.find("-> undefined (a compared group has no finite value)"), std::string::npos) << fig1.out;
+  EXPECT_EQ(fig1.out.find("differs from the paper"), std::string::npos) << fig1.out;
+  for (const auto& [program, args] :
+       {std::pair<std::string, std::vector<std::string>>{"fig4a_linear_rank", {"--lr", "10", "--sigma", "1000"}},
+        {"fig3b_aligned_init", {"--lr", "10"}}}) {
+    std::vector<std::string> all = args;
+    all.push_back("--out");
+    all.push_back(scratch.path(program));
+    const ProgramResult r = run_program(scratch, program, all);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("over all runs: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("undefined (no run has a finite value;"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("0.000e+00"), std::string::npos) << r.out;
+  }
+}
+
 // MNIST (`make data`) is needed by fig3c before its teacher cache is read: skipped without it, except
 // when RICHLAZY_REQUIRE_MNIST=1 (.ci/run), as tests/test_mnist.cpp.
 bool mnist_present() {
