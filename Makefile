@@ -31,7 +31,8 @@ TEST_BIN  := $(BUILD)/tests/all_tests
 
 all: $(LIB) $(DEMO_BIN) $(BENCH_BIN) $(TEST_BIN)    ## build the library, every demo program and the test binary
 
-test: gtest-check $(TEST_BIN)           ## build and run the whole GoogleTest suite
+# The suite runs the demo programs too (tests/test_demo_programs.cpp: their failed starts), so it builds them.
+test: gtest-check $(TEST_BIN) $(DEMO_BIN)  ## build and run the whole GoogleTest suite
 	$(TEST_BIN) $(GTEST_ARGS)
 
 # One row of the README's "Paper to code" table: T=Suite.Name runs that test, its parameterised

@@ -39,6 +39,7 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
+#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -47,6 +48,7 @@
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
+#include "demos/toolkit/verdict.h"
 #include "nn/init.h"
 #include "nn/rnn_experiment.h"
 #include "tasks/mnist.h"
@@ -165,18 +167,12 @@ void plot_results(const ResultTable& t, const std::string& path, const std::stri
 // What one run holds at once (demos/toolkit/memory_budget.h), for the largest task of the sweep:
 // the W_h tangent kernels K0, Kf and one working copy (R x R, R = kernel-probe rows: Neurogym 8 steps
 // x 32 trials x 3 logits, sMNIST 200 trials x 10 logits), the error vectors of the kernel (R x T x N),
-// the probe traces (P x T x N, twice) and a dozen N x N matrices (weights, gradients, momentum, W0).
+// the probe traces (P x T x N, twice) and a dozen N x N matrices (weights, gradients, momentum, W0):
+// rnn_run_memory, shared with forgetting_probe.
 MemoryEstimate estimate_memory(const std::vector<std::string>& tasks, const Settings& s, std::size_t concurrent) {
   const bool smnist = std::find(tasks.begin(), tasks.end(), "smnist") != tasks.end();
-  const double N = static_cast<double>(s.N);
-  const double R = smnist ? 200.0 * 10.0 : 8.0 * 32.0 * 3.0, T = smnist ? 28.0 : 8.0, P = smnist ? 200.0 : 320.0;
-  MemoryEstimate m;
-  m.add("3 tangent kernels of " + std::to_string(static_cast<long long>(R)) + " rows", 3 * kernel_bytes(R));
-  m.add("kernel error vectors", R * T * N * 8.0);
-  m.add("probe traces", 2 * P * T * N * 8.0);
-  m.add("weights, gradients, momentum", 12 * N * N * 8.0);
-  m.concurrent = static_cast<double>(std::max<std::size_t>(concurrent, 1));
-  return m;
+  if (!smnist) return neurogym_rnn_run_memory(s.N, concurrent);
+  return rnn_run_memory(static_cast<double>(s.N), 200.0 * 10.0, 28.0, 200.0, concurrent);
 }
 
 std::string lower(std::string s) {
@@ -223,12 +219,7 @@ int run(int argc, char** argv) {
 
   std::vector<std::string> tasks;
   for (const std::string& t : cli.get_string_list("task")) tasks.push_back(lower(t));
-  std::vector<double> gains = cli.get_double_list("gains");
-  if (gains.empty() || cli.was_given("gain")) gains = {cli.get_double("gain")};
-  for (double g : gains)  // W0 = g G / sqrt(N): g = 0 is an all-zero start no run can train from
-    if (!(g > 0.0))
-      throw CliError(std::string(cli.was_given("gains") && !cli.was_given("gain") ? "--gains" : "--gain") +
-                     ": gain must be > 0, got " + format_number_short(g));
+  const std::vector<double> gains = gains_flag(cli);
   const bool smnist_only = tasks.size() == 1 && tasks[0] == "smnist";
   const std::vector<std::int64_t> ranks =
       ranks_flag(cli, s.N, "N", smnist_only ? smnist_ranks(s.N) : released_ranks(s.N));
@@ -323,13 +314,13 @@ void print_headline(const ResultTable& t) {
     const Group& lo = *curve.front();
     const Group& hi = *curve.back();
     auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
-    // A comparison with a NaN mean (every seed of a rank diverged) is false: printed "NO".
-    const bool dw = mean(lo, "weight_change") > mean(hi, "weight_change");
-    const bool ra = mean(lo, "representation_alignment") < mean(hi, "representation_alignment");
-    const bool ka = mean(lo, "kernel_alignment") < mean(hi, "kernel_alignment");
+    // A comparison with a NaN mean (every seed of a rank diverged) is undefined (demos/toolkit/verdict.h).
+    const Comparison dw = is_larger(mean(lo, "weight_change"), mean(hi, "weight_change"));
+    const Comparison ra = is_smaller(mean(lo, "representation_alignment"), mean(hi, "representation_alignment"));
+    const Comparison ka = is_smaller(mean(lo, "kernel_alignment"), mean(hi, "kernel_alignment"));
     std::printf("%s g=%.2f: rank %.0f vs %.0f: larger dW %s, lower RA %s, lower KA %s  -> %s\n",
-                key.first.c_str(), key.second, lo.rank, hi.rank, dw ? "yes" : "NO", ra ? "yes" : "NO",
-                ka ? "yes" : "NO", dw && ra && ka ? "matches the paper (Fig. 1)" : "differs from the paper");
+                key.first.c_str(), key.second, lo.rank, hi.rank, yes_no(dw), yes_no(ra), yes_no(ka),
+                paper_verdict({dw, ra, ka}, "Fig. 1").c_str());
   }
 }
 

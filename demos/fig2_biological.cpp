@@ -60,6 +60,7 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
+#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
@@ -414,8 +415,7 @@ int run(int argc, char** argv) {
   Settings s;
   s.options.N = static_cast<std::size_t>(cli.get_int("N"));
   s.norm_name = cli.get_string("norm");
-  s.options.norm = {parse_norm_kind(s.norm_name), cli.get_double("gain")};
-  if (!(s.options.norm.g > 0.0)) throw CliError("--gain: must be > 0");
+  s.options.norm = {parse_norm_kind(s.norm_name), gain_flag(cli)};
   s.options.pinky_centred = cli.get_string("pinky") == "centred";
   const std::string transform = cli.get_string("em-transform");
   s.options.em_transform = transform == "sign" ? EmTransform::sign_only
@@ -433,7 +433,6 @@ int run(int argc, char** argv) {
   std::vector<std::string> names;
   for (const Fig2Entry& e : entries) names.push_back(e.name);
   const std::string out = cli.out_dir();
-  make_dirs(out);
   RunManifest manifest = start_manifest(cli);
   manifest.notes.push_back({"recipes", "the paper's Fig. 2 recipes are unknown (docs/paper.md#unknowns); every structure is a "
                                        "sourced substitute [OURS], see docs/connectivity.md"});
@@ -442,6 +441,7 @@ int run(int argc, char** argv) {
   // 1. Spectra and effective ranks of every entry x seed.
   const std::vector<RunSpec> spectrum_jobs = make_sweep({sweep_axis("entry", names)}, cli.seed_list());
   const std::vector<SpectrumReport> reports = spectra_of(spectrum_jobs, entries, s, cli.threads());
+  make_dirs(out);  // after the data files are read: a bad one leaves no empty --out behind
   write_ranks(spectrum_jobs, reports, entries, s, out + "/ranks.csv");
   write_spectra(spectrum_jobs, reports, seed, out + "/spectra.csv");
   const ResultTable ranks = read_result_csv(out + "/ranks.csv");

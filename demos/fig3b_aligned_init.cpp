@@ -34,6 +34,7 @@
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/verdict.h"
 #include "linalg/norms.h"
 #include "linalg/qr.h"
 #include "linalg/rng.h"
@@ -186,33 +187,39 @@ void write_svg(const std::vector<RunRow>& rows, const std::vector<double>& kappa
 }
 
 // Diverged runs are left out of the KA mean and counted in a `diverged` column, printed only when
-// some run diverged (an ordinary table reads as before).
+// some run diverged (an ordinary table reads as before); a non-finite error is left out of the largest
+// and counted (demos/toolkit/verdict.h), and "undefined" when no run has a finite one.
 double print_table(const std::vector<RunRow>& rows, const std::vector<double>& kappas) {
   const bool any_diverged = std::any_of(rows.begin(), rows.end(), [](const RunRow& r) { return r.diverged; });
   std::printf("%8s %10s %6s %12s %12s %12s %10s%s\n", "kappa", "start", "runs", "KA", "predicted",
               "max |err|", "cos^2", any_diverged ? "  diverged" : "");
-  double worst = 0.0;
+  LargestError worst;
   for (double kappa : kappas)
     for (const char* condition : kConditions) {
-      double n = 0, n_ok = 0, ka = 0, pred = 0, err = 0, cos_sq = 0;
+      double n = 0, n_ok = 0, ka = 0, pred = 0, cos_sq = 0;
+      LargestError err;
       for (const RunRow& r : rows) {
         if (r.condition != condition || r.kappa != kappa) continue;
         n += 1;
         pred += r.ka_pred;
         cos_sq += r.cos_sq;
-        if (r.diverged) continue;
+        if (r.diverged) {
+          err.leave_out();
+          worst.leave_out();
+          continue;
+        }
         n_ok += 1;
         ka += r.ka;
-        err = std::max(err, std::fabs(r.ka - r.ka_pred));
+        err.add(r.ka - r.ka_pred);
+        worst.add(r.ka - r.ka_pred);
       }
-      worst = std::max(worst, err);
       std::printf("%8g %10s %6.0f %12.8f %12.8f %12.3e %10.6f", kappa, condition, n,
-                  n_ok > 0 ? ka / n_ok : std::nan(""), pred / n, n_ok > 0 ? err : std::nan(""), cos_sq / n);
+                  n_ok > 0 ? ka / n_ok : std::nan(""), pred / n, err.value(), cos_sq / n);
       if (any_diverged) std::printf(" %9.0f", n - n_ok);
       std::printf("\n");
     }
-  std::printf("largest |KA - prediction| over all runs: %.3e\n", worst);
-  return worst;
+  std::printf("largest |KA - prediction| over all runs: %s\n", worst.text().c_str());
+  return worst.value();
 }
 
 int run(int argc, char** argv) {

@@ -54,6 +54,7 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
+#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -63,6 +64,7 @@
 #include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/teacher_cache.h"
+#include "demos/toolkit/verdict.h"
 #include "nn/aligned_init.h"
 #include "nn/init.h"
 #include "nn/measures.h"
@@ -231,11 +233,6 @@ std::vector<Group> group_rows(const ResultTable& t) {
   });
 }
 
-double finite_mean(const std::vector<double>& v) {
-  const auto f = finite_values(v);
-  return f.empty() ? std::nan("") : sample_mean(f);
-}
-
 void print_summary(const ResultTable& t) {
   std::printf("\n%-9s %5s %3s  %-17s %-17s %-17s %-17s %-17s %-15s %s\n", "start", "rank", "n", "weight change",
               "RA", "KA", "KA fixed readout", "final loss", "accuracy", "diverged");
@@ -262,18 +259,18 @@ void print_headline(const ResultTable& t, std::size_t N) {
   for (const Group& g : groups) by_rank[g.rank][g.start] = &g;
   for (const auto& [rank, starts] : by_rank) {
     if (rank >= static_cast<double>(N) || !starts.count("aligned") || !starts.count("unaligned")) continue;
-    auto ka = [&](const char* s) { return finite_mean(values_of(t, starts.at(s)->rows, "kernel_alignment")); };
-    auto dw = [&](const char* s) { return finite_mean(values_of(t, starts.at(s)->rows, "weight_change")); };
+    auto ka = [&](const char* s) { return mean_or_nan(values_of(t, starts.at(s)->rows, "kernel_alignment")); };
+    auto dw = [&](const char* s) { return mean_or_nan(values_of(t, starts.at(s)->rows, "weight_change")); };
     auto kaf = [&](const char* s) {
-      return finite_mean(values_of(t, starts.at(s)->rows, "kernel_alignment_fixed_readout"));
+      return mean_or_nan(values_of(t, starts.at(s)->rows, "kernel_alignment_fixed_readout"));
     };
-    const bool lazier = ka("aligned") > ka("unaligned");
-    const bool smaller = dw("aligned") < dw("unaligned");
+    const Comparison lazier = is_larger(ka("aligned"), ka("unaligned"));
+    const Comparison smaller = is_smaller(dw("aligned"), dw("unaligned"));
     std::printf("rank %.0f: KA aligned %.4f vs unaligned %.4f", rank, ka("aligned"), ka("unaligned"));
     if (starts.count("partial")) std::printf(" (partial %.4f)", ka("partial"));
     std::printf("; fixed-readout KA %.4f vs %.4f", kaf("aligned"), kaf("unaligned"));
-    std::printf(": aligned lazier (KA) %s, smaller dW %s -> %s\n", lazier ? "yes" : "NO", smaller ? "yes" : "NO",
-                lazier ? "matches the paper (Fig. 3C)" : "differs from the paper");
+    std::printf(": aligned lazier (KA) %s, smaller dW %s -> %s\n", yes_no(lazier), yes_no(smaller),
+                paper_verdict({lazier}, "Fig. 3C").c_str());  // the caption's claim is on KA
   }
 }
 
@@ -327,7 +324,7 @@ int run(int argc, char** argv) {
   const std::uint64_t seed = cli.announce_seed();
   Settings s;
   s.N = static_cast<std::size_t>(cli.get_int("N"));
-  s.gain = cli.get_double("gain");
+  s.gain = gain_flag(cli);
   s.partial_cos2 = cli.get_double("partial-cos2");
   s.teacher_labels = cli.get_string("labels") == "teacher";
   s.norm_name = cli.get_string("norm");
@@ -336,7 +333,6 @@ int run(int argc, char** argv) {
   s.probe = static_cast<std::size_t>(cli.get_int("probe"));
   s.kernel_probe = static_cast<std::size_t>(cli.get_int("kernel-probe"));
   if (s.kernel_probe > s.probe) throw CliError("--kernel-probe: at most --probe images");
-  if (!(s.gain > 0.0)) throw CliError("--gain: must be positive");
   const RnnConfig net{kMnistSide, s.N, kMnistClasses, 1.0, Activation::kRelu};  // docs/paper.md#rnn-model, alpha = 1
   s.student.net = s.teacher.net = net;
   s.student.iters = static_cast<std::size_t>(cli.get_int("iters"));
@@ -377,8 +373,8 @@ int run(int argc, char** argv) {
   std::set<std::uint64_t> seeds_needed;
   for (const RunSpec& r : pending_runs(select_shard(runs, options.shard), options.runs_dir)) seeds_needed.insert(r.seed);
   std::shared_ptr<const MnistSplit> split = seeds_needed.empty() ? nullptr : load_split();
-  make_dirs(options.runs_dir);  // after the data check: a failed start leaves no folder behind
   const TeacherSet teachers = prepare_teachers(seeds_needed, s, split, cli.threads());
+  make_dirs(options.runs_dir);  // after the data and the teachers: a failed start leaves no runs/ behind
 
   const SweepRun done =
       run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, split, teachers); });

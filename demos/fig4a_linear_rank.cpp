@@ -29,6 +29,7 @@
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/verdict.h"
 #include "linalg/norms.h"
 #include "linalg/rng.h"
 #include "nn/measures.h"
@@ -148,12 +149,13 @@ void write_svg(const Settings& s, const std::vector<RunRow>& rows, std::uint64_t
 // Per rank: mean measured, mean per-task prediction, expectation; returns the largest
 // |measured - (D4)| over all runs.
 // Diverged runs are left out of the measured means and counted in a `diverged` column, printed only
-// when some run diverged (an ordinary table reads as before).
+// when some run diverged (an ordinary table reads as before); a non-finite error is left out of the
+// largest and counted (demos/toolkit/verdict.h), and "undefined" when no run has a finite one.
 double print_table(const std::vector<RunRow>& rows, const std::vector<std::int64_t>& ranks) {
   const bool any_diverged = std::any_of(rows.begin(), rows.end(), [](const RunRow& r) { return r.diverged; });
   std::printf("%5s %6s %12s %12s %12s %12s %12s %12s %10s%s\n", "rank", "runs", "KA", "KA (D4)",
               "E[KA] (D5)", "KA_feat", "feat (D6)", "E[feat]", "dW^2/2|w*|", any_diverged ? "  diverged" : "");
-  double worst = 0.0, worst_feat = 0.0, worst_change = 0.0;
+  LargestError worst, worst_feat, worst_change;
   for (std::int64_t r : ranks) {
     double n = 0, n_ok = 0, ka = 0, pred = 0, expct = 0, feat = 0, feat_pred = 0, feat_exp = 0, change = 0;
     for (const RunRow& row : rows) {
@@ -163,14 +165,17 @@ double print_table(const std::vector<RunRow>& rows, const std::vector<std::int64
       expct += row.ka_expected;
       feat_pred += row.ka_feat_pred;
       feat_exp += row.ka_feat_expected;
-      if (row.diverged) continue;
+      if (row.diverged) {
+        for (LargestError* e : {&worst, &worst_feat, &worst_change}) e->leave_out();
+        continue;
+      }
       n_ok += 1;
       ka += row.ka;
       feat += row.ka_feat;
       change += row.change_sq / row.change_sq_pred;
-      worst = std::max(worst, std::fabs(row.ka - row.ka_pred));
-      worst_feat = std::max(worst_feat, std::fabs(row.ka_feat - row.ka_feat_pred));
-      worst_change = std::max(worst_change, std::fabs(row.change_sq / row.change_sq_pred - 1.0));
+      worst.add(row.ka - row.ka_pred);
+      worst_feat.add(row.ka_feat - row.ka_feat_pred);
+      worst_change.add(row.change_sq / row.change_sq_pred - 1.0);
     }
     if (n == 0) continue;
     const double nan = std::nan("");
@@ -180,10 +185,10 @@ double print_table(const std::vector<RunRow>& rows, const std::vector<std::int64
     if (any_diverged) std::printf(" %9.0f", n - n_ok);
     std::printf("\n");
   }
-  std::printf("largest |KA - (D4)| over all runs:           %.3e\n", worst);
-  std::printf("largest |KA_feat - (D6)| over all runs:      %.3e\n", worst_feat);
-  std::printf("largest |dW^2 / (2 |w*|) - 1| (D3), O(sigma): %.3e\n", worst_change);
-  return worst;
+  std::printf("largest |KA - (D4)| over all runs:           %s\n", worst.text().c_str());
+  std::printf("largest |KA_feat - (D6)| over all runs:      %s\n", worst_feat.text().c_str());
+  std::printf("largest |dW^2 / (2 |w*|) - 1| (D3), O(sigma): %s\n", worst_change.text().c_str());
+  return worst.value();
 }
 
 int run(int argc, char** argv) {

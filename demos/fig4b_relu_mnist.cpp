@@ -36,6 +36,7 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
+#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -44,6 +45,7 @@
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
+#include "demos/toolkit/verdict.h"
 #include "nn/init.h"
 #include "nn/relu_experiment.h"
 #include "tasks/mnist.h"
@@ -169,12 +171,11 @@ void print_headline(const ResultTable& t) {
   const Group& lo = groups.front();
   const Group& hi = groups.back();
   auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
-  const bool dw = mean(lo, "weight_change") > mean(hi, "weight_change");
-  const bool ra = mean(lo, "representation_alignment") < mean(hi, "representation_alignment");
-  const bool ka = mean(lo, "kernel_alignment") < mean(hi, "kernel_alignment");
-  std::printf("rank %.0f vs %.0f: larger dW %s, lower RA %s, lower KA %s  -> %s\n", lo.rank, hi.rank,
-              dw ? "yes" : "NO", ra ? "yes" : "NO", ka ? "yes" : "NO",
-              dw && ra && ka ? "matches the paper (Fig. 4B)" : "differs from the paper");
+  const Comparison dw = is_larger(mean(lo, "weight_change"), mean(hi, "weight_change"));
+  const Comparison ra = is_smaller(mean(lo, "representation_alignment"), mean(hi, "representation_alignment"));
+  const Comparison ka = is_smaller(mean(lo, "kernel_alignment"), mean(hi, "kernel_alignment"));
+  std::printf("rank %.0f vs %.0f: larger dW %s, lower RA %s, lower KA %s  -> %s\n", lo.rank, hi.rank, yes_no(dw),
+              yes_no(ra), yes_no(ka), paper_verdict({dw, ra, ka}, "Fig. 4B").c_str());
 }
 
 void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed) {
@@ -215,13 +216,12 @@ int run(int argc, char** argv) {
   s.batch = static_cast<std::size_t>(cli.get_int("batch"));
   s.probe = static_cast<std::size_t>(cli.get_int("probe"));
   s.kernel_probe = static_cast<std::size_t>(cli.get_int("kernel-probe"));
-  s.gain = cli.get_double("gain");
+  s.gain = gain_flag(cli);
   s.train.iters = static_cast<std::size_t>(cli.get_int("iters"));
   s.train.lr = cli.get_double("lr");
   s.train.momentum = cli.get_double("momentum");
   s.train.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
   const std::vector<std::int64_t> ranks = ranks_flag(cli, std::min(s.N, kMnistPixels), "min(N, 784)");
-  if (!(s.gain > 0.0)) throw CliError("--gain: must be positive");
 
   const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", ranks)}, cli.seed_list());
   // Memory (demos/toolkit/memory_budget.h): per run the W1 tangent kernels K0, Kf and a working copy

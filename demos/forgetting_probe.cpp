@@ -31,7 +31,9 @@
 #include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
+#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
@@ -143,13 +145,14 @@ int run(int argc, char** argv) {
   cli.add_double("lr", 0.003, "SGD learning rate of phase A (docs/paper.md#training)", 0.0, 10.0);
   cli.add_double("lr-b", 0.003, "SGD learning rate of phase B (0: B cannot change the weights; forgetting 0)", 0.0, 10.0);
   cli.add_double("momentum", 0.9, "SGD momentum of both phases, PyTorch semantics", 0.0, 0.999999);
+  add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
   const std::uint64_t seed = cli.announce_seed();
   Settings s;
   s.N = static_cast<std::size_t>(cli.get_int("N"));
   s.iters = static_cast<std::size_t>(cli.get_int("iters"));
-  s.gain = cli.get_double("gain");
+  s.gain = gain_flag(cli);
   s.lr = cli.get_double("lr");
   s.lr_b = cli.get_double("lr-b");
   s.momentum = cli.get_double("momentum");
@@ -159,6 +162,8 @@ int run(int argc, char** argv) {
       make_sweep({sweep_axis("order", cli.get_string_list("orders")), sweep_axis("rank", ranks)}, cli.seed_list());
   SweepOptions options = sweep_options(cli);
   options.runner.progress_label = std::string(kProgram) + " runs";
+  // Memory (demos/toolkit/memory_budget.h): each phase is one Fig. 1 run on a Neurogym task.
+  check_memory_budget(cli, neurogym_rnn_run_memory(s.N, std::min<std::size_t>(runs.size(), cli.threads())), "--N");
   make_dirs(options.runs_dir);
   RunManifest manifest = start_manifest(cli);
   const SweepRun done = run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
@@ -207,7 +212,8 @@ void print_summary(const ResultTable& t) {
   for (auto& [order, curve] : by_order) {
     if (curve.size() < 2) continue;
     std::sort(curve.begin(), curve.end(), [](const Group* a, const Group* b) { return a->rank < b->rank; });
-    auto mean = [&](const Group& g, const char* c) { return sample_mean(values_of(t, g.rows, c)); };
+    // NaN (printed "nan") when every run of the group diverged: a summary never throws.
+    auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
     const Group &lo = *curve.front(), &hi = *curve.back();
     std::printf("%s: forgetting (acc) at rank %.0f %.3f vs rank %.0f %.3f; (loss) %.3f vs %.3f\n", order.c_str(),
                 lo.rank, mean(lo, "forgetting_accuracy"), hi.rank, mean(hi, "forgetting_accuracy"),

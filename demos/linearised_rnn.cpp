@@ -30,13 +30,16 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
+#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
+#include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
+#include "demos/toolkit/verdict.h"
 #include "nn/init.h"
 #include "nn/linearised_experiment.h"
 #include "tasks/paper_probe.h"
@@ -102,6 +105,20 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
 
 // ---------------------------------------------------------------- the sweep
 
+// What one run holds at once (demos/toolkit/memory_budget.h): a dozen N x N matrices (W_h(0), the
+// start; the network's weights, gradients, momentum; the linearisation's base, weights, gradients,
+// momentum and direction; the gap's copies) and the probe traces of the network, its linearisation and
+// the tangent (forward-mode) pass.
+MemoryEstimate estimate_memory(const Settings& s, std::size_t concurrent) {
+  const double N = static_cast<double>(s.N);
+  const double P = 320.0, T = 8.0;  // the Neurogym probe: trials x steps (as demos/fig1_rank_sweep.cpp)
+  MemoryEstimate m;
+  m.add("weights, gradients, momentum of both models", 12 * N * N * 8.0);
+  m.add("probe traces", 3 * P * T * N * 8.0);
+  m.concurrent = static_cast<double>(std::max<std::size_t>(concurrent, 1));
+  return m;
+}
+
 int run(int argc, char** argv) {
   Cli cli(kProgram, kDescription);
   CommonFlags common;
@@ -117,6 +134,7 @@ int run(int argc, char** argv) {
   cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
   cli.add_double("lr", 0.003, "SGD learning rate of both models (docs/paper.md#training)", 0.0, 10.0);
   cli.add_double("momentum", 0.9, "SGD momentum of both models, PyTorch semantics", 0.0, 0.999999);
+  add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
   const std::uint64_t seed = cli.announce_seed();
@@ -124,7 +142,7 @@ int run(int argc, char** argv) {
   s.N = static_cast<std::size_t>(cli.get_int("N"));
   s.iters = static_cast<std::size_t>(cli.get_int("iters"));
   s.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
-  s.gain = cli.get_double("gain");
+  s.gain = gain_flag(cli);
   s.lr = cli.get_double("lr");
   s.momentum = cli.get_double("momentum");
   std::vector<std::string> tasks;
@@ -139,6 +157,7 @@ int run(int argc, char** argv) {
   SweepOptions options = sweep_options(cli);
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
+  check_memory_budget(cli, estimate_memory(s, std::min<std::size_t>(runs.size(), cli.threads())), "--N");
   make_dirs(s.runs_dir);
   RunManifest manifest = start_manifest(cli);
   const SweepRun done = run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
@@ -189,11 +208,13 @@ void print_summary(const ResultTable& t) {
   for (auto& [task, curve] : by_task) {
     if (curve.size() < 2) continue;
     std::sort(curve.begin(), curve.end(), [](const Group* a, const Group* b) { return a->rank < b->rank; });
-    auto mean = [&](const Group& g) { return sample_mean(values_of(t, g.rows, "linearisation_gap")); };
+    auto mean = [&](const Group& g) { return mean_or_nan(values_of(t, g.rows, "linearisation_gap")); };
     const Group &lo = *curve.front(), &hi = *curve.back();
+    const Comparison closer = is_smaller(mean(hi), mean(lo));  // undefined: every run of a rank diverged
     std::printf("%s: gap at rank %.0f %.4f vs rank %.0f %.4f -> %s\n", task.c_str(), lo.rank, mean(lo), hi.rank,
-                mean(hi), mean(hi) < mean(lo) ? "higher rank is closer to its linearisation (lazier)"
-                                              : "higher rank is NOT closer to its linearisation");
+                mean(hi), closer == Comparison::yes ? "higher rank is closer to its linearisation (lazier)"
+                          : closer == Comparison::no ? "higher rank is NOT closer to its linearisation"
+                                                     : paper_verdict({closer}, "").c_str());
   }
 }
 

@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 #include "linalg/norms.h"
 #include "nn/connectivity/em_connectome.h"
@@ -317,6 +318,44 @@ TEST(EmConnectome, HugeOrNonFiniteWeightsAreRejected) {
     d.replace(kV1ddEdges, "2,0,-2980", std::string("2,0,") + bad);
     EXPECT_TRUE(Mentions(load_error(d, EmDataset::v1dd_l23_l4), {"edges_l23_l4.csv:2"})) << bad;
   }
+}
+
+// Before the fix a header-only edges file loaded as an all-zero W ("W has zero frobenius norm" later,
+// naming no file) and a file cut at a line boundary loaded silently: the row counts of PROVENANCE.md.
+TEST(EmConnectome, HeaderOnlyEdgesFileIsNamedWithTheShippedRowCount) {
+  DataCopy d;
+  const std::string text = testing::read_text(d.path(kV1ddEdges));
+  d.write(kV1ddEdges, text.substr(0, text.find('\n') + 1));
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::v1dd_l23_l4),
+                       {d.path(kV1ddEdges) + ": 0 edges, but the shipped file has 5573", "PROVENANCE.md"}));
+}
+
+TEST(EmConnectome, EdgesFileCutAtALineBoundaryIsRejected) {
+  for (const auto& [dataset, file, shipped] :
+       {std::tuple{EmDataset::pinky100, kPinkyEdges, "680"}, std::tuple{EmDataset::v1dd_l23_l4, kV1ddEdges, "5573"}}) {
+    DataCopy d;
+    const std::string text = testing::read_text(d.path(file));
+    const std::size_t last_line = text.rfind('\n', text.size() - 2);  // drop the last edge, keep whole lines
+    d.write(file, text.substr(0, last_line + 1));
+    const std::string lost = std::to_string(std::stoi(shipped) - 1);
+    EXPECT_TRUE(Mentions(load_error(d, dataset),
+                         {d.path(file) + ": " + lost + " edges, but the shipped file has " + shipped,
+                          "truncated or edited copy"}));
+  }
+}
+
+TEST(EmConnectome, CellsFileCutAtALineBoundaryIsRejected) {
+  DataCopy d;
+  const char* const cells = "connectomes/pinky100_l23_pyc/cells_104.csv";
+  std::string text = testing::read_text(d.path(cells));
+  // Every edge of the last cell must go too, or the edges file names it first: drop edges to/from 103.
+  d.write(cells, text.substr(0, text.rfind('\n', text.size() - 2) + 1));
+  std::istringstream in(testing::read_text(d.path(kPinkyEdges)));
+  std::string line, kept;
+  for (std::size_t n = 0; std::getline(in, line); ++n)
+    if (n == 0 || (line.rfind("103,", 0) != 0 && line.find(",103,") == std::string::npos)) kept += line + "\n";
+  d.write(kPinkyEdges, kept);
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::pinky100), {d.path(cells) + ": 103 cells, but the shipped file has 104"}));
 }
 
 TEST(EmConnectome, DirectoryInPlaceOfTheEdgesFileIsNamed) {

@@ -89,6 +89,37 @@ TEST(GuardedMain, UsageErrorsExitTwoOtherFailuresOne) {
   EXPECT_EQ(guarded_main("fig_test", [] { return 0; }), 0);
 }
 
+// A failure after the output folders were made (a bad teacher cache, a bad data file) leaves none of
+// them behind empty; a folder holding a finished file stays, and a success removes nothing.
+TEST(GuardedMain, AFailureRemovesTheEmptyFoldersThisProcessMade) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("rl_test_guarded_" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root);
+  remove_empty_folders_made();  // forget the folders earlier tests made
+  const std::string out = (root / "out").string(), kept = (root / "kept").string();
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(guarded_main("fig_test", [&]() -> int {
+              make_dirs(out + "/runs");
+              make_dirs(kept + "/runs");
+              write_text_atomic(kept + "/runs/00000.csv", "a\n1\n");
+              throw std::runtime_error("teachers/W_h.npy: damaged teacher cache");
+            }),
+            1);
+  ::testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(fs::exists(out)) << "the empty out/runs and out/ are removed";
+  EXPECT_TRUE(fs::exists(kept + "/runs/00000.csv")) << "a folder with a finished file stays";
+  EXPECT_TRUE(fs::exists(root)) << "a folder that existed before is never removed";
+  EXPECT_EQ(guarded_main("fig_test", [&] {
+              make_dirs(out);
+              return 0;
+            }),
+            0);
+  EXPECT_TRUE(fs::is_directory(out)) << "success keeps the (empty) folder";
+  remove_empty_folders_made();
+  fs::remove_all(root);
+}
+
 TEST(RunJobs, AWorkerTheSystemRefusesLeavesTheOthersToFinishTheJobs) {
   // Issue 15 defect 4: std::thread throwing std::system_error used to terminate the program.
   const auto runs = small_sweep();

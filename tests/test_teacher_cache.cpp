@@ -6,12 +6,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <unistd.h>
 
 #include "linalg/norms.h"
 #include "nn/init.h"
+#include "nn/npy.h"
 #include "nn/rnn_experiment.h"
 #include "tests/tiny_rnn_task.h"
 
@@ -60,6 +62,42 @@ TEST(LoadOrTrainTeacher, TrainsOnceThenLoadsTheSameParametersFromTheCache) {
   for (const char* f : {"W_in.npy", "W_h.npy", "W_out.npy", "teacher.csv"}) std::remove((folder + "/" + f).c_str());
   ::rmdir(folder.c_str());
   ::rmdir(root.c_str());
+}
+
+// Before the fix a NaN in a cached W_h.npy loaded silently and the students failed later with
+// "logits are not finite", naming no file.
+TEST(LoadOrTrainTeacher, NonFiniteCachedWeightIsNamedAsADamagedCache) {
+  const std::string root = "/tmp/rl_test_teacher_nan_" + std::to_string(::getpid());
+  TeacherSpec spec;
+  spec.N = 6;
+  spec.train.net = tiny_net(6);
+  spec.train.iters = 5;
+  spec.train.lr = 0.01;
+  auto make_task = [](std::uint64_t data_seed) {
+    auto rng = std::make_shared<Rng>(data_seed);
+    RnnTaskSetup t;
+    t.n_in = kIn;
+    t.n_out = kOut;
+    t.next_batch = [rng] { return tiny_batch(8, *rng); };
+    t.last_step_loss = true;
+    t.probe = tiny_batch(10, *rng);
+    t.kernel_probe = tiny_batch(4, *rng);
+    t.kernel_steps = NtkSteps::kLast;
+    return t;
+  };
+  const std::string folder = teacher_folder(root, spec);
+  Teacher trained = load_or_train_teacher(spec, folder, make_task);
+  trained.params.W_h(2, 3) = std::nan("");
+  save_npy(folder + "/W_h.npy", trained.params.W_h);
+  try {
+    load_or_train_teacher(spec, folder, make_task);
+    ADD_FAILURE() << "a NaN in the cached W_h was accepted";
+  } catch (const std::runtime_error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find(folder + "/W_h.npy: damaged teacher cache"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("delete " + folder), std::string::npos) << msg;
+  }
+  std::filesystem::remove_all(root);
 }
 
 TEST(TeacherFolder, IsKeyedByEverySettingAtFullPrecision) {

@@ -12,20 +12,51 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace rl {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The folders make_dirs created (not those that existed), in creation order; guarded by the mutex
+// (worker threads write run files).
+std::mutex folders_made_mutex;
+std::vector<fs::path> folders_made;
+
+}  // namespace
+
 void make_dirs(const std::string& dir) {
   if (dir.empty()) return;
   std::error_code ec;
+  std::vector<fs::path> missing;  // dir and its missing parents, deepest first
+  for (fs::path p = fs::path(dir).lexically_normal(); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) break;
+  }
   fs::create_directories(dir, ec);
+  if (!ec) {
+    const std::lock_guard<std::mutex> lock(folders_made_mutex);
+    folders_made.insert(folders_made.end(), missing.rbegin(), missing.rend());
+  }
   if (ec) throw std::runtime_error("cannot create folder '" + dir + "': " + ec.message());
   if (!fs::is_directory(dir, ec))
     throw std::runtime_error("cannot create folder '" + dir + "': a file of that name exists");
+}
+
+std::size_t remove_empty_folders_made() {
+  const std::lock_guard<std::mutex> lock(folders_made_mutex);
+  std::size_t removed = 0;
+  for (auto it = folders_made.rbegin(); it != folders_made.rend(); ++it) {  // deepest (latest) first
+    std::error_code ec;
+    if (fs::is_directory(*it, ec) && fs::is_empty(*it, ec) && fs::remove(*it, ec)) ++removed;
+  }
+  folders_made.clear();
+  return removed;
 }
 
 std::string temporary_name_for(const std::string& path) {

@@ -24,6 +24,12 @@ namespace rl {
 // Throws std::runtime_error naming `dir` if it cannot be created or is not a folder.
 void make_dirs(const std::string& dir);
 
+// Removes the folders make_dirs created in this process that are empty now, deepest first, forgets
+// them, and returns how many it removed.  guarded_main (demos/toolkit/runner.h) calls it when a program
+// fails, so that a failure leaves no empty --out or runs/ folder behind (docs/demos.md#where-outputs-go);
+// a folder that holds anything (a finished run file, a teacher cache) is kept.
+std::size_t remove_empty_folders_made();
+
 // Writes `path` atomically: creates the parent folder, calls `write_body` on a stream opened on a
 // temporary file beside `path`, then renames it to `path`.  On any exception from `write_body`, or
 // a stream error, removes the temporary file and rethrows (stream errors become std::runtime_error).

@@ -33,6 +33,22 @@ std::string MemoryEstimate::describe() const {
   return s;
 }
 
+MemoryEstimate rnn_run_memory(double N, double kernel_rows, double steps, double probe_trials,
+                              std::size_t concurrent) {
+  const double R = kernel_rows;
+  MemoryEstimate m;
+  m.add("3 tangent kernels of " + std::to_string(static_cast<long long>(R)) + " rows", 3 * kernel_bytes(R));
+  m.add("kernel error vectors", R * steps * N * 8.0);
+  m.add("probe traces", 2 * probe_trials * steps * N * 8.0);
+  m.add("weights, gradients, momentum", 12 * N * N * 8.0);
+  m.concurrent = static_cast<double>(concurrent > 0 ? concurrent : 1);
+  return m;
+}
+
+MemoryEstimate neurogym_rnn_run_memory(std::size_t N, std::size_t concurrent) {
+  return rnn_run_memory(static_cast<double>(N), 8.0 * 32.0 * 3.0, 8.0, 320.0, concurrent);
+}
+
 double available_memory_bytes() {
   std::ifstream in("/proc/meminfo");
   std::string line;

@@ -35,6 +35,16 @@ struct MemoryEstimate {
   double concurrent = 1;         // runs alive at once (worker threads)
 };
 
+// One training run of nn/rnn_experiment.h with its measures (the runs of fig1_rank_sweep and, per
+// phase, forgetting_probe): the W_h tangent kernels K0, Kf and one working copy (kernel_rows x
+// kernel_rows), the kernel's error vectors (kernel_rows x steps x N), the probe traces (probe_trials x
+// steps x N, twice) and a dozen N x N matrices (weights, gradients, momentum, W0); `concurrent` runs at
+// once (0 counts as 1).
+MemoryEstimate rnn_run_memory(double N, double kernel_rows, double steps, double probe_trials,
+                              std::size_t concurrent);
+// The same on a Neurogym task (2AF, DMS, CXT): 8 x 32 x 3 kernel rows, 8 steps, 320 probe trials.
+MemoryEstimate neurogym_rnn_run_memory(std::size_t N, std::size_t concurrent);
+
 // MemAvailable of /proc/meminfo in bytes, or 0 when it cannot be read.
 double available_memory_bytes();
 

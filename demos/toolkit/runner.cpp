@@ -181,17 +181,19 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
 }
 
 int guarded_main(const std::string& program, const std::function<int()>& body) {
+  int code = 1;
   try {
     return body();
   } catch (const CliError& e) {
     std::cerr << program << ": " << e.what() << " (see --help)\n";
-    return 2;
+    code = 2;
   } catch (const std::exception& e) {
     std::cerr << program << ": " << e.what() << "\n";
   } catch (...) {
     std::cerr << program << ": unknown exception\n";
   }
-  return 1;
+  remove_empty_folders_made();  // a failure leaves no empty output folder behind (demos/toolkit/atomic_file.h)
+  return code;
 }
 
 }  // namespace rl

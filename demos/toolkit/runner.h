@@ -115,7 +115,8 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
 // The body of main(): returns body()'s status; on an exception prints "<program>: <what>" on stderr
 // and returns 1 (RunError's message names the failed run), or 2 for a CliError: a flag value that
 // parsed but that the program rejects once it knows the other flags (a rank above --N, say) is a
-// usage error like any other and exits as Cli::parse_or_exit does.
+// usage error like any other and exits as Cli::parse_or_exit does.  On failure it also removes the
+// folders this process made that are still empty (remove_empty_folders_made, demos/toolkit/atomic_file.h).
 //   int main(int argc, char** argv) { return rl::guarded_main("fig1", [&] { return run(argc, argv); }); }
 int guarded_main(const std::string& program, const std::function<int()>& body);
 

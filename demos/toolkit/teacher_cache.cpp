@@ -41,6 +41,12 @@ Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder
     const auto blocks = load_npy_bundle(folder, {"W_in", "W_h", "W_out"});
     teacher.params = {blocks.at("W_in"), blocks.at("W_h"), blocks.at("W_out")};
     check_shapes(teacher.params, spec.train.net, ("cached teacher in " + folder).c_str());
+    // A trained teacher is finite (a diverged one is never cached): a NaN here is a damaged file, which
+    // would otherwise surface later as "logits are not finite" naming no file.
+    for (const char* name : {"W_in", "W_h", "W_out"})
+      if (!all_finite(blocks.at(name)))
+        throw std::runtime_error(folder + "/" + name + ".npy: damaged teacher cache (a non-finite weight): delete " +
+                                 folder + " to train the teacher again");
     const ResultTable t = read_result_csv(marker);
     if (t.rows.size() != 1)
       throw std::runtime_error(marker + ": damaged teacher cache (" + std::to_string(t.rows.size()) +

@@ -42,7 +42,8 @@ std::string teacher_folder(const std::string& root, const TeacherSpec& spec);
 // make_task(seed-derived data seed) with run_rnn_experiment and writes the cache.  A diverged teacher
 // is an error (std::runtime_error naming the folder): a student cannot learn from it; so is a cache
 // whose teacher.csv records another teacher_key (or none: an older cache), naming the differing
-// setting and the way out (delete the folder).
+// setting and the way out (delete the folder), and a cached weight that is not finite (naming the
+// .npy file as a damaged cache).
 Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder,
                               const std::function<RnnTaskSetup(std::uint64_t data_seed)>& make_task);
 

@@ -12,26 +12,39 @@ namespace {
 // far above that, sums of squares in the normalisation overflow.
 constexpr double kMaxEmWeight = 1e12;
 
+// The row counts the shipped files have (their PROVENANCE.md, "Files written by us"): a file cut at a
+// line boundary, or holding only its header, parses; only its count tells it is not the data.
 struct DatasetFiles {
   std::string cells, edges, value_column;
+  std::size_t n_cells = 0, n_edges = 0;
 };
 
 DatasetFiles files_for(EmDataset dataset, EmValue value) {
   switch (dataset) {
     case EmDataset::v1dd_l23_l4:
       return {"connectomes/v1dd_l23_l4_198/cells_l23_l4.csv", "connectomes/v1dd_l23_l4_198/edges_l23_l4.csv",
-              "signed_summed_synapse_size"};
+              "signed_summed_synapse_size", 198, 5573};
     case EmDataset::v1dd_l23:
       return {"connectomes/v1dd_l23_l4_198/cells_l23.csv", "connectomes/v1dd_l23_l4_198/edges_l23.csv",
-              "signed_summed_synapse_size"};
+              "signed_summed_synapse_size", 198, 5072};
     case EmDataset::pinky100: {
       const char* col = value == EmValue::n_synapses     ? "n_synapses"
                         : value == EmValue::sum_cleft_vx ? "sum_cleft_vx"
                                                          : "sum_spine_vol_um3";
-      return {"connectomes/pinky100_l23_pyc/cells_104.csv", "connectomes/pinky100_l23_pyc/edges_104.csv", col};
+      return {"connectomes/pinky100_l23_pyc/cells_104.csv", "connectomes/pinky100_l23_pyc/edges_104.csv", col, 104,
+              680};
     }
   }
   throw std::invalid_argument("em_connectome: unknown dataset");
+}
+
+// Checked after the rows themselves, so that a bad row is named by its line first.
+void check_row_count(const CsvTable& table, std::size_t shipped, const char* what) {
+  if (table.num_rows() == shipped) return;
+  const std::string provenance = table.source.substr(0, table.source.find_last_of('/') + 1) + "PROVENANCE.md";
+  throw std::runtime_error(table.source + ": " + std::to_string(table.num_rows()) + " " + what +
+                           ", but the shipped file has " + std::to_string(shipped) + " (" + provenance +
+                           "): a truncated or edited copy; restore it from the repository");
 }
 
 // Cells table: 'index' must run 0..N-1 in row order.
@@ -112,12 +125,13 @@ Matrix em_matrix_from_edges(const CsvTable& edges, std::size_t N, const std::str
   return W;
 }
 
-EmData load_em_connectome(EmDataset dataset, EmValue value, const std::string& data_dir) {
+EmData load_em_connectome(EmDataset dataset, EmValue value, const std::string& data_dir, bool shipped_counts) {
   const DatasetFiles f = files_for(dataset, value);
   const std::string cells_path = connectivity_data_path(data_dir, f.cells);
   const std::string edges_path = connectivity_data_path(data_dir, f.edges);
   EmData data;
-  read_cells(read_csv(cells_path), data, dataset != EmDataset::pinky100);
+  const CsvTable cells = read_csv(cells_path);
+  read_cells(cells, data, dataset != EmDataset::pinky100);
   const CsvTable edges = read_csv(edges_path);
   data.W = em_matrix_from_edges(edges, data.cell_type.size(), f.value_column);
   // Dale check: every edge must carry its presynaptic cell's sign.
@@ -128,6 +142,10 @@ EmData load_em_connectome(EmDataset dataset, EmValue value, const std::string& d
     if (w != 0.0 && (w > 0.0) != (data.column_sign[pre] > 0))
       throw std::runtime_error(edges.where(r) + ": weight " + std::to_string(w) + " contradicts the sign of cell " +
                                std::to_string(pre) + " in " + cells_path);
+  }
+  if (shipped_counts) {
+    check_row_count(cells, f.n_cells, "cells");
+    check_row_count(edges, f.n_edges, "edges");
   }
   return data;
 }
@@ -171,7 +189,7 @@ EmControl parse_em_control(const std::string& text) {
 }
 
 Connectivity em_connectome(const EmParams& params, Rng& rng) {
-  EmData data = load_em_connectome(params.dataset, params.value, params.data_dir);
+  EmData data = load_em_connectome(params.dataset, params.value, params.data_dir, params.shipped_counts);
   const std::size_t N = data.W.rows();
   Connectivity c;
   c.W_h = std::move(data.W);

@@ -55,9 +55,12 @@ struct EmData {
 // Reads the cells and edges CSVs of a dataset.  Errors name file and line for: malformed rows (NUL
 // bytes included), fewer than 2 or more than kMaxConnectivityN cells, a cell index out of range or not
 // equal to its row, a sign other than 1 / -1, an edge to an unknown cell, an autapse, a duplicate
-// (pre, post) edge, a weight above 1e12 in magnitude, an edge whose sign contradicts its presynaptic cell.
+// (pre, post) edge, a weight above 1e12 in magnitude, an edge whose sign contradicts its presynaptic cell;
+// then, with `shipped_counts`, a cells or edges file whose row count is not the shipped file's (its
+// PROVENANCE.md): a header-only file, or one cut at a line boundary, parses but is not the data.
+// shipped_counts = false only for a deliberately reduced copy (tests/fuzz cuts 24 cells).
 EmData load_em_connectome(EmDataset dataset, EmValue value = EmValue::n_synapses,
-                          const std::string& data_dir = kDefaultConnectivityDataDir);
+                          const std::string& data_dir = kDefaultConnectivityDataDir, bool shipped_counts = true);
 
 // The edge-list part on its own (exposed for tests): fills W[post][pre] from columns "pre", "post"
 // and value_column of an edges table with N cells.
@@ -71,6 +74,7 @@ struct EmParams {
   EmControl control = EmControl::none;
   NormalizeParams norm;  // default: Frobenius-matched, g = 1.25
   std::string data_dir = kDefaultConnectivityDataDir;
+  bool shipped_counts = true;  // see load_em_connectome
 };
 
 std::string to_string(EmDataset d);

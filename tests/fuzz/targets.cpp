@@ -282,6 +282,7 @@ Target em_target(const std::string& work) {
             p.centre = rng.uniform() < 0.3;
             p.norm = hostile_norm(rng);
             p.data_dir = dir->root();
+            p.shipped_counts = false;  // a 24-cell cut, not the shipped row counts
             dir->with_damaged_file(rng, "em_connectome", {files[2 * k].first, files[2 * k + 1].first}, [&] {
               Rng draw(rng.next_u64());
               check_connectivity(em_connectome(p, draw), "em_connectome");

@@ -1,0 +1,263 @@
+// End-to-end checks of the figure programs (docs/demos.md#hostile-input): a bad flag or data file
+// fails before anything is computed, with exit code 2 (usage) or 1 (data), ONE error line on stderr
+// naming the input, and no --out folder left behind (docs/demos.md#where-outputs-go); and the verdict
+// lines of a sweep whose runs all diverged read "undefined".  The programs are the ones built beside
+// this test binary (<build>/bin/, which `make test` builds first).  A failed start takes tens of
+// milliseconds; the costliest cases are the verdict runs (about a second) and fig3c's damaged teacher
+// cache (two MNIST loads; skipped without `make data`).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace rl {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ProgramResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A fresh scratch folder per test, removed at the end.
+class Scratch {
+ public:
+  Scratch() : dir_(fs::temp_directory_path() / ("rl_test_programs_" + std::to_string(::getpid()) + "_" +
+                                                ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  ~Scratch() { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+ private:
+  fs::path dir_;
+};
+
+// <build>/bin/<program>: the test binary is <build>/tests/all_tests.
+std::string program_path(const std::string& program) {
+  return (fs::read_symlink("/proc/self/exe").parent_path().parent_path() / "bin" / program).string();
+}
+
+// `make test` builds the programs before the suite; a bare build of the test binary alone (a student
+// tree of the course assignments, say) has none, and these tests are skipped there.
+#define SKIP_UNLESS_BUILT()                                                                                   \
+  if (!fs::exists(program_path("fig1_rank_sweep")))                                                           \
+  GTEST_SKIP() << program_path("fig1_rank_sweep") << " not built: `make test` builds the programs first"
+
+// Runs `program args...` from the repository root (the programs' default data paths are relative to it).
+ProgramResult run_program(const Scratch& scratch, const std::string& program, const std::vector<std::string>& args) {
+  const std::string bin = program_path(program);
+  if (!fs::exists(bin)) {
+    ADD_FAILURE() << bin << " not built: `make test` builds the programs first";
+    return {};
+  }
+  std::string cmd = "'" + bin + "'";
+  for (const std::string& a : args) cmd += " '" + a + "'";
+  cmd += " >'" + scratch.path("stdout") + "' 2>'" + scratch.path("stderr") + "'";
+  const int status = std::system(cmd.c_str());
+  ProgramResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_all(scratch.path("stdout"));
+  r.err = read_all(scratch.path("stderr"));
+  return r;
+}
+
+// The lines of stderr that start with "<program>: " (the progress lines, "<program> runs 0/4 ...",
+// do not).
+std::vector<std::string> error_lines(const std::string& err, const std::string& program) {
+  std::vector<std::string> found;
+  std::istringstream in(err);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(program + ": ", 0) == 0) found.push_back(line);
+  return found;
+}
+
+// The contract of a failed start: the exit code, ONE error line on stderr that starts with the
+// program's name and mentions `what`, and no output folder.
+void expect_clean_failure(const ProgramResult& r, const std::string& program, int exit_code, const std::string& what,
+                          const std::string& out) {
+  EXPECT_EQ(r.exit_code, exit_code) << program << " stderr: " << r.err;
+  const std::vector<std::string> errors = error_lines(r.err, program);
+  ASSERT_EQ(errors.size(), 1u) << program << " stderr: " << r.err;
+  EXPECT_NE(errors[0].find(what), std::string::npos) << program << " stderr: " << r.err;
+  EXPECT_FALSE(fs::exists(out)) << program << " left " << out << " behind";
+}
+
+const std::vector<std::string> kProgramsWithGain = {"fig1_rank_sweep",  "fig2_biological", "fig3c_aligned_rnn",
+                                                    "fig4b_relu_mnist", "forgetting_probe", "linearised_rnn"};
+
+TEST(DemoPrograms, EveryProgramRefusesAZeroGainBeforeMakingItsOutput) {
+  SKIP_UNLESS_BUILT();
+  for (const std::string& program : kProgramsWithGain) {
+    Scratch scratch;
+    const std::string out = scratch.path("out");
+    const ProgramResult r = run_program(scratch, program, {"--gain", "0", "--seeds", "1", "--out", out});
+    expect_clean_failure(r, program, 2, "--gain: gain must be > 0, got 0", out);
+  }
+}
+
+// Every program x a hostile value of each common flag (docs/demos.md#hostile-input): a usage error
+// before anything starts.  A flag a program omits is an "unknown flag", the same contract.
+TEST(DemoPrograms, EveryProgramRefusesHostileCommonFlagsBeforeMakingItsOutput) {
+  SKIP_UNLESS_BUILT();
+  const std::vector<std::string> programs = {"example_toolkit",   "fig1_rank_sweep",  "fig2_biological",
+                                             "fig3b_aligned_init", "fig3c_aligned_rnn", "fig4a_linear_rank",
+                                             "fig4b_relu_mnist",  "forgetting_probe", "linearised_rnn"};
+  const std::vector<std::vector<std::string>> hostile = {
+      {"--no-such-flag"}, {"--seed", "x"},  {"--seeds", "0"},  {"--iters", "-1"},     {"--threads", "-1"},
+      {"--gain", "0"},    {"--ranks", "0"}, {"--ranks", "1,,2"}, {"--shard", "2/2"}, {"--seeds", "1", "--seeds", "2"}};
+  Scratch scratch;
+  const std::string out = scratch.path("out");
+  for (const std::string& program : programs)
+    for (std::vector<std::string> args : hostile) {
+      // Every program parses with the same Cli: the whole list on fig1, three of it on the others
+      // (about 40 ms a start: the suite stays fast).
+      if (program != "fig1_rank_sweep" && args[0] != "--no-such-flag" && args[0] != "--seeds" && args[0] != "--iters")
+        continue;
+      args.push_back("--out");
+      args.push_back(out);
+      SCOPED_TRACE(program + " " + args[0]);
+      expect_clean_failure(run_program(scratch, program, args), program, 2, args[0] + ":", out);
+    }
+}
+
+TEST(DemoPrograms, Fig1RefusesAZeroInItsGainAxis) {
+  SKIP_UNLESS_BUILT();
+  Scratch scratch;
+  const std::string out = scratch.path("out");
+  const ProgramResult r = run_program(scratch, "fig1_rank_sweep", {"--gains", "1,0", "--out", out});
+  expect_clean_failure(r, "fig1_rank_sweep", 2, "--gains: gain must be > 0, got 0", out);
+}
+
+TEST(DemoPrograms, ForgettingAndLinearisedRnnCheckTheirMemoryBeforeStarting) {
+  SKIP_UNLESS_BUILT();
+  for (const std::string program : {"forgetting_probe", "linearised_rnn"}) {
+    Scratch scratch;
+    const std::string out = scratch.path("out");
+    const ProgramResult r =
+        run_program(scratch, program, {"--N", "4000", "--max-memory", "0.01", "--threads", "1", "--out", out});
+    expect_clean_failure(r, program, 2, "--N: this run needs about", out);
+  }
+}
+
+// A copy of the shipped connectivity data with one file replaced.
+std::string data_copy_with(const Scratch& scratch, const std::string& file, const std::string& text) {
+  const std::string dir = scratch.path("data");
+  fs::copy("nn/connectivity/data", dir, fs::copy_options::recursive);
+  std::ofstream(dir + "/" + file) << text;
+  return dir;
+}
+
+TEST(DemoPrograms, Fig2WithAHeaderOnlyEdgesFileNamesTheFileAndLeavesNoOutput) {
+  SKIP_UNLESS_BUILT();
+  Scratch scratch;
+  const std::string edges = "connectomes/v1dd_l23_l4_198/edges_l23_l4.csv";
+  const std::string data = data_copy_with(scratch, edges, "pre,post,signed_summed_synapse_size\n");
+  const std::string out = scratch.path("out");
+  const ProgramResult r = run_program(scratch, "fig2_biological",
+                                      {"--structures", "em_v1dd", "--no-train", "--seeds", "1", "--data-dir", data,
+                                       "--out", out});
+  expect_clean_failure(r, "fig2_biological", 1, data + "/" + edges, out);
+}
+
+TEST(DemoPrograms, Fig2WithATruncatedEdgesFileNamesTheFileAndLeavesNoOutput) {
+  SKIP_UNLESS_BUILT();
+  Scratch scratch;
+  const std::string edges = "connectomes/pinky100_l23_pyc/edges_104.csv";
+  std::ifstream shipped("nn/connectivity/data/" + edges);
+  std::string text, line;
+  for (int i = 0; i < 400 && std::getline(shipped, line); ++i) text += line + "\n";  // header + 399 of 680 edges
+  const std::string data = data_copy_with(scratch, edges, text);
+  const std::string out = scratch.path("out");
+  const ProgramResult r = run_program(scratch, "fig2_biological",
+                                      {"--structures", "em_pinky100", "--no-train", "--seeds", "1", "--data-dir",
+                                       data, "--out", out});
+  expect_clean_failure(r, "fig2_biological", 1, data + "/" + edges, out);
+  EXPECT_NE(r.err.find("399 edges"), std::string::npos) << r.err;
+}
+
+
+// Verdict lines when every run diverged (demos/toolkit/verdict.h): "undefined", never "differs from
+// the paper" nor a largest error of 0.  A learning rate of 10 blows every run up within a few steps.
+TEST(DemoPrograms, VerdictsOfASweepWhoseRunsAllDivergedAreUndefined) {
+  SKIP_UNLESS_BUILT();
+  Scratch scratch;
+  const ProgramResult fig1 = run_program(scratch, "fig1_rank_sweep",
+                                         {"--N", "20", "--ranks", "1,20", "--iters", "20", "--lr", "10", "--seeds",
+                                          "1", "--threads", "1", "--out", scratch.path("fig1")});
+  EXPECT_EQ(fig1.exit_code, 0) << fig1.err;
+  EXPECT_NE(fig1.out.find("rank 1 vs 20: larger dW"), std::string::npos) << fig1.out;
+  EXPECT_NE(fig1.out.find("-> undefined (a compared group has no finite value)"), std::string::npos) << fig1.out;
+  EXPECT_EQ(fig1.out.find("differs from the paper"), std::string::npos) << fig1.out;
+  for (const auto& [program, args] :
+       {std::pair<std::string, std::vector<std::string>>{"fig4a_linear_rank", {"--lr", "10", "--sigma", "1000"}},
+        {"fig3b_aligned_init", {"--lr", "10"}}}) {
+    std::vector<std::string> all = args;
+    all.push_back("--out");
+    all.push_back(scratch.path(program));
+    const ProgramResult r = run_program(scratch, program, all);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("over all runs: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("undefined (no run has a finite value;"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("0.000e+00"), std::string::npos) << r.out;
+  }
+}
+
+// MNIST (`make data`) is needed by fig3c before its teacher cache is read: skipped without it, except
+// when RICHLAZY_REQUIRE_MNIST=1 (.ci/run), as tests/test_mnist.cpp.
+bool mnist_present() {
+  if (fs::exists("data/mnist/.complete")) return true;
+  const char* require = std::getenv("RICHLAZY_REQUIRE_MNIST");
+  if (require && std::string(require) == "1") ADD_FAILURE() << "data/mnist/.complete not found";
+  return false;
+}
+
+TEST(DemoPrograms, Fig3cWithANonFiniteTeacherCacheNamesTheCacheAndLeavesNoOutput) {
+  SKIP_UNLESS_BUILT();
+  if (!mnist_present()) GTEST_SKIP() << "data/mnist/.complete not found: run `make data`";
+  Scratch scratch;
+  const std::string teachers = scratch.path("teachers");
+  const std::vector<std::string> tiny = {"--N", "4", "--teacher-iters", "1", "--iters", "1", "--seeds", "1",
+                                         "--ranks", "1", "--starts", "aligned", "--probe", "2", "--kernel-probe",
+                                         "1", "--threads", "1", "--teacher-dir", teachers};
+  std::vector<std::string> first = tiny;
+  first.push_back("--out");
+  first.push_back(scratch.path("first"));
+  ASSERT_EQ(run_program(scratch, "fig3c_aligned_rnn", first).exit_code, 0) << "the run that writes the cache";
+  std::string w_h;
+  for (const auto& entry : fs::recursive_directory_iterator(teachers))
+    if (entry.path().filename() == "W_h.npy") w_h = entry.path().string();
+  ASSERT_FALSE(w_h.empty());
+  {  // the last double of W_h becomes a NaN
+    std::fstream f(w_h, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-8, std::ios::end);
+    const double nan = std::nan("");
+    f.write(reinterpret_cast<const char*>(&nan), sizeof nan);
+  }
+  const std::string out = scratch.path("out");
+  std::vector<std::string> second = tiny;
+  second.push_back("--out");
+  second.push_back(out);
+  const ProgramResult r = run_program(scratch, "fig3c_aligned_rnn", second);
+  expect_clean_failure(r, "fig3c_aligned_rnn", 1, w_h, out);
+  EXPECT_NE(r.err.find("damaged teacher cache"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace rl

@@ -1,0 +1,68 @@
+// Tests for demos/toolkit/verdict: a comparison with a group that has no finite value is undefined
+// (never "NO", never a match), and the largest error never reads 0 when no run had a finite error.
+#include "demos/toolkit/verdict.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace rl {
+namespace {
+
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+TEST(Verdict, ComparisonsOfFiniteMeans) {
+  EXPECT_EQ(is_larger(2, 1), Comparison::yes);
+  EXPECT_EQ(is_larger(1, 2), Comparison::no);
+  EXPECT_EQ(is_smaller(1, 2), Comparison::yes);
+  EXPECT_EQ(is_smaller(2, 2), Comparison::no);
+}
+
+TEST(Verdict, ComparisonWithANonFiniteMeanIsUndefined) {
+  for (double bad : {kNan, std::numeric_limits<double>::infinity()}) {
+    EXPECT_EQ(is_larger(bad, 1), Comparison::undefined);
+    EXPECT_EQ(is_larger(1, bad), Comparison::undefined);
+    EXPECT_EQ(is_smaller(bad, 1), Comparison::undefined);
+  }
+  EXPECT_STREQ(yes_no(Comparison::undefined), "undefined");
+  EXPECT_STREQ(yes_no(Comparison::no), "NO");
+}
+
+TEST(Verdict, PaperVerdictIsUndefinedWhenAnyCheckIs) {
+  EXPECT_EQ(paper_verdict({Comparison::yes, Comparison::yes}, "Fig. 1"), "matches the paper (Fig. 1)");
+  EXPECT_EQ(paper_verdict({Comparison::yes, Comparison::no}, "Fig. 1"), "differs from the paper");
+  EXPECT_EQ(paper_verdict({Comparison::no, Comparison::undefined}, "Fig. 1"),
+            "undefined (a compared group has no finite value)");
+  // every run of the low rank diverged: its mean dW, RA, KA are NaN
+  const double lo = kNan, hi = 0.5;
+  EXPECT_EQ(paper_verdict({is_larger(lo, hi), is_smaller(lo, hi), is_smaller(lo, hi)}, "Fig. 4B"),
+            "undefined (a compared group has no finite value)");
+}
+
+TEST(Verdict, LargestErrorSkipsAndCountsNonFiniteErrors) {
+  LargestError worst;
+  worst.add(-3e-4);
+  worst.add(kNan);
+  worst.add(1e-4);
+  worst.leave_out();
+  EXPECT_EQ(worst.value(), 3e-4);
+  EXPECT_EQ(worst.text(), "3.000e-04 (2 runs without a finite value left out)");
+  LargestError clean;
+  clean.add(2e-5);
+  EXPECT_EQ(clean.text(), "2.000e-05");
+}
+
+TEST(Verdict, LargestErrorWithoutAFiniteErrorIsUndefinedNotZero) {
+  LargestError worst;
+  worst.add(kNan);
+  worst.add(kNan);
+  worst.leave_out();
+  EXPECT_TRUE(std::isnan(worst.value()));
+  EXPECT_EQ(worst.text(), "undefined (no run has a finite value; 3 left out)");
+  EXPECT_EQ(LargestError().text(), "undefined (no run has a finite value; 0 left out)");
+}
+
+}  // namespace
+}  // namespace rl
