@@ -4,10 +4,11 @@
     python3 demos/records_table.py            # from the repository's top folder
 
 For each line of docs/records/records.tsv: the command, whether it is finished (its merged table
-written), the runs recorded, the precision and results revision its manifests name, the CPU time
-summed over its run files (each run's train and measure seconds, one worker each) and the wall time
-its manifests recorded (the last session of each shard; a record made over several sessions took
-longer).  Standard library only.
+written), the runs recorded, the precision and results revision its manifests name, the worker time
+summed over its run files (each run's train and measure seconds: the time one worker spent on it,
+which is its CPU time on an idle machine and more on a shared one), and the CPU and wall time its
+manifests recorded (the last session of each shard only: a record made over several sessions took
+more).  Standard library only.
 """
 import csv
 import glob
@@ -60,28 +61,27 @@ def hours(seconds):
 def main():
     if not os.path.exists(REGISTRY):
         sys.exit("records_table: %s not found (run from the repository's top folder)" % REGISTRY)
-    print("| record | command | state | runs | precision | results revision | CPU (sum over runs) | wall (manifests) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| record | command | state | runs | precision | results revision | worker time (sum over runs) | CPU, last session | wall, last session |")
+    print("|---|---|---|---|---|---|---|---|---|")
     total_cpu = 0.0
     for name, program, flags in registry():
         folder = os.path.join("docs/records", name)
         runs = sorted(glob.glob(os.path.join(folder, "runs", "*.csv")))
         finished = os.path.exists(os.path.join(folder, "results.csv")) or os.path.exists(os.path.join(folder, "runs.csv"))
         found = manifests(folder)
-        cpu = sum(run_file_seconds(p) for p in runs)
-        if not runs:  # fig4a and fig3b: no run files, the manifest's CPU time is the record's
-            cpu = sum(m.get("cpu_seconds", 0.0) for m in found)
+        manifest_cpu = sum(m.get("cpu_seconds", 0.0) for m in found)
+        worker = sum(run_file_seconds(p) for p in runs) if runs else manifest_cpu  # fig4a, fig3b: no run files
         wall = sum(m.get("wall_seconds", 0.0) for m in found)
-        total_cpu += cpu
+        total_cpu += worker
         precision = ", ".join(sorted({m.get("precision", "f64") for m in found})) or "-"
         revision = ", ".join(sorted({m.get("results_revision", "?") for m in found})) or "-"
         state = "finished" if finished else ("in progress" if runs else "not started")
         command = "`%s%s`" % (program, " " + flags if flags else "")
         link = "[%s](records/%s/)" % (name, name) if os.path.isdir(folder) else name
-        print("| %s | %s | %s | %d | %s | %s | %s | %s |" % (
-            link, command, state, len(runs), precision, revision,
-            hours(cpu) if cpu else "-", hours(wall) if found else "-"))
-    print("\nCPU time recorded so far, all records: %s" % hours(total_cpu))
+        print("| %s | %s | %s | %d | %s | %s | %s | %s | %s |" % (
+            link, command, state, len(runs), precision, revision, hours(worker) if worker else "-",
+            hours(manifest_cpu) if found else "-", hours(wall) if found else "-"))
+    print("\nWorker time recorded so far, all records: %s" % hours(total_cpu))
 
 
 if __name__ == "__main__":
