@@ -465,135 +465,161 @@ std::vector<std::string> wrap_words(const std::string& text, std::size_t width) 
 }  // namespace
 
 
-std::string Panel::render(double x0, double y0, double w, double h, const std::string& clip_id) const {
+// Where things go in a panel of size (w, h): the plot area, the axes' ranges and the legend width.
+Panel::Layout Panel::layout(double w, double h) const {
   constexpr double kLeft = 66, kRight = 12, kTop = 30, kBottom = 72;  // [TP] margins in px
   constexpr double kCharWidth = 6.2;       // [TP] rough width of one 11 px character
   constexpr double kMaxLegendShare = 0.4;  // [TP] legend takes at most this share of the panel width
+  Layout L;
   const std::vector<LegendEntry> legend = legend_entries();
   std::size_t longest = 0;
   for (const LegendEntry& e : legend) longest = std::max(longest, utf8_length(e.text));
-  const double legend_width = legend.empty() ? 0.0 : std::min(40.0 + kCharWidth * static_cast<double>(longest), kMaxLegendShare * w);
-  const std::size_t legend_chars =
-      static_cast<std::size_t>(std::max(8.0, std::floor((legend_width - 40.0) / kCharWidth + 1e-9)));
-  const double px0 = kLeft, px1 = w - kRight - legend_width;
-  const double py0 = kTop, py1 = h - kBottom;
-  const bool categorical = categorical_.value_or(false);
-  bool rotate = false;  // rotate category names when they would not fit side by side
-  if (categorical) {
+  const double legend_width =
+      legend.empty() ? 0.0 : std::min(40.0 + kCharWidth * static_cast<double>(longest), kMaxLegendShare * w);
+  L.legend_chars = static_cast<std::size_t>(std::max(8.0, std::floor((legend_width - 40.0) / kCharWidth + 1e-9)));
+  L.px0 = kLeft, L.px1 = w - kRight - legend_width;
+  L.py0 = kTop, L.py1 = h - kBottom;
+  L.height = h;
+  L.categorical = categorical_.value_or(false);
+  if (L.categorical) {  // rotate category names when they would not fit side by side
     double total = 0.0;
     for (const std::string& c : categories_) total += kCharWidth * 1.1 * static_cast<double>(c.size() + 2);
-    rotate = total > px1 - px0;
+    L.rotate = total > L.px1 - L.px0;
   }
-  const AxisScale xs = categorical ? AxisScale::kLinear : x_scale_;
-  const Range xr = x_range(), yr = y_range();
-  auto X = [&](double v) { return to_pixel(v, xr.lo, xr.hi, xs, px0, px1); };
-  auto Y = [&](double v) { return to_pixel(v, yr.lo, yr.hi, y_scale_, py1, py0); };
+  L.xs = L.categorical ? AxisScale::kLinear : x_scale_;
+  L.ys = y_scale_;
+  L.xr = x_range(), L.yr = y_range();
+  return L;
+}
 
-  std::string o = "<g class=\"panel\" transform=\"translate(" + num(x0) + "," + num(y0) + ")\">\n";
-  o += "<defs><clipPath id=\"" + clip_id + "\"><rect x=\"" + num(px0) + "\" y=\"" + num(py0) + "\" width=\"" +
-       num(px1 - px0) + "\" height=\"" + num(py1 - py0) + "\"/></clipPath></defs>\n";
-  if (!title_.empty()) o += text_svg((px0 + px1) / 2, 18, title_, "middle", " font-weight=\"bold\"");
+double Panel::Layout::X(double v) const { return to_pixel(v, xr.lo, xr.hi, xs, px0, px1); }
+double Panel::Layout::Y(double v) const { return to_pixel(v, yr.lo, yr.hi, ys, py1, py0); }
 
-  // Axes: grid, ticks, tick labels.
-  const std::vector<double> yt = y_scale_ == AxisScale::kLog ? log_ticks(yr.lo, yr.hi) : linear_ticks(yr.lo, yr.hi);
+// Grid, ticks and tick labels, the frame, and the axis labels.
+std::string Panel::render_axes(const Layout& L) const {
+  std::string o;
+  const std::vector<double> yt = y_scale_ == AxisScale::kLog ? log_ticks(L.yr.lo, L.yr.hi) : linear_ticks(L.yr.lo, L.yr.hi);
   for (double v : yt) {
-    o += line_svg(px0, Y(v), px1, Y(v), "grid", "#e6e6e6");
-    o += text_svg(px0 - 5, Y(v) + 4, tick_label(v), "end");
+    o += line_svg(L.px0, L.Y(v), L.px1, L.Y(v), "grid", "#e6e6e6");
+    o += text_svg(L.px0 - 5, L.Y(v) + 4, tick_label(v), "end");
   }
-  if (categorical) {
+  if (L.categorical) {
     for (std::size_t i = 0; i < categories_.size(); ++i) {
-      const double x = X(static_cast<double>(i));
-      o += line_svg(x, py1, x, py1 + 4, "tick", "#000");
-      o += rotate ? text_svg(x + 3, py1 + 14, categories_[i], "end",
-                             " transform=\"rotate(-30 " + num(x + 3) + " " + num(py1 + 14) + ")\"")
-                  : text_svg(x, py1 + 16, categories_[i], "middle");
+      const double x = L.X(static_cast<double>(i));
+      o += line_svg(x, L.py1, x, L.py1 + 4, "tick", "#000");
+      o += L.rotate ? text_svg(x + 3, L.py1 + 14, categories_[i], "end",
+                               " transform=\"rotate(-30 " + num(x + 3) + " " + num(L.py1 + 14) + ")\"")
+                    : text_svg(x, L.py1 + 16, categories_[i], "middle");
     }
   } else {
-    const std::vector<double> xt = xs == AxisScale::kLog ? log_ticks(xr.lo, xr.hi) : linear_ticks(xr.lo, xr.hi);
+    const std::vector<double> xt = L.xs == AxisScale::kLog ? log_ticks(L.xr.lo, L.xr.hi) : linear_ticks(L.xr.lo, L.xr.hi);
     for (double v : xt) {
-      o += line_svg(X(v), py0, X(v), py1, "grid", "#e6e6e6");
-      o += text_svg(X(v), py1 + 16, tick_label(v), "middle");
+      o += line_svg(L.X(v), L.py0, L.X(v), L.py1, "grid", "#e6e6e6");
+      o += text_svg(L.X(v), L.py1 + 16, tick_label(v), "middle");
     }
   }
-  o += "<rect class=\"frame\" x=\"" + num(px0) + "\" y=\"" + num(py0) + "\" width=\"" + num(px1 - px0) +
-       "\" height=\"" + num(py1 - py0) + "\" fill=\"none\" stroke=\"#000\"/>\n";
-  if (!x_label_.empty()) o += text_svg((px0 + px1) / 2, py1 + (rotate ? 54 : 38), x_label_, "middle");
+  o += "<rect class=\"frame\" x=\"" + num(L.px0) + "\" y=\"" + num(L.py0) + "\" width=\"" + num(L.px1 - L.px0) +
+       "\" height=\"" + num(L.py1 - L.py0) + "\" fill=\"none\" stroke=\"#000\"/>\n";
+  if (!x_label_.empty()) o += text_svg((L.px0 + L.px1) / 2, L.py1 + (L.rotate ? 54 : 38), x_label_, "middle");
   if (!y_label_.empty())
-    o += text_svg(16, (py0 + py1) / 2, y_label_, "middle",
-                  " transform=\"rotate(-90 16 " + num((py0 + py1) / 2) + ")\"");
+    o += text_svg(16, (L.py0 + L.py1) / 2, y_label_, "middle",
+                  " transform=\"rotate(-90 16 " + num((L.py0 + L.py1) / 2) + ")\"");
+  return o;
+}
 
-  // Data marks, clipped to the plot area.
-  std::size_t not_on_log = 0;
+// A line series as polylines, broken at gaps and at points a log axis cannot show (counted).
+std::string Panel::render_line(const Series& s, const SeriesStyle& st, const Layout& L, std::size_t& not_on_log) const {
+  std::string o, pts;
+  auto flush = [&]() {
+    if (!pts.empty())
+      o += "<polyline class=\"line\" fill=\"none\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
+           (st.dash.empty() ? "" : " stroke-dasharray=\"" + st.dash + "\"") + " points=\"" + pts + "\"/>\n";
+    pts.clear();
+  };
+  for (const Point& p : s.points) {
+    if (p.gap_before) flush();
+    if (!drawable(p.x, p.y)) {
+      ++not_on_log;
+      flush();
+      continue;
+    }
+    pts += (pts.empty() ? "" : " ") + num(L.X(p.x)) + "," + num(L.Y(p.y));
+  }
+  flush();
+  return o;
+}
+
+// Box plots: whiskers, box, median and outliers, dodged into the series' slot of its category.
+std::string Panel::render_boxes(const Series& s, const SeriesStyle& st, const Layout& L, double dodge,
+                                double slot_width, std::size_t& not_on_log) const {
+  std::string o;
+  for (std::size_t i = 0; i < s.boxes.size(); ++i) {
+    const BoxStats& b = s.boxes[i];
+    const double cx = L.X(s.points[i].x + dodge), half = (L.X(slot_width * 0.35) - L.X(0.0));
+    if (!drawable(1.0, b.whisker_low)) {  // log axis with values <= 0: skip the whole box
+      not_on_log += b.n;
+      continue;
+    }
+    o += "<path class=\"whisker\" d=\"M" + num(cx) + "," + num(L.Y(b.whisker_low)) + "V" + num(L.Y(b.q1)) + "M" +
+         num(cx) + "," + num(L.Y(b.q3)) + "V" + num(L.Y(b.whisker_high)) + "M" + num(cx - half / 2) + "," +
+         num(L.Y(b.whisker_low)) + "H" + num(cx + half / 2) + "M" + num(cx - half / 2) + "," +
+         num(L.Y(b.whisker_high)) + "H" + num(cx + half / 2) + "\" stroke=\"" + st.color + "\" fill=\"none\"/>\n";
+    o += "<rect class=\"box\" x=\"" + num(cx - half) + "\" y=\"" + num(L.Y(b.q3)) + "\" width=\"" + num(2 * half) +
+         "\" height=\"" + num(L.Y(b.q1) - L.Y(b.q3)) + "\" fill=\"" + st.color + "\" fill-opacity=\"0.18\" stroke=\"" +
+         st.color + "\" stroke-width=\"1.4\"/>\n";
+    o += line_svg(cx - half, L.Y(b.median), cx + half, L.Y(b.median), "median", st.color);
+    for (double v : b.outliers) o += marker_svg(st.marker, cx, L.Y(v), st.color, "outlier", true) + "\n";
+  }
+  return o;
+}
+
+// One marker per point (and its error bar, for a line with errors).
+std::string Panel::render_points(const Series& s, const SeriesStyle& st, const Layout& L, double dodge,
+                                 std::size_t& not_on_log) const {
+  std::string o;
+  for (const Point& p : s.points) {
+    if (!drawable(p.x, p.y)) {
+      if (s.kind != Kind::kLineError) ++not_on_log;  // already counted for the line
+      continue;
+    }
+    const double cx = L.X(p.x + dodge) + p.jitter, cy = L.Y(p.y);
+    if (s.kind == Kind::kLineError && p.err > 0.0) {
+      const double lo = p.y - p.err, hi = p.y + p.err;
+      const double ylo = drawable(1.0, lo) ? L.Y(lo) : L.py1 + 10;  // below the axis: clipped
+      o += "<path class=\"errorbar\" d=\"M" + num(cx) + "," + num(ylo) + "V" + num(L.Y(hi)) + "M" + num(cx - 4) +
+           "," + num(ylo) + "H" + num(cx + 4) + "M" + num(cx - 4) + "," + num(L.Y(hi)) + "H" + num(cx + 4) +
+           "\" stroke=\"" + st.color + "\" fill=\"none\"/>\n";
+    }
+    o += marker_svg(st.marker, cx, cy, st.color, "mark", false) + "\n";
+  }
+  return o;
+}
+
+// Every series' marks, clipped to the plot area; counts what a log axis could not show.
+std::string Panel::render_marks(const Layout& L, const std::string& clip_id, std::size_t& not_on_log) const {
   const double slot_width = 0.8 / static_cast<double>(dodge_slots());
-  o += "<g clip-path=\"url(#" + clip_id + ")\">\n";
+  std::string o = "<g clip-path=\"url(#" + clip_id + ")\">\n";
   for (const Series& s : series_) {
     const SeriesStyle st = series_style(style_of(s.label));
     const double dodge = s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter
                              ? -0.4 + (static_cast<double>(dodge_slot(s.label)) + 0.5) * slot_width
                              : 0.0;
-    if (s.kind == Kind::kLine || s.kind == Kind::kLineError) {
-      std::string pts;
-      auto flush = [&]() {
-        if (!pts.empty())
-          o += "<polyline class=\"line\" fill=\"none\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
-               (st.dash.empty() ? "" : " stroke-dasharray=\"" + st.dash + "\"") + " points=\"" + pts + "\"/>\n";
-        pts.clear();
-      };
-      for (const Point& p : s.points) {
-        if (p.gap_before) flush();
-        if (!drawable(p.x, p.y)) {
-          ++not_on_log;
-          flush();
-          continue;
-        }
-        pts += (pts.empty() ? "" : " ") + num(X(p.x)) + "," + num(Y(p.y));
-      }
-      flush();
-    }
-    if (s.kind == Kind::kBox) {
-      for (std::size_t i = 0; i < s.boxes.size(); ++i) {
-        const BoxStats& b = s.boxes[i];
-        const double cx = X(s.points[i].x + dodge), half = (X(slot_width * 0.35) - X(0.0));
-        if (!drawable(1.0, b.whisker_low)) {  // log axis with values <= 0: skip the whole box
-          not_on_log += b.n;
-          continue;
-        }
-        o += "<path class=\"whisker\" d=\"M" + num(cx) + "," + num(Y(b.whisker_low)) + "V" + num(Y(b.q1)) + "M" +
-             num(cx) + "," + num(Y(b.q3)) + "V" + num(Y(b.whisker_high)) + "M" + num(cx - half / 2) + "," +
-             num(Y(b.whisker_low)) + "H" + num(cx + half / 2) + "M" + num(cx - half / 2) + "," +
-             num(Y(b.whisker_high)) + "H" + num(cx + half / 2) + "\" stroke=\"" + st.color + "\" fill=\"none\"/>\n";
-        o += "<rect class=\"box\" x=\"" + num(cx - half) + "\" y=\"" + num(Y(b.q3)) + "\" width=\"" + num(2 * half) +
-             "\" height=\"" + num(Y(b.q1) - Y(b.q3)) + "\" fill=\"" + st.color + "\" fill-opacity=\"0.18\" stroke=\"" +
-             st.color + "\" stroke-width=\"1.4\"/>\n";
-        o += line_svg(cx - half, Y(b.median), cx + half, Y(b.median), "median", st.color);
-        for (double v : b.outliers) o += marker_svg(st.marker, cx, Y(v), st.color, "outlier", true) + "\n";
-      }
-      continue;
-    }
-    for (const Point& p : s.points) {
-      if (s.kind == Kind::kLine) break;
-      if (!drawable(p.x, p.y)) {
-        if (s.kind != Kind::kLineError) ++not_on_log;  // already counted for the line
-        continue;
-      }
-      const double cx = X(p.x + dodge) + p.jitter, cy = Y(p.y);
-      if (s.kind == Kind::kLineError && p.err > 0.0) {
-        const double lo = p.y - p.err, hi = p.y + p.err;
-        const double ylo = drawable(1.0, lo) ? Y(lo) : py1 + 10;  // below the axis: clipped
-        o += "<path class=\"errorbar\" d=\"M" + num(cx) + "," + num(ylo) + "V" + num(Y(hi)) + "M" + num(cx - 4) +
-             "," + num(ylo) + "H" + num(cx + 4) + "M" + num(cx - 4) + "," + num(Y(hi)) + "H" + num(cx + 4) +
-             "\" stroke=\"" + st.color + "\" fill=\"none\"/>\n";
-      }
-      o += marker_svg(st.marker, cx, cy, st.color, "mark", false) + "\n";
-    }
+    if (s.kind == Kind::kLine || s.kind == Kind::kLineError) o += render_line(s, st, L, not_on_log);
+    if (s.kind == Kind::kBox)
+      o += render_boxes(s, st, L, dodge, slot_width, not_on_log);
+    else if (s.kind != Kind::kLine)
+      o += render_points(s, st, L, dodge, not_on_log);
   }
-  o += "</g>\n";
+  return o + "</g>\n";
+}
 
-  // Legend: one entry per distinct non-empty label, long text wrapped at spaces.
-  double ly = py0 + 10;
-  for (const LegendEntry& e : legend) {
+// One legend entry per distinct non-empty label, long text wrapped at spaces.
+std::string Panel::render_legend(const Layout& L) const {
+  std::string o;
+  double ly = L.py0 + 10;
+  for (const LegendEntry& e : legend_entries()) {
     const SeriesStyle st = series_style(style_of(e.label));
-    const double lx = px1 + 10;
+    const double lx = L.px1 + 10;
     if (e.has_box)
       o += "<rect class=\"legend-box\" x=\"" + num(lx + 4) + "\" y=\"" + num(ly - 6) + "\" width=\"16\" height=\"12\" fill=\"" +
            st.color + "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\"/>\n";
@@ -602,18 +628,34 @@ std::string Panel::render(double x0, double y0, double w, double h, const std::s
            num(ly) + "\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
            (st.dash.empty() ? "" : " stroke-dasharray=\"" + st.dash + "\"") + "/>\n";
     if (e.has_marker && !e.has_box) o += marker_svg(st.marker, lx + 12, ly, st.color, "legend-mark", false) + "\n";
-    for (const std::string& line : wrap_words(e.text, legend_chars)) {
+    for (const std::string& line : wrap_words(e.text, L.legend_chars)) {
       o += text_svg(lx + 30, ly + 4, line, "start", " font-size=\"11\"");
       ly += 14;
     }
     ly += 5;
   }
+  return o;
+}
 
-  // Note: what was not drawn, never silently.
+// What was not drawn, never silently.
+std::string Panel::render_note(const Layout& L, std::size_t not_on_log) const {
   std::string note;
   if (skipped_non_finite_) note += std::to_string(skipped_non_finite_) + " non-finite value(s) not shown";
   if (not_on_log) note += (note.empty() ? "" : "; ") + std::to_string(not_on_log) + " value(s) <= 0 not shown on log axis";
-  if (!note.empty()) o += text_svg(px0, h - 6, "note: " + note, "start", " class=\"note\" font-size=\"10\" fill=\"#444\"");
+  return note.empty() ? "" : text_svg(L.px0, L.height - 6, "note: " + note, "start", " class=\"note\" font-size=\"10\" fill=\"#444\"");
+}
+
+std::string Panel::render(double x0, double y0, double w, double h, const std::string& clip_id) const {
+  const Layout L = layout(w, h);
+  std::string o = "<g class=\"panel\" transform=\"translate(" + num(x0) + "," + num(y0) + ")\">\n";
+  o += "<defs><clipPath id=\"" + clip_id + "\"><rect x=\"" + num(L.px0) + "\" y=\"" + num(L.py0) + "\" width=\"" +
+       num(L.px1 - L.px0) + "\" height=\"" + num(L.py1 - L.py0) + "\"/></clipPath></defs>\n";
+  if (!title_.empty()) o += text_svg((L.px0 + L.px1) / 2, 18, title_, "middle", " font-weight=\"bold\"");
+  o += render_axes(L);
+  std::size_t not_on_log = 0;
+  o += render_marks(L, clip_id, not_on_log);
+  o += render_legend(L);
+  o += render_note(L, not_on_log);
   return o + "</g>\n";
 }
 

@@ -116,6 +116,26 @@ class Panel {
     bool has_line = false, has_marker = false, has_box = false;
   };
   std::vector<LegendEntry> legend_entries() const;
+  // Rendering, in the order render() draws: layout, axes, marks (lines, boxes, points), legend, note.
+  struct Layout {
+    double px0 = 0, px1 = 0, py0 = 0, py1 = 0, height = 0;  // plot area in px; the panel's height
+    Range xr{0, 1}, yr{0, 1};
+    AxisScale xs = AxisScale::kLinear, ys = AxisScale::kLinear;
+    bool categorical = false, rotate = false;  // rotate: category names drawn at -30 degrees
+    std::size_t legend_chars = 8;              // legend text wraps at this many characters
+    double X(double v) const;                  // data -> pixel
+    double Y(double v) const;
+  };
+  Layout layout(double w, double h) const;
+  std::string render_axes(const Layout& L) const;
+  std::string render_marks(const Layout& L, const std::string& clip_id, std::size_t& not_on_log) const;
+  std::string render_line(const Series& s, const SeriesStyle& st, const Layout& L, std::size_t& not_on_log) const;
+  std::string render_boxes(const Series& s, const SeriesStyle& st, const Layout& L, double dodge, double slot_width,
+                           std::size_t& not_on_log) const;
+  std::string render_points(const Series& s, const SeriesStyle& st, const Layout& L, double dodge,
+                            std::size_t& not_on_log) const;
+  std::string render_legend(const Layout& L) const;
+  std::string render_note(const Layout& L, std::size_t not_on_log) const;
   void require_axis(bool categorical, const std::string& what);
   std::size_t category_index(const std::string& name);
   std::size_t style_of(const std::string& label) const;
