@@ -5,7 +5,7 @@
 //   for jc in steps of kNC over n          (B block kc x nc lives in L3 / L2)
 //     for pc in steps of kKC over k        pack op(B)(pc:pc+kc, jc:jc+nc) into kNR-column panels
 //       for ic in steps of kMC over m      pack op(A)(ic:ic+mc, pc:pc+kc) into kMR-row panels (L2)
-//                                          (kMRShort = 8 rows instead when that pads less, e.g. m = 32)
+//                                          (kMRShort rows instead when that pads less, e.g. m = 32)
 //         for jr in steps of kNR           one B panel (kc x kNR) stays in L1
 //           for ir in steps of kMR         micro-kernel: a kMR x kNR tile of C held in registers
 //                                          (shallow blocks, kc x nc small, swap jr and ir: C in address order)
@@ -43,7 +43,8 @@ namespace {
 // The register tile of scalar type T, from the vector register of linalg/simd_width.h: kNV = 2
 // vectors of kLanes values per tile row (kNR columns), kMR rows, so kMR * kNV accumulators plus the
 // kNV vectors of B and one broadcast value of A fill the register file without spilling: 24 + 3 of the
-// 32 AVX-512 (or AArch64) registers, 12 + 3 of the 16 of SSE2 / AVX2.  docs/gemm.md#vector-width-from-the-instruction-set
+// 32 AVX-512 (or AArch64) registers, 12 + 3 of the 16 of SSE2 / AVX2
+// (docs/gemm.md#vector-width-from-the-instruction-set).
 template <class T>
 struct Tile {
   using Vec = typename SimdVec<T>::type;
