@@ -5,7 +5,7 @@
 //   for jc in steps of kNC over n          (B block kc x nc lives in L3 / L2)
 //     for pc in steps of kKC over k        pack op(B)(pc:pc+kc, jc:jc+nc) into kNR-column panels
 //       for ic in steps of kMC over m      pack op(A)(ic:ic+mc, pc:pc+kc) into kMR-row panels (L2)
-//                                          (kMRShort = 8 rows instead when that pads less, e.g. m = 32)
+//                                          (kMRShort rows instead when that pads less, e.g. m = 32)
 //         for jr in steps of kNR           one B panel (kc x kNR) stays in L1
 //           for ir in steps of kMR         micro-kernel: a kMR x kNR tile of C held in registers
 //                                          (shallow blocks, kc x nc small, swap jr and ir: C in address order)
@@ -16,6 +16,11 @@
 // contraction may round differently from the vector write-back of a full tile; the tile grid depends
 // on m alone (tile height) and on multiples of kNR columns, so the result depends only on (m, n, k)
 // and the data: threads > 1 and the pre-packed entry point are bit-identical to one thread.
+//
+// One template serves float and double (docs/gemm.md#float-and-double-one-template): the vector type,
+// lane count and register tile come from the scalar type and from linalg/simd_width.h, the one place
+// that reads the instruction set the compiler targets.  With AVX-512 and double the tile is the
+// 12 x 16 one the numbers of this repository were produced with, so those results keep their bits.
 //
 // Over 400 lines because the loops, both packings, the micro-kernel and the two entry points are one
 // algorithm sharing private helpers (an anonymous namespace); splitting them would expose internals.
@@ -35,122 +40,135 @@ namespace rl {
 
 namespace {
 
-// GCC/Clang vector extension: eight doubles, one AVX-512 register with -march=native; without it
-// (make PORTABLE=1) the compiler splits it into narrower registers.  No intrinsics.
-typedef double Vec8 __attribute__((vector_size(64)));
-constexpr std::size_t kLanes = 8;
+// The register tile of scalar type T, from the vector register of linalg/simd_width.h: kNV = 2
+// vectors of kLanes values per tile row (kNR columns), kMR rows, so kMR * kNV accumulators plus the
+// kNV vectors of B and one broadcast value of A fill the register file without spilling: 24 + 3 of the
+// 32 AVX-512 (or AArch64) registers, 12 + 3 of the 16 of SSE2 / AVX2
+// (docs/gemm.md#vector-width-from-the-instruction-set).
+template <class T>
+struct Tile {
+  using Vec = typename SimdVec<T>::type;
+  static constexpr std::size_t kLanes = SimdVec<T>::kLanes;
+  static constexpr std::size_t kNV = 2;                                     // vectors per tile row
+  static constexpr std::size_t kNR = kNV * kLanes;                          // columns of the register tile
+  static constexpr std::size_t kMR = kSimdRegisters >= 32 ? 12 : 6;        // [TP] rows of the register tile
+  static constexpr std::size_t kMRShort = kSimdRegisters >= 32 ? 8 : 4;    // [TP] rows of the short tile (m = 32 etc.)
+  // A packed B block of at most this many values (kc x nc) is visited row tile by row tile (C in
+  // address order) instead of column panel by column panel; the tile order never changes a result's bits.
+  static constexpr std::size_t kRowMajorTileOrderMax = 128 * 1024 / sizeof(T);  // [TP] 128 KiB of B
+};
+static_assert(Tile<double>::kNR == gemm_panel_width<double>() && Tile<float>::kNR == gemm_panel_width<float>(),
+              "the panel width in gemm.h is the tile width");
 
-constexpr std::size_t kMR = 12;             // [TP] rows of the register tile
-constexpr std::size_t kMRShort = 8;         // [TP] rows of the short tile, for m = 32 (RNN batch) etc.
-constexpr std::size_t kNR = 16;             // [TP] columns of the register tile (two Vec8)
-constexpr std::size_t kNV = kNR / kLanes;   // vectors per tile row
 constexpr std::size_t kKC = 320;            // [TP] depth of one packed block (kNR * kKC * 8 B ~ L1)
 constexpr std::size_t kMC = 144;            // [TP] rows of packed A per block (kMC * kKC * 8 B ~ L2/2)
 constexpr std::size_t kNC = 2048;           // [TP] columns of packed B per block
-// A packed B block of at most this many values (kc x nc) is visited row tile by row tile (C in address
-// order) instead of column panel by column panel; the tile order never changes a result's bits.
-constexpr std::size_t kRowMajorTileOrderMax = 64 * 1024 / sizeof(double) * 2;  // [TP] 128 KiB of B
 // Products with fewer multiply-adds than this run on one thread: thread start-up (~20-50 us) would
 // cost more than it saves.  The result is the same either way.
 constexpr double kMinFlopsPerThread = 4.0e6;  // [TP]
 
-static_assert(kNR % kLanes == 0, "kNR must be a multiple of the vector width");
-static_assert(kMC % kMR == 0 && kMC % kMRShort == 0 && kNC % kNR == 0,
+template <class T>
+constexpr bool blocks_fit_tiles() {
+  return kMC % Tile<T>::kMR == 0 && kMC % Tile<T>::kMRShort == 0 && kNC % Tile<T>::kNR == 0;
+}
+static_assert(blocks_fit_tiles<double>() && blocks_fit_tiles<float>(),
               "block sizes must be multiples of the tile sizes");
 
-// A heap buffer aligned to 64 bytes (one cache line, one Vec8) that only grows.
+// A heap buffer of T aligned to 64 bytes (one cache line, one AVX-512 register) that only grows.
+template <class T>
 class AlignedBuffer {
  public:
-  double* get(std::size_t count) {
+  T* get(std::size_t count) {
     if (count > capacity_) {
-      storage_.reset(new double[count + kAlignDoubles]);
+      storage_.reset(new T[count + kAlignValues]);
       capacity_ = count;
     }
     const auto addr = reinterpret_cast<std::uintptr_t>(storage_.get());
-    const std::size_t skip = ((64 - addr % 64) % 64) / sizeof(double);
+    const std::size_t skip = ((64 - addr % 64) % 64) / sizeof(T);
     return storage_.get() + skip;
   }
 
  private:
-  static constexpr std::size_t kAlignDoubles = 64 / sizeof(double);
-  std::unique_ptr<double[]> storage_;
+  static constexpr std::size_t kAlignValues = 64 / sizeof(T);
+  std::unique_ptr<T[]> storage_;
   std::size_t capacity_ = 0;
 };
 
-// Per-thread packing buffers: no heap allocation per call once they have grown.
+// Per-thread packing buffers, one pair per scalar type: no heap allocation per call once they have grown.
+template <class T>
 struct PackBuffers {
-  AlignedBuffer a;  // (kMC x kKC) in kMR-row panels
-  AlignedBuffer b;  // (kKC x kNC) in kNR-column panels
+  AlignedBuffer<T> a;  // (kMC x kKC) in kMR-row panels
+  AlignedBuffer<T> b;  // (kKC x kNC) in kNR-column panels
 };
 
-PackBuffers& thread_buffers() {
-  thread_local PackBuffers buffers;
+template <class T>
+PackBuffers<T>& thread_buffers() {
+  thread_local PackBuffers<T> buffers;
   return buffers;
 }
 
 // Strided view of op(X) for X stored row-major with row stride ld.
+template <class T>
 struct OpView {
-  const double* data;
+  const T* data;
   std::size_t ld;
   Trans trans;
-  double at(std::size_t i, std::size_t j) const {
-    return trans == Trans::kNo ? data[i * ld + j] : data[j * ld + i];
-  }
+  T at(std::size_t i, std::size_t j) const { return trans == Trans::kNo ? data[i * ld + j] : data[j * ld + i]; }
 };
 
 // Packs op(A)(i0:i0+mc, p0:p0+kc) into ceil(mc / MR) panels; panel r holds, for each p, the MR
 // values of rows r*MR .. r*MR+MR-1 (zero past row mc).  (panels, kc, MR)
-template <std::size_t MR>
-void pack_a(const OpView& A, std::size_t i0, std::size_t mc, std::size_t p0, std::size_t kc,
-            double* Ap) {
+template <std::size_t MR, class T>
+void pack_a(const OpView<T>& A, std::size_t i0, std::size_t mc, std::size_t p0, std::size_t kc, T* Ap) {
   for (std::size_t r0 = 0; r0 < mc; r0 += MR) {
     const std::size_t rows = std::min(MR, mc - r0);
-    double* panel = Ap + r0 * kc;
+    T* panel = Ap + r0 * kc;
     if (A.trans == Trans::kYes) {
       // op(A)(i, p) = A[p * ld + i]: for each p the rows are contiguous in memory.
       for (std::size_t p = 0; p < kc; ++p) {
-        const double* src = A.data + (p0 + p) * A.ld + i0 + r0;
-        double* dst = panel + p * MR;
+        const T* src = A.data + (p0 + p) * A.ld + i0 + r0;
+        T* dst = panel + p * MR;
         for (std::size_t i = 0; i < rows; ++i) dst[i] = src[i];
-        for (std::size_t i = rows; i < MR; ++i) dst[i] = 0.0;
+        for (std::size_t i = rows; i < MR; ++i) dst[i] = T(0);
       }
     } else {
       // op(A)(i, p) = A[i * ld + p]: stream along each row, scatter with stride MR.
       for (std::size_t i = 0; i < rows; ++i) {
-        const double* src = A.data + (i0 + r0 + i) * A.ld + p0;
+        const T* src = A.data + (i0 + r0 + i) * A.ld + p0;
         for (std::size_t p = 0; p < kc; ++p) panel[p * MR + i] = src[p];
       }
       for (std::size_t i = rows; i < MR; ++i)
-        for (std::size_t p = 0; p < kc; ++p) panel[p * MR + i] = 0.0;
+        for (std::size_t p = 0; p < kc; ++p) panel[p * MR + i] = T(0);
     }
   }
 }
 
 // Packs op(B)(p0:p0+kc, j0:j0+nc) into ceil(nc / kNR) panels; panel s holds, for each p, the kNR
 // values of columns s*kNR .. s*kNR+kNR-1 (zero past column nc).  (panels, kc, kNR)
-void pack_b(const OpView& B, std::size_t p0, std::size_t kc, std::size_t j0, std::size_t nc,
-            double* Bp) {
+template <class T>
+void pack_b(const OpView<T>& B, std::size_t p0, std::size_t kc, std::size_t j0, std::size_t nc, T* Bp) {
+  constexpr std::size_t kNR = Tile<T>::kNR;
   for (std::size_t s0 = 0; s0 < nc; s0 += kNR) {
     const std::size_t cols = std::min(kNR, nc - s0);
-    double* panel = Bp + s0 * kc;
+    T* panel = Bp + s0 * kc;
     if (B.trans == Trans::kNo) {
       // op(B)(p, j) = B[p * ld + j]: each row of the panel is a contiguous copy.
       for (std::size_t p = 0; p < kc; ++p) {
-        const double* src = B.data + (p0 + p) * B.ld + j0 + s0;
-        double* dst = panel + p * kNR;
+        const T* src = B.data + (p0 + p) * B.ld + j0 + s0;
+        T* dst = panel + p * kNR;
         for (std::size_t j = 0; j < cols; ++j) dst[j] = src[j];
-        for (std::size_t j = cols; j < kNR; ++j) dst[j] = 0.0;
+        for (std::size_t j = cols; j < kNR; ++j) dst[j] = T(0);
       }
     } else {
       // op(B)(p, j) = B[j * ld + p]: read the panel's kNR stored rows side by side, one value of each
       // per p, and write each panel row contiguously.  Each row's cache line serves 8 consecutive p
       // while it sits in L1; the other order (one stored row at a time, writes kNR apart) took twice
       // as long for the Fig. 4B batch X^T (docs/benchmarks.md#the-relu-iteration).
-      const double* src = B.data + (j0 + s0) * B.ld + p0;
+      const T* src = B.data + (j0 + s0) * B.ld + p0;
       for (std::size_t p = 0; p < kc; ++p) {
-        double* dst = panel + p * kNR;
+        T* dst = panel + p * kNR;
         for (std::size_t j = 0; j < cols; ++j) dst[j] = src[j * B.ld + p];
-        for (std::size_t j = cols; j < kNR; ++j) dst[j] = 0.0;
+        for (std::size_t j = cols; j < kNR; ++j) dst[j] = T(0);
       }
     }
   }
@@ -159,35 +177,38 @@ void pack_b(const OpView& B, std::size_t p0, std::size_t kc, std::size_t j0, std
 // Where the micro-kernel reads the MR values of op(A) for each p: a packed panel (value i of step p
 // at i + p MR), or the rows of an untransposed A read in place (i ld + p), which skips pack_a.  The
 // values and their order are the same, so the two give the same bits.
-template <std::size_t MR>
+template <std::size_t MR, class T>
 struct PackedPanel {
-  const double* a;
-  double at(std::size_t i) const { return a[i]; }
+  const T* a;
+  T at(std::size_t i) const { return a[i]; }
   void next() { a += MR; }
 };
+template <class T>
 struct RowsInPlace {
-  const double* a;
+  const T* a;
   std::size_t ld;
-  double at(std::size_t i) const { return a[i * ld]; }
+  T at(std::size_t i) const { return a[i * ld]; }
   void next() { ++a; }
 };
 
 // The micro-kernel: acc = sum_p Ap(:, p) Bp(p, :) as a MR x kNR tile of rank-1 updates held in
-// registers (MR * kNV = 24 or 16 of the 32 AVX-512 registers), then C_tile = alpha acc + beta C_tile on
-// its mr x nr valid part (beta == 0 overwrites).  Each acc element is one chain of kc FMAs.
-template <std::size_t MR, class APanel>
-void micro_kernel(std::size_t kc, APanel Ap, const double* __restrict Bp,
-                  double alpha, double beta, double* __restrict C, std::size_t ldc, std::size_t mr,
-                  std::size_t nr) {
-  Vec8 acc[MR][kNV];
+// registers (MR * kNV accumulators, Tile above), then C_tile = alpha acc + beta C_tile on its mr x nr
+// valid part (beta == 0 overwrites).  Each acc element is one chain of kc multiply-adds (FMAs where
+// the target has them).
+template <std::size_t MR, class T, class APanel>
+void micro_kernel(std::size_t kc, APanel Ap, const T* __restrict Bp, T alpha, T beta, T* __restrict C,
+                  std::size_t ldc, std::size_t mr, std::size_t nr) {
+  using Vec = typename Tile<T>::Vec;
+  constexpr std::size_t kLanes = Tile<T>::kLanes, kNV = Tile<T>::kNV, kNR = Tile<T>::kNR;
+  Vec acc[MR][kNV];
 #pragma GCC unroll 16
   for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
-    for (std::size_t v = 0; v < kNV; ++v) acc[i][v] = Vec8{};
+    for (std::size_t v = 0; v < kNV; ++v) acc[i][v] = Vec{};
   for (std::size_t p = 0; p < kc; ++p) {
-    Vec8 b[kNV];
+    Vec b[kNV];
 #pragma GCC unroll 4
-    for (std::size_t v = 0; v < kNV; ++v) std::memcpy(&b[v], Bp + v * kLanes, sizeof(Vec8));
+    for (std::size_t v = 0; v < kNV; ++v) std::memcpy(&b[v], Bp + v * kLanes, sizeof(Vec));
 #pragma GCC unroll 16
     for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
@@ -200,10 +221,10 @@ void micro_kernel(std::size_t kc, APanel Ap, const double* __restrict Bp,
     for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
       for (std::size_t v = 0; v < kNV; ++v) {
-        double* c = C + i * ldc + v * kLanes;
-        Vec8 out = alpha * acc[i][v];
-        if (beta != 0.0) {
-          Vec8 old;
+        T* c = C + i * ldc + v * kLanes;
+        Vec out = alpha * acc[i][v];
+        if (beta != T(0)) {
+          Vec old;
           std::memcpy(&old, c, sizeof old);
           out += beta * old;
         }
@@ -211,39 +232,44 @@ void micro_kernel(std::size_t kc, APanel Ap, const double* __restrict Bp,
       }
     return;
   }
-  double tile[MR][kNR];  // edge tile: spill the registers (element-wise, so acc never needs an address)
+  T tile[MR][kNR];  // edge tile: spill the registers (element-wise, so acc never needs an address)
 #pragma GCC unroll 16
   for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
     for (std::size_t v = 0; v < kNV; ++v)
-#pragma GCC unroll 8
+#pragma GCC unroll 16
       for (std::size_t l = 0; l < kLanes; ++l) tile[i][v * kLanes + l] = acc[i][v][l];
   for (std::size_t i = 0; i < mr; ++i)
     for (std::size_t j = 0; j < nr; ++j) {
-      double out = alpha * tile[i][j];  // the same two steps as the full-tile path above
-      if (beta != 0.0) out += beta * C[i * ldc + j];
+      T out = alpha * tile[i][j];  // the same two steps as the full-tile path above
+      if (beta != T(0)) out += beta * C[i * ldc + j];
       C[i * ldc + j] = out;
     }
 }
 
 // C = beta C (beta == 0 writes zeros, so NaN or Inf in C does not propagate, as in BLAS).
-void scale_c(std::size_t m, std::size_t n, double beta, double* C, std::size_t ldc) {
-  if (beta == 1.0) return;
+template <class T>
+void scale_c(std::size_t m, std::size_t n, T beta, T* C, std::size_t ldc) {
+  if (beta == T(1)) return;
   for (std::size_t i = 0; i < m; ++i) {
-    double* c = C + i * ldc;
-    for (std::size_t j = 0; j < n; ++j) c[j] = beta == 0.0 ? 0.0 : beta * c[j];
+    T* c = C + i * ldc;
+    for (std::size_t j = 0; j < n; ++j) c[j] = beta == T(0) ? T(0) : beta * c[j];
   }
 }
 
 // Packed panels of a (kc x nc) block of op(B): ceil(nc / kNR) panels of kc x kNR values.
-std::size_t packed_block_size(std::size_t kc, std::size_t nc) { return ((nc + kNR - 1) / kNR) * kNR * kc; }
+template <class T>
+std::size_t packed_block_size(std::size_t kc, std::size_t nc) {
+  constexpr std::size_t kNR = Tile<T>::kNR;
+  return ((nc + kNR - 1) / kNR) * kNR * kc;
+}
 
 // The three inner loops of the five: C(:, 0:nc) += alpha op(A)(:, pc:pc+kc) Bp, with Bp one packed
 // (kc x nc) block of op(B), and beta applied by the micro-kernel.  Ap is the A packing buffer.
-template <std::size_t MR>
-void multiply_packed_block_tiles(const OpView& A, std::size_t m, std::size_t pc, std::size_t kc,
-                                 const double* Bp, std::size_t nc, double alpha, double beta, double* C,
-                                 std::size_t ldc, double* Ap) {
+template <std::size_t MR, class T>
+void multiply_packed_block_tiles(const OpView<T>& A, std::size_t m, std::size_t pc, std::size_t kc, const T* Bp,
+                                 std::size_t nc, T alpha, T beta, T* C, std::size_t ldc, T* Ap) {
+  constexpr std::size_t kNR = Tile<T>::kNR;
   for (std::size_t ic = 0; ic < m; ic += kMC) {
     const std::size_t mc = std::min(kMC, m - ic);
     // An untransposed A is read in place in whole MR-row panels (its rows are contiguous in p, as a
@@ -253,13 +279,13 @@ void multiply_packed_block_tiles(const OpView& A, std::size_t m, std::size_t pc,
     auto tile = [&](std::size_t ir, std::size_t jr) {
       const std::size_t nr = std::min(kNR, nc - jr);
       if (ir < in_place)
-        micro_kernel<MR>(kc, RowsInPlace{A.data + (ic + ir) * A.ld + pc, A.ld}, Bp + jr * kc, alpha, beta,
+        micro_kernel<MR>(kc, RowsInPlace<T>{A.data + (ic + ir) * A.ld + pc, A.ld}, Bp + jr * kc, alpha, beta,
                          C + (ic + ir) * ldc + jr, ldc, MR, nr);
       else
-        micro_kernel<MR>(kc, PackedPanel<MR>{Ap + (ir - in_place) * kc}, Bp + jr * kc, alpha, beta,
+        micro_kernel<MR>(kc, PackedPanel<MR, T>{Ap + (ir - in_place) * kc}, Bp + jr * kc, alpha, beta,
                          C + (ic + ir) * ldc + jr, ldc, std::min(MR, mc - ir), nr);
     };
-    if (kc * nc <= kRowMajorTileOrderMax) {
+    if (kc * nc <= Tile<T>::kRowMajorTileOrderMax) {
       // Shallow product (e.g. the RNN's dY W_out, k = 10): C costs more than the arithmetic.  Finish
       // each row tile across all columns before the next, so C is written in address order, which the
       // hardware prefetcher follows; the packed B block (kc x nc) is small and stays in cache.
@@ -276,40 +302,43 @@ void multiply_packed_block_tiles(const OpView& A, std::size_t m, std::size_t pc,
 // The tile height for an m-row product: the short tile when it pads fewer rows (m = 32, the RNN's
 // batch, is four 8-row tiles instead of three 12-row tiles, the last one a third empty).  It depends
 // on m alone, so every thread and both entry points (gemm_raw, gemm_packed_rhs) use the same tiles.
+template <class T>
 bool use_short_tiles(std::size_t m) {
   auto padded = [m](std::size_t mr) { return (m + mr - 1) / mr * mr; };
-  return padded(kMRShort) < padded(kMR);
+  return padded(Tile<T>::kMRShort) < padded(Tile<T>::kMR);
 }
 
-void multiply_packed_block(const OpView& A, std::size_t m, std::size_t pc, std::size_t kc,
-                           const double* Bp, std::size_t nc, double alpha, double beta, double* C,
-                           std::size_t ldc, double* Ap) {
-  if (use_short_tiles(m))
-    multiply_packed_block_tiles<kMRShort>(A, m, pc, kc, Bp, nc, alpha, beta, C, ldc, Ap);
+template <class T>
+void multiply_packed_block(const OpView<T>& A, std::size_t m, std::size_t pc, std::size_t kc, const T* Bp,
+                           std::size_t nc, T alpha, T beta, T* C, std::size_t ldc, T* Ap) {
+  if (use_short_tiles<T>(m))
+    multiply_packed_block_tiles<Tile<T>::kMRShort>(A, m, pc, kc, Bp, nc, alpha, beta, C, ldc, Ap);
   else
-    multiply_packed_block_tiles<kMR>(A, m, pc, kc, Bp, nc, alpha, beta, C, ldc, Ap);
+    multiply_packed_block_tiles<Tile<T>::kMR>(A, m, pc, kc, Bp, nc, alpha, beta, C, ldc, Ap);
 }
 
 // The A packing buffer of this thread, large enough for an m x k product.
-double* a_buffer(std::size_t m, std::size_t k) {
+template <class T>
+T* a_buffer(std::size_t m, std::size_t k) {
+  constexpr std::size_t kMR = Tile<T>::kMR, kMRShort = Tile<T>::kMRShort;
   const std::size_t mc_max = std::min(kMC, m), kc_max = std::min(kKC, k);
   const std::size_t rows =
       std::max((mc_max + kMR - 1) / kMR * kMR, (mc_max + kMRShort - 1) / kMRShort * kMRShort);
-  return thread_buffers().a.get(rows * kc_max);  // (mc, kc) panels of either tile height
+  return thread_buffers<T>().a.get(rows * kc_max);  // (mc, kc) panels of either tile height
 }
 
 // Serial blocked product on the column range [j_begin, j_end) of C.
-void gemm_serial(const OpView& A, const OpView& B, std::size_t m, std::size_t j_begin,
-                 std::size_t j_end, std::size_t k, double alpha, double beta, double* C,
-                 std::size_t ldc) {
+template <class T>
+void gemm_serial(const OpView<T>& A, const OpView<T>& B, std::size_t m, std::size_t j_begin, std::size_t j_end,
+                 std::size_t k, T alpha, T beta, T* C, std::size_t ldc) {
   const std::size_t nc_max = std::min(kNC, j_end - j_begin);
-  double* Bp = thread_buffers().b.get(packed_block_size(std::min(kKC, k), nc_max));  // (kc, nc)
-  double* Ap = a_buffer(m, k);
+  T* Bp = thread_buffers<T>().b.get(packed_block_size<T>(std::min(kKC, k), nc_max));  // (kc, nc)
+  T* Ap = a_buffer<T>(m, k);
   for (std::size_t jc = j_begin; jc < j_end; jc += kNC) {
     const std::size_t nc = std::min(kNC, j_end - jc);
     for (std::size_t pc = 0; pc < k; pc += kKC) {
       const std::size_t kc = std::min(kKC, k - pc);
-      const double beta_block = pc == 0 ? beta : 1.0;  // later k blocks accumulate
+      const T beta_block = pc == 0 ? beta : T(1);  // later k blocks accumulate
       pack_b(B, pc, kc, jc, nc, Bp);
       multiply_packed_block(A, m, pc, kc, Bp, nc, alpha, beta_block, C + jc, ldc, Ap);
     }
@@ -318,13 +347,29 @@ void gemm_serial(const OpView& A, const OpView& B, std::size_t m, std::size_t j_
 
 // Where block (jc, pc) of a whole packed op(B) (k x n) starts: the blocks are stored in the order
 // gemm_serial visits them (jc outer, pc inner), and every column block before jc is kNC wide.
+template <class T>
 std::size_t packed_block_offset(std::size_t k, std::size_t n, std::size_t jc, std::size_t pc) {
-  return jc * k + packed_block_size(pc, std::min(kNC, n - jc));
+  return jc * k + packed_block_size<T>(pc, std::min(kNC, n - jc));
 }
 
 }  // namespace
 
+template <class T>
+void gemm_reference(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, Scalar<T> alpha,
+                    const T* A, std::size_t lda, const T* B, std::size_t ldb, Scalar<T> beta, T* C,
+                    std::size_t ldc) {
+  const OpView<T> a{A, lda, ta}, b{B, ldb, tb};
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      T s = T(0);
+      for (std::size_t p = 0; p < k; ++p) s += a.at(i, p) * b.at(p, j);
+      C[i * ldc + j] = alpha * s + (beta == T(0) ? T(0) : beta * C[i * ldc + j]);
+    }
+}
+
+template <class T>
 int gemm_thread_count(std::size_t m, std::size_t n, std::size_t k, int threads) {
+  constexpr std::size_t kNR = Tile<T>::kNR;
   const double flops = 2.0 * double(m) * double(n) * double(k);
   const double panels = double((n + kNR - 1) / kNR);
   const double worth = std::floor(flops / kMinFlopsPerThread);
@@ -332,28 +377,18 @@ int gemm_thread_count(std::size_t m, std::size_t n, std::size_t k, int threads) 
   return t < 1.0 ? 1 : static_cast<int>(t);
 }
 
-void gemm_reference(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, double alpha,
-                    const double* A, std::size_t lda, const double* B, std::size_t ldb, double beta,
-                    double* C, std::size_t ldc) {
-  const OpView a{A, lda, ta}, b{B, ldb, tb};
-  for (std::size_t i = 0; i < m; ++i)
-    for (std::size_t j = 0; j < n; ++j) {
-      double s = 0.0;
-      for (std::size_t p = 0; p < k; ++p) s += a.at(i, p) * b.at(p, j);
-      C[i * ldc + j] = alpha * s + (beta == 0.0 ? 0.0 : beta * C[i * ldc + j]);
-    }
-}
-
-void gemm_raw(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, double alpha,
-              const double* A, std::size_t lda, const double* B, std::size_t ldb, double beta,
-              double* C, std::size_t ldc, int threads) {
+template <class T>
+void gemm_raw(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, Scalar<T> alpha, const T* A,
+              std::size_t lda, const T* B, std::size_t ldb, Scalar<T> beta, T* C, std::size_t ldc,
+              int threads) {
+  constexpr std::size_t kNR = Tile<T>::kNR;
   if (m == 0 || n == 0) return;
-  if (k == 0 || alpha == 0.0) {
+  if (k == 0 || alpha == T(0)) {
     scale_c(m, n, beta, C, ldc);
     return;
   }
-  const OpView a{A, lda, ta}, b{B, ldb, tb};
-  const int t = gemm_thread_count(m, n, k, threads);
+  const OpView<T> a{A, lda, ta}, b{B, ldb, tb};
+  const int t = gemm_thread_count<T>(m, n, k, threads);
   if (t == 1) {
     gemm_serial(a, b, m, 0, n, k, alpha, beta, C, ldc);
     return;
@@ -365,41 +400,43 @@ void gemm_raw(Trans ta, Trans tb, std::size_t m, std::size_t n, std::size_t k, d
   std::vector<std::thread> workers;
   workers.reserve(t - 1);
   for (int r = 1; r < t; ++r)
-    workers.emplace_back(gemm_serial, a, b, m, bounds[r], bounds[r + 1], k, alpha, beta, C, ldc);
+    workers.emplace_back(gemm_serial<T>, a, b, m, bounds[r], bounds[r + 1], k, alpha, beta, C, ldc);
   gemm_serial(a, b, m, bounds[0], bounds[1], k, alpha, beta, C, ldc);
   for (auto& w : workers) w.join();
 }
 
-void pack_rhs(Trans tb, std::size_t k, std::size_t n, const double* B, std::size_t ldb, PackedRhs& out) {
-  const OpView b{B, ldb, tb};
+template <class T>
+void pack_rhs(Trans tb, std::size_t k, std::size_t n, const T* B, std::size_t ldb, BasicPackedRhs<T>& out) {
+  const OpView<T> b{B, ldb, tb};
   out.k_ = k;
   out.n_ = n;
   std::size_t total = 0;
-  for (std::size_t jc = 0; jc < n; jc += kNC) total += packed_block_size(k, std::min(kNC, n - jc));
+  for (std::size_t jc = 0; jc < n; jc += kNC) total += packed_block_size<T>(k, std::min(kNC, n - jc));
   out.panels_.resize(total);
   for (std::size_t jc = 0; jc < n; jc += kNC) {
     const std::size_t nc = std::min(kNC, n - jc);
     for (std::size_t pc = 0; pc < k; pc += kKC)
-      pack_b(b, pc, std::min(kKC, k - pc), jc, nc, out.panels_.data() + packed_block_offset(k, n, jc, pc));
+      pack_b(b, pc, std::min(kKC, k - pc), jc, nc, out.panels_.data() + packed_block_offset<T>(k, n, jc, pc));
   }
 }
 
-void gemm_packed_rhs(Trans ta, std::size_t m, double alpha, const double* A, std::size_t lda,
-                     const PackedRhs& B, double beta, double* C, std::size_t ldc) {
+template <class T>
+void gemm_packed_rhs(Trans ta, std::size_t m, Scalar<T> alpha, const T* A, std::size_t lda,
+                     const BasicPackedRhs<T>& B, Scalar<T> beta, T* C, std::size_t ldc) {
   const std::size_t n = B.n_, k = B.k_;
   if (m == 0 || n == 0) return;
-  if (k == 0 || alpha == 0.0) {
+  if (k == 0 || alpha == T(0)) {
     scale_c(m, n, beta, C, ldc);
     return;
   }
-  const OpView a{A, lda, ta};
-  double* Ap = a_buffer(m, k);
+  const OpView<T> a{A, lda, ta};
+  T* Ap = a_buffer<T>(m, k);
   for (std::size_t jc = 0; jc < n; jc += kNC) {  // the loops of gemm_serial, without pack_b
     const std::size_t nc = std::min(kNC, n - jc);
     for (std::size_t pc = 0; pc < k; pc += kKC) {
-      const double* Bp = B.panels_.data() + packed_block_offset(k, n, jc, pc);
-      multiply_packed_block(a, m, pc, std::min(kKC, k - pc), Bp, nc, alpha, pc == 0 ? beta : 1.0,
-                            C + jc, ldc, Ap);
+      const T* Bp = B.panels_.data() + packed_block_offset<T>(k, n, jc, pc);
+      multiply_packed_block(a, m, pc, std::min(kKC, k - pc), Bp, nc, alpha, pc == 0 ? beta : T(1), C + jc,
+                            ldc, Ap);
     }
   }
 }
@@ -418,5 +455,19 @@ void gemm(Trans ta, Trans tb, double alpha, const Matrix& A, const Matrix& B, do
   gemm_raw(ta, tb, m, n, ka, alpha, A.data(), A.cols(), B.data(), B.cols(), beta, C.data(), C.cols(),
            threads);
 }
+
+// The two scalar types, one instantiation each of every entry point.
+#define RL_GEMM_INSTANTIATE(T)                                                                                   \
+  template void gemm_reference<T>(Trans, Trans, std::size_t, std::size_t, std::size_t, T, const T*, std::size_t, \
+                                  const T*, std::size_t, T, T*, std::size_t);                                    \
+  template int gemm_thread_count<T>(std::size_t, std::size_t, std::size_t, int);                                 \
+  template void gemm_raw<T>(Trans, Trans, std::size_t, std::size_t, std::size_t, T, const T*, std::size_t,       \
+                            const T*, std::size_t, T, T*, std::size_t, int);                                     \
+  template void pack_rhs<T>(Trans, std::size_t, std::size_t, const T*, std::size_t, BasicPackedRhs<T>&);         \
+  template void gemm_packed_rhs<T>(Trans, std::size_t, T, const T*, std::size_t, const BasicPackedRhs<T>&, T,   \
+                                   T*, std::size_t);
+RL_GEMM_INSTANTIATE(float)
+RL_GEMM_INSTANTIATE(double)
+#undef RL_GEMM_INSTANTIATE
 
 }  // namespace rl

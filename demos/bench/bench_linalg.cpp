@@ -9,8 +9,9 @@
 //
 // Output: one header line, then one row per measurement:
 //   key  best_ms  median_ms  GFLOP/s(best)  accuracy
-// key is op:variant:shape, e.g. gemm:NT:300x300x32 (m x n x k of C = op(A) op(B)).  GEMM accuracy is
-// max |C - C_ref| / (k eps max|A| max|B|) against the reference triple loop, an O(1) ratio.
+// key is op:variant:shape, e.g. gemm:NT:300x300x32 (m x n x k of C = op(A) op(B)); sgemm:... rows are
+// the same products in float (beside OpenBLAS sgemm).  GEMM accuracy is max |C - C_ref| / (k eps
+// max|A| max|B|) against the reference triple loop in double, eps of the row's type: an O(1) ratio.
 // The machine is shared: each row repeats the call for a fixed time budget and reports the best
 // and the median; compare ratios measured in the same run, not absolute numbers across runs.
 #include <algorithm>
@@ -34,8 +35,6 @@
 #include "linalg/svd.h"
 
 namespace {
-
-constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 struct Options {
   std::uint64_t seed = 1;
@@ -103,23 +102,37 @@ struct GemmShape {
   std::size_t m, n, k;
 };
 
+// "gemm:NT:300x300x32" for double, "sgemm:NT:300x300x32" for float (the BLAS names' prefixes).
+template <class T>
 std::string gemm_key(const GemmShape& s) {
-  return std::string("gemm:") + (s.ta == rl::Trans::kYes ? "T" : "N") + (s.tb == rl::Trans::kYes ? "T" : "N") +
-         ":" + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" + std::to_string(s.k);
+  return std::string(sizeof(T) == sizeof(float) ? "sgemm:" : "gemm:") + (s.ta == rl::Trans::kYes ? "T" : "N") +
+         (s.tb == rl::Trans::kYes ? "T" : "N") + ":" + std::to_string(s.m) + "x" + std::to_string(s.n) + "x" +
+         std::to_string(s.k);
 }
 
+// One product in scalar type T on the Gaussian matrices rounded to T; its accuracy against the reference
+// loop in double on the same (rounded) values, with eps of T.
+template <class T>
 void bench_gemm(const GemmShape& s, const Options& o) {
   using rl::Trans;
-  const rl::Matrix A = s.ta == Trans::kNo ? gaussian(s.m, s.k, o.seed, 1) : gaussian(s.k, s.m, o.seed, 1);  // op(A) (m, k)
-  const rl::Matrix B = s.tb == Trans::kNo ? gaussian(s.k, s.n, o.seed, 2) : gaussian(s.n, s.k, o.seed, 2);  // op(B) (k, n)
-  rl::Matrix C(s.m, s.n), R(s.m, s.n);                                                           // (m, n)
-  const Timing t = time_calls([&] { rl::gemm(s.ta, s.tb, 1.0, A, B, 0.0, C, o.threads); }, o.budget_s);
+  const rl::Matrix A0 = s.ta == Trans::kNo ? gaussian(s.m, s.k, o.seed, 1) : gaussian(s.k, s.m, o.seed, 1);  // op(A) (m, k)
+  const rl::Matrix B0 = s.tb == Trans::kNo ? gaussian(s.k, s.n, o.seed, 2) : gaussian(s.n, s.k, o.seed, 2);  // op(B) (k, n)
+  const std::vector<T> a(A0.values().begin(), A0.values().end()), b(B0.values().begin(), B0.values().end());
+  std::vector<T> c(s.m * s.n);                                                                     // (m, n)
+  const Timing t = time_calls([&] {
+    rl::gemm_raw(s.ta, s.tb, s.m, s.n, s.k, 1.0, a.data(), A0.cols(), b.data(), B0.cols(), 0.0, c.data(), s.n,
+                 o.threads);
+  }, o.budget_s);
+  const rl::Matrix A = rl::Matrix::from_vector(A0.rows(), A0.cols(), {a.begin(), a.end()});
+  const rl::Matrix B = rl::Matrix::from_vector(B0.rows(), B0.cols(), {b.begin(), b.end()});
+  rl::Matrix R(s.m, s.n);
   rl::gemm_reference(s.ta, s.tb, s.m, s.n, s.k, 1.0, A.data(), A.cols(), B.data(), B.cols(), 0.0, R.data(),
                      R.cols());
-  const double scale = double(s.k) * kEps * rl::max_abs(A) * rl::max_abs(B);
+  const rl::Matrix C = rl::Matrix::from_vector(s.m, s.n, {c.begin(), c.end()});
+  const double scale = double(s.k) * std::numeric_limits<T>::epsilon() * rl::max_abs(A) * rl::max_abs(B);
   char acc[64];
   std::snprintf(acc, sizeof acc, "err/(k eps |A||B|) %.2g", rl::max_abs_diff(C, R) / scale);
-  print_row(gemm_key(s), t, 2.0 * double(s.m) * double(s.n) * double(s.k), acc);
+  print_row(gemm_key<T>(s), t, 2.0 * double(s.m) * double(s.n) * double(s.k), acc);
 }
 
 // The RNN's products (N = 300, B = 32): W_h H (N x N)(N x B), the weight gradient D H^T
@@ -215,7 +228,8 @@ int main(int argc, char** argv) {
     std::printf("# bench_linalg seed %llu, threads %d, budget %.2f s per row\n",
                 static_cast<unsigned long long>(o.seed), o.threads, o.budget_s);
     std::printf("%-26s %10s %10s %9s  %s\n", "key", "best_ms", "median_ms", "GFLOP/s", "accuracy");
-    for (const GemmShape& s : rnn_shapes()) bench_gemm(s, o);
+    for (const GemmShape& s : rnn_shapes()) bench_gemm<double>(s, o);
+    for (const GemmShape& s : rnn_shapes()) bench_gemm<float>(s, o);
     for (std::size_t n : {100, 300}) bench_svd(n, o);
     for (std::size_t n : {100, 300}) bench_eig_sym(n, o);
     for (std::size_t n : {100, 300}) bench_eig_general(n, o);

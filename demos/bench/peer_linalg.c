@@ -1,5 +1,5 @@
 /* Peer timings for demos/bench/bench_linalg.cpp: the same rows, timed with the BLAS / LAPACK the system
-   provides (OpenBLAS dgemm, LAPACK dgesvj, dsyev, dgeev), one thread, on the same matrices.
+   provides (OpenBLAS dgemm and sgemm, LAPACK dgesvj, dsyev, dgeev), one thread, on the same matrices.
 
    Same matrices: entries are drawn with the project's generator (xoshiro256** seeded by splitmix64,
    Marsaglia polar normals; linalg/rng.cpp), re-implemented below in C, with the same seeds and draw
@@ -27,6 +27,8 @@
 
 void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*,
             const int*, const double*, const int*, const double*, double*, const int*);
+void sgemm_(const char*, const char*, const int*, const int*, const int*, const float*, const float*,
+            const int*, const float*, const int*, const float*, float*, const int*);
 void dgesvj_(const char*, const char*, const char*, const int*, const int*, double*, const int*, double*,
              const int*, double*, const int*, double*, const int*, int*);
 void dsyev_(const char*, const char*, const int*, double*, const int*, double*, double*, const int*, int*);
@@ -121,38 +123,57 @@ static double max_abs(const double* a, size_t count) {
   return m;
 }
 
-/* ---- GEMM rows ---- */
-typedef struct { char ta, tb; int m, n, k; const double *A, *B; double* C; } GemmCtx;
-static void call_dgemm(void* p) {
+/* ---- GEMM rows: dgemm ("gemm:" keys) and sgemm ("sgemm:" keys, the same values rounded to float) ---- */
+typedef struct { char ta, tb; int m, n, k, single; const double *A, *B; double* C; const float *Af, *Bf; float* Cf; } GemmCtx;
+static void call_gemm(void* p) {
   GemmCtx* g = p;
-  const double one = 1.0, zero = 0.0;
   const int lda = g->ta == 'N' ? g->k : g->m, ldb = g->tb == 'N' ? g->n : g->k, ldc = g->n;
-  dgemm_(&g->tb, &g->ta, &g->n, &g->m, &g->k, &one, g->B, &ldb, g->A, &lda, &zero, g->C, &ldc);
+  if (g->single) {
+    const float one = 1.0f, zero = 0.0f;
+    sgemm_(&g->tb, &g->ta, &g->n, &g->m, &g->k, &one, g->Bf, &ldb, g->Af, &lda, &zero, g->Cf, &ldc);
+  } else {
+    const double one = 1.0, zero = 0.0;
+    dgemm_(&g->tb, &g->ta, &g->n, &g->m, &g->k, &one, g->B, &ldb, g->A, &lda, &zero, g->C, &ldc);
+  }
 }
-static void bench_gemm(char ta, char tb, int m, int n, int k, uint64_t seed, double budget) {
+static float* to_float(double* a, size_t count) { /* rounds a in place too, so both see the same values */
+  float* f = malloc(sizeof(float) * (count ? count : 1));
+  if (!f) { fprintf(stderr, "peer_linalg: out of memory\n"); exit(1); }
+  for (size_t i = 0; i < count; ++i) a[i] = f[i] = (float)a[i];
+  return f;
+}
+static void bench_gemm(char ta, char tb, int m, int n, int k, int single, uint64_t seed, double budget) {
   /* Stored shapes (row-major): A is (m x k), or (k x m) when ta == 'T'; likewise B. */
   double* A = ta == 'N' ? gaussian(m, k, seed, 1) : gaussian(k, m, seed, 1);
   double* B = tb == 'N' ? gaussian(k, n, seed, 2) : gaussian(n, k, seed, 2);
   double* C = calloc((size_t)m * n, sizeof(double));
-  GemmCtx g = {ta, tb, m, n, k, A, B, C};
+  float *Af = NULL, *Bf = NULL, *Cf = NULL;
+  if (single) {
+    Af = to_float(A, (size_t)m * k);
+    Bf = to_float(B, (size_t)k * n);
+    Cf = calloc((size_t)m * n, sizeof(float));
+  }
+  GemmCtx g = {ta, tb, m, n, k, single, A, B, C, Af, Bf, Cf};
   double best, median;
-  time_calls(call_dgemm, &g, budget, &best, &median);
-  double err = 0; /* against a plain triple loop, row-major */
+  time_calls(call_gemm, &g, budget, &best, &median);
+  double err = 0; /* against a plain triple loop in double, row-major */
   for (int i = 0; i < m; ++i)
     for (int j = 0; j < n; ++j) {
       double s = 0;
       for (int p = 0; p < k; ++p)
         s += (ta == 'N' ? A[(size_t)i * k + p] : A[(size_t)p * m + i]) *
              (tb == 'N' ? B[(size_t)p * n + j] : B[(size_t)j * k + p]);
-      const double d = fabs(C[(size_t)i * n + j] - s);
+      const double c = single ? Cf[(size_t)i * n + j] : C[(size_t)i * n + j];
+      const double d = fabs(c - s);
       err = d > err ? d : err;
     }
-  const double scale = k * DBL_EPSILON * max_abs(A, (size_t)m * k) * max_abs(B, (size_t)k * n);
+  const double eps = single ? FLT_EPSILON : DBL_EPSILON;
+  const double scale = k * eps * max_abs(A, (size_t)m * k) * max_abs(B, (size_t)k * n);
   char key[64], acc[64];
-  snprintf(key, sizeof key, "gemm:%c%c:%dx%dx%d", ta, tb, m, n, k);
+  snprintf(key, sizeof key, "%s:%c%c:%dx%dx%d", single ? "sgemm" : "gemm", ta, tb, m, n, k);
   snprintf(acc, sizeof acc, "err/(k eps |A||B|) %.2g", err / scale);
   print_row(key, best, median, 2.0 * m * n * k, acc);
-  free(A); free(B); free(C);
+  free(A); free(B); free(C); free(Af); free(Bf); free(Cf);
 }
 
 /* ---- factorizations: n x n Gaussian A (stream 3), factored as the column-major array A^T ---- */
@@ -266,8 +287,10 @@ int main(int argc, char** argv) {
   printf("%-26s %10s %10s %9s  %s\n", "key", "best_ms", "median_ms", "GFLOP/s", "accuracy");
   const int mnk[3][3] = {{300, 32, 300}, {300, 300, 32}, {300, 300, 300}};
   const char trans[3][2] = {{'N', 'N'}, {'T', 'N'}, {'N', 'T'}};
-  for (int s = 0; s < 3; ++s)
-    for (int t = 0; t < 3; ++t) bench_gemm(trans[t][0], trans[t][1], mnk[s][0], mnk[s][1], mnk[s][2], seed, budget);
+  for (int single = 0; single <= 1; ++single)
+    for (int s = 0; s < 3; ++s)
+      for (int t = 0; t < 3; ++t)
+        bench_gemm(trans[t][0], trans[t][1], mnk[s][0], mnk[s][1], mnk[s][2], single, seed, budget);
   bench_solvers(100, seed, budget);
   bench_solvers(300, seed, budget);
   return 0;

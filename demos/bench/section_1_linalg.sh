@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Bench section 1, linear algebra: our GEMM (and SVD / eigen solvers) beside OpenBLAS dgemm and
-# LAPACK dgesvj / dsyev / dgeev, one thread each, on the same matrices, in the same run.
+# Bench section 1, linear algebra: our GEMM in double and float (and SVD / eigen solvers) beside OpenBLAS
+# dgemm / sgemm and LAPACK dgesvj / dsyev / dgeev, one thread each, on the same matrices, in the same
+# run; first, the portable build's time against the native one (demos/bench/portable_ratio.sh).
 # Called by demos/bench/run_bench.sh with the build folder as $1 (after `make all`).
 #
 # The peer (demos/bench/peer_linalg.c) is built only when liblapack-dev and libopenblas-dev are
@@ -12,7 +13,7 @@ build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/openblas_core.sh"
 ours_bin=$build/bin/bench_linalg
-budget=${BENCH_LINALG_BUDGET:-0.25}   # seconds per row and program ([TP]; 17 rows x 2 programs < 1 min)
+budget=${BENCH_LINALG_BUDGET:-0.25}   # seconds per row and program ([TP]; 26 rows x 2 programs ~ 1 min)
 
 if [ ! -x "$ours_bin" ]; then
   echo "missing $ours_bin: build it first (make all)"
@@ -21,6 +22,9 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# The portable build's cost first (it needs no peer): docs/gemm.md#vector-width-from-the-instruction-set.
+bash "$here/portable_ratio.sh" "$build" || echo "portable ratio failed"
+echo
 "$ours_bin" --budget "$budget" >"$tmp/ours.txt" || { echo "bench_linalg failed"; exit 1; }
 
 ours_alone() {
