@@ -370,6 +370,7 @@ def build(tree, log, sandboxed=False):
     limits = sandbox.Limits(int(os.environ.get("GRADE_BUILD_TIMEOUT") or BUILD_SECONDS),
                             file_bytes=2 * sandbox.GIB, tmp_bytes=2 * sandbox.GIB)
     res = sandbox.run(cmd, tree, limits, log, writable=[tree])
+    sandbox.hand_over(tree, 0)  # read-only for the tests, even without bwrap's read-only mount
     if res.timed_out:
         with open(log, "a") as f:
             f.write("\nthe build timed out after %d s (stopped)\n" % limits.seconds)
@@ -398,7 +399,7 @@ def run_tests(tree, tests, xml_path=None, require_mnist=False, seconds=None, env
     run_env = dict(env or {})
     if require_mnist and os.environ.get("RICHLAZY_REQUIRE_MNIST"):
         run_env["RICHLAZY_REQUIRE_MNIST"] = os.environ["RICHLAZY_REQUIRE_MNIST"]
-    scratch = tempfile.mkdtemp(prefix="grade-run-")
+    scratch = sandbox.scratch_folder("grade-run-")
     try:
         writable = os.path.join(scratch, "w")
         os.makedirs(writable)
@@ -624,7 +625,7 @@ def grade_submission(number, path, rows, quiet=False, seconds=None, env=None, ke
     run in the sandbox; the scratch folder is removed afterwards (keep: a list that receives the tree
     instead, for a caller that runs more cases on one build)."""
     files, notes = read_submission(number, path)
-    scratch = tempfile.mkdtemp(prefix="grade-A%d-" % number)
+    scratch = sandbox.scratch_folder("grade-A%d-" % number)
     try:
         tree = os.path.join(scratch, "tree")
         generated_tree(number, tree, files)

@@ -60,9 +60,9 @@ BODY = r"""  (void)cond; (void)layout; (void)rng;
       }
   } else if (c == "alloc") {
     std::vector<char*> kept;
-    for (int k = 0; k < 96; ++k) {  // 96 x 64 MiB = 6 GiB, over the 4 GiB limit
-      kept.push_back(new char[64 << 20]);
-      std::memset(kept.back(), 1, 64 << 20);
+    for (int k = 0; k < 96; ++k) {  // 96 x 64 MiB = 6 GiB, over the 4 GiB limit (on address space:
+      kept.push_back(new char[64 << 20]);  // touching every page too only makes the case slower)
+      kept.back()[k] = 1;
     }
     did = "allocated 6 GiB; ";
   } else if (c == "fork") {
@@ -115,6 +115,10 @@ def hostile_source(root=A.ROOT):
     first = next(i for i, l in enumerate(lines) if l.startswith("#include"))
     lines[first + 1:first + 1] = INCLUDES.split("\n")
     return path, "\n".join(lines)
+
+
+class Stop(Exception):
+    """The cases after this one cannot run."""
 
 
 class Outside:
@@ -197,6 +201,7 @@ def run_all():
     t0 = time.time()
     os.makedirs(os.path.join(A.ROOT, "out"), exist_ok=True)
     work = tempfile.mkdtemp(prefix="hostile-", dir=os.path.join(A.ROOT, "out"))
+    os.chmod(work, 0o755)  # the outside folder must be reachable: only the sandbox may keep a student out
     outside = Outside(work)
     listener = Listener()
     problems, ran = [], []
@@ -230,7 +235,7 @@ def run_all():
             not results[r.test][0] and "nothing got through" in results[r.test][1] for r in graded[:2]),
             "both rows FAIL with the submission's own message (the edited tests and Makefile ignored)", out)
         if not kept:
-            raise A.Failure("the hostile submission did not build:\n" + out)
+            raise Stop("the hostile submission did not build:\n" + out)
         tree = os.path.join(kept[0], "tree")
 
         # 2. run-time cases on that one build
@@ -307,6 +312,8 @@ def run_all():
                and by["bob"][2].startswith("error: cannot read tree") and by["carol.txt"][2].startswith("error")
                and "symlink" in open(os.path.join(grades, "alice.txt")).read(),
                "points.csv with 3 students: alice graded 0 (her symlink to /etc/shadow refused), bob and carol errors", out)
+    except Stop as e:
+        problems.append(str(e))
     finally:
         listener.close()
         for k in kept:

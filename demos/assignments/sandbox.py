@@ -23,6 +23,7 @@ import shutil
 import signal
 import stat
 import subprocess
+import tempfile
 import time
 
 NOBODY = 65534
@@ -91,14 +92,22 @@ def bwrap_prefix(limits, read_only, writable, cwd):
     return cmd + ["--chdir", cwd] + drop_to_nobody()
 
 
-def hand_over(path):
-    """A folder the sandboxed command must write: owned by nobody when we are root (else it is ours)."""
+def hand_over(path, uid=NOBODY):
+    """A folder the sandboxed command must write: owned by nobody when we are root (else it is ours).
+    hand_over(path, 0) takes it back (read-only to nobody again: the fallback has no read-only mount)."""
     if not as_root():
         return
     for base, dirs, names in os.walk(path):
-        os.lchown(base, NOBODY, NOBODY)
+        os.lchown(base, uid, uid)
         for n in dirs + names:
-            os.lchown(os.path.join(base, n), NOBODY, NOBODY)
+            os.lchown(os.path.join(base, n), uid, uid)
+
+
+def scratch_folder(prefix):
+    """A fresh folder for the grader's own files that nobody may pass through (not list or write)."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(path, 0o711)
+    return path
 
 
 _MODE = None
