@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Course assignments: student trees, the grader, and the checks that keep them honest.
 
-Over 400 lines on purpose: one self-contained file that CI and instructors run with a bare python3
+Over 400 lines on purpose: one file (with sandbox.py beside it) that CI and instructors run with a bare python3
 (no package, no install); its sections follow the pipeline: markers and stubs, trees, the grading
 table and mutations, building and running, `make grade`, `make check-assignments`, the selftest.
 
@@ -23,6 +23,9 @@ Markers in the reference code (the reference stays the solution):
 
 A marked region ends its function body: in the student tree it becomes `(void)` casts of the function's
 parameters and earlier locals plus `throw std::logic_error("Need to implement for A6: ...")`.
+
+A submission is untrusted: only the handout's files are taken from it, into a fresh student tree of this
+repository, built and run in the sandbox of sandbox.py (docs/assignments/README.md#what-the-sandbox-isolates).
 """
 import argparse
 import contextlib

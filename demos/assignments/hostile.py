@@ -268,6 +268,7 @@ def run_all():
             res, out = captured(A.run_rows, tree, case_rows, seconds=seconds, env=dict(env, HOSTILE_CASE=case))
             out += captured(A.print_table, case_rows, res)[1]
             expect(name, good(res), what, out)
+            say("      row 1: " + res[case_rows[0].test][1][:150])
 
         # 3. a submission that #includes /etc/shadow: compiled in the sandbox, where there is none
         shadow = os.path.join(work, "shadow")
