@@ -35,8 +35,9 @@ import io
 import os
 import re
 import shutil
-import subprocess
+import signal
 import stat
+import subprocess
 import sys
 import tarfile
 import tempfile
@@ -421,7 +422,7 @@ def run_tests(tree, tests, xml_path=None, require_mnist=False, seconds=None, env
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     running = [l for l in text if l.startswith("[ RUN      ]")]
-    where = running[-1][13:].strip() if running else "?"
+    where = running[-1][13:].strip() if running else tests[0] if tests and len(tests) == 1 else "?"
     if res.timed_out:
         return {"__timeout__": (False, "timed out after %d s in %s (stopped; this row gets 0, the others still run)"
                                 % (limits.seconds, where))}
@@ -430,14 +431,26 @@ def run_tests(tree, tests, xml_path=None, require_mnist=False, seconds=None, env
     except ET.ParseError:
         root = None
     if root is None:
-        return {"__crash__": (False, "the test binary crashed (exit %d) in %s; its last words: %s" % (
-            res.returncode, where, text[-1][:300] if text else ""))}
+        return {"__crash__": (False, "the test binary crashed (%s) in %s; its last words: %s" % (
+            exit_status(res.returncode, limits), where, text[-1][:200] if text else ""))}
     results = {}
     for case in root.iter("testcase"):
         name = case.get("classname") + "." + case.get("name")
         fails = case.findall("failure")
         results[name] = (not fails, first_failure_line(fails[0].get("message", "")) if fails else "")
     return results
+
+
+def exit_status(code, limits):
+    """A killed test's exit code in words (bwrap reports a signal as 128 + its number)."""
+    number = -code if code < 0 else code - 128 if code > 128 else 0
+    try:
+        name = signal.Signals(number).name if number else ""
+    except ValueError:
+        name = ""
+    why = {"SIGXFSZ": ": a file or its output passed the %d MiB limit" % (limits.file_bytes >> 20),
+           "SIGXCPU": ": its CPU time passed the limit", "SIGKILL": ": killed"}.get(name, "")
+    return "exit %d, %s%s" % (code, name, why) if name else "exit %d" % code
 
 
 def first_failure_line(message):

@@ -9,8 +9,9 @@ and delete outside its tree, read files outside it, connect to a listener on 127
 output.  The same submission ships an edited test file (every graded test empty, so it would pass)
 and a Makefile with a `$(shell ...)` line: both must be ignored.  Then: a submission that
 `#include`s /etc/shadow, a missing path, a path that is neither folder nor archive, a broken archive,
-and a class of three through grade-class.  After every case a sentinel folder outside the grader's
-scratch must be unchanged: the sentinel file still there, no new file.
+and a class of four through grade-class (one makes the compiler read /dev/zero).  After every case a
+sentinel folder outside the grader's scratch must be unchanged: the sentinel file still there, no new
+file.
 
 Python 3 standard library only.
 """
@@ -261,7 +262,7 @@ def run_all():
              lambda res: "nothing got through" in res[graded[0].test][1] and listener.accepted == 0,
              "no connection reaches the listener"),
             ("flood its output", "flood", graded[:1], 30,
-             lambda res: "crashed" in res[graded[0].test][1],
+             lambda res: "SIGXFSZ" in res[graded[0].test][1],
              "the row FAILs when the output passes 64 MiB"),
         ]
         for name, case, case_rows, seconds, good, what in cases:
@@ -300,19 +301,23 @@ def run_all():
             expect("unreadable folder", rc == 2 and out.startswith("error: cannot read tree: %s" % closed),
                    "exit 2, 'error: cannot read tree: <path> (Permission denied)'", out)
 
-        # 5. a class: an empty folder (the stub is graded), a broken archive, a symlink to /etc/shadow
+        # 5. a class: a symlink to /etc/shadow (the stub is graded), a broken archive, a text file, and
+        #    a file that makes the compiler read /dev/zero (stopped by the 4 GiB limit: "does not build")
         klass, grades = os.path.join(work, "class"), os.path.join(work, "grades")
         os.makedirs(os.path.join(klass, "alice", os.path.dirname(path)))
         os.symlink("/etc/shadow", os.path.join(klass, "alice", path))
         shutil.copy(broken, os.path.join(klass, "bob.zip"))
         write(os.path.join(klass, "carol.txt"), "not a submission\n")
+        write(os.path.join(klass, "dave", path), '#include "/dev/zero"\n')
         lines, out = captured(A.grade_class, N, klass, grades, seconds=20)
         by = {l[0]: l for l in lines}
-        csv_ok = os.path.isfile(os.path.join(grades, "points.csv")) and len(open(os.path.join(grades, "points.csv")).readlines()) == 4
-        expect("a class of three (grade-class)", csv_ok and by["alice"][2] == "graded" and by["alice"][3] == 0
+        csv_ok = os.path.isfile(os.path.join(grades, "points.csv")) and len(open(os.path.join(grades, "points.csv")).readlines()) == 5
+        expect("a class of four (grade-class)", csv_ok and by["alice"][2] == "graded" and by["alice"][3] == 0
                and by["bob"][2].startswith("error: cannot read tree") and by["carol.txt"][2].startswith("error")
+               and by["dave"][2] == "does not build" and "out of memory" in open(os.path.join(grades, "dave.txt")).read()
                and "symlink" in open(os.path.join(grades, "alice.txt")).read(),
-               "points.csv with 3 students: alice graded 0 (her symlink to /etc/shadow refused), bob and carol errors", out)
+               "points.csv with 4 students: alice graded 0 (her symlink to /etc/shadow refused), bob and carol "
+               "errors, dave does not build (his #include \"/dev/zero\" stopped: the compiler runs out of memory)", out)
     except Stop as e:
         problems.append(str(e))
     finally:
