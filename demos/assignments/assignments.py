@@ -647,7 +647,8 @@ def grade_submission(number, path, rows, quiet=False, seconds=None, env=None, ke
         generated_tree(number, tree, files)
         if not quiet:
             say("Grading A%d in the submission %s: only %s, in a fresh tree of the reference (its tests and "
-                "Makefile are ignored), built and run in the sandbox" % (number, path, ", ".join(sorted(files))))
+                "Makefile are ignored), built and run %s" % (number, path, ", ".join(sorted(files)),
+                                                            "in the sandbox" if not sandbox.warning() else "with limits"))
             for n in notes:
                 say("  note: " + n)
             if sandbox.warning():

@@ -11,7 +11,7 @@ and a Makefile with a `$(shell ...)` line: both must be ignored.  Then: a submis
 `#include`s /etc/shadow, a missing path, a path that is neither folder nor archive, a broken archive,
 and a class of four through grade-class (one makes the compiler read /dev/zero).  After every case a
 sentinel folder outside the grader's scratch must be unchanged: the sentinel file still there, no new
-file.
+file.  Without bwrap the cases only namespaces can pass are SKIPPED with the reason (NEEDS_NAMESPACES).
 
 Python 3 standard library only.
 """
@@ -118,10 +118,6 @@ def hostile_source(root=A.ROOT):
     return path, "\n".join(lines)
 
 
-class Stop(Exception):
-    """The cases after this one cannot run."""
-
-
 class Outside:
     """A folder outside the grader's scratch, with a sentinel file: it must come out unchanged."""
 
@@ -198,138 +194,181 @@ def write(path, text):
         f.write(text)
 
 
+# Cases that only bwrap's namespaces can pass: without it (GRADER_SANDBOX=none, or no user namespaces)
+# they are SKIPPED with the reason, unless HOSTILE_REQUIRE_SANDBOX=1 (then they run, and fail).
+NEEDS_NAMESPACES = ("write", "read", "socket", "shadow")
+
+
+class Report:
+    """Runs the expectations; after each case, the folder outside must be unchanged."""
+
+    def __init__(self, outside):
+        self.outside, self.problems, self.ran, self.skipped = outside, [], [], []
+        self.isolated = sandbox.mode()[0] == "bwrap" or os.environ.get("HOSTILE_REQUIRE_SANDBOX") == "1"
+
+    def skip(self, case, name):
+        if case in NEEDS_NAMESPACES and not self.isolated:
+            self.skipped.append(name)
+            A.say("  %-44s SKIPPED  (no sandbox: %s)" % (name, sandbox.mode()[1]))
+            return True
+        return False
+
+    def expect(self, name, ok, what, output):
+        self.ran.append(name)
+        A.say("  %-44s %s  %s" % (name, "ok" if ok else "FAILED", what))
+        if not ok:
+            self.problems.append("%s: expected %s; the grader printed:\n%s" % (name, what, output))
+        self.problems.extend(self.outside.problems(name))
+
+
 def run_all():
     t0 = time.time()
     os.makedirs(os.path.join(A.ROOT, "out"), exist_ok=True)
     work = tempfile.mkdtemp(prefix="hostile-", dir=os.path.join(A.ROOT, "out"))
     os.chmod(work, 0o755)  # the outside folder must be reachable: only the sandbox may keep a student out
-    outside = Outside(work)
+    report = Report(Outside(work))
     listener = Listener()
-    problems, ran = [], []
-    rows = A.grade_rows(N)
-    graded = [r for r in rows if r.points > 0]
     kept = []
-    say = A.say
-    say("hostile submissions against the grader (A%d); sandbox: %s" % (N, sandbox.mode()[0] if sandbox.mode()[0] == "bwrap"
-                                                                     else sandbox.warning()))
+    kind, why = sandbox.mode()
+    A.say("hostile submissions against the grader (A%d); sandbox: %s" % (N, kind if kind == "bwrap" else sandbox.warning()))
     try:
-        # The hostile submission: its source, an edited test (every graded test empty) and a Makefile.
-        sub = os.path.join(work, "submission")
         path, text = hostile_source()
-        write(os.path.join(sub, path), text)
-        write(os.path.join(sub, "tests", "test_perceptual_decision.cpp"), "#include <gtest/gtest.h>\n" + "".join(
-            "TEST(%s) {}\n" % r.test.replace(".", ", ") for r in graded))
-        write(os.path.join(sub, "Makefile"), "X := $(shell touch %s/makefile-ran)\nbuild/tests/all_tests:\n\ttrue\n"
-              % outside.path)
-
-        def expect(case, ok, what, output):
-            ran.append(case)
-            status = "ok" if ok else "FAILED"
-            say("  %-44s %s  %s" % (case, status, what))
-            if not ok:
-                problems.append("%s: expected %s; the grader printed:\n%s" % (case, what, output))
-            problems.extend(outside.problems(case))
-
-        # 1. edited test + Makefile: graded with the reference's tests and Makefile, built once, kept
-        (_, results), out = captured(A.grade_submission, N, sub, graded[:2], seconds=20, keep=kept)
-        expect("edited test and shipped Makefile", results is not None and all(
-            not results[r.test][0] and "nothing got through" in results[r.test][1] for r in graded[:2]),
-            "both rows FAIL with the submission's own message (the edited tests and Makefile ignored)", out)
-        if not kept:
-            raise Stop("the hostile submission did not build:\n" + out)
-        tree = os.path.join(kept[0], "tree")
-
-        # 2. run-time cases on that one build
-        env = {"HOSTILE_OUTSIDE": outside.path, "HOSTILE_PORT": str(listener.port),
-               "HOSTILE_SECRET": os.path.join(A.ROOT, path), "HOSTILE_LOOP_IN": graded[0].test}
-        cases = [
-            ("loop (forever, in the first row only)", "loop", graded[:2], 3,
-             lambda res: "timed out after 3 s" in res[graded[0].test][1] and "nothing got through" in res[graded[1].test][1],
-             "row 1 'timed out after 3 s', row 2 still runs and FAILs on its own"),
-            ("allocate without bound", "alloc", graded[:1], 30,
-             lambda res: "bad_alloc" in res[graded[0].test][1] or "crashed" in res[graded[0].test][1],
-             "the row FAILs with std::bad_alloc at the 4 GiB limit"),
-            ("fork without bound", "fork", graded[:1], 30,
-             lambda res: bounded_forks(res[graded[0].test][1]),
-             "the row FAILs after fewer than 100 processes (limit 64)"),
-            ("write and delete outside its tree", "write", graded[:1], 30,
-             lambda res: "nothing got through" in res[graded[0].test][1],
-             "every write refused (outside folder, its tree, the test binary)"),
-            ("read outside its tree", "read", graded[:1], 30,
-             lambda res: "nothing got through" in res[graded[0].test][1],
-             "/etc/shadow, /etc/passwd and the reference solution not there"),
-            ("connect to 127.0.0.1 (3 tries)", "socket", graded[:1], 30,
-             lambda res: "nothing got through" in res[graded[0].test][1] and listener.accepted == 0,
-             "no connection reaches the listener"),
-            ("flood its output", "flood", graded[:1], 30,
-             lambda res: "SIGXFSZ" in res[graded[0].test][1],
-             "the row FAILs when the output passes 64 MiB"),
-        ]
-        for name, case, case_rows, seconds, good, what in cases:
-            res, out = captured(A.run_rows, tree, case_rows, seconds=seconds, env=dict(env, HOSTILE_CASE=case))
-            out += captured(A.print_table, case_rows, res)[1]
-            expect(name, good(res), what, out)
-            say("      row 1: " + res[case_rows[0].test][1][:150])
-
-        # 3. a submission that #includes /etc/shadow: compiled in the sandbox, where there is none
-        shadow = os.path.join(work, "shadow")
-        write(os.path.join(shadow, path), '#include "/etc/shadow"\n' + text)
-        (_, results), out = captured(A.grade_submission, N, shadow, graded[:1])
-        expect("#include \"/etc/shadow\"", results is None and "/etc/shadow: No such file" in out and "root:" not in out,
-               "does not build: '/etc/shadow: No such file' (and no line of it in the log)", out)
-
-        # 4. paths that are no submission: one error line, exit 2, nothing created
-        missing = os.path.join(outside.path, "no-such-dir", "student")
-        rc, out = cli("grade", str(N), "--tree", missing)
-        expect("missing path", rc == 2 and out == "error: no such tree: %s\n" % missing and not os.path.exists(
-            os.path.dirname(missing)), "exit 2, 'error: no such tree: <path>', nothing created", out)
-        fifo = os.path.join(work, "a-fifo")
-        os.mkfifo(fifo)
-        rc, out = cli("grade", str(N), "--tree", fifo)
-        expect("neither folder nor archive (a FIFO)", rc == 2 and out.startswith("error: cannot read tree: %s" % fifo)
-               and out.count("\n") == 1, "exit 2, one line 'error: cannot read tree: <path> (...)'", out)
-        broken = os.path.join(work, "broken.zip")
-        write(broken, "PK\x03\x04 this is no zip")
-        rc, out = cli("grade", str(N), "--tree", broken)
-        expect("broken archive", rc == 2 and out.startswith("error: cannot read tree: %s" % broken)
-               and out.count("\n") == 1, "exit 2, one line 'error: cannot read tree: <path> (...)'", out)
-        if os.geteuid() != 0:  # root reads any mode; a folder without read permission
-            closed = os.path.join(work, "closed")
-            os.makedirs(closed, mode=0)
-            rc, out = cli("grade", str(N), "--tree", closed)
-            os.chmod(closed, 0o755)
-            expect("unreadable folder", rc == 2 and out.startswith("error: cannot read tree: %s" % closed),
-                   "exit 2, 'error: cannot read tree: <path> (Permission denied)'", out)
-
-        # 5. a class: a symlink to /etc/shadow (the stub is graded), a broken archive, a text file, and
-        #    a file that makes the compiler read /dev/zero (stopped by the 4 GiB limit: "does not build")
-        klass, grades = os.path.join(work, "class"), os.path.join(work, "grades")
-        os.makedirs(os.path.join(klass, "alice", os.path.dirname(path)))
-        os.symlink("/etc/shadow", os.path.join(klass, "alice", path))
-        shutil.copy(broken, os.path.join(klass, "bob.zip"))
-        write(os.path.join(klass, "carol.txt"), "not a submission\n")
-        write(os.path.join(klass, "dave", path), '#include "/dev/zero"\n')
-        lines, out = captured(A.grade_class, N, klass, grades, seconds=20)
-        by = {l[0]: l for l in lines}
-        csv_ok = os.path.isfile(os.path.join(grades, "points.csv")) and len(open(os.path.join(grades, "points.csv")).readlines()) == 5
-        expect("a class of four (grade-class)", csv_ok and by["alice"][2] == "graded" and by["alice"][3] == 0
-               and by["bob"][2].startswith("error: cannot read tree") and by["carol.txt"][2].startswith("error")
-               and by["dave"][2] == "does not build" and "out of memory" in open(os.path.join(grades, "dave.txt")).read()
-               and "symlink" in open(os.path.join(grades, "alice.txt")).read(),
-               "points.csv with 4 students: alice graded 0 (her symlink to /etc/shadow refused), bob and carol "
-               "errors, dave does not build (his #include \"/dev/zero\" stopped: the compiler runs out of memory)", out)
-    except Stop as e:
-        problems.append(str(e))
+        tree = built_hostile_submission(work, path, text, report, kept)
+        if tree:
+            run_time_cases(tree, path, report, listener)
+        if not report.skip("shadow", "#include \"/etc/shadow\""):
+            shadow_case(work, path, text, report)
+        path_cases(work, report)
+        class_case(work, path, report)
     finally:
         listener.close()
         for k in kept:
             shutil.rmtree(k, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
-    for p in problems:
-        say("PROBLEM " + p)
-    say("check-assignments-hostile: %s, %d cases in %.0f s" % (
-        "FAILED (%d problems)" % len(problems) if problems else "ok", len(ran), time.time() - t0))
-    return not problems
+    for p in report.problems:
+        A.say("PROBLEM " + p)
+    A.say("check-assignments-hostile: %s, %d cases in %.0f s%s" % (
+        "FAILED (%d problems)" % len(report.problems) if report.problems else "ok", len(report.ran), time.time() - t0,
+        "; SKIPPED %d that need the sandbox (%s)" % (len(report.skipped), why) if report.skipped else ""))
+    return not report.problems
+
+
+def graded_rows():
+    return [r for r in A.grade_rows(N) if r.points > 0]
+
+
+def built_hostile_submission(work, path, text, report, kept):
+    """Case 1: the hostile source with an edited test file (every graded test empty) and a Makefile
+    whose $(shell ...) writes outside; graded (both rows FAIL), its sandboxed build kept for the rest."""
+    graded = graded_rows()
+    sub = os.path.join(work, "submission")
+    write(os.path.join(sub, path), text)
+    write(os.path.join(sub, "tests", "test_perceptual_decision.cpp"), "#include <gtest/gtest.h>\n" + "".join(
+        "TEST(%s) {}\n" % r.test.replace(".", ", ") for r in graded))
+    write(os.path.join(sub, "Makefile"), "X := $(shell touch %s/makefile-ran)\nbuild/tests/all_tests:\n\ttrue\n"
+          % report.outside.path)
+    (_, results), out = captured(A.grade_submission, N, sub, graded[:2], seconds=20, keep=kept)
+    report.expect("edited test and shipped Makefile", results is not None and all(
+        not results[r.test][0] and "nothing got through" in results[r.test][1] for r in graded[:2]),
+        "both rows FAIL with the submission's own message (the edited tests and Makefile ignored)", out)
+    return os.path.join(kept[0], "tree") if kept else None
+
+
+def run_time_cases(tree, path, report, listener):
+    """Cases 2-8 on the one build, HOSTILE_CASE choosing the behaviour."""
+    graded = graded_rows()
+    first = graded[0].test
+    env = {"HOSTILE_OUTSIDE": report.outside.path, "HOSTILE_PORT": str(listener.port),
+           "HOSTILE_SECRET": os.path.join(A.ROOT, path), "HOSTILE_LOOP_IN": first}
+    cases = [
+        ("loop (forever, in the first row only)", "loop", graded[:2], 3,
+         lambda res: "timed out after 3 s" in res[first][1] and "nothing got through" in res[graded[1].test][1],
+         "row 1 'timed out after 3 s', row 2 still runs and FAILs on its own"),
+        ("allocate without bound", "alloc", graded[:1], 30,
+         lambda res: "bad_alloc" in res[first][1] or "crashed" in res[first][1],
+         "the row FAILs with std::bad_alloc at the 4 GiB limit"),
+        ("fork without bound", "fork", graded[:1], 30, lambda res: bounded_forks(res[first][1]),
+         "the row FAILs after fewer than 100 processes (limit 64)"),
+        ("write and delete outside its tree", "write", graded[:1], 30,
+         lambda res: "nothing got through" in res[first][1],
+         "every write refused (outside folder, its tree, the test binary)"),
+        ("read outside its tree", "read", graded[:1], 30, lambda res: "nothing got through" in res[first][1],
+         "/etc/shadow, /etc/passwd and the reference solution not there"),
+        ("connect to 127.0.0.1 (3 tries)", "socket", graded[:1], 30,
+         lambda res: "nothing got through" in res[first][1] and listener.accepted == 0,
+         "no connection reaches the listener"),
+        ("flood its output", "flood", graded[:1], 30, lambda res: "SIGXFSZ" in res[first][1],
+         "the row FAILs when the output passes 64 MiB"),
+    ]
+    for name, case, rows, seconds, good, what in cases:
+        if report.skip(case, name):
+            continue
+        res, out = captured(A.run_rows, tree, rows, seconds=seconds, env=dict(env, HOSTILE_CASE=case))
+        out += captured(A.print_table, rows, res)[1]
+        report.expect(name, good(res), what, out)
+        A.say("      row 1: " + res[first][1][:150])
+
+
+def shadow_case(work, path, text, report):
+    """Case 9: #include "/etc/shadow", compiled in the sandbox, where there is none."""
+    shadow = os.path.join(work, "shadow")
+    write(os.path.join(shadow, path), '#include "/etc/shadow"\n' + text)
+    (_, results), out = captured(A.grade_submission, N, shadow, graded_rows()[:1])
+    report.expect("#include \"/etc/shadow\"", results is None and "/etc/shadow: No such file" in out and "root:" not in out,
+                  "does not build: '/etc/shadow: No such file' (and no line of it in the log)", out)
+
+
+def broken_zip(work):
+    path = os.path.join(work, "broken.zip")
+    if not os.path.exists(path):
+        write(path, "PK\x03\x04 this is no zip")
+    return path
+
+
+def path_cases(work, report):
+    """Cases 10-12 (and an unreadable folder when not root): one error line, exit 2, nothing created."""
+    missing = os.path.join(report.outside.path, "no-such-dir", "student")
+    rc, out = cli("grade", str(N), "--tree", missing)
+    report.expect("missing path", rc == 2 and out == "error: no such tree: %s\n" % missing and not os.path.exists(
+        os.path.dirname(missing)), "exit 2, 'error: no such tree: <path>', nothing created", out)
+    fifo = os.path.join(work, "a-fifo")
+    os.mkfifo(fifo)
+    rc, out = cli("grade", str(N), "--tree", fifo)
+    report.expect("neither folder nor archive (a FIFO)", rc == 2 and out.startswith("error: cannot read tree: %s" % fifo)
+                  and out.count("\n") == 1, "exit 2, one line 'error: cannot read tree: <path> (...)'", out)
+    broken = broken_zip(work)
+    rc, out = cli("grade", str(N), "--tree", broken)
+    report.expect("broken archive", rc == 2 and out.startswith("error: cannot read tree: %s" % broken)
+                  and out.count("\n") == 1, "exit 2, one line 'error: cannot read tree: <path> (...)'", out)
+    if os.geteuid() != 0:  # root reads any mode; a folder without read permission
+        closed = os.path.join(work, "closed")
+        os.makedirs(closed, mode=0)
+        rc, out = cli("grade", str(N), "--tree", closed)
+        os.chmod(closed, 0o755)
+        report.expect("unreadable folder", rc == 2 and out.startswith("error: cannot read tree: %s" % closed),
+                      "exit 2, 'error: cannot read tree: <path> (Permission denied)'", out)
+
+
+def class_case(work, path, report):
+    """Case 13: grade-class over a symlink to /etc/shadow (refused: the stub is graded), a broken
+    archive, a text file, and a file that makes the compiler read /dev/zero (stopped by the 4 GiB
+    limit: "does not build")."""
+    klass, grades = os.path.join(work, "class"), os.path.join(work, "grades")
+    os.makedirs(os.path.join(klass, "alice", os.path.dirname(path)))
+    os.symlink("/etc/shadow", os.path.join(klass, "alice", path))
+    shutil.copy(broken_zip(work), os.path.join(klass, "bob.zip"))
+    write(os.path.join(klass, "carol.txt"), "not a submission\n")
+    write(os.path.join(klass, "dave", path), '#include "/dev/zero"\n')
+    lines, out = captured(A.grade_class, N, klass, grades, seconds=20)
+    by = {l[0]: l for l in lines}
+    points = os.path.join(grades, "points.csv")
+    report.expect("a class of four (grade-class)", os.path.isfile(points) and len(open(points).readlines()) == 5
+                  and by["alice"][2] == "graded" and by["alice"][3] == 0
+                  and "symlink" in open(os.path.join(grades, "alice.txt")).read()
+                  and by["bob"][2].startswith("error: cannot read tree") and by["carol.txt"][2].startswith("error")
+                  and by["dave"][2] == "does not build" and "out of memory" in open(os.path.join(grades, "dave.txt")).read(),
+                  "points.csv with 4 students: alice graded 0 (her symlink to /etc/shadow refused), bob and carol "
+                  "errors, dave does not build (his #include \"/dev/zero\": the compiler runs out of memory)", out)
 
 
 def bounded_forks(line):
