@@ -45,7 +45,8 @@ import time
 import xml.etree.ElementTree as ET
 import zipfile
 
-import sandbox
+sys.dont_write_bytecode = True  # no __pycache__/ beside the scripts (it would be copied into student trees)
+import sandbox  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TABLE = os.path.join("docs", "assignments", "grading.tsv")
