@@ -150,18 +150,26 @@ $(BENCH_BIN): $(BUILD)/bin/%: $(BUILD)/demos/bench/%.o $(LIB)
 # ---- course assignments (docs/assignments/README.md; python3, standard library only) ---------------
 # A student tree is a copy of this tree (with build/, so only the stubbed files recompile) in which only
 # assignment A's marked bodies throw "Need to implement for A<n>".  The repository is the solution.
-.PHONY: assignment grade check-assignments check-assignments-selftest
+.PHONY: assignment grade grade-class check-assignments check-assignments-selftest check-assignments-hostile
 ASSIGNMENTS_PY := python3 demos/assignments/assignments.py
 # All eight carry markers: an assignment without marked bodies fails the check (0: a note, for a new one).
 ASSIGNMENTS_STRICT ?= 1
 assignment: $(TEST_BIN)                  ## student tree for assignment A=n in out/assignments/A<n>/ (FORCE=1 overwrites)
 	@$(ASSIGNMENTS_PY) tree $(A) $(if $(filter 1,$(FORCE)),--force)
 
-grade:                                  ## grade assignment A=n: TREE=dir, else out/assignments/A<n>, else the reference
-	@CXX="$(CXX)" $(ASSIGNMENTS_PY) grade $(A) $(if $(TREE),--tree $(TREE))
+# A submission (TREE=dir or archive) is untrusted: its handout files are built and run in a sandbox
+# (bubblewrap), in a fresh tree of this repository.  GRADE_TIMEOUT=s per graded row (default 120).
+grade: $(TEST_BIN)                       ## grade assignment A=n: TREE=dir|archive, else out/assignments/A<n>, else the reference
+	@CXX="$(CXX)" $(ASSIGNMENTS_PY) grade $(A) $(if $(TREE),--tree "$(TREE)") $(if $(GRADE_TIMEOUT),--timeout $(GRADE_TIMEOUT))
+
+grade-class: $(TEST_BIN)                 ## grade every submission in SUBMISSIONS=dir for A=n: a table each and points.csv in OUT (default out/grades/A<n>)
+	@CXX="$(CXX)" $(ASSIGNMENTS_PY) grade-class $(A) "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)") $(if $(GRADE_TIMEOUT),--timeout $(GRADE_TIMEOUT))
 
 check-assignments: $(TEST_BIN)           ## reference passes every graded test, stubs fail theirs, each hint's mutation is the first failing row
 	@CXX="$(CXX)" $(ASSIGNMENTS_PY) check $(if $(filter 1,$(ASSIGNMENTS_STRICT)),--strict)
 
 check-assignments-selftest: $(TEST_BIN)  ## shows each of the three checks of check-assignments can fail
 	@CXX="$(CXX)" $(ASSIGNMENTS_PY) selftest
+
+check-assignments-hostile: $(TEST_BIN)   ## the grader against hostile submissions (loops, fork bomb, writes outside, sockets, ...)
+	@CXX="$(CXX)" $(ASSIGNMENTS_PY) hostile

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Course assignments: student trees, the grader, and the checks that keep them honest.
 
-Over 400 lines on purpose: one self-contained file that CI and instructors run with a bare python3
+Over 400 lines on purpose: one file (with sandbox.py beside it) that CI and instructors run with a bare python3
 (no package, no install); its sections follow the pipeline: markers and stubs, trees, the grading
 table and mutations, building and running, `make grade`, `make check-assignments`, the selftest.
 
 Python 3 standard library only.  Called by the Makefile targets (see docs/assignments/README.md):
 
   assignments.py tree  N [--out DIR] [--force]     student tree: only AN's marked bodies become throws
-  assignments.py grade N [--tree DIR]              build DIR, run AN's graded tests, print the points table
+  assignments.py grade N [--tree PATH]             grade a submission (folder or archive) in the sandbox
+  assignments.py grade-class N SUBMISSIONS [--out DIR]   one table per student and points.csv
   assignments.py check [--strict] [--only N,..]    the three checks of `make check-assignments`
   assignments.py selftest                          shows each check can fail (broken table / mutation / stub)
+  (the hostile submissions the grader is tested against: demos/assignments/hostile.py)
 
 Markers in the reference code (the reference stays the solution):
 
@@ -21,17 +23,30 @@ Markers in the reference code (the reference stays the solution):
 
 A marked region ends its function body: in the student tree it becomes `(void)` casts of the function's
 parameters and earlier locals plus `throw std::logic_error("Need to implement for A6: ...")`.
+
+A submission is untrusted: only the handout's files are taken from it, into a fresh student tree of this
+repository, built and run in the sandbox of sandbox.py (docs/assignments/README.md#what-the-sandbox-isolates).
 """
 import argparse
+import contextlib
+import csv
 import fnmatch
+import io
 import os
 import re
 import shutil
+import signal
+import stat
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+import zipfile
+
+sys.dont_write_bytecode = True  # no __pycache__/ beside the scripts (it would be copied into student trees)
+import sandbox  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TABLE = os.path.join("docs", "assignments", "grading.tsv")
@@ -46,6 +61,10 @@ NOT_NAMES = {"return", "throw", "else", "delete", "new", "case", "goto", "break"
 
 class Failure(Exception):
     pass
+
+
+class NoSuchTree(Failure):
+    """A usage error: the path given does not exist (exit 2, nothing created)."""
 
 
 def say(*parts):
@@ -221,8 +240,9 @@ def tracked_files(tree):
     return [f for f in files if os.path.isfile(os.path.join(tree, f)) and not f.startswith(("out/", "build/"))]
 
 
-def copy_tree(src, dst):
-    """Sources and build/ objects with their mtimes, so only files written afresh recompile."""
+def copy_tree(src, dst, skip_build=("asan", "fuzz")):
+    """Sources and build/ objects with their mtimes, so only files written afresh recompile (not the
+    sanitizer builds in build/asan and build/fuzz, nor what else skip_build names)."""
     for rel in tracked_files(src):
         target = os.path.join(dst, rel)
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -230,13 +250,14 @@ def copy_tree(src, dst):
     build = os.path.join(src, "build")
     if os.path.isdir(build):
         shutil.copytree(build, os.path.join(dst, "build"), copy_function=shutil.copy2,
-                        ignore=lambda d, names: ["asan"] if os.path.abspath(d) == os.path.abspath(build) else [],
+                        ignore=lambda d, names: [n for n in names if n in skip_build]
+                        if os.path.abspath(d) == os.path.abspath(build) else [],
                         dirs_exist_ok=True)
 
 
 def write_fresh(path, text):
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+    with open(path, "wb") as f:
+        f.write(text if isinstance(text, bytes) else text.encode("utf-8"))
     now = time.time()
     os.utime(path, (now, now))  # newer than every copied object (make compares nanoseconds)
 
@@ -245,13 +266,13 @@ def regions_of(tree, number):
     return [r for r in all_regions(tree) if r.number == number]
 
 
-def make_student_tree(number, out, src=ROOT, force=False):
+def make_student_tree(number, out, src=ROOT, force=False, skip_build=("asan", "fuzz")):
     regions = regions_of(src, number)
     if os.path.exists(out):
         if not force:
             raise Failure("%s already exists (a student's work?); remove it or pass FORCE=1" % out)
         shutil.rmtree(out)
-    copy_tree(src, out)
+    copy_tree(src, out, skip_build)
     by_file = {}
     for r in regions:
         by_file.setdefault(r.path, []).append(r)
@@ -323,57 +344,114 @@ def apply_mutation(tree, name, src=ROOT):
     return path, before
 
 
-# ---- building and running ------------------------------------------------------------------------
+# ---- building and running (in the sandbox: demos/assignments/sandbox.py) ---------------------------
 
-def build(tree, log):
+# Limits for code that is not the repository's own (docs/assignments/README.md#what-the-sandbox-isolates).
+TEST_SECONDS = 120     # per graded row (GRADE_TIMEOUT=s); the slowest graded test takes a few seconds
+SUITE_SECONDS = 1800   # one run of the whole suite (check-assignments (a) and (b))
+BUILD_SECONDS = 1800   # the sandboxed build of a submission
+
+
+def test_limits(seconds=None):
+    return sandbox.Limits(seconds or int(os.environ.get("GRADE_TIMEOUT") or TEST_SECONDS))
+
+
+def build(tree, log, sandboxed=False):
+    """make build/tests/all_tests in tree with the tree's Makefile.  sandboxed: a tree holding a student's
+    files (always a fresh copy of the reference, so the Makefile is the reference's): the compiler runs
+    on untrusted input, so make runs in the sandbox with the tree as its only writable folder and
+    without ccache (its cache is shared with other builds)."""
     cxx = os.environ.get("CXX_FOR_ASSIGNMENTS") or os.environ.get("CXX") or "g++"
     jobs = os.environ.get("JOBS") or str(os.cpu_count() or 2)
-    cmd = ["make", "-s", "-j" + jobs, "CXX=" + cxx, "build/tests/all_tests"]
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
-    with open(log, "w") as f:  # an independent make (not a sub-make of the caller's jobserver)
-        rc = subprocess.run(cmd, cwd=tree, stdout=f, stderr=subprocess.STDOUT, env=env).returncode
-    return rc == 0
+    if not sandboxed:
+        cmd = ["make", "-s", "-j" + jobs, "CXX=" + cxx, "build/tests/all_tests"]
+        with open(log, "w") as f:  # an independent make (not a sub-make of the caller's jobserver)
+            rc = subprocess.run(cmd, cwd=tree, stdout=f, stderr=subprocess.STDOUT, env=env).returncode
+        return rc == 0
+    compiler = " ".join(w for w in cxx.split() if os.path.basename(w) != "ccache") or "g++"
+    cmd = ["make", "-s", "-j" + jobs, "CXX=" + compiler, "build/tests/all_tests"]
+    sandbox.hand_over(tree)
+    limits = sandbox.Limits(int(os.environ.get("GRADE_BUILD_TIMEOUT") or BUILD_SECONDS),
+                            file_bytes=2 * sandbox.GIB, tmp_bytes=2 * sandbox.GIB)
+    res = sandbox.run(cmd, tree, limits, log, writable=[tree])
+    sandbox.hand_over(tree, 0)  # read-only for the tests, even without bwrap's read-only mount
+    if res.timed_out:
+        with open(log, "a") as f:
+            f.write("\nthe build timed out after %d s (stopped)\n" % limits.seconds)
+    return res.returncode == 0 and not res.timed_out
 
 
-def run_rows(tree, rows, xml_path, stop_at_first_failure=False):
-    """One test process per row, so a crash (a student's out-of-bounds write) costs one row, not the table.
+def run_rows(tree, rows, xml_path=None, stop_at_first_failure=False, seconds=None, env=None):
+    """One sandboxed test process per row, so a crash or a hang costs one row, not the table.
     Returns {row.test: (passed, first failure line)}."""
     out = {}
     for r in rows:
-        res = run_tests(tree, [r.test], xml_path)
-        if res.get("__crash__"):
-            out[r.test] = (False, res["__crash__"][1])
-        else:
-            out[r.test] = row_result(r, res)
+        res = run_tests(tree, [r.test], xml_path, seconds=seconds, env=env)
+        bad = res.get("__crash__") or res.get("__timeout__")
+        out[r.test] = (False, bad[1]) if bad else row_result(r, res)
         if stop_at_first_failure and not out[r.test][0]:
             break
     return out
 
 
-def run_tests(tree, tests, xml_path, require_mnist=False):
-    """Runs the tree's all_tests (tests: list of Suite.Name, or None for all); {name: (ok, first line)}.
-    A crash (no XML written) is reported under the key "__crash__"."""
-    env = dict(os.environ)
-    if not require_mnist:
-        env.pop("RICHLAZY_REQUIRE_MNIST", None)
-    cmd = [os.path.join(tree, "build", "tests", "all_tests"), "--gtest_output=xml:" + xml_path]
-    if tests is not None:
-        cmd.append("--gtest_filter=" + ":".join(tests))
-    if os.path.exists(xml_path):
-        os.remove(xml_path)
-    proc = subprocess.run(cmd, cwd=tree, env=env, capture_output=True)
+def run_tests(tree, tests, xml_path=None, require_mnist=False, seconds=None, env=None):
+    """Runs the tree's all_tests in the sandbox (tests: list of Suite.Name, or None for all: then the
+    suite's time limit); {name: (ok, first line)}.  The tree is read-only in there; the XML goes to a
+    fresh folder that is the only writable one.  A hang is reported under "__timeout__", a crash (no
+    XML written) under "__crash__"."""
+    limits = test_limits(seconds) if tests is not None else sandbox.Limits(seconds or SUITE_SECONDS)
+    run_env = dict(env or {})
+    if require_mnist and os.environ.get("RICHLAZY_REQUIRE_MNIST"):
+        run_env["RICHLAZY_REQUIRE_MNIST"] = os.environ["RICHLAZY_REQUIRE_MNIST"]
+    scratch = sandbox.scratch_folder("grade-run-")
+    try:
+        writable = os.path.join(scratch, "w")
+        os.makedirs(writable)
+        sandbox.hand_over(writable)
+        xml = os.path.join(writable, "result.xml")
+        cmd = [os.path.join(tree, "build", "tests", "all_tests"), "--gtest_output=xml:" + xml]
+        if tests is not None:
+            cmd.append("--gtest_filter=" + ":".join(tests))
+        output = os.path.join(scratch, "output.txt")
+        res = sandbox.run(cmd, tree, limits, output, read_only=[tree], writable=[writable], env=run_env)
+        data = sandbox.read_capped(xml, 64 * sandbox.MIB)
+        if xml_path and data is not None:
+            with open(xml_path, "wb") as f:
+                f.write(data)
+        text = (sandbox.read_tail(output, 64 * 1024) or b"").decode(errors="replace").strip().split("\n")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    running = [l for l in text if l.startswith("[ RUN      ]")]
+    where = running[-1][13:].strip() if running else tests[0] if tests and len(tests) == 1 else "?"
+    if res.timed_out:
+        return {"__timeout__": (False, "timed out after %d s in %s (stopped; this row gets 0, the others still run)"
+                                % (limits.seconds, where))}
+    try:
+        root = ET.fromstring(data) if data is not None else None
+    except ET.ParseError:
+        root = None
+    if root is None:
+        return {"__crash__": (False, "the test binary crashed (%s) in %s; its last words: %s" % (
+            exit_status(res.returncode, limits), where, text[-1][:200] if text else ""))}
     results = {}
-    if not os.path.exists(xml_path):
-        text = (proc.stdout + proc.stderr).decode(errors="replace").strip().split("\n")
-        running = [l for l in text if l.startswith("[ RUN      ]")]
-        results["__crash__"] = (False, "the test binary crashed (exit %d) in %s; its last words: %s" % (
-            proc.returncode, running[-1][13:].strip() if running else "?", text[-1] if text else ""))
-        return results
-    for case in ET.parse(xml_path).getroot().iter("testcase"):
+    for case in root.iter("testcase"):
         name = case.get("classname") + "." + case.get("name")
         fails = case.findall("failure")
         results[name] = (not fails, first_failure_line(fails[0].get("message", "")) if fails else "")
     return results
+
+
+def exit_status(code, limits):
+    """A killed test's exit code in words (bwrap reports a signal as 128 + its number)."""
+    number = -code if code < 0 else code - 128 if code > 128 else 0
+    try:
+        name = signal.Signals(number).name if number else ""
+    except ValueError:
+        name = ""
+    why = {"SIGXFSZ": ": a file or its output passed the %d MiB limit" % (limits.file_bytes >> 20),
+           "SIGXCPU": ": its CPU time passed the limit", "SIGKILL": ": killed"}.get(name, "")
+    return "exit %d, %s%s" % (code, name, why) if name else "exit %d" % code
 
 
 def first_failure_line(message):
@@ -390,23 +468,160 @@ def first_failure_line(message):
     return (where + ": " if where else "") + text
 
 
-# ---- make grade ------------------------------------------------------------------------------
+# ---- make grade: a submission is untrusted ---------------------------------------------------------
+# Only the handout's files (those holding An's marked bodies) are taken from a submission; they go into
+# a fresh student tree generated from this repository (its Makefile, its tests), which is built and run
+# in the sandbox.  Everything else the submission holds is ignored.
+
+ARCHIVES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.bz2")
+MAX_FILE = 1 << 20          # a handout file larger than 1 MiB is not a source file
+MAX_ENTRIES = 200000        # entries looked at in one submission (folder or archive)
+SKIP_DIRS = {".git", "build", "out", "data", "node_modules"}
+
 
 def default_tree(number):
     student = os.path.join(ROOT, "out", "assignments", "A%d" % number)
     return student if os.path.isdir(student) else ROOT
 
 
-def grade(number, tree, quiet=False, table=None):
+def handout_files(number):
+    files = sorted({r.path for r in regions_of(ROOT, number)})
+    if not files:
+        raise Failure("A%d has no marked bodies in %s: grade submissions from the reference repository "
+                      "(a student tree has no solutions to compare with)" % (number, ROOT))
+    return files
+
+
+def archive_name(path):
+    return next((path[:-len(a)] for a in ARCHIVES if path.lower().endswith(a)), None)
+
+
+def best_match(names, rel):
+    """The shortest path in names that is rel or ends in /rel (a zip often holds assignments/A3/...)."""
+    hits = [n for n in names if n == rel or n.endswith("/" + rel)]
+    return min(hits, key=lambda n: (n.count("/"), n)) if hits else None
+
+
+def read_submission(number, path):
+    """{handout file: bytes, or None when the submission lacks it} and notes for the table.  Nothing is
+    written; a missing or unreadable path is a usage error."""
+    if not os.path.lexists(path):
+        raise NoSuchTree("no such tree: %s" % path)
+    wanted = handout_files(number)
+    try:
+        if os.path.isdir(path):
+            return read_folder(path, wanted)
+        if os.path.isfile(path) and archive_name(os.path.basename(path)) is not None:
+            return read_archive(path, wanted)
+    except PermissionError as e:
+        raise NoSuchTree("cannot read tree: %s (%s)" % (path, e.strerror))
+    except OSError as e:
+        raise NoSuchTree("cannot read tree: %s (%s)" % (path, e.strerror or e))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
+        raise NoSuchTree("cannot read tree: %s (not a readable zip archive)" % path)
+    except (tarfile.TarError, EOFError, ValueError):
+        raise NoSuchTree("cannot read tree: %s (not a readable tar archive)" % path)
+    raise NoSuchTree("cannot read tree: %s (not a folder nor an archive %s)" % (path, "/".join(ARCHIVES)))
+
+
+def read_folder(path, wanted):
+    found, seen = {}, 0
+    os.listdir(path)  # PermissionError here, not a silent empty walk
+    for base, dirs, names in os.walk(path):  # symlinked folders are not followed
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for n in names:
+            rel = os.path.relpath(os.path.join(base, n), path).replace(os.sep, "/")
+            found[rel] = os.path.join(base, n)
+            seen += 1
+        if seen > MAX_ENTRIES:
+            break
+    files, notes = {}, []
+    for rel in wanted:
+        hit = best_match(found, rel)
+        files[rel] = None
+        if hit is None:
+            notes.append("%s: not in the submission (the stub is graded)" % rel)
+            continue
+        try:  # a symlink (to /etc/shadow, say) is not a submitted file
+            fd = os.open(found[hit], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError as e:
+            notes.append("%s: not read (%s; a symlink is not accepted); the stub is graded" % (hit, e.strerror))
+            continue
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE:
+                notes.append("%s: not a regular file under 1 MiB; the stub is graded" % hit)
+                continue
+            files[rel] = f.read(MAX_FILE)
+    return files, notes
+
+
+def read_archive(path, wanted):
+    members = {}
+    if path.lower().endswith(".zip"):
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist()[:MAX_ENTRIES]:
+                is_link = stat.S_ISLNK(info.external_attr >> 16)
+                if not info.is_dir() and not is_link:
+                    members[member_name(info.filename)] = (info.file_size, info)
+            return pick_members(members, wanted, lambda info: z.read(info))
+    with tarfile.open(path, "r:*") as t:
+        for k, info in enumerate(t):
+            if k >= MAX_ENTRIES:
+                break
+            if info.isreg():  # links and devices are not submitted files
+                members[member_name(info.name)] = (info.size, info)
+        return pick_members(members, wanted, lambda info: t.extractfile(info).read(MAX_FILE))
+
+
+def member_name(name):
+    name = name.replace("\\", "/")
+    while name.startswith("./"):
+        name = name[2:]
+    return name.lstrip("/")
+
+
+def pick_members(members, wanted, read):
+    files, notes = {}, []
+    for rel in wanted:
+        hit = best_match(members, rel)
+        files[rel] = None
+        if hit is None:
+            notes.append("%s: not in the submission (the stub is graded)" % rel)
+        elif members[hit][0] > MAX_FILE:
+            notes.append("%s: over 1 MiB; the stub is graded" % hit)
+        else:
+            files[rel] = read(members[hit][1])
+    return files, notes
+
+
+def generated_tree(number, tree, files):
+    """A fresh student tree of this repository (stubs for An) with the submitted handout files in it."""
+    make_student_tree(number, tree, ROOT, force=True, skip_build=("asan", "fuzz", "bin"))
+    for rel, data in files.items():
+        if data is not None:
+            write_fresh(os.path.join(tree, rel), data)
+
+
+def grade_rows(number, table=None):
     rows = [r for r in read_table(ROOT, table) if r.number == number]
     if not rows:
         raise Failure("A%d has no rows in %s" % (number, TABLE))
-    tree = os.path.abspath(tree)
+    return rows
+
+
+def grade(number, tree, quiet=False, table=None, seconds=None):
+    """`make grade`: this repository itself is built in place (it is the reference, or a student's own
+    tree graded by its owner); any other path is a submission (grade_submission)."""
+    rows = grade_rows(number, table)
+    if os.path.realpath(tree) != os.path.realpath(ROOT):
+        return grade_submission(number, tree, rows, quiet=quiet, seconds=seconds)
+    tree = ROOT
     marker = os.path.join(tree, ".assignment")
     if os.path.exists(marker):
-        kind = "the student tree for %s at %s" % (open(marker).read().strip(), tree)
+        kind = "your own student tree for %s at %s" % (open(marker).read().strip(), tree)
     else:
-        kind = "the REFERENCE solution (the repository)" if tree == ROOT else "the tree " + tree
+        kind = "the REFERENCE solution (the repository)"
     log = os.path.join(tree, "build", "grade-build.log")
     os.makedirs(os.path.dirname(log), exist_ok=True)
     if not quiet:
@@ -416,10 +631,105 @@ def grade(number, tree, quiet=False, table=None):
             say("The tree does not build; the compiler says (last lines of %s):" % log)
             say("".join(open(log).readlines()[-25:]))
         return rows, None
-    results = run_rows(tree, rows, os.path.join(tree, "build", "grade-A%d.xml" % number))
+    results = run_rows(tree, rows, seconds=seconds)
     if not quiet:
         print_table(rows, results)
     return rows, results
+
+
+def grade_submission(number, path, rows, quiet=False, seconds=None, env=None, keep=None):
+    """Grades the handout files of a submission (folder or archive) in a fresh generated tree, built and
+    run in the sandbox; the scratch folder is removed afterwards (keep: a list that receives the tree
+    instead, for a caller that runs more cases on one build)."""
+    files, notes = read_submission(number, path)
+    scratch = sandbox.scratch_folder("grade-A%d-" % number)
+    try:
+        tree = os.path.join(scratch, "tree")
+        generated_tree(number, tree, files)
+        if not quiet:
+            say("Grading A%d in the submission %s: only %s, in a fresh tree of the reference (its tests and "
+                "Makefile are ignored), built and run %s" % (number, path, ", ".join(sorted(files)),
+                                                            "in the sandbox" if not sandbox.warning() else "with limits"))
+            for n in notes:
+                say("  note: " + n)
+            if sandbox.warning():
+                say(sandbox.warning())
+        log = os.path.join(scratch, "build.log")
+        if not build(tree, log, sandboxed=True):
+            if not quiet:
+                say("The submission does not build; the compiler says (last lines):")
+                say("\n".join(sandbox.tail_lines(log, 25)))
+            return rows, None
+        results = run_rows(tree, rows, seconds=seconds, env=env)
+        if not quiet:
+            print_table(rows, results)
+        if keep is not None:
+            keep.append(scratch)
+            scratch = None
+        return rows, results
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def safe_name(entry):
+    base = archive_name(entry) or entry
+    return re.sub(r"[^A-Za-z0-9._-]", "_", base).strip(".") or "submission"
+
+
+def grade_class(number, submissions, out, seconds=None):
+    """`make grade-class`: every entry of `submissions` (a folder or an archive per student) graded on
+    its own; out/<student>.txt holds its table, out/points.csv one line per student.  A student whose
+    submission fails (does not build, is unreadable, breaks the grader) gets a status, not a stop."""
+    if not submissions:
+        raise NoSuchTree("grade-class needs SUBMISSIONS=<folder with one folder or archive per student>")
+    if not os.path.isdir(submissions):
+        raise NoSuchTree("no such folder of submissions: %s" % submissions)
+    entries = sorted(e for e in os.listdir(submissions) if not e.startswith("."))
+    if not entries:
+        raise NoSuchTree("no submissions in %s (one folder or archive per student)" % submissions)
+    rows = grade_rows(number)
+    graded = [r for r in rows if r.points > 0]
+    os.makedirs(out, exist_ok=True)
+    lines, used = [], set()
+    say("Grading A%d for %d submissions in %s; tables and points.csv go to %s" % (number, len(entries), submissions, out))
+    if sandbox.warning():
+        say(sandbox.warning())
+    for entry in entries:
+        student = safe_name(entry)
+        while student in used:
+            student += "_"
+        used.add(student)
+        text, t0 = io.StringIO(), time.time()
+        try:
+            with contextlib.redirect_stdout(text):
+                _, results = grade_submission(number, os.path.join(submissions, entry), rows, seconds=seconds)
+            status = "graded" if results is not None else "does not build"
+        except Failure as e:
+            results, status = None, "error: %s" % e
+            text.write("error: %s\n" % e)
+        except Exception as e:  # a grader bug on one submission must not cost the others their grades
+            results, status = None, "grader error: %r" % e
+            text.write("grader error on this submission: %r\n" % e)
+        points = [r.points if results and row_result(r, results)[0] else 0 for r in graded]
+        write_atomically(os.path.join(out, student + ".txt"), text.getvalue())
+        lines.append([student, entry, status, sum(points), sum(r.points for r in graded)] + points)
+        say("  %-30s %3d / %d  %s  [%.0f s]" % (student, sum(points), sum(r.points for r in graded), status,
+                                                time.time() - t0))
+    csv_text = io.StringIO()
+    w = csv.writer(csv_text, lineterminator="\n")
+    w.writerow(["student", "submission", "status", "points", "max"] + [r.test for r in graded])
+    w.writerows(lines)
+    write_atomically(os.path.join(out, "points.csv"), csv_text.getvalue())
+    say("points: %s" % os.path.join(out, "points.csv"))
+    return lines
+
+
+def write_atomically(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
 
 
 def row_result(row, results):
@@ -651,11 +961,18 @@ def main(argv):
     g = sub.add_parser("grade")
     g.add_argument("number", type=number_arg)
     g.add_argument("--tree")
+    g.add_argument("--timeout", type=int, help="seconds per graded row (default %d)" % TEST_SECONDS)
+    gc = sub.add_parser("grade-class")
+    gc.add_argument("number", type=number_arg)
+    gc.add_argument("submissions", help="one folder or archive per student")
+    gc.add_argument("--out", help="default out/grades/A<n>")
+    gc.add_argument("--timeout", type=int, help="seconds per graded row (default %d)" % TEST_SECONDS)
     c = sub.add_parser("check")
     c.add_argument("--strict", action="store_true", help="an assignment without markers is a failure")
     c.add_argument("--only", default="", help="comma-separated assignment numbers")
     c.add_argument("--keep", action="store_true", help="keep the generated trees under out/check-assignments")
     sub.add_parser("selftest")
+    sub.add_parser("hostile")
     args = p.parse_args(argv)
     try:
         if args.cmd == "tree":
@@ -669,13 +986,20 @@ def main(argv):
                 % (out, args.number))
             return 0
         if args.cmd == "grade":
-            rows, results = grade(args.number, args.tree or default_tree(args.number))
+            rows, results = grade(args.number, args.tree or default_tree(args.number), seconds=args.timeout)
             return 0 if results is not None else 1
+        if args.cmd == "grade-class":
+            out = args.out or os.path.join(ROOT, "out", "grades", "A%d" % args.number)
+            grade_class(args.number, args.submissions, out, seconds=args.timeout)
+            return 0
         if args.cmd == "check":
             only = [number_arg(x) for x in args.only.split(",") if x]
             return 1 if check(args.strict, only, keep=args.keep) else 0
         if args.cmd == "selftest":
             return 0 if selftest() else 1
+        if args.cmd == "hostile":
+            import hostile  # the hostile submissions the grader is tested against
+            return 0 if hostile.run_all() else 1
     except Failure as e:
         say("error: %s" % e)
         return 2
