@@ -117,7 +117,7 @@ function fig1Params() {
   const f = new FormData($("fig1-form"));
   const p = {
     task: f.get("task"), N: +f.get("N"), gain: +f.get("gain"), lr: +f.get("lr"), momentum: 0.9,
-    iters: +f.get("iters"), seed: +f.get("seed"), logEvery: +f.get("logEvery"),
+    iters: +f.get("iters"), seed: +f.get("seed"), logEvery: +f.get("logEvery"), live: f.get("live") === "on",
   };
   p.ranks = String(f.get("ranks")).split(/[ ,]+/).filter((s) => s).map(Number);
   if (p.ranks.length < 1 || p.ranks.some((r) => !Number.isInteger(r) || r < 1 || r > p.N))
@@ -129,7 +129,7 @@ function fig1Params() {
 
 function fig1Command(p) {
   return `build/bin/fig1_rank_sweep --task ${p.task} --N ${p.N} --gain ${p.gain} --lr ${p.lr} --iters ${p.iters} ` +
-    `--ranks ${p.ranks.join(",")} --seed ${p.seed} --seeds 1 --log-every ${p.logEvery} --log-measures`;
+    `--ranks ${p.ranks.join(",")} --seed ${p.seed} --seeds 1 --log-every ${p.logEvery}${p.live ? " --log-measures" : ""}`;
 }
 
 function fig1Draw(p) {
@@ -193,7 +193,9 @@ function fig1Run(event) {
   $("fig1-cmd").textContent = fig1Command(p);
   $("fig1-verdict").textContent = "";
   document.body.dataset.fig1 = "running";
-  fig1.runs = new Map(p.ranks.map((r) => [r, { logs: [], result: null, seconds: null }]));
+  // Every run starts lazy by definition: dW = 0, KA = RA = 1 at step 0.
+  const start = { step: 0, weight_change: 0, kernel_alignment: 1, representation_alignment: 1 };
+  fig1.runs = new Map(p.ranks.map((r) => [r, { logs: [start], result: null, seconds: null }]));
   fig1Table(p);
   fig1Draw(p);
   const total = p.iters * p.ranks.length;
@@ -204,7 +206,7 @@ function fig1Run(event) {
     $("fig1-bar").style.width = `${(100 * done) / total}%`;
     if (!drawPending) { drawPending = true; requestAnimationFrame(() => { drawPending = false; fig1Draw(p); }); }
   };
-  $("fig1-status").textContent = `Training ${p.ranks.length} networks side by side, one worker each...`;
+  $("fig1-status").textContent = p.ranks.length > 1 ? `Training ${p.ranks.length} networks side by side, one worker each...` : "Training one network...";
   const t0 = performance.now();
   // One worker per rank: the ranks train side by side (in parallel on a multi-core machine).
   fig1.jobs = p.ranks.map((rank) => runJob("rnn", { ...p, rank }, (m) => { fig1.runs.get(rank).logs.push(m.data); progress(); }));
@@ -212,6 +214,11 @@ function fig1Run(event) {
     const run = fig1.runs.get(p.ranks[k]);
     run.result = m.result;
     run.seconds = m.seconds;
+    if (!p.live) {  // the measures at the end only: a straight line from the start
+      const r = m.result;
+      run.logs.push({ step: r.iters, weight_change: r.weight_change, kernel_alignment: r.kernel_alignment,
+        representation_alignment: r.representation_alignment });
+    }
     progress();
     fig1Table(p);
   }));
@@ -314,7 +321,7 @@ function fig2Run(event) {
 // ---------------------------------------------------------------- wiring
 
 $("fig1-form").addEventListener("submit", fig1Run);
-$("fig1-cmd").textContent = fig1Command({ task: "2af", N: 100, gain: 1.25, lr: 0.003, iters: 500, ranks: [1, 100], seed: 1, logEvery: 50 });
+$("fig1-cmd").textContent = fig1Command({ task: "2af", N: 100, gain: 1.25, lr: 0.003, iters: 500, ranks: [1, 100], seed: 1, logEvery: 50, live: true });
 $("fig4a-form").addEventListener("input", () => { clearTimeout(fig4aTimer); fig4aTimer = setTimeout(fig4aRun, 300); });
 $("fig2-form").addEventListener("submit", fig2Run);
 fig4aRun();

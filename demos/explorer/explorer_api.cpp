@@ -103,7 +103,8 @@ const char* guarded(F body) {
 constexpr std::uint64_t kStreamBaseW = 1, kStreamIo = 2, kStreamData = 3;
 
 std::string rnn_run(const std::string& task_name, std::size_t N, double gain, double lr, double momentum,
-                    std::size_t iters, std::size_t rank, std::uint64_t seed, std::size_t log_every) {
+                    std::size_t iters, std::size_t rank, std::uint64_t seed, std::size_t log_every,
+                    bool live_measures) {
   if (rank < 1 || rank > N) throw std::invalid_argument("rank must be in 1..N = " + std::to_string(N));
   // fig1_rank_sweep run_one, steps 1-3, line for line (norm frobenius, alpha 1, ReLU, W_in/W_out once per seed).
   RnnTaskSetup setup = neurogym_setup(task_name, derive_seed(seed, kStreamData));
@@ -119,9 +120,12 @@ std::string rnn_run(const std::string& task_name, std::size_t N, double gain, do
   config.lr = lr;
   config.momentum = momentum;
   config.log_every = log_every;
-  config.log_measures = log_every > 0;
+  config.log_measures = live_measures;  // dW, RA, KA at every log point too (a tangent kernel each: the costly part)
   config.on_log = [&](const Recorder& log, std::size_t step) {
-    auto last = [&](const char* name) { return number(log.values_of(name).back()); };
+    auto last = [&](const char* name) {
+      const std::vector<double> v = log.values_of(name);
+      return v.empty() ? std::string("null") : number(v.back());
+    };
     const std::string json = object({{"rank", std::to_string(rank)}, {"step", std::to_string(step)},
                                      {"iters", std::to_string(iters)}, {"loss", last("loss")},
                                      {"weight_change", last("weight_change")},
@@ -221,10 +225,12 @@ std::string fig2_spectra(std::size_t N, double gain, std::uint64_t seed) {
 extern "C" {
 
 EXPLORER_EXPORT const char* explorer_rnn_run(const char* task, int N, double gain, double lr, double momentum,
-                                             int iters, int rank, double seed, int log_every) {
+                                             int iters, int rank, double seed, int log_every,
+                                             int live_measures) {
   return guarded([&] {
     return rnn_run(task, static_cast<std::size_t>(N), gain, lr, momentum, static_cast<std::size_t>(iters),
-                   static_cast<std::size_t>(rank), static_cast<std::uint64_t>(seed), static_cast<std::size_t>(log_every));
+                   static_cast<std::size_t>(rank), static_cast<std::uint64_t>(seed), static_cast<std::size_t>(log_every),
+                   live_measures != 0);
   });
 }
 

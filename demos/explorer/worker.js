@@ -2,7 +2,7 @@
 // page stays responsive, and posts every log point and every finished run back to it.
 // Bundled after emscripten's module factory createExplorer (demos/explorer/bundle_worker.py).
 //
-// Messages in:  {id, kind: "rnn", params: {task, N, gain, lr, momentum, iters, rank, seed, logEvery}}
+// Messages in:  {id, kind: "rnn", params: {task, N, gain, lr, momentum, iters, rank, seed, logEvery, live}}
 //               {id, kind: "linear", params: {d, h, n, sigma, lr, maxSteps, lossTol, teacherNorm, seeds, ranks}}
 //               {id, kind: "fig2", params: {N, gain, seed}}
 // Messages out: {id, kind: "log", data}        one log point of an RNN run (live curves)
@@ -21,8 +21,8 @@ function call(M, name, types, args) {
 function runRnn(M, id, p) {
   M.onLog = (json) => postMessage({ id, kind: "log", data: JSON.parse(json) });
   return call(M, "explorer_rnn_run",
-    ["string", "number", "number", "number", "number", "number", "number", "number", "number"],
-    [p.task, p.N, p.gain, p.lr, p.momentum, p.iters, p.rank, p.seed, p.logEvery]);
+    ["string", "number", "number", "number", "number", "number", "number", "number", "number", "number"],
+    [p.task, p.N, p.gain, p.lr, p.momentum, p.iters, p.rank, p.seed, p.logEvery, p.live ? 1 : 0]);
 }
 
 // The fig4a_linear_rank loop: every seed, every rank (each run posted as it finishes), then (D5).
