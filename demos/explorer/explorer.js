@@ -262,8 +262,15 @@ function fig4aRun() {
       { label: "prediction (D4)", colour: COLOURS[1], style: "rings", x: runs.map((r) => r.rank), y: runs.map((r) => r.ka_pred_D4) },
     ];
     if (curve) series.push({ label: "E[KA] (D5), PR = r", colour: "#444", x: curve.pr, y: curve.ka });
-    plot($("fig4a-plot"), { title: `KA after training vs rank of W1(0)  (d = ${p.d}, h = ${p.h}, sigma = ${p.sigma})`,
-      xLabel: "rank of W1(0)", logX: true, series, yRange: [0, 1] });
+    plot($("fig4a-plot"), { title: `KA after training vs rank of W1(0)  (d=${p.d}, h=${p.h}, sigma=${p.sigma})`,
+      xLabel: "rank of W1(0)", logX: true, series });
+    const feat = [
+      { label: "trained (dots)", colour: COLOURS[0], style: "dots", x: runs.map((r) => r.rank), y: runs.map((r) => r.ka_feat) },
+      { label: "prediction (D6)", colour: COLOURS[1], style: "rings", x: runs.map((r) => r.rank), y: runs.map((r) => r.ka_feat_pred_D6) },
+    ];
+    if (curve) feat.push({ label: "E = sqrt(PR)/d (D6)", colour: "#444", x: curve.pr, y: curve.ka_feat });
+    plot($("fig4a-feat"), { title: "feature kernel KA_feat (W2-gradient part)", xLabel: "rank of W1(0)", logX: true,
+      series: feat, yRange: [0, 0] });
   };
   $("fig4a-status").textContent = "Training...";
   $("fig4a-bar").style.width = "0%";

@@ -178,22 +178,27 @@ std::string linear_run(std::size_t d, std::size_t h, std::size_t n, double sigma
   const GdResult gd = train_gradient_descent(net, X, target_row(w_star, X), gd_options);
   const double ka = kernel_alignment(two_layer_linear_tangent_kernel(initial, X, KernelParams::kBoth),
                                      two_layer_linear_tangent_kernel(net, X, KernelParams::kBoth));
+  const double ka_feat = kernel_alignment(two_layer_linear_tangent_kernel(initial, X, KernelParams::kW2),
+                                          two_layer_linear_tangent_kernel(net, X, KernelParams::kW2));
   const double pr = first_layer_participation_ratio(W1_0);
   return object({{"seed", std::to_string(seed)}, {"rank", std::to_string(rank)}, {"pr", number(pr)},
                  {"ka", number(ka)}, {"ka_pred_D4", number(ka_after_training(ntk_metric(W1_0, W2_0), w_star))},
-                 {"ka_expected_D5", number(expected_ka_from_pr(d, pr))}, {"steps", std::to_string(gd.steps)},
+                 {"ka_expected_D5", number(expected_ka_from_pr(d, pr))}, {"ka_feat", number(ka_feat)},
+                 {"ka_feat_pred_D6", number(feature_ka_after_training(W1_0, w_star))},
+                 {"ka_feat_expected_D6", number(expected_feature_ka_from_pr(d, pr))}, {"steps", std::to_string(gd.steps)},
                  {"final_loss", number(gd.final_loss)}, {"converged", gd.converged ? "1" : "0"}});
 }
 
-// The (D5) curve E[KA] against the participation ratio, log-spaced over [1, d] as fig4a's figure draws it.
+// The (D5) and (D6) curves against the participation ratio, log-spaced over [1, d] as fig4a's figure draws them.
 std::string linear_curve(std::size_t d) {
-  std::vector<double> pr, ka;
+  std::vector<double> pr, ka, feat;
   for (int k = 0; k <= 100; ++k) {
     const double p = std::pow(static_cast<double>(d), k / 100.0);
     pr.push_back(p);
     ka.push_back(expected_ka_from_pr(d, p));
+    feat.push_back(expected_feature_ka_from_pr(d, p));
   }
-  return object({{"pr", array(pr)}, {"ka", array(ka)}});
+  return object({{"pr", array(pr)}, {"ka", array(ka)}, {"ka_feat", array(feat)}});
 }
 
 // ---------------------------------------------------------------- Fig. 2: spectra of the structures

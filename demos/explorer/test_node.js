@@ -57,7 +57,8 @@ function checkFig1(M, folder, label) {
 function checkFig4a(M) {
   for (const row of readCsv(path.join(runs, "fig4a", "runs.csv"))) {
     const r = call(M, "explorer_linear_run", [20, 100, 100, 1e-3, 0.05, 20000, 1e-12, 3.0, +row.seed, +row.rank]);
-    for (const k of ["pr", "ka", "ka_pred_D4", "ka_expected_D5", "steps", "final_loss", "converged"])
+    for (const k of ["pr", "ka", "ka_pred_D4", "ka_expected_D5", "ka_feat", "ka_feat_pred_D6", "ka_feat_expected_D6",
+                     "steps", "final_loss", "converged"])
       compare(`fig4a seed ${row.seed} rank ${row.rank} ${k}`, row[k], r[k]);
   }
   console.log("fig4a: runs.csv compared");
