@@ -328,7 +328,7 @@ function fig2Run(event) {
 // ---------------------------------------------------------------- wiring
 
 $("fig1-form").addEventListener("submit", fig1Run);
-$("fig1-cmd").textContent = fig1Command({ task: "2af", N: 100, gain: 1.25, lr: 0.003, iters: 500, ranks: [1, 100], seed: 1, logEvery: 50, live: true });
+$("fig1-cmd").textContent = fig1Command({ task: "2af", N: 100, gain: 1.25, lr: 0.003, iters: 300, ranks: [1, 10, 100], seed: 1, logEvery: 50, live: true });
 $("fig4a-form").addEventListener("input", () => { clearTimeout(fig4aTimer); fig4aTimer = setTimeout(fig4aRun, 300); });
 $("fig2-form").addEventListener("submit", fig2Run);
 fig4aRun();
