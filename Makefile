@@ -202,7 +202,7 @@ $(EXPLORER_OUT)/%: demos/explorer/%
 	cp $< $@
 
 # Serves the repository root, so the page's links to docs/ and to the sources resolve.
-explorer-serve: explorer                ## serve the explorer on http://127.0.0.1:$(EXPLORER_PORT)/out/explorer/ (Python standard library)
+explorer-serve: explorer                ## serve the explorer on http://127.0.0.1:8123/out/explorer/ (EXPLORER_PORT=...; Python standard library)
 	@echo "explorer: open http://127.0.0.1:$(EXPLORER_PORT)/$(EXPLORER_OUT)/ (Ctrl-C stops)"
 	python3 -m http.server $(EXPLORER_PORT) --bind 127.0.0.1 --directory .
 

@@ -191,7 +191,12 @@ def main(argv):
             browser.send("Browser.getVersion", session=False, timeout=30)
             browser.open_page()
         except (Skip, TimeoutError, OSError, RuntimeError) as e:
-            say(f"SKIPPED: Chromium could not start ({e}); the node test still runs")
+            try:  # Chromium's own last words say why (no display, no sandbox, a missing library...)
+                with open(os.path.join(tmp, "stderr.log")) as f:
+                    last = [l.strip() for l in f if l.strip()][-1:]
+            except OSError:
+                last = []
+            say(f"SKIPPED: Chromium could not start ({e}{': ' + last[0] if last else ''}); the node test still runs")
             return 0
         browser.send("Page.navigate", {"url": url})
         browser.wait_for("document.readyState === 'complete' && document.body.dataset.fig4a === 'done'", 180)
