@@ -173,3 +173,60 @@ check-assignments-selftest: $(TEST_BIN)  ## shows each of the three checks of ch
 
 check-assignments-hostile: $(TEST_BIN)   ## the grader against hostile submissions (loops, fork bomb, writes outside, sockets, ...)
 	@CXX="$(CXX)" $(ASSIGNMENTS_PY) hostile
+
+# ---- the browser explorer (docs/explorer.md): the library compiled to WebAssembly by Debian's emscripten -----
+# Its own build (build/wasm/) and target, never part of `make all` or `make test`.  A node that is not
+# Debian's needs NODE_PATH for emscripten's JavaScript tools (set here) and node 20 needs
+# --no-experimental-fetch to run emscripten 3.1.6's output (demos/explorer/test_node.sh passes it).
+EMXX          ?= em++
+WASM_BUILD    ?= build/wasm
+EXPLORER_OUT  ?= out/explorer
+EXPLORER_PORT ?= 8123
+# -msimd128: WebAssembly SIMD (128-bit); -fwasm-exceptions: the library's try/catch, natively in wasm.
+EMXXFLAGS     ?= -std=c++17 -O3 -msimd128 -fwasm-exceptions -Wall -Wextra
+export NODE_PATH := $(if $(NODE_PATH),$(NODE_PATH):)/usr/share/nodejs:/usr/lib/nodejs
+# The library sources, less those the explorer never links (checked by linking without each): a shorter
+# CI step.  A new library file is compiled by default; the figure programs' toolkit is not needed.
+EXPLORER_UNUSED  := linalg/eig_sym.cpp nn/aligned_init.cpp nn/gradcheck.cpp nn/iteration_timing.cpp \
+  nn/linearised_experiment.cpp nn/linearised_rnn.cpp nn/npy.cpp nn/relu_experiment.cpp nn/rnn_jvp.cpp \
+  nn/sequential_tasks.cpp nn/two_layer_relu.cpp tasks/idx.cpp tasks/mnist.cpp tasks/teacher_labels.cpp
+EXPLORER_LIB_SRC := $(filter-out $(EXPLORER_UNUSED),$(wildcard linalg/*.cpp nn/*.cpp nn/connectivity/*.cpp tasks/*.cpp theory/*.cpp))
+EXPLORER_OBJ  := $(EXPLORER_LIB_SRC:%.cpp=$(WASM_BUILD)/%.o) $(WASM_BUILD)/demos/explorer/explorer_api.o
+EXPLORER_EXPORTS := _explorer_rnn_run,_explorer_linear_run,_explorer_linear_curve,_explorer_fig2_spectra
+EXPLORER_PAGE := index.html explorer.js explorer.css
+.PHONY: explorer explorer-serve explorer-test explorer-browser-test
+
+explorer: $(EXPLORER_OUT)/explorer_worker_bundle.js $(addprefix $(EXPLORER_OUT)/,$(EXPLORER_PAGE))  ## the browser explorer: a static page in out/explorer/ (needs emscripten)
+
+$(WASM_BUILD)/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(EMXX) $(CPPFLAGS) $(EMXXFLAGS) -c $< -o $@
+
+# The module: wasm inlined (SINGLE_FILE) so the built folder also works opened from disk (file://),
+# where browsers fetch nothing; the connectivity data of Fig. 2 embedded in its file system.
+$(WASM_BUILD)/explorer_wasm.js: $(EXPLORER_OBJ) $(wildcard nn/connectivity/data/*/* nn/connectivity/data/*/*/*)
+	$(EMXX) $(EMXXFLAGS) $(EXPLORER_OBJ) -o $@ -sMODULARIZE=1 -sEXPORT_NAME=createExplorer \
+	  -sENVIRONMENT=web,worker,node -sALLOW_MEMORY_GROWTH=1 -sSINGLE_FILE=1 \
+	  -sEXPORTED_FUNCTIONS=$(EXPLORER_EXPORTS) -sEXPORTED_RUNTIME_METHODS=ccall \
+	  --embed-file nn/connectivity/data@nn/connectivity/data
+
+$(EXPLORER_OUT)/explorer_worker_bundle.js: $(WASM_BUILD)/explorer_wasm.js demos/explorer/worker.js demos/explorer/bundle_worker.py
+	@mkdir -p $(@D)
+	python3 demos/explorer/bundle_worker.py $(WASM_BUILD)/explorer_wasm.js demos/explorer/worker.js $@
+
+$(EXPLORER_OUT)/%: demos/explorer/%
+	@mkdir -p $(@D)
+	cp $< $@
+
+# Serves the repository root, so the page's links to docs/ and to the sources resolve.
+explorer-serve: explorer                ## serve the explorer on http://127.0.0.1:8123/out/explorer/ (EXPLORER_PORT=...; Python standard library)
+	@echo "explorer: open http://127.0.0.1:$(EXPLORER_PORT)/$(EXPLORER_OUT)/ (Ctrl-C stops)"
+	python3 -m http.server $(EXPLORER_PORT) --bind 127.0.0.1 --directory .
+
+EXPLORER_NATIVE := $(addprefix $(BUILD)/bin/,fig1_rank_sweep fig4a_linear_rank fig2_biological)
+explorer-test: explorer $(EXPLORER_NATIVE)  ## the WASM build under node: same numbers as the native programs
+	bash demos/explorer/test_node.sh $(BUILD) $(WASM_BUILD)
+
+explorer-browser-test: explorer $(BUILD)/bin/fig1_rank_sweep  ## headless Chromium trains a sweep through the page (SKIPPED, with why, if it cannot start)
+	python3 demos/explorer/test_browser.py $(EXPLORER_OUT) $(BUILD) $(if $(SCREENSHOT),--screenshot=$(SCREENSHOT))
+-include $(EXPLORER_OBJ:.o=.d)

@@ -141,6 +141,7 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
         r.measure_seconds += seconds_since(tm);
         t0 += Clock::now() - tm;  // keep train_seconds pure
       }
+      if (config.on_log) config.on_log(r.log, r.iterations_done);
     }
   }
   r.train_seconds = seconds_since(t0);

@@ -52,6 +52,10 @@ struct RnnTrainConfig {
   double momentum = 0.9;           // docs/paper.md#training
   std::size_t log_every = 0;       // 0: measures at start and end only
   bool log_measures = false;       // at log points, also dW, RA, KA, sign similarity (else loss only)
+  // Called at every log point, after its rows are recorded, with the log so far and the step: a
+  // live view (the browser explorer, docs/explorer.md) draws the curves while training runs.  It
+  // only reads: the run's numbers are the same with or without it.
+  std::function<void(const Recorder& log, std::size_t step)> on_log;
   double diverged_loss = 10.0;     // the released script's threshold on the final loss
   // Blow-up during training [OURS]: a run that explodes and then falls silent (a dead network at
   // loss ln K) ends below diverged_loss, so every iteration is also checked: its loss non-finite or

@@ -151,6 +151,25 @@ TEST(RnnExperiment, LogsMeasuresEveryKSteps) {
   EXPECT_DOUBLE_EQ(ka.back(), r.kernel_alignment);
 }
 
+TEST(RnnExperiment, OnLogSeesEveryLogPointAndChangesNoNumber) {
+  SmallExperiment plain(40, 0.05), watched(40, 0.05);
+  plain.config.log_every = watched.config.log_every = 10;
+  plain.config.log_measures = watched.config.log_measures = true;
+  std::vector<std::size_t> steps;
+  std::vector<double> ka_seen;
+  watched.config.on_log = [&](const Recorder& log, std::size_t step) {
+    steps.push_back(step);
+    ka_seen.push_back(log.values_of("kernel_alignment").back());  // this step's row is already there
+  };
+  const RnnRunResult a = run_rnn_experiment(plain.config, plain.init, plain.task);
+  const RnnRunResult b = run_rnn_experiment(watched.config, watched.init, watched.task);
+  EXPECT_EQ(steps, (std::vector<std::size_t>{10, 20, 30, 40}));
+  EXPECT_EQ(ka_seen, a.log.values_of("kernel_alignment"));
+  EXPECT_EQ(a.final_params.W_h, b.final_params.W_h);
+  EXPECT_EQ(a.kernel_alignment, b.kernel_alignment);
+  EXPECT_EQ(a.loss_final, b.loss_final);
+}
+
 TEST(RnnExperiment, RecordsTheCostOfPlasticityOverEveryStep) {
   SmallExperiment e(50, 0.05);
   const RnnRunResult r = run_rnn_experiment(e.config, e.init, e.task);
