@@ -440,6 +440,17 @@ TEST(DocsLinks, ProvenanceTagsNameTheirSources) {
   EXPECT_TRUE(std::regex_search(rows["[REL]"], commit)) << "the [REL] row must give the full 40-digit commit it was read at";
 }
 
+// The README's "`make test` ends with `[  PASSED  ] N tests.`" is this binary's own count of tests.
+TEST(ReadmeTable, TestCountIsTheSuites) {
+  const std::regex stated(R"(\[  PASSED  \] ([0-9]+) tests\.)");
+  std::smatch m;
+  const std::string readme = read_all("README.md");
+  ASSERT_TRUE(std::regex_search(readme, m, stated)) << "README.md does not state the suite's test count";
+  EXPECT_EQ(std::stoi(m[1].str()), ::testing::UnitTest::GetInstance()->total_test_count())
+      << "README.md says the suite has " << m[1] << " tests; this build has "
+      << ::testing::UnitTest::GetInstance()->total_test_count() << ": update the README";
+}
+
 TEST(ReadmeTable, SlugsFollowGithubRules) {  // the checker itself, on hand-made headings
   const std::set<std::string> a = anchors_of({"# The paper", "## Fig. 1", "### RNN model", "## Fig. 1",
                                               "## Cell-type model (`cell_types.h`)", "```", "# not a heading", "```",
