@@ -25,6 +25,22 @@ using testing::kOut;
 using testing::tiny_batch;
 using testing::tiny_net;
 
+// A tiny sMNIST-like task (last-step loss) whose stream is seeded by data_seed, as the teacher cache
+// asks of its task factory.
+RnnTaskSetup tiny_task(std::uint64_t data_seed) {
+  auto rng = std::make_shared<Rng>(data_seed);
+  RnnTaskSetup t;
+  t.name = "tiny";
+  t.n_in = kIn;
+  t.n_out = kOut;
+  t.next_batch = [rng] { return tiny_batch(8, *rng); };
+  t.last_step_loss = true;
+  t.probe = tiny_batch(10, *rng);
+  t.kernel_probe = tiny_batch(4, *rng);
+  t.kernel_steps = NtkSteps::kLast;
+  return t;
+}
+
 TEST(LoadOrTrainTeacher, TrainsOnceThenLoadsTheSameParametersFromTheCache) {
   const std::string root = "/tmp/rl_test_aligned_rnn_" + std::to_string(::getpid());
   TeacherSpec spec;
@@ -34,19 +50,7 @@ TEST(LoadOrTrainTeacher, TrainsOnceThenLoadsTheSameParametersFromTheCache) {
   spec.train.net = tiny_net(6);
   spec.train.iters = 20;
   spec.train.lr = 0.01;
-  auto make_task = [](std::uint64_t data_seed) {
-    auto rng = std::make_shared<Rng>(data_seed);
-    RnnTaskSetup t;
-    t.name = "tiny";
-    t.n_in = kIn;
-    t.n_out = kOut;
-    t.next_batch = [rng] { return tiny_batch(8, *rng); };
-    t.last_step_loss = true;
-    t.probe = tiny_batch(10, *rng);
-    t.kernel_probe = tiny_batch(4, *rng);
-    t.kernel_steps = NtkSteps::kLast;
-    return t;
-  };
+  const auto make_task = tiny_task;
   const std::string folder = teacher_folder(root, spec);
   const Teacher trained = load_or_train_teacher(spec, folder, make_task);
   EXPECT_FALSE(trained.from_cache);
@@ -73,18 +77,7 @@ TEST(LoadOrTrainTeacher, NonFiniteCachedWeightIsNamedAsADamagedCache) {
   spec.train.net = tiny_net(6);
   spec.train.iters = 5;
   spec.train.lr = 0.01;
-  auto make_task = [](std::uint64_t data_seed) {
-    auto rng = std::make_shared<Rng>(data_seed);
-    RnnTaskSetup t;
-    t.n_in = kIn;
-    t.n_out = kOut;
-    t.next_batch = [rng] { return tiny_batch(8, *rng); };
-    t.last_step_loss = true;
-    t.probe = tiny_batch(10, *rng);
-    t.kernel_probe = tiny_batch(4, *rng);
-    t.kernel_steps = NtkSteps::kLast;
-    return t;
-  };
+  const auto make_task = tiny_task;
   const std::string folder = teacher_folder(root, spec);
   Teacher trained = load_or_train_teacher(spec, folder, make_task);
   trained.params.W_h(2, 3) = std::nan("");
