@@ -77,6 +77,13 @@ class Matrix {
 
 // "(3 x 4)": used in every shape error message.
 std::string shape_str(const Matrix& m);
+
+// `m` as a rows x cols matrix, keeping its storage (and stale contents) when the shape already fits:
+// a training loop calls its passes with the same shapes every iteration (no allocation, no zero fill),
+// so the caller must write every entry before reading it.
+inline void ensure_shape(Matrix& m, std::size_t rows, std::size_t cols) {
+  if (m.rows() != rows || m.cols() != cols) m = Matrix(rows, cols);
+}
 // Throws std::invalid_argument("<what>: shape (a x b) does not match (c x d)") unless equal.
 void require_same_shape(const Matrix& a, const Matrix& b, const std::string& what);
 // Throws std::invalid_argument("<what>: non-finite entry at (i, j)") on NaN or Inf.

@@ -13,10 +13,6 @@ LossResult cross_entropy(const Matrix& logits, const SeqBatch& batch, LossSteps 
 
 namespace {
 
-void ensure_shape(Matrix& m, std::size_t rows, std::size_t cols) {
-  if (m.rows() != rows || m.cols() != cols) m = Matrix(rows, cols);
-}
-
 // out = a - b entrywise (shapes checked by the caller), reusing out's storage.
 void difference(const Matrix& a, const Matrix& b, Matrix& out) {
   ensure_shape(out, a.rows(), a.cols());

@@ -24,15 +24,7 @@ void require_shape(const Matrix& m, std::size_t rows, std::size_t cols, const st
 // fast path below must reproduce (tests/test_rnn.cpp, RnnReferenceVsFast).  Slow (no GEMM); meant to
 // be read, and used as the oracle of the tests.
 
-namespace {
-
-// phi(u) and, from the stored pre-activation u and output h = phi(u), phi'(u).
-double phi(Activation activation, double u) { return activation == Activation::kRelu ? relu(u) : std::tanh(u); }
-double phi_prime(Activation activation, double u, double h) {
-  return activation == Activation::kRelu ? (u > 0.0 ? 1.0 : 0.0) : 1.0 - h * h;
-}
-
-}  // namespace
+// phi(u) and phi'(u) (from the stored pre-activation u and output h = phi(u)): nn/activation.h.
 
 RnnTrace rnn_forward_reference(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch) {
   check_shapes(p, c, "rnn_forward_reference");
@@ -240,11 +232,6 @@ struct RnnScratch {
 RnnScratch& thread_scratch() {
   thread_local RnnScratch scratch;
   return scratch;
-}
-
-// `m` as a rows x cols matrix, keeping its storage (and stale contents) when the shape already fits.
-void ensure_shape(Matrix& m, std::size_t rows, std::size_t cols) {
-  if (m.rows() != rows || m.cols() != cols) m = Matrix(rows, cols);
 }
 
 // u <- u + (1 - alpha) h_prev (skipped at alpha = 1), then h = phi(u): one sweep over the (B, N) step.

@@ -24,11 +24,10 @@
 #include <vector>
 
 #include "linalg/matrix.h"
+#include "nn/activation.h"
 #include "nn/sequence.h"
 
 namespace rl {
-
-enum class Activation { kRelu, kTanh };
 
 struct RnnConfig {
   std::size_t n_in = 0;  // inputs per step

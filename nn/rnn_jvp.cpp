@@ -22,11 +22,6 @@ void check_inputs(const RnnParams& p, const RnnParams& dp, const RnnConfig& c, c
                                 "rnn_forward(params, config, batch)");
 }
 
-// phi'(u) from the stored pre-activation u (relu) or output h = tanh(u) (tanh).
-double activation_derivative(Activation activation, double u, double h) {
-  return activation == Activation::kRelu ? (u > 0.0 ? 1.0 : 0.0) : 1.0 - h * h;
-}
-
 }  // namespace
 
 RnnTangent rnn_jvp_reference(const RnnParams& p, const RnnParams& dp, const RnnConfig& c,
@@ -50,7 +45,7 @@ RnnTangent rnn_jvp_reference(const RnnParams& p, const RnnParams& dp, const RnnC
           du = (1.0 - a) * out.dh(r_prev, i);
         }
         du += a * drive;
-        out.dh(r, i) = activation_derivative(c.activation, tr.pre(r, i), tr.h(r, i)) * du;
+        out.dh(r, i) = phi_prime(c.activation, tr.pre(r, i), tr.h(r, i)) * du;
       }
       for (std::size_t k = 0; k < K; ++k) {  // dy = dW_out h_t + W_out dh_t
         double dy = 0.0;
@@ -71,10 +66,6 @@ RnnTangent rnn_jvp_reference(const RnnParams& p, const RnnParams& dp, const RnnC
 //   dY  = dH W_out^T + H dW_out^T                 two GEMMs, all steps
 
 namespace {
-
-void ensure_shape(Matrix& m, std::size_t rows, std::size_t cols) {
-  if (m.rows() != rows || m.cols() != cols) m = Matrix(rows, cols);
-}
 
 PackedRhs& packed_W_hT() {  // W_h^T packed once per call, reused by the T - 1 sequential products
   thread_local PackedRhs packed;

@@ -18,12 +18,6 @@ void require_input_shape(const TwoLayerRelu& net, const Matrix& X, const std::st
                                 std::to_string(net.d()) + " columns (examples as rows) and >= 1 row");
 }
 
-// M takes the shape (rows, cols); its storage is kept when the shape already matches (a training loop
-// calls the forward pass with the same batch shape every iteration: no allocation, no zero fill).
-void ensure_shape(Matrix& M, std::size_t rows, std::size_t cols) {
-  if (M.rows() != rows || M.cols() != cols) M = Matrix(rows, cols);
-}
-
 // dst = X, all of whose values must be finite (all_finite is vectorised; require_finite then names
 // the first bad entry).  The cache keeps no half-checked input.
 void copy_finite_input(const Matrix& X, Matrix& dst, const std::string& what) {
