@@ -222,14 +222,17 @@ def stubbed_text(tree, path, regions):
 
 # ---- trees -----------------------------------------------------------------------------------
 
-def tracked_files(tree):
-    try:  # a git checkout: its tracked files plus new ones not ignored (a copy inside out/ is no checkout)
+def tracked_files(tree, untracked=True):
+    """The tree's source files.  In a git checkout: its tracked files, plus (untracked=True) new ones
+    git does not ignore; a tree graded from a submission takes tracked files only, so that nothing
+    left in the checkout (another student's unpacked submission, say) reaches a sandbox."""
+    try:  # a git checkout (a copy inside out/ is no checkout)
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=tree, check=True,
                              capture_output=True).stdout.decode().strip()
         if os.path.realpath(top) != os.path.realpath(tree):
             raise OSError("not the top of a checkout")
-        out = subprocess.run(["git", "ls-files", "-c", "-o", "--exclude-standard", "-z"], cwd=tree,
-                             check=True, capture_output=True).stdout.decode()
+        listing = ["git", "ls-files", "-c"] + (["-o", "--exclude-standard"] if untracked else []) + ["-z"]
+        out = subprocess.run(listing, cwd=tree, check=True, capture_output=True).stdout.decode()
         files = [f for f in out.split("\0") if f]
     except (OSError, subprocess.CalledProcessError):
         files = []
@@ -240,19 +243,37 @@ def tracked_files(tree):
     return [f for f in files if os.path.isfile(os.path.join(tree, f)) and not f.startswith(("out/", "build/"))]
 
 
-def copy_tree(src, dst, skip_build=("asan", "fuzz")):
-    """Sources and build/ objects with their mtimes, so only files written afresh recompile (not the
-    sanitizer builds in build/asan and build/fuzz, nor what else skip_build names)."""
-    for rel in tracked_files(src):
+# What of build/ a student tree takes: the default build's own objects and library (and its programs,
+# unless skip_build names bin).  Never another build (build/portable, build/wasm, build/asan, ...):
+# those hold whole compiled copies of the reference solutions, which a graded submission could run.
+DEFAULT_BUILD_PARTS = ("linalg", "nn", "tasks", "theory", "demos", "tests", "librichlazy.a", "bin")
+
+
+def build_ignore(build, skip_build):
+    """shutil.copytree's ignore: at build/'s top level keep only DEFAULT_BUILD_PARTS less skip_build; in
+    build/tests keep objects, dependency files and all_tests (no stray single-file test binaries)."""
+    def ignore(d, names):
+        here = os.path.abspath(d)
+        if here == os.path.abspath(build):
+            return [n for n in names if n not in DEFAULT_BUILD_PARTS or n in skip_build]
+        if here == os.path.abspath(os.path.join(build, "tests")):
+            return [n for n in names if os.path.isfile(os.path.join(d, n))
+                    and not n.endswith((".o", ".d")) and n != "all_tests"]
+        return []
+    return ignore
+
+
+def copy_tree(src, dst, skip_build=("asan", "fuzz"), untracked=True):
+    """Sources and build/ objects with their mtimes, so only files written afresh recompile (only the
+    default build's parts, DEFAULT_BUILD_PARTS, less what skip_build names)."""
+    for rel in tracked_files(src, untracked):
         target = os.path.join(dst, rel)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         shutil.copy2(os.path.join(src, rel), target)
     build = os.path.join(src, "build")
     if os.path.isdir(build):
         shutil.copytree(build, os.path.join(dst, "build"), copy_function=shutil.copy2,
-                        ignore=lambda d, names: [n for n in names if n in skip_build]
-                        if os.path.abspath(d) == os.path.abspath(build) else [],
-                        dirs_exist_ok=True)
+                        ignore=build_ignore(build, skip_build), dirs_exist_ok=True)
 
 
 def write_fresh(path, text):
@@ -266,13 +287,13 @@ def regions_of(tree, number):
     return [r for r in all_regions(tree) if r.number == number]
 
 
-def make_student_tree(number, out, src=ROOT, force=False, skip_build=("asan", "fuzz")):
+def make_student_tree(number, out, src=ROOT, force=False, skip_build=("asan", "fuzz"), untracked=True):
     regions = regions_of(src, number)
     if os.path.exists(out):
         if not force:
             raise Failure("%s already exists (a student's work?); remove it or pass FORCE=1" % out)
         shutil.rmtree(out)
-    copy_tree(src, out, skip_build)
+    copy_tree(src, out, skip_build, untracked)
     by_file = {}
     for r in regions:
         by_file.setdefault(r.path, []).append(r)
@@ -370,9 +391,12 @@ def build(tree, log, sandboxed=False):
             rc = subprocess.run(cmd, cwd=tree, stdout=f, stderr=subprocess.STDOUT, env=env).returncode
         return rc == 0
     compiler = " ".join(w for w in cxx.split() if os.path.basename(w) != "ccache") or "g++"
+    # At most 8 compile jobs (each a driver, cc1plus and as: 3 processes), under a process limit that
+    # leaves room for them whatever the machine's core count (the tests' limit is the tighter one).
+    jobs = str(max(1, min(int(jobs), 8)))
     cmd = ["make", "-s", "-j" + jobs, "CXX=" + compiler, "build/tests/all_tests"]
     sandbox.hand_over(tree)
-    limits = sandbox.Limits(int(os.environ.get("GRADE_BUILD_TIMEOUT") or BUILD_SECONDS),
+    limits = sandbox.Limits(int(os.environ.get("GRADE_BUILD_TIMEOUT") or BUILD_SECONDS), processes=256,
                             file_bytes=2 * sandbox.GIB, tmp_bytes=2 * sandbox.GIB)
     res = sandbox.run(cmd, tree, limits, log, writable=[tree])
     sandbox.hand_over(tree, 0)  # read-only for the tests, even without bwrap's read-only mount
@@ -597,7 +621,7 @@ def pick_members(members, wanted, read):
 
 def generated_tree(number, tree, files):
     """A fresh student tree of this repository (stubs for An) with the submitted handout files in it."""
-    make_student_tree(number, tree, ROOT, force=True, skip_build=("asan", "fuzz", "bin"))
+    make_student_tree(number, tree, ROOT, force=True, skip_build=("asan", "fuzz", "bin"), untracked=False)
     for rel, data in files.items():
         if data is not None:
             write_fresh(os.path.join(tree, rel), data)
