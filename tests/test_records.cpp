@@ -235,6 +235,13 @@ TEST(Records, ManifestsParseAndNameTheirRecord) {
           << e.path() << " does not name program " << r.program;
       for (const char* field : {"\"git_revision\"", "\"results_revision\"", "\"precision\"", "\"wall_seconds\"", "\"cpu_seconds\""})
         EXPECT_NE(json.find(field), std::string::npos) << e.path() << " lacks " << field;
+      // The results revision and the registry's flags, for records without run files too (fig4a, fig3b).
+      EXPECT_NE(json.find(std::string("\"results_revision\": \"") + kResultsRevision + "\""), std::string::npos)
+          << e.path() << " was written by another results revision than this build's " << kResultsRevision
+          << ": the record is stale; rerun it (docs/records/README.md#results-revision)";
+      for (const auto& [flag, value] : r.flags)
+        EXPECT_NE(json.find("\"" + flag + "\": \"" + value + "\""), std::string::npos)
+            << e.path() << " does not record --" << flag << " " << value << " as docs/records/records.tsv says";
     }
   }
 }

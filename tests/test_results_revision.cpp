@@ -12,10 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "linalg/norms.h"
 #include "nn/init.h"
+#include "nn/measures.h"
+#include "nn/two_layer_linear.h"
 #include "nn/relu_experiment.h"
 #include "nn/rnn_experiment.h"
 #include "tasks/paper_probe.h"
+#include "tasks/student_teacher.h"
+#include "theory/linear_setup.h"
 
 namespace rl {
 namespace {
@@ -59,6 +64,25 @@ std::vector<double> relu_fingerprint() {
   return {r.weight_change, r.representation_alignment, r.kernel_alignment, r.loss_first, r.loss_final};
 }
 
+// The two-layer linear student-teacher network of Fig. 3B and 4A, trained by plain gradient descent.
+std::vector<double> linear_fingerprint() {
+  const std::size_t d = 6, h = 10, n = 10;
+  Rng rng(13);
+  const Matrix X = whitened_inputs(d, n, rng);
+  std::vector<double> w_star(d);
+  for (double& w : w_star) w = rng.normal();
+  const TwoLayerLinear initial =
+      make_two_layer_linear(first_layer_with_spectrum(h, d, flat_spectrum(2), 0.05, rng), pytorch_uniform(1, h, rng) * 0.05);
+  TwoLayerLinear net = initial;
+  GdOptions gd;
+  gd.max_steps = 40;  // early in training: the loss is still far above rounding
+  gd.loss_tol = 0.0;  // a fixed number of steps
+  const GdResult r = train_gradient_descent(net, X, target_row(w_star, X), gd);
+  return {r.final_loss, frobenius_norm(net.W1), frobenius_norm(net.W2),
+          kernel_alignment(two_layer_linear_tangent_kernel(initial, X, KernelParams::kBoth),
+                           two_layer_linear_tangent_kernel(net, X, KernelParams::kBoth))};
+}
+
 void expect_fingerprint(const char* engine, const std::vector<double>& got, const std::vector<double>& recorded) {
   std::string printed;
   for (double v : got) {
@@ -84,6 +108,17 @@ TEST(ResultsRevision, TheReluEngineStillComputesThisRevisionsNumbers) {
   expect_fingerprint("two-layer ReLU (d 40, N 30, rank 4, 150 steps)", relu_fingerprint(),
                      {0.37779612858674438, 0.99361062790906385, 0.88648236214713738, 2.321355847517125,
                       2.315805962832874});
+}
+
+}  // namespace
+}  // namespace rl
+
+namespace rl {
+namespace {
+
+TEST(ResultsRevision, TheTwoLayerLinearEngineStillComputesThisRevisionsNumbers) {
+  expect_fingerprint("two-layer linear (d 6, h 10, rank 2, 40 steps)", linear_fingerprint(),
+                     {0.31552275098228677, 1.3172921624141483, 1.3166356726414254, 0.88695069414570926});
 }
 
 }  // namespace
