@@ -155,7 +155,7 @@ TEST(DocsNames, BacktickedIdentifiersExist) {
 // The flags a program declares: its own add_*("name", ...) calls and the common ones (cli.cpp).
 std::set<std::string> declared_flags(const std::string& source) {
   std::set<std::string> flags;
-  static const std::regex decl(R"re(add_(?:int|double|string|flag|int_list|double_list|string_list)\("([a-z0-9-]+)")re");
+  static const std::regex decl(R"re(add_(?:int|double|string|flag|int_list|double_list|string_list)\("([A-Za-z0-9-]+)")re");
   for (const std::string& text : {read_all(source), read_all("demos/toolkit/cli.cpp"), read_all("demos/toolkit/memory_budget.cpp")})
     for (std::sregex_iterator it(text.begin(), text.end(), decl), end; it != end; ++it) flags.insert((*it)[1].str());
   flags.insert("help");
@@ -165,7 +165,7 @@ std::set<std::string> declared_flags(const std::string& source) {
 std::vector<std::string> unknown_program_flags(const std::vector<Spot>& spots) {
   std::vector<std::string> bad;
   static const std::regex command(R"(^(?:build/bin/)?([a-z0-9_]+)\b(.*)$)");
-  static const std::regex flag(R"((?:^|\s)--([a-z][a-z0-9-]*))");
+  static const std::regex flag(R"((?:^|\s)--([A-Za-z][A-Za-z0-9-]*))");
   std::map<std::string, std::set<std::string>> cache;
   for (const Spot& s : spots) {
     std::smatch m;

@@ -58,12 +58,21 @@ std::string number(double v) {
   return buf;
 }
 
+// A JSON string (RFC 8259): quote and backslash escaped, every control character as \u00XX, so that
+// any library message (a tab, a carriage return) reaches the page's JSON.parse intact.
 std::string quoted(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') { out += "\\n"; continue; }
-    out += c;
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+      out += buf;
+    } else {
+      out += c;
+    }
   }
   return out + "\"";
 }
