@@ -40,6 +40,7 @@
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/gain_flag.h"
+#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -73,6 +74,7 @@ struct Settings {
   std::size_t N = 300;
   std::size_t iters = 0;
   double lr = 0.003, momentum = 0.9, alpha = 1.0;
+  Precision precision = Precision::kF64;
   Activation activation = Activation::kRelu;
   std::string norm = "frobenius";
   bool fresh_io = false;
@@ -131,6 +133,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, SharedMnist& mnist) {
   config.iters = s.iters;
   config.lr = s.lr;
   config.momentum = s.momentum;
+  config.precision = s.precision;
   config.log_every = s.log_every;
   config.log_measures = s.log_measures;
   const RnnRunResult r = run_rnn_experiment(config, init, setup);
@@ -196,6 +199,7 @@ int run(int argc, char** argv) {
   cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
   cli.add_double("lr", 0.003, "SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
   cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (docs/paper.md#training)", 0.0, 0.999999);
+  add_precision_flag(cli);
   cli.add_double("alpha", 1.0, "dt / tau; 1 = the paper's Neurogym and sMNIST setting", 1e-6, 1.0);
   cli.add_string("activation", "relu", "hidden nonlinearity", {"relu", "tanh"});
   cli.add_string("norm", "frobenius", "renormalise each truncation to the full matrix's", {"frobenius", "spectral", "radius"});
@@ -210,6 +214,7 @@ int run(int argc, char** argv) {
   s.iters = static_cast<std::size_t>(cli.get_int("iters"));
   s.lr = cli.get_double("lr");
   s.momentum = cli.get_double("momentum");
+  s.precision = precision_flag(cli);
   s.alpha = cli.get_double("alpha");
   s.activation = cli.get_string("activation") == "tanh" ? Activation::kTanh : Activation::kRelu;
   s.norm = cli.get_string("norm");

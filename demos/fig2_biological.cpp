@@ -61,6 +61,7 @@
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/gain_flag.h"
+#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
@@ -95,6 +96,7 @@ struct Settings {
   std::string norm_name;
   std::size_t iters = 1000;
   double lr = 0.003, momentum = 0.9;
+  Precision precision = Precision::kF64;
   std::size_t log_every = 0;  // --log-every: loss, dW, RA, KA every k iterations (runs/*_log.csv)
   std::string runs_dir;
 };
@@ -178,6 +180,7 @@ CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, co
   config.iters = s.iters;
   config.lr = s.lr;
   config.momentum = s.momentum;
+  config.precision = s.precision;
   config.log_every = s.log_every;
   config.log_measures = s.log_every > 0;
   const Regime regime = initial_regime(init, config.net, setup.probe);
@@ -408,6 +411,7 @@ int run(int argc, char** argv) {
   cli.add_string("data-dir", kDefaultConnectivityDataDir, "folder of the connectivity data files");
   cli.add_double("lr", 0.003, "SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
   cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (docs/paper.md#training)", 0.0, 0.999999);
+  add_precision_flag(cli);
   cli.add_flag("no-train", "spectra and effective ranks only (seconds)");
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
@@ -427,6 +431,7 @@ int run(int argc, char** argv) {
   s.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
   s.lr = cli.get_double("lr");
   s.momentum = cli.get_double("momentum");
+  s.precision = precision_flag(cli);
 
   const std::vector<Fig2Entry> entries =
       fig2_entries(cli.get_string_list("structures"), s.options, !cli.get_flag("no-controls"));

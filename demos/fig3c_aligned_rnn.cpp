@@ -55,6 +55,7 @@
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/gain_flag.h"
+#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -313,6 +314,7 @@ int run(int argc, char** argv) {
                  {"teacher", "random"});
   cli.add_double("lr", 0.003, "student SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
   cli.add_double("momentum", 0.9, "SGD momentum of teacher and students (docs/paper.md#training)", 0.0, 0.999999);
+  add_precision_flag(cli);
   cli.add_int("teacher-iters", 2000, "teacher training iterations (paper: 10000) [OURS]", 1, 10000000);
   cli.add_double("teacher-lr", 0.003, "teacher SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
   cli.add_string("teacher-dir", "", "teacher cache folder; \"\" means <out>/teachers");
@@ -342,6 +344,7 @@ int run(int argc, char** argv) {
   s.teacher.iters = static_cast<std::size_t>(cli.get_int("teacher-iters"));
   s.teacher.lr = cli.get_double("teacher-lr");
   s.student.momentum = s.teacher.momentum = cli.get_double("momentum");
+  s.student.precision = s.teacher.precision = precision_flag(cli);
   const std::string out = cli.out_dir();
   s.teacher_root = cli.get_string("teacher-dir").empty() ? out + "/teachers" : cli.get_string("teacher-dir");
 

@@ -37,6 +37,7 @@
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/gain_flag.h"
+#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -204,6 +205,7 @@ int run(int argc, char** argv) {
   cli.add_int("N", 300, "hidden units (paper, Fig. 4 caption: 300)", 1, 100000);
   cli.add_double("lr", 0.01, "SGD learning rate [OURS]", 0.0, 10.0);
   cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics [OURS]", 0.0, 0.999999);
+  add_precision_flag(cli);
   cli.add_int("batch", 100, "training batch size [OURS]", 1, 55000);
   cli.add_int("probe", 500, "held-out images for RA and sign similarity [OURS]", 1, 5000);
   cli.add_int("kernel-probe", 100, "held-out images for KA (kernel of 10 x this rows) [OURS]", 1, 1000);
@@ -220,6 +222,7 @@ int run(int argc, char** argv) {
   s.train.iters = static_cast<std::size_t>(cli.get_int("iters"));
   s.train.lr = cli.get_double("lr");
   s.train.momentum = cli.get_double("momentum");
+  s.train.precision = precision_flag(cli);
   s.train.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
   const std::vector<std::int64_t> ranks = ranks_flag(cli, std::min(s.N, kMnistPixels), "min(N, 784)");
 

@@ -32,6 +32,7 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/gain_flag.h"
+#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
@@ -56,6 +57,7 @@ constexpr std::uint64_t kStreamBaseW = 1, kStreamIo = 2, kStreamDataA = 3, kStre
 struct Settings {
   std::size_t N = 300, iters = 1000;
   double gain = 1.25, lr = 0.003, lr_b = 0.003, momentum = 0.9;
+  Precision precision = Precision::kF64;
 };
 
 // "2af-dms" -> {"2af", "dms"}.
@@ -99,6 +101,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
   config.phase_a.lr = s.lr;
   config.phase_b.lr = s.lr_b;
   config.phase_a.momentum = config.phase_b.momentum = s.momentum;
+  config.phase_a.precision = config.phase_b.precision = s.precision;
   const SequentialResult r = run_sequential_tasks(config, init, task_a, task_b);
   for (const RnnRunResult* phase : {&r.a, &r.b})
     if (phase->diverged || !phase->warning.empty())
@@ -145,6 +148,7 @@ int run(int argc, char** argv) {
   cli.add_double("lr", 0.003, "SGD learning rate of phase A (docs/paper.md#training)", 0.0, 10.0);
   cli.add_double("lr-b", 0.003, "SGD learning rate of phase B (0: B cannot change the weights; forgetting 0)", 0.0, 10.0);
   cli.add_double("momentum", 0.9, "SGD momentum of both phases, PyTorch semantics", 0.0, 0.999999);
+  add_precision_flag(cli);
   add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
@@ -156,6 +160,7 @@ int run(int argc, char** argv) {
   s.lr = cli.get_double("lr");
   s.lr_b = cli.get_double("lr-b");
   s.momentum = cli.get_double("momentum");
+  s.precision = precision_flag(cli);
   const std::vector<std::int64_t> ranks = ranks_flag(cli, s.N, "N", released_ranks(s.N));
 
   const std::vector<RunSpec> runs =

@@ -31,6 +31,7 @@
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/gain_flag.h"
+#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
@@ -61,6 +62,7 @@ const std::vector<std::string> kColumns = {
 struct Settings {
   std::size_t N = 300, iters = 1000, log_every = 100;
   double gain = 1.25, lr = 0.003, momentum = 0.9;
+  Precision precision = Precision::kF64;
   std::string runs_dir;
 };
 
@@ -84,6 +86,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
   config.iters = s.iters;
   config.lr = s.lr;
   config.momentum = s.momentum;
+  config.precision = s.precision;
   config.log_every = s.log_every;
   const LinearisedComparison r = run_linearised_comparison(config, init, setup);
   if (r.diverged)
@@ -134,6 +137,7 @@ int run(int argc, char** argv) {
   cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
   cli.add_double("lr", 0.003, "SGD learning rate of both models (docs/paper.md#training)", 0.0, 10.0);
   cli.add_double("momentum", 0.9, "SGD momentum of both models, PyTorch semantics", 0.0, 0.999999);
+  add_precision_flag(cli);
   add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
@@ -145,6 +149,7 @@ int run(int argc, char** argv) {
   s.gain = gain_flag(cli);
   s.lr = cli.get_double("lr");
   s.momentum = cli.get_double("momentum");
+  s.precision = precision_flag(cli);
   std::vector<std::string> tasks;
   for (std::string t : cli.get_string_list("task")) {
     for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

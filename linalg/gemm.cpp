@@ -441,8 +441,9 @@ void gemm_packed_rhs(Trans ta, std::size_t m, Scalar<T> alpha, const T* A, std::
   }
 }
 
-void gemm(Trans ta, Trans tb, double alpha, const Matrix& A, const Matrix& B, double beta, Matrix& C,
-          int threads) {
+template <class T>
+void gemm(Trans ta, Trans tb, Scalar<T> alpha, const BasicMatrix<T>& A, const BasicMatrix<T>& B, Scalar<T> beta,
+          BasicMatrix<T>& C, int threads) {
   const std::size_t m = ta == Trans::kNo ? A.rows() : A.cols();
   const std::size_t ka = ta == Trans::kNo ? A.cols() : A.rows();
   const std::size_t kb = tb == Trans::kNo ? B.rows() : B.cols();
@@ -455,6 +456,8 @@ void gemm(Trans ta, Trans tb, double alpha, const Matrix& A, const Matrix& B, do
   gemm_raw(ta, tb, m, n, ka, alpha, A.data(), A.cols(), B.data(), B.cols(), beta, C.data(), C.cols(),
            threads);
 }
+template void gemm(Trans, Trans, double, const Matrix&, const Matrix&, double, Matrix&, int);
+template void gemm(Trans, Trans, float, const MatrixF&, const MatrixF&, float, MatrixF&, int);
 
 // The two scalar types, one instantiation each of every entry point.
 #define RL_GEMM_INSTANTIATE(T)                                                                                   \

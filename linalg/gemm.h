@@ -30,8 +30,9 @@ struct ScalarOf {
 template <class T>
 using Scalar = typename ScalarOf<T>::type;  // a non-deduced context
 
-void gemm(Trans ta, Trans tb, double alpha, const Matrix& A, const Matrix& B, double beta, Matrix& C,
-          int threads = 1);
+template <class T>
+void gemm(Trans ta, Trans tb, Scalar<T> alpha, const BasicMatrix<T>& A, const BasicMatrix<T>& B, Scalar<T> beta,
+          BasicMatrix<T>& C, int threads = 1);
 
 // Row-major raw form.  lda/ldb/ldc are the row strides of the stored (untransposed) arrays.
 template <class T>

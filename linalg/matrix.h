@@ -1,4 +1,4 @@
-// Dense row-major matrix of doubles with value semantics.
+// Dense row-major matrix with value semantics: Matrix holds doubles, MatrixF floats.
 //
 // Conventions for the whole codebase (see docs/linalg.md):
 //   * element (i, j) lives at data()[i * cols() + j];
@@ -6,6 +6,10 @@
 //   * shape mismatches throw std::invalid_argument naming both shapes;
 //   * operator() is bounds-checked unless NDEBUG is defined (the release build keeps checks
 //     off the hot loops by using raw pointers there, so the checks stay on in every build).
+//
+// One template, BasicMatrix<T>, for both scalar types (docs/precision.md): the float32 training path
+// keeps its weights, states and gradients in MatrixF; everything that is measured, and the whole
+// linear-algebra library below (SVD, eigensolvers, norms), works on Matrix.  cast_matrix converts.
 #pragma once
 
 #include <cstddef>
@@ -15,49 +19,51 @@
 
 namespace rl {
 
-class Matrix {
+template <class T>
+class BasicMatrix {
  public:
-  Matrix() = default;
-  Matrix(std::size_t rows, std::size_t cols, double fill = 0.0);
+  using value_type = T;
+  BasicMatrix() = default;
+  BasicMatrix(std::size_t rows, std::size_t cols, T fill = T(0));
   // Matrix::from_rows({{1, 2}, {3, 4}}); every row must have the same length.
-  static Matrix from_rows(std::initializer_list<std::initializer_list<double>> rows);
+  static BasicMatrix from_rows(std::initializer_list<std::initializer_list<T>> rows);
   // A rows x cols matrix taking ownership of `values` (row-major, size rows * cols).
-  static Matrix from_vector(std::size_t rows, std::size_t cols, std::vector<double> values);
-  static Matrix identity(std::size_t n);
-  static Matrix diagonal(const std::vector<double>& d);
+  static BasicMatrix from_vector(std::size_t rows, std::size_t cols, std::vector<T> values);
+  static BasicMatrix identity(std::size_t n);
+  static BasicMatrix diagonal(const std::vector<T>& d);
 
   std::size_t rows() const { return rows_; }
   std::size_t cols() const { return cols_; }
   std::size_t size() const { return data_.size(); }
   bool empty() const { return data_.empty(); }
 
-  double& operator()(std::size_t i, std::size_t j) {
+  T& operator()(std::size_t i, std::size_t j) {
     check_index(i, j);
     return data_[i * cols_ + j];
   }
-  double operator()(std::size_t i, std::size_t j) const {
+  T operator()(std::size_t i, std::size_t j) const {
     check_index(i, j);
     return data_[i * cols_ + j];
   }
 
-  double* data() { return data_.data(); }
-  const double* data() const { return data_.data(); }
-  double* row(std::size_t i) { return data_.data() + i * cols_; }
-  const double* row(std::size_t i) const { return data_.data() + i * cols_; }
-  std::vector<double>& values() { return data_; }
-  const std::vector<double>& values() const { return data_; }
+  T* data() { return data_.data(); }
+  const T* data() const { return data_.data(); }
+  T* row(std::size_t i) { return data_.data() + i * cols_; }
+  const T* row(std::size_t i) const { return data_.data() + i * cols_; }
+  std::vector<T>& values() { return data_; }
+  const std::vector<T>& values() const { return data_; }
 
-  void fill(double v);
-  void set_zero() { fill(0.0); }
+  void fill(T v);
+  void set_zero() { fill(T(0)); }
 
-  Matrix& operator+=(const Matrix& other);
-  Matrix& operator-=(const Matrix& other);
-  Matrix& operator*=(double s);
+  BasicMatrix& operator+=(const BasicMatrix& other);
+  BasicMatrix& operator-=(const BasicMatrix& other);
+  BasicMatrix& operator*=(T s);
 
-  bool operator==(const Matrix& other) const {
+  bool operator==(const BasicMatrix& other) const {
     return rows_ == other.rows_ && cols_ == other.cols_ && data_ == other.data_;
   }
-  bool operator!=(const Matrix& other) const { return !(*this == other); }
+  bool operator!=(const BasicMatrix& other) const { return !(*this == other); }
 
  private:
   void check_index(std::size_t i, std::size_t j) const {
@@ -72,23 +78,41 @@ class Matrix {
 
   std::size_t rows_ = 0;
   std::size_t cols_ = 0;
-  std::vector<double> data_;
+  std::vector<T> data_;
 };
 
+using Matrix = BasicMatrix<double>;
+using MatrixF = BasicMatrix<float>;
+extern template class BasicMatrix<double>;
+extern template class BasicMatrix<float>;
+
+// The same matrix in another scalar type, entry by entry (static_cast: double -> float rounds to
+// nearest, float -> double is exact).  The float32 path converts its weights to Matrix to measure them.
+template <class To, class From>
+BasicMatrix<To> cast_matrix(const BasicMatrix<From>& m) {
+  std::vector<To> values(m.values().begin(), m.values().end());
+  return BasicMatrix<To>::from_vector(m.rows(), m.cols(), std::move(values));
+}
+
 // "(3 x 4)": used in every shape error message.
-std::string shape_str(const Matrix& m);
+template <class T>
+std::string shape_str(const BasicMatrix<T>& m);
 
 // `m` as a rows x cols matrix, keeping its storage (and stale contents) when the shape already fits:
 // a training loop calls its passes with the same shapes every iteration (no allocation, no zero fill),
 // so the caller must write every entry before reading it.
-inline void ensure_shape(Matrix& m, std::size_t rows, std::size_t cols) {
-  if (m.rows() != rows || m.cols() != cols) m = Matrix(rows, cols);
+template <class T>
+void ensure_shape(BasicMatrix<T>& m, std::size_t rows, std::size_t cols) {
+  if (m.rows() != rows || m.cols() != cols) m = BasicMatrix<T>(rows, cols);
 }
 // Throws std::invalid_argument("<what>: shape (a x b) does not match (c x d)") unless equal.
-void require_same_shape(const Matrix& a, const Matrix& b, const std::string& what);
+template <class T>
+void require_same_shape(const BasicMatrix<T>& a, const BasicMatrix<T>& b, const std::string& what);
 // Throws std::invalid_argument("<what>: non-finite entry at (i, j)") on NaN or Inf.
-void require_finite(const Matrix& m, const std::string& what);
-bool all_finite(const Matrix& m);
+template <class T>
+void require_finite(const BasicMatrix<T>& m, const std::string& what);
+template <class T>
+bool all_finite(const BasicMatrix<T>& m);
 
 Matrix operator+(Matrix a, const Matrix& b);
 Matrix operator-(Matrix a, const Matrix& b);

@@ -8,6 +8,7 @@
 #include "linalg/norms.h"
 #include "nn/measures.h"
 #include "nn/optim.h"
+#include "nn/rnn_sgd_trainer.h"
 #include "nn/running_mean.h"
 
 namespace rl {
@@ -55,11 +56,10 @@ LinearisedComparison run_linearised_comparison(const RnnTrainConfig& config, con
   LinearisedComparison r;
   r.log = Recorder(config.log_every ? config.log_every : std::max<std::size_t>(config.iters, 1));
 
-  // The network, trained as in run_rnn_experiment.
-  RnnParams params = init;
-  RnnParams grads = zero_params(config.net);
+  // The network, trained as in run_rnn_experiment (in config.precision; its linearisation stays float64).
   const SgdOptions sgd_options{config.lr, config.momentum};
-  Sgd sgd(make_slots(parameter_list(params), parameter_list(grads)), sgd_options);
+  RnnSgdTrainer trainer(init, config.net, sgd_options, steps == LossSteps::kLast, config.precision);
+  const RnnParams& params = trainer.weights();
   // Its linearisation, trained with the same optimiser settings.
   LinearisedTrainer lin(init, config.net, sgd_options, steps);
 
@@ -67,15 +67,11 @@ LinearisedComparison run_linearised_comparison(const RnnTrainConfig& config, con
   for (std::size_t it = 0; it < config.iters; ++it) {
     const SeqBatch batch = task.next_batch();  // one batch, fed to both
     auto t0 = Clock::now();
-    const RnnTrace trace = rnn_forward(params, config.net, batch);
-    if (!all_finite(trace.y)) {
+    const double net_loss = trainer.step(batch);
+    if (std::isnan(net_loss)) {  // overflowing logits: diverged
       r.diverged = true;
       break;
     }
-    const LossResult loss = cross_entropy(trace.y, batch, steps);
-    zero_grads(grads);
-    rnn_backward(params, config.net, batch, trace, loss.dY, grads);
-    sgd.step();
     r.net_seconds += seconds_since(t0);
     t0 = Clock::now();
     double lin_loss = 0.0;
@@ -86,7 +82,7 @@ LinearisedComparison run_linearised_comparison(const RnnTrainConfig& config, con
       break;
     }
     r.lin_seconds += seconds_since(t0);
-    net_running.add(loss.loss);
+    net_running.add(net_loss);
     lin_running.add(lin_loss);
     r.iterations_done = it + 1;
     if (config.log_every && r.log.due(r.iterations_done, config.iters)) {

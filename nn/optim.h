@@ -10,6 +10,10 @@
 //     g <- g + wd w;  m <- b1 m + (1 - b1) g;  s <- b2 s + (1 - b2) g^2        (step count t >= 1)
 //     w <- w - (lr / (1 - b1^t)) m / (sqrt(s) / sqrt(1 - b2^t) + eps)
 //
+// One template for float and double parameters (docs/precision.md): the options stay double, and each
+// step rounds lr, momentum and the rest to the parameters' type once, as torch.optim does for a float32
+// tensor, so every product and sum of the update is done in that type.
+//
 // The optimizer keeps pointers: the parameter and gradient matrices must outlive it and keep their
 // shapes (checked at every step).
 #pragma once
@@ -21,14 +25,21 @@
 
 namespace rl {
 
-struct ParamSlot {
-  Matrix* param;       // updated in place
-  const Matrix* grad;  // read by step(); same shape as *param
+template <class T>
+struct BasicParamSlot {
+  BasicMatrix<T>* param;       // updated in place
+  const BasicMatrix<T>* grad;  // read by step(); same shape as *param
 };
+using ParamSlot = BasicParamSlot<double>;
 
 // Pairs params[i] with grads[i]; throws std::invalid_argument on a length or shape mismatch.
-std::vector<ParamSlot> make_slots(const std::vector<Matrix*>& params,
-                                  const std::vector<Matrix*>& grads);
+template <class T>
+std::vector<BasicParamSlot<T>> make_slots(const std::vector<BasicMatrix<T>*>& params,
+                                          const std::vector<BasicMatrix<T>*>& grads);
+// The double form, so that make_slots({&W1, &W2}, {&dW1, &dW2}) needs no template argument.
+inline std::vector<ParamSlot> make_slots(const std::vector<Matrix*>& params, const std::vector<Matrix*>& grads) {
+  return make_slots<double>(params, grads);
+}
 
 struct SgdOptions {
   double lr = 0.003;          // the paper's training setting (docs/paper.md#training)
@@ -36,9 +47,11 @@ struct SgdOptions {
   double weight_decay = 0.0;  // docs/paper.md#training: none
 };
 
-class Sgd {
+template <class T>
+class BasicSgd {
  public:
-  Sgd(std::vector<ParamSlot> slots, SgdOptions options);
+  using Slot = BasicParamSlot<T>;
+  BasicSgd(std::vector<Slot> slots, SgdOptions options);
   void step();
   std::size_t steps_taken() const { return steps_; }
   const SgdOptions& options() const { return options_; }
@@ -51,17 +64,19 @@ class Sgd {
   // throws std::logic_error naming the slot when a slot's pieces do not add up to its size.
   void update(std::size_t slot, std::size_t begin, std::size_t end);
   void end_step();
-  const std::vector<ParamSlot>& slots() const { return slots_; }
+  const std::vector<Slot>& slots() const { return slots_; }
   // The index of the slot whose parameter is `param`; throws std::invalid_argument when none is.
-  std::size_t slot_of(const Matrix& param) const;
+  std::size_t slot_of(const BasicMatrix<T>& param) const;
 
  private:
-  std::vector<ParamSlot> slots_;
+  std::vector<Slot> slots_;
   SgdOptions options_;
-  std::vector<Matrix> velocity_;      // momentum buffers, one per slot
+  std::vector<BasicMatrix<T>> velocity_;  // momentum buffers, one per slot
   std::vector<std::size_t> updated_;  // elements of each slot updated in the open step
   std::size_t steps_ = 0;
 };
+using Sgd = BasicSgd<double>;
+using SgdF = BasicSgd<float>;
 
 struct AdamOptions {  // PyTorch defaults
   double lr = 1e-3;
@@ -71,17 +86,21 @@ struct AdamOptions {  // PyTorch defaults
   double weight_decay = 0.0;
 };
 
-class Adam {
+template <class T>
+class BasicAdam {
  public:
-  Adam(std::vector<ParamSlot> slots, AdamOptions options);
+  using Slot = BasicParamSlot<T>;
+  BasicAdam(std::vector<Slot> slots, AdamOptions options);
   void step();
   std::size_t steps_taken() const { return steps_; }
 
  private:
-  std::vector<ParamSlot> slots_;
+  std::vector<Slot> slots_;
   AdamOptions options_;
-  std::vector<Matrix> m_, s_;  // first and second moment estimates
+  std::vector<BasicMatrix<T>> m_, s_;  // first and second moment estimates
   std::size_t steps_ = 0;
 };
+using Adam = BasicAdam<double>;
+using AdamF = BasicAdam<float>;
 
 }  // namespace rl

@@ -11,5 +11,6 @@
 namespace rl {
 
 inline double relu(double u) { return u > 0.0 ? u : (std::isnan(u) ? u : 0.0); }
+inline float relu(float u) { return u > 0.0f ? u : (std::isnan(u) ? u : 0.0f); }
 
 }  // namespace rl

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 #include "nn/loss.h"
@@ -31,7 +32,6 @@ ProbeState measure_probes(const TwoLayerRelu& net, const ReluProbes& probes) {
           two_layer_relu_tangent_kernel(net, probes.kernel, ReluKernelParams::kW1)};
 }
 
-bool net_finite(const TwoLayerRelu& net) { return all_finite(net.W1) && all_finite(net.W2); }
 
 // Mean softmax cross-entropy over every row; NaN for non-finite logits (a diverged network).
 LossResult batch_loss(const Matrix& logits, const std::vector<int>& labels) {
@@ -66,6 +66,66 @@ void record_measures(Recorder& log, std::size_t step, const TwoLayerRelu& init, 
   };
   log.record(step, "representation_alignment", or_nan([&] { return representation_alignment(s0.H, s.H); }));
   log.record(step, "kernel_alignment", or_nan([&] { return kernel_alignment(s0.K, s.K); }));
+}
+
+// `m` in scalar type To: m itself when it already is, else a converted copy in `storage`.  The float path
+// rounds each batch to float and takes the loss of its float logits in double (docs/precision.md).
+template <class To, class From>
+const BasicMatrix<To>& as_scalar(const BasicMatrix<From>& m, BasicMatrix<To>& storage) {
+  if constexpr (std::is_same_v<To, From>) {
+    return m;
+  } else {
+    storage = cast_matrix<To>(m);
+    return storage;
+  }
+}
+
+template <class T>
+bool net_finite(const BasicTwoLayerRelu<T>& net) { return all_finite(net.W1) && all_finite(net.W2); }
+
+// The training loop of run_relu_experiment in scalar type T; returns the trained network in double.
+template <class T>
+TwoLayerRelu train(const ReluTrainConfig& config, const TwoLayerRelu& init,
+                   const std::function<FlatBatch()>& next_batch, const ReluProbes& probes, const ProbeState& s0,
+                   ReluRunResult& r) {
+  const std::size_t d = init.d();
+  BasicMatrix<T> x_cast, dY_cast;  // float only: the batch and dL/dlogits rounded to float
+  Matrix logits_cast;              // float only: the logits in double for the loss
+  BasicTwoLayerRelu<T> net = cast_net<T>(init);
+  const SgdOptions sgd_options{config.lr, config.momentum};
+  BasicSgd<T> sgd(make_slots<T>({&net.W1, &net.W2}, {&net.dW1, &net.dW2}), sgd_options);
+
+  std::vector<double> losses;
+  losses.reserve(config.iters);
+  BasicTwoLayerReluCache<T> cache;
+  auto t0 = Clock::now();
+  for (std::size_t it = 0; it < config.iters; ++it) {
+    const FlatBatch batch = next_batch();
+    require_columns(batch.x, d, "a training batch");
+    const BasicMatrix<T> logits = two_layer_relu_forward(net, as_scalar<T>(batch.x, x_cast), cache);  // (B, K)
+    const LossResult loss = batch_loss(as_scalar<double>(logits, logits_cast), batch.labels);
+    if (!std::isfinite(loss.loss)) {  // diverged: keep the run, flag it, stop training
+      r.diverged = true;
+      break;
+    }
+    two_layer_relu_sgd_step(net, cache, as_scalar<T>(loss.dY, dY_cast), sgd);  // gradients, then sgd.step()
+    losses.push_back(loss.loss);
+    r.iterations_done = it + 1;
+    if (config.log_every && r.log.due(r.iterations_done, config.iters)) {
+      const std::size_t n = losses.size();
+      r.log.record(r.iterations_done, "loss", mean_of(losses, n - std::min(n, kLossWindow), n));
+      const auto tm = Clock::now();
+      if (net_finite(net)) record_measures(r.log, r.iterations_done, init, cast_net<double>(net), s0, probes);
+      r.measure_seconds += seconds_since(tm);
+      t0 += Clock::now() - tm;  // keep train_seconds pure
+    }
+  }
+  r.train_seconds = seconds_since(t0);
+  const std::size_t n = losses.size();
+  r.loss_first = mean_of(losses, 0, std::min(n, kLossWindow));
+  r.loss_final = mean_of(losses, n - std::min(n, kLossWindow), n);
+  if constexpr (std::is_same_v<T, double>) return net;
+  else return cast_net<double>(net);
 }
 
 }  // namespace
@@ -104,43 +164,12 @@ ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerR
   r.accuracy_initial = relu_accuracy(init, probes.evaluation);
   r.measure_seconds += seconds_since(t0);
 
-  TwoLayerRelu net = init;
-  const SgdOptions sgd_options{config.lr, config.momentum};
-  Sgd sgd(make_slots({&net.W1, &net.W2}, {&net.dW1, &net.dW2}), sgd_options);
-
-  std::vector<double> losses;
-  losses.reserve(config.iters);
-  TwoLayerReluCache cache;
-  t0 = Clock::now();
-  for (std::size_t it = 0; it < config.iters; ++it) {
-    const FlatBatch batch = next_batch();
-    require_columns(batch.x, d, "a training batch");
-    const Matrix logits = two_layer_relu_forward(net, batch.x, cache);  // (B, K)
-    const LossResult loss = batch_loss(logits, batch.labels);
-    if (!std::isfinite(loss.loss)) {  // diverged: keep the run, flag it, stop training
-      r.diverged = true;
-      break;
-    }
-    two_layer_relu_sgd_step(net, cache, loss.dY, sgd);  // gradients, then sgd.step(): the same bits
-    losses.push_back(loss.loss);
-    r.iterations_done = it + 1;
-    if (config.log_every && r.log.due(r.iterations_done, config.iters)) {
-      const std::size_t n = losses.size();
-      r.log.record(r.iterations_done, "loss", mean_of(losses, n - std::min(n, kLossWindow), n));
-      const auto tm = Clock::now();
-      if (net_finite(net)) record_measures(r.log, r.iterations_done, init, net, s0, probes);
-      r.measure_seconds += seconds_since(tm);
-      t0 += Clock::now() - tm;  // keep train_seconds pure
-    }
-  }
-  r.train_seconds = seconds_since(t0);
-  const std::size_t n = losses.size();
-  r.loss_first = mean_of(losses, 0, std::min(n, kLossWindow));
-  r.loss_final = mean_of(losses, n - std::min(n, kLossWindow), n);
+  TwoLayerRelu net = config.precision == Precision::kF32 ? train<float>(config, init, next_batch, probes, s0, r)
+                                                          : train<double>(config, init, next_batch, probes, s0, r);
   if (config.iters == 0) {  // untrained: the loss of the initial network on one batch
     const FlatBatch batch = next_batch();
     require_columns(batch.x, d, "a training batch");
-    r.loss_first = r.loss_final = batch_loss(two_layer_relu_forward(net, batch.x, cache), batch.labels).loss;
+    r.loss_first = r.loss_final = batch_loss(two_layer_relu_predict(net, batch.x), batch.labels).loss;
   }
 
   t0 = Clock::now();

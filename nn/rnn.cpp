@@ -3,6 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "linalg/gemm.h"
 #include "nn/relu.h"
@@ -11,7 +12,8 @@ namespace rl {
 
 namespace {
 
-void require_shape(const Matrix& m, std::size_t rows, std::size_t cols, const std::string& what) {
+template <class T>
+void require_shape(const BasicMatrix<T>& m, std::size_t rows, std::size_t cols, const std::string& what) {
   if (m.rows() != rows || m.cols() != cols)
     throw std::invalid_argument(what + ": shape " + shape_str(m) + ", expected (" +
                                 std::to_string(rows) + " x " + std::to_string(cols) + ")");
@@ -149,18 +151,6 @@ double alpha_exponential_euler(double dt, double tau) {
   return -std::expm1(-dt / tau);  // 1 - exp(-dt/tau) without cancellation for small dt/tau
 }
 
-RnnParams zero_params(const RnnConfig& c) {
-  return RnnParams{Matrix(c.N, c.n_in), Matrix(c.N, c.N), Matrix(c.K, c.N)};
-}
-
-void zero_grads(RnnParams& g) {
-  g.W_in.set_zero();
-  g.W_h.set_zero();
-  g.W_out.set_zero();
-}
-
-std::vector<Matrix*> parameter_list(RnnParams& p) { return {&p.W_in, &p.W_h, &p.W_out}; }
-
 std::vector<std::string> rnn_parameter_names() { return {"W_in", "W_h", "W_out"}; }
 
 
@@ -175,7 +165,8 @@ void check_batch(const SeqBatch& batch, const RnnConfig& c, const char* what) {
                                 std::to_string(c.n_in));
 }
 
-void check_shapes(const RnnParams& p, const RnnConfig& c, const char* what) {
+template <class T>
+void check_shapes(const BasicRnnParams<T>& p, const RnnConfig& c, const char* what) {
   c.validate();
   require_shape(p.W_in, c.N, c.n_in, std::string(what) + " W_in");
   require_shape(p.W_h, c.N, c.N, std::string(what) + " W_h");
@@ -194,18 +185,20 @@ Matrix last_state(const RnnTrace& trace) {
   return state_at(trace, trace.T - 1);
 }
 
-void multiply_by_activation_derivative(Activation activation, const double* pre, const double* h,
-                                       double* delta, std::size_t n) {
+template <class T>
+void multiply_by_activation_derivative(Activation activation, const T* pre, const T* h, T* delta,
+                                       std::size_t n) {
   if (activation == Activation::kRelu) {
-    for (std::size_t i = 0; i < n; ++i) delta[i] = pre[i] > 0.0 ? delta[i] : 0.0;
+    for (std::size_t i = 0; i < n; ++i) delta[i] = pre[i] > T(0) ? delta[i] : T(0);
   } else {
-    for (std::size_t i = 0; i < n; ++i) delta[i] *= 1.0 - h[i] * h[i];
+    for (std::size_t i = 0; i < n; ++i) delta[i] *= T(1) - h[i] * h[i];
   }
 }
 
 namespace {
 
-void apply_activation(Activation activation, const double* pre, double* h, std::size_t n) {
+template <class T>
+void apply_activation(Activation activation, const T* pre, T* h, std::size_t n) {
   if (activation == Activation::kRelu) {
     for (std::size_t i = 0; i < n; ++i) h[i] = relu(pre[i]);
   } else {
@@ -224,21 +217,35 @@ namespace {
 // Scratch reused by every call on this thread so that a training iteration allocates nothing once
 // warmed up: the packed recurrent weight and the backward pass's error buffer.  Nothing in it
 // outlives a call, so results never depend on it.
+template <class T>
 struct RnnScratch {
-  PackedRhs W_h;             // op(W_h) packed once per pass, read by all T - 1 recurrent products
-  std::vector<double> D;     // (T*B, N) dL/dh, then dL/du, in rnn_backward
+  BasicPackedRhs<T> W_h;     // op(W_h) packed once per pass, read by all T - 1 recurrent products
+  std::vector<T> D;          // (T*B, N) dL/dh, then dL/du, in rnn_backward
+  std::vector<T> x;          // the batch's inputs rounded to T (float only; double reads the batch)
 };
 
-RnnScratch& thread_scratch() {
-  thread_local RnnScratch scratch;
+template <class T>
+RnnScratch<T>& thread_scratch() {
+  thread_local RnnScratch<T> scratch;
   return scratch;
 }
 
+// The batch's inputs as T: the batch's own doubles, or a float copy rounded once per pass.
+template <class T>
+const T* inputs_as(const SeqBatch& batch, std::vector<T>& copy) {
+  if constexpr (std::is_same_v<T, double>) {
+    return batch.x.data();
+  } else {
+    copy.assign(batch.x.values().begin(), batch.x.values().end());
+    return copy.data();
+  }
+}
+
 // u <- u + (1 - alpha) h_prev (skipped at alpha = 1), then h = phi(u): one sweep over the (B, N) step.
-void mix_and_activate(Activation activation, double alpha, const double* h_prev, double* u, double* h,
-                      std::size_t n) {
-  if (alpha != 1.0) {
-    const double leak = 1.0 - alpha;
+template <class T>
+void mix_and_activate(Activation activation, T alpha, const T* h_prev, T* u, T* h, std::size_t n) {
+  if (alpha != T(1)) {
+    const T leak = T(1) - alpha;
     if (activation == Activation::kRelu) {
       for (std::size_t i = 0; i < n; ++i) {
         u[i] += leak * h_prev[i];
@@ -257,47 +264,53 @@ void mix_and_activate(Activation activation, double alpha, const double* h_prev,
 
 }  // namespace
 
-void rnn_forward(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch, RnnTrace& tr) {
+template <class Real>
+void rnn_forward(const BasicRnnParams<Real>& p, const RnnConfig& c, const SeqBatch& batch,
+                 BasicRnnTrace<Real>& tr) {
   check_shapes(p, c, "rnn_forward");
   check_batch(batch, c, "rnn_forward");
   const std::size_t T = batch.T, B = batch.B, N = c.N, TB = T * B;
-  const double a = c.alpha;
+  const Real a = static_cast<Real>(c.alpha);
+  RnnScratch<Real>& scratch = thread_scratch<Real>();
+  const Real* x = inputs_as(batch, scratch.x);  // (T*B, n_in)
   tr.T = T;
   tr.B = B;
   ensure_shape(tr.pre, TB, N);  // every entry below is written before it is read
   ensure_shape(tr.h, TB, N);
   ensure_shape(tr.y, TB, c.K);
   // Input drive of every step at once: U = alpha X W_in^T.                       (T*B, N)
-  gemm_raw(Trans::kNo, Trans::kYes, TB, N, c.n_in, a, batch.x.data(), c.n_in, p.W_in.data(),
-           c.n_in, 0.0, tr.pre.data(), N);
+  gemm_raw(Trans::kNo, Trans::kYes, TB, N, c.n_in, a, x, c.n_in, p.W_in.data(), c.n_in, Real(0),
+           tr.pre.data(), N);
   // W_h^T packed once for the T - 1 recurrent products (docs/gemm.md, "Pre-packed operand").
-  PackedRhs& W_hT = thread_scratch().W_h;
+  BasicPackedRhs<Real>& W_hT = scratch.W_h;
   if (T > 1) pack_rhs(Trans::kYes, N, N, p.W_h.data(), N, W_hT);  // (N, N)
   for (std::size_t t = 0; t < T; ++t) {
-    double* u = tr.pre.row(t * B);  // (B, N)
-    double* h = tr.h.row(t * B);    // (B, N)
-    if (t == 0) {                   // h_{-1} = 0: step 0 has no recurrent term
+    Real* u = tr.pre.row(t * B);  // (B, N)
+    Real* h = tr.h.row(t * B);    // (B, N)
+    if (t == 0) {                 // h_{-1} = 0: step 0 has no recurrent term
       apply_activation(c.activation, u, h, B * N);
       continue;
     }
-    const double* h_prev = tr.h.row((t - 1) * B);
-    gemm_packed_rhs(Trans::kNo, B, a, h_prev, N, W_hT, 1.0, u, N);
+    const Real* h_prev = tr.h.row((t - 1) * B);
+    gemm_packed_rhs(Trans::kNo, B, a, h_prev, N, W_hT, Real(1), u, N);
     mix_and_activate(c.activation, a, h_prev, u, h, B * N);
   }
   // Readout at every step: Y = H W_out^T.                                          (T*B, K)
-  gemm_raw(Trans::kNo, Trans::kYes, TB, c.K, N, 1.0, tr.h.data(), N, p.W_out.data(), N, 0.0,
+  gemm_raw(Trans::kNo, Trans::kYes, TB, c.K, N, Real(1), tr.h.data(), N, p.W_out.data(), N, Real(0),
            tr.y.data(), c.K);
 }
 
-RnnTrace rnn_forward(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch) {
-  RnnTrace tr;
+template <class Real>
+BasicRnnTrace<Real> rnn_forward(const BasicRnnParams<Real>& p, const RnnConfig& c, const SeqBatch& batch) {
+  BasicRnnTrace<Real> tr;
   rnn_forward(p, c, batch, tr);
   return tr;
 }
 
 // docs/bptt.md derives each line.  Notation: g_t = dL/dh_t (total), delta_t = dL/du_t.
-void rnn_backward(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch,
-                  const RnnTrace& tr, const Matrix& dY, RnnParams& grads) {
+template <class Real>
+void rnn_backward(const BasicRnnParams<Real>& p, const RnnConfig& c, const SeqBatch& batch,
+                  const BasicRnnTrace<Real>& tr, const BasicMatrix<Real>& dY, BasicRnnParams<Real>& grads) {
   check_shapes(p, c, "rnn_backward");
   check_shapes(grads, c, "rnn_backward grads");
   check_batch(batch, c, "rnn_backward");
@@ -306,35 +319,50 @@ void rnn_backward(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch,
     throw std::invalid_argument("rnn_backward: trace (T=" + std::to_string(tr.T) + ", B=" +
                                 std::to_string(tr.B) + ") does not match the batch");
   require_shape(dY, TB, c.K, "rnn_backward dY");
-  const double a = c.alpha;
+  const Real a = static_cast<Real>(c.alpha);
   // (bptt.md 1) dW_out += dY^T H, one GEMM over all steps.                        (K, N)
-  gemm_raw(Trans::kYes, Trans::kNo, c.K, N, TB, 1.0, dY.data(), c.K, tr.h.data(), N, 1.0,
+  gemm_raw(Trans::kYes, Trans::kNo, c.K, N, TB, Real(1), dY.data(), c.K, tr.h.data(), N, Real(1),
            grads.W_out.data(), N);
   // (bptt.md 2) direct part of g_t: dY W_out, all steps at once.  D becomes delta in place.
-  RnnScratch& scratch = thread_scratch();
+  RnnScratch<Real>& scratch = thread_scratch<Real>();
   scratch.D.resize(TB * N);  // every entry is written by this GEMM (beta = 0) before it is read
-  double* const D = scratch.D.data();  // (T*B, N), row t*B + b
-  gemm_raw(Trans::kNo, Trans::kNo, TB, N, c.K, 1.0, dY.data(), c.K, p.W_out.data(), N, 0.0, D, N);
+  Real* const D = scratch.D.data();  // (T*B, N), row t*B + b
+  gemm_raw(Trans::kNo, Trans::kNo, TB, N, c.K, Real(1), dY.data(), c.K, p.W_out.data(), N, Real(0), D, N);
   // W_h packed once for the T - 1 products delta_t W_h (docs/gemm.md, "Pre-packed operand").
   if (T > 1) pack_rhs(Trans::kNo, N, N, p.W_h.data(), N, scratch.W_h);  // (N, N)
   for (std::size_t t = T; t-- > 0;) {
-    double* d = D + t * B * N;  // g_t on entry, delta_t on exit           (B, N)
+    Real* d = D + t * B * N;  // g_t on entry, delta_t on exit           (B, N)
     // (bptt.md 3) delta_t = g_t * phi'(u_t)
     multiply_by_activation_derivative(c.activation, tr.pre.row(t * B), tr.h.row(t * B), d, B * N);
     if (t == 0) break;
     // (bptt.md 4) g_{t-1} += (1 - alpha) delta_t + alpha delta_t W_h
-    double* g_prev = D + (t - 1) * B * N;
-    gemm_packed_rhs(Trans::kNo, B, a, d, N, scratch.W_h, 1.0, g_prev, N);
-    if (a != 1.0)
-      for (std::size_t i = 0; i < B * N; ++i) g_prev[i] += (1.0 - a) * d[i];
+    Real* g_prev = D + (t - 1) * B * N;
+    gemm_packed_rhs(Trans::kNo, B, a, d, N, scratch.W_h, Real(1), g_prev, N);
+    if (a != Real(1))
+      for (std::size_t i = 0; i < B * N; ++i) g_prev[i] += (Real(1) - a) * d[i];
   }
   // (bptt.md 5) dW_h += alpha sum_{t>=1} delta_t^T h_{t-1}: ONE GEMM over the stacked rows.
   if (T > 1)
-    gemm_raw(Trans::kYes, Trans::kNo, N, N, (T - 1) * B, a, D + B * N, N, tr.h.data(), N, 1.0,
+    gemm_raw(Trans::kYes, Trans::kNo, N, N, (T - 1) * B, a, D + B * N, N, tr.h.data(), N, Real(1),
              grads.W_h.data(), N);
   // (bptt.md 6) dW_in += alpha sum_t delta_t^T x_t.                               (N, n_in)
-  gemm_raw(Trans::kYes, Trans::kNo, N, c.n_in, TB, a, D, N, batch.x.data(), c.n_in, 1.0,
-           grads.W_in.data(), c.n_in);
+  const Real* x = inputs_as(batch, scratch.x);
+  gemm_raw(Trans::kYes, Trans::kNo, N, c.n_in, TB, a, D, N, x, c.n_in, Real(1), grads.W_in.data(),
+           c.n_in);
 }
+
+// The two scalar types of the fast path (docs/precision.md).
+template void check_shapes(const RnnParams&, const RnnConfig&, const char*);
+template void check_shapes(const RnnParamsF&, const RnnConfig&, const char*);
+template void multiply_by_activation_derivative(Activation, const double*, const double*, double*, std::size_t);
+template void multiply_by_activation_derivative(Activation, const float*, const float*, float*, std::size_t);
+template void rnn_forward(const RnnParams&, const RnnConfig&, const SeqBatch&, RnnTrace&);
+template void rnn_forward(const RnnParamsF&, const RnnConfig&, const SeqBatch&, RnnTraceF&);
+template RnnTrace rnn_forward(const RnnParams&, const RnnConfig&, const SeqBatch&);
+template RnnTraceF rnn_forward(const RnnParamsF&, const RnnConfig&, const SeqBatch&);
+template void rnn_backward(const RnnParams&, const RnnConfig&, const SeqBatch&, const RnnTrace&, const Matrix&,
+                           RnnParams&);
+template void rnn_backward(const RnnParamsF&, const RnnConfig&, const SeqBatch&, const RnnTraceF&,
+                           const MatrixF&, RnnParamsF&);
 
 }  // namespace rl

@@ -15,6 +15,10 @@
 // step, one trial and one unit at a time (read these first: they ARE docs/bptt.md); rnn_forward /
 // rnn_backward are the fast batched versions every program uses, tested to agree with them.
 //
+// The fast path is one template for float and double (docs/precision.md): BasicRnnParams<float>
+// (RnnParamsF) trains as the released PyTorch script computes, in float32; the reference versions,
+// and everything that measures a network, stay in double.
+//
 // Gradients follow the llm.c convention: rnn_backward ACCUMULATES (+=) into `grads`; call zero_grads
 // first.  This is what makes the sum over time steps of a weight shared across time correct.
 #pragma once
@@ -45,35 +49,60 @@ double alpha_forward_euler(double dt, double tau);
 // alpha = 1 - exp(-dt / tau): exponential Euler (exact for the leak term), offered as an option.
 double alpha_exponential_euler(double dt, double tau);
 
-struct RnnParams {
-  Matrix W_in;   // (N, n_in)
-  Matrix W_h;    // (N, N)
-  Matrix W_out;  // (K, N)
+template <class T>
+struct BasicRnnParams {
+  BasicMatrix<T> W_in;   // (N, n_in)
+  BasicMatrix<T> W_h;    // (N, N)
+  BasicMatrix<T> W_out;  // (K, N)
 };
+using RnnParams = BasicRnnParams<double>;
+using RnnParamsF = BasicRnnParams<float>;
+
+// The same parameters in another scalar type (cast_matrix on each matrix).
+template <class To, class From>
+BasicRnnParams<To> cast_params(const BasicRnnParams<From>& p) {
+  return {cast_matrix<To>(p.W_in), cast_matrix<To>(p.W_h), cast_matrix<To>(p.W_out)};
+}
 
 // All-zero parameters (or gradients) with the shapes of `config`.
-RnnParams zero_params(const RnnConfig& config);
+template <class T = double>
+BasicRnnParams<T> zero_params(const RnnConfig& config) {
+  return {BasicMatrix<T>(config.N, config.n_in), BasicMatrix<T>(config.N, config.N),
+          BasicMatrix<T>(config.K, config.N)};
+}
 // Sets every gradient entry to 0 (the explicit zeroing step before rnn_backward).
-void zero_grads(RnnParams& grads);
+template <class T>
+void zero_grads(BasicRnnParams<T>& grads) {
+  grads.W_in.set_zero();
+  grads.W_h.set_zero();
+  grads.W_out.set_zero();
+}
 // {&W_in, &W_h, &W_out}: the order optimizers and gradient checks use.
-std::vector<Matrix*> parameter_list(RnnParams& params);
+template <class T>
+std::vector<BasicMatrix<T>*> parameter_list(BasicRnnParams<T>& params) {
+  return {&params.W_in, &params.W_h, &params.W_out};
+}
 // {"W_in", "W_h", "W_out"}: the names of parameter_list's entries (gradient-check messages).
 std::vector<std::string> rnn_parameter_names();
 // Throws std::invalid_argument unless the three matrices have the shapes of `config`.
-void check_shapes(const RnnParams& params, const RnnConfig& config, const char* what);
+template <class T>
+void check_shapes(const BasicRnnParams<T>& params, const RnnConfig& config, const char* what);
 // Throws std::invalid_argument unless `batch` is valid, non-empty and has config.n_in input columns.
 void check_batch(const SeqBatch& batch, const RnnConfig& config, const char* what);
 
 // Everything the backward pass needs from the forward pass.
-struct RnnTrace {
+template <class Scalar>
+struct BasicRnnTrace {
   std::size_t T = 0, B = 0;
-  Matrix pre;  // (T*B, N) pre-activations u_t, row t*B + b
-  Matrix h;    // (T*B, N) hidden states h_t
-  Matrix y;    // (T*B, K) logits y_t
+  BasicMatrix<Scalar> pre;  // (T*B, N) pre-activations u_t, row t*B + b
+  BasicMatrix<Scalar> h;    // (T*B, N) hidden states h_t
+  BasicMatrix<Scalar> y;    // (T*B, K) logits y_t
 
   // Pointer to the B consecutive rows of step t in a (T*B, .) matrix.
-  const double* state(std::size_t t) const { return h.row(t * B); }
+  const Scalar* state(std::size_t t) const { return h.row(t * B); }
 };
+using RnnTrace = BasicRnnTrace<double>;
+using RnnTraceF = BasicRnnTrace<float>;
 
 // Hidden states h_t of step t as a (B, N) matrix; t = T - 1 is the last (decision) step.
 Matrix state_at(const RnnTrace& trace, std::size_t t);
@@ -94,19 +123,25 @@ void rnn_backward_reference(const RnnParams& params, const RnnConfig& config, co
                             const RnnTrace& trace, const Matrix& dY, RnnParams& grads);
 
 // ---- fast path: what every program calls ---------------------------------------------------------
-RnnTrace rnn_forward(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch);
+// T = double or float (explicitly instantiated in nn/rnn.cpp).  The batch's inputs are doubles; the
+// float path rounds them to float once per pass (docs/precision.md#where-rounding-enters).
+template <class T>
+BasicRnnTrace<T> rnn_forward(const BasicRnnParams<T>& params, const RnnConfig& config, const SeqBatch& batch);
 // The same, written into `trace`: its matrices are reused when their shapes already fit, so a
 // training loop that keeps one trace allocates nothing per iteration.  Bit-identical to the above.
-void rnn_forward(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
-                 RnnTrace& trace);
+template <class T>
+void rnn_forward(const BasicRnnParams<T>& params, const RnnConfig& config, const SeqBatch& batch,
+                 BasicRnnTrace<T>& trace);
 
 // Given dL/dy for every step (dY, (T*B, K)), adds dL/dW_in, dL/dW_h, dL/dW_out to `grads`.
-void rnn_backward(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
-                  const RnnTrace& trace, const Matrix& dY, RnnParams& grads);
+template <class T>
+void rnn_backward(const BasicRnnParams<T>& params, const RnnConfig& config, const SeqBatch& batch,
+                  const BasicRnnTrace<T>& trace, const BasicMatrix<T>& dY, BasicRnnParams<T>& grads);
 
 // phi'(u) written in place over `delta` (delta_i *= phi'(u_i)), for n entries.  For tanh the
 // derivative is taken from the stored output h = tanh(u): 1 - h^2.  Shared with nn/ntk_rnn.
-void multiply_by_activation_derivative(Activation activation, const double* pre, const double* h,
-                                       double* delta, std::size_t n);
+template <class T>
+void multiply_by_activation_derivative(Activation activation, const T* pre, const T* h, T* delta,
+                                       std::size_t n);
 
 }  // namespace rl

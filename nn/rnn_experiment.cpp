@@ -9,6 +9,7 @@
 #include "nn/init.h"
 #include "nn/measures.h"
 #include "nn/optim.h"
+#include "nn/rnn_sgd_trainer.h"
 #include "linalg/norms.h"
 
 namespace rl {
@@ -87,6 +88,57 @@ RnnParams paper_io_init(std::size_t n_in, std::size_t N, std::size_t K, Rng& rng
   return p;
 }
 
+namespace {
+
+// The training loop of run_rnn_experiment, in config.precision (nn/rnn_sgd_trainer.h); fills the loss,
+// blow-up and plasticity fields of `r` and returns the final weights in double.
+RnnParams train(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetup& task, const ProbeState& s0,
+                RnnRunResult& r) {
+  RnnSgdTrainer trainer(init, config.net, SgdOptions{config.lr, config.momentum}, task.last_step_loss,
+                        config.precision);
+  PlasticityMeter meter = rnn_plasticity_meter(trainer.weights());  // record() after each step
+  RunningMean running(100);
+  const double weight_limit = config.blowup_weight_factor * frobenius_norm(init.W_h);
+  auto note_blowup = [&](std::size_t iteration) {
+    if (r.blew_up) return;
+    r.blew_up = true;
+    r.blew_up_at = iteration;
+  };
+  auto t0 = Clock::now();
+  for (std::size_t it = 0; it < config.iters; ++it) {
+    const double loss = trainer.step(task.next_batch());
+    // Diverged (overflowing logits): keep the run, flag it, stop training.
+    if (std::isnan(loss)) {
+      r.diverged = true;
+      break;
+    }
+    meter.record();
+    running.add(loss);
+    r.iterations_done = it + 1;
+    // The blow-up rule (RnnTrainConfig): cheap checks every iteration; training goes on (flag only).
+    if (!std::isfinite(loss) || loss > config.blowup_loss) note_blowup(r.iterations_done);
+    const double w_norm = frobenius_norm(trainer.weights().W_h);
+    if (!std::isfinite(w_norm) || w_norm > weight_limit) note_blowup(r.iterations_done);
+    if (config.log_every && r.log.due(r.iterations_done, config.iters)) {
+      r.log.record(r.iterations_done, "loss", running.mean());
+      if (config.log_measures) {
+        const auto tm = Clock::now();
+        record_measures(r.log, r.iterations_done, init, trainer.weights(), s0, config.net, task);
+        r.measure_seconds += seconds_since(tm);
+        t0 += Clock::now() - tm;  // keep train_seconds pure
+      }
+      if (config.on_log) config.on_log(r.log, r.iterations_done);
+    }
+  }
+  r.train_seconds = seconds_since(t0);
+  r.loss_first = running.first_mean();
+  r.loss_final = running.mean();
+  r.plasticity = rnn_plasticity(meter);  // the meter points into the trainer: read it before it goes
+  return trainer.weights();
+}
+
+}  // namespace
+
 RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetup& task) {
   config.net.validate();
   check_shapes(init, config.net, "run_rnn_experiment: initial parameters");
@@ -97,56 +149,7 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
   const ProbeState s0 = measure_probe(init, config.net, task);
   r.measure_seconds += seconds_since(t0);
 
-  RnnParams params = init;
-  RnnParams grads = zero_params(config.net);
-  const SgdOptions sgd_options{config.lr, config.momentum};
-  Sgd sgd(make_slots(parameter_list(params), parameter_list(grads)), sgd_options);
-  PlasticityMeter meter = rnn_plasticity_meter(params);  // watches params: record() after each step
-
-  RunningMean running(100);
-  const double weight_limit = config.blowup_weight_factor * frobenius_norm(init.W_h);
-  auto note_blowup = [&](std::size_t iteration) {
-    if (r.blew_up) return;
-    r.blew_up = true;
-    r.blew_up_at = iteration;
-  };
-  t0 = Clock::now();
-  RnnTrace trace;  // reused by every iteration: no fresh (T B x N) buffers to fault in (same bits)
-  for (std::size_t it = 0; it < config.iters; ++it) {
-    const SeqBatch batch = task.next_batch();
-    rnn_forward(params, config.net, batch, trace);
-    // Diverged (overflowing logits): keep the run, flag it, stop training.  Checked before the
-    // loss, which rejects non-finite logits with an exception.
-    if (!all_finite(trace.y)) {
-      r.diverged = true;
-      break;
-    }
-    const LossResult loss = task.last_step_loss ? cross_entropy_last_step(trace.y, batch)
-                                                : cross_entropy_all_steps(trace.y, batch);
-    zero_grads(grads);
-    rnn_backward(params, config.net, batch, trace, loss.dY, grads);
-    sgd.step();
-    meter.record();
-    running.add(loss.loss);
-    r.iterations_done = it + 1;
-    // The blow-up rule (RnnTrainConfig): cheap checks every iteration; training goes on (flag only).
-    if (!std::isfinite(loss.loss) || loss.loss > config.blowup_loss) note_blowup(r.iterations_done);
-    const double w_norm = frobenius_norm(params.W_h);
-    if (!std::isfinite(w_norm) || w_norm > weight_limit) note_blowup(r.iterations_done);
-    if (config.log_every && r.log.due(r.iterations_done, config.iters)) {
-      r.log.record(r.iterations_done, "loss", running.mean());
-      if (config.log_measures) {
-        const auto tm = Clock::now();
-        record_measures(r.log, r.iterations_done, init, params, s0, config.net, task);
-        r.measure_seconds += seconds_since(tm);
-        t0 += Clock::now() - tm;  // keep train_seconds pure
-      }
-      if (config.on_log) config.on_log(r.log, r.iterations_done);
-    }
-  }
-  r.train_seconds = seconds_since(t0);
-  r.loss_first = running.first_mean();
-  r.loss_final = running.mean();
+  RnnParams params = train(config, init, task, s0, r);
   if (config.iters == 0) r.loss_first = r.loss_final = untrained_loss(params, config.net, task);
   if (r.blew_up) r.diverged = true;
 
@@ -179,7 +182,6 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
     }
   }
   r.measure_seconds += seconds_since(t0);
-  r.plasticity = rnn_plasticity(meter);  // before the move: the meter points into params
   r.final_params = std::move(params);
   return r;
 }

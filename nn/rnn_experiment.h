@@ -27,6 +27,7 @@
 #include "nn/loss.h"
 #include "nn/ntk_rnn.h"
 #include "nn/plasticity_cost.h"
+#include "nn/precision.h"
 #include "nn/recorder.h"
 #include "nn/rnn.h"
 #include "nn/sequence.h"
@@ -50,6 +51,7 @@ struct RnnTrainConfig {
   std::size_t iters = 10000;       // docs/paper.md#training
   double lr = 0.003;               // docs/paper.md#training
   double momentum = 0.9;           // docs/paper.md#training
+  Precision precision = Precision::kF64;  // what training computes in; measures stay float64 (nn/precision.h)
   std::size_t log_every = 0;       // 0: measures at start and end only
   bool log_measures = false;       // at log points, also dW, RA, KA, sign similarity (else loss only)
   // Called at every log point, after its rows are recorded, with the log so far and the step: a
@@ -83,7 +85,9 @@ struct RnnRunResult {
   Recorder log{1};         // loss (+ measures) every log_every iterations
 };
 
-// Trains a copy of `init` with SGD momentum (PyTorch semantics) on `task` and measures it.
+// Trains a copy of `init` with SGD momentum (PyTorch semantics) on `task` and measures it.  With
+// config.precision = kF32 the copy is rounded to float and trained in float32; final_params is its
+// float64 conversion, and every measure is computed from that (docs/precision.md).
 RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetup& task);
 
 // Fraction of `probe` trials whose largest output at the last step is the label (the decision step).

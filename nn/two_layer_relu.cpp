@@ -12,7 +12,8 @@
 namespace rl {
 namespace {
 
-void require_input_shape(const TwoLayerRelu& net, const Matrix& X, const std::string& what) {
+template <class T>
+void require_input_shape(const BasicTwoLayerRelu<T>& net, const BasicMatrix<T>& X, const std::string& what) {
   if (X.cols() != net.d() || X.rows() == 0)
     throw std::invalid_argument(what + ": input " + shape_str(X) + " needs " +
                                 std::to_string(net.d()) + " columns (examples as rows) and >= 1 row");
@@ -20,11 +21,12 @@ void require_input_shape(const TwoLayerRelu& net, const Matrix& X, const std::st
 
 // dst = X, all of whose values must be finite (all_finite is vectorised; require_finite then names
 // the first bad entry).  The cache keeps no half-checked input.
-void copy_finite_input(const Matrix& X, Matrix& dst, const std::string& what) {
+template <class T>
+void copy_finite_input(const BasicMatrix<T>& X, BasicMatrix<T>& dst, const std::string& what) {
   ensure_shape(dst, X.rows(), X.cols());
   std::copy(X.data(), X.data() + X.size(), dst.data());
   if (!all_finite(dst)) {
-    dst = Matrix();
+    dst = BasicMatrix<T>();
     require_finite(X, what + ": input X");  // throws, naming the first bad entry
   }
 }
@@ -34,40 +36,44 @@ void copy_finite_input(const Matrix& X, Matrix& dst, const std::string& what) {
 // the same bits as gemm(kNo, kYes, X, W1); but W1 (N x d, the large operand) is then read in place
 // as the GEMM's left operand instead of being repacked, transposed, on every forward pass, and only
 // the batch X (B x d) is packed (docs/benchmarks.md#the-relu-iteration).
-void first_layer_preactivation(const Matrix& X, const Matrix& W1, Matrix& Z) {
-  thread_local Matrix ZT;
+template <class T>
+void first_layer_preactivation(const BasicMatrix<T>& X, const BasicMatrix<T>& W1, BasicMatrix<T>& Z) {
+  thread_local BasicMatrix<T> ZT;
   ensure_shape(ZT, W1.rows(), X.rows());
   gemm(Trans::kNo, Trans::kYes, 1.0, W1, X, 0.0, ZT);  // (N, B) = W1 X^T
   for (std::size_t a = 0; a < Z.rows(); ++a) {
-    double* z = Z.row(a);
+    T* z = Z.row(a);
     for (std::size_t i = 0; i < Z.cols(); ++i) z[i] = ZT(i, a);
   }
 }
 
 // Adds the (1, n) row `b` to every row of M (B, n); no-op when b is empty.
-void add_row_bias(Matrix& M, const Matrix& b) {
+template <class T>
+void add_row_bias(BasicMatrix<T>& M, const BasicMatrix<T>& b) {
   if (b.empty()) return;
   for (std::size_t r = 0; r < M.rows(); ++r) {
-    double* row = M.row(r);
+    T* row = M.row(r);
     for (std::size_t j = 0; j < M.cols(); ++j) row[j] += b.data()[j];
   }
 }
 
 // db += 1^T dM (column sums of dM); no-op when db is empty.
 // The batch sum is formed first and then added once, so a call adds exactly one term to db.
-void accumulate_column_sums(Matrix& db, const Matrix& dM) {
+template <class T>
+void accumulate_column_sums(BasicMatrix<T>& db, const BasicMatrix<T>& dM) {
   if (db.empty()) return;
-  std::vector<double> sums(dM.cols(), 0.0);
+  std::vector<T> sums(dM.cols(), T(0));
   for (std::size_t r = 0; r < dM.rows(); ++r)
     for (std::size_t j = 0; j < dM.cols(); ++j) sums[j] += dM(r, j);
   for (std::size_t j = 0; j < dM.cols(); ++j) db.data()[j] += sums[j];
 }
 
 // H = relu(Z) elementwise, into H's storage.
-void relu_into(const Matrix& Z, Matrix& H) {
+template <class T>
+void relu_into(const BasicMatrix<T>& Z, BasicMatrix<T>& H) {
   ensure_shape(H, Z.rows(), Z.cols());
-  const double* z = Z.data();
-  double* h = H.data();
+  const T* z = Z.data();
+  T* h = H.data();
   for (std::size_t i = 0; i < Z.size(); ++i) h[i] = rl::relu(z[i]);
 }
 
@@ -141,14 +147,16 @@ TwoLayerRelu init_two_layer_relu(std::size_t d, std::size_t N, std::size_t K, Rn
   return net;
 }
 
-Matrix two_layer_relu_forward(const TwoLayerRelu& net, const Matrix& X, TwoLayerReluCache& cache) {
+template <class T>
+BasicMatrix<T> two_layer_relu_forward(const BasicTwoLayerRelu<T>& net, const BasicMatrix<T>& X,
+                                      BasicTwoLayerReluCache<T>& cache) {
   require_input_shape(net, X, "two_layer_relu_forward");
   copy_finite_input(X, cache.X, "two_layer_relu_forward");  // cache.X = X, all finite
   ensure_shape(cache.Z, X.rows(), net.N());
   first_layer_preactivation(X, net.W1, cache.Z);  // (B, N) = X W1^T
   add_row_bias(cache.Z, net.b1);
   relu_into(cache.Z, cache.H);
-  Matrix Y(X.rows(), net.K());
+  BasicMatrix<T> Y(X.rows(), net.K());
   gemm(Trans::kNo, Trans::kYes, 1.0, cache.H, net.W2, 0.0, Y);  // (B, K) = H W2^T
   add_row_bias(Y, net.b2);
   return Y;
@@ -169,36 +177,41 @@ namespace {
 
 // The output layer's gradients dW2 = dY^T H + beta dW2 (db2 += 1^T dY), and the returned
 // dZ = dL/dZ = (dY W2) .* relu'(Z), (B, N).
-Matrix output_layer_backward(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY, double beta,
-                             const char* who) {
+template <class T>
+BasicMatrix<T> output_layer_backward(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
+                                     const BasicMatrix<T>& dY, T beta, const char* who) {
   if (dY.rows() != cache.H.rows() || dY.cols() != net.K())
     throw std::invalid_argument(std::string(who) + ": dY " + shape_str(dY) + " does not match (" +
                                 std::to_string(cache.H.rows()) + " x " + std::to_string(net.K()) + ")");
   gemm(Trans::kYes, Trans::kNo, 1.0, dY, cache.H, beta, net.dW2);  // (K, N) += dY^T H
   accumulate_column_sums(net.db2, dY);
-  Matrix dZ(dY.rows(), net.N());
+  BasicMatrix<T> dZ(dY.rows(), net.N());
   gemm(Trans::kNo, Trans::kNo, 1.0, dY, net.W2, 0.0, dZ);  // (B, N) = dY W2 = dL/dH
   for (std::size_t i = 0; i < dZ.size(); ++i)
-    if (!(cache.Z.data()[i] > 0.0)) dZ.data()[i] = 0.0;  // .* relu'(Z), relu'(0) = 0
+    if (!(cache.Z.data()[i] > T(0))) dZ.data()[i] = T(0);  // .* relu'(Z), relu'(0) = 0
   return dZ;
 }
 
 // The backward pass with the weight gradients written as dW = (product) + beta dW: beta 1 accumulates
 // (two_layer_relu_backward), beta 0 overwrites (two_layer_relu_gradients, below the ruler).
-void backward_weights(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY, double beta,
-                      const char* who) {
-  const Matrix dZ = output_layer_backward(net, cache, dY, beta, who);
+template <class T>
+void backward_weights(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
+                      const BasicMatrix<T>& dY, T beta, const char* who) {
+  const BasicMatrix<T> dZ = output_layer_backward(net, cache, dY, beta, who);
   gemm(Trans::kYes, Trans::kNo, 1.0, dZ, cache.X, beta, net.dW1);  // (N, d) += dZ^T X
   accumulate_column_sums(net.db1, dZ);
 }
 
 }  // namespace
 
-void two_layer_relu_backward(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY) {
-  backward_weights(net, cache, dY, 1.0, "two_layer_relu_backward");
+template <class T>
+void two_layer_relu_backward(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
+                             const BasicMatrix<T>& dY) {
+  backward_weights(net, cache, dY, T(1), "two_layer_relu_backward");
 }
 
-void zero_grads(TwoLayerRelu& net) {
+template <class T>
+void zero_grads(BasicTwoLayerRelu<T>& net) {
   net.dW1.set_zero();
   net.dW2.set_zero();
   net.db1.set_zero();
@@ -221,10 +234,12 @@ Matrix two_layer_relu_tangent_kernel(const TwoLayerRelu& net, const Matrix& X, R
 // to them (a second read).  Bit-identical: the product's accumulator starts at +0 and a sum of
 // products is -0 only if it underflows past the smallest subnormal, so adding it to a cleared +0
 // changes nothing (tests/test_two_layer_relu.cpp, TwoLayerRelu.GradientsEqualZeroThenBackward).
-void two_layer_relu_gradients(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY) {
+template <class T>
+void two_layer_relu_gradients(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
+                              const BasicMatrix<T>& dY) {
   net.db1.set_zero();
   net.db2.set_zero();
-  backward_weights(net, cache, dY, 0.0, "two_layer_relu_gradients");
+  backward_weights(net, cache, dY, T(0), "two_layer_relu_gradients");
 }
 
 // two_layer_relu_gradients then opt.step(), bit for bit, with W1's update interleaved with its
@@ -235,22 +250,24 @@ void two_layer_relu_gradients(TwoLayerRelu& net, const TwoLayerReluCache& cache,
 // covers, and Sgd applies the same rule per element whatever the pieces (nn/optim.h), so the state
 // afterwards is that of the plain route (tests/test_two_layer_relu.cpp, TwoLayerRelu.SgdStep...).
 // Measured in docs/benchmarks.md#the-relu-iteration.
-void two_layer_relu_sgd_step(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY, Sgd& opt) {
+template <class T>
+void two_layer_relu_sgd_step(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
+                             const BasicMatrix<T>& dY, BasicSgd<T>& opt) {
   const std::size_t w1 = opt.slot_of(net.W1);
   if (opt.slots()[w1].grad != &net.dW1)
     throw std::invalid_argument(
         "two_layer_relu_sgd_step: the optimizer's slot for W1 must take net.dW1 as its gradient");
   net.db1.set_zero();
   net.db2.set_zero();
-  const Matrix dZ = output_layer_backward(net, cache, dY, 0.0, "two_layer_relu_sgd_step");
+  const BasicMatrix<T> dZ = output_layer_backward(net, cache, dY, T(0), "two_layer_relu_sgd_step");
   const std::size_t B = dZ.rows(), N = net.N(), d = net.d();
-  thread_local PackedRhs packed_x;  // op(B) = X (B x d), packed once for every block
+  thread_local BasicPackedRhs<T> packed_x;  // op(B) = X (B x d), packed once for every block
   pack_rhs(Trans::kNo, B, d, cache.X.data(), d, packed_x);
   constexpr std::size_t kRowsPerBlock = 12;  // [TP] one 12-row register tile; 12 and 24 measured best
   for (std::size_t r0 = 0; r0 < N; r0 += kRowsPerBlock) {
     const std::size_t rows = std::min(kRowsPerBlock, N - r0);
     // dW1[r0 : r0 + rows, :] = (dZ^T)[r0 : r0 + rows, :] X: op(A) = dZ^T starts at column r0 of dZ.
-    gemm_packed_rhs(Trans::kYes, rows, 1.0, dZ.data() + r0, N, packed_x, 0.0, net.dW1.row(r0), d);
+    gemm_packed_rhs(Trans::kYes, rows, T(1), dZ.data() + r0, N, packed_x, T(0), net.dW1.row(r0), d);
     opt.update(w1, r0 * d, (r0 + rows) * d);
   }
   accumulate_column_sums(net.db1, dZ);
@@ -258,5 +275,20 @@ void two_layer_relu_sgd_step(TwoLayerRelu& net, const TwoLayerReluCache& cache, 
     if (slot != w1) opt.update(slot, 0, opt.slots()[slot].param->size());
   opt.end_step();
 }
+
+// The two scalar types of the training path (docs/precision.md).
+#define RL_TWO_LAYER_RELU_TRAINING(T)                                                                        \
+  template BasicMatrix<T> two_layer_relu_forward(const BasicTwoLayerRelu<T>&, const BasicMatrix<T>&,       \
+                                                 BasicTwoLayerReluCache<T>&);                               \
+  template void two_layer_relu_backward(BasicTwoLayerRelu<T>&, const BasicTwoLayerReluCache<T>&,           \
+                                        const BasicMatrix<T>&);                                             \
+  template void zero_grads(BasicTwoLayerRelu<T>&);                                                          \
+  template void two_layer_relu_gradients(BasicTwoLayerRelu<T>&, const BasicTwoLayerReluCache<T>&,          \
+                                         const BasicMatrix<T>&);                                            \
+  template void two_layer_relu_sgd_step(BasicTwoLayerRelu<T>&, const BasicTwoLayerReluCache<T>&,           \
+                                        const BasicMatrix<T>&, BasicSgd<T>&);
+RL_TWO_LAYER_RELU_TRAINING(double)
+RL_TWO_LAYER_RELU_TRAINING(float)
+#undef RL_TWO_LAYER_RELU_TRAINING
 
 }  // namespace rl

@@ -6,6 +6,9 @@
 //   Z = X W1^T + 1 b1,   H = relu(Z),   Y = H W2^T + 1 b2.
 // relu'(0) = 0 (PyTorch's convention).
 //
+// The training path (forward, gradients, the SGD step) is one template for double and float
+// (TwoLayerReluF trains in float32, docs/precision.md); the tangent kernel and everything measured is double.
+//
 // Layer pair in the style of llm.c: two_layer_relu_forward fills a cache; two_layer_relu_backward
 // *accumulates* (+=) into the gradient fields, which zero_grads clears explicitly.
 #pragma once
@@ -18,21 +21,31 @@
 
 namespace rl {
 
-struct TwoLayerRelu {
-  Matrix W1;   // (N, d)
-  Matrix W2;   // (K, N)
-  Matrix b1;   // (1, N) row broadcast over the batch; (0 x 0) when biases are off
-  Matrix b2;   // (1, K); (0 x 0) when biases are off
-  Matrix dW1;  // (N, d) accumulated gradients, same shapes as the parameters
-  Matrix dW2;  // (K, N)
-  Matrix db1;  // (1, N) or (0 x 0)
-  Matrix db2;  // (1, K) or (0 x 0)
+template <class T>
+struct BasicTwoLayerRelu {
+  BasicMatrix<T> W1;   // (N, d)
+  BasicMatrix<T> W2;   // (K, N)
+  BasicMatrix<T> b1;   // (1, N) row broadcast over the batch; (0 x 0) when biases are off
+  BasicMatrix<T> b2;   // (1, K); (0 x 0) when biases are off
+  BasicMatrix<T> dW1;  // (N, d) accumulated gradients, same shapes as the parameters
+  BasicMatrix<T> dW2;  // (K, N)
+  BasicMatrix<T> db1;  // (1, N) or (0 x 0)
+  BasicMatrix<T> db2;  // (1, K) or (0 x 0)
 
   std::size_t d() const { return W1.cols(); }
   std::size_t N() const { return W1.rows(); }
   std::size_t K() const { return W2.rows(); }
   bool has_bias() const { return !b1.empty(); }
 };
+using TwoLayerRelu = BasicTwoLayerRelu<double>;
+using TwoLayerReluF = BasicTwoLayerRelu<float>;
+
+// The same network (parameters and gradients) in another scalar type.
+template <class To, class From>
+BasicTwoLayerRelu<To> cast_net(const BasicTwoLayerRelu<From>& n) {
+  return {cast_matrix<To>(n.W1),  cast_matrix<To>(n.W2),  cast_matrix<To>(n.b1),  cast_matrix<To>(n.b2),
+          cast_matrix<To>(n.dW1), cast_matrix<To>(n.dW2), cast_matrix<To>(n.db1), cast_matrix<To>(n.db2)};
+}
 
 // A network with the given weights, zero biases when `with_bias`, and zeroed gradients.  Throws
 // std::invalid_argument when W2.cols() != W1.rows() or a weight is empty or non-finite.
@@ -42,14 +55,18 @@ TwoLayerRelu make_two_layer_relu(Matrix W1, Matrix W2, bool with_bias = false);
 TwoLayerRelu init_two_layer_relu(std::size_t d, std::size_t N, std::size_t K, Rng& rng,
                                  bool with_bias = false);
 
-struct TwoLayerReluCache {
-  Matrix X;  // (B, d) input
-  Matrix Z;  // (B, N) pre-activation
-  Matrix H;  // (B, N) relu(Z)
+template <class T>
+struct BasicTwoLayerReluCache {
+  BasicMatrix<T> X;  // (B, d) input
+  BasicMatrix<T> Z;  // (B, N) pre-activation
+  BasicMatrix<T> H;  // (B, N) relu(Z)
 };
+using TwoLayerReluCache = BasicTwoLayerReluCache<double>;
 
-// Returns the logits Y (B, K) and fills `cache`.
-Matrix two_layer_relu_forward(const TwoLayerRelu& net, const Matrix& X, TwoLayerReluCache& cache);
+// Returns the logits Y (B, K) and fills `cache`.  (T = double or float, as every template below.)
+template <class T>
+BasicMatrix<T> two_layer_relu_forward(const BasicTwoLayerRelu<T>& net, const BasicMatrix<T>& X,
+                                      BasicTwoLayerReluCache<T>& cache);
 // Logits only.
 Matrix two_layer_relu_predict(const TwoLayerRelu& net, const Matrix& X);
 // Hidden activity H = relu(X W1^T + b1), (B, N): the representation for RA and sign similarity.
@@ -57,20 +74,27 @@ Matrix two_layer_relu_hidden(const TwoLayerRelu& net, const Matrix& X);
 
 // Given dY = dL/dY (B, K), accumulates
 //   dW2 += dY^T H,  db2 += 1^T dY,  dZ = (dY W2) .* relu'(Z),  dW1 += dZ^T X,  db1 += 1^T dZ.
-void two_layer_relu_backward(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY);
+template <class T>
+void two_layer_relu_backward(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
+                             const BasicMatrix<T>& dY);
 
-void zero_grads(TwoLayerRelu& net);
+template <class T>
+void zero_grads(BasicTwoLayerRelu<T>& net);
 
 // zero_grads(net) then two_layer_relu_backward(net, cache, dY), bit for bit, without the separate pass
 // that clears dW1 (N d values): the gradient GEMMs overwrite instead of adding.  For a training loop
 // that takes one batch gradient per step.
-void two_layer_relu_gradients(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY);
+template <class T>
+void two_layer_relu_gradients(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
+                              const BasicMatrix<T>& dY);
 
 // two_layer_relu_gradients(net, cache, dY) then opt.step(), bit for bit (parameters, gradients and
 // the optimizer's state), with W1 updated block by block as its gradient is produced, while each
 // block is in cache: the Fig. 4B training step.  `opt` must hold net.W1 with net.dW1 as its gradient
 // (std::invalid_argument otherwise); its other slots are stepped once the backward pass is done.
-void two_layer_relu_sgd_step(TwoLayerRelu& net, const TwoLayerReluCache& cache, const Matrix& dY, Sgd& opt);
+template <class T>
+void two_layer_relu_sgd_step(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
+                             const BasicMatrix<T>& dY, BasicSgd<T>& opt);
 
 // Which parameters the empirical tangent kernel differentiates with respect to.
 enum class ReluKernelParams {

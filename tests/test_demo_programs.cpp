@@ -219,6 +219,33 @@ TEST(DemoPrograms, VerdictsOfASweepWhoseRunsAllDivergedAreUndefined) {
   }
 }
 
+// --precision f32 (docs/precision.md#where-the-choice-is-recorded): every training program takes it; a
+// float32 run's results.csv and manifest say f32, and a float64 run asked to resume into its folder is
+// refused naming --precision (and leaves the float32 files as they were).
+TEST(DemoPrograms, AFloat32RunIsRecordedAndAFloat64ResumeIntoItIsRefused) {
+  SKIP_UNLESS_BUILT();
+  Scratch scratch;
+  for (const std::string& program : kProgramsWithGain) {
+    const ProgramResult help = run_program(scratch, program, {"--help"});
+    EXPECT_NE(help.out.find("--precision"), std::string::npos) << program << " has no --precision";
+  }
+  const std::string out = scratch.path("fig1");
+  const std::vector<std::string> small = {"--N", "12", "--ranks", "1,12", "--iters", "10", "--seeds", "1",
+                                          "--threads", "1", "--out", out};
+  std::vector<std::string> f32 = small;
+  f32.insert(f32.end(), {"--precision", "f32"});
+  const ProgramResult a = run_program(scratch, "fig1_rank_sweep", f32);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const std::string results = read_all(out + "/results.csv");
+  EXPECT_NE(results.substr(0, results.find('\n')).find(",precision"), std::string::npos) << results;
+  EXPECT_NE(results.find(",f32\n"), std::string::npos) << results;
+  EXPECT_NE(read_all(out + "/manifest.json").find("\"precision\": \"f32\""), std::string::npos);
+  const ProgramResult b = run_program(scratch, "fig1_rank_sweep", small);
+  EXPECT_EQ(b.exit_code, 2) << b.err;
+  EXPECT_NE(b.err.find("--precision f32, this run asks --precision f64"), std::string::npos) << b.err;
+  EXPECT_EQ(read_all(out + "/results.csv"), results) << "the refused run changed the float32 results";
+}
+
 // MNIST (`make data`) is needed by fig3c before its teacher cache is read: skipped without it, except
 // when RICHLAZY_REQUIRE_MNIST=1 (.ci/run), as tests/test_mnist.cpp.
 bool mnist_present() {

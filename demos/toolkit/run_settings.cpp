@@ -15,12 +15,19 @@ const std::vector<std::string>& flags_outside_settings() {
   return flags;
 }
 
+// Flags added after records were made, at the value every earlier file was computed with: left out of
+// the key at that value, so the earlier files keep theirs (--precision f64, demos/toolkit/precision_flag.h).
+bool at_pre_flag_value(const std::string& name, const std::string& value) {
+  return name == "precision" && value == "f64";
+}
+
 std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_flags) {
   std::vector<std::pair<std::string, std::string>> kept;
   for (const auto& [name, value] : cli.values_as_text()) {
     const auto& skip = flags_outside_settings();
     if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
     if (std::find(axis_flags.begin(), axis_flags.end(), name) != axis_flags.end()) continue;
+    if (at_pre_flag_value(name, value)) continue;
     kept.emplace_back(name, value);
   }
   kept.emplace_back(kResultsRevisionKey, kResultsRevision);
@@ -51,6 +58,7 @@ std::string flag_text(const std::string& name, const std::map<std::string, std::
   if (name == kResultsRevisionKey)  // not a flag: the build that computed the file (nn/results_revision.h)
     return it == m.end() ? "results revision (absent: a build before revisions were recorded)"
                          : "results revision " + it->second;
+  if (name == "precision" && it == m.end()) return "--precision f64";  // left out of keys at f64
   return "--" + name + (it == m.end() ? " (absent)" : " " + (it->second.empty() ? "(on)" : it->second));
 }
 
@@ -70,17 +78,23 @@ std::string describe_settings_difference(const std::string& stored, const std::s
   return "settings '" + stored + "', this run asks '" + now + "'";
 }
 
-CsvWriter with_settings_column(const CsvWriter& rows, const std::string& key) {
+CsvWriter with_constant_columns(const CsvWriter& rows,
+                                const std::vector<std::pair<std::string, std::string>>& columns) {
+  if (columns.empty()) return rows;
   const ResultTable t = parse_result_csv(rows.to_string(), "run rows");
   std::vector<std::string> header = t.header;
-  header.push_back(kSettingsColumn);
+  for (const auto& column : columns) header.push_back(column.first);
   CsvWriter out(header);
   for (const auto& row : t.rows) {
     std::vector<CsvCell> cells(row.begin(), row.end());
-    cells.emplace_back(key);
+    for (const auto& column : columns) cells.emplace_back(column.second);
     out.add_row(cells);
   }
   return out;
+}
+
+CsvWriter with_settings_column(const CsvWriter& rows, const std::string& key) {
+  return with_constant_columns(rows, {{kSettingsColumn, key}});
 }
 
 void check_run_file_settings(const ResultTable& file, const std::string& key, const std::string& runs_dir) {

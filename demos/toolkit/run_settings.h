@@ -18,6 +18,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "demos/toolkit/cli.h"
@@ -34,7 +35,8 @@ const std::vector<std::string>& flags_outside_settings();
 
 // "flag=value;..." for every declared flag except flags_outside_settings() and `axis_flags` (the
 // flags whose values are sweep axes and hence already in the file name), and results-revision =
-// kResultsRevision, sorted by name.
+// kResultsRevision, sorted by name.  --precision is left out at f64, the value of every file computed
+// before the flag existed (demos/toolkit/precision_flag.h), so those files keep their keys.
 std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_flags);
 
 // The first flag whose value differs between two keys, as "--iters 300, this run asks --iters 50"
@@ -42,6 +44,9 @@ std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_fl
 // this run asks results revision r2"); "" when the keys are equal.
 std::string describe_settings_difference(const std::string& stored, const std::string& now);
 
+// `rows` with one column per (name, value) appended to every row, each row taking the value.
+CsvWriter with_constant_columns(const CsvWriter& rows,
+                                const std::vector<std::pair<std::string, std::string>>& columns);
 // `rows` with the column `settings` = `key` appended to every row.
 CsvWriter with_settings_column(const CsvWriter& rows, const std::string& key);
 

@@ -15,6 +15,7 @@
 
 #include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/progress.h"
+#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/run_settings.h"
 
 namespace rl {
@@ -149,6 +150,7 @@ SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_
   o.shard = cli.shard();
   o.runner.threads = cli.threads();
   o.runner.progress_label = cli.program() + " runs";
+  o.constant_columns = precision_columns(cli);
   return o;
 }
 
@@ -170,7 +172,7 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
   }
   run_jobs(todo, options.runner, [&](std::size_t k) {
     Rng rng = run_rng(todo[k]);
-    const CsvWriter rows = run_one(todo[k], rng);
+    const CsvWriter rows = with_constant_columns(run_one(todo[k], rng), options.constant_columns);
     const std::string path = run_result_path(options.runs_dir, todo[k]);
     if (options.checks.settings.empty()) rows.write(path);
     else with_settings_column(rows, options.checks.settings).write(path);

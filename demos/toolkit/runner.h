@@ -89,10 +89,13 @@ struct SweepOptions {
   Shard shard;                           // only runs with index % n == i
   RunnerOptions runner;
   RunFileChecks checks;                  // rows per run file, settings key (demos/toolkit/run_settings.h)
+  // Columns appended to every run's rows before the settings column: {"precision", "f32"} for a float32
+  // run (demos/toolkit/precision_flag.h), none otherwise.
+  std::vector<std::pair<std::string, std::string>> constant_columns;
 };
 // From the common flags: runs_dir = <--out>/runs, shard = --shard, threads = --threads, and
 // checks.settings = settings_key(cli, axis_flags): every flag but the sweep axes (whose values are in
-// the run file names) and the ones that never change a result.
+// the run file names) and the ones that never change a result; constant_columns = precision_columns(cli).
 SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_flags = {});
 
 struct SweepOutcome {

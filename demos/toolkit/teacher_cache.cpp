@@ -21,7 +21,9 @@ std::string teacher_key(const TeacherSpec& spec) {
   return "N=" + std::to_string(spec.N) + ";gain=" + format_number(spec.gain) + ";iters=" + std::to_string(t.iters) +
          ";lr=" + format_number(t.lr) + ";momentum=" + format_number(t.momentum) + ";alpha=" +
          format_number(t.net.alpha) + ";activation=" + (t.net.activation == Activation::kTanh ? "tanh" : "relu") +
-         ";seed=" + std::to_string(spec.seed);
+         ";seed=" + std::to_string(spec.seed) +
+         // float32 teachers are other weights; float64 keeps the key every cached teacher was made with
+         (t.precision == Precision::kF64 ? "" : std::string(";precision=") + precision_name(t.precision));
 }
 
 std::string teacher_folder(const std::string& root, const TeacherSpec& spec) {

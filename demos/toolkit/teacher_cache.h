@@ -30,7 +30,8 @@ struct Teacher {
 
 // Every setting that changes the teacher's weights, numbers at full precision ("%.17g"):
 // "N=100;gain=1.25;iters=2000;lr=0.0030000000000000001;momentum=0.90000000000000002;alpha=1;
-//  activation=relu;seed=1".  Stored in teacher.csv and compared on load.
+//  activation=relu;seed=1", and ";precision=f32" for a teacher trained in float32 (absent for float64, as
+// in every key made before the flag).  Stored in teacher.csv and compared on load.
 std::string teacher_key(const TeacherSpec& spec);
 
 // "<root>/teacher_N-100_gain-1.25_iters-2000_lr-0.0030000000000000001_momentum-..._seed-1": the key
