@@ -73,7 +73,8 @@ demo: $(BUILD)/bin/fig1_rank_sweep      ## the main demo: the Fig. 1 headline on
 # Every figure at the paper's settings (long: see docs/reproducing.md for the runtimes).  Each
 # program resumes where it stopped (finished runs are skipped) and can be sharded (--shard i/n).
 FIG_BIN := $(addprefix $(BUILD)/bin/,fig1_rank_sweep fig2_biological fig3b_aligned_init \
-             fig3c_aligned_rnn fig4a_linear_rank fig4b_relu_mnist forgetting_probe linearised_rnn)
+             fig3c_aligned_rnn fig4a_linear_rank fig4b_relu_mnist forgetting_probe linearised_rnn \
+             precision_study)
 figures: $(FIG_BIN) data                ## every figure at the paper's settings into out/ (hours; resumable)
 	$(BUILD)/bin/fig4a_linear_rank --out out/fig4a
 	$(BUILD)/bin/fig3b_aligned_init --out out/fig3b
@@ -85,6 +86,7 @@ figures: $(FIG_BIN) data                ## every figure at the paper's settings 
 	$(BUILD)/bin/fig1_rank_sweep --task smnist --seeds 10 --iters 10000 --out out/fig1_smnist
 	$(BUILD)/bin/forgetting_probe --seeds 10 --iters 10000 --out out/forgetting
 	$(BUILD)/bin/linearised_rnn --task 2af,dms,cxt --seeds 10 --iters 10000 --log-every 500 --out out/linearised_rnn
+	$(BUILD)/bin/precision_study --task 2af,dms,cxt --seeds 10 --iters 10000 --out out/precision_study
 
 # The paper-scale records kept in the repository (docs/records/README.md): each resumes from its
 # committed run files, never redoes a recorded run, and refuses one made with other settings or

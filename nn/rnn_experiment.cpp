@@ -113,6 +113,7 @@ RnnParams train(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetu
       break;
     }
     meter.record();
+    if (config.on_step) config.on_step(it + 1, trainer.weights());
     running.add(loss);
     r.iterations_done = it + 1;
     // The blow-up rule (RnnTrainConfig): cheap checks every iteration; training goes on (flag only).

@@ -58,6 +58,10 @@ struct RnnTrainConfig {
   // live view (the browser explorer, docs/explorer.md) draws the curves while training runs.  It
   // only reads: the run's numbers are the same with or without it.
   std::function<void(const Recorder& log, std::size_t step)> on_log;
+  // Called after every training step with the step count and the weights (in double, whatever the
+  // precision: RnnSgdTrainer::weights).  Read-only, like on_log: demos/precision_study.cpp follows a
+  // float32 and a float64 run in lockstep through it.
+  std::function<void(std::size_t step, const RnnParams& weights)> on_step;
   double diverged_loss = 10.0;     // the released script's threshold on the final loss
   // Blow-up during training [OURS]: a run that explodes and then falls silent (a dead network at
   // loss ln K) ends below diverged_loss, so every iteration is also checked: its loss non-finite or

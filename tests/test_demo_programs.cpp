@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -244,6 +245,49 @@ TEST(DemoPrograms, AFloat32RunIsRecordedAndAFloat64ResumeIntoItIsRefused) {
   EXPECT_EQ(b.exit_code, 2) << b.err;
   EXPECT_NE(b.err.find("--precision f32, this run asks --precision f64"), std::string::npos) << b.err;
   EXPECT_EQ(read_all(out + "/results.csv"), results) << "the refused run changed the float32 results";
+}
+
+// The precision study's float64 half is the Fig. 1 run of the same flags, bit for bit (the same seeded
+// streams; demos/precision_study.cpp), and its float32 half is a different, nearby run.
+TEST(DemoPrograms, PrecisionStudyFloat64HalfIsTheFig1Run) {
+  SKIP_UNLESS_BUILT();
+  Scratch scratch;
+  const std::vector<std::string> flags = {"--N", "16", "--ranks", "1,16", "--iters", "40", "--seeds", "2",
+                                          "--threads", "1"};
+  std::vector<std::string> a = flags, b = flags;
+  a.insert(a.end(), {"--out", scratch.path("study")});
+  b.insert(b.end(), {"--out", scratch.path("fig1")});
+  const ProgramResult study = run_program(scratch, "precision_study", a);
+  ASSERT_EQ(study.exit_code, 0) << study.err;
+  const ProgramResult fig1 = run_program(scratch, "fig1_rank_sweep", b);
+  ASSERT_EQ(fig1.exit_code, 0) << fig1.err;
+  const std::string s = read_all(scratch.path("study/results.csv")), f = read_all(scratch.path("fig1/results.csv"));
+  // Column positions from the headers; rows are in the same (rank, seed) order in both.
+  auto split = [](const std::string& line) {
+    std::vector<std::string> cells;
+    std::stringstream in(line);
+    for (std::string c; std::getline(in, c, ',');) cells.push_back(c);
+    return cells;
+  };
+  std::stringstream sin(s), fin(f);
+  std::string sh, fh;
+  std::getline(sin, sh);
+  std::getline(fin, fh);
+  const auto shead = split(sh), fhead = split(fh);
+  auto col = [](const std::vector<std::string>& head, const std::string& name) {
+    return static_cast<std::size_t>(std::find(head.begin(), head.end(), name) - head.begin());
+  };
+  int rows = 0;
+  for (std::string sl, fl; std::getline(sin, sl) && std::getline(fin, fl); ++rows) {
+    const auto sr = split(sl), fr = split(fl);
+    for (const std::string m : {"weight_change", "kernel_alignment", "representation_alignment", "accuracy"}) {
+      EXPECT_EQ(sr.at(col(shead, m + std::string("_f64"))), fr.at(col(fhead, m))) << m << " row " << rows;
+      EXPECT_NE(sr.at(col(shead, m + std::string("_f32"))), "") << m;
+    }
+    EXPECT_NE(sr.at(col(shead, "weight_change_f32")), sr.at(col(shead, "weight_change_f64")))
+        << "the float32 half must be its own run";
+  }
+  EXPECT_EQ(rows, 4);
 }
 
 // MNIST (`make data`) is needed by fig3c before its teacher cache is read: skipped without it, except

@@ -36,6 +36,8 @@
 #include "nn/optim.h"
 #include "nn/rnn.h"
 #include "nn/two_layer_relu.h"
+#include "nn/precision.h"
+#include "nn/rnn_sgd_trainer.h"
 
 namespace {
 
@@ -173,6 +175,23 @@ void bench_rnn_train(const char* name, const rl::RnnConfig& c, std::size_t T, st
   std::printf("%s_our_gflops=%.2f\n", name, 2.0 * macs / secs / 1e9);
 }
 
+// The training step exactly as the programs take it, through RnnSgdTrainer (nn/rnn_sgd_trainer.h), in
+// float32 or float64: rounded start, forward, loss in double, BPTT, SGD; the float64 copy of the weights
+// the measures read is refreshed after every float32 step, so its cost is included.  Name <name>_f32/_f64.
+void bench_trainer(const std::string& name, const rl::RnnConfig& c, std::size_t T, std::size_t B, bool last_step,
+                   rl::Precision precision, std::uint64_t seed, int iters) {
+  rl::Rng rng(seed);
+  const rl::RnnParams p0 = paper_like_params(c, 1.25, rng);
+  std::vector<rl::SeqBatch> batches;
+  for (int i = 0; i < 16; ++i)
+    batches.push_back(last_step ? random_smnist_batch(T, B, c.n_in, c.K, rng) : random_batch(T, B, c.n_in, c.K, rng));
+  rl::RnnSgdTrainer trainer(p0, c, rl::SgdOptions{}, last_step, precision);
+  double loss = 0.0;
+  const std::string full = name + "_" + rl::precision_name(precision);
+  time_iterations(full.c_str(), iters, [&](int i) { return trainer.step(batches[i % 16]); }, &loss);
+  std::printf("%s_loss_last=%.4f\n", full.c_str(), loss);
+}
+
 void bench_train(std::uint64_t seed, int iters) {
   const rl::RnnConfig c{3, 300, 3, 1.0, rl::Activation::kRelu};
   const std::size_t T = 8, B = 32;
@@ -234,6 +253,39 @@ void bench_relu_train(std::uint64_t seed, int iters) {
   const double macs = static_cast<double>(B * N * d * 2 + B * N * K * 3);  // Z, dW1 | Y, dW2, dH
   std::printf("relu_macs_per_iter=%.0f\nrelu_loss_last=%.4f\nrelu_reused_loss_last=%.4f\nrelu_our_gflops=%.2f\n", macs,
               last, last_fused, 2.0 * macs / secs / 1e9);
+}
+
+// The Fig. 4B step as run_relu_experiment trains it in float32 (nn/relu_experiment.cpp, train<float>):
+// the batch rounded to float, forward, the loss in double from the float logits, dY rounded to float,
+// the fused SGD step.  Printed as relu_f32.
+void bench_relu_train_f32(std::uint64_t seed, int iters) {
+  const std::size_t B = 100, d = 784, N = 300, K = 10;
+  rl::Rng rng(seed);
+  const rl::TwoLayerRelu net0 = rl::init_two_layer_relu(d, N, K, rng);
+  std::vector<rl::Matrix> xs;
+  std::vector<std::vector<int>> ys;
+  for (int i = 0; i < 16; ++i) {
+    rl::Matrix X(B, d);
+    for (double& v : X.values()) v = rng.uniform();
+    std::vector<int> y(B);
+    for (int& v : y) v = static_cast<int>(rng.below(K));
+    xs.push_back(std::move(X));
+    ys.push_back(std::move(y));
+  }
+  rl::SgdOptions o;
+  o.lr = 0.01;
+  const std::vector<unsigned char> all_rows(B, 1);
+  rl::TwoLayerReluF net = rl::cast_net<float>(net0);
+  rl::SgdF opt(rl::make_slots<float>({&net.W1, &net.W2}, {&net.dW1, &net.dW2}), o);
+  rl::BasicTwoLayerReluCache<float> cache;
+  double last = 0.0;
+  time_iterations("relu_f32", iters, [&](int i) {
+    const rl::MatrixF Y = rl::two_layer_relu_forward(net, rl::cast_matrix<float>(xs[i % 16]), cache);
+    const rl::LossResult l = rl::softmax_cross_entropy(rl::cast_matrix<double>(Y), ys[i % 16], all_rows);
+    rl::two_layer_relu_sgd_step(net, cache, rl::cast_matrix<float>(l.dY), opt);
+    return l.loss;
+  }, &last);
+  std::printf("relu_f32_loss_last=%.4f\n", last);
 }
 
 // ---- the linearised RNN iteration and the cost-of-plasticity meter ------------------------------
@@ -303,7 +355,7 @@ int main(int argc, char** argv) {
     rl::Cli cli("bench_rnn", "Time one training iteration (Neurogym RNN, sMNIST RNN, Fig. 4B ReLU network) and the RNN tangent kernels (one thread).");
     cli.add_int("seed", 1, "seed of the random weights and data", 0);
     cli.add_string("part", "all", "what to time",
-                   {"all", "train", "smnist", "relu", "linrnn", "ntk2af", "ntksmnist"});
+                   {"all", "train", "smnist", "relu", "f32", "linrnn", "ntk2af", "ntksmnist"});
     cli.add_int("iters", 1000, "training iterations to time", 5, 1000000);
     cli.add_string("path", "auto", "kernel contraction order",
                    {"auto", "error_gram", "jacobian_blocks", "trial_pairs"});
@@ -316,6 +368,15 @@ int main(int argc, char** argv) {
     if (part == "all" || part == "train") bench_train(seed, iters);
     if (part == "all" || part == "smnist") bench_smnist_train(seed, iters);
     if (part == "all" || part == "relu") bench_relu_train(seed, iters);
+    // The training steps as the programs take them, float64 and float32 (docs/precision.md).
+    if (part == "all" || part == "f32") {
+      const rl::RnnConfig neurogym{3, 300, 3, 1.0, rl::Activation::kRelu}, smnist{28, 300, 10, 1.0, rl::Activation::kRelu};
+      for (const rl::Precision precision : {rl::Precision::kF64, rl::Precision::kF32}) {
+        bench_trainer("trainer", neurogym, 8, 32, false, precision, seed, iters);
+        bench_trainer("smnist_trainer", smnist, 28, 200, true, precision, seed, std::max(5, iters / 20));
+      }
+      bench_relu_train_f32(seed, iters);
+    }
     if (part == "all" || part == "linrnn") bench_linrnn_train(seed, iters);
     if (part == "all" || part == "ntk2af")
       bench_kernel("ntk2af", rl::RnnConfig{3, 300, 3, 1.0, rl::Activation::kRelu}, 8, 32,

@@ -1,13 +1,14 @@
 /* The floating-point bound of one training iteration: the same GEMMs our iteration performs (same
-   shapes, same row-major transposes, in the same order), timed with the system's cblas_dgemm
-   (OpenBLAS when installed), one thread.  Our iteration also does non-GEMM work (activations, loss,
+   shapes, same row-major transposes, in the same order), timed with the system's cblas_dgemm, or
+   cblas_sgemm for the float32 iteration (OpenBLAS when installed), one thread.  Our iteration also does non-GEMM work (activations, loss,
    SGD step), so "our time / this time" is how far we are from a BLAS-bound implementation.
 
-   Usage: peer_gemm_bound SHAPE [REPS]
+   Usage: peer_gemm_bound SHAPE [REPS [PRECISION]]
      SHAPE  neurogym  RNN N = 300, B = 32, T = 8, 3 inputs, 3 outputs (the 2AF / DMS shapes)
             smnist    RNN N = 300, B = 200, T = 28, 28 inputs, 10 outputs
             relu      two-layer ReLU network, B = 100, 784 -> 300 -> 10 (Fig. 4B, nn/two_layer_relu)
      REPS   iterations per timed block (default 50 for neurogym and relu, 5 for smnist); best of 5 blocks.
+     PRECISION  f64 (default: cblas_dgemm) or f32 (cblas_sgemm, the float32 iteration's bound).
    Output: key=value lines: shape, gemm_macs (multiply-adds per iteration), blas_iter_ms (wall, best
    block), blas_cpu_ms_best_block (CPU time, best block), blas_gflops (from the wall time).
    The GEMM lists mirror nn/rnn.cpp (rnn_forward, rnn_backward) and nn/two_layer_relu.cpp; when those
@@ -22,6 +23,8 @@
 /* cblas_dgemm as every CBLAS declares it (enums as int: RowMajor 101, NoTrans 111, Trans 112). */
 void cblas_dgemm(int order, int ta, int tb, int m, int n, int k, double alpha, const double *A, int lda,
                  const double *B, int ldb, double beta, double *C, int ldc);
+void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *A, int lda,
+                 const float *B, int ldb, float beta, float *C, int ldc);
 enum { kRowMajor = 101, N_ = 111, T_ = 112 };
 
 static double clock_s(clockid_t id) {
@@ -33,12 +36,15 @@ static double now(void) { return clock_s(CLOCK_MONOTONIC); }
 static double cpu(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }  /* robust on a shared machine */
 
 static double *bufA, *bufB, *bufC;
+static float *fbufA, *fbufB, *fbufC;
+static int use_float;
 static double macs;
 
 /* C (m x n) = op(A) (m x k) op(B) (k x n), row-major, on scratch buffers large enough for every shape. */
 static void mm(int ta, int tb, int m, int n, int k) {
   const int lda = ta == N_ ? k : m, ldb = tb == N_ ? n : k;
-  cblas_dgemm(kRowMajor, ta, tb, m, n, k, 1.0, bufA, lda, bufB, ldb, 0.0, bufC, n);
+  if (use_float) cblas_sgemm(kRowMajor, ta, tb, m, n, k, 1.0f, fbufA, lda, fbufB, ldb, 0.0f, fbufC, n);
+  else cblas_dgemm(kRowMajor, ta, tb, m, n, k, 1.0, bufA, lda, bufB, ldb, 0.0, bufC, n);
   macs += (double)m * n * k;
 }
 
@@ -72,7 +78,7 @@ static void iteration(const char *shape) {
 
 int main(int argc, char **argv) {
   if (argc < 2 || (strcmp(argv[1], "neurogym") && strcmp(argv[1], "smnist") && strcmp(argv[1], "relu"))) {
-    fprintf(stderr, "usage: peer_gemm_bound neurogym|smnist|relu [REPS]\n");
+    fprintf(stderr, "usage: peer_gemm_bound neurogym|smnist|relu [REPS [f64|f32]]\n");
     return 2;
   }
   const char *shape = argv[1];
@@ -83,10 +89,21 @@ int main(int argc, char **argv) {
     if (*end || r < 1 || r > 100000) { fprintf(stderr, "peer_gemm_bound: REPS '%s' is not in 1..100000\n", argv[2]); return 2; }
     reps = (int)r;
   }
+  if (argc > 3) {
+    if (strcmp(argv[3], "f32") && strcmp(argv[3], "f64")) {
+      fprintf(stderr, "peer_gemm_bound: PRECISION '%s' is neither f64 nor f32\n", argv[3]);
+      return 2;
+    }
+    use_float = strcmp(argv[3], "f32") == 0;
+  }
   const size_t big = 5600 * 300;  /* the largest operand: sMNIST's (T*B, N) */
   bufA = malloc(big * sizeof(double)); bufB = malloc(big * sizeof(double)); bufC = malloc(big * sizeof(double));
-  if (!bufA || !bufB || !bufC) { fprintf(stderr, "peer_gemm_bound: out of memory\n"); return 1; }
-  for (size_t i = 0; i < big; ++i) { bufA[i] = 0.5 + 1e-6 * (double)(i % 977); bufB[i] = 0.25 - 1e-6 * (double)(i % 613); bufC[i] = 0; }
+  fbufA = malloc(big * sizeof(float)); fbufB = malloc(big * sizeof(float)); fbufC = malloc(big * sizeof(float));
+  if (!bufA || !bufB || !bufC || !fbufA || !fbufB || !fbufC) { fprintf(stderr, "peer_gemm_bound: out of memory\n"); return 1; }
+  for (size_t i = 0; i < big; ++i) {
+    bufA[i] = 0.5 + 1e-6 * (double)(i % 977); bufB[i] = 0.25 - 1e-6 * (double)(i % 613); bufC[i] = 0;
+    fbufA[i] = (float)bufA[i]; fbufB[i] = (float)bufB[i]; fbufC[i] = 0;
+  }
   iteration(shape);  /* warm-up */
   macs = 0; iteration(shape);
   const double iter_macs = macs;
@@ -98,6 +115,7 @@ int main(int argc, char **argv) {
     if (s < best) best = s;
     if (c < cpu_best) cpu_best = c;
   }
+  printf("precision=%s\n", use_float ? "f32" : "f64");
   printf("shape=%s\ngemm_macs=%.0f\nblas_iter_ms=%.4f\nblas_cpu_ms_best_block=%.4f\nblas_gflops=%.2f\n", shape,
          iter_macs, best * 1e3, cpu_best * 1e3, 2.0 * iter_macs / best / 1e9);
   return 0;

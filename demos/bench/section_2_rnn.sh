@@ -2,7 +2,9 @@
 # Bench section 2, training iterations and the RNN tangent kernels: ours (build/bin/bench_rnn) beside the
 # PyTorch peers in this folder (peer_torch_rnn.py, peer_torch_relu.py) and beside the floating-point
 # bound (peer_gemm_bound.c: the same GEMMs through OpenBLAS cblas_dgemm), one thread each, in one run:
-#   (1) training iterations, float64 ours against the bound and PyTorch float64 (float32 beside it):
+#   (1) training iterations, float64 ours against the bound and PyTorch float64 (float32 beside it),
+#       and (1b) the float32 steps as the programs take them (--precision f32, docs/precision.md) against
+#       the cblas_sgemm bound and PyTorch float32:
 #       Neurogym (N=300, B=32, T=8, n_in=3, K=3, CE at every step),
 #       sequential MNIST (N=300, B=200, T=28, n_in=28, K=10, CE at the last step),
 #       Fig. 4B ReLU network (784 -> 300 -> 10, batch 100),
@@ -37,7 +39,7 @@ pval() { tr ' ' '\n' <"$1" | sed -n "s/^$2=//p" | head -n1; }  # key=value words
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else printf "n/a" }'; }
 
 # ---- ours: one process per part, so each peak RSS is its own ----
-for part in train smnist relu linrnn ntk2af ntksmnist; do
+for part in train smnist relu f32 linrnn ntk2af ntksmnist; do
   "$ours_bin" --part "$part" >"$tmp/$part.txt" || { echo "bench_rnn --part $part failed"; exit 1; }
 done
 our_k2=$(val "$tmp/ntk2af.txt" ntk2af_s)
@@ -59,7 +61,7 @@ echo "  2AF kernel 768x768 (W_h)  ${our_k2} s  path $(val "$tmp/ntk2af.txt" ntk2
 echo "  sMNIST kernel 2000x2000   ${our_ks} s  path $(val "$tmp/ntksmnist.txt" ntksmnist_path), peak RSS ${our_rss} MiB (target < 1024)"
 
 # ---- floating-point bound: each iteration's GEMMs with OpenBLAS (peer_gemm_bound.c) ----
-declare -A bound
+declare -A bound bound32
 if cc -O2 "$here/peer_gemm_bound.c" -o "$tmp/bound" -lblas 2>"$tmp/cc.txt"; then
   blas_real=$(readlink -f "$(ldd "$tmp/bound" | awk '$1 ~ /^libblas\.so/ {print $3}')")
   echo "floating-point bound: the same GEMMs through cblas_dgemm from $blas_real, one thread:"
@@ -68,6 +70,11 @@ if cc -O2 "$here/peer_gemm_bound.c" -o "$tmp/bound" -lblas 2>"$tmp/cc.txt"; then
     if OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$tmp/bound" "$shape" >"$tmp/bound_$shape.txt"; then
       bound[$shape]=$(val "$tmp/bound_$shape.txt" blas_cpu_ms_best_block)
       echo "  $shape: wall $(val "$tmp/bound_$shape.txt" blas_iter_ms) ms ($(val "$tmp/bound_$shape.txt" blas_gflops) GFLOP/s), CPU ${bound[$shape]} ms"
+    fi
+    reps=50; [ "$shape" = smnist ] && reps=5
+    if OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$tmp/bound" "$shape" "$reps" f32 >"$tmp/bound32_$shape.txt"; then
+      bound32[$shape]=$(val "$tmp/bound32_$shape.txt" blas_cpu_ms_best_block)
+      echo "  $shape float32 (cblas_sgemm): CPU ${bound32[$shape]} ms"
     fi
   done
 else
@@ -124,6 +131,21 @@ row neurogym "$(val "$tmp/train.txt" train_cpu_ms_per_iter_best_block)" "$(val "
 row smnist "$(val "$tmp/smnist.txt" smnist_cpu_ms_per_iter_best_block)" "$(val "$tmp/smnist.txt" smnist_reused_cpu_ms_per_iter_best_block)" smnist
 row relu "$(val "$tmp/relu.txt" relu_cpu_ms_per_iter_best_block)" "$(val "$tmp/relu.txt" relu_reused_cpu_ms_per_iter_best_block)" relu
 echo "  linrnn     $(val "$tmp/linrnn.txt" linrnn_ratio_cpu)x the plain iteration (target <= 2.5x; no peer: torch.func.jvp is not in torch 1.13)"
+
+# ---- (1b) the float32 training steps (docs/precision.md), as the programs take them ----
+echo "(1b) float32 training steps as the programs take them (RnnSgdTrainer; the ReLU loop's float path), CPU ms,"
+echo "    best of 5 blocks; x bound = ours / the same GEMMs through cblas_sgemm (target <= 1.1x);"
+echo "    vs torch f32 = PyTorch float32 / ours (target > 1, aim 1.2); ours f64 = the same step in float64:"
+printf "  %-10s %9s %9s %9s %9s %12s %9s\n" iteration ours_f32 ours_f64 bound32 "x bound" torch_f32 "vs f32"
+row32() {  # label, our f32 ms, our f64 ms, key
+  local label=$1 o=$2 d=$3 k=$4
+  local b=${bound32[$k]:-} p32=${t32[$k]:-}
+  printf "  %-10s %9s %9s %9s %9s %12s %9s\n" "$label" "$o" "${d:--}" "${b:--}" \
+    "$( [ -n "$b" ] && ratio "$o" "$b" || echo -)" "${p32:--}" "$( [ -n "$p32" ] && ratio "$p32" "$o" || echo -)"
+}
+row32 neurogym "$(val "$tmp/f32.txt" trainer_f32_cpu_ms_per_iter_best_block)" "$(val "$tmp/f32.txt" trainer_f64_cpu_ms_per_iter_best_block)" neurogym
+row32 smnist "$(val "$tmp/f32.txt" smnist_trainer_f32_cpu_ms_per_iter_best_block)" "$(val "$tmp/f32.txt" smnist_trainer_f64_cpu_ms_per_iter_best_block)" smnist
+row32 relu "$(val "$tmp/f32.txt" relu_f32_cpu_ms_per_iter_best_block)" "$(val "$tmp/relu.txt" relu_reused_cpu_ms_per_iter_best_block)" relu
 [ -n "$torch_py" ] || exit 0
 
 # ---- (2), (3) the tangent kernels ----
