@@ -79,54 +79,61 @@ std::vector<Case> cases() {
 
 double chain_depth(const Case& c) { return 2.0 * (c.T + 1) * (c.n_in + c.N + c.K + 3); }
 
+// One case's network and inputs, and the "absolute network" whose values bound the rounding error.
+struct CaseSetup {
+  RnnConfig net, abs_net;
+  RnnParams p, abs_p;
+  SeqBatch batch, abs_batch;
+  std::string where;
+};
+
+CaseSetup setup_case(const Case& c, std::uint64_t seed) {
+  CaseSetup s;
+  s.net = {c.n_in, c.N, c.K, c.alpha, c.activation};
+  s.abs_net = {c.n_in, c.N, c.K, c.alpha, Activation::kRelu};  // relu: the identity on non-negative values
+  s.p = random_rnn_params(s.net, seed);
+  s.abs_p = abs_of(s.p);
+  s.batch = random_inputs(c.T, c.B, c.n_in, seed + 7);
+  s.abs_batch = SeqBatch{c.T, c.B, abs_of(s.batch.x), {}};
+  s.where = "N " + std::to_string(c.N) + ", T " + std::to_string(c.T) + ", alpha " + std::to_string(c.alpha) +
+            (c.activation == Activation::kTanh ? ", tanh" : ", relu");
+  return s;
+}
+
 TEST(Precision, Float32ForwardEqualsTheFloat64ReferenceToFloat32Rounding) {
   std::uint64_t seed = 100;
   for (const Case& c : cases()) {
-    const RnnConfig net{c.n_in, c.N, c.K, c.alpha, c.activation};
-    const RnnParams p = random_rnn_params(net, seed);
-    const SeqBatch batch = random_inputs(c.T, c.B, c.n_in, seed + 7);
+    const CaseSetup s = setup_case(c, seed);
     seed += 10;
-    const RnnTrace reference = rnn_forward_reference(p, net, batch);
-    const RnnTraceF f32 = rnn_forward(cast_params<float>(p), net, batch);
-    // The absolute network: |weights|, |inputs|, relu (the identity on non-negative values).
-    const RnnConfig abs_net{c.n_in, c.N, c.K, c.alpha, Activation::kRelu};
-    const SeqBatch abs_batch{c.T, c.B, abs_of(batch.x), {}};
-    const RnnTrace bound = rnn_forward_reference(abs_of(p), abs_net, abs_batch);
-    const std::string where = "N " + std::to_string(c.N) + ", T " + std::to_string(c.T) + ", alpha " +
-                              std::to_string(c.alpha) + (c.activation == Activation::kTanh ? ", tanh" : ", relu");
+    const RnnTrace reference = rnn_forward_reference(s.p, s.net, s.batch);
+    const RnnTraceF f32 = rnn_forward(cast_params<float>(s.p), s.net, s.batch);
+    const RnnTrace bound = rnn_forward_reference(s.abs_p, s.abs_net, s.abs_batch);
     expect_within_rounding_bound(cast_matrix<double>(f32.h), reference.h, bound.h, gamma_f32(chain_depth(c)),
-                                 "hidden states, " + where);
+                                 "hidden states, " + s.where);
     expect_within_rounding_bound(cast_matrix<double>(f32.y), reference.y, bound.y, gamma_f32(chain_depth(c)),
-                                 "logits, " + where);
+                                 "logits, " + s.where);
   }
 }
 
 TEST(Precision, Float32GradientsEqualTheFloat64ReferenceToFloat32Rounding) {
   std::uint64_t seed = 300;
   for (const Case& c : cases()) {
-    const RnnConfig net{c.n_in, c.N, c.K, c.alpha, c.activation};
-    const RnnParams p = random_rnn_params(net, seed);
-    const SeqBatch batch = random_inputs(c.T, c.B, c.n_in, seed + 7);
+    const CaseSetup s = setup_case(c, seed);
     const Matrix dY = random_matrix(c.T * c.B, c.K, seed + 8);
     seed += 10;
-    RnnParams reference = zero_params(net);
-    rnn_backward_reference(p, net, batch, rnn_forward_reference(p, net, batch), dY, reference);
-    const RnnParamsF pf = cast_params<float>(p);
-    RnnParamsF f32 = zero_params<float>(net);
-    rnn_backward(pf, net, batch, rnn_forward(pf, net, batch), cast_matrix<float>(dY), f32);
-    const RnnConfig abs_net{c.n_in, c.N, c.K, c.alpha, Activation::kRelu};
-    const RnnParams abs_p = abs_of(p);
-    const SeqBatch abs_batch{c.T, c.B, abs_of(batch.x), {}};
-    RnnParams bound = zero_params(net);
-    rnn_backward_reference(abs_p, abs_net, abs_batch, rnn_forward_reference(abs_p, abs_net, abs_batch),
+    RnnParams reference = zero_params(s.net);
+    rnn_backward_reference(s.p, s.net, s.batch, rnn_forward_reference(s.p, s.net, s.batch), dY, reference);
+    const RnnParamsF pf = cast_params<float>(s.p);
+    RnnParamsF f32 = zero_params<float>(s.net);
+    rnn_backward(pf, s.net, s.batch, rnn_forward(pf, s.net, s.batch), cast_matrix<float>(dY), f32);
+    RnnParams bound = zero_params(s.net);
+    rnn_backward_reference(s.abs_p, s.abs_net, s.abs_batch, rnn_forward_reference(s.abs_p, s.abs_net, s.abs_batch),
                            abs_of(dY), bound);
     const double gamma = gamma_f32(2.0 * chain_depth(c));  // the forward chain, then the backward one
-    const std::string where = "N " + std::to_string(c.N) + ", T " + std::to_string(c.T) + ", alpha " +
-                              std::to_string(c.alpha) + (c.activation == Activation::kTanh ? ", tanh" : ", relu");
-    expect_within_rounding_bound(cast_matrix<double>(f32.W_in), reference.W_in, bound.W_in, gamma, "dW_in, " + where);
-    expect_within_rounding_bound(cast_matrix<double>(f32.W_h), reference.W_h, bound.W_h, gamma, "dW_h, " + where);
+    expect_within_rounding_bound(cast_matrix<double>(f32.W_in), reference.W_in, bound.W_in, gamma, "dW_in, " + s.where);
+    expect_within_rounding_bound(cast_matrix<double>(f32.W_h), reference.W_h, bound.W_h, gamma, "dW_h, " + s.where);
     expect_within_rounding_bound(cast_matrix<double>(f32.W_out), reference.W_out, bound.W_out, gamma,
-                                 "dW_out, " + where);
+                                 "dW_out, " + s.where);
   }
 }
 

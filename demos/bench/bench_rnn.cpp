@@ -208,6 +208,30 @@ void bench_smnist_train(std::uint64_t seed, int iters) {
                   std::max(5, iters / 20));
 }
 
+// The Fig. 4B bench's network and 16 pre-drawn batches of 100 random "images" (pixels in [0, 1)).
+struct ReluBenchData {
+  static constexpr std::size_t B = 100, d = 784, N = 300, K = 10;
+  rl::TwoLayerRelu net0;
+  std::vector<rl::Matrix> xs;
+  std::vector<std::vector<int>> ys;
+};
+
+ReluBenchData relu_bench_data(std::uint64_t seed) {
+  using D = ReluBenchData;
+  rl::Rng rng(seed);
+  ReluBenchData data;
+  data.net0 = rl::init_two_layer_relu(D::d, D::N, D::K, rng);
+  for (int i = 0; i < 16; ++i) {
+    rl::Matrix X(D::B, D::d);
+    for (double& v : X.values()) v = rng.uniform();
+    std::vector<int> y(D::B);
+    for (int& v : y) v = static_cast<int>(rng.below(D::K));
+    data.xs.push_back(std::move(X));
+    data.ys.push_back(std::move(y));
+  }
+  return data;
+}
+
 // Fig. 4B: the two-layer ReLU network 784 -> N -> 10 on batches of 100 random "images" (pixels in
 // [0, 1)), softmax CE over the batch, SGD momentum (lr 0.01 as demos/fig4b_relu_mnist).  Timed twice,
 // like the RNN parts: the plain route (zero_grads, two_layer_relu_backward adding into the cleared
@@ -215,19 +239,11 @@ void bench_smnist_train(std::uint64_t seed, int iters) {
 // (nn/relu_experiment.cpp: two_layer_relu_sgd_step, the same bits with W1 updated block by block
 // while its gradient is in cache), under `relu_reused`.
 void bench_relu_train(std::uint64_t seed, int iters) {
-  const std::size_t B = 100, d = 784, N = 300, K = 10;
-  rl::Rng rng(seed);
-  const rl::TwoLayerRelu net0 = rl::init_two_layer_relu(d, N, K, rng);
-  std::vector<rl::Matrix> xs;
-  std::vector<std::vector<int>> ys;
-  for (int i = 0; i < 16; ++i) {
-    rl::Matrix X(B, d);
-    for (double& v : X.values()) v = rng.uniform();
-    std::vector<int> y(B);
-    for (int& v : y) v = static_cast<int>(rng.below(K));
-    xs.push_back(std::move(X));
-    ys.push_back(std::move(y));
-  }
+  const ReluBenchData data = relu_bench_data(seed);
+  const std::size_t B = ReluBenchData::B, d = ReluBenchData::d, N = ReluBenchData::N, K = ReluBenchData::K;
+  const rl::TwoLayerRelu& net0 = data.net0;
+  const std::vector<rl::Matrix>& xs = data.xs;
+  const std::vector<std::vector<int>>& ys = data.ys;
   rl::SgdOptions o;
   o.lr = 0.01;
   const std::vector<unsigned char> all_rows(B, 1);
@@ -259,19 +275,11 @@ void bench_relu_train(std::uint64_t seed, int iters) {
 // the batch rounded to float, forward, the loss in double from the float logits, dY rounded to float,
 // the fused SGD step.  Printed as relu_f32.
 void bench_relu_train_f32(std::uint64_t seed, int iters) {
-  const std::size_t B = 100, d = 784, N = 300, K = 10;
-  rl::Rng rng(seed);
-  const rl::TwoLayerRelu net0 = rl::init_two_layer_relu(d, N, K, rng);
-  std::vector<rl::Matrix> xs;
-  std::vector<std::vector<int>> ys;
-  for (int i = 0; i < 16; ++i) {
-    rl::Matrix X(B, d);
-    for (double& v : X.values()) v = rng.uniform();
-    std::vector<int> y(B);
-    for (int& v : y) v = static_cast<int>(rng.below(K));
-    xs.push_back(std::move(X));
-    ys.push_back(std::move(y));
-  }
+  const ReluBenchData data = relu_bench_data(seed);
+  const std::size_t B = ReluBenchData::B;
+  const rl::TwoLayerRelu& net0 = data.net0;
+  const std::vector<rl::Matrix>& xs = data.xs;
+  const std::vector<std::vector<int>>& ys = data.ys;
   rl::SgdOptions o;
   o.lr = 0.01;
   const std::vector<unsigned char> all_rows(B, 1);
