@@ -69,13 +69,14 @@ void record_measures(Recorder& log, std::size_t step, const TwoLayerRelu& init, 
 }
 
 // `m` in scalar type To: m itself when it already is, else a converted copy in `storage`.  The float path
-// rounds each batch to float and takes the loss of its float logits in double (docs/precision.md).
+// takes the loss of its float logits in double and rounds dL/dlogits back to float (docs/precision.md).
 template <class To, class From>
 const BasicMatrix<To>& as_scalar(const BasicMatrix<From>& m, BasicMatrix<To>& storage) {
   if constexpr (std::is_same_v<To, From>) {
     return m;
   } else {
-    storage = cast_matrix<To>(m);
+    ensure_shape(storage, m.rows(), m.cols());  // reused from batch to batch: no allocation
+    std::copy(m.values().begin(), m.values().end(), storage.values().begin());
     return storage;
   }
 }
@@ -89,7 +90,7 @@ TwoLayerRelu train(const ReluTrainConfig& config, const TwoLayerRelu& init,
                    const std::function<FlatBatch()>& next_batch, const ReluProbes& probes, const ProbeState& s0,
                    ReluRunResult& r) {
   const std::size_t d = init.d();
-  BasicMatrix<T> x_cast, dY_cast;  // float only: the batch and dL/dlogits rounded to float
+  BasicMatrix<T> dY_cast;  // float only: dL/dlogits rounded to float
   Matrix logits_cast;              // float only: the logits in double for the loss
   BasicTwoLayerRelu<T> net = cast_net<T>(init);
   const SgdOptions sgd_options{config.lr, config.momentum};
@@ -102,7 +103,7 @@ TwoLayerRelu train(const ReluTrainConfig& config, const TwoLayerRelu& init,
   for (std::size_t it = 0; it < config.iters; ++it) {
     const FlatBatch batch = next_batch();
     require_columns(batch.x, d, "a training batch");
-    const BasicMatrix<T> logits = two_layer_relu_forward(net, as_scalar<T>(batch.x, x_cast), cache);  // (B, K)
+    const BasicMatrix<T> logits = two_layer_relu_forward(net, batch.x, cache);  // (B, K); X rounded to T
     const LossResult loss = batch_loss(as_scalar<double>(logits, logits_cast), batch.labels);
     if (!std::isfinite(loss.loss)) {  // diverged: keep the run, flag it, stop training
       r.diverged = true;

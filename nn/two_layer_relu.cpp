@@ -12,22 +12,24 @@
 namespace rl {
 namespace {
 
-template <class T>
-void require_input_shape(const BasicTwoLayerRelu<T>& net, const BasicMatrix<T>& X, const std::string& what) {
+template <class T, class Input>
+void require_input_shape(const BasicTwoLayerRelu<T>& net, const BasicMatrix<Input>& X, const std::string& what) {
   if (X.cols() != net.d() || X.rows() == 0)
     throw std::invalid_argument(what + ": input " + shape_str(X) + " needs " +
                                 std::to_string(net.d()) + " columns (examples as rows) and >= 1 row");
 }
 
-// dst = X, all of whose values must be finite (all_finite is vectorised; require_finite then names
-// the first bad entry).  The cache keeps no half-checked input.
-template <class T>
-void copy_finite_input(const BasicMatrix<T>& X, BasicMatrix<T>& dst, const std::string& what) {
+// dst = X, rounded to T when X is double and T float (one pass: the float32 loop hands its double
+// batches straight in, docs/precision.md), all of whose values must be finite (all_finite is
+// vectorised; require_finite then names the first bad entry).  The cache keeps no half-checked input.
+template <class T, class Input>
+void copy_finite_input(const BasicMatrix<Input>& X, BasicMatrix<T>& dst, const std::string& what) {
   ensure_shape(dst, X.rows(), X.cols());
   std::copy(X.data(), X.data() + X.size(), dst.data());
   if (!all_finite(dst)) {
     dst = BasicMatrix<T>();
     require_finite(X, what + ": input X");  // throws, naming the first bad entry
+    throw std::invalid_argument(what + ": input X has a value beyond the range of float");
   }
 }
 
@@ -147,13 +149,13 @@ TwoLayerRelu init_two_layer_relu(std::size_t d, std::size_t N, std::size_t K, Rn
   return net;
 }
 
-template <class T>
-BasicMatrix<T> two_layer_relu_forward(const BasicTwoLayerRelu<T>& net, const BasicMatrix<T>& X,
+template <class T, class Input>
+BasicMatrix<T> two_layer_relu_forward(const BasicTwoLayerRelu<T>& net, const BasicMatrix<Input>& X,
                                       BasicTwoLayerReluCache<T>& cache) {
   require_input_shape(net, X, "two_layer_relu_forward");
-  copy_finite_input(X, cache.X, "two_layer_relu_forward");  // cache.X = X, all finite
+  copy_finite_input(X, cache.X, "two_layer_relu_forward");  // cache.X = X (as T), all finite
   ensure_shape(cache.Z, X.rows(), net.N());
-  first_layer_preactivation(X, net.W1, cache.Z);  // (B, N) = X W1^T
+  first_layer_preactivation(cache.X, net.W1, cache.Z);  // (B, N) = X W1^T
   add_row_bias(cache.Z, net.b1);
   relu_into(cache.Z, cache.H);
   BasicMatrix<T> Y(X.rows(), net.K());
@@ -289,6 +291,7 @@ void two_layer_relu_sgd_step(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluC
                                         const BasicMatrix<T>&, BasicSgd<T>&);
 RL_TWO_LAYER_RELU_TRAINING(double)
 RL_TWO_LAYER_RELU_TRAINING(float)
+template MatrixF two_layer_relu_forward(const TwoLayerReluF&, const Matrix&, BasicTwoLayerReluCache<float>&);
 #undef RL_TWO_LAYER_RELU_TRAINING
 
 }  // namespace rl

@@ -63,9 +63,10 @@ struct BasicTwoLayerReluCache {
 };
 using TwoLayerReluCache = BasicTwoLayerReluCache<double>;
 
-// Returns the logits Y (B, K) and fills `cache`.  (T = double or float, as every template below.)
-template <class T>
-BasicMatrix<T> two_layer_relu_forward(const BasicTwoLayerRelu<T>& net, const BasicMatrix<T>& X,
+// Returns the logits Y (B, K) and fills `cache`.  (T = double or float, as every template below.)  X may
+// also be double for a float network: it is rounded into the cache as it is copied there.
+template <class T, class Input = T>
+BasicMatrix<T> two_layer_relu_forward(const BasicTwoLayerRelu<T>& net, const BasicMatrix<Input>& X,
                                       BasicTwoLayerReluCache<T>& cache);
 // Logits only.
 Matrix two_layer_relu_predict(const TwoLayerRelu& net, const Matrix& X);

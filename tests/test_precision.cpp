@@ -231,6 +231,24 @@ TEST(Precision, Float32ReluNetworkEqualsTheFloat64NetworkToFloat32Rounding) {
   expect_within_rounding_bound(cast_matrix<double>(f32.dW2), reference.dW2, abs_net.dW2, gamma, "ReLU dW2");
 }
 
+// A float network takes double batches and rounds them as it copies them into its cache; a value beyond
+// float's range is refused by name, not turned into an infinity.
+TEST(Precision, AFloatReluNetworkRefusesAnInputBeyondFloatsRange) {
+  const TwoLayerReluF net = cast_net<float>(make_two_layer_relu(random_matrix(3, 4, 1), random_matrix(2, 3, 2)));
+  BasicTwoLayerReluCache<float> cache;
+  Matrix X = random_matrix(2, 4, 3);
+  const MatrixF Y = two_layer_relu_forward(net, X, cache);
+  EXPECT_EQ(cache.X, cast_matrix<float>(X));
+  EXPECT_EQ(Y, two_layer_relu_forward(net, cast_matrix<float>(X), cache)) << "rounding in the copy or before it";
+  X(1, 2) = 1e39;
+  try {
+    two_layer_relu_forward(net, X, cache);
+    ADD_FAILURE() << "1e39 does not fit a float and must be refused";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("beyond the range of float"), std::string::npos) << e.what();
+  }
+}
+
 // A float32 run that overflows (float's range ends at 3.4e38, double's at 1.8e308) is kept and flagged
 // diverged, as a float64 one is: no exception, the run's record says what happened.
 TEST(Precision, AFloat32RunThatOverflowsIsKeptAndFlaggedDiverged) {
