@@ -272,24 +272,20 @@ void bench_relu_train(std::uint64_t seed, int iters) {
 }
 
 // The Fig. 4B step as run_relu_experiment trains it in float32 (nn/relu_experiment.cpp, train<float>):
-// the batch rounded to float as the forward pass copies it into its cache, the loss in double from the float logits, dY rounded to float,
-// the fused SGD step.  Printed as relu_f32.
+// the batch rounded to float as the forward pass copies it into its cache, the loss in double from the
+// float logits, dY rounded to float, the fused SGD step.  Printed as relu_f32.
 void bench_relu_train_f32(std::uint64_t seed, int iters) {
   const ReluBenchData data = relu_bench_data(seed);
-  const std::size_t B = ReluBenchData::B;
-  const rl::TwoLayerRelu& net0 = data.net0;
-  const std::vector<rl::Matrix>& xs = data.xs;
-  const std::vector<std::vector<int>>& ys = data.ys;
   rl::SgdOptions o;
   o.lr = 0.01;
-  const std::vector<unsigned char> all_rows(B, 1);
-  rl::TwoLayerReluF net = rl::cast_net<float>(net0);
+  const std::vector<unsigned char> all_rows(ReluBenchData::B, 1);
+  rl::TwoLayerReluF net = rl::cast_net<float>(data.net0);
   rl::SgdF opt(rl::make_slots<float>({&net.W1, &net.W2}, {&net.dW1, &net.dW2}), o);
   rl::BasicTwoLayerReluCache<float> cache;
   double last = 0.0;
   time_iterations("relu_f32", iters, [&](int i) {
-    const rl::MatrixF Y = rl::two_layer_relu_forward(net, xs[i % 16], cache);  // the batch rounded into the cache
-    const rl::LossResult l = rl::softmax_cross_entropy(rl::cast_matrix<double>(Y), ys[i % 16], all_rows);
+    const rl::MatrixF Y = rl::two_layer_relu_forward(net, data.xs[i % 16], cache);  // rounded into the cache
+    const rl::LossResult l = rl::softmax_cross_entropy(rl::cast_matrix<double>(Y), data.ys[i % 16], all_rows);
     rl::two_layer_relu_sgd_step(net, cache, rl::cast_matrix<float>(l.dY), opt);
     return l.loss;
   }, &last);
