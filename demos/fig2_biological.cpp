@@ -66,6 +66,7 @@
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/train_config.h"
 #include "nn/loss.h"
 #include "nn/measures.h"
 #include "nn/optim.h"
@@ -85,17 +86,10 @@ constexpr std::uint64_t kStreamIo = 2, kStreamData = 3;  // see the header comme
 const std::vector<std::string> kRankColumns = {"entry", "structure", "role", "N", "seed", "norm",
                                                "relative_rank_eigen", "relative_rank_singular",
                                                "spectral_radius", "spectral_norm", "frobenius", "eig_converged"};
-const std::vector<std::string> kRunColumns = {
-    "task", "entry", "structure", "role", "N", "seed", "iters", "norm", "init_active_fraction", "init_units_active",
-    "weight_change", "relative_weight_change", "representation_alignment", "kernel_alignment", "sign_similarity",
-    "loss_first", "loss_final", "accuracy", "diverged", "silent", "train_seconds", "measure_seconds"};
-
 struct Settings {
   Fig2Options options;
   std::string norm_name;
-  std::size_t iters = 1000;
-  double lr = 0.003, momentum = 0.9;
-  std::size_t log_every = 0;  // --log-every: loss, dW, RA, KA every k iterations (runs/*_log.csv)
+  RnnTrainConfig train;  // iters, lr, momentum, log_every (loss, dW, RA, KA every k iterations: runs/*_log.csv)
   std::string runs_dir;
 };
 
@@ -173,37 +167,25 @@ CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, co
   RnnParams init = paper_io_init(setup.n_in, e.N, setup.n_out, io_rng);  // docs/paper.md#rnn-model
   init.W_h = build_fig2_entry(e, s.options, spec.seed).W_h;              // (N, N)
 
-  RnnTrainConfig config;
+  RnnTrainConfig config = s.train;
   config.net = {setup.n_in, e.N, setup.n_out, 1.0, Activation::kRelu};  // docs/paper.md#rnn-model: alpha = 1, ReLU
-  config.iters = s.iters;
-  config.lr = s.lr;
-  config.momentum = s.momentum;
-  config.log_every = s.log_every;
-  config.log_measures = s.log_every > 0;
   const Regime regime = initial_regime(init, config.net, setup.probe);
   // An exploding start comes back flagged, not thrown: overflowing logits -> diverged (NaN measures
   // once the weights are no longer finite); a network silent on the probe -> alignments undefined.
   const RnnRunResult r = run_rnn_experiment(config, init, setup);
   const bool silent = r.alignments_undefined;
-  if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));
+  if (config.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));
   if (silent)  // a silent (all-zero) or non-finite network on the probe: the reason is in r.warning
     std::fprintf(stderr, "WARNING: %s: %s; kept with dW and flagged silent in results.csv\n", spec.id().c_str(),
                  r.warning.c_str());
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);
-  std::vector<std::string> columns = kRunColumns;  // + the cost of plasticity (nn/plasticity_cost.h)
-  columns.insert(columns.end(), rnn_plasticity_columns().begin(), rnn_plasticity_columns().end());
-  CsvWriter w(columns);
-  std::vector<CsvCell> row = {
-      task, e.name, e.structure, to_string(e.role), static_cast<unsigned long long>(e.N),
-      static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(r.iterations_done),
-      s.norm_name, regime.active_fraction, regime.units_active, r.weight_change, r.relative_weight_change,
-      r.representation_alignment, r.kernel_alignment, r.sign_similarity, r.loss_first, r.loss_final,
-      r.accuracy, r.diverged ? 1 : 0, silent ? 1 : 0, r.train_seconds, r.measure_seconds};
-  for (double v : rnn_plasticity_values(r.plasticity)) row.push_back(v);
-  w.add_row(row);
-  return w;
+  CsvRecord row;
+  row.add("task", task).add("entry", e.name).add("structure", e.structure).add("role", to_string(e.role));
+  row.add("N", e.N).add("seed", spec.seed).add("iters", r.iterations_done).add("norm", s.norm_name);
+  row.add("init_active_fraction", regime.active_fraction).add("init_units_active", regime.units_active);
+  return row.add(rnn_measure_cells(r)).add(rnn_run_cells(r)).table();
 }
 
 // ---------------------------------------------------------------- tables
@@ -406,8 +388,7 @@ int run(int argc, char** argv) {
                  {"raw", "sign", "log"});
   cli.add_string("sonet-weights", "centred", "SONET 0/1 graph to weights", {"centred", "raw", "dale"});
   cli.add_string("data-dir", kDefaultConnectivityDataDir, "folder of the connectivity data files");
-  cli.add_double("lr", 0.003, "SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (docs/paper.md#training)", 0.0, 0.999999);
+  add_sgd_flags(cli, RnnTrainConfig().sgd);
   cli.add_flag("no-train", "spectra and effective ranks only (seconds)");
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
@@ -423,10 +404,7 @@ int run(int argc, char** argv) {
                                                 : EmTransform::raw;
   s.options.sonet_weights = parse_sonet_weights(cli.get_string("sonet-weights"));
   s.options.data_dir = cli.get_string("data-dir");
-  s.iters = static_cast<std::size_t>(cli.get_int("iters"));
-  s.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
-  s.lr = cli.get_double("lr");
-  s.momentum = cli.get_double("momentum");
+  s.train = rnn_train_flags(cli, {});  // the net is each entry's (run_one)
 
   const std::vector<Fig2Entry> entries =
       fig2_entries(cli.get_string_list("structures"), s.options, !cli.get_flag("no-controls"));
@@ -473,7 +451,7 @@ int run(int argc, char** argv) {
     plot_task(&table, ranks, spectra, entries, task, seed, out + "/" + kProgram + "_" + task + ".svg");
   }
   const std::string evolution = out + "/" + kProgram + "_evolution.svg";
-  const bool plotted = s.log_every &&
+  const bool plotted = s.train.log_every &&
       plot_evolution(runs, options.runs_dir, [](const RunSpec& r) { return r.param("task"); },
                      [](const RunSpec& r) { return r.param("entry"); }, evolution,
                      "Fig. 2 (reproduction) over training: each structure and its Gaussian");

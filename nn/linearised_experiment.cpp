@@ -58,7 +58,7 @@ LinearisedComparison run_linearised_comparison(const RnnTrainConfig& config, con
   // The network, trained as in run_rnn_experiment.
   RnnParams params = init;
   RnnParams grads = zero_params(config.net);
-  const SgdOptions sgd_options{config.lr, config.momentum};
+  const SgdOptions& sgd_options = config.sgd;
   Sgd sgd(make_slots(parameter_list(params), parameter_list(grads)), sgd_options);
   // Its linearisation, trained with the same optimiser settings.
   LinearisedTrainer lin(init, config.net, sgd_options, steps);

@@ -105,7 +105,7 @@ ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerR
   r.measure_seconds += seconds_since(t0);
 
   TwoLayerRelu net = init;
-  const SgdOptions sgd_options{config.lr, config.momentum};
+  const SgdOptions& sgd_options = config.sgd;
   Sgd sgd(make_slots({&net.W1, &net.W2}, {&net.dW1, &net.dW2}), sgd_options);
 
   std::vector<double> losses;

@@ -99,7 +99,7 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
 
   RnnParams params = init;
   RnnParams grads = zero_params(config.net);
-  const SgdOptions sgd_options{config.lr, config.momentum};
+  const SgdOptions& sgd_options = config.sgd;
   Sgd sgd(make_slots(parameter_list(params), parameter_list(grads)), sgd_options);
   PlasticityMeter meter = rnn_plasticity_meter(params);  // watches params: record() after each step
 

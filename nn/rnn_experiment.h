@@ -26,6 +26,7 @@
 #include "linalg/rng.h"
 #include "nn/loss.h"
 #include "nn/ntk_rnn.h"
+#include "nn/optim.h"
 #include "nn/plasticity_cost.h"
 #include "nn/recorder.h"
 #include "nn/rnn.h"
@@ -48,8 +49,7 @@ struct RnnTaskSetup {
 struct RnnTrainConfig {
   RnnConfig net;                   // n_in, N, K, alpha, activation
   std::size_t iters = 10000;       // docs/paper.md#training
-  double lr = 0.003;               // docs/paper.md#training
-  double momentum = 0.9;           // docs/paper.md#training
+  SgdOptions sgd;                  // lr 0.003, momentum 0.9: docs/paper.md#training (defaults in nn/optim.h)
   std::size_t log_every = 0;       // 0: measures at start and end only
   bool log_measures = false;       // at log points, also dW, RA, KA, sign similarity (else loss only)
   // Called at every log point, after its rows are recorded, with the log so far and the step: a

@@ -169,6 +169,8 @@ TEST(Cli, OmittedCommonFlagsAreUnknownAndNotInTheHelp) {
   EXPECT_EQ(help.find("--log-every"), std::string::npos);
   EXPECT_NE(help.find("--seeds"), std::string::npos);  // the rest are still declared
   EXPECT_NE(help.find("--out"), std::string::npos);
+  EXPECT_FALSE(again.has("threads"));  // what a program asks before reading a flag it may have omitted
+  EXPECT_TRUE(again.has("seeds"));
   Cli bad("fig_bad", "a typo in omit");
   CommonFlags typo;
   typo.omit = {"thread"};

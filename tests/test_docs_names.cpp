@@ -152,11 +152,13 @@ TEST(DocsNames, BacktickedIdentifiersExist) {
   for (const std::string& s : stale) ADD_FAILURE() << s << " (renamed or removed? fix the prose)";
 }
 
-// The flags a program declares: its own add_*("name", ...) calls and the common ones (cli.cpp).
+// The flags a program declares: its own add_*("name", ...) calls and the shared ones (cli.cpp,
+// memory_budget.cpp, train_config.cpp).
 std::set<std::string> declared_flags(const std::string& source) {
   std::set<std::string> flags;
   static const std::regex decl(R"re(add_(?:int|double|string|flag|int_list|double_list|string_list)\("([A-Za-z0-9-]+)")re");
-  for (const std::string& text : {read_all(source), read_all("demos/toolkit/cli.cpp"), read_all("demos/toolkit/memory_budget.cpp")})
+  for (const std::string& text : {read_all(source), read_all("demos/toolkit/cli.cpp"), read_all("demos/toolkit/memory_budget.cpp"),
+                                   read_all("demos/toolkit/train_config.cpp")})
     for (std::sregex_iterator it(text.begin(), text.end(), decl), end; it != end; ++it) flags.insert((*it)[1].str());
   flags.insert("help");
   return flags;

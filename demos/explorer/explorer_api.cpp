@@ -126,8 +126,8 @@ std::string rnn_run(const std::string& task_name, std::size_t N, double gain, do
   RnnTrainConfig config;
   config.net = {setup.n_in, N, setup.n_out, 1.0, Activation::kRelu};
   config.iters = iters;
-  config.lr = lr;
-  config.momentum = momentum;
+  config.sgd.lr = lr;
+  config.sgd.momentum = momentum;
   config.log_every = log_every;
   config.log_measures = live_measures;  // dW, RA, KA at every log point too (a tangent kernel each: the costly part)
   config.on_log = [&](const Recorder& log, std::size_t step) {

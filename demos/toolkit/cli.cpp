@@ -328,6 +328,8 @@ bool Cli::was_given(const std::string& name) const {
   return it->second.given;
 }
 
+bool Cli::has(const std::string& name) const { return options_.count(name) > 0; }
+
 std::vector<std::uint64_t> Cli::seed_list() const {
   const std::int64_t first = get_int("seed"), n = get_int("seeds");
   std::vector<std::uint64_t> seeds;

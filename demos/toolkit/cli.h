@@ -97,6 +97,7 @@ class Cli {
   const std::vector<std::string>& get_string_list(const std::string& name) const;
   bool get_flag(const std::string& name) const;
   bool was_given(const std::string& name) const;  // set on the command line (not a default)
+  bool has(const std::string& name) const;        // declared (a common flag may be omitted)
 
   // Derived values of the common flags (need add_common):
   std::vector<std::uint64_t> seed_list() const;  // seed, seed+1, ..., seed+seeds-1

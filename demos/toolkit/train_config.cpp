@@ -1,0 +1,53 @@
+#include "demos/toolkit/train_config.h"
+
+#include "nn/plasticity_cost.h"
+
+namespace rl {
+
+void add_sgd_flags(Cli& cli, const SgdOptions& defaults, const std::string& note) {
+  cli.add_double("lr", defaults.lr, "SGD learning rate " + note, 0.0, 10.0);
+  cli.add_double("momentum", defaults.momentum, "SGD momentum, PyTorch semantics " + note, 0.0, 0.999999);
+}
+
+SgdOptions sgd_flags(const Cli& cli, SgdOptions base) {
+  base.lr = cli.get_double("lr");
+  base.momentum = cli.get_double("momentum");
+  return base;
+}
+
+RnnTrainConfig rnn_train_flags(const Cli& cli, const RnnConfig& net) {
+  RnnTrainConfig config;
+  config.net = net;
+  config.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  if (cli.has("log-every")) config.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
+  config.sgd = sgd_flags(cli, config.sgd);
+  config.log_measures = cli.has("log-measures") ? cli.get_flag("log-measures") : config.log_every > 0;
+  return config;
+}
+
+ReluTrainConfig relu_train_flags(const Cli& cli) {
+  ReluTrainConfig config;
+  config.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  config.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
+  config.sgd = sgd_flags(cli, config.sgd);
+  return config;
+}
+
+CsvRecord rnn_measure_cells(const RnnRunResult& r) {
+  CsvRecord cells;
+  cells.add("weight_change", r.weight_change).add("relative_weight_change", r.relative_weight_change);
+  cells.add("representation_alignment", r.representation_alignment).add("kernel_alignment", r.kernel_alignment);
+  cells.add("sign_similarity", r.sign_similarity).add("loss_first", r.loss_first).add("loss_final", r.loss_final);
+  cells.add("accuracy", r.accuracy).add("diverged", r.diverged ? 1 : 0).add("silent", r.alignments_undefined ? 1 : 0);
+  return cells;
+}
+
+CsvRecord rnn_run_cells(const RnnRunResult& r) {
+  CsvRecord cells;
+  cells.add("train_seconds", r.train_seconds).add("measure_seconds", r.measure_seconds);
+  const std::vector<double> plasticity = rnn_plasticity_values(r.plasticity);
+  for (std::size_t i = 0; i < plasticity.size(); ++i) cells.add(rnn_plasticity_columns()[i], plasticity[i]);
+  return cells;
+}
+
+}  // namespace rl
