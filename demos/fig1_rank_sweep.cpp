@@ -163,17 +163,12 @@ std::string lower(std::string s) {
   return s;
 }
 
-int run(int argc, char** argv) {
-  Cli cli(kProgram, kDescription);
+// The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
+void declare_flags(Cli& cli) {
   CommonFlags common;
-  common.seed = 1;
   common.seeds = 3;
-  common.task = {"2af"};
   common.task_choices = {"2af", "dms", "cxt", "smnist"};
-  common.ranks = {};  // the released rule for N: {1, 30, 100, 300} at N = 300
   common.iters = 2000;
-  common.gain = 1.25;
-  common.log_every = 0;
   cli.add_common(common);
   cli.add_double_list("gains", {1.25}, "gain list swept as an axis (overrides --gain when given)", 0.0, 100.0);
   cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
@@ -184,14 +179,25 @@ int run(int argc, char** argv) {
   cli.add_flag("fresh-io", "draw W_in, W_out afresh for every rank (released code) instead of once per seed");
   cli.add_flag("log-measures", "at every --log-every step also log dW, RA, KA and sign similarity");
   add_max_memory_flag(cli);
-  if (!cli.parse_or_exit(argc, argv)) return 0;
+}
 
-  const std::uint64_t seed = cli.announce_seed();
+// What every run shares, from the flags.
+Settings read_settings(const Cli& cli) {
   Settings s;
   const Activation activation = cli.get_string("activation") == "tanh" ? Activation::kTanh : Activation::kRelu;
   s.train = rnn_train_flags(cli, {0, static_cast<std::size_t>(cli.get_int("N")), 0, cli.get_double("alpha"), activation});
   s.norm = cli.get_string("norm");
   s.fresh_io = cli.get_flag("fresh-io");
+  return s;
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, kDescription);
+  declare_flags(cli);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = cli.announce_seed();
+  Settings s = read_settings(cli);
   const std::size_t N = s.train.net.N;
 
   std::vector<std::string> tasks;

@@ -54,6 +54,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "demos/toolkit/atomic_file.h"
@@ -364,17 +365,11 @@ void plot_task(const ResultTable* runs, const ResultTable& ranks, const ResultTa
 
 // ---------------------------------------------------------------- main
 
-int run(int argc, char** argv) {
-  Cli cli(kProgram, "Fig. 2 (reproduction): biological initial connectivity vs a Gaussian null");
+// The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
+void declare_flags(Cli& cli) {
   CommonFlags common;
-  common.seed = 1;
   common.seeds = 10;  // the caption's "10 independent runs" per box
-  common.task = {"2af"};
-  common.task_choices = {"2af", "dms", "cxt"};
   common.omit = {"ranks"};  // the structures fix W_h(0): no rank axis
-  common.iters = 1000;
-  common.gain = 1.25;
-  common.log_every = 0;
   common.out = "out/fig2";
   cli.add_common(common);
   cli.add_string_list("structures", fig2_structure_names(), "structures to compare", fig2_structure_names());
@@ -390,9 +385,10 @@ int run(int argc, char** argv) {
   cli.add_string("data-dir", kDefaultConnectivityDataDir, "folder of the connectivity data files");
   add_sgd_flags(cli, RnnTrainConfig().sgd);
   cli.add_flag("no-train", "spectra and effective ranks only (seconds)");
-  if (!cli.parse_or_exit(argc, argv)) return 0;
+}
 
-  const std::uint64_t seed = cli.announce_seed();
+// What every run shares, from the flags.
+Settings read_settings(const Cli& cli) {
   Settings s;
   s.options.N = static_cast<std::size_t>(cli.get_int("N"));
   s.norm_name = cli.get_string("norm");
@@ -405,6 +401,32 @@ int run(int argc, char** argv) {
   s.options.sonet_weights = parse_sonet_weights(cli.get_string("sonet-weights"));
   s.options.data_dir = cli.get_string("data-dir");
   s.train = rnn_train_flags(cli, {});  // the net is each entry's (run_one)
+  return s;
+}
+
+// Step 1: the spectra and effective ranks of every entry x seed, written to ranks.csv and spectra.csv
+// (first seed) and printed; returns the two tables as read back.
+std::pair<ResultTable, ResultTable> spectra_step(const Cli& cli, const std::vector<Fig2Entry>& entries,
+                                                 const std::vector<std::string>& names, const Settings& s,
+                                                 std::uint64_t seed) {
+  const std::string out = cli.out_dir();
+  const std::vector<RunSpec> spectrum_jobs = make_sweep({sweep_axis("entry", names)}, cli.seed_list());
+  const std::vector<SpectrumReport> reports = spectra_of(spectrum_jobs, entries, s, cli.threads());
+  make_dirs(out);  // after the data files are read: a bad one leaves no empty --out behind
+  write_ranks(spectrum_jobs, reports, entries, s, out + "/ranks.csv");
+  write_spectra(spectrum_jobs, reports, seed, out + "/spectra.csv");
+  ResultTable ranks = read_result_csv(out + "/ranks.csv");
+  print_rank_table(ranks, entries);
+  return {std::move(ranks), read_result_csv(out + "/spectra.csv")};
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, "Fig. 2 (reproduction): biological initial connectivity vs a Gaussian null");
+  declare_flags(cli);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = cli.announce_seed();
+  Settings s = read_settings(cli);
 
   const std::vector<Fig2Entry> entries =
       fig2_entries(cli.get_string_list("structures"), s.options, !cli.get_flag("no-controls"));
@@ -417,14 +439,7 @@ int run(int argc, char** argv) {
   for (const Fig2Entry& e : entries) manifest.notes.push_back({e.name, e.description});
 
   // 1. Spectra and effective ranks of every entry x seed.
-  const std::vector<RunSpec> spectrum_jobs = make_sweep({sweep_axis("entry", names)}, cli.seed_list());
-  const std::vector<SpectrumReport> reports = spectra_of(spectrum_jobs, entries, s, cli.threads());
-  make_dirs(out);  // after the data files are read: a bad one leaves no empty --out behind
-  write_ranks(spectrum_jobs, reports, entries, s, out + "/ranks.csv");
-  write_spectra(spectrum_jobs, reports, seed, out + "/spectra.csv");
-  const ResultTable ranks = read_result_csv(out + "/ranks.csv");
-  const ResultTable spectra = read_result_csv(out + "/spectra.csv");
-  print_rank_table(ranks, entries);
+  const auto [ranks, spectra] = spectra_step(cli, entries, names, s, seed);
   std::vector<std::string> tasks = cli.get_string_list("task");
   if (cli.get_flag("no-train")) {
     plot_task(nullptr, ranks, spectra, entries, "", seed, out + "/" + kProgram + "_spectra.svg");

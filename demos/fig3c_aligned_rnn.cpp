@@ -286,15 +286,11 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
   fig.write(path);
 }
 
-int run(int argc, char** argv) {
-  Cli cli(kProgram, "Fig. 3C: students of a pre-trained sMNIST teacher RNN from aligned, partially aligned and "
-                    "unaligned low-rank W_h(0); weight change, RA and KA vs rank (our reading [OURS]).");
+// The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
+void declare_flags(Cli& cli) {
   CommonFlags common;
   common.seeds = 2;
-  common.ranks = {};  // empty: 1, 5, 30, N
   common.iters = 500;
-  common.gain = 1.25;
-  common.log_every = 0;
   common.omit = {"task"};  // always sMNIST
   cli.add_common(common);
   cli.add_int("N", 100, "hidden units of teacher and students (paper: 300) [OURS]", 2, 4000);
@@ -313,9 +309,10 @@ int run(int argc, char** argv) {
   cli.add_int("probe", 200, "held-out probe images for RA, sign similarity, accuracy (docs/paper.md#measures)", 1, 5000);
   cli.add_int("kernel-probe", 100, "probe images for KA (paper: 200) [OURS]", 1, 5000);
   add_max_memory_flag(cli);
-  if (!cli.parse_or_exit(argc, argv)) return 0;
+}
 
-  const std::uint64_t seed = cli.announce_seed();
+// What every run shares, from the flags: the students' and the teacher's training configs among them.
+Settings read_settings(const Cli& cli) {
   Settings s;
   s.gain = gain_flag(cli);
   s.partial_cos2 = cli.get_double("partial-cos2");
@@ -333,6 +330,33 @@ int run(int argc, char** argv) {
   s.teacher.sgd = {cli.get_double("teacher-lr"), s.student.sgd.momentum};
   const std::string out = cli.out_dir();
   s.teacher_root = cli.get_string("teacher-dir").empty() ? out + "/teachers" : cli.get_string("teacher-dir");
+  return s;
+}
+
+// Memory (demos/toolkit/memory_budget.h), per run: the W_h tangent kernels K0, Kf and a working copy
+// (10 --kernel-probe rows, last step), their error vectors (rows x 28 steps x N), the probe traces.
+void check_memory(const Cli& cli, const Settings& s, std::size_t runs) {
+  const std::size_t N = s.student.net.N;
+  MemoryEstimate memory;
+  const double R = 10.0 * static_cast<double>(s.kernel_probe), Nd = static_cast<double>(N);
+  memory.add("3 tangent kernels of " + std::to_string(10 * s.kernel_probe) + " rows", 3 * kernel_bytes(R));
+  memory.add("kernel error vectors", R * 28.0 * Nd * 8.0);
+  memory.add("probe traces", 3.0 * static_cast<double>(s.probe) * 28.0 * Nd * 8.0);
+  memory.add("weights, gradients, momentum", 12.0 * Nd * Nd * 8.0);
+  memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs, cli.threads())));
+  check_memory_budget(cli, memory, "--probe/--kernel-probe");
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, "Fig. 3C: students of a pre-trained sMNIST teacher RNN from aligned, partially aligned and "
+                    "unaligned low-rank W_h(0); weight change, RA and KA vs rank (our reading [OURS]).");
+  declare_flags(cli);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = cli.announce_seed();
+  Settings s = read_settings(cli);
+  const std::size_t N = s.student.net.N;
+  const std::string out = cli.out_dir();
 
   std::vector<std::size_t> default_ranks;  // 1, 5, 30, N: those below N, ascending, then N
   for (std::size_t r : {std::size_t{1}, std::size_t{5}, std::size_t{30}, N})
@@ -341,16 +365,7 @@ int run(int argc, char** argv) {
 
   const std::vector<RunSpec> runs = make_sweep(
       {sweep_axis("start", cli.get_string_list("starts")), sweep_axis("rank", ranks)}, cli.seed_list());
-  // Memory (demos/toolkit/memory_budget.h), per run: the W_h tangent kernels K0, Kf and a working copy
-  // (10 --kernel-probe rows, last step), their error vectors (rows x 28 steps x N), the probe traces.
-  MemoryEstimate memory;
-  const double R = 10.0 * static_cast<double>(s.kernel_probe), Nd = static_cast<double>(N);
-  memory.add("3 tangent kernels of " + std::to_string(10 * s.kernel_probe) + " rows", 3 * kernel_bytes(R));
-  memory.add("kernel error vectors", R * 28.0 * Nd * 8.0);
-  memory.add("probe traces", 3.0 * static_cast<double>(s.probe) * 28.0 * Nd * 8.0);
-  memory.add("weights, gradients, momentum", 12.0 * Nd * Nd * 8.0);
-  memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs.size(), cli.threads())));
-  check_memory_budget(cli, memory, "--probe/--kernel-probe");
+  check_memory(cli, s, runs.size());
   SweepOptions options = sweep_options(cli, {"starts", "ranks"});
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;

@@ -188,15 +188,13 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
   fig.write(path);
 }
 
-int run(int argc, char** argv) {
-  Cli cli(kProgram, "Fig. 4B: weight change, RA and KA after training vs the rank of W1(0), two-layer ReLU "
-                    "network (784-300-10) on MNIST (docs/paper.md#two-layer-relu; every default [OURS]).");
+// The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
+void declare_flags(Cli& cli) {
   CommonFlags common;
   common.seeds = 3;
   common.ranks = {1, 10, 30, 100, 300};
   common.iters = 2000;
   common.gain = 1.0;
-  common.log_every = 0;
   common.omit = {"task"};  // always MNIST
   cli.add_common(common);
   cli.add_int("N", 300, "hidden units (paper, Fig. 4 caption: 300)", 1, 100000);
@@ -205,9 +203,10 @@ int run(int argc, char** argv) {
   cli.add_int("probe", 500, "held-out images for RA and sign similarity [OURS]", 1, 5000);
   cli.add_int("kernel-probe", 100, "held-out images for KA (kernel of 10 x this rows) [OURS]", 1, 1000);
   add_max_memory_flag(cli);
-  if (!cli.parse_or_exit(argc, argv)) return 0;
+}
 
-  const std::uint64_t seed = cli.announce_seed();
+// What every run shares, from the flags.
+Settings read_settings(const Cli& cli) {
   Settings s;
   s.N = static_cast<std::size_t>(cli.get_int("N"));
   s.batch = static_cast<std::size_t>(cli.get_int("batch"));
@@ -215,19 +214,34 @@ int run(int argc, char** argv) {
   s.kernel_probe = static_cast<std::size_t>(cli.get_int("kernel-probe"));
   s.gain = gain_flag(cli);
   s.train = relu_train_flags(cli);
-  const std::vector<std::int64_t> ranks = ranks_flag(cli, std::min(s.N, kMnistPixels), "min(N, 784)");
+  return s;
+}
 
-  const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", ranks)}, cli.seed_list());
-  // Memory (demos/toolkit/memory_budget.h): per run the W1 tangent kernels K0, Kf and a working copy
-  // (10 --kernel-probe rows each), probe activity and the weights; once, MNIST as doubles.
+// Memory (demos/toolkit/memory_budget.h): per run the W1 tangent kernels K0, Kf and a working copy
+// (10 --kernel-probe rows each), probe activity and the weights; once, MNIST as doubles.
+void check_memory(const Cli& cli, const Settings& s, std::size_t runs) {
   MemoryEstimate memory;
   const double R = 10.0 * static_cast<double>(s.kernel_probe), Nd = static_cast<double>(s.N);
   memory.add("3 W1 tangent kernels of " + std::to_string(10 * s.kernel_probe) + " rows", 3 * kernel_bytes(R));
   memory.add("probe activity", 4.0 * static_cast<double>(s.probe + s.kernel_probe) * Nd * 8.0);
   memory.add("weights, gradients, momentum", 8.0 * Nd * static_cast<double>(kMnistPixels) * 8.0);
-  memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs.size(), cli.threads())));
+  memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs, cli.threads())));
   memory.add("MNIST as doubles (shared)", 70000.0 * static_cast<double>(kMnistPixels) * 8.0 / memory.concurrent);
   check_memory_budget(cli, memory, "--kernel-probe");
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, "Fig. 4B: weight change, RA and KA after training vs the rank of W1(0), two-layer ReLU "
+                    "network (784-300-10) on MNIST (docs/paper.md#two-layer-relu; every default [OURS]).");
+  declare_flags(cli);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = cli.announce_seed();
+  Settings s = read_settings(cli);
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, std::min(s.N, kMnistPixels), "min(N, 784)");
+
+  const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", ranks)}, cli.seed_list());
+  check_memory(cli, s, runs.size());
   const std::string out = cli.out_dir();
   SweepOptions options = sweep_options(cli, {"ranks"});
   options.runner.progress_label = std::string(kProgram) + " runs";

@@ -123,11 +123,7 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
 int run(int argc, char** argv) {
   Cli cli(kProgram, kDescription);
   CommonFlags common;
-  common.seed = 1;
   common.seeds = 10;  // as the paper's sweeps (docs/paper.md#fig-1); the record in docs/reproducing.md ran --seeds 3
-  common.ranks = {};  // the released rule for N: {1, 30, 100, 300} at N = 300
-  common.iters = 1000;
-  common.gain = 1.25;
   common.omit = {"task", "log-every"};
   cli.add_common(common);
   cli.add_string_list("orders", {"2af-dms", "dms-2af"}, "task orders A-B (both tasks 3 inputs, 3 outputs)",

@@ -118,13 +118,7 @@ MemoryEstimate estimate_memory(const Settings& s, std::size_t concurrent) {
 int run(int argc, char** argv) {
   Cli cli(kProgram, kDescription);
   CommonFlags common;
-  common.seed = 1;
   common.seeds = 3;
-  common.task = {"2af"};
-  common.task_choices = {"2af", "dms", "cxt"};
-  common.ranks = {};  // the released rule for N: {1, 30, 100, 300} at N = 300
-  common.iters = 1000;
-  common.gain = 1.25;
   common.log_every = 100;
   cli.add_common(common);
   cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);

@@ -11,7 +11,10 @@ namespace {
 // A CLI like a figure program's: the common flags plus one flag of each kind.
 Cli make_cli() {
   Cli cli("fig_test", "test program");
-  cli.add_common();
+  CommonFlags common;
+  common.ranks = {1, 2, 5, 10, 30, 100, 300};
+  common.log_every = 100;
+  cli.add_common(common);
   cli.add_double("lr", 0.001, "learning rate", 0.0, 10.0);
   cli.add_string("init", "gaussian", "initialisation", {"gaussian", "uniform"});
   cli.add_double_list("kappas", {1.0, 2.0}, "feature modulations", 0.0, 100.0);

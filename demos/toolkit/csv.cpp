@@ -227,14 +227,6 @@ std::vector<double> ResultTable::numbers(const std::string& column_name) const {
   return out;
 }
 
-std::vector<std::string> ResultTable::texts(const std::string& column_name) const {
-  const std::size_t j = column(column_name);
-  std::vector<std::string> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(r[j]);
-  return out;
-}
-
 ResultTable parse_result_csv(const std::string& text, const std::string& source) {
   ResultTable t;
   t.source = source;

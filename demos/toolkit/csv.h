@@ -107,9 +107,8 @@ struct ResultTable {
   // The cell as a whole number ("30"; not "30.5" or "3e1"), e.g. a rank: it stays an integer from
   // the command line to the summary.  Throws as number() does.
   long long integer(std::size_t row, const std::string& column_name) const;
-  // Whole column as numbers / as text.
+  // Whole column as numbers.
   std::vector<double> numbers(const std::string& column_name) const;
-  std::vector<std::string> texts(const std::string& column_name) const;
 };
 
 // Parses CSV text; `source` names it in error messages ("<source>:<line>: ...").

@@ -25,6 +25,20 @@ RnnTrainConfig rnn_train_flags(const Cli& cli, const RnnConfig& net) {
   return config;
 }
 
+void add_gd_flags(Cli& cli, const std::string& lr_help) {
+  const GdOptions defaults;
+  cli.add_double("lr", defaults.lr, lr_help, 1e-12, 10.0);
+  cli.add_double("loss-tol", defaults.loss_tol, "stop when the loss is below this [OURS]", 0.0, 1e6);
+}
+
+GdOptions gd_flags(const Cli& cli) {
+  GdOptions gd;
+  gd.lr = cli.get_double("lr");
+  gd.max_steps = static_cast<int>(cli.get_int("iters"));
+  gd.loss_tol = cli.get_double("loss-tol");
+  return gd;
+}
+
 ReluTrainConfig relu_train_flags(const Cli& cli) {
   ReluTrainConfig config;
   config.iters = static_cast<std::size_t>(cli.get_int("iters"));

@@ -22,6 +22,7 @@
 #include "nn/optim.h"
 #include "nn/relu_experiment.h"
 #include "nn/rnn_experiment.h"
+#include "nn/two_layer_linear.h"
 
 namespace rl {
 
@@ -34,6 +35,12 @@ SgdOptions sgd_flags(const Cli& cli, SgdOptions base = {});
 // RnnTrainConfig{net} with iters (--iters), log_every (--log-every, when declared), sgd (--lr,
 // --momentum) and log_measures: --log-measures when declared, else on whenever log_every is.
 RnnTrainConfig rnn_train_flags(const Cli& cli, const RnnConfig& net);
+
+// Gradient descent of the two-layer linear programs (GdOptions, nn/two_layer_linear.h): --lr and
+// --loss-tol with GdOptions' defaults; the step cap is the common --iters (CommonFlags::iters =
+// GdOptions().max_steps).  gd_flags reads all three.
+void add_gd_flags(Cli& cli, const std::string& lr_help);
+GdOptions gd_flags(const Cli& cli);
 
 // ReluTrainConfig with iters (--iters), log_every (--log-every) and sgd (--lr, --momentum).
 ReluTrainConfig relu_train_flags(const Cli& cli);
