@@ -223,7 +223,7 @@ std::vector<const Fig2Entry*> group_of(const std::vector<Fig2Entry>& entries, co
 std::vector<std::string> selected_structures(const std::vector<Fig2Entry>& entries) {
   std::vector<std::string> v;
   for (const Fig2Entry& e : entries)
-    if (e.role == Fig2Role::structure) v.push_back(e.name);
+    if (e.role == Fig2Role::kStructure) v.push_back(e.name);
   return v;
 }
 
@@ -267,7 +267,7 @@ void print_verdicts(const ResultTable& runs, const ResultTable& ranks, const std
                     const std::string& task) {
   std::printf("\n%s: richer than the matched Gaussian? (medians: larger dW AND lower KA)\n", task.c_str());
   for (const Fig2Entry& e : entries) {
-    if (e.role == Fig2Role::gaussian) continue;
+    if (e.role == Fig2Role::kGaussian) continue;
     auto med = [&](const std::string& entry, const char* c) { return median_or_nan(column_of(runs, entry, c, task)); };
     const double dw = med(e.name, "weight_change"), dw0 = med(e.gaussian, "weight_change");
     const double ka = med(e.name, "kernel_alignment"), ka0 = med(e.gaussian, "kernel_alignment");
@@ -291,8 +291,8 @@ void print_verdicts(const ResultTable& runs, const ResultTable& ranks, const std
 // ---------------------------------------------------------------- figure
 
 std::string short_label(const Fig2Entry& e) {
-  if (e.role == Fig2Role::gaussian) return "Gaussian";
-  if (e.role == Fig2Role::control && e.name.rfind(e.structure + "_", 0) == 0)
+  if (e.role == Fig2Role::kGaussian) return "Gaussian";
+  if (e.role == Fig2Role::kControl && e.name.rfind(e.structure + "_", 0) == 0)
     return e.name.substr(e.structure.size() + 1);
   return e.name;
 }
@@ -395,9 +395,9 @@ Settings read_settings(const Cli& cli) {
   s.options.norm = {parse_norm_kind(s.norm_name), gain_flag(cli)};
   s.options.pinky_centred = cli.get_string("pinky") == "centred";
   const std::string transform = cli.get_string("em-transform");
-  s.options.em_transform = transform == "sign" ? EmTransform::sign_only
-                           : transform == "log" ? EmTransform::log_magnitude
-                                                : EmTransform::raw;
+  s.options.em_transform = transform == "sign" ? EmTransform::kSignOnly
+                           : transform == "log" ? EmTransform::kLogMagnitude
+                                                : EmTransform::kRaw;
   s.options.sonet_weights = parse_sonet_weights(cli.get_string("sonet-weights"));
   s.options.data_dir = cli.get_string("data-dir");
   s.train = rnn_train_flags(cli, {});  // the net is each entry's (run_one)

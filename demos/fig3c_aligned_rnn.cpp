@@ -94,7 +94,7 @@ const PlottedColumn kPlotted[] = {{"weight_change", "weight change ||dW_h||_F"},
 struct Settings {
   std::size_t probe = 200, kernel_probe = 100;
   double gain = 1.25, partial_cos2 = 0.5;
-  NormKind norm = NormKind::spectral;
+  NormKind norm = NormKind::kSpectral;
   std::string norm_name = "spectral";
   bool teacher_labels = true, teacher_input = true;
   RnnTrainConfig student;  // the flags' config; its net (N hidden units) is the teacher's too

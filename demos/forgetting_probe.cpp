@@ -91,7 +91,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
   const Matrix W0 = gaussian_init(N, N, s.gain, w_rng);
   Rng io_rng(derive_seed(spec.seed, kStreamIo));
   RnnParams init = paper_io_init(task_a.n_in, N, task_a.n_out, io_rng);
-  init.W_h = low_rank_init(W0, rank, NormKind::frobenius);
+  init.W_h = low_rank_init(W0, rank, NormKind::kFrobenius);
 
   // 2. A then B, the same network throughout.
   SequentialConfig config = s.train;

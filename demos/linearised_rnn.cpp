@@ -73,7 +73,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
   const Matrix W0 = gaussian_init(N, N, s.gain, w_rng);
   Rng io_rng(derive_seed(spec.seed, kStreamIo));
   RnnParams init = paper_io_init(setup.n_in, N, setup.n_out, io_rng);
-  init.W_h = low_rank_init(W0, rank, NormKind::frobenius);
+  init.W_h = low_rank_init(W0, rank, NormKind::kFrobenius);
 
   // 2. The network and its linearisation, same optimiser, same batches.
   RnnTrainConfig config = s.train;
@@ -198,8 +198,8 @@ void print_summary(const ResultTable& t) {
     const Group &lo = *curve.front(), &hi = *curve.back();
     const Comparison closer = is_smaller(mean(hi), mean(lo));  // undefined: every run of a rank diverged
     std::printf("%s: gap at rank %lld %.4f vs rank %lld %.4f -> %s\n", task.c_str(), lo.rank, mean(lo), hi.rank,
-                mean(hi), closer == Comparison::yes ? "higher rank is closer to its linearisation (lazier)"
-                          : closer == Comparison::no ? "higher rank is NOT closer to its linearisation"
+                mean(hi), closer == Comparison::kYes ? "higher rank is closer to its linearisation (lazier)"
+                          : closer == Comparison::kNo ? "higher rank is NOT closer to its linearisation"
                                                      : paper_verdict({closer}, "").c_str());
   }
 }

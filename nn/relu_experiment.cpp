@@ -71,7 +71,7 @@ void record_measures(Recorder& log, std::size_t step, const TwoLayerRelu& init, 
 }  // namespace
 
 TwoLayerRelu relu_rank_init(const Matrix& W1_base, std::size_t rank, const Matrix& W2) {
-  return make_two_layer_relu(low_rank_init(W1_base, rank, NormKind::frobenius), W2, /*with_bias=*/false);
+  return make_two_layer_relu(low_rank_init(W1_base, rank, NormKind::kFrobenius), W2, /*with_bias=*/false);
 }
 
 double relu_accuracy(const TwoLayerRelu& net, const FlatBatch& data) {

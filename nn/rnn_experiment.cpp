@@ -62,7 +62,7 @@ double untrained_loss(const RnnParams& p, const RnnConfig& net, RnnTaskSetup& ta
   const SeqBatch batch = task.next_batch();
   const RnnTrace trace = rnn_forward(p, net, batch);
   if (!all_finite(trace.y)) return std::nan("");
-  return (task.last_step_loss ? cross_entropy_last_step(trace.y, batch) : cross_entropy_all_steps(trace.y, batch)).loss;
+  return (task.loss_steps == Steps::kLast ? cross_entropy_last_step(trace.y, batch) : cross_entropy_all_steps(trace.y, batch)).loss;
 }
 
 }  // namespace
@@ -121,7 +121,7 @@ RnnRunResult run_rnn_experiment(const RnnTrainConfig& config, const RnnParams& i
       r.diverged = true;
       break;
     }
-    const LossResult loss = task.last_step_loss ? cross_entropy_last_step(trace.y, batch)
+    const LossResult loss = task.loss_steps == Steps::kLast ? cross_entropy_last_step(trace.y, batch)
                                                 : cross_entropy_all_steps(trace.y, batch);
     zero_grads(grads);
     rnn_backward(params, config.net, batch, trace, loss.dY, grads);

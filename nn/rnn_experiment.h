@@ -39,10 +39,10 @@ struct RnnTaskSetup {
   std::string name;                       // "2AF", "DMS", "CXT", "sMNIST"
   std::size_t n_in = 0, n_out = 0;
   std::function<SeqBatch()> next_batch;   // the training stream
-  bool last_step_loss = false;            // sMNIST: CE at the last step only; Neurogym: all steps
+  Steps loss_steps = Steps::kAll;         // sMNIST: CE at the last step only; Neurogym: all steps
   SeqBatch probe;                         // RA and sign similarity (Neurogym 320 trials, sMNIST 200)
   SeqBatch kernel_probe;                  // KA (Neurogym: first 32 probe trials; sMNIST: the 200)
-  NtkSteps kernel_steps = NtkSteps::kAll; // Neurogym: all 8 steps; sMNIST: last step
+  Steps kernel_steps = Steps::kAll;       // Neurogym: all 8 steps; sMNIST: last step
   bool sign_all_steps = false;            // sMNIST: all 28 steps; Neurogym: decision step only
 };
 

@@ -34,10 +34,10 @@ RnnTaskSetup tiny_task(std::uint64_t data_seed) {
   t.n_in = kIn;
   t.n_out = kOut;
   t.next_batch = [rng] { return tiny_batch(8, *rng); };
-  t.last_step_loss = true;
+  t.loss_steps = Steps::kLast;
   t.probe = tiny_batch(10, *rng);
   t.kernel_probe = tiny_batch(4, *rng);
-  t.kernel_steps = NtkSteps::kLast;
+  t.kernel_steps = Steps::kLast;
   return t;
 }
 

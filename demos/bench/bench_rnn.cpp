@@ -277,7 +277,7 @@ double peak_rss_mib() {
 }
 
 void bench_kernel(const char* name, const rl::RnnConfig& c, std::size_t T, std::size_t B,
-                  rl::NtkSteps steps, rl::NtkPath path, std::uint64_t seed) {
+                  rl::Steps steps, rl::NtkPath path, std::uint64_t seed) {
   rl::Rng rng(seed);
   const rl::RnnParams p = paper_like_params(c, 1.25, rng);
   const rl::SeqBatch s = random_batch(T, B, c.n_in, c.K, rng);
@@ -319,10 +319,10 @@ int main(int argc, char** argv) {
     if (part == "all" || part == "linrnn") bench_linrnn_train(seed, iters);
     if (part == "all" || part == "ntk2af")
       bench_kernel("ntk2af", rl::RnnConfig{3, 300, 3, 1.0, rl::Activation::kRelu}, 8, 32,
-                   rl::NtkSteps::kAll, path, seed);
+                   rl::Steps::kAll, path, seed);
     if (part == "all" || part == "ntksmnist")
       bench_kernel("ntksmnist", rl::RnnConfig{28, 300, 10, 1.0, rl::Activation::kRelu}, 28, 200,
-                   rl::NtkSteps::kLast, path, seed);
+                   rl::Steps::kLast, path, seed);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_rnn: %s\n", e.what());
