@@ -185,7 +185,8 @@ void declare_flags(Cli& cli) {
 Settings read_settings(const Cli& cli) {
   Settings s;
   const Activation activation = cli.get_string("activation") == "tanh" ? Activation::kTanh : Activation::kRelu;
-  s.train = rnn_train_flags(cli, {0, static_cast<std::size_t>(cli.get_int("N")), 0, cli.get_double("alpha"), activation});
+  const std::size_t N = static_cast<std::size_t>(cli.get_int("N"));
+  s.train = rnn_train_flags(cli, {0, N, 0, cli.get_double("alpha"), activation});  // n_in, K: the task's
   s.norm = cli.get_string("norm");
   s.fresh_io = cli.get_flag("fresh-io");
   return s;
