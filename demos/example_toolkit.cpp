@@ -46,6 +46,38 @@ rl::Matrix noisy_low_rank(std::size_t N, std::size_t r, double noise, rl::Rng& r
   return W;
 }
 
+// The figure: one dot per run, jittered; mean +- sd per rank; boxes by rank as categories.
+void plot(const rl::ResultTable& table, const std::vector<std::int64_t>& ranks, std::size_t N, std::uint64_t seed,
+          const std::string& path) {
+  const std::vector<double> rank = table.numbers("rank"), pr = table.numbers("participation_ratio"),
+                            rv = table.numbers("roy_vetterli");
+  std::vector<double> rank_values;
+  std::vector<std::vector<double>> pr_by_rank;
+  std::vector<std::string> rank_names;
+  for (std::int64_t r : ranks) {
+    rank_values.push_back(static_cast<double>(r));
+    pr_by_rank.emplace_back();
+    for (std::size_t i = 0; i < rank.size(); ++i)
+      if (rank[i] == static_cast<double>(r)) pr_by_rank.back().push_back(pr[i]);
+  }
+  for (double r : rank) rank_names.push_back("r = " + std::to_string(static_cast<long long>(r)));
+
+  rl::Figure fig(1, 2, "example_toolkit: effective rank of noisy rank-r matrices (N = " + std::to_string(N) + ")");
+  rl::Rng jitter_rng(rl::derive_seed(seed, 0xF16));
+  rl::Panel& a = fig.panel(0, 0);
+  a.title("participation ratio vs rank").x_label("rank r of the low-rank part").y_label("effective rank");
+  a.x_scale(rl::AxisScale::kLog).y_scale(rl::AxisScale::kLog);
+  a.scatter("participation ratio", rank, pr, 4.0, jitter_rng);
+  a.line_error("participation ratio", rank_values, pr_by_rank, rl::ErrorBar::kSd);
+  a.scatter("Roy-Vetterli", rank, rv, 4.0, jitter_rng);
+  a.line("y = r", rank_values, rank_values);
+  rl::Panel& b = fig.panel(0, 1);
+  b.title("participation ratio by rank").x_label("initial rank").y_label("participation ratio");
+  b.boxplot("participation ratio", rank_names, pr);
+  b.category_scatter("participation ratio", rank_names, pr, 5.0, jitter_rng);
+  fig.write(path);
+}
+
 int run(int argc, char** argv) {
   rl::Cli cli("example_toolkit", "effective rank of noisy rank-r matrices: a tour of the demos/ toolkit");
   rl::CommonFlags common;
@@ -57,7 +89,7 @@ int run(int argc, char** argv) {
   cli.add_int("fail-run", -1, "make run k throw (to see the failure path); -1 = none", -1, 1000000);
   cli.add_flag("no-plot", "write the CSV and manifest only");
   if (!cli.parse_or_exit(argc, argv)) return 0;
-  std::printf("seed %lld\n", static_cast<long long>(cli.get_int("seed")));  // seed first, always
+  const std::uint64_t seed = cli.announce_seed();  // seed first, always
   rl::RunManifest manifest = rl::start_manifest(cli);
 
   const auto N = static_cast<std::size_t>(cli.get_int("n"));
@@ -88,34 +120,7 @@ int run(int argc, char** argv) {
   std::printf("wrote %s/results.csv (%zu rows)\n", out.c_str(), table.rows.size());
   if (cli.get_flag("no-plot")) return 0;
 
-  // One dot per run, jittered; mean +- sd per rank; boxes by rank as categories.
-  const std::vector<double> rank = table.numbers("rank"), pr = table.numbers("participation_ratio"),
-                            rv = table.numbers("roy_vetterli");
-  std::vector<double> rank_values;
-  std::vector<std::vector<double>> pr_by_rank;
-  std::vector<std::string> rank_names;
-  for (std::int64_t r : ranks) {
-    rank_values.push_back(static_cast<double>(r));
-    pr_by_rank.emplace_back();
-    for (std::size_t i = 0; i < rank.size(); ++i)
-      if (rank[i] == static_cast<double>(r)) pr_by_rank.back().push_back(pr[i]);
-  }
-  for (double r : rank) rank_names.push_back("r = " + std::to_string(static_cast<long long>(r)));
-
-  rl::Figure fig(1, 2, "example_toolkit: effective rank of noisy rank-r matrices (N = " + std::to_string(N) + ")");
-  rl::Rng jitter_rng(rl::derive_seed(static_cast<std::uint64_t>(cli.get_int("seed")), 0xF16));
-  rl::Panel& a = fig.panel(0, 0);
-  a.title("participation ratio vs rank").x_label("rank r of the low-rank part").y_label("effective rank");
-  a.x_scale(rl::AxisScale::kLog).y_scale(rl::AxisScale::kLog);
-  a.scatter("participation ratio", rank, pr, 4.0, jitter_rng);
-  a.line_error("participation ratio", rank_values, pr_by_rank, rl::ErrorBar::kSd);
-  a.scatter("Roy-Vetterli", rank, rv, 4.0, jitter_rng);
-  a.line("y = r", rank_values, rank_values);
-  rl::Panel& b = fig.panel(0, 1);
-  b.title("participation ratio by rank").x_label("initial rank").y_label("participation ratio");
-  b.boxplot("participation ratio", rank_names, pr);
-  b.category_scatter("participation ratio", rank_names, pr, 5.0, jitter_rng);
-  fig.write(out + "/example_toolkit.svg");
+  plot(table, ranks, N, seed, out + "/example_toolkit.svg");
   std::printf("wrote %s/example_toolkit.svg\n", out.c_str());
   return 0;
 }

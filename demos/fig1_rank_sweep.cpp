@@ -40,7 +40,6 @@
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/gain_flag.h"
-#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -49,6 +48,7 @@
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
+#include "demos/toolkit/train_config.h"
 #include "demos/toolkit/verdict.h"
 #include "nn/init.h"
 #include "nn/rnn_experiment.h"
@@ -64,22 +64,12 @@ constexpr const char* kDescription = "Fig. 1 (reproduction): rich vs lazy learni
 constexpr std::uint64_t kStreamBaseW = 1, kStreamIo = 2, kStreamData = 3;  // see the header comment
 constexpr const char* kMnistDir = "data/mnist";
 
-// The per-run columns of results.csv (one row per run).
-const std::vector<std::string> kColumns = {
-    "task", "gain", "rank", "seed", "N", "iters", "norm", "weight_change", "relative_weight_change",
-    "representation_alignment", "kernel_alignment", "sign_similarity", "loss_first", "loss_final",
-    "accuracy", "diverged", "silent", "train_seconds", "measure_seconds"};
-
+// What every run shares: the training config read from the flags (its n_in and K are the task's),
+// and this program's own choices.
 struct Settings {
-  std::size_t N = 300;
-  std::size_t iters = 0;
-  double lr = 0.003, momentum = 0.9, alpha = 1.0;
-  Precision precision = Precision::kF64;
-  Activation activation = Activation::kRelu;
-  std::string norm = "frobenius";
+  RnnTrainConfig train;   // N, alpha, activation, iters, lr, momentum, log_every, log_measures
+  std::string norm;       // --norm, as written in results.csv
   bool fresh_io = false;
-  std::size_t log_every = 0;
-  bool log_measures = false;
   std::string runs_dir;
 };
 
@@ -120,22 +110,18 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, SharedMnist& mnist) {
 
   // 1. Draw W0 = g G / sqrt(N) (docs/paper.md#initial-weights).
   Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
-  const Matrix W0 = gaussian_init(s.N, s.N, gain, w_rng);
+  const std::size_t N = s.train.net.N;
+  const Matrix W0 = gaussian_init(N, N, gain, w_rng);
   Rng io_rng(s.fresh_io ? derive_seed(derive_seed(spec.seed, kStreamIo), rank)
                         : derive_seed(spec.seed, kStreamIo));
-  RnnParams init = paper_io_init(setup.n_in, s.N, setup.n_out, io_rng);
+  RnnParams init = paper_io_init(setup.n_in, N, setup.n_out, io_rng);
   // 2. Truncate to rank r, rescaled to W0's norm of the chosen kind.
   init.W_h = low_rank_init(W0, rank, parse_norm_kind(s.norm));
 
   // 3. Train and measure.
-  RnnTrainConfig config;
-  config.net = {setup.n_in, s.N, setup.n_out, s.alpha, s.activation};
-  config.iters = s.iters;
-  config.lr = s.lr;
-  config.momentum = s.momentum;
-  config.precision = s.precision;
-  config.log_every = s.log_every;
-  config.log_measures = s.log_measures;
+  RnnTrainConfig config = s.train;
+  config.net.n_in = setup.n_in;
+  config.net.K = setup.n_out;
   const RnnRunResult r = run_rnn_experiment(config, init, setup);
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (%sfinal loss %g); kept and flagged in results.csv\n",
@@ -143,23 +129,16 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, SharedMnist& mnist) {
                  r.blew_up ? ("blew up at iteration " + std::to_string(r.blew_up_at) + ", ").c_str() : "",
                  r.loss_final);
   if (!r.warning.empty()) std::fprintf(stderr, "WARNING: %s: %s\n", spec.id().c_str(), r.warning.c_str());
-  if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));  // evolution over training
+  if (config.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));  // evolution over training
 
-  std::vector<std::string> columns = kColumns;  // + the cost of plasticity (nn/plasticity_cost.h)
-  columns.insert(columns.end(), rnn_plasticity_columns().begin(), rnn_plasticity_columns().end());
-  CsvWriter w(columns);
-  std::vector<CsvCell> row = {
-      task, gain, static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
-      static_cast<unsigned long long>(s.N), static_cast<unsigned long long>(r.iterations_done), s.norm,
-      r.weight_change, r.relative_weight_change, r.representation_alignment, r.kernel_alignment,
-      r.sign_similarity, r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0,
-      r.alignments_undefined ? 1 : 0, r.train_seconds, r.measure_seconds};
-  for (double v : rnn_plasticity_values(r.plasticity)) row.push_back(v);
-  w.add_row(row);
-  return w;
+  // 4. One row of results.csv: named cells, the measures, then the cells every RNN program ends with.
+  CsvRecord row;
+  row.add("task", task).add("gain", gain).add("rank", rank).add("seed", spec.seed).add("N", N);
+  row.add("iters", r.iterations_done).add("norm", s.norm);
+  return row.add(rnn_measure_cells(r)).add(rnn_run_cells(r)).table();
 }
 
-// 4. Summarise (defined below the main flow).
+// 5. Summarise (defined below the main flow).
 void print_summary(const ResultTable& t);
 void print_headline(const ResultTable& t);
 void print_plasticity(const ResultTable& t);
@@ -174,8 +153,9 @@ void plot_results(const ResultTable& t, const std::string& path, const std::stri
 // rnn_run_memory, shared with forgetting_probe.
 MemoryEstimate estimate_memory(const std::vector<std::string>& tasks, const Settings& s, std::size_t concurrent) {
   const bool smnist = std::find(tasks.begin(), tasks.end(), "smnist") != tasks.end();
-  if (!smnist) return neurogym_rnn_run_memory(s.N, concurrent);
-  return rnn_run_memory(static_cast<double>(s.N), 200.0 * 10.0, 28.0, 200.0, concurrent);
+  const std::size_t N = s.train.net.N;
+  if (!smnist) return neurogym_rnn_run_memory(N, concurrent);
+  return rnn_run_memory(static_cast<double>(N), 200.0 * 10.0, 28.0, 200.0, concurrent);
 }
 
 std::string lower(std::string s) {
@@ -183,22 +163,16 @@ std::string lower(std::string s) {
   return s;
 }
 
-int run(int argc, char** argv) {
-  Cli cli(kProgram, kDescription);
+// The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
+void declare_flags(Cli& cli) {
   CommonFlags common;
-  common.seed = 1;
   common.seeds = 3;
-  common.task = {"2af"};
   common.task_choices = {"2af", "dms", "cxt", "smnist"};
-  common.ranks = {};  // the released rule for N: {1, 30, 100, 300} at N = 300
   common.iters = 2000;
-  common.gain = 1.25;
-  common.log_every = 0;
   cli.add_common(common);
   cli.add_double_list("gains", {1.25}, "gain list swept as an axis (overrides --gain when given)", 0.0, 100.0);
   cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
-  cli.add_double("lr", 0.003, "SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (docs/paper.md#training)", 0.0, 0.999999);
+  add_sgd_flags(cli, RnnTrainConfig().sgd);
   add_precision_flag(cli);
   cli.add_double("alpha", 1.0, "dt / tau; 1 = the paper's Neurogym and sMNIST setting", 1e-6, 1.0);
   cli.add_string("activation", "relu", "hidden nonlinearity", {"relu", "tanh"});
@@ -206,28 +180,34 @@ int run(int argc, char** argv) {
   cli.add_flag("fresh-io", "draw W_in, W_out afresh for every rank (released code) instead of once per seed");
   cli.add_flag("log-measures", "at every --log-every step also log dW, RA, KA and sign similarity");
   add_max_memory_flag(cli);
+}
+
+// What every run shares, from the flags.
+Settings read_settings(const Cli& cli) {
+  Settings s;
+  const Activation activation = cli.get_string("activation") == "tanh" ? Activation::kTanh : Activation::kRelu;
+  const std::size_t N = static_cast<std::size_t>(cli.get_int("N"));
+  s.train = rnn_train_flags(cli, {0, N, 0, cli.get_double("alpha"), activation});  // n_in, K: the task's
+  s.norm = cli.get_string("norm");
+  s.fresh_io = cli.get_flag("fresh-io");
+  return s;
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, kDescription);
+  declare_flags(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
   const std::uint64_t seed = cli.announce_seed();
-  Settings s;
-  s.N = static_cast<std::size_t>(cli.get_int("N"));
-  s.iters = static_cast<std::size_t>(cli.get_int("iters"));
-  s.lr = cli.get_double("lr");
-  s.momentum = cli.get_double("momentum");
-  s.precision = precision_flag(cli);
-  s.alpha = cli.get_double("alpha");
-  s.activation = cli.get_string("activation") == "tanh" ? Activation::kTanh : Activation::kRelu;
-  s.norm = cli.get_string("norm");
-  s.fresh_io = cli.get_flag("fresh-io");
-  s.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
-  s.log_measures = cli.get_flag("log-measures");
+  Settings s = read_settings(cli);
+  const std::size_t N = s.train.net.N;
 
   std::vector<std::string> tasks;
   for (const std::string& t : cli.get_string_list("task")) tasks.push_back(lower(t));
   const std::vector<double> gains = gains_flag(cli);
   const bool smnist_only = tasks.size() == 1 && tasks[0] == "smnist";
   const std::vector<std::int64_t> ranks =
-      ranks_flag(cli, s.N, "N", smnist_only ? smnist_ranks(s.N) : released_ranks(s.N));
+      ranks_flag(cli, N, "N", smnist_only ? smnist_ranks(N) : released_ranks(N));
 
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("task", tasks), sweep_axis("gain", gains), sweep_axis("rank", ranks)},
@@ -247,7 +227,7 @@ int run(int argc, char** argv) {
   make_dirs(s.runs_dir);
   const SweepRun done =
       run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, mnist); });
-  const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(s.iters));
+  const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(s.train.iters));
   if (!table) return 0;  // other shards pending
   print_summary(*table);
   print_headline(*table);
@@ -256,7 +236,7 @@ int run(int argc, char** argv) {
   plot_results(*table, figure, kDescription, seed);
   const std::string evolution = out + "/" + kProgram + "_evolution.svg";
   const auto row_of = [](const RunSpec& r) { return r.param("task") + " g=" + r.param("gain"); };
-  const bool plotted = s.log_every &&
+  const bool plotted = s.train.log_every &&
       plot_evolution(runs, options.runs_dir, row_of, [](const RunSpec& r) { return "rank " + r.param("rank"); },
                      evolution, std::string(kDescription) + " (over training)");
   report_outputs(cli, manifest, {results_csv_path(cli), figure, plotted ? evolution : "", manifest_path(cli)});
@@ -268,14 +248,15 @@ int run(int argc, char** argv) {
 // Rows of results.csv grouped by (task, gain, rank), in order of first appearance.
 struct Group {
   std::string task;
-  double gain = 0, rank = 0;
+  double gain = 0;
+  long long rank = 0;
   std::vector<std::size_t> rows;
   auto key() const { return std::tie(task, gain, rank); }
 };
 
 std::vector<Group> group_rows(const ResultTable& t) {
   return group_rows_by<Group>(t, [&](std::size_t i) {
-    return Group{t.cell(i, "task"), t.number(i, "gain"), t.number(i, "rank"), {}};
+    return Group{t.cell(i, "task"), t.number(i, "gain"), t.integer(i, "rank"), {}};
   });
 }
 
@@ -289,7 +270,7 @@ void print_summary(const ResultTable& t) {
   for (const Group& g : group_rows(t)) {
     const auto diverged = values_of(t, g.rows, "diverged");
     const auto silent = values_of(t, g.rows, "silent");
-    std::printf("%-7s %5.2f %5.0f %3zu  %-17s %-17s %-17s %-17s %-13s %.0f", g.task.c_str(), g.gain, g.rank,
+    std::printf("%-7s %5.2f %5lld %3zu  %-17s %-17s %-17s %-17s %-13s %.0f", g.task.c_str(), g.gain, g.rank,
                 g.rows.size(), mean_sd(values_of(t, g.rows, "weight_change"), 3).c_str(),
                 mean_sd(values_of(t, g.rows, "representation_alignment"), 4).c_str(),
                 mean_sd(values_of(t, g.rows, "kernel_alignment"), 4).c_str(),
@@ -323,7 +304,7 @@ void print_headline(const ResultTable& t) {
     const Comparison dw = is_larger(mean(lo, "weight_change"), mean(hi, "weight_change"));
     const Comparison ra = is_smaller(mean(lo, "representation_alignment"), mean(hi, "representation_alignment"));
     const Comparison ka = is_smaller(mean(lo, "kernel_alignment"), mean(hi, "kernel_alignment"));
-    std::printf("%s g=%.2f: rank %.0f vs %.0f: larger dW %s, lower RA %s, lower KA %s  -> %s\n",
+    std::printf("%s g=%.2f: rank %lld vs %lld: larger dW %s, lower RA %s, lower KA %s  -> %s\n",
                 key.first.c_str(), key.second, lo.rank, hi.rank, yes_no(dw), yes_no(ra), yes_no(ka),
                 paper_verdict({dw, ra, ka}, "Fig. 1").c_str());
   }
@@ -339,7 +320,7 @@ void print_plasticity(const ResultTable& t) {
     const auto change = values_of(t, g.rows, "weight_change");
     std::vector<double> ratio(path.size());
     for (std::size_t i = 0; i < path.size(); ++i) ratio[i] = path[i] / change[i];
-    std::printf("%-7s %5.2f %5.0f %3zu  %-17s %-17s %-17s %-17s %s\n", g.task.c_str(), g.gain, g.rank,
+    std::printf("%-7s %5.2f %5lld %3zu  %-17s %-17s %-17s %-17s %s\n", g.task.c_str(), g.gain, g.rank,
                 g.rows.size(), mean_sd(path, 3).c_str(), mean_sd(ratio, 3).c_str(),
                 mean_sd(values_of(t, g.rows, "W_h_l1_change"), 1).c_str(),
                 mean_sd(values_of(t, g.rows, "W_h_fraction_changed"), 3).c_str(),

@@ -54,6 +54,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "demos/toolkit/atomic_file.h"
@@ -61,12 +62,12 @@
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/gain_flag.h"
-#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/train_config.h"
 #include "nn/loss.h"
 #include "nn/measures.h"
 #include "nn/optim.h"
@@ -86,18 +87,10 @@ constexpr std::uint64_t kStreamIo = 2, kStreamData = 3;  // see the header comme
 const std::vector<std::string> kRankColumns = {"entry", "structure", "role", "N", "seed", "norm",
                                                "relative_rank_eigen", "relative_rank_singular",
                                                "spectral_radius", "spectral_norm", "frobenius", "eig_converged"};
-const std::vector<std::string> kRunColumns = {
-    "task", "entry", "structure", "role", "N", "seed", "iters", "norm", "init_active_fraction", "init_units_active",
-    "weight_change", "relative_weight_change", "representation_alignment", "kernel_alignment", "sign_similarity",
-    "loss_first", "loss_final", "accuracy", "diverged", "silent", "train_seconds", "measure_seconds"};
-
 struct Settings {
   Fig2Options options;
   std::string norm_name;
-  std::size_t iters = 1000;
-  double lr = 0.003, momentum = 0.9;
-  Precision precision = Precision::kF64;
-  std::size_t log_every = 0;  // --log-every: loss, dW, RA, KA every k iterations (runs/*_log.csv)
+  RnnTrainConfig train;  // iters, lr, momentum, log_every (loss, dW, RA, KA every k iterations: runs/*_log.csv)
   std::string runs_dir;
 };
 
@@ -175,38 +168,25 @@ CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, co
   RnnParams init = paper_io_init(setup.n_in, e.N, setup.n_out, io_rng);  // docs/paper.md#rnn-model
   init.W_h = build_fig2_entry(e, s.options, spec.seed).W_h;              // (N, N)
 
-  RnnTrainConfig config;
+  RnnTrainConfig config = s.train;
   config.net = {setup.n_in, e.N, setup.n_out, 1.0, Activation::kRelu};  // docs/paper.md#rnn-model: alpha = 1, ReLU
-  config.iters = s.iters;
-  config.lr = s.lr;
-  config.momentum = s.momentum;
-  config.precision = s.precision;
-  config.log_every = s.log_every;
-  config.log_measures = s.log_every > 0;
   const Regime regime = initial_regime(init, config.net, setup.probe);
   // An exploding start comes back flagged, not thrown: overflowing logits -> diverged (NaN measures
   // once the weights are no longer finite); a network silent on the probe -> alignments undefined.
   const RnnRunResult r = run_rnn_experiment(config, init, setup);
   const bool silent = r.alignments_undefined;
-  if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));
+  if (config.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));
   if (silent)  // a silent (all-zero) or non-finite network on the probe: the reason is in r.warning
     std::fprintf(stderr, "WARNING: %s: %s; kept with dW and flagged silent in results.csv\n", spec.id().c_str(),
                  r.warning.c_str());
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);
-  std::vector<std::string> columns = kRunColumns;  // + the cost of plasticity (nn/plasticity_cost.h)
-  columns.insert(columns.end(), rnn_plasticity_columns().begin(), rnn_plasticity_columns().end());
-  CsvWriter w(columns);
-  std::vector<CsvCell> row = {
-      task, e.name, e.structure, to_string(e.role), static_cast<unsigned long long>(e.N),
-      static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(r.iterations_done),
-      s.norm_name, regime.active_fraction, regime.units_active, r.weight_change, r.relative_weight_change,
-      r.representation_alignment, r.kernel_alignment, r.sign_similarity, r.loss_first, r.loss_final,
-      r.accuracy, r.diverged ? 1 : 0, silent ? 1 : 0, r.train_seconds, r.measure_seconds};
-  for (double v : rnn_plasticity_values(r.plasticity)) row.push_back(v);
-  w.add_row(row);
-  return w;
+  CsvRecord row;
+  row.add("task", task).add("entry", e.name).add("structure", e.structure).add("role", to_string(e.role));
+  row.add("N", e.N).add("seed", spec.seed).add("iters", r.iterations_done).add("norm", s.norm_name);
+  row.add("init_active_fraction", regime.active_fraction).add("init_units_active", regime.units_active);
+  return row.add(rnn_measure_cells(r)).add(rnn_run_cells(r)).table();
 }
 
 // ---------------------------------------------------------------- tables
@@ -243,7 +223,7 @@ std::vector<const Fig2Entry*> group_of(const std::vector<Fig2Entry>& entries, co
 std::vector<std::string> selected_structures(const std::vector<Fig2Entry>& entries) {
   std::vector<std::string> v;
   for (const Fig2Entry& e : entries)
-    if (e.role == Fig2Role::structure) v.push_back(e.name);
+    if (e.role == Fig2Role::kStructure) v.push_back(e.name);
   return v;
 }
 
@@ -287,7 +267,7 @@ void print_verdicts(const ResultTable& runs, const ResultTable& ranks, const std
                     const std::string& task) {
   std::printf("\n%s: richer than the matched Gaussian? (medians: larger dW AND lower KA)\n", task.c_str());
   for (const Fig2Entry& e : entries) {
-    if (e.role == Fig2Role::gaussian) continue;
+    if (e.role == Fig2Role::kGaussian) continue;
     auto med = [&](const std::string& entry, const char* c) { return median_or_nan(column_of(runs, entry, c, task)); };
     const double dw = med(e.name, "weight_change"), dw0 = med(e.gaussian, "weight_change");
     const double ka = med(e.name, "kernel_alignment"), ka0 = med(e.gaussian, "kernel_alignment");
@@ -311,8 +291,8 @@ void print_verdicts(const ResultTable& runs, const ResultTable& ranks, const std
 // ---------------------------------------------------------------- figure
 
 std::string short_label(const Fig2Entry& e) {
-  if (e.role == Fig2Role::gaussian) return "Gaussian";
-  if (e.role == Fig2Role::control && e.name.rfind(e.structure + "_", 0) == 0)
+  if (e.role == Fig2Role::kGaussian) return "Gaussian";
+  if (e.role == Fig2Role::kControl && e.name.rfind(e.structure + "_", 0) == 0)
     return e.name.substr(e.structure.size() + 1);
   return e.name;
 }
@@ -385,17 +365,11 @@ void plot_task(const ResultTable* runs, const ResultTable& ranks, const ResultTa
 
 // ---------------------------------------------------------------- main
 
-int run(int argc, char** argv) {
-  Cli cli(kProgram, "Fig. 2 (reproduction): biological initial connectivity vs a Gaussian null");
+// The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
+void declare_flags(Cli& cli) {
   CommonFlags common;
-  common.seed = 1;
   common.seeds = 10;  // the caption's "10 independent runs" per box
-  common.task = {"2af"};
-  common.task_choices = {"2af", "dms", "cxt"};
   common.omit = {"ranks"};  // the structures fix W_h(0): no rank axis
-  common.iters = 1000;
-  common.gain = 1.25;
-  common.log_every = 0;
   common.out = "out/fig2";
   cli.add_common(common);
   cli.add_string_list("structures", fig2_structure_names(), "structures to compare", fig2_structure_names());
@@ -409,29 +383,51 @@ int run(int argc, char** argv) {
                  {"raw", "sign", "log"});
   cli.add_string("sonet-weights", "centred", "SONET 0/1 graph to weights", {"centred", "raw", "dale"});
   cli.add_string("data-dir", kDefaultConnectivityDataDir, "folder of the connectivity data files");
-  cli.add_double("lr", 0.003, "SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (docs/paper.md#training)", 0.0, 0.999999);
+  add_sgd_flags(cli, RnnTrainConfig().sgd);
   add_precision_flag(cli);
   cli.add_flag("no-train", "spectra and effective ranks only (seconds)");
-  if (!cli.parse_or_exit(argc, argv)) return 0;
+}
 
-  const std::uint64_t seed = cli.announce_seed();
+// What every run shares, from the flags.
+Settings read_settings(const Cli& cli) {
   Settings s;
   s.options.N = static_cast<std::size_t>(cli.get_int("N"));
   s.norm_name = cli.get_string("norm");
   s.options.norm = {parse_norm_kind(s.norm_name), gain_flag(cli)};
   s.options.pinky_centred = cli.get_string("pinky") == "centred";
   const std::string transform = cli.get_string("em-transform");
-  s.options.em_transform = transform == "sign" ? EmTransform::sign_only
-                           : transform == "log" ? EmTransform::log_magnitude
-                                                : EmTransform::raw;
+  s.options.em_transform = transform == "sign" ? EmTransform::kSignOnly
+                           : transform == "log" ? EmTransform::kLogMagnitude
+                                                : EmTransform::kRaw;
   s.options.sonet_weights = parse_sonet_weights(cli.get_string("sonet-weights"));
   s.options.data_dir = cli.get_string("data-dir");
-  s.iters = static_cast<std::size_t>(cli.get_int("iters"));
-  s.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
-  s.lr = cli.get_double("lr");
-  s.momentum = cli.get_double("momentum");
-  s.precision = precision_flag(cli);
+  s.train = rnn_train_flags(cli, {});  // the net is each entry's (run_one)
+  return s;
+}
+
+// Step 1: the spectra and effective ranks of every entry x seed, written to ranks.csv and spectra.csv
+// (first seed) and printed; returns the two tables as read back.
+std::pair<ResultTable, ResultTable> spectra_step(const Cli& cli, const std::vector<Fig2Entry>& entries,
+                                                 const std::vector<std::string>& names, const Settings& s,
+                                                 std::uint64_t seed) {
+  const std::string out = cli.out_dir();
+  const std::vector<RunSpec> spectrum_jobs = make_sweep({sweep_axis("entry", names)}, cli.seed_list());
+  const std::vector<SpectrumReport> reports = spectra_of(spectrum_jobs, entries, s, cli.threads());
+  make_dirs(out);  // after the data files are read: a bad one leaves no empty --out behind
+  write_ranks(spectrum_jobs, reports, entries, s, out + "/ranks.csv");
+  write_spectra(spectrum_jobs, reports, seed, out + "/spectra.csv");
+  ResultTable ranks = read_result_csv(out + "/ranks.csv");
+  print_rank_table(ranks, entries);
+  return {std::move(ranks), read_result_csv(out + "/spectra.csv")};
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, "Fig. 2 (reproduction): biological initial connectivity vs a Gaussian null");
+  declare_flags(cli);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = cli.announce_seed();
+  Settings s = read_settings(cli);
 
   const std::vector<Fig2Entry> entries =
       fig2_entries(cli.get_string_list("structures"), s.options, !cli.get_flag("no-controls"));
@@ -444,14 +440,7 @@ int run(int argc, char** argv) {
   for (const Fig2Entry& e : entries) manifest.notes.push_back({e.name, e.description});
 
   // 1. Spectra and effective ranks of every entry x seed.
-  const std::vector<RunSpec> spectrum_jobs = make_sweep({sweep_axis("entry", names)}, cli.seed_list());
-  const std::vector<SpectrumReport> reports = spectra_of(spectrum_jobs, entries, s, cli.threads());
-  make_dirs(out);  // after the data files are read: a bad one leaves no empty --out behind
-  write_ranks(spectrum_jobs, reports, entries, s, out + "/ranks.csv");
-  write_spectra(spectrum_jobs, reports, seed, out + "/spectra.csv");
-  const ResultTable ranks = read_result_csv(out + "/ranks.csv");
-  const ResultTable spectra = read_result_csv(out + "/spectra.csv");
-  print_rank_table(ranks, entries);
+  const auto [ranks, spectra] = spectra_step(cli, entries, names, s, seed);
   std::vector<std::string> tasks = cli.get_string_list("task");
   if (cli.get_flag("no-train")) {
     plot_task(nullptr, ranks, spectra, entries, "", seed, out + "/" + kProgram + "_spectra.svg");
@@ -478,7 +467,7 @@ int run(int argc, char** argv) {
     plot_task(&table, ranks, spectra, entries, task, seed, out + "/" + kProgram + "_" + task + ".svg");
   }
   const std::string evolution = out + "/" + kProgram + "_evolution.svg";
-  const bool plotted = s.log_every &&
+  const bool plotted = s.train.log_every &&
       plot_evolution(runs, options.runs_dir, [](const RunSpec& r) { return r.param("task"); },
                      [](const RunSpec& r) { return r.param("entry"); }, evolution,
                      "Fig. 2 (reproduction) over training: each structure and its Gaussian");

@@ -34,6 +34,7 @@
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/train_config.h"
 #include "demos/toolkit/verdict.h"
 #include "linalg/norms.h"
 #include "linalg/qr.h"
@@ -52,8 +53,8 @@ const char* const kConditions[] = {"aligned", "partial", "low-rank", "full"};
 
 struct Settings {
   std::size_t d, h, n, low_rank;
-  double sigma, teacher_norm, lr;
-  GdOptions gd;
+  double sigma, teacher_norm;
+  GdOptions gd;  // --lr, --iters (step cap), --loss-tol (demos/toolkit/train_config.h)
 };
 
 struct RunRow {
@@ -102,7 +103,7 @@ RunRow train_condition(const Settings& s, const SeedDraws& draws, const std::vec
   const TwoLayerLinear initial = make_two_layer_linear(W1_0, draws.W2_0);
   TwoLayerLinear net = initial;
   GdOptions gd = s.gd;
-  gd.lr = s.lr * std::min(1.0, 3.0 / std::sqrt(dot(beta, beta)));  // [OURS], see header
+  gd.lr = s.gd.lr * std::min(1.0, 3.0 / std::sqrt(dot(beta, beta)));  // [OURS], see header
   RunRow row{};
   row.condition = condition;
   GdResult res;
@@ -222,13 +223,11 @@ double print_table(const std::vector<RunRow>& rows, const std::vector<double>& k
   return worst.value();
 }
 
-int run(int argc, char** argv) {
-  Cli cli("fig3b_aligned_init",
-          "Fig. 3B: KA after training vs kappa for aligned, partially aligned, random low-rank and "
-          "full-rank starts, with the (D8)/(D9)/(D4) predictions of docs/theory.md.");
+// The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
+void declare_flags(Cli& cli) {
   CommonFlags common;
   common.seeds = 10;
-  common.iters = 20000;  // step cap [OURS]
+  common.iters = GdOptions().max_steps;  // step cap [OURS]
   // One second, serially, no training log: the sweep flags would have nothing to act on.
   common.omit = {"task", "ranks", "gain", "threads", "log-every", "shard"};
   common.out = "out/fig3b";
@@ -239,16 +238,12 @@ int run(int argc, char** argv) {
   cli.add_int("n", 100, "samples (n >= d) [OURS]", 1, 10000000);
   cli.add_int("low-rank", 1, "rank of the random low-rank start [OURS]", 1, 100000);
   cli.add_double("sigma", 1e-3, "initial Frobenius norm of W1 and of W2 [OURS]", 1e-12, 1e6);
-  cli.add_double("lr", 0.05, "gradient-descent step, scaled by min(1, 3/||beta||) [OURS]", 1e-12, 10.0);
-  cli.add_double("loss-tol", 1e-12, "stop when the loss is below this [OURS]", 0.0, 1e6);
+  add_gd_flags(cli, "gradient-descent step, scaled by min(1, 3/||beta||) [OURS]");
   cli.add_double("teacher-norm", 3.0, "||w|| [OURS]", 1e-12, 1e6);
-  if (!cli.parse_or_exit(argc, argv)) return 0;
+}
 
-  const std::uint64_t first_seed = static_cast<std::uint64_t>(cli.get_int("seed"));
-  std::printf("seed %llu\n", static_cast<unsigned long long>(first_seed));
-  RunManifest manifest = start_manifest(cli);
-  manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of docs/paper.md#two-layer-linear and #fig-3"});
-
+// What every run shares, from the flags (refused with exit 2 unless d is even and low-rank <= min(d, h) <= n).
+Settings read_settings(const Cli& cli) {
   Settings s;
   s.d = static_cast<std::size_t>(cli.get_int("d"));
   s.h = static_cast<std::size_t>(cli.get_int("h"));
@@ -256,17 +251,18 @@ int run(int argc, char** argv) {
   s.low_rank = static_cast<std::size_t>(cli.get_int("low-rank"));
   s.sigma = cli.get_double("sigma");
   s.teacher_norm = cli.get_double("teacher-norm");
-  s.lr = cli.get_double("lr");
-  s.gd.max_steps = static_cast<int>(cli.get_int("iters"));
-  s.gd.loss_tol = cli.get_double("loss-tol");
+  s.gd = gd_flags(cli);
   if (s.low_rank > std::min(s.d, s.h))
     throw CliError("--low-rank: must be at most min(d, h)");
   if (s.d % 2 != 0)  // F pairs the input directions (feature_modulation)
     throw CliError("--d: must be even, got " + std::to_string(s.d));
   if (s.n < s.d)  // whitened inputs need n >= d samples
     throw CliError("--n: must be at least --d = " + std::to_string(s.d) + ", got " + std::to_string(s.n));
-  const std::vector<double>& kappas = cli.get_double_list("kappas");
+  return s;
+}
 
+// Every seed x kappa x start, in order; a run that did not reach the loss tolerance is kept, with a warning.
+std::vector<RunRow> run_all(const Cli& cli, const Settings& s, const std::vector<double>& kappas) {
   std::vector<RunRow> rows;
   for (std::uint64_t seed : cli.seed_list()) {
     const SeedDraws draws = draw_seed(s, seed);
@@ -279,6 +275,24 @@ int run(int argc, char** argv) {
         rows.push_back(r);
       }
   }
+  return rows;
+}
+
+int run(int argc, char** argv) {
+  Cli cli("fig3b_aligned_init",
+          "Fig. 3B: KA after training vs kappa for aligned, partially aligned, random low-rank and "
+          "full-rank starts, with the (D8)/(D9)/(D4) predictions of docs/theory.md.");
+  declare_flags(cli);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t first_seed = cli.announce_seed();
+  RunManifest manifest = start_manifest(cli);
+  manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of docs/paper.md#two-layer-linear and #fig-3"});
+
+  const Settings s = read_settings(cli);
+  const std::vector<double>& kappas = cli.get_double_list("kappas");
+
+  const std::vector<RunRow> rows = run_all(cli, s, kappas);
 
   const std::string out = cli.out_dir();
   write_csv(rows, out + "/runs.csv");

@@ -55,7 +55,6 @@
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/gain_flag.h"
-#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -65,6 +64,7 @@
 #include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/teacher_cache.h"
+#include "demos/toolkit/train_config.h"
 #include "demos/toolkit/verdict.h"
 #include "nn/aligned_init.h"
 #include "nn/init.h"
@@ -85,11 +85,6 @@ constexpr const char* kMnistDir = "data/mnist";
 constexpr std::uint64_t kStreamGaussian = 1, kStreamIo = 2, kStreamData = 3;
 constexpr std::uint64_t kSplitSeed = 0;  // the fixed 55,000 / 5,000 split, as every sMNIST program
 
-const std::vector<std::string> kColumns = {
-    "start", "rank", "seed", "N", "iters", "labels", "norm", "partial_cos2", "teacher_accuracy", "teacher_agreement",
-    "weight_change", "relative_weight_change", "representation_alignment", "kernel_alignment",
-    "kernel_alignment_fixed_readout", "sign_similarity", "loss_first", "loss_final", "accuracy", "diverged", "train_seconds", "measure_seconds"};
-
 const PlottedColumn kPlotted[] = {{"weight_change", "weight change ||dW_h||_F"},
                             {"representation_alignment", "representation alignment (RA)"},
                             {"kernel_alignment", "tangent kernel alignment (KA)"},
@@ -97,12 +92,12 @@ const PlottedColumn kPlotted[] = {{"weight_change", "weight change ||dW_h||_F"},
                             {"loss_final", "final loss (100-iteration mean)"}};
 
 struct Settings {
-  std::size_t N = 100, probe = 200, kernel_probe = 100;
+  std::size_t probe = 200, kernel_probe = 100;
   double gain = 1.25, partial_cos2 = 0.5;
-  NormKind norm = NormKind::spectral;
+  NormKind norm = NormKind::kSpectral;
   std::string norm_name = "spectral";
   bool teacher_labels = true, teacher_input = true;
-  RnnTrainConfig student;
+  RnnTrainConfig student;  // the flags' config; its net (N hidden units) is the teacher's too
   RnnTrainConfig teacher;
   std::string teacher_root;
   std::string runs_dir;  // per-run results (and, with --log-every, the students' measure logs)
@@ -126,7 +121,7 @@ RnnTaskSetup smnist_task(std::shared_ptr<const MnistSplit> split, std::uint64_t 
 TeacherSpec teacher_spec(const Settings& s, std::uint64_t seed) {
   TeacherSpec spec;
   spec.seed = seed;
-  spec.N = s.N;
+  spec.N = s.student.net.N;
   spec.gain = s.gain;
   spec.train = s.teacher;
   return spec;
@@ -184,15 +179,16 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, std::shared_ptr<const 
   const std::size_t rank = static_cast<std::size_t>(spec.param_int("rank"));
   const std::shared_ptr<const RnnParams> teacher = teachers.params.at(spec.seed);
   const RnnConfig& net = s.student.net;
+  const std::size_t N = net.N;
 
   const RnnTaskSetup true_task = smnist_task(split, derive_seed(spec.seed, kStreamData), s);
   const double agreement = last_step_agreement(true_task.probe, relabel_with_teacher(true_task.probe, *teacher, net));
   RnnTaskSetup task = s.teacher_labels ? teacher_labelled_setup(true_task, teacher, net) : true_task;
 
   Rng g_rng(derive_seed(spec.seed, kStreamGaussian));
-  const Matrix G = gaussian_init(s.N, s.N, s.gain, g_rng);  // (N, N), shared by every start and rank
+  const Matrix G = gaussian_init(N, N, s.gain, g_rng);  // (N, N), shared by every start and rank
   Rng io_rng(derive_seed(spec.seed, kStreamIo));
-  RnnParams init = paper_io_init(task.n_in, s.N, task.n_out, io_rng);  // fresh W_out: random readout
+  RnnParams init = paper_io_init(task.n_in, N, task.n_out, io_rng);  // fresh W_out: random readout
   if (s.teacher_input) init.W_in = teacher->W_in;
   init.W_h = student_recurrent_init(start, teacher->W_h, G, rank, s.partial_cos2, s.norm);
 
@@ -206,31 +202,29 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, std::shared_ptr<const 
   const double ka_fixed_readout = r.diverged || r.alignments_undefined
                                       ? std::nan("")
                                       : fixed_readout_alignment(init, r.final_params, task, net);
-  std::vector<std::string> columns = kColumns;  // + the cost of plasticity (nn/plasticity_cost.h)
-  columns.insert(columns.end(), rnn_plasticity_columns().begin(), rnn_plasticity_columns().end());
-  CsvWriter w(columns);
-  std::vector<CsvCell> row = {
-      student_start_name(start), static_cast<unsigned long long>(rank),
-      static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(s.N),
-      static_cast<unsigned long long>(r.iterations_done), s.teacher_labels ? "teacher" : "true",
-      s.norm_name, s.partial_cos2, teachers.accuracy.at(spec.seed), agreement, r.weight_change,
-      r.relative_weight_change, r.representation_alignment, r.kernel_alignment, ka_fixed_readout, r.sign_similarity,
-      r.loss_first, r.loss_final, r.accuracy, r.diverged ? 1 : 0, r.train_seconds, r.measure_seconds};
-  for (double v : rnn_plasticity_values(r.plasticity)) row.push_back(v);
-  w.add_row(row);
-  return w;
+  CsvRecord row;
+  row.add("start", student_start_name(start)).add("rank", rank).add("seed", spec.seed).add("N", N);
+  row.add("iters", r.iterations_done).add("labels", s.teacher_labels ? "teacher" : "true").add("norm", s.norm_name);
+  row.add("partial_cos2", s.partial_cos2).add("teacher_accuracy", teachers.accuracy.at(spec.seed));
+  row.add("teacher_agreement", agreement).add("weight_change", r.weight_change);
+  row.add("relative_weight_change", r.relative_weight_change);
+  row.add("representation_alignment", r.representation_alignment).add("kernel_alignment", r.kernel_alignment);
+  row.add("kernel_alignment_fixed_readout", ka_fixed_readout).add("sign_similarity", r.sign_similarity);
+  row.add("loss_first", r.loss_first).add("loss_final", r.loss_final).add("accuracy", r.accuracy);
+  row.add("diverged", r.diverged ? 1 : 0);
+  return row.add(rnn_run_cells(r)).table();
 }
 
 struct Group {
   std::string start;
-  double rank = 0;
+  long long rank = 0;
   std::vector<std::size_t> rows;
   auto key() const { return std::tie(start, rank); }
 };
 
 std::vector<Group> group_rows(const ResultTable& t) {
   return group_rows_by<Group>(t, [&](std::size_t i) {
-    return Group{t.cell(i, "start"), t.number(i, "rank"), {}};
+    return Group{t.cell(i, "start"), t.integer(i, "rank"), {}};
   });
 }
 
@@ -239,7 +233,7 @@ void print_summary(const ResultTable& t) {
               "RA", "KA", "KA fixed readout", "final loss", "accuracy", "diverged");
   for (const Group& g : group_rows(t)) {
     const auto diverged = values_of(t, g.rows, "diverged");
-    std::printf("%-9s %5.0f %3zu  %-17s %-17s %-17s %-17s %-17s %-15s %.0f\n", g.start.c_str(), g.rank,
+    std::printf("%-9s %5lld %3zu  %-17s %-17s %-17s %-17s %-17s %-15s %.0f\n", g.start.c_str(), g.rank,
                 g.rows.size(), mean_sd(values_of(t, g.rows, "weight_change"), 3).c_str(),
                 mean_sd(values_of(t, g.rows, "representation_alignment"), 4).c_str(),
                 mean_sd(values_of(t, g.rows, "kernel_alignment"), 4).c_str(),
@@ -255,11 +249,11 @@ void print_summary(const ResultTable& t) {
 // The caption's claim, per rank below N: the aligned start is lazier (higher KA, smaller dW) than the
 // unaligned one, with the partial start in between.
 void print_headline(const ResultTable& t, std::size_t N) {
-  std::map<double, std::map<std::string, const Group*>> by_rank;
+  std::map<long long, std::map<std::string, const Group*>> by_rank;
   const std::vector<Group> groups = group_rows(t);
   for (const Group& g : groups) by_rank[g.rank][g.start] = &g;
   for (const auto& [rank, starts] : by_rank) {
-    if (rank >= static_cast<double>(N) || !starts.count("aligned") || !starts.count("unaligned")) continue;
+    if (rank >= static_cast<long long>(N) || !starts.count("aligned") || !starts.count("unaligned")) continue;
     auto ka = [&](const char* s) { return mean_or_nan(values_of(t, starts.at(s)->rows, "kernel_alignment")); };
     auto dw = [&](const char* s) { return mean_or_nan(values_of(t, starts.at(s)->rows, "weight_change")); };
     auto kaf = [&](const char* s) {
@@ -267,7 +261,7 @@ void print_headline(const ResultTable& t, std::size_t N) {
     };
     const Comparison lazier = is_larger(ka("aligned"), ka("unaligned"));
     const Comparison smaller = is_smaller(dw("aligned"), dw("unaligned"));
-    std::printf("rank %.0f: KA aligned %.4f vs unaligned %.4f", rank, ka("aligned"), ka("unaligned"));
+    std::printf("rank %lld: KA aligned %.4f vs unaligned %.4f", rank, ka("aligned"), ka("unaligned"));
     if (starts.count("partial")) std::printf(" (partial %.4f)", ka("partial"));
     std::printf("; fixed-readout KA %.4f vs %.4f", kaf("aligned"), kaf("unaligned"));
     std::printf(": aligned lazier (KA) %s, smaller dW %s -> %s\n", yes_no(lazier), yes_no(smaller),
@@ -292,15 +286,11 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
   fig.write(path);
 }
 
-int run(int argc, char** argv) {
-  Cli cli(kProgram, "Fig. 3C: students of a pre-trained sMNIST teacher RNN from aligned, partially aligned and "
-                    "unaligned low-rank W_h(0); weight change, RA and KA vs rank (our reading [OURS]).");
+// The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
+void declare_flags(Cli& cli) {
   CommonFlags common;
   common.seeds = 2;
-  common.ranks = {};  // empty: 1, 5, 30, N
   common.iters = 500;
-  common.gain = 1.25;
-  common.log_every = 0;
   common.omit = {"task"};  // always sMNIST
   cli.add_common(common);
   cli.add_int("N", 100, "hidden units of teacher and students (paper: 300) [OURS]", 2, 4000);
@@ -312,20 +302,19 @@ int run(int argc, char** argv) {
   cli.add_string("labels", "teacher", "student labels: the teacher's decisions or the true digits", {"teacher", "true"});
   cli.add_string("student-input", "teacher", "student W_in: the teacher's or fresh PyTorch uniform",
                  {"teacher", "random"});
-  cli.add_double("lr", 0.003, "student SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum of teacher and students (docs/paper.md#training)", 0.0, 0.999999);
+  add_sgd_flags(cli, RnnTrainConfig().sgd, "of the students; the momentum is the teacher's too (docs/paper.md#training)");
   add_precision_flag(cli);
   cli.add_int("teacher-iters", 2000, "teacher training iterations (paper: 10000) [OURS]", 1, 10000000);
-  cli.add_double("teacher-lr", 0.003, "teacher SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
+  cli.add_double("teacher-lr", RnnTrainConfig().sgd.lr, "teacher SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
   cli.add_string("teacher-dir", "", "teacher cache folder; \"\" means <out>/teachers");
   cli.add_int("probe", 200, "held-out probe images for RA, sign similarity, accuracy (docs/paper.md#measures)", 1, 5000);
   cli.add_int("kernel-probe", 100, "probe images for KA (paper: 200) [OURS]", 1, 5000);
   add_max_memory_flag(cli);
-  if (!cli.parse_or_exit(argc, argv)) return 0;
+}
 
-  const std::uint64_t seed = cli.announce_seed();
+// What every run shares, from the flags: the students' and the teacher's training configs among them.
+Settings read_settings(const Cli& cli) {
   Settings s;
-  s.N = static_cast<std::size_t>(cli.get_int("N"));
   s.gain = gain_flag(cli);
   s.partial_cos2 = cli.get_double("partial-cos2");
   s.teacher_labels = cli.get_string("labels") == "teacher";
@@ -335,36 +324,50 @@ int run(int argc, char** argv) {
   s.probe = static_cast<std::size_t>(cli.get_int("probe"));
   s.kernel_probe = static_cast<std::size_t>(cli.get_int("kernel-probe"));
   if (s.kernel_probe > s.probe) throw CliError("--kernel-probe: at most --probe images");
-  const RnnConfig net{kMnistSide, s.N, kMnistClasses, 1.0, Activation::kRelu};  // docs/paper.md#rnn-model, alpha = 1
-  s.student.net = s.teacher.net = net;
-  s.student.iters = static_cast<std::size_t>(cli.get_int("iters"));
-  s.student.log_every = static_cast<std::size_t>(cli.get_int("log-every"));  // loss, dW, RA, KA
-  s.student.log_measures = s.student.log_every > 0;
-  s.student.lr = cli.get_double("lr");
+  const std::size_t N = static_cast<std::size_t>(cli.get_int("N"));
+  s.student = rnn_train_flags(cli, {kMnistSide, N, kMnistClasses, 1.0, Activation::kRelu});  // docs/paper.md#rnn-model, alpha = 1
+  s.teacher.net = s.student.net;  // the teacher: its own iters and lr, the students' momentum, no log
   s.teacher.iters = static_cast<std::size_t>(cli.get_int("teacher-iters"));
-  s.teacher.lr = cli.get_double("teacher-lr");
-  s.student.momentum = s.teacher.momentum = cli.get_double("momentum");
-  s.student.precision = s.teacher.precision = precision_flag(cli);
+  s.teacher.sgd = {cli.get_double("teacher-lr"), s.student.sgd.momentum};
+  s.teacher.precision = s.student.precision;  // a float32 student has a float32 teacher
   const std::string out = cli.out_dir();
   s.teacher_root = cli.get_string("teacher-dir").empty() ? out + "/teachers" : cli.get_string("teacher-dir");
+  return s;
+}
 
-  std::vector<std::size_t> default_ranks;  // 1, 5, 30, N: those below N, ascending, then N
-  for (std::size_t r : {std::size_t{1}, std::size_t{5}, std::size_t{30}, s.N})
-    if (r <= s.N && (default_ranks.empty() || r > default_ranks.back())) default_ranks.push_back(r);
-  const std::vector<std::int64_t> ranks = ranks_flag(cli, s.N, "N", default_ranks);
-
-  const std::vector<RunSpec> runs = make_sweep(
-      {sweep_axis("start", cli.get_string_list("starts")), sweep_axis("rank", ranks)}, cli.seed_list());
-  // Memory (demos/toolkit/memory_budget.h), per run: the W_h tangent kernels K0, Kf and a working copy
-  // (10 --kernel-probe rows, last step), their error vectors (rows x 28 steps x N), the probe traces.
+// Memory (demos/toolkit/memory_budget.h), per run: the W_h tangent kernels K0, Kf and a working copy
+// (10 --kernel-probe rows, last step), their error vectors (rows x 28 steps x N), the probe traces.
+void check_memory(const Cli& cli, const Settings& s, std::size_t runs) {
+  const std::size_t N = s.student.net.N;
   MemoryEstimate memory;
-  const double R = 10.0 * static_cast<double>(s.kernel_probe), Nd = static_cast<double>(s.N);
+  const double R = 10.0 * static_cast<double>(s.kernel_probe), Nd = static_cast<double>(N);
   memory.add("3 tangent kernels of " + std::to_string(10 * s.kernel_probe) + " rows", 3 * kernel_bytes(R));
   memory.add("kernel error vectors", R * 28.0 * Nd * 8.0);
   memory.add("probe traces", 3.0 * static_cast<double>(s.probe) * 28.0 * Nd * 8.0);
   memory.add("weights, gradients, momentum", 12.0 * Nd * Nd * 8.0);
-  memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs.size(), cli.threads())));
+  memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs, cli.threads())));
   check_memory_budget(cli, memory, "--probe/--kernel-probe");
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, "Fig. 3C: students of a pre-trained sMNIST teacher RNN from aligned, partially aligned and "
+                    "unaligned low-rank W_h(0); weight change, RA and KA vs rank (our reading [OURS]).");
+  declare_flags(cli);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = cli.announce_seed();
+  Settings s = read_settings(cli);
+  const std::size_t N = s.student.net.N;
+  const std::string out = cli.out_dir();
+
+  std::vector<std::size_t> default_ranks;  // 1, 5, 30, N: those below N, ascending, then N
+  for (std::size_t r : {std::size_t{1}, std::size_t{5}, std::size_t{30}, N})
+    if (r <= N && (default_ranks.empty() || r > default_ranks.back())) default_ranks.push_back(r);
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, N, "N", default_ranks);
+
+  const std::vector<RunSpec> runs = make_sweep(
+      {sweep_axis("start", cli.get_string_list("starts")), sweep_axis("rank", ranks)}, cli.seed_list());
+  check_memory(cli, s, runs.size());
   SweepOptions options = sweep_options(cli, {"starts", "ranks"});
   options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
@@ -385,7 +388,7 @@ int run(int argc, char** argv) {
   if (!table_or_pending) return 0;  // other shards pending
   const ResultTable& table = *table_or_pending;
   print_summary(table);
-  print_headline(table, s.N);
+  print_headline(table, N);
   const std::string figure = out + "/" + kProgram + ".svg";
   plot_results(table, figure, seed);
   const std::string evolution = out + "/" + kProgram + "_evolution.svg";

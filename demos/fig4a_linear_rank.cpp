@@ -29,6 +29,7 @@
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/train_config.h"
 #include "demos/toolkit/verdict.h"
 #include "linalg/norms.h"
 #include "linalg/rng.h"
@@ -45,7 +46,7 @@ using namespace rl;
 struct Settings {
   std::size_t d, h, n;
   double sigma, teacher_norm;
-  GdOptions gd;
+  GdOptions gd;  // --lr, --iters (step cap), --loss-tol (demos/toolkit/train_config.h)
 };
 
 struct RunRow {
@@ -191,14 +192,12 @@ double print_table(const std::vector<RunRow>& rows, const std::vector<std::int64
   return worst.value();
 }
 
-int run(int argc, char** argv) {
-  Cli cli("fig4a_linear_rank",
-          "Fig. 4A: KA after training vs rank of W1(0), two-layer linear student-teacher, with the "
-          "(D4)/(D5) predictions of docs/theory.md.");
+// The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
+void declare_flags(Cli& cli) {
   CommonFlags common;
   common.seeds = 10;  // tasks (dots) per rank
   common.ranks = {1, 2, 5, 10, 20};
-  common.iters = 20000;  // step cap  [OURS]
+  common.iters = GdOptions().max_steps;  // step cap [OURS]
   // One second, serially, no training log: the sweep flags would have nothing to act on.
   common.omit = {"task", "gain", "threads", "log-every", "shard"};
   common.out = "out/fig4a";
@@ -207,29 +206,26 @@ int run(int argc, char** argv) {
   cli.add_int("h", 100, "hidden units [OURS]", 1, 100000);
   cli.add_int("n", 100, "samples (n >= d) [OURS]", 1, 10000000);
   cli.add_double("sigma", 1e-3, "initial Frobenius norm of W1 and of W2 [OURS]", 1e-12, 1e6);
-  cli.add_double("lr", 0.05, "gradient-descent step [OURS]", 1e-12, 10.0);
-  cli.add_double("loss-tol", 1e-12, "stop when the loss is below this [OURS]", 0.0, 1e6);
+  add_gd_flags(cli, "gradient-descent step [OURS]");
   cli.add_double("teacher-norm", 3.0, "||w*|| [OURS]", 1e-12, 1e6);
-  if (!cli.parse_or_exit(argc, argv)) return 0;
+}
 
-  const std::uint64_t first_seed = static_cast<std::uint64_t>(cli.get_int("seed"));
-  std::printf("seed %llu\n", static_cast<unsigned long long>(first_seed));
-  RunManifest manifest = start_manifest(cli);
-  manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of docs/paper.md#two-layer-linear"});
-
+// What every run shares, from the flags (refused with exit 2 unless n >= d).
+Settings read_settings(const Cli& cli) {
   Settings s;
   s.d = static_cast<std::size_t>(cli.get_int("d"));
   s.h = static_cast<std::size_t>(cli.get_int("h"));
   s.n = static_cast<std::size_t>(cli.get_int("n"));
   s.sigma = cli.get_double("sigma");
   s.teacher_norm = cli.get_double("teacher-norm");
-  s.gd.lr = cli.get_double("lr");
-  s.gd.max_steps = static_cast<int>(cli.get_int("iters"));
-  s.gd.loss_tol = cli.get_double("loss-tol");
+  s.gd = gd_flags(cli);
   if (s.n < s.d)  // whitened inputs need n >= d samples
     throw CliError("--n: must be at least --d = " + std::to_string(s.d) + ", got " + std::to_string(s.n));
-  const std::vector<std::int64_t> ranks = ranks_flag(cli, std::min(s.d, s.h), "min(d, h)");
+  return s;
+}
 
+// Every seed x rank, in order: one task (X, w*) and readout per seed, shared by its ranks.
+std::vector<RunRow> run_all(const Cli& cli, const Settings& s, const std::vector<std::int64_t>& ranks) {
   std::vector<RunRow> rows;
   for (std::uint64_t seed : cli.seed_list()) {
     Rng task_rng(derive_seed(seed, 0));  // the task and the readout, shared by every rank
@@ -244,6 +240,24 @@ int run(int argc, char** argv) {
                      s.gd.loss_tol, rows.back().final_loss);
     }
   }
+  return rows;
+}
+
+int run(int argc, char** argv) {
+  Cli cli("fig4a_linear_rank",
+          "Fig. 4A: KA after training vs rank of W1(0), two-layer linear student-teacher, with the "
+          "(D4)/(D5) predictions of docs/theory.md.");
+  declare_flags(cli);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t first_seed = cli.announce_seed();
+  RunManifest manifest = start_manifest(cli);
+  manifest.notes.push_back({"hyper-parameters", "all [OURS] defaults of docs/paper.md#two-layer-linear"});
+
+  const Settings s = read_settings(cli);
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, std::min(s.d, s.h), "min(d, h)");
+
+  const std::vector<RunRow> rows = run_all(cli, s, ranks);
 
   const std::string out = cli.out_dir();
   write_csv(rows, out + "/runs.csv");

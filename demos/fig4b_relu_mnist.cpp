@@ -37,7 +37,6 @@
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/gain_flag.h"
-#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -46,6 +45,7 @@
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
+#include "demos/toolkit/train_config.h"
 #include "demos/toolkit/verdict.h"
 #include "nn/init.h"
 #include "nn/relu_experiment.h"
@@ -60,11 +60,6 @@ constexpr const char* kMnistDir = "data/mnist";
 constexpr std::uint64_t kStreamBaseW1 = 1, kStreamW2 = 2, kStreamData = 3;
 constexpr std::uint64_t kSplitSeed = 0;  // the fixed train / held-out split (as the sMNIST runs)
 
-const std::vector<std::string> kColumns = {
-    "rank", "seed", "N", "gain", "iters", "weight_change", "relative_weight_change",
-    "representation_alignment", "kernel_alignment", "sign_similarity", "loss_first", "loss_final",
-    "accuracy_initial", "accuracy", "eval_loss", "diverged", "silent", "train_seconds", "measure_seconds"};
-
 const PlottedColumn kPlotted[] = {{"weight_change", "weight change ||dW1||_F"},
                             {"representation_alignment", "representation alignment (RA)"},
                             {"kernel_alignment", "tangent kernel alignment (KA, W1)"},
@@ -73,7 +68,7 @@ const PlottedColumn kPlotted[] = {{"weight_change", "weight change ||dW1||_F"},
 struct Settings {
   std::size_t N = 300, batch = 100, probe = 500, kernel_probe = 100;
   double gain = 1.0;
-  ReluTrainConfig train;
+  ReluTrainConfig train;  // iters, lr, momentum, log_every from the flags (demos/toolkit/train_config.h)
   std::string runs_dir;
 };
 
@@ -122,24 +117,26 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, const MnistData& data)
                  r.warning.c_str());
   if (s.train.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));
 
-  CsvWriter w(kColumns);
-  w.add_row({static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
-             static_cast<unsigned long long>(s.N), s.gain, static_cast<unsigned long long>(r.iterations_done),
-             r.weight_change, r.relative_weight_change, r.representation_alignment, r.kernel_alignment,
-             r.sign_similarity, r.loss_first, r.loss_final, r.accuracy_initial, r.accuracy, r.eval_loss,
-             r.diverged ? 1 : 0, r.silent ? 1 : 0, r.train_seconds, r.measure_seconds});
-  return w;
+  CsvRecord row;
+  row.add("rank", rank).add("seed", spec.seed).add("N", s.N).add("gain", s.gain).add("iters", r.iterations_done);
+  row.add("weight_change", r.weight_change).add("relative_weight_change", r.relative_weight_change);
+  row.add("representation_alignment", r.representation_alignment).add("kernel_alignment", r.kernel_alignment);
+  row.add("sign_similarity", r.sign_similarity).add("loss_first", r.loss_first).add("loss_final", r.loss_final);
+  row.add("accuracy_initial", r.accuracy_initial).add("accuracy", r.accuracy).add("eval_loss", r.eval_loss);
+  row.add("diverged", r.diverged ? 1 : 0).add("silent", r.silent ? 1 : 0);
+  row.add("train_seconds", r.train_seconds).add("measure_seconds", r.measure_seconds);
+  return row.table();
 }
 
 // The runs of each rank, ranks in order of first appearance (ascending in our sweeps).
 struct Group {
-  double rank = 0;
+  long long rank = 0;
   std::vector<std::size_t> rows;
   double key() const { return rank; }
 };
 
 std::vector<Group> group_rows(const ResultTable& t) {
-  return group_rows_by<Group>(t, [&](std::size_t i) { return Group{t.number(i, "rank"), {}}; });
+  return group_rows_by<Group>(t, [&](std::size_t i) { return Group{t.integer(i, "rank"), {}}; });
 }
 
 // The `silent` column is printed only when some run is silent (an ordinary sweep reads as before).
@@ -151,7 +148,7 @@ void print_summary(const ResultTable& t) {
   for (const auto& [rank, rows] : group_rows(t)) {
     const auto diverged = values_of(t, rows, "diverged");
     const auto silent = values_of(t, rows, "silent");
-    std::printf("%5.0f %3zu  %-17s %-17s %-17s %-17s %-17s %.0f", rank, rows.size(),
+    std::printf("%5lld %3zu  %-17s %-17s %-17s %-17s %-17s %.0f", rank, rows.size(),
                 mean_sd(values_of(t, rows, "weight_change"), 3).c_str(),
                 mean_sd(values_of(t, rows, "representation_alignment"), 4).c_str(),
                 mean_sd(values_of(t, rows, "kernel_alignment"), 4).c_str(),
@@ -175,7 +172,7 @@ void print_headline(const ResultTable& t) {
   const Comparison dw = is_larger(mean(lo, "weight_change"), mean(hi, "weight_change"));
   const Comparison ra = is_smaller(mean(lo, "representation_alignment"), mean(hi, "representation_alignment"));
   const Comparison ka = is_smaller(mean(lo, "kernel_alignment"), mean(hi, "kernel_alignment"));
-  std::printf("rank %.0f vs %.0f: larger dW %s, lower RA %s, lower KA %s  -> %s\n", lo.rank, hi.rank, yes_no(dw),
+  std::printf("rank %lld vs %lld: larger dW %s, lower RA %s, lower KA %s  -> %s\n", lo.rank, hi.rank, yes_no(dw),
               yes_no(ra), yes_no(ka), paper_verdict({dw, ra, ka}, "Fig. 4B").c_str());
 }
 
@@ -191,52 +188,61 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
   fig.write(path);
 }
 
-int run(int argc, char** argv) {
-  Cli cli(kProgram, "Fig. 4B: weight change, RA and KA after training vs the rank of W1(0), two-layer ReLU "
-                    "network (784-300-10) on MNIST (docs/paper.md#two-layer-relu; every default [OURS]).");
+// The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
+void declare_flags(Cli& cli) {
   CommonFlags common;
   common.seeds = 3;
   common.ranks = {1, 10, 30, 100, 300};
   common.iters = 2000;
   common.gain = 1.0;
-  common.log_every = 0;
   common.omit = {"task"};  // always MNIST
   cli.add_common(common);
   cli.add_int("N", 300, "hidden units (paper, Fig. 4 caption: 300)", 1, 100000);
-  cli.add_double("lr", 0.01, "SGD learning rate [OURS]", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics [OURS]", 0.0, 0.999999);
+  add_sgd_flags(cli, ReluTrainConfig().sgd, "[OURS]");
   add_precision_flag(cli);
   cli.add_int("batch", 100, "training batch size [OURS]", 1, 55000);
   cli.add_int("probe", 500, "held-out images for RA and sign similarity [OURS]", 1, 5000);
   cli.add_int("kernel-probe", 100, "held-out images for KA (kernel of 10 x this rows) [OURS]", 1, 1000);
   add_max_memory_flag(cli);
-  if (!cli.parse_or_exit(argc, argv)) return 0;
+}
 
-  const std::uint64_t seed = cli.announce_seed();
+// What every run shares, from the flags.
+Settings read_settings(const Cli& cli) {
   Settings s;
   s.N = static_cast<std::size_t>(cli.get_int("N"));
   s.batch = static_cast<std::size_t>(cli.get_int("batch"));
   s.probe = static_cast<std::size_t>(cli.get_int("probe"));
   s.kernel_probe = static_cast<std::size_t>(cli.get_int("kernel-probe"));
   s.gain = gain_flag(cli);
-  s.train.iters = static_cast<std::size_t>(cli.get_int("iters"));
-  s.train.lr = cli.get_double("lr");
-  s.train.momentum = cli.get_double("momentum");
-  s.train.precision = precision_flag(cli);
-  s.train.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
-  const std::vector<std::int64_t> ranks = ranks_flag(cli, std::min(s.N, kMnistPixels), "min(N, 784)");
+  s.train = relu_train_flags(cli);
+  return s;
+}
 
-  const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", ranks)}, cli.seed_list());
-  // Memory (demos/toolkit/memory_budget.h): per run the W1 tangent kernels K0, Kf and a working copy
-  // (10 --kernel-probe rows each), probe activity and the weights; once, MNIST as doubles.
+// Memory (demos/toolkit/memory_budget.h): per run the W1 tangent kernels K0, Kf and a working copy
+// (10 --kernel-probe rows each), probe activity and the weights; once, MNIST as doubles.
+void check_memory(const Cli& cli, const Settings& s, std::size_t runs) {
   MemoryEstimate memory;
   const double R = 10.0 * static_cast<double>(s.kernel_probe), Nd = static_cast<double>(s.N);
   memory.add("3 W1 tangent kernels of " + std::to_string(10 * s.kernel_probe) + " rows", 3 * kernel_bytes(R));
   memory.add("probe activity", 4.0 * static_cast<double>(s.probe + s.kernel_probe) * Nd * 8.0);
   memory.add("weights, gradients, momentum", 8.0 * Nd * static_cast<double>(kMnistPixels) * 8.0);
-  memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs.size(), cli.threads())));
+  memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs, cli.threads())));
   memory.add("MNIST as doubles (shared)", 70000.0 * static_cast<double>(kMnistPixels) * 8.0 / memory.concurrent);
   check_memory_budget(cli, memory, "--kernel-probe");
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, "Fig. 4B: weight change, RA and KA after training vs the rank of W1(0), two-layer ReLU "
+                    "network (784-300-10) on MNIST (docs/paper.md#two-layer-relu; every default [OURS]).");
+  declare_flags(cli);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+
+  const std::uint64_t seed = cli.announce_seed();
+  Settings s = read_settings(cli);
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, std::min(s.N, kMnistPixels), "min(N, 784)");
+
+  const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", ranks)}, cli.seed_list());
+  check_memory(cli, s, runs.size());
   const std::string out = cli.out_dir();
   SweepOptions options = sweep_options(cli, {"ranks"});
   options.runner.progress_label = std::string(kProgram) + " runs";

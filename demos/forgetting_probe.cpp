@@ -32,7 +32,6 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/gain_flag.h"
-#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
@@ -40,6 +39,7 @@
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/train_config.h"
 #include "demos/toolkit/table_summary.h"
 #include "nn/init.h"
 #include "nn/sequential_tasks.h"
@@ -55,9 +55,8 @@ constexpr const char* kDescription =
 constexpr std::uint64_t kStreamBaseW = 1, kStreamIo = 2, kStreamDataA = 3, kStreamDataB = 4;
 
 struct Settings {
-  std::size_t N = 300, iters = 1000;
-  double gain = 1.25, lr = 0.003, lr_b = 0.003, momentum = 0.9;
-  Precision precision = Precision::kF64;
+  SequentialConfig train;  // both phases' iters, lr, momentum; phase B's lr from --lr-b
+  double gain = 1.25;
 };
 
 // "2af-dms" -> {"2af", "dms"}.
@@ -66,17 +65,16 @@ std::pair<std::string, std::string> split_order(const std::string& order) {
   return {order.substr(0, dash), order.substr(dash + 1)};
 }
 
-std::vector<std::string> columns() {
-  std::vector<std::string> c = {"order", "task_a", "task_b", "rank", "seed", "N", "iters_a", "iters_b", "lr_b",
-                                "a_loss_after_a", "a_accuracy_after_a", "a_loss_after_b", "a_accuracy_after_b",
-                                "forgetting_loss", "forgetting_accuracy", "b_accuracy"};
-  for (const char* phase : {"a_", "b_"}) {
-    for (const char* m : {"weight_change", "representation_alignment", "kernel_alignment", "loss_final", "diverged"})
-      c.push_back(phase + std::string(m));
-    for (const std::string& m : rnn_plasticity_columns()) c.push_back(phase + m);
-  }
-  c.push_back("train_seconds");
-  return c;
+// One phase's measures, each column named with the phase's prefix ("a_" or "b_").
+CsvRecord phase_cells(const std::string& prefix, const RnnRunResult& p) {
+  CsvRecord cells;
+  cells.add(prefix + "weight_change", p.weight_change);
+  cells.add(prefix + "representation_alignment", p.representation_alignment);
+  cells.add(prefix + "kernel_alignment", p.kernel_alignment).add(prefix + "loss_final", p.loss_final);
+  cells.add(prefix + "diverged", p.diverged ? 1 : 0);
+  const std::vector<double> plasticity = rnn_plasticity_values(p.plasticity);
+  for (std::size_t i = 0; i < plasticity.size(); ++i) cells.add(prefix + rnn_plasticity_columns()[i], plasticity[i]);
+  return cells;
 }
 
 // ---------------------------------------------------------------- the experiment: one run
@@ -89,19 +87,16 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
 
   // 1. The Fig. 1 start: one base Gaussian per seed, truncated to rank r (docs/paper.md#initial-weights).
   Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
-  const Matrix W0 = gaussian_init(s.N, s.N, s.gain, w_rng);
+  const std::size_t N = s.train.net.N;
+  const Matrix W0 = gaussian_init(N, N, s.gain, w_rng);
   Rng io_rng(derive_seed(spec.seed, kStreamIo));
-  RnnParams init = paper_io_init(task_a.n_in, s.N, task_a.n_out, io_rng);
-  init.W_h = low_rank_init(W0, rank, NormKind::frobenius);
+  RnnParams init = paper_io_init(task_a.n_in, N, task_a.n_out, io_rng);
+  init.W_h = low_rank_init(W0, rank, NormKind::kFrobenius);
 
   // 2. A then B, the same network throughout.
-  SequentialConfig config;
-  config.net = {task_a.n_in, s.N, task_a.n_out, 1.0, Activation::kRelu};
-  config.phase_a.iters = config.phase_b.iters = s.iters;
-  config.phase_a.lr = s.lr;
-  config.phase_b.lr = s.lr_b;
-  config.phase_a.momentum = config.phase_b.momentum = s.momentum;
-  config.phase_a.precision = config.phase_b.precision = s.precision;
+  SequentialConfig config = s.train;
+  config.net.n_in = task_a.n_in;
+  config.net.K = task_a.n_out;
   const SequentialResult r = run_sequential_tasks(config, init, task_a, task_b);
   for (const RnnRunResult* phase : {&r.a, &r.b})
     if (phase->diverged || !phase->warning.empty())
@@ -109,22 +104,15 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
                    phase->diverged ? "diverged; kept and flagged in results.csv " : "", phase->warning.c_str());
 
   // 3. One row: the probe of A at both ends, then each phase's measures.
-  CsvWriter w(columns());
-  std::vector<CsvCell> row = {spec.param("order"), name_a, name_b, static_cast<unsigned long long>(rank),
-                              static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(s.N),
-                              static_cast<unsigned long long>(r.a.iterations_done),
-                              static_cast<unsigned long long>(r.b.iterations_done), s.lr_b, r.a_after_a.loss,
-                              r.a_after_a.accuracy, r.a_after_b.loss, r.a_after_b.accuracy, r.forgetting_loss,
-                              r.forgetting_accuracy, r.b.accuracy};
-  for (const RnnRunResult* p : {&r.a, &r.b}) {
-    for (double v : {p->weight_change, p->representation_alignment, p->kernel_alignment, p->loss_final,
-                     p->diverged ? 1.0 : 0.0})
-      row.push_back(v);
-    for (double v : rnn_plasticity_values(p->plasticity)) row.push_back(v);
-  }
-  row.push_back(r.a.train_seconds + r.b.train_seconds);
-  w.add_row(row);
-  return w;
+  CsvRecord row;
+  row.add("order", spec.param("order")).add("task_a", name_a).add("task_b", name_b).add("rank", rank);
+  row.add("seed", spec.seed).add("N", N).add("iters_a", r.a.iterations_done).add("iters_b", r.b.iterations_done);
+  row.add("lr_b", config.phase_b.sgd.lr).add("a_loss_after_a", r.a_after_a.loss);
+  row.add("a_accuracy_after_a", r.a_after_a.accuracy).add("a_loss_after_b", r.a_after_b.loss);
+  row.add("a_accuracy_after_b", r.a_after_b.accuracy).add("forgetting_loss", r.forgetting_loss);
+  row.add("forgetting_accuracy", r.forgetting_accuracy).add("b_accuracy", r.b.accuracy);
+  row.add(phase_cells("a_", r.a)).add(phase_cells("b_", r.b));
+  return row.add("train_seconds", r.a.train_seconds + r.b.train_seconds).table();
 }
 
 void print_summary(const ResultTable& t);
@@ -135,44 +123,38 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
 int run(int argc, char** argv) {
   Cli cli(kProgram, kDescription);
   CommonFlags common;
-  common.seed = 1;
   common.seeds = 10;  // as the paper's sweeps (docs/paper.md#fig-1); the record in docs/reproducing.md ran --seeds 3
-  common.ranks = {};  // the released rule for N: {1, 30, 100, 300} at N = 300
-  common.iters = 1000;
-  common.gain = 1.25;
   common.omit = {"task", "log-every"};
   cli.add_common(common);
   cli.add_string_list("orders", {"2af-dms", "dms-2af"}, "task orders A-B (both tasks 3 inputs, 3 outputs)",
                       {"2af-dms", "dms-2af"});
   cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
-  cli.add_double("lr", 0.003, "SGD learning rate of phase A (docs/paper.md#training)", 0.0, 10.0);
-  cli.add_double("lr-b", 0.003, "SGD learning rate of phase B (0: B cannot change the weights; forgetting 0)", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum of both phases, PyTorch semantics", 0.0, 0.999999);
+  add_sgd_flags(cli, RnnTrainConfig().sgd, "(--lr: phase A's; --momentum: both phases') (docs/paper.md#training)");
   add_precision_flag(cli);
+  cli.add_double("lr-b", RnnTrainConfig().sgd.lr,
+                 "SGD learning rate of phase B (0: B cannot change the weights; forgetting 0)", 0.0, 10.0);
   add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
   const std::uint64_t seed = cli.announce_seed();
   Settings s;
-  s.N = static_cast<std::size_t>(cli.get_int("N"));
-  s.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  s.train.net = {0, static_cast<std::size_t>(cli.get_int("N")), 0, 1.0, Activation::kRelu};  // n_in, K: the tasks'
+  s.train.phase_a = s.train.phase_b = rnn_train_flags(cli, s.train.net);
+  s.train.phase_b.sgd.lr = cli.get_double("lr-b");
   s.gain = gain_flag(cli);
-  s.lr = cli.get_double("lr");
-  s.lr_b = cli.get_double("lr-b");
-  s.momentum = cli.get_double("momentum");
-  s.precision = precision_flag(cli);
-  const std::vector<std::int64_t> ranks = ranks_flag(cli, s.N, "N", released_ranks(s.N));
+  const std::size_t N = s.train.net.N;
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, N, "N", released_ranks(N));
 
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("order", cli.get_string_list("orders")), sweep_axis("rank", ranks)}, cli.seed_list());
   SweepOptions options = sweep_options(cli);
   options.runner.progress_label = std::string(kProgram) + " runs";
   // Memory (demos/toolkit/memory_budget.h): each phase is one Fig. 1 run on a Neurogym task.
-  check_memory_budget(cli, neurogym_rnn_run_memory(s.N, std::min<std::size_t>(runs.size(), cli.threads())), "--N");
+  check_memory_budget(cli, neurogym_rnn_run_memory(N, std::min<std::size_t>(runs.size(), cli.threads())), "--N");
   make_dirs(options.runs_dir);
   RunManifest manifest = start_manifest(cli);
   const SweepRun done = run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
-  const auto table = finish_sweep(done, runs, options, cli, manifest, 2.0 * static_cast<double>(s.iters));
+  const auto table = finish_sweep(done, runs, options, cli, manifest, 2.0 * static_cast<double>(s.train.phase_a.iters));
   if (!table) return 0;  // other shards pending
   print_summary(*table);
   const std::string figure = cli.out_dir() + "/" + kProgram + ".svg";
@@ -185,14 +167,14 @@ int run(int argc, char** argv) {
 
 struct Group {
   std::string order;
-  double rank = 0;
+  long long rank = 0;
   std::vector<std::size_t> rows;
   auto key() const { return std::tie(order, rank); }
 };
 
 std::vector<Group> group_rows(const ResultTable& t) {
   return group_rows_by<Group>(t, [&](std::size_t i) {
-    return Group{t.cell(i, "order"), t.number(i, "rank"), {}};
+    return Group{t.cell(i, "order"), t.integer(i, "rank"), {}};
   });
 }
 
@@ -202,7 +184,7 @@ void print_summary(const ResultTable& t) {
               "B acc");
   for (const Group& g : group_rows(t)) {
     auto ms = [&](const char* c, int p) { return mean_sd(values_of(t, g.rows, c), p); };
-    std::printf("%-8s %5.0f %3zu  %-15s %-15s %-15s %-17s %-15s %-15s %-15s %s\n", g.order.c_str(), g.rank,
+    std::printf("%-8s %5lld %3zu  %-15s %-15s %-15s %-17s %-15s %-15s %-15s %s\n", g.order.c_str(), g.rank,
                 g.rows.size(), ms("a_accuracy_after_a", 3).c_str(), ms("a_accuracy_after_b", 3).c_str(),
                 ms("forgetting_accuracy", 3).c_str(), ms("forgetting_loss", 3).c_str(),
                 ms("a_kernel_alignment", 3).c_str(), ms("b_weight_change", 3).c_str(),
@@ -220,7 +202,7 @@ void print_summary(const ResultTable& t) {
     // NaN (printed "nan") when every run of the group diverged: a summary never throws.
     auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
     const Group &lo = *curve.front(), &hi = *curve.back();
-    std::printf("%s: forgetting (acc) at rank %.0f %.3f vs rank %.0f %.3f; (loss) %.3f vs %.3f\n", order.c_str(),
+    std::printf("%s: forgetting (acc) at rank %lld %.3f vs rank %lld %.3f; (loss) %.3f vs %.3f\n", order.c_str(),
                 lo.rank, mean(lo, "forgetting_accuracy"), hi.rank, mean(hi, "forgetting_accuracy"),
                 mean(lo, "forgetting_loss"), mean(hi, "forgetting_loss"));
   }

@@ -31,7 +31,6 @@
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/gain_flag.h"
-#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
@@ -39,6 +38,7 @@
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/train_config.h"
 #include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/verdict.h"
 #include "nn/init.h"
@@ -54,15 +54,9 @@ constexpr const char* kDescription =
     "Linearised RNN [OURS]: the network against its linearisation at the start, by initial rank of W_h";
 constexpr std::uint64_t kStreamBaseW = 1, kStreamIo = 2, kStreamData = 3;  // as fig1_rank_sweep
 
-const std::vector<std::string> kColumns = {
-    "task", "rank", "seed", "N", "iters", "linearisation_gap", "net_loss_final", "lin_loss_final",
-    "net_probe_loss", "lin_probe_loss", "net_accuracy", "lin_accuracy", "net_weight_change", "lin_weight_change",
-    "net_param_change", "lin_param_change", "diverged", "net_seconds", "lin_seconds"};
-
 struct Settings {
-  std::size_t N = 300, iters = 1000, log_every = 100;
-  double gain = 1.25, lr = 0.003, momentum = 0.9;
-  Precision precision = Precision::kF64;
+  RnnTrainConfig train;  // N, iters, lr, momentum, log_every (the gap over training); n_in, K: the task's
+  double gain = 1.25;
   std::string runs_dir;
 };
 
@@ -75,32 +69,31 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
 
   // 1. The Fig. 1 start (docs/paper.md#initial-weights).
   Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
-  const Matrix W0 = gaussian_init(s.N, s.N, s.gain, w_rng);
+  const std::size_t N = s.train.net.N;
+  const Matrix W0 = gaussian_init(N, N, s.gain, w_rng);
   Rng io_rng(derive_seed(spec.seed, kStreamIo));
-  RnnParams init = paper_io_init(setup.n_in, s.N, setup.n_out, io_rng);
-  init.W_h = low_rank_init(W0, rank, NormKind::frobenius);
+  RnnParams init = paper_io_init(setup.n_in, N, setup.n_out, io_rng);
+  init.W_h = low_rank_init(W0, rank, NormKind::kFrobenius);
 
   // 2. The network and its linearisation, same optimiser, same batches.
-  RnnTrainConfig config;
-  config.net = {setup.n_in, s.N, setup.n_out, 1.0, Activation::kRelu};
-  config.iters = s.iters;
-  config.lr = s.lr;
-  config.momentum = s.momentum;
-  config.precision = s.precision;
-  config.log_every = s.log_every;
+  RnnTrainConfig config = s.train;
+  config.net.n_in = setup.n_in;
+  config.net.K = setup.n_out;
   const LinearisedComparison r = run_linearised_comparison(config, init, setup);
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged; kept and flagged in results.csv\n", spec.id().c_str());
-  if (s.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));  // the gap over training
+  if (config.log_every) write_measure_log(r.log, measure_log_path(s.runs_dir, spec));  // the gap over training
 
   // 3. One row.
-  CsvWriter w(kColumns);
-  w.add_row({task, static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
-             static_cast<unsigned long long>(s.N), static_cast<unsigned long long>(r.iterations_done), r.gap,
-             r.net_loss_final, r.lin_loss_final, r.net_probe_loss, r.lin_probe_loss, r.net_accuracy, r.lin_accuracy,
-             r.net_weight_change, r.lin_weight_change, r.net_param_change, r.lin_param_change, r.diverged ? 1 : 0,
-             r.net_seconds, r.lin_seconds});
-  return w;
+  CsvRecord row;
+  row.add("task", task).add("rank", rank).add("seed", spec.seed).add("N", N).add("iters", r.iterations_done);
+  row.add("linearisation_gap", r.gap).add("net_loss_final", r.net_loss_final).add("lin_loss_final", r.lin_loss_final);
+  row.add("net_probe_loss", r.net_probe_loss).add("lin_probe_loss", r.lin_probe_loss);
+  row.add("net_accuracy", r.net_accuracy).add("lin_accuracy", r.lin_accuracy);
+  row.add("net_weight_change", r.net_weight_change).add("lin_weight_change", r.lin_weight_change);
+  row.add("net_param_change", r.net_param_change).add("lin_param_change", r.lin_param_change);
+  row.add("diverged", r.diverged ? 1 : 0).add("net_seconds", r.net_seconds).add("lin_seconds", r.lin_seconds);
+  return row.table();
 }
 
 void print_summary(const ResultTable& t);
@@ -113,7 +106,7 @@ void plot_results(const ResultTable& t, const std::string& path, std::uint64_t s
 // momentum and direction; the gap's copies) and the probe traces of the network, its linearisation and
 // the tangent (forward-mode) pass.
 MemoryEstimate estimate_memory(const Settings& s, std::size_t concurrent) {
-  const double N = static_cast<double>(s.N);
+  const double N = static_cast<double>(s.train.net.N);
   const double P = 320.0, T = 8.0;  // the Neurogym probe: trials x steps (as demos/fig1_rank_sweep.cpp)
   MemoryEstimate m;
   m.add("weights, gradients, momentum of both models", 12 * N * N * 8.0);
@@ -125,37 +118,26 @@ MemoryEstimate estimate_memory(const Settings& s, std::size_t concurrent) {
 int run(int argc, char** argv) {
   Cli cli(kProgram, kDescription);
   CommonFlags common;
-  common.seed = 1;
   common.seeds = 3;
-  common.task = {"2af"};
-  common.task_choices = {"2af", "dms", "cxt"};
-  common.ranks = {};  // the released rule for N: {1, 30, 100, 300} at N = 300
-  common.iters = 1000;
-  common.gain = 1.25;
   common.log_every = 100;
   cli.add_common(common);
   cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
-  cli.add_double("lr", 0.003, "SGD learning rate of both models (docs/paper.md#training)", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum of both models, PyTorch semantics", 0.0, 0.999999);
+  add_sgd_flags(cli, RnnTrainConfig().sgd, "of both models (docs/paper.md#training)");
   add_precision_flag(cli);
   add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
   const std::uint64_t seed = cli.announce_seed();
   Settings s;
-  s.N = static_cast<std::size_t>(cli.get_int("N"));
-  s.iters = static_cast<std::size_t>(cli.get_int("iters"));
-  s.log_every = static_cast<std::size_t>(cli.get_int("log-every"));
+  s.train = rnn_train_flags(cli, {0, static_cast<std::size_t>(cli.get_int("N")), 0, 1.0, Activation::kRelu});
   s.gain = gain_flag(cli);
-  s.lr = cli.get_double("lr");
-  s.momentum = cli.get_double("momentum");
-  s.precision = precision_flag(cli);
+  const std::size_t N = s.train.net.N;
   std::vector<std::string> tasks;
   for (std::string t : cli.get_string_list("task")) {
     for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     tasks.push_back(t);
   }
-  const std::vector<std::int64_t> ranks = ranks_flag(cli, s.N, "N", released_ranks(s.N));
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, N, "N", released_ranks(N));
 
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("task", tasks), sweep_axis("rank", ranks)}, cli.seed_list());
@@ -166,13 +148,13 @@ int run(int argc, char** argv) {
   make_dirs(s.runs_dir);
   RunManifest manifest = start_manifest(cli);
   const SweepRun done = run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
-  const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(s.iters));
+  const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(s.train.iters));
   if (!table) return 0;  // other shards pending
   print_summary(*table);
   const std::string figure = cli.out_dir() + "/" + kProgram + ".svg";
   plot_results(*table, figure, seed);
   const std::string evolution = cli.out_dir() + "/" + kProgram + "_evolution.svg";
-  const bool plotted = s.log_every &&
+  const bool plotted = s.train.log_every &&
       plot_evolution(runs, options.runs_dir, [](const RunSpec& r) { return r.param("task"); },
                      [](const RunSpec& r) { return "rank " + r.param("rank"); }, evolution,
                      std::string(kDescription) + " (over training)");
@@ -184,14 +166,14 @@ int run(int argc, char** argv) {
 
 struct Group {
   std::string task;
-  double rank = 0;
+  long long rank = 0;
   std::vector<std::size_t> rows;
   auto key() const { return std::tie(task, rank); }
 };
 
 std::vector<Group> group_rows(const ResultTable& t) {
   return group_rows_by<Group>(t, [&](std::size_t i) {
-    return Group{t.cell(i, "task"), t.number(i, "rank"), {}};
+    return Group{t.cell(i, "task"), t.integer(i, "rank"), {}};
   });
 }
 
@@ -200,7 +182,7 @@ void print_summary(const ResultTable& t) {
               "net final loss", "lin final loss", "net accuracy", "lin accuracy", "net dW_h", "lin dW_h");
   for (const Group& g : group_rows(t)) {
     auto ms = [&](const char* c, int p) { return mean_sd(values_of(t, g.rows, c), p); };
-    std::printf("%-5s %5.0f %3zu  %-17s %-17s %-17s %-15s %-15s %-15s %s\n", g.task.c_str(), g.rank, g.rows.size(),
+    std::printf("%-5s %5lld %3zu  %-17s %-17s %-17s %-15s %-15s %-15s %s\n", g.task.c_str(), g.rank, g.rows.size(),
                 ms("linearisation_gap", 4).c_str(), ms("net_loss_final", 4).c_str(), ms("lin_loss_final", 4).c_str(),
                 ms("net_accuracy", 3).c_str(), ms("lin_accuracy", 3).c_str(), ms("net_weight_change", 3).c_str(),
                 ms("lin_weight_change", 3).c_str());
@@ -216,9 +198,9 @@ void print_summary(const ResultTable& t) {
     auto mean = [&](const Group& g) { return mean_or_nan(values_of(t, g.rows, "linearisation_gap")); };
     const Group &lo = *curve.front(), &hi = *curve.back();
     const Comparison closer = is_smaller(mean(hi), mean(lo));  // undefined: every run of a rank diverged
-    std::printf("%s: gap at rank %.0f %.4f vs rank %.0f %.4f -> %s\n", task.c_str(), lo.rank, mean(lo), hi.rank,
-                mean(hi), closer == Comparison::yes ? "higher rank is closer to its linearisation (lazier)"
-                          : closer == Comparison::no ? "higher rank is NOT closer to its linearisation"
+    std::printf("%s: gap at rank %lld %.4f vs rank %lld %.4f -> %s\n", task.c_str(), lo.rank, mean(lo), hi.rank,
+                mean(hi), closer == Comparison::kYes ? "higher rank is closer to its linearisation (lazier)"
+                          : closer == Comparison::kNo ? "higher rank is NOT closer to its linearisation"
                                                      : paper_verdict({closer}, "").c_str());
   }
 }

@@ -33,6 +33,7 @@
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/train_config.h"
 #include "linalg/norms.h"
 #include "nn/init.h"
 #include "nn/rnn_experiment.h"
@@ -60,8 +61,8 @@ double measure_of(const RnnRunResult& r, const std::string& name) {
 }
 
 struct Settings {
-  std::size_t N = 300, iters = 0;
-  double gain = 1.25, lr = 0.003, momentum = 0.9;
+  RnnTrainConfig train;      // N, iters, lr, momentum (the precision is set per side)
+  double gain = 1.25;
   double separation = 1e-3;  // relative gap of W_h that counts as separated [OURS]
 };
 
@@ -116,10 +117,11 @@ class LockstepGap {
 
 RnnParams fig1_start(const RunSpec& spec, const Settings& s, std::size_t rank, const RnnTaskSetup& task) {
   Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
-  const Matrix W0 = gaussian_init(s.N, s.N, s.gain, w_rng);
+  const std::size_t N = s.train.net.N;
+  const Matrix W0 = gaussian_init(N, N, s.gain, w_rng);
   Rng io_rng(derive_seed(spec.seed, kStreamIo));
-  RnnParams init = paper_io_init(task.n_in, s.N, task.n_out, io_rng);
-  init.W_h = low_rank_init(W0, rank, NormKind::frobenius);
+  RnnParams init = paper_io_init(task.n_in, N, task.n_out, io_rng);
+  init.W_h = low_rank_init(W0, rank, NormKind::kFrobenius);
   return init;
 }
 
@@ -133,11 +135,9 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
   LockstepGap gap(s.separation);
   RnnRunResult results[2];
   auto train = [&](int side, Precision precision, RnnTaskSetup& setup) {
-    RnnTrainConfig config;
-    config.net = {setup.n_in, s.N, setup.n_out, 1.0, Activation::kRelu};
-    config.iters = s.iters;
-    config.lr = s.lr;
-    config.momentum = s.momentum;
+    RnnTrainConfig config = s.train;
+    config.net.n_in = setup.n_in;
+    config.net.K = setup.n_out;
     config.precision = precision;
     config.on_step = [&gap, side](std::size_t t, const RnnParams& w) { gap.step(side, t, w.W_h); };
     try {
@@ -167,7 +167,8 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
 
   std::vector<std::string> columns = {"task", "rank", "seed", "N", "iters"};
   std::vector<CsvCell> row = {task, static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
-                              static_cast<unsigned long long>(s.N), static_cast<unsigned long long>(s.iters)};
+                              static_cast<unsigned long long>(s.train.net.N),
+                              static_cast<unsigned long long>(s.train.iters)};
   for (const std::string& m : kMeasures) {
     const double a = measure_of(results[0], m), b = measure_of(results[1], m);
     columns.insert(columns.end(), {m + "_f64", m + "_f32", m + "_diff"});
@@ -224,48 +225,47 @@ std::string lower(std::string s) {
   return s;
 }
 
-int run(int argc, char** argv) {
-  Cli cli(kProgram, kDescription);
+void declare_flags(Cli& cli) {
   CommonFlags common;
-  common.seed = 1;
   common.seeds = 3;
-  common.task = {"2af"};
-  common.task_choices = {"2af", "dms", "cxt"};
-  common.ranks = {};  // Fig. 1's: {1, 30, 100, 300} at N = 300
   common.iters = 2000;
-  common.gain = 1.25;
-  common.log_every = 0;
   cli.add_common(common);
   cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
-  cli.add_double("lr", 0.003, "SGD learning rate (docs/paper.md#training)", 0.0, 10.0);
-  cli.add_double("momentum", 0.9, "SGD momentum, PyTorch semantics (docs/paper.md#training)", 0.0, 0.999999);
+  add_sgd_flags(cli, RnnTrainConfig().sgd);
   cli.add_double("separation", 1e-3, "relative W_h gap that counts as separated [OURS]", 1e-12, 1.0);
   add_max_memory_flag(cli);
-  if (!cli.parse_or_exit(argc, argv)) return 0;
+}
 
-  cli.announce_seed();
+Settings read_settings(const Cli& cli) {
   Settings s;
-  s.N = static_cast<std::size_t>(cli.get_int("N"));
-  s.iters = static_cast<std::size_t>(cli.get_int("iters"));
+  s.train = rnn_train_flags(cli, {0, static_cast<std::size_t>(cli.get_int("N")), 0, 1.0, Activation::kRelu});
   s.gain = gain_flag(cli);
-  s.lr = cli.get_double("lr");
-  s.momentum = cli.get_double("momentum");
   s.separation = cli.get_double("separation");
+  return s;
+}
+
+int run(int argc, char** argv) {
+  Cli cli(kProgram, kDescription);
+  declare_flags(cli);
+  if (!cli.parse_or_exit(argc, argv)) return 0;
+  cli.announce_seed();
+  const Settings s = read_settings(cli);
   std::vector<std::string> tasks;
   for (const std::string& t : cli.get_string_list("task")) tasks.push_back(lower(t));
-  const std::vector<std::int64_t> ranks = ranks_flag(cli, s.N, "N", released_ranks(s.N));
+  const std::size_t N = s.train.net.N;
+  const std::vector<std::int64_t> ranks = ranks_flag(cli, N, "N", released_ranks(N));
 
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("task", tasks), sweep_axis("rank", ranks)}, cli.seed_list());
   SweepOptions options = sweep_options(cli, {"task", "ranks"});
   // Each run trains both precisions at once, on two threads.
-  check_memory_budget(cli, neurogym_rnn_run_memory(s.N, 2 * std::min<std::size_t>(runs.size(), cli.threads())),
+  check_memory_budget(cli, neurogym_rnn_run_memory(N, 2 * std::min<std::size_t>(runs.size(), cli.threads())),
                       "--N");
   RunManifest manifest = start_manifest(cli);
   manifest.precision = "f64+f32";  // both, run by run
   make_dirs(options.runs_dir);
   const SweepRun done = run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
-  const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(2 * s.iters));
+  const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(2 * s.train.iters));
   if (!table) return 0;  // other shards pending
   print_summary(*table);
   report_outputs(cli, manifest, {results_csv_path(cli), manifest_path(cli)});

@@ -46,6 +46,6 @@ const char* student_start_name(StudentStart start);
 // radius (docs/paper.md#initial-weights item 6).  Throws std::invalid_argument on a bad rank, cos^2, shape, or a
 // zero / non-finite W_T or G.
 Matrix student_recurrent_init(StudentStart start, const Matrix& W_teacher, const Matrix& G, std::size_t rank,
-                              double partial_cos2, NormKind norm = NormKind::frobenius);
+                              double partial_cos2, NormKind norm = NormKind::kFrobenius);
 
 }  // namespace rl

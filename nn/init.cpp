@@ -34,12 +34,12 @@ double sum_of_squares(const std::vector<double>& s, std::size_t count) {
 // ||W_r||_2 = s_1 (Golub & Van Loan 2.4).  The spectral radius needs the eigenvalues of W_r itself.
 double norm_of_kind(NormKind norm, const SvdResult& svd, std::size_t r, const Matrix& W) {
   switch (norm) {
-    case NormKind::frobenius: return std::sqrt(sum_of_squares(svd.s, r));
-    case NormKind::spectral: return svd.s[0];
-    case NormKind::spectral_radius: return spectral_radius(W);
-    case NormKind::none: break;  // not rescaled: renormalised_truncation returns W_r as it is
+    case NormKind::kFrobenius: return std::sqrt(sum_of_squares(svd.s, r));
+    case NormKind::kSpectral: return svd.s[0];
+    case NormKind::kSpectralRadius: return spectral_radius(W);
+    case NormKind::kNone: break;  // not rescaled: renormalised_truncation returns W_r as it is
   }
-  throw std::invalid_argument("low_rank_init: NormKind::none has no norm to match");
+  throw std::invalid_argument("low_rank_init: NormKind::kNone has no norm to match");
 }
 
 // W_h(0) = W_r * ||W0|| / ||W_r||  (docs/paper.md#initial-weights item 3 [REL]).
@@ -49,10 +49,10 @@ Matrix renormalised_truncation(const SvdResult& svd, const Matrix& W0, double ta
   // BEGIN ASSIGNMENT A5: renormalised_truncation (docs/paper.md#initial-weights)
   // TODO: r = min(m, n) returns W0 itself (bit for bit); otherwise W_r = truncate_rank(svd, r) (svd.h),
   // rescaled so that its norm of the kind `norm` equals `target`, the same norm of the full W0
-  // (norm_of_kind above); NormKind::none returns W_r unscaled.  A zero-norm W_r cannot be rescaled: throw std::invalid_argument.
+  // (norm_of_kind above); NormKind::kNone returns W_r unscaled.  A zero-norm W_r cannot be rescaled: throw std::invalid_argument.
   if (r == svd.s.size()) return W0;  // r = N returns W0 (docs/paper.md#initial-weights item 3)
   Matrix W_r = truncate_rank(svd, r);
-  if (norm == NormKind::none) return W_r;
+  if (norm == NormKind::kNone) return W_r;
   const double current = norm_of_kind(norm, svd, r, W_r);
   if (!(current > 0.0))
     throw std::invalid_argument("low_rank_init: the rank-" + std::to_string(r) +
@@ -74,7 +74,7 @@ SvdResult checked_svd(const Matrix& W0) {
 }
 
 void require_square_for_radius(const Matrix& W0, NormKind norm) {
-  if (norm == NormKind::spectral_radius && W0.rows() != W0.cols())
+  if (norm == NormKind::kSpectralRadius && W0.rows() != W0.cols())
     throw std::invalid_argument("low_rank_init: spectral-radius renormalisation needs a square W0, got " +
                                 shape_str(W0));
 }
@@ -116,7 +116,7 @@ std::vector<Matrix> low_rank_sweep(const Matrix& W0, const std::vector<std::size
   if (W0.empty()) throw std::invalid_argument("low_rank_init: W0 is empty " + shape_str(W0));
   for (std::size_t r : ranks) require_valid_rank(r, std::min(W0.rows(), W0.cols()));
   const SvdResult svd = checked_svd(W0);
-  const double target = norm == NormKind::none ? 0.0 : norm_of_kind(norm, svd, svd.s.size(), W0);
+  const double target = norm == NormKind::kNone ? 0.0 : norm_of_kind(norm, svd, svd.s.size(), W0);
   std::vector<Matrix> out;
   out.reserve(ranks.size());
   for (std::size_t r : ranks) out.push_back(renormalised_truncation(svd, W0, target, r, norm));

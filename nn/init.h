@@ -37,12 +37,12 @@ Matrix gaussian_init(std::size_t fan_out, std::size_t fan_in, double g, Rng& rng
 // Rank-r truncation of W0 renormalised to W0's norm of the chosen kind.  1 <= r <= min(m, n);
 // r = min(m, n) returns W0 itself, bit for bit (docs/paper.md#initial-weights item 3).  Throws on invalid r, non-finite or
 // zero W0, or a truncation whose norm of that kind is zero (e.g. a nilpotent rank-1 truncation
-// under NormKind::spectral_radius).
-Matrix low_rank_init(const Matrix& W0, std::size_t r, NormKind norm = NormKind::frobenius);
+// under NormKind::kSpectralRadius).
+Matrix low_rank_init(const Matrix& W0, std::size_t r, NormKind norm = NormKind::kFrobenius);
 
 // The same for several ranks from a single SVD of W0; result[i] has rank ranks[i].
 std::vector<Matrix> low_rank_sweep(const Matrix& W0, const std::vector<std::size_t>& ranks,
-                                   NormKind norm = NormKind::frobenius);
+                                   NormKind norm = NormKind::kFrobenius);
 
 // Released rank rule for hidden size N: N < 150 -> {1, 30, N}; 150 <= N <= 500 -> {1, 30, 100, N};
 // N > 500 -> {1, 30, 100, 300, N}.  For N <= 30 the rule would list ranks above N; we drop ranks

@@ -93,7 +93,7 @@ IterationTiming time_training_iterations(const RnnConfig& config, std::size_t T,
     meter.record();
   };
   auto meter_alone = [&](std::size_t) { meter.record(); };
-  LinearisedTrainer linearised(theta0, config, sgd_options, LossSteps::kAll);
+  LinearisedTrainer linearised(theta0, config, sgd_options, Steps::kAll);
   auto linearised_step = [&](std::size_t i) { linearised.step(batches[i % batches.size()]); };
 
   for (std::size_t i = 0; i < 3; ++i) {  // warm up caches and scratch buffers

@@ -38,7 +38,7 @@ double accuracy_of(const Matrix& y, const SeqBatch& probe) {
 }
 
 double gap_or_nan(const RnnParams& theta0, const RnnParams& theta, const RnnParams& theta_lin,
-                  const RnnConfig& net, const SeqBatch& probe, LossSteps steps) {
+                  const RnnConfig& net, const SeqBatch& probe, Steps steps) {
   try {
     return linearisation_gap(theta0, theta, theta_lin, net, probe, steps);
   } catch (const std::invalid_argument&) {  // the network's outputs did not move (or overflowed)
@@ -52,13 +52,13 @@ LinearisedComparison run_linearised_comparison(const RnnTrainConfig& config, con
                                                RnnTaskSetup& task) {
   config.net.validate();
   check_shapes(init, config.net, "run_linearised_comparison: initial parameters");
-  const LossSteps steps = task.last_step_loss ? LossSteps::kLast : LossSteps::kAll;
+  const Steps steps = task.loss_steps;
   LinearisedComparison r;
   r.log = Recorder(config.log_every ? config.log_every : std::max<std::size_t>(config.iters, 1));
 
   // The network, trained as in run_rnn_experiment (in config.precision; its linearisation stays float64).
-  const SgdOptions sgd_options{config.lr, config.momentum};
-  RnnSgdTrainer trainer(init, config.net, sgd_options, steps == LossSteps::kLast, config.precision);
+  const SgdOptions& sgd_options = config.sgd;
+  RnnSgdTrainer trainer(init, config.net, sgd_options, steps, config.precision);
   const RnnParams& params = trainer.weights();
   // Its linearisation, trained with the same optimiser settings.
   LinearisedTrainer lin(init, config.net, sgd_options, steps);

@@ -30,7 +30,7 @@ struct LinearisedComparison {
   Recorder log{1};  // every log_every: linearisation_gap, net_loss, lin_loss (100-iteration means)
 };
 
-// Trains a copy of `init` and the linearised model around `init` with SGD (config.lr, .momentum),
+// Trains a copy of `init` and the linearised model around `init` with SGD (config.sgd),
 // both on the same task.next_batch() of every iteration.  config.log_every = 0: end only.
 LinearisedComparison run_linearised_comparison(const RnnTrainConfig& config, const RnnParams& init,
                                                RnnTaskSetup& task);

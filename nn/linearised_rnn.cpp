@@ -6,8 +6,8 @@
 
 namespace rl {
 
-LossResult cross_entropy(const Matrix& logits, const SeqBatch& batch, LossSteps steps) {
-  return steps == LossSteps::kLast ? cross_entropy_last_step(logits, batch)
+LossResult cross_entropy(const Matrix& logits, const SeqBatch& batch, Steps steps) {
+  return steps == Steps::kLast ? cross_entropy_last_step(logits, batch)
                                    : cross_entropy_all_steps(logits, batch);
 }
 
@@ -43,7 +43,7 @@ Matrix linearised_outputs(const RnnParams& theta0, const RnnParams& theta, const
 }
 
 double linearised_loss_and_gradient(const RnnParams& theta0, const RnnParams& theta,
-                                    const RnnConfig& config, const SeqBatch& batch, LossSteps steps,
+                                    const RnnConfig& config, const SeqBatch& batch, Steps steps,
                                     LinearisedTrace& scratch, RnnParams& grads) {
   linearised_forward(theta0, theta, config, batch, scratch);
   const LossResult loss = cross_entropy(scratch.y, batch, steps);
@@ -53,7 +53,7 @@ double linearised_loss_and_gradient(const RnnParams& theta0, const RnnParams& th
 }
 
 LinearisedTrainer::LinearisedTrainer(const RnnParams& theta0, const RnnConfig& config,
-                                     SgdOptions options, LossSteps steps)
+                                     SgdOptions options, Steps steps)
     : config_(config),
       loss_steps_(steps),
       theta0_(theta0),
@@ -75,8 +75,8 @@ namespace {
 
 // Sum of squared differences over the selected rows of two (T*B, K) output matrices.
 double squared_distance_on_steps(const Matrix& a, const Matrix& b, const SeqBatch& batch,
-                                 LossSteps steps) {
-  const std::size_t first_row = steps == LossSteps::kLast ? (batch.T - 1) * batch.B : 0;
+                                 Steps steps) {
+  const std::size_t first_row = steps == Steps::kLast ? (batch.T - 1) * batch.B : 0;
   double s = 0.0;
   for (std::size_t i = first_row * a.cols(); i < a.size(); ++i) {
     const double d = a.data()[i] - b.data()[i];
@@ -89,7 +89,7 @@ double squared_distance_on_steps(const Matrix& a, const Matrix& b, const SeqBatc
 
 double linearisation_gap(const RnnParams& theta0, const RnnParams& theta_f,
                          const RnnParams& theta_lin, const RnnConfig& config, const SeqBatch& probe,
-                         LossSteps steps) {
+                         Steps steps) {
   const RnnTrace at_f = rnn_forward(theta_f, config, probe);
   LinearisedTrace lin;
   linearised_forward(theta0, theta_lin, config, probe, lin);  // lin.at_theta0.y = f(theta0)

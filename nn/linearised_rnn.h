@@ -25,11 +25,8 @@
 
 namespace rl {
 
-// Which outputs a loss or a gap looks at: every step (Neurogym tasks) or the last step (sMNIST).
-enum class LossSteps { kAll, kLast };
-
 // cross_entropy_all_steps or cross_entropy_last_step (nn/loss.h).
-LossResult cross_entropy(const Matrix& logits, const SeqBatch& batch, LossSteps steps);
+LossResult cross_entropy(const Matrix& logits, const SeqBatch& batch, Steps steps);
 
 struct LinearisedTrace {
   RnnTrace at_theta0;   // the network's forward pass at theta0 on this batch
@@ -48,7 +45,7 @@ Matrix linearised_outputs(const RnnParams& theta0, const RnnParams& theta, const
 // Cross entropy of f_lin(theta) on `batch`; ADDS its gradient w.r.t. theta to `grads` (zero_grads
 // first, as for rnn_backward).  `scratch` holds the forward quantities afterwards.
 double linearised_loss_and_gradient(const RnnParams& theta0, const RnnParams& theta,
-                                    const RnnConfig& config, const SeqBatch& batch, LossSteps steps,
+                                    const RnnConfig& config, const SeqBatch& batch, Steps steps,
                                     LinearisedTrace& scratch, RnnParams& grads);
 
 // Trains f_lin by SGD (nn/optim.h, PyTorch semantics) from theta = theta0.  Holds pointers into its
@@ -56,7 +53,7 @@ double linearised_loss_and_gradient(const RnnParams& theta0, const RnnParams& th
 class LinearisedTrainer {
  public:
   LinearisedTrainer(const RnnParams& theta0, const RnnConfig& config, SgdOptions options,
-                    LossSteps steps);
+                    Steps steps);
   LinearisedTrainer(const LinearisedTrainer&) = delete;
   LinearisedTrainer& operator=(const LinearisedTrainer&) = delete;
 
@@ -71,7 +68,7 @@ class LinearisedTrainer {
 
  private:
   RnnConfig config_;
-  LossSteps loss_steps_;
+  Steps loss_steps_;
   RnnParams theta0_;
   RnnParams theta_;
   RnnParams grads_;
@@ -87,6 +84,6 @@ class LinearisedTrainer {
 // network's outputs did not move (the ratio is then undefined).
 double linearisation_gap(const RnnParams& theta0, const RnnParams& theta_f,
                          const RnnParams& theta_lin, const RnnConfig& config, const SeqBatch& probe,
-                         LossSteps steps = LossSteps::kAll);
+                         Steps steps = Steps::kAll);
 
 }  // namespace rl

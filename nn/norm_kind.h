@@ -15,10 +15,10 @@
 namespace rl {
 
 enum class NormKind {
-  none,             // leave the scale as it is
-  frobenius,        // ||W||_F                (default)
-  spectral,         // largest singular value
-  spectral_radius,  // max |lambda|
+  kNone,            // leave the scale as it is
+  kFrobenius,       // ||W||_F                (default)
+  kSpectral,        // largest singular value
+  kSpectralRadius,  // max |lambda|
 };
 
 // "none" / "frobenius" / "spectral" / "spectral_radius".
@@ -28,7 +28,7 @@ std::string to_string(NormKind kind);
 // Any other text throws std::invalid_argument naming the text and the valid choices.
 NormKind parse_norm_kind(const std::string& text);
 
-// The chosen norm of W (throws std::invalid_argument for NormKind::none).
+// The chosen norm of W (throws std::invalid_argument for NormKind::kNone).
 double measure_norm(const Matrix& W, NormKind kind);
 
 }  // namespace rl

@@ -41,8 +41,8 @@ struct Layout {
   Layout(const RnnConfig& c, std::size_t T_, std::size_t B_, const NtkOptions& o)
       : T(T_), B(B_), K(c.K), N(c.N),
         Pz(c.N + (o.wrt == NtkWrt::kAllParameters ? c.n_in : 0)),
-        R(0), n_sel(o.steps == NtkSteps::kAll ? T_ : 1),
-        s_lo(o.wrt == NtkWrt::kAllParameters ? 0 : 1), all_steps(o.steps == NtkSteps::kAll) {
+        R(0), n_sel(o.steps == Steps::kAll ? T_ : 1),
+        s_lo(o.wrt == NtkWrt::kAllParameters ? 0 : 1), all_steps(o.steps == Steps::kAll) {
     R = n_sel * B * K;
   }
   // The step of the outputs of selected-step index ti.

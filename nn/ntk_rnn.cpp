@@ -17,7 +17,7 @@ namespace rl {
 // passes: small networks only.  The fast path below gives the same K to rounding.
 
 Matrix rnn_output_jacobian(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch, NtkWrt wrt,
-                           NtkSteps steps) {
+                           Steps steps) {
   const RnnTrace tr = rnn_forward(p, c, batch);
   const ntk::Layout L(c, batch.T, batch.B, NtkOptions{wrt, steps, NtkPath::kAuto, 0, 1});
   // BEGIN ASSIGNMENT A4: rnn_output_jacobian (docs/ntk.md#what-is-computed)
@@ -50,7 +50,7 @@ Matrix rnn_output_jacobian(const RnnParams& p, const RnnConfig& c, const SeqBatc
 }
 
 Matrix rnn_tangent_kernel_reference(const RnnParams& p, const RnnConfig& c, const SeqBatch& batch, NtkWrt wrt,
-                                    NtkSteps steps) {
+                                    Steps steps) {
   // BEGIN ASSIGNMENT A4: rnn_tangent_kernel_reference (docs/ntk.md#what-is-computed)
   // K = J J^T with J = rnn_output_jacobian(...) of shape (R, #parameters): K is (R, R) over OUTPUTS,
   // K[a, a'] = sum_j J(a, j) J(a', j) -- not J^T J, which is (#parameters, #parameters).

@@ -28,12 +28,11 @@
 namespace rl {
 
 enum class NtkWrt { kRecurrent, kAllParameters };  // W_h only (the paper's KA) or W_in, W_h, W_out
-enum class NtkSteps { kAll, kLast };                // outputs of every step, or of the last step only
 enum class NtkPath { kAuto, kErrorGram, kJacobianBlocks, kTrialPairs };
 
 struct NtkOptions {
   NtkWrt wrt = NtkWrt::kRecurrent;
-  NtkSteps steps = NtkSteps::kAll;
+  Steps steps = Steps::kAll;
   NtkPath path = NtkPath::kAuto;
   std::size_t block_bytes = std::size_t{192} << 20;  // [TP] one block of J (kJacobianBlocks)
   std::size_t trials_per_block = 32;                 // [TP] trials mixed per GEMM (kTrialPairs)
@@ -59,10 +58,10 @@ struct NtkResult {
 // J = d y / d theta, one row per selected output (the row order above), one rnn_backward each.
 // Columns: vec(W_h) for kRecurrent; [vec(W_in), vec(W_h), vec(W_out)] for kAllParameters.
 Matrix rnn_output_jacobian(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
-                           NtkWrt wrt, NtkSteps steps);
+                           NtkWrt wrt, Steps steps);
 // K = J J^T with J from rnn_output_jacobian.
 Matrix rnn_tangent_kernel_reference(const RnnParams& params, const RnnConfig& config, const SeqBatch& batch,
-                                    NtkWrt wrt, NtkSteps steps);
+                                    NtkWrt wrt, Steps steps);
 
 // ---- fast path ------------------------------------------------------------------------------------
 NtkCosts ntk_costs(const RnnConfig& config, std::size_t T, std::size_t B, const NtkOptions& options);

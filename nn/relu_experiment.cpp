@@ -93,8 +93,7 @@ TwoLayerRelu train(const ReluTrainConfig& config, const TwoLayerRelu& init,
   BasicMatrix<T> dY_cast;  // float only: dL/dlogits rounded to float
   Matrix logits_cast;              // float only: the logits in double for the loss
   BasicTwoLayerRelu<T> net = cast_net<T>(init);
-  const SgdOptions sgd_options{config.lr, config.momentum};
-  BasicSgd<T> sgd(make_slots<T>({&net.W1, &net.W2}, {&net.dW1, &net.dW2}), sgd_options);
+  BasicSgd<T> sgd(make_slots<T>({&net.W1, &net.W2}, {&net.dW1, &net.dW2}), config.sgd);
 
   std::vector<double> losses;
   losses.reserve(config.iters);
@@ -132,7 +131,7 @@ TwoLayerRelu train(const ReluTrainConfig& config, const TwoLayerRelu& init,
 }  // namespace
 
 TwoLayerRelu relu_rank_init(const Matrix& W1_base, std::size_t rank, const Matrix& W2) {
-  return make_two_layer_relu(low_rank_init(W1_base, rank, NormKind::frobenius), W2, /*with_bias=*/false);
+  return make_two_layer_relu(low_rank_init(W1_base, rank, NormKind::kFrobenius), W2, /*with_bias=*/false);
 }
 
 double relu_accuracy(const TwoLayerRelu& net, const FlatBatch& data) {

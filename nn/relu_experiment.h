@@ -27,6 +27,7 @@
 #include "linalg/rng.h"
 #include "nn/init.h"
 #include "nn/precision.h"
+#include "nn/optim.h"
 #include "nn/recorder.h"
 #include "nn/two_layer_relu.h"
 #include "nn/sequence.h"
@@ -42,8 +43,7 @@ struct ReluProbes {
 
 struct ReluTrainConfig {
   std::size_t iters = 2000;    // docs/paper.md#two-layer-relu [OURS]
-  double lr = 0.01;            // docs/paper.md#two-layer-relu [OURS]
-  double momentum = 0.9;       // docs/paper.md#two-layer-relu [OURS], PyTorch semantics (nn/optim.h)
+  SgdOptions sgd{0.01, 0.9};   // lr, momentum: docs/paper.md#two-layer-relu [OURS], PyTorch semantics (nn/optim.h)
   Precision precision = Precision::kF64;  // what training computes in; measures stay float64 (nn/precision.h)
   std::size_t log_every = 0;   // 0: measures at start and end only; else log every k steps
   double diverged_loss = 10.0; // [TP] a final running-mean loss above this flags the run

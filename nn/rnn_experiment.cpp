@@ -63,7 +63,7 @@ double untrained_loss(const RnnParams& p, const RnnConfig& net, RnnTaskSetup& ta
   const SeqBatch batch = task.next_batch();
   const RnnTrace trace = rnn_forward(p, net, batch);
   if (!all_finite(trace.y)) return std::nan("");
-  return (task.last_step_loss ? cross_entropy_last_step(trace.y, batch) : cross_entropy_all_steps(trace.y, batch)).loss;
+  return (task.loss_steps == Steps::kLast ? cross_entropy_last_step(trace.y, batch) : cross_entropy_all_steps(trace.y, batch)).loss;
 }
 
 }  // namespace
@@ -94,8 +94,7 @@ namespace {
 // blow-up and plasticity fields of `r` and returns the final weights in double.
 RnnParams train(const RnnTrainConfig& config, const RnnParams& init, RnnTaskSetup& task, const ProbeState& s0,
                 RnnRunResult& r) {
-  RnnSgdTrainer trainer(init, config.net, SgdOptions{config.lr, config.momentum}, task.last_step_loss,
-                        config.precision);
+  RnnSgdTrainer trainer(init, config.net, config.sgd, task.loss_steps, config.precision);
   PlasticityMeter meter = rnn_plasticity_meter(trainer.weights());  // record() after each step
   RunningMean running(100);
   const double weight_limit = config.blowup_weight_factor * frobenius_norm(init.W_h);

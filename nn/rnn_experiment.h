@@ -26,6 +26,7 @@
 #include "linalg/rng.h"
 #include "nn/loss.h"
 #include "nn/ntk_rnn.h"
+#include "nn/optim.h"
 #include "nn/plasticity_cost.h"
 #include "nn/precision.h"
 #include "nn/recorder.h"
@@ -39,18 +40,17 @@ struct RnnTaskSetup {
   std::string name;                       // "2AF", "DMS", "CXT", "sMNIST"
   std::size_t n_in = 0, n_out = 0;
   std::function<SeqBatch()> next_batch;   // the training stream
-  bool last_step_loss = false;            // sMNIST: CE at the last step only; Neurogym: all steps
+  Steps loss_steps = Steps::kAll;         // sMNIST: CE at the last step only; Neurogym: all steps
   SeqBatch probe;                         // RA and sign similarity (Neurogym 320 trials, sMNIST 200)
   SeqBatch kernel_probe;                  // KA (Neurogym: first 32 probe trials; sMNIST: the 200)
-  NtkSteps kernel_steps = NtkSteps::kAll; // Neurogym: all 8 steps; sMNIST: last step
+  Steps kernel_steps = Steps::kAll;       // Neurogym: all 8 steps; sMNIST: last step
   bool sign_all_steps = false;            // sMNIST: all 28 steps; Neurogym: decision step only
 };
 
 struct RnnTrainConfig {
   RnnConfig net;                   // n_in, N, K, alpha, activation
   std::size_t iters = 10000;       // docs/paper.md#training
-  double lr = 0.003;               // docs/paper.md#training
-  double momentum = 0.9;           // docs/paper.md#training
+  SgdOptions sgd;                  // lr 0.003, momentum 0.9: docs/paper.md#training (defaults in nn/optim.h)
   Precision precision = Precision::kF64;  // what training computes in; measures stay float64 (nn/precision.h)
   std::size_t log_every = 0;       // 0: measures at start and end only
   bool log_measures = false;       // at log points, also dW, RA, KA, sign similarity (else loss only)

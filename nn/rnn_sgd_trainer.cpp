@@ -10,16 +10,16 @@ namespace rl {
 
 namespace {
 
-LossResult step_loss(const Matrix& logits, const SeqBatch& batch, bool last_step_loss) {
-  return last_step_loss ? cross_entropy_last_step(logits, batch) : cross_entropy_all_steps(logits, batch);
+LossResult step_loss(const Matrix& logits, const SeqBatch& batch, Steps loss_steps) {
+  return loss_steps == Steps::kLast ? cross_entropy_last_step(logits, batch) : cross_entropy_all_steps(logits, batch);
 }
 
 // Parameters, gradients, optimizer and the reused trace of one scalar type T.
 template <class T>
 struct TypedEngine {
-  TypedEngine(const RnnParams& init, const RnnConfig& net_config, const SgdOptions& sgd_options, bool last_step)
+  TypedEngine(const RnnParams& init, const RnnConfig& net_config, const SgdOptions& sgd_options, Steps steps)
       : net(net_config),
-        last_step_loss(last_step),
+        loss_steps(steps),
         params(cast_params<T>(init)),
         grads(zero_params<T>(net_config)),
         sgd(make_slots(parameter_list(params), parameter_list(grads)), sgd_options) {
@@ -33,11 +33,11 @@ struct TypedEngine {
     zero_grads(grads);
     double loss = 0;
     if constexpr (std::is_same_v<T, double>) {
-      const LossResult l = step_loss(trace.y, batch, last_step_loss);
+      const LossResult l = step_loss(trace.y, batch, loss_steps);
       loss = l.loss;
       rnn_backward(params, net, batch, trace, l.dY, grads);
     } else {
-      const LossResult l = step_loss(cast_matrix<double>(trace.y), batch, last_step_loss);
+      const LossResult l = step_loss(cast_matrix<double>(trace.y), batch, loss_steps);
       loss = l.loss;
       dY = cast_matrix<T>(l.dY);
       rnn_backward(params, net, batch, trace, dY, grads);
@@ -62,7 +62,7 @@ struct TypedEngine {
   }
 
   RnnConfig net;
-  bool last_step_loss;
+  Steps loss_steps;
   BasicRnnParams<T> params, grads;
   BasicSgd<T> sgd;
   BasicRnnTrace<T> trace;  // reused by every step: no fresh (T B x N) buffers to fault in (same bits)
@@ -78,13 +78,13 @@ struct RnnSgdTrainer::Engine {
 };
 
 RnnSgdTrainer::RnnSgdTrainer(const RnnParams& init, const RnnConfig& net, const SgdOptions& sgd,
-                             bool last_step_loss, Precision precision)
+                             Steps loss_steps, Precision precision)
     : precision_(precision), engine_(std::make_unique<Engine>()) {
   check_shapes(init, net, "RnnSgdTrainer: initial parameters");
   if (precision == Precision::kF32)
-    engine_->f32 = std::make_unique<TypedEngine<float>>(init, net, sgd, last_step_loss);
+    engine_->f32 = std::make_unique<TypedEngine<float>>(init, net, sgd, loss_steps);
   else
-    engine_->f64 = std::make_unique<TypedEngine<double>>(init, net, sgd, last_step_loss);
+    engine_->f64 = std::make_unique<TypedEngine<double>>(init, net, sgd, loss_steps);
 }
 
 RnnSgdTrainer::~RnnSgdTrainer() = default;

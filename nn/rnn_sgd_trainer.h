@@ -26,7 +26,8 @@ namespace rl {
 class RnnSgdTrainer {
  public:
   // Trains a copy of `init` (rounded to float when precision = kF32) with SGD momentum.
-  RnnSgdTrainer(const RnnParams& init, const RnnConfig& net, const SgdOptions& sgd, bool last_step_loss,
+  // The loss is softmax cross-entropy over every step or the last (loss_steps, nn/sequence.h).
+  RnnSgdTrainer(const RnnParams& init, const RnnConfig& net, const SgdOptions& sgd, Steps loss_steps,
                 Precision precision);
   ~RnnSgdTrainer();
   RnnSgdTrainer(const RnnSgdTrainer&) = delete;

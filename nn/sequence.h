@@ -16,6 +16,10 @@
 
 namespace rl {
 
+// Which steps' outputs a loss, a kernel or a gap looks at: every step (the Neurogym tasks) or the
+// last step only (sMNIST): docs/paper.md#training.
+enum class Steps { kAll, kLast };
+
 struct SeqBatch {
   std::size_t T = 0;        // time steps
   std::size_t B = 0;        // trials (batch columns)

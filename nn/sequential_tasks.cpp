@@ -23,7 +23,7 @@ void check_task(const RnnTaskSetup& task, const RnnConfig& net, const char* whic
 ProbeScore probe_score(const RnnParams& params, const RnnConfig& net, const RnnTaskSetup& task) {
   const RnnTrace trace = rnn_forward(params, net, task.probe);
   if (!all_finite(trace.y)) return {std::nan(""), std::nan("")};
-  const LossResult loss = task.last_step_loss ? cross_entropy_last_step(trace.y, task.probe)
+  const LossResult loss = task.loss_steps == Steps::kLast ? cross_entropy_last_step(trace.y, task.probe)
                                               : cross_entropy_all_steps(trace.y, task.probe);
   return {loss.loss, decision_accuracy(params, net, task.probe)};
 }

@@ -23,8 +23,8 @@ namespace rl {
 
 struct SequentialConfig {
   RnnConfig net;            // n_in, N, K, alpha, activation: shared by both phases
-  RnnTrainConfig phase_a;   // iters, lr, momentum of phase A (its .net is replaced by `net`)
-  RnnTrainConfig phase_b;   // the same for phase B; lr 0 leaves the weights exactly where A left them
+  RnnTrainConfig phase_a;   // iters, sgd (lr, momentum) of phase A (its .net is replaced by `net`)
+  RnnTrainConfig phase_b;   // the same for phase B; sgd.lr 0 leaves the weights exactly where A left them
 };
 
 // Task A's loss and decision accuracy on its probe set.

@@ -36,9 +36,9 @@ RnnTaskSetup neurogym_setup(const std::string& task_name, std::uint64_t data_see
   s.n_out = dataset->n_actions();
   s.probe = make_probe_set(*dataset, 10);                // docs/paper.md#measures: 10 x 32 = 320 trials
   s.kernel_probe = select_trials(s.probe, 0, dataset->batch_size());  // the first 32 probe trials
-  s.kernel_steps = NtkSteps::kAll;                       // 8 steps x 32 trials x 3 logits = 768 rows
+  s.kernel_steps = Steps::kAll;                          // 8 steps x 32 trials x 3 logits = 768 rows
   s.sign_all_steps = false;                              // decision step only
-  s.last_step_loss = false;                              // CE over all 8 steps (docs/paper.md#training)
+  s.loss_steps = Steps::kAll;                            // CE over all 8 steps (docs/paper.md#training)
   s.next_batch = [dataset]() { return dataset->next_batch(); };
   return s;
 }
@@ -58,9 +58,9 @@ RnnTaskSetup smnist_setup(std::shared_ptr<const MnistSplit> split, std::uint64_t
   for (std::size_t i = 0; i < probe_size; ++i) probe_indices[i] = i;
   s.probe = to_sequential(split->validation, probe_indices);
   s.kernel_probe = s.probe;
-  s.kernel_steps = NtkSteps::kLast;
+  s.kernel_steps = Steps::kLast;
   s.sign_all_steps = true;
-  s.last_step_loss = true;
+  s.loss_steps = Steps::kLast;
   // The lambda keeps `split` alive: the batcher refers to split->train.
   s.next_batch = [split, batcher]() { return batcher->next_sequential(); };
   return s;

@@ -81,9 +81,9 @@ TEST(StudentRecurrentInit, PartialInterpolatesBetweenUnalignedAndAligned) {
 TEST(StudentRecurrentInit, MatchesTheTeachersSpectralNormOrRadiusWhenAsked) {
   const Matrix W_T = teacher_like(5), G = teacher_like(6);
   for (StudentStart s : {StudentStart::kAligned, StudentStart::kPartial, StudentStart::kUnaligned}) {
-    const Matrix W2 = student_recurrent_init(s, W_T, G, 2, 0.5, NormKind::spectral);
+    const Matrix W2 = student_recurrent_init(s, W_T, G, 2, 0.5, NormKind::kSpectral);
     EXPECT_NEAR(spectral_norm(W2), spectral_norm(W_T), 1e-12 * spectral_norm(W_T)) << student_start_name(s);
-    const Matrix Wr = student_recurrent_init(s, W_T, G, 3, 0.5, NormKind::spectral_radius);
+    const Matrix Wr = student_recurrent_init(s, W_T, G, 3, 0.5, NormKind::kSpectralRadius);
     EXPECT_NEAR(spectral_radius(Wr), spectral_radius(W_T), 1e-10 * spectral_radius(W_T)) << student_start_name(s);
   }
 }

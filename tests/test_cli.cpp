@@ -11,7 +11,10 @@ namespace {
 // A CLI like a figure program's: the common flags plus one flag of each kind.
 Cli make_cli() {
   Cli cli("fig_test", "test program");
-  cli.add_common();
+  CommonFlags common;
+  common.ranks = {1, 2, 5, 10, 30, 100, 300};
+  common.log_every = 100;
+  cli.add_common(common);
   cli.add_double("lr", 0.001, "learning rate", 0.0, 10.0);
   cli.add_string("init", "gaussian", "initialisation", {"gaussian", "uniform"});
   cli.add_double_list("kappas", {1.0, 2.0}, "feature modulations", 0.0, 100.0);
@@ -169,6 +172,8 @@ TEST(Cli, OmittedCommonFlagsAreUnknownAndNotInTheHelp) {
   EXPECT_EQ(help.find("--log-every"), std::string::npos);
   EXPECT_NE(help.find("--seeds"), std::string::npos);  // the rest are still declared
   EXPECT_NE(help.find("--out"), std::string::npos);
+  EXPECT_FALSE(again.has("threads"));  // what a program asks before reading a flag it may have omitted
+  EXPECT_TRUE(again.has("seeds"));
   Cli bad("fig_bad", "a typo in omit");
   CommonFlags typo;
   typo.omit = {"thread"};

@@ -54,18 +54,18 @@ TEST(CellTypeTable, L4SumsItsFourExcitatoryPopulations) {
 // Suggested integer counts for N = 300 (docs/connectivity.md#cell-types, largest-remainder rounding).
 TEST(CellTypeTable, CountsForN300MatchTheSpec) {
   const CellTypeTable t = load_cell_type_table(CellLayer::L23);
-  const auto allen = cell_type_counts(t, CellProportions::allen, 300);
+  const auto allen = cell_type_counts(t, CellProportions::kAllen, 300);
   EXPECT_EQ(allen[E], 270u);
   EXPECT_EQ(allen[VIP], 15u);
   EXPECT_EQ(allen[PV], 9u);
   EXPECT_EQ(allen[SST], 6u);
-  const auto eighty = cell_type_counts(t, CellProportions::eighty_twenty, 300);
+  const auto eighty = cell_type_counts(t, CellProportions::kEightyTwenty, 300);
   EXPECT_EQ(eighty[E], 240u);
   EXPECT_EQ(eighty[VIP], 29u);
   EXPECT_EQ(eighty[PV], 18u);
   EXPECT_EQ(eighty[SST], 13u);
   for (std::size_t N : {4, 17, 101}) {
-    const auto c = cell_type_counts(t, CellProportions::allen, N);
+    const auto c = cell_type_counts(t, CellProportions::kAllen, N);
     EXPECT_EQ(c[0] + c[1] + c[2] + c[3], N);
   }
 }
@@ -73,7 +73,7 @@ TEST(CellTypeTable, CountsForN300MatchTheSpec) {
 TEST(CellTypeTable, DiskAverageShrinksPmaxByTheStatedFactor) {
   const CellTypeTable t = load_cell_type_table(CellLayer::L23);
   CellTypeParams p;
-  p.profile = PmaxProfile::disk_average;
+  p.profile = PmaxProfile::kDiskAverage;
   // PROVENANCE: factor 0.918 for sigma = 127 um (E -> E) at R = 75 um.
   EXPECT_NEAR(cell_type_probability(t, p, E, E) / 0.11, 0.918, 5e-4);
 }
@@ -91,7 +91,7 @@ Connectivity build(CellTypeParams p, std::uint64_t seed) {
 TEST(CellTypeConnectivity, ShapeTypesNoAutapsesOneSignPerColumnAndExactNorm) {
   CellTypeParams p;
   p.N = 100;
-  for (CellMagnitude m : {CellMagnitude::block_mean, CellMagnitude::lognormal}) {
+  for (CellMagnitude m : {CellMagnitude::kBlockMean, CellMagnitude::kLognormal}) {
     p.magnitude = m;
     const Connectivity c = build(p, 1);
     ASSERT_EQ(c.W_h.rows(), 100u);
@@ -113,16 +113,16 @@ TEST(CellTypeConnectivity, SameSeedSameMatrix) {
 }
 
 TEST(CellTypeConnectivity, BlockDensitiesFollowTheChosenPmaxTable) {
-  for (PmaxSource src : {PmaxSource::synphys, PmaxSource::v1dd}) {
+  for (PmaxSource src : {PmaxSource::kSynphys, PmaxSource::kV1dd}) {
     CellTypeParams p;  // N = 300, 270 E
     p.pmax = src;
-    p.norm.kind = NormKind::none;
+    p.norm.kind = NormKind::kNone;
     const Connectivity c = build(p, 7);
     const CellTypeTable t = load_cell_type_table(CellLayer::L23);
     double edges = 0;
     for (std::size_t i = 0; i < 270; ++i)
       for (std::size_t j = 0; j < 270; ++j) edges += c.W_h(i, j) != 0.0;
-    const double expected = src == PmaxSource::synphys ? t.pmax_synphys[E][E] : t.pmax_v1dd[E][E];
+    const double expected = src == PmaxSource::kSynphys ? t.pmax_synphys[E][E] : t.pmax_v1dd[E][E];
     // 270 * 269 Bernoulli draws: sd below 0.002; accept 0.008.
     EXPECT_NEAR(edges / (270.0 * 269.0), expected, 0.008);
     // Block-mean magnitudes: every E -> E weight is the E -> E mean PSP (unscaled here).
@@ -147,9 +147,9 @@ TEST(CellTypeConnectivity, EffectiveRanksLieFarBelowTheGaussians) {
   a.N = 200;
   CellTypeParams b;
   b.N = 200;
-  b.pmax = PmaxSource::v1dd;
-  b.proportions = CellProportions::eighty_twenty;
-  b.magnitude = CellMagnitude::lognormal;
+  b.pmax = PmaxSource::kV1dd;
+  b.proportions = CellProportions::kEightyTwenty;
+  b.magnitude = CellMagnitude::kLognormal;
   for (const CellTypeParams& p : {a, b})
     for (std::uint64_t seed : {1, 2}) {
       const SpectrumReport r = spectrum_report(build(p, seed).W_h);
@@ -160,10 +160,10 @@ TEST(CellTypeConnectivity, EffectiveRanksLieFarBelowTheGaussians) {
 
 TEST(CellTypeConnectivity, FlagNamesRoundTripAndBadNamesAreRejected) {
   EXPECT_EQ(parse_cell_layer(to_string(CellLayer::L4)), CellLayer::L4);
-  EXPECT_EQ(parse_pmax_source("v1dd"), PmaxSource::v1dd);
-  EXPECT_EQ(parse_cell_proportions("80_20"), CellProportions::eighty_twenty);
-  EXPECT_EQ(parse_cell_magnitude("lognormal"), CellMagnitude::lognormal);
-  EXPECT_EQ(parse_pmax_profile("disk"), PmaxProfile::disk_average);
+  EXPECT_EQ(parse_pmax_source("v1dd"), PmaxSource::kV1dd);
+  EXPECT_EQ(parse_cell_proportions("80_20"), CellProportions::kEightyTwenty);
+  EXPECT_EQ(parse_cell_magnitude("lognormal"), CellMagnitude::kLognormal);
+  EXPECT_EQ(parse_pmax_profile("disk"), PmaxProfile::kDiskAverage);
   EXPECT_NE(error_of([] { parse_cell_layer("L5"); }).find("L23, L4"), std::string::npos);
 }
 
@@ -175,7 +175,7 @@ const char* const kProportions = "celltypes/celltype_proportions_l23_l4.csv";
 const char* const kConnections = "celltypes/celltype_connectivity_l23_l4.csv";
 
 // Builds N = 40 cell-type networks from a corrupted copy; returns the message (or "(no exception)").
-std::string build_error(const DataCopy& d, CellProportions proportions = CellProportions::allen) {
+std::string build_error(const DataCopy& d, CellProportions proportions = CellProportions::kAllen) {
   CellTypeParams p;
   p.N = 40;
   p.proportions = proportions;
@@ -193,7 +193,7 @@ TEST(CellTypeData, NegativeFractionIsRejectedNamingFileLineAndValue) {
   for (const char* column : {"fraction_of_layer", "relative_fraction_within_ei"}) {
     DataCopy d;
     d.set_field(kProportions, "L2/3,i23Vip,", column, "-0.5");
-    for (CellProportions mode : {CellProportions::allen, CellProportions::eighty_twenty})
+    for (CellProportions mode : {CellProportions::kAllen, CellProportions::kEightyTwenty})
       EXPECT_TRUE(Mentions(build_error(d, mode), {at_line(d, kProportions, "L2/3,i23Vip,") + column +
                                                   " = -0.5 is outside [0, 1]"}));
   }
@@ -267,17 +267,17 @@ TEST(CellTypeData, DirectoryInPlaceOfAFileIsNamed) {
 // A table filled by hand (not from a file) is checked too: no negative, NaN or infinite count.
 TEST(CellTypeCounts, RejectsBadFractionsZeroSumsAndNAboveTheCap) {
   CellTypeTable t = load_cell_type_table(CellLayer::L23);
-  EXPECT_TRUE(Mentions(error_of([&] { cell_type_counts(t, CellProportions::allen, kMaxConnectivityN + 1); }),
+  EXPECT_TRUE(Mentions(error_of([&] { cell_type_counts(t, CellProportions::kAllen, kMaxConnectivityN + 1); }),
                        {"N = 10001", "kMaxConnectivityN"}));
   for (double bad : {-0.5, std::nan(""), HUGE_VAL, 1e308}) {
     CellTypeTable u = t;
     u.fraction_of_layer[VIP] = bad;
-    EXPECT_TRUE(Mentions(error_of([&] { cell_type_counts(u, CellProportions::allen, 40); }),
+    EXPECT_TRUE(Mentions(error_of([&] { cell_type_counts(u, CellProportions::kAllen, 40); }),
                          {"layer L2/3", "fraction of VIP", "outside [0, 1]"}));
   }
   CellTypeTable zero = t;
   zero.fraction_of_layer = {0, 0, 0, 0};
-  EXPECT_TRUE(Mentions(error_of([&] { cell_type_counts(zero, CellProportions::allen, 40); }), {"positive sum"}));
+  EXPECT_TRUE(Mentions(error_of([&] { cell_type_counts(zero, CellProportions::kAllen, 40); }), {"positive sum"}));
 }
 
 TEST(CellTypeConnectivity, RejectsNAboveTheCap) {

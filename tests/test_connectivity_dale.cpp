@@ -51,7 +51,7 @@ TEST(Dale, TinyMatrixHasOneSignPerColumnAndZeroDiagonal) {
 }
 
 TEST(Dale, ShapeZeroDiagonalAndOneSignPerColumn) {
-  for (DaleMagnitude m : {DaleMagnitude::half_normal, DaleMagnitude::exponential, DaleMagnitude::lognormal}) {
+  for (DaleMagnitude m : {DaleMagnitude::kHalfNormal, DaleMagnitude::kExponential, DaleMagnitude::kLognormal}) {
     DaleParams p = small();
     p.magnitude = m;
     const Connectivity c = dale(p, 1);
@@ -73,7 +73,7 @@ TEST(Dale, FrobeniusNormEqualsGaussianReferenceExactly) {
 
 TEST(Dale, SpectralRadiusNormalisationHitsTheGaussianRadius) {
   DaleParams p = small(60);
-  p.norm.kind = NormKind::spectral_radius;
+  p.norm.kind = NormKind::kSpectralRadius;
   const Connectivity c = dale(p, 2);
   EXPECT_NEAR(spectral_radius(c.W_h), 1.25, 1e-10);  // eigensolver accuracy on a 60 x 60 matrix
 }
@@ -99,7 +99,7 @@ TEST(Dale, RejectsInvalidParametersNamingThem) {
   k.inh_scale = -1.0;
   EXPECT_NE(error_of([&] { dale(k, 1); }).find("inhibitory scale"), std::string::npos);
   EXPECT_THROW(parse_dale_balance("exact"), std::invalid_argument);
-  EXPECT_EQ(parse_dale_magnitude("exponential"), DaleMagnitude::exponential);
+  EXPECT_EQ(parse_dale_magnitude("exponential"), DaleMagnitude::kExponential);
 }
 
 // W = 1 m^T + X (docs/connectivity.md#dale-outlier): the rank-one mean throws out lambda_out = sum_j m_j, which
@@ -126,7 +126,7 @@ TEST(Dale, OutlierEigenvalueMatchesSumOfColumnMeans) {
 
 TEST(Dale, RowBalanceMakesEveryRowSumZeroAndKeepsSigns) {
   DaleParams p = small(100);
-  p.balance = DaleBalance::row;
+  p.balance = DaleBalance::kRow;
   const Connectivity c = dale(p, 5);
   EXPECT_TRUE(columns_follow_signs(c.W_h, c.column_sign));
   EXPECT_EQ(c.value("rows_unbalanceable"), 0);
@@ -142,7 +142,7 @@ TEST(Dale, RowBalanceMakesEveryRowSumZeroAndKeepsSigns) {
 // Graded (A7, rung 5): inhibitory entries carry the factor k.
 TEST(Dale, MeanBalanceUsesRatioOfPopulationsAndRemovesTheOutlier) {
   DaleParams p = small(200);
-  p.balance = DaleBalance::mean;
+  p.balance = DaleBalance::kMean;
   const Connectivity c = dale(p, 6);
   EXPECT_DOUBLE_EQ(c.value("inh_scale"), 4.0);  // N_E / N_I for 80/20
   EXPECT_NEAR(c.value("predicted_outlier"), 0.0, 1e-12);
@@ -181,7 +181,7 @@ TEST(Dale, EffectiveRankBelowTheGaussianForEveryVariantOnSeveralSeeds) {
     Rng grng(1000 + seed);
     const SpectrumReport gauss = spectrum_report(gaussian_null(gp, grng).W_h);
     ASSERT_TRUE(gauss.eig_converged) << "Gaussian, seed " << seed;
-    for (DaleBalance b : {DaleBalance::none, DaleBalance::mean, DaleBalance::row}) {
+    for (DaleBalance b : {DaleBalance::kNone, DaleBalance::kMean, DaleBalance::kRow}) {
       DaleParams p = small(kN);
       p.balance = b;
       const SpectrumReport r = spectrum_report(dale(p, seed).W_h);
@@ -198,7 +198,7 @@ TEST(Dale, RejectsNAboveTheCapAndExplodingLognormalShapes) {
   DaleParams p = small(kMaxConnectivityN + 1);
   EXPECT_TRUE(testing::Mentions(error_of([&] { dale(p, 1); }), {"dale: N = 10001 is above the cap"}));
   DaleParams q = small();
-  q.magnitude = DaleMagnitude::lognormal;
+  q.magnitude = DaleMagnitude::kLognormal;
   for (double shape : {HUGE_VAL, 11.0, std::nan("")}) {
     q.lognormal_shape = shape;
     EXPECT_TRUE(testing::Mentions(error_of([&] { dale(q, 1); }), {"dale: lognormal_shape", "[0, 10]"}));
@@ -210,7 +210,7 @@ TEST(Dale, RejectsSubnormalOrHugeInhibitoryScales) {
   for (double k : {4.9406564584124654e-324, 1e-7, 1e7}) {
     DaleParams p = small(11);
     p.inh_scale = k;
-    p.balance = DaleBalance::row;
+    p.balance = DaleBalance::kRow;
     EXPECT_TRUE(testing::Mentions(error_of([&] { dale(p, 1); }), {"dale: inhibitory scale k", "[1e-6, 1e6]"}));
   }
 }

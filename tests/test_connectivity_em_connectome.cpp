@@ -25,8 +25,8 @@ using testing::error_of;
 // PROVENANCE states the relative ranks to 5 digits (0.13477): half a unit in the last digit.
 constexpr double kFiveDigits = 5e-6;
 
-Connectivity build(EmDataset d, EmTransform t = EmTransform::raw, EmControl c = EmControl::none,
-                   NormKind norm = NormKind::none, std::uint64_t seed = 1) {
+Connectivity build(EmDataset d, EmTransform t = EmTransform::kRaw, EmControl c = EmControl::kNone,
+                   NormKind norm = NormKind::kNone, std::uint64_t seed = 1) {
   EmParams p;
   p.dataset = d;
   p.transform = t;
@@ -37,7 +37,7 @@ Connectivity build(EmDataset d, EmTransform t = EmTransform::raw, EmControl c = 
 }
 
 TEST(EmConnectome, V1ddCountsDensityAndSummedWeightsMatchProvenance) {
-  const Connectivity c = build(EmDataset::v1dd_l23_l4);
+  const Connectivity c = build(EmDataset::kV1ddL23L4);
   EXPECT_EQ(c.W_h.rows(), 198u);
   EXPECT_EQ(c.value("n_excitatory"), 146);
   EXPECT_EQ(c.value("n_inhibitory"), 52);
@@ -51,7 +51,7 @@ TEST(EmConnectome, V1ddCountsDensityAndSummedWeightsMatchProvenance) {
 }
 
 TEST(EmConnectome, V1ddHasOneSignPerColumnAndNoAutapses) {
-  const Connectivity c = build(EmDataset::v1dd_l23_l4);
+  const Connectivity c = build(EmDataset::kV1ddL23L4);
   EXPECT_TRUE(columns_follow_signs(c.W_h, c.column_sign));
   for (std::size_t i = 0; i < 198; ++i) EXPECT_EQ(c.W_h(i, i), 0.0);
   std::size_t rows_with_both_signs = 0;
@@ -64,7 +64,7 @@ TEST(EmConnectome, V1ddHasOneSignPerColumnAndNoAutapses) {
 }
 
 TEST(EmConnectome, V1ddCellTypesAndLayersMatchProvenance) {
-  const EmData d = load_em_connectome(EmDataset::v1dd_l23_l4);
+  const EmData d = load_em_connectome(EmDataset::kV1ddL23L4);
   std::map<std::string, int> types, layers;
   for (const auto& t : d.cell_type) ++types[t];
   for (const auto& l : d.layer) ++layers[l];
@@ -78,7 +78,7 @@ TEST(EmConnectome, V1ddCellTypesAndLayersMatchProvenance) {
 }
 
 TEST(EmConnectome, V1ddSpectrumAndRelativeRanksMatchProvenance) {
-  const SpectrumReport r = spectrum_report(build(EmDataset::v1dd_l23_l4).W_h);
+  const SpectrumReport r = spectrum_report(build(EmDataset::kV1ddL23L4).W_h);
   EXPECT_NEAR(r.relative_rank_eigen, 0.13477, kFiveDigits);
   EXPECT_NEAR(r.relative_rank_singular, 0.07940, kFiveDigits);
   EXPECT_NEAR(r.spectral_radius, 101264.0, 0.5);
@@ -89,19 +89,19 @@ TEST(EmConnectome, V1ddSpectrumAndRelativeRanksMatchProvenance) {
 }
 
 TEST(EmConnectome, V1ddScaledToGaussianFrobeniusHasStatedSpectralRadius) {
-  const Connectivity c = build(EmDataset::v1dd_l23_l4, EmTransform::raw, EmControl::none, NormKind::frobenius);
+  const Connectivity c = build(EmDataset::kV1ddL23L4, EmTransform::kRaw, EmControl::kNone, NormKind::kFrobenius);
   EXPECT_NEAR(frobenius_norm(c.W_h), 1.25 * std::sqrt(198.0), 1e-12);
   EXPECT_NEAR(spectral_radius(c.W_h), 3.3736, 5e-5);
 }
 
 TEST(EmConnectome, V1ddSignOnlyTransformMatchesProvenanceRanks) {
-  const SpectrumReport r = spectrum_report(build(EmDataset::v1dd_l23_l4, EmTransform::sign_only).W_h);
+  const SpectrumReport r = spectrum_report(build(EmDataset::kV1ddL23L4, EmTransform::kSignOnly).W_h);
   EXPECT_NEAR(r.relative_rank_eigen, 0.09524, kFiveDigits);
   EXPECT_NEAR(r.relative_rank_singular, 0.06976, kFiveDigits);
 }
 
 TEST(EmConnectome, V1ddLayer23VariantMatchesProvenance) {
-  const Connectivity c = build(EmDataset::v1dd_l23);
+  const Connectivity c = build(EmDataset::kV1ddL23);
   EXPECT_EQ(c.value("n_excitatory"), 153);
   EXPECT_EQ(c.value("n_inhibitory"), 45);
   EXPECT_EQ(c.value("nonzeros"), 5072);
@@ -111,13 +111,13 @@ TEST(EmConnectome, V1ddLayer23VariantMatchesProvenance) {
 }
 
 TEST(EmConnectome, LogMagnitudeKeepsSignsAndCompressesRange) {
-  const Connectivity c = build(EmDataset::v1dd_l23_l4, EmTransform::log_magnitude);
+  const Connectivity c = build(EmDataset::kV1ddL23L4, EmTransform::kLogMagnitude);
   EXPECT_TRUE(columns_follow_signs(c.W_h, c.column_sign));
   EXPECT_NEAR(*std::min_element(c.W_h.values().begin(), c.W_h.values().end()), -std::log1p(76350.0), 1e-12);
 }
 
 TEST(EmConnectome, Pinky100FactsMatchProvenance) {
-  const Connectivity c = build(EmDataset::pinky100);
+  const Connectivity c = build(EmDataset::kPinky100);
   ASSERT_EQ(c.W_h.rows(), 104u);
   EXPECT_EQ(c.value("nonzeros"), 680);
   EXPECT_NEAR(c.value("density"), 0.0629, 5e-5);
@@ -146,8 +146,8 @@ TEST(EmConnectome, Pinky100FactsMatchProvenance) {
 
 TEST(EmConnectome, Pinky100CleftSizeWeightsMatchProvenanceRanks) {
   EmParams p;
-  p.dataset = EmDataset::pinky100;
-  p.value = EmValue::sum_cleft_vx;
+  p.dataset = EmDataset::kPinky100;
+  p.value = EmValue::kSumCleftVx;
   Rng rng(1);
   const SpectrumReport r = spectrum_report(em_connectome(p, rng).W_h);
   EXPECT_NEAR(r.relative_rank_eigen, 0.23293, kFiveDigits);
@@ -156,9 +156,9 @@ TEST(EmConnectome, Pinky100CleftSizeWeightsMatchProvenanceRanks) {
 
 TEST(EmConnectome, CentringZeroesTheOffDiagonalMeanAndDropsTheSignLaw) {
   EmParams p;
-  p.dataset = EmDataset::pinky100;
+  p.dataset = EmDataset::kPinky100;
   p.centre = true;
-  p.norm.kind = NormKind::none;
+  p.norm.kind = NormKind::kNone;
   Rng rng(1);
   const Connectivity c = em_connectome(p, rng);
   double sum = 0;
@@ -182,42 +182,42 @@ bool same_pattern(const Matrix& a, const Matrix& b) {
 }
 
 TEST(EmConnectome, ShuffleOverEdgesKeepsTopologyAndValues) {
-  const Matrix data = build(EmDataset::v1dd_l23_l4).W_h;
-  const Connectivity c = build(EmDataset::v1dd_l23_l4, EmTransform::raw, EmControl::shuffle_edges);
+  const Matrix data = build(EmDataset::kV1ddL23L4).W_h;
+  const Connectivity c = build(EmDataset::kV1ddL23L4, EmTransform::kRaw, EmControl::kShuffleEdges);
   EXPECT_TRUE(same_pattern(data, c.W_h));
   EXPECT_EQ(sorted_values(data), sorted_values(c.W_h));
   EXPECT_NE(data, c.W_h);
   EXPECT_TRUE(c.column_sign.empty());  // a permuted column no longer has one sign
-  EXPECT_FALSE(columns_follow_signs(c.W_h, build(EmDataset::v1dd_l23_l4).column_sign));
+  EXPECT_FALSE(columns_follow_signs(c.W_h, build(EmDataset::kV1ddL23L4).column_sign));
 }
 
 TEST(EmConnectome, ShuffleOverAllPositionsKeepsValuesMovesEdgesAndSparesTheDiagonal) {
-  const Matrix data = build(EmDataset::v1dd_l23_l4).W_h;
-  const Connectivity c = build(EmDataset::v1dd_l23_l4, EmTransform::raw, EmControl::shuffle_all);
+  const Matrix data = build(EmDataset::kV1ddL23L4).W_h;
+  const Connectivity c = build(EmDataset::kV1ddL23L4, EmTransform::kRaw, EmControl::kShuffleAll);
   EXPECT_EQ(sorted_values(data), sorted_values(c.W_h));
   EXPECT_FALSE(same_pattern(data, c.W_h));
   for (std::size_t i = 0; i < 198; ++i) EXPECT_EQ(c.W_h(i, i), 0.0);
 }
 
 TEST(EmConnectome, GaussianValuesKeepTopologyOnly) {
-  const Matrix data = build(EmDataset::v1dd_l23_l4).W_h;
-  const Connectivity c = build(EmDataset::v1dd_l23_l4, EmTransform::raw, EmControl::gaussian_values);
+  const Matrix data = build(EmDataset::kV1ddL23L4).W_h;
+  const Connectivity c = build(EmDataset::kV1ddL23L4, EmTransform::kRaw, EmControl::kGaussianValues);
   EXPECT_TRUE(same_pattern(data, c.W_h));
   EXPECT_TRUE(c.column_sign.empty());
 }
 
 TEST(EmConnectome, ControlsAreDeterministicPerSeed) {
-  for (EmControl ctl : {EmControl::shuffle_all, EmControl::shuffle_edges, EmControl::gaussian_values}) {
-    EXPECT_EQ(build(EmDataset::pinky100, EmTransform::raw, ctl, NormKind::frobenius, 7).W_h,
-              build(EmDataset::pinky100, EmTransform::raw, ctl, NormKind::frobenius, 7).W_h);
-    EXPECT_NE(build(EmDataset::pinky100, EmTransform::raw, ctl, NormKind::frobenius, 7).W_h,
-              build(EmDataset::pinky100, EmTransform::raw, ctl, NormKind::frobenius, 8).W_h);
+  for (EmControl ctl : {EmControl::kShuffleAll, EmControl::kShuffleEdges, EmControl::kGaussianValues}) {
+    EXPECT_EQ(build(EmDataset::kPinky100, EmTransform::kRaw, ctl, NormKind::kFrobenius, 7).W_h,
+              build(EmDataset::kPinky100, EmTransform::kRaw, ctl, NormKind::kFrobenius, 7).W_h);
+    EXPECT_NE(build(EmDataset::kPinky100, EmTransform::kRaw, ctl, NormKind::kFrobenius, 7).W_h,
+              build(EmDataset::kPinky100, EmTransform::kRaw, ctl, NormKind::kFrobenius, 8).W_h);
   }
 }
 
 TEST(EmConnectome, EffectiveRanksLieFarBelowTheGaussians) {
   // A 198 x 198 iid Gaussian gives about 0.642 (eigenvalues) and 0.428 (singular values).
-  for (EmDataset d : {EmDataset::v1dd_l23_l4, EmDataset::v1dd_l23, EmDataset::pinky100}) {
+  for (EmDataset d : {EmDataset::kV1ddL23L4, EmDataset::kV1ddL23, EmDataset::kPinky100}) {
     const SpectrumReport r = spectrum_report(build(d).W_h);
     EXPECT_LT(r.relative_rank_eigen, 0.3) << to_string(d);
     EXPECT_LT(r.relative_rank_singular, 0.25) << to_string(d);
@@ -260,20 +260,20 @@ const char* const kV1ddCells = "connectomes/v1dd_l23_l4_198/cells_l23_l4.csv";
 const char* const kV1ddEdges = "connectomes/v1dd_l23_l4_198/edges_l23_l4.csv";
 
 std::string load_error(const DataCopy& d, EmDataset dataset) {
-  return error_of([&] { load_em_connectome(dataset, EmValue::n_synapses, d.dir()); });
+  return error_of([&] { load_em_connectome(dataset, EmValue::kNSynapses, d.dir()); });
 }
 
 TEST(EmConnectome, LoaderReportsMalformedLineOfTheFileItRead) {
   DataCopy d;
   d.replace(kPinkyEdges, "38,0,1,168,0.044568", "38,0,1,168");  // one field short
-  EXPECT_TRUE(Mentions(load_error(d, EmDataset::pinky100), {"edges_104.csv:3", "malformed"}));
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::kPinky100), {"edges_104.csv:3", "malformed"}));
 }
 
 // Before the fix strtod stopped at the NUL and "-29<NUL>80" loaded silently as -29.
 TEST(EmConnectome, NulByteInsideANumberIsRejectedNotTruncated) {
   DataCopy d;
   d.replace(kV1ddEdges, "2,0,-2980", std::string("2,0,-29\0" "80", 10));
-  EXPECT_TRUE(Mentions(load_error(d, EmDataset::v1dd_l23_l4), {"edges_l23_l4.csv:2", "NUL byte"}));
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::kV1ddL23L4), {"edges_l23_l4.csv:2", "NUL byte"}));
   // A table built by hand (not through parse_csv) gets the same protection from number().
   CsvTable t;
   t.source = "hand.csv";
@@ -286,7 +286,7 @@ TEST(EmConnectome, NulByteInsideANumberIsRejectedNotTruncated) {
 TEST(EmConnectome, CellSignOtherThanPlusOrMinusOneIsRejected) {
   DataCopy d;
   d.set_field(kV1ddCells, "0,", "sign", "7");
-  EXPECT_TRUE(Mentions(load_error(d, EmDataset::v1dd_l23_l4), {"cells_l23_l4.csv:2: sign = 7 must be 1 or -1"}));
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::kV1ddL23L4), {"cells_l23_l4.csv:2: sign = 7 must be 1 or -1"}));
 }
 
 // Before the fix an empty cell table gave "cells are 0..18446744073709551615" (N - 1 wrapped).
@@ -294,7 +294,7 @@ TEST(EmConnectome, EmptyOrOversizedCellTableIsNamed) {
   DataCopy d;
   const std::string text = testing::read_text(d.path(kV1ddCells));
   d.write(kV1ddCells, text.substr(0, text.find('\n') + 1));  // the header alone
-  const std::string msg = load_error(d, EmDataset::v1dd_l23_l4);
+  const std::string msg = load_error(d, EmDataset::kV1ddL23L4);
   EXPECT_TRUE(Mentions(msg, {"cells_l23_l4.csv: 0 cells; a connectome needs at least 2"}));
   EXPECT_EQ(msg.find("18446744073709551615"), std::string::npos) << msg;
   EXPECT_TRUE(Mentions(error_of([] { em_matrix_from_edges(CsvTable{"e.csv", {"pre", "post", "w"}, {}, {}}, 0, "w"); }),
@@ -302,13 +302,13 @@ TEST(EmConnectome, EmptyOrOversizedCellTableIsNamed) {
   std::string big = "index,pt_root_id,cell_type\n";
   for (std::size_t i = 0; i <= kMaxConnectivityN; ++i) big += std::to_string(i) + ",1,e\n";
   d.write("connectomes/pinky100_l23_pyc/cells_104.csv", big);
-  EXPECT_TRUE(Mentions(load_error(d, EmDataset::pinky100), {"cells_104.csv: 10001 cells, above the cap"}));
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::kPinky100), {"cells_104.csv: 10001 cells, above the cap"}));
 }
 
 TEST(EmConnectome, EdgeIndexOutOfRangeSaysHowManyCellsThereAre) {
   DataCopy d;
   d.replace(kPinkyEdges, "38,0,1,168", "104,0,1,168");
-  EXPECT_TRUE(Mentions(load_error(d, EmDataset::pinky100),
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::kPinky100),
                        {"edges_104.csv:3: unknown cell index 104 (the cell table has 104 cells, 0..103)"}));
 }
 
@@ -316,7 +316,7 @@ TEST(EmConnectome, HugeOrNonFiniteWeightsAreRejected) {
   for (const char* bad : {"-1e300", "nan", "inf"}) {
     DataCopy d;
     d.replace(kV1ddEdges, "2,0,-2980", std::string("2,0,") + bad);
-    EXPECT_TRUE(Mentions(load_error(d, EmDataset::v1dd_l23_l4), {"edges_l23_l4.csv:2"})) << bad;
+    EXPECT_TRUE(Mentions(load_error(d, EmDataset::kV1ddL23L4), {"edges_l23_l4.csv:2"})) << bad;
   }
 }
 
@@ -326,13 +326,13 @@ TEST(EmConnectome, HeaderOnlyEdgesFileIsNamedWithTheShippedRowCount) {
   DataCopy d;
   const std::string text = testing::read_text(d.path(kV1ddEdges));
   d.write(kV1ddEdges, text.substr(0, text.find('\n') + 1));
-  EXPECT_TRUE(Mentions(load_error(d, EmDataset::v1dd_l23_l4),
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::kV1ddL23L4),
                        {d.path(kV1ddEdges) + ": 0 edges, but the shipped file has 5573", "PROVENANCE.md"}));
 }
 
 TEST(EmConnectome, EdgesFileCutAtALineBoundaryIsRejected) {
   for (const auto& [dataset, file, shipped] :
-       {std::tuple{EmDataset::pinky100, kPinkyEdges, "680"}, std::tuple{EmDataset::v1dd_l23_l4, kV1ddEdges, "5573"}}) {
+       {std::tuple{EmDataset::kPinky100, kPinkyEdges, "680"}, std::tuple{EmDataset::kV1ddL23L4, kV1ddEdges, "5573"}}) {
     DataCopy d;
     const std::string text = testing::read_text(d.path(file));
     const std::size_t last_line = text.rfind('\n', text.size() - 2);  // drop the last edge, keep whole lines
@@ -355,25 +355,25 @@ TEST(EmConnectome, CellsFileCutAtALineBoundaryIsRejected) {
   for (std::size_t n = 0; std::getline(in, line); ++n)
     if (n == 0 || (line.rfind("103,", 0) != 0 && line.find(",103,") == std::string::npos)) kept += line + "\n";
   d.write(kPinkyEdges, kept);
-  EXPECT_TRUE(Mentions(load_error(d, EmDataset::pinky100), {d.path(cells) + ": 103 cells, but the shipped file has 104"}));
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::kPinky100), {d.path(cells) + ": 103 cells, but the shipped file has 104"}));
 }
 
 TEST(EmConnectome, DirectoryInPlaceOfTheEdgesFileIsNamed) {
   DataCopy d;
   std::filesystem::remove(d.path(kPinkyEdges));
   std::filesystem::create_directory(d.path(kPinkyEdges));
-  EXPECT_TRUE(Mentions(load_error(d, EmDataset::pinky100), {d.path(kPinkyEdges), "is a directory, not a regular file"}));
+  EXPECT_TRUE(Mentions(load_error(d, EmDataset::kPinky100), {d.path(kPinkyEdges), "is a directory, not a regular file"}));
 }
 
 TEST(EmConnectome, LoaderReportsMissingFileWithThePathTried) {
-  const std::string msg = error_of([] { load_em_connectome(EmDataset::v1dd_l23_l4, EmValue::n_synapses, "no/such/dir"); });
+  const std::string msg = error_of([] { load_em_connectome(EmDataset::kV1ddL23L4, EmValue::kNSynapses, "no/such/dir"); });
   EXPECT_NE(msg.find("no/such/dir/connectomes/v1dd_l23_l4_198/cells_l23_l4.csv"), std::string::npos) << msg;
   EXPECT_NE(msg.find("data_dir"), std::string::npos) << msg;
 }
 
 TEST(EmConnectome, ParsersRejectUnknownNames) {
-  EXPECT_EQ(parse_em_dataset("pinky100"), EmDataset::pinky100);
-  EXPECT_EQ(parse_em_control("shuffle_edges"), EmControl::shuffle_edges);
+  EXPECT_EQ(parse_em_dataset("pinky100"), EmDataset::kPinky100);
+  EXPECT_EQ(parse_em_control("shuffle_edges"), EmControl::kShuffleEdges);
   EXPECT_NE(error_of([] { parse_em_transform("sqrt"); }).find("raw, sign, log"), std::string::npos);
 }
 

@@ -41,13 +41,13 @@ TEST(Fig2Entries, ListEachStructureWithItsControlsThenOneGaussianPerSize) {
       "gaussian_N300", "gaussian_N198", "gaussian_N104"};
   EXPECT_EQ(names_of(entries), expected);
   for (const Fig2Entry& e : entries) {
-    if (e.role == Fig2Role::gaussian) {
+    if (e.role == Fig2Role::kGaussian) {
       EXPECT_TRUE(e.gaussian.empty()) << e.name;
       continue;
     }
     const Fig2Entry& g = find_fig2_entry(entries, e.gaussian);
     EXPECT_EQ(g.N, e.N) << e.name << " is matched with " << g.name;
-    EXPECT_EQ(g.role, Fig2Role::gaussian) << e.name;
+    EXPECT_EQ(g.role, Fig2Role::kGaussian) << e.name;
   }
 }
 
@@ -85,7 +85,7 @@ TEST(Fig2Build, EveryEntryHasItsSizeAndTheGaussianFrobeniusNorm) {
 
 TEST(Fig2Build, SpectralRadiusOptionScalesEntriesToTheGain) {
   Fig2Options o = small_options();
-  o.norm.kind = NormKind::spectral_radius;
+  o.norm.kind = NormKind::kSpectralRadius;
   // Eigenvalues of a scaled matrix are exact to about n eps ||W||; 1e-9 leaves a wide margin.
   constexpr double kRadiusTol = 1e-9;
   // (Not em_pinky100: rl::eig_general may stall on it, depending on the build; see Fig2Spectrum below.)
@@ -200,7 +200,7 @@ TEST_P(Fig2RankAgainstGaussian, StructureHasLowerEigenvalueRankOnEverySeed) {
   const Fig2Options o = small_options();
   const auto entries = fig2_entries({GetParam()}, o, false);
   const Fig2Entry& e = entries.at(0);
-  ASSERT_EQ(e.role, Fig2Role::structure);
+  ASSERT_EQ(e.role, Fig2Role::kStructure);
   const double factor = e.name == "em_pinky100" ? kPinkyRankFactor : kRankFactor;
   Matrix last;  // the EM structures are data, the same matrix for every seed: one spectrum suffices
   SpectrumReport structured;

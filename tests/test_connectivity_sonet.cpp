@@ -237,15 +237,15 @@ TEST(SonetWeights, CentredHasZeroOffDiagonalMeanAndExactFrobeniusNorm) {
 TEST(SonetWeights, DaleSignedColumnsAndRawIsNonNegative) {
   SonetParams p;
   p.N = 100;
-  p.weights = SonetWeights::dale;
+  p.weights = SonetWeights::kDale;
   const Connectivity d = sonet(p, 4);
   EXPECT_TRUE(columns_follow_signs(d.W_h, d.column_sign));
   EXPECT_EQ(d.column_sign[79], 1);
   EXPECT_EQ(d.column_sign[80], -1);
-  p.weights = SonetWeights::raw;
+  p.weights = SonetWeights::kRaw;
   const Connectivity r = sonet(p, 4);
   for (double w : r.W_h.values()) EXPECT_GE(w, 0.0);
-  EXPECT_EQ(parse_sonet_weights("centred"), SonetWeights::centred);
+  EXPECT_EQ(parse_sonet_weights("centred"), SonetWeights::kCentred);
   EXPECT_THROW(parse_sonet_weights("centered"), std::invalid_argument);
 }
 
@@ -286,7 +286,7 @@ TEST(SonetWeights, RawAndDaleSignedRanksFallBelowTheGaussianOnSeveralSeeds) {
     Rng grng(1000 + seed);
     const SpectrumReport gauss = spectrum_report(gaussian_null(gp, grng).W_h);
     ASSERT_TRUE(gauss.eig_converged) << "Gaussian, seed " << seed;
-    for (SonetWeights w : {SonetWeights::raw, SonetWeights::dale}) {
+    for (SonetWeights w : {SonetWeights::kRaw, SonetWeights::kDale}) {
       SonetParams p;
       p.N = kN;
       p.weights = w;
@@ -305,7 +305,7 @@ TEST(Sonet, RejectsNAboveTheCapAndInfiniteInhibitoryScale) {
   p.N = 50000;
   EXPECT_TRUE(testing::Mentions(error_of([&] { sonet_coefficients(p); }), {"sonet: N = 50000 is above the cap"}));
   SonetParams q;
-  q.weights = SonetWeights::dale;
+  q.weights = SonetWeights::kDale;
   q.inh_scale = HUGE_VAL;
   EXPECT_TRUE(testing::Mentions(error_of([&] { sonet_coefficients(q); }), {"sonet: inh_scale = inf must lie in [1e-6, 1e6]"}));
 }
@@ -315,7 +315,7 @@ TEST(GaussianNull, RejectsNAboveTheCapAndNamesAnEmptyMatrix) {
   p.N = kMaxConnectivityN + 1;
   Rng rng(1);
   EXPECT_TRUE(testing::Mentions(error_of([&] { gaussian_null(p, rng); }), {"gaussian_null: N = 10001 is above the cap"}));
-  EXPECT_TRUE(testing::Mentions(error_of([] { gaussian_reference_norm(NormKind::frobenius, 0, 1.25); }),
+  EXPECT_TRUE(testing::Mentions(error_of([] { gaussian_reference_norm(NormKind::kFrobenius, 0, 1.25); }),
                                 {"N = 0 units", "empty connectivity"}));
 }
 

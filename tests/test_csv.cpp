@@ -156,5 +156,35 @@ TEST(CsvReader, ReadsWhatWriterWroteToDisk) {
   std::filesystem::remove_all(dir);
 }
 
+// A run row built from named cells: the header is the names in order, the row the cells, so the two
+// cannot drift apart; a record appended keeps its order; a repeated name is refused.
+TEST(CsvRecord, HeaderAndRowComeFromTheSameNamedCells) {
+  CsvRecord tail;
+  tail.add("train_seconds", 1.5);
+  CsvRecord row;
+  row.add("task", "2af").add("rank", std::size_t{30}).add("dW", 0.125).add(tail);
+  const CsvWriter w = row.table();
+  EXPECT_EQ(w.to_string(), "task,rank,dW,train_seconds\n2af,30,0.125,1.5\n");
+  CsvRecord twice;
+  twice.add("rank", 1).add("rank", 2);
+  EXPECT_THROW(twice.table(), std::invalid_argument);
+}
+
+// A rank read back from results.csv stays a whole number; a cell that is not one is refused by name.
+TEST(ResultTable, IntegerReadsWholeNumbersAndRefusesTheRest) {
+  const ResultTable t = parse_result_csv("rank,x\n30,30.5\n-2,3e1\n", "r.csv");
+  EXPECT_EQ(t.integer(0, "rank"), 30);
+  EXPECT_EQ(t.integer(1, "rank"), -2);
+  for (std::size_t row : {0, 1}) {
+    try {
+      t.integer(row, "x");
+      ADD_FAILURE() << "no error for row " << row;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("r.csv:" + std::to_string(row + 2) + ": column 'x'"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace rl

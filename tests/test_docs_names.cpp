@@ -152,14 +152,16 @@ TEST(DocsNames, BacktickedIdentifiersExist) {
   for (const std::string& s : stale) ADD_FAILURE() << s << " (renamed or removed? fix the prose)";
 }
 
-// The flags a program declares: its own add_*("name", ...) calls, the common ones (cli.cpp), and those of
+// The flags a program declares: its own add_*("name", ...) calls, the shared ones (cli.cpp, memory_budget.cpp,
+// train_config.cpp), and those of
 // each toolkit flag helper it calls (add_precision_flag(cli) -> demos/toolkit/precision_flag.cpp).
 std::set<std::string> declared_flags(const std::string& source) {
   std::set<std::string> flags;
   static const std::regex decl(R"re(add_(?:int|double|string|flag|int_list|double_list|string_list)\("([A-Za-z0-9-]+)")re");
   static const std::regex helper(R"re(\badd_([a-z_]+)_flag\(cli\))re");
   const std::string program = read_all(source);
-  std::vector<std::string> texts = {program, read_all("demos/toolkit/cli.cpp"), read_all("demos/toolkit/memory_budget.cpp")};
+  std::vector<std::string> texts = {program, read_all("demos/toolkit/cli.cpp"), read_all("demos/toolkit/memory_budget.cpp"),
+                                    read_all("demos/toolkit/train_config.cpp")};
   for (std::sregex_iterator it(program.begin(), program.end(), helper), end; it != end; ++it) {
     const std::string file = "demos/toolkit/" + (*it)[1].str() + "_flag.cpp";
     if (fs::exists(file)) texts.push_back(read_all(file));

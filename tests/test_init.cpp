@@ -106,26 +106,26 @@ TEST(LowRankInit, PreservesTheChosenNormOfTheFullMatrix) {
   const Matrix W0 = gaussian_init(N, N, 1.25, rng);
   const double tol = 100.0 * N * kEps;
   for (std::size_t r : {1u, 4u, 15u}) {
-    const Matrix Wf = low_rank_init(W0, r, NormKind::frobenius);
+    const Matrix Wf = low_rank_init(W0, r, NormKind::kFrobenius);
     EXPECT_NEAR(frobenius_norm(Wf) / frobenius_norm(W0), 1.0, tol) << r;
-    const Matrix Ws = low_rank_init(W0, r, NormKind::spectral);
+    const Matrix Ws = low_rank_init(W0, r, NormKind::kSpectral);
     EXPECT_NEAR(spectral_norm(Ws) / spectral_norm(W0), 1.0, tol)
-        << "NormKind::spectral, r = " << r << ": ||W_r||_2 must equal ||W0||_2 (docs/paper.md#initial-weights)";
-    const Matrix Wr = low_rank_init(W0, r, NormKind::spectral_radius);
+        << "NormKind::kSpectral, r = " << r << ": ||W_r||_2 must equal ||W0||_2 (docs/paper.md#initial-weights)";
+    const Matrix Wr = low_rank_init(W0, r, NormKind::kSpectralRadius);
     EXPECT_NEAR(spectral_radius(Wr) / spectral_radius(W0), 1.0, tol)
-        << "NormKind::spectral_radius, r = " << r << ": rho(W_r) must equal rho(W0)";
+        << "NormKind::kSpectralRadius, r = " << r << ": rho(W_r) must equal rho(W0)";
   }
 }
 
 TEST(LowRankInit, NormNoneKeepsThePlainTruncation) {
-  // NormKind::none: W_r = U_r S_r V_r^T, not rescaled; its singular values are s_1..s_r of W0.
+  // NormKind::kNone: W_r = U_r S_r V_r^T, not rescaled; its singular values are s_1..s_r of W0.
   Rng rng(25);
   const Matrix W0 = gaussian_init(16, 16, 1.0, rng);
   const std::vector<double> s0 = singular_values(W0);
-  const std::vector<double> sr = singular_values(low_rank_init(W0, 3, NormKind::none));
+  const std::vector<double> sr = singular_values(low_rank_init(W0, 3, NormKind::kNone));
   for (std::size_t i = 0; i < 3; ++i) EXPECT_NEAR(sr[i], s0[i], 100 * 16 * kEps * s0[0]) << i;
   EXPECT_NEAR(sr[3], 0.0, 100 * 16 * kEps * s0[0]);
-  EXPECT_EQ(low_rank_init(W0, 16, NormKind::none), W0);
+  EXPECT_EQ(low_rank_init(W0, 16, NormKind::kNone), W0);
 }
 
 TEST(LowRankInit, KeepsTheTopSingularDirectionsWithOneCommonScale) {
@@ -148,7 +148,7 @@ TEST(LowRankInit, FullRankReturnsTheInputBitForBit) {
   const Matrix W0 = gaussian_init(20, 20, 1.25, rng);
   EXPECT_EQ(low_rank_init(W0, 20), W0) << "r = min(m, n) must return W0 itself, bit for bit (U S V^T "
                                           "rounds); docs/paper.md#initial-weights";
-  EXPECT_EQ(low_rank_init(W0, 20, NormKind::spectral_radius), W0);
+  EXPECT_EQ(low_rank_init(W0, 20, NormKind::kSpectralRadius), W0);
   const Matrix W1 = gaussian_init(8, 15, 1.0, rng);
   EXPECT_EQ(low_rank_init(W1, 8), W1);
 }
@@ -159,7 +159,7 @@ TEST(LowRankInit, RejectsInvalidRanksAndInputs) {
   EXPECT_THROW(low_rank_init(W0, 0), std::invalid_argument);
   EXPECT_THROW(low_rank_init(W0, 11), std::invalid_argument);
   EXPECT_THROW(low_rank_init(gaussian_init(4, 6, 1.0, rng), 5), std::invalid_argument);
-  EXPECT_THROW(low_rank_init(gaussian_init(4, 6, 1.0, rng), 2, NormKind::spectral_radius),
+  EXPECT_THROW(low_rank_init(gaussian_init(4, 6, 1.0, rng), 2, NormKind::kSpectralRadius),
                std::invalid_argument);
   EXPECT_THROW(low_rank_init(Matrix(3, 3), 1), std::invalid_argument);  // zero matrix
   Matrix bad = W0;
@@ -169,7 +169,7 @@ TEST(LowRankInit, RejectsInvalidRanksAndInputs) {
   Matrix nil(2, 2);
   nil(0, 1) = 1.0;
   nil(1, 0) = 0.5;  // rank 2, eigenvalues +-sqrt(0.5); its rank-1 truncation is e1 e2^T
-  EXPECT_THROW(low_rank_init(nil, 1, NormKind::spectral_radius), std::invalid_argument);
+  EXPECT_THROW(low_rank_init(nil, 1, NormKind::kSpectralRadius), std::invalid_argument);
 }
 
 TEST(LowRankSweep, EqualsOneCallPerRank) {

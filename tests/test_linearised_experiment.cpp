@@ -19,7 +19,7 @@ struct SmallComparison {
   SmallComparison(std::size_t iters, double lr) {
     config.net = {task.n_in, 20, task.n_out, 1.0, Activation::kRelu};
     config.iters = iters;
-    config.lr = lr;
+    config.sgd.lr = lr;
     config.log_every = 5;
     Rng rng(4);
     init = paper_io_init(task.n_in, 20, task.n_out, rng);

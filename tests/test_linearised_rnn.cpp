@@ -90,9 +90,9 @@ TEST(LinearisedRnn, IsExactlyLinearInTheParameters) {
 }
 
 TEST(LinearisedRnn, GradientMatchesCentralDifferencesOfItsOwnLoss) {
-  for (LossSteps steps : {LossSteps::kAll, LossSteps::kLast}) {
+  for (Steps steps : {Steps::kAll, Steps::kLast}) {
     for (Activation act : {Activation::kRelu, Activation::kTanh}) {
-      SCOPED_TRACE(steps == LossSteps::kAll ? "all steps" : "last step");
+      SCOPED_TRACE(steps == Steps::kAll ? "all steps" : "last step");
       const RnnConfig c{2, 6, 3, 0.5, act};
       const RnnParams theta0 = random_rnn_params(c, 70);
       RnnParams theta = add_scaled(theta0, 0.5, random_rnn_params(c, 80));  // far from theta0
@@ -119,7 +119,7 @@ TEST(LinearisedRnn, GradientAtTheStartEqualsTheNetworksGradient) {
   const SeqBatch s = labelled_batch(8, 5, c, 110);
   RnnParams lin = zero_params(c), net = zero_params(c);
   LinearisedTrace scratch;
-  const double lin_loss = linearised_loss_and_gradient(theta0, theta0, c, s, LossSteps::kAll, scratch, lin);
+  const double lin_loss = linearised_loss_and_gradient(theta0, theta0, c, s, Steps::kAll, scratch, lin);
   const RnnTrace tr = rnn_forward(theta0, c, s);
   const LossResult loss = cross_entropy_all_steps(tr.y, s);
   rnn_backward(theta0, c, s, tr, loss.dY, net);
@@ -134,7 +134,7 @@ TEST(LinearisedRnn, TrainerTakesTheNetworksFirstStepThenLowersItsLoss) {
   const RnnParams theta0 = random_rnn_params(c, 120);
   const SeqBatch s = labelled_batch(8, 8, c, 130);
   const SgdOptions options{0.05, 0.9, 0.0};
-  LinearisedTrainer trainer(theta0, c, options, LossSteps::kAll);
+  LinearisedTrainer trainer(theta0, c, options, Steps::kAll);
   // The network's first SGD step from theta0 on the same batch.
   RnnParams net = theta0, g = zero_params(c);
   Sgd sgd(make_slots(parameter_list(net), parameter_list(g)), options);
@@ -157,7 +157,7 @@ TEST(LinearisedRnn, GapIsOneWhenTheLinearisedModelDidNotMoveAndSmallForTinySteps
   const RnnParams d = random_rnn_params(c, 150);
   const SeqBatch probe = labelled_batch(6, 5, c, 160);
   const RnnParams theta_f = add_scaled(theta0, 0.3, d);
-  for (LossSteps steps : {LossSteps::kAll, LossSteps::kLast})
+  for (Steps steps : {Steps::kAll, Steps::kLast})
     EXPECT_NEAR(linearisation_gap(theta0, theta_f, theta0, c, probe, steps), 1.0, 1e-15);
   const RnnParams tiny = add_scaled(theta0, 1e-4, d);  // same point for both: gap = O(step)
   const double g_small = linearisation_gap(theta0, tiny, tiny, c, probe);
@@ -170,7 +170,7 @@ TEST(LinearisedRnn, GapIsOneWhenTheLinearisedModelDidNotMoveAndSmallForTinySteps
   const std::size_t r0 = 5 * 5;
   const Matrix last_f = block(yf, r0, 30, 0, 3), last_0 = block(y0, r0, 30, 0, 3),
                last_lin = block(ylin, r0, 30, 0, 3);
-  EXPECT_NEAR(linearisation_gap(theta0, theta_f, theta_f, c, probe, LossSteps::kLast),
+  EXPECT_NEAR(linearisation_gap(theta0, theta_f, theta_f, c, probe, Steps::kLast),
               frobenius_norm(last_f - last_lin) / frobenius_norm(last_f - last_0), 1e-12);
   EXPECT_THROW(linearisation_gap(theta0, theta0, theta_f, c, probe), std::invalid_argument);
 }

@@ -13,9 +13,9 @@ namespace rl {
 namespace {
 
 TEST(NormKind, NamesRoundTripAndRadiusIsTheSpectralRadius) {
-  for (NormKind k : {NormKind::none, NormKind::frobenius, NormKind::spectral, NormKind::spectral_radius})
+  for (NormKind k : {NormKind::kNone, NormKind::kFrobenius, NormKind::kSpectral, NormKind::kSpectralRadius})
     EXPECT_EQ(parse_norm_kind(to_string(k)), k) << to_string(k);
-  EXPECT_EQ(parse_norm_kind("radius"), NormKind::spectral_radius);  // the programs' --norm spelling
+  EXPECT_EQ(parse_norm_kind("radius"), NormKind::kSpectralRadius);  // the programs' --norm spelling
 }
 
 TEST(NormKind, AnUnknownNameThrowsNamingTheInputAndTheChoices) {
@@ -38,10 +38,10 @@ TEST(NormKind, MeasuresTheChosenNormOfAHandComputedMatrix) {
   Matrix W(2, 2);
   W(0, 0) = 3.0;
   W(1, 0) = 4.0;
-  EXPECT_NEAR(measure_norm(W, NormKind::frobenius), 5.0, 1e-14);
-  EXPECT_NEAR(measure_norm(W, NormKind::spectral), 5.0, 1e-14);
-  EXPECT_NEAR(measure_norm(W, NormKind::spectral_radius), 3.0, 1e-14);
-  EXPECT_THROW(measure_norm(W, NormKind::none), std::invalid_argument);
+  EXPECT_NEAR(measure_norm(W, NormKind::kFrobenius), 5.0, 1e-14);
+  EXPECT_NEAR(measure_norm(W, NormKind::kSpectral), 5.0, 1e-14);
+  EXPECT_NEAR(measure_norm(W, NormKind::kSpectralRadius), 3.0, 1e-14);
+  EXPECT_THROW(measure_norm(W, NormKind::kNone), std::invalid_argument);
 }
 
 }  // namespace

@@ -34,14 +34,14 @@ const char* path_name(NtkPath path) {
 
 // The selected outputs as one vector, in the kernel's row order.
 std::vector<double> selected_outputs(const RnnParams& p, const RnnConfig& c, const SeqBatch& s,
-                                     NtkSteps steps, std::vector<unsigned char>* relu_on) {
+                                     Steps steps, std::vector<unsigned char>* relu_on) {
   const RnnTrace tr = rnn_forward(p, c, s);
   if (relu_on) {
     relu_on->clear();
     for (double u : tr.pre.values()) relu_on->push_back(u > 0.0);
   }
   std::vector<double> y;
-  const std::size_t t0 = steps == NtkSteps::kAll ? 0 : s.T - 1;
+  const std::size_t t0 = steps == Steps::kAll ? 0 : s.T - 1;
   for (std::size_t t = t0; t < s.T; ++t)
     for (std::size_t b = 0; b < s.B; ++b)
       for (std::size_t k = 0; k < c.K; ++k) y.push_back(tr.y(t * s.B + b, k));
@@ -51,7 +51,7 @@ std::vector<double> selected_outputs(const RnnParams& p, const RnnConfig& c, con
 // J by central differences, columns in rnn_output_jacobian's order.  Fails the test if a step crosses
 // a ReLU kink (the difference would then be meaningless).
 Matrix finite_difference_jacobian(RnnParams p, const RnnConfig& c, const SeqBatch& s, NtkWrt wrt,
-                                  NtkSteps steps) {
+                                  Steps steps) {
   std::vector<Matrix*> blocks;
   if (wrt == NtkWrt::kAllParameters) blocks = {&p.W_in, &p.W_h, &p.W_out};
   else blocks = {&p.W_h};
@@ -109,11 +109,11 @@ TEST(RnnNtkReference, ScalarNetworkKernelByHand) {
   const Matrix K_all = Matrix::from_rows({{13.0, 19.5}, {19.5, 65.25}});
   const char* where = " (docs/ntk.md#what-is-computed: K = J J^T is (R, R) over the R = T B K outputs; "
                       "J has one row per output, one column per parameter entry)";
-  const Matrix J = rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll);
+  const Matrix J = rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, Steps::kAll);
   EXPECT_TRUE(MatricesNear(J, J_all, 1e-14)) << "J expected [[3, 0, 2], [4.5, 6, 3]] (rows y_0, y_1), got "
                                              << shape_str(J) << where;
   for (NtkWrt wrt : {NtkWrt::kRecurrent, NtkWrt::kAllParameters}) {
-    const Matrix K = rnn_tangent_kernel_reference(p, c, s, wrt, NtkSteps::kAll);
+    const Matrix K = rnn_tangent_kernel_reference(p, c, s, wrt, Steps::kAll);
     const Matrix& want = wrt == NtkWrt::kRecurrent ? K_wh : K_all;
     ASSERT_EQ(K.rows(), 2u) << "K must be (2 x 2), one row per output y_0, y_1; got " << shape_str(K)
                             << (K.rows() == (wrt == NtkWrt::kRecurrent ? 1u : 3u) ? " = J^T J, not J J^T" : "")
@@ -142,12 +142,12 @@ TEST(RnnNtkReference, OneBackwardPerOutputJacobianMatchesFiniteDifferences) {
   // The paper's kernel is the W_h one (docs/ntk.md#what-is-computed); the all-parameter one is ours.
   for (NtkWrt wrt : {NtkWrt::kRecurrent, NtkWrt::kAllParameters}) {
     const char* which = wrt == NtkWrt::kRecurrent ? "W_h kernel" : "all-parameter kernel";
-    EXPECT_TRUE(MatricesNear(rnn_output_jacobian(p, c, s, wrt, NtkSteps::kAll),
-                             finite_difference_jacobian(p, c, s, wrt, NtkSteps::kAll), 1e-8))
+    EXPECT_TRUE(MatricesNear(rnn_output_jacobian(p, c, s, wrt, Steps::kAll),
+                             finite_difference_jacobian(p, c, s, wrt, Steps::kAll), 1e-8))
         << which << ": row a of J must be the gradient of output a = (t B + b) K + k alone: one backward pass "
            "with dY = e_a at row t B + b, column k (docs/ntk.md#n1-structure-of-one-jacobian-row)";
-    EXPECT_TRUE(MatricesNear(rnn_tangent_kernel_reference(p, c, s, wrt, NtkSteps::kAll),
-                             gram(rnn_output_jacobian(p, c, s, wrt, NtkSteps::kAll)), 1e-13))
+    EXPECT_TRUE(MatricesNear(rnn_tangent_kernel_reference(p, c, s, wrt, Steps::kAll),
+                             gram(rnn_output_jacobian(p, c, s, wrt, Steps::kAll)), 1e-13))
         << which;
   }
 }
@@ -155,7 +155,7 @@ TEST(RnnNtkReference, OneBackwardPerOutputJacobianMatchesFiniteDifferences) {
 struct NtkCase {
   Activation activation;
   double alpha;
-  NtkSteps steps;
+  Steps steps;
   NtkWrt wrt;
 };
 
@@ -163,7 +163,7 @@ struct NtkCase {
 std::string ntk_case_name(const ::testing::TestParamInfo<NtkCase>& info) {
   const NtkCase& n = info.param;
   return std::string(n.activation == Activation::kRelu ? "relu" : "tanh") +
-         (n.alpha == 1.0 ? "_alpha1" : "_alpha0p5") + (n.steps == NtkSteps::kAll ? "_allsteps" : "_laststep") +
+         (n.alpha == 1.0 ? "_alpha1" : "_alpha0p5") + (n.steps == Steps::kAll ? "_allsteps" : "_laststep") +
          (n.wrt == NtkWrt::kRecurrent ? "_wh" : "_allparams");
 }
 
@@ -202,7 +202,7 @@ TEST_P(RnnNtk, EveryPathEqualsTheReferenceKernelOnMediumNetwork) {
   o.steps = nc.steps;
   o.path = NtkPath::kErrorGram;
   EXPECT_TRUE(MatricesNear(rnn_tangent_kernel(p, c, s, o).K, K_ref, tol))
-      << "error Gram path vs the reference" << (nc.steps == NtkSteps::kLast
+      << "error Gram path vs the reference" << (nc.steps == Steps::kLast
              ? " (last step only: output rows come from step T - 1, L.step_of(0), docs/ntk.md#what-is-computed)"
              : "");
   o.path = NtkPath::kJacobianBlocks;
@@ -215,14 +215,14 @@ TEST_P(RnnNtk, EveryPathEqualsTheReferenceKernelOnMediumNetwork) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, RnnNtk,
-    ::testing::Values(NtkCase{Activation::kRelu, 1.0, NtkSteps::kAll, NtkWrt::kRecurrent},
-                      NtkCase{Activation::kRelu, 1.0, NtkSteps::kLast, NtkWrt::kRecurrent},
-                      NtkCase{Activation::kRelu, 0.5, NtkSteps::kAll, NtkWrt::kRecurrent},
-                      NtkCase{Activation::kTanh, 1.0, NtkSteps::kAll, NtkWrt::kRecurrent},
-                      NtkCase{Activation::kTanh, 0.5, NtkSteps::kLast, NtkWrt::kRecurrent},
-                      NtkCase{Activation::kRelu, 0.5, NtkSteps::kLast, NtkWrt::kAllParameters},
-                      NtkCase{Activation::kTanh, 1.0, NtkSteps::kAll, NtkWrt::kAllParameters},
-                      NtkCase{Activation::kTanh, 0.5, NtkSteps::kAll, NtkWrt::kAllParameters}),
+    ::testing::Values(NtkCase{Activation::kRelu, 1.0, Steps::kAll, NtkWrt::kRecurrent},
+                      NtkCase{Activation::kRelu, 1.0, Steps::kLast, NtkWrt::kRecurrent},
+                      NtkCase{Activation::kRelu, 0.5, Steps::kAll, NtkWrt::kRecurrent},
+                      NtkCase{Activation::kTanh, 1.0, Steps::kAll, NtkWrt::kRecurrent},
+                      NtkCase{Activation::kTanh, 0.5, Steps::kLast, NtkWrt::kRecurrent},
+                      NtkCase{Activation::kRelu, 0.5, Steps::kLast, NtkWrt::kAllParameters},
+                      NtkCase{Activation::kTanh, 1.0, Steps::kAll, NtkWrt::kAllParameters},
+                      NtkCase{Activation::kTanh, 0.5, Steps::kAll, NtkWrt::kAllParameters}),
     ntk_case_name);
 
 TEST(RnnNtkCost, PrefersErrorGramOnNeurogymAndTrialPairsOnSequentialMnist) {
@@ -234,7 +234,7 @@ TEST(RnnNtkCost, PrefersErrorGramOnNeurogymAndTrialPairsOnSequentialMnist) {
   // sMNIST: T = 28, B = 200, K = 10, last step -> 2000 rows.
   const RnnConfig sm{28, 300, 10, 1.0, Activation::kRelu};
   NtkOptions last;
-  last.steps = NtkSteps::kLast;
+  last.steps = Steps::kLast;
   const NtkCosts b = ntk_costs(sm, 28, 200, last);
   EXPECT_LT(b.jacobian_blocks, b.error_gram);
   EXPECT_LT(b.trial_pairs_weighted, b.jacobian_blocks);

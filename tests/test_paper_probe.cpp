@@ -13,8 +13,8 @@ TEST(PaperProbe, ProbeSetsFollowThePaper) {
   EXPECT_EQ(t.probe.B, 320u);  // 10 batches of 32 (docs/paper.md#measures)
   EXPECT_EQ(t.probe.T, 8u);
   EXPECT_EQ(t.kernel_probe.B, 32u);
-  EXPECT_EQ(t.kernel_steps, NtkSteps::kAll);
-  EXPECT_FALSE(t.last_step_loss);
+  EXPECT_EQ(t.kernel_steps, Steps::kAll);
+  EXPECT_EQ(t.loss_steps, Steps::kAll);
 }
 
 TEST(PaperProbe, SelectTrialsKeepsEveryStepOfTheChosenTrials) {

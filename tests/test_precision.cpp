@@ -189,17 +189,17 @@ TEST(Precision, Float32SgdStepIsPyTorchSemanticsByHand) {
 // stays within float32 rounding of the float64 step: after one step the weights differ by at most the
 // rounding of the start plus lr times the gradient's rounding bound.
 TEST(Precision, OneFloat32TrainingStepFollowsTheFloat64Step) {
-  for (bool last_step : {false, true}) {
+  for (Steps loss_steps : {Steps::kAll, Steps::kLast}) {
     const RnnConfig net{4, 24, 3, 1.0, Activation::kRelu};
     const std::size_t T = 6, B = 5;
     const RnnParams p = random_rnn_params(net, 41);
     SeqBatch batch = random_inputs(T, B, net.n_in, 42);
     batch.labels.assign(T * B, 0);
     for (std::size_t i = 0; i < batch.labels.size(); ++i) batch.labels[i] = static_cast<int>(i % net.K);
-    RnnSgdTrainer f64(p, net, SgdOptions{0.05, 0.9}, last_step, Precision::kF64);
-    RnnSgdTrainer f32(p, net, SgdOptions{0.05, 0.9}, last_step, Precision::kF32);
+    RnnSgdTrainer f64(p, net, SgdOptions{0.05, 0.9}, loss_steps, Precision::kF64);
+    RnnSgdTrainer f32(p, net, SgdOptions{0.05, 0.9}, loss_steps, Precision::kF32);
     const double loss64 = f64.step(batch), loss32 = f32.step(batch);
-    EXPECT_NEAR(loss32, loss64, 1e-5 * std::fabs(loss64)) << (last_step ? "last-step loss" : "all-steps loss");
+    EXPECT_NEAR(loss32, loss64, 1e-5 * std::fabs(loss64)) << (loss_steps == Steps::kLast ? "last-step loss" : "all-steps loss");
     const double allowed = 2 * kUnitRoundoffF32 * max_abs(p.W_h) + 0.05 * 1e-4;
     EXPECT_LE(max_abs_diff(f32.weights().W_h, f64.weights().W_h), allowed);
     EXPECT_GT(max_abs_diff(f32.weights().W_h, p.W_h), 100 * allowed) << "the step must have moved W_h";

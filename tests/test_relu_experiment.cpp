@@ -48,7 +48,7 @@ TwoLayerRelu planted_init(std::size_t rank, std::uint64_t seed) {
 ReluTrainConfig short_config(std::size_t iters) {
   ReluTrainConfig c;
   c.iters = iters;
-  c.lr = 0.05;
+  c.sgd.lr = 0.05;
   return c;
 }
 
@@ -138,7 +138,7 @@ TEST(ReluExperiment, FlagsADivergedRunWithoutThrowing) {
   const ReluProbes probes = planted_probes(probe_rng);
   Rng data_rng(3);
   ReluTrainConfig c = short_config(200);
-  c.lr = 1e8;
+  c.sgd.lr = 1e8;
   const ReluRunResult r =
       run_relu_experiment(c, planted_init(kD, 6), [&] { return planted_batch(20, data_rng); }, probes);
   EXPECT_TRUE(r.diverged);

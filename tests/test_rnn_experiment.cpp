@@ -22,7 +22,7 @@ struct SmallExperiment {
   explicit SmallExperiment(std::size_t iters, double lr = 0.003) {
     config.net = {task.n_in, 20, task.n_out, 1.0, Activation::kRelu};
     config.iters = iters;
-    config.lr = lr;
+    config.sgd.lr = lr;
     Rng rng(3);
     init = paper_io_init(task.n_in, 20, task.n_out, rng);
     init.W_h = gaussian_init(20, 20, 1.25, rng);

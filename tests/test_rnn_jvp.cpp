@@ -83,7 +83,7 @@ TEST(RnnJvp, EqualsReverseModeJacobianTimesDirection) {
     const RnnParams d = random_rnn_params(c, 500);
     const SeqBatch s = random_inputs(5, 3, 2, 600);
     // J: one rnn_backward per output, columns [vec W_in, vec W_h, vec W_out], rows (t*B + b)*K + k.
-    const Matrix J = rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, NtkSteps::kAll);
+    const Matrix J = rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, Steps::kAll);
     std::vector<double> v;
     for (const Matrix* m : {&d.W_in, &d.W_h, &d.W_out}) v.insert(v.end(), m->values().begin(), m->values().end());
     const std::vector<double> Jv = matvec(J, v);

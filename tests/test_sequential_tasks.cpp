@@ -18,8 +18,8 @@ struct SmallSequence {
   SmallSequence(std::size_t iters, double lr_b) {
     config.net = {a.n_in, 20, a.n_out, 1.0, Activation::kRelu};
     config.phase_a.iters = config.phase_b.iters = iters;
-    config.phase_a.lr = 0.05;
-    config.phase_b.lr = lr_b;
+    config.phase_a.sgd.lr = 0.05;
+    config.phase_b.sgd.lr = lr_b;
     Rng rng(5);
     init = paper_io_init(a.n_in, 20, a.n_out, rng);
     init.W_h = gaussian_init(20, 20, 1.25, rng);

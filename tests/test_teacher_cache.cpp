@@ -34,10 +34,10 @@ RnnTaskSetup tiny_task(std::uint64_t data_seed) {
   t.n_in = kIn;
   t.n_out = kOut;
   t.next_batch = [rng] { return tiny_batch(8, *rng); };
-  t.last_step_loss = true;
+  t.loss_steps = Steps::kLast;
   t.probe = tiny_batch(10, *rng);
   t.kernel_probe = tiny_batch(4, *rng);
-  t.kernel_steps = NtkSteps::kLast;
+  t.kernel_steps = Steps::kLast;
   return t;
 }
 
@@ -49,7 +49,7 @@ TEST(LoadOrTrainTeacher, TrainsOnceThenLoadsTheSameParametersFromTheCache) {
   spec.gain = 1.0;
   spec.train.net = tiny_net(6);
   spec.train.iters = 20;
-  spec.train.lr = 0.01;
+  spec.train.sgd.lr = 0.01;
   const auto make_task = tiny_task;
   const std::string folder = teacher_folder(root, spec);
   const Teacher trained = load_or_train_teacher(spec, folder, make_task);
@@ -76,7 +76,7 @@ TEST(LoadOrTrainTeacher, NonFiniteCachedWeightIsNamedAsADamagedCache) {
   spec.N = 6;
   spec.train.net = tiny_net(6);
   spec.train.iters = 5;
-  spec.train.lr = 0.01;
+  spec.train.sgd.lr = 0.01;
   const auto make_task = tiny_task;
   const std::string folder = teacher_folder(root, spec);
   Teacher trained = load_or_train_teacher(spec, folder, make_task);
@@ -97,12 +97,12 @@ TEST(TeacherFolder, IsKeyedByEverySettingAtFullPrecision) {
   // Issue 15 defect 5: the key left out --momentum and printed numbers with 6 digits.
   TeacherSpec a;
   a.train.net = tiny_net(100);
-  a.train.lr = 0.003;
+  a.train.sgd.lr = 0.003;
   TeacherSpec b = a;
-  b.train.momentum = 0.5;
+  b.train.sgd.momentum = 0.5;
   EXPECT_NE(teacher_folder("t", a), teacher_folder("t", b));
   TeacherSpec c = a;
-  c.train.lr = 0.0030000001;  // equal to 6 digits
+  c.train.sgd.lr = 0.0030000001;  // equal to 6 digits
   EXPECT_NE(teacher_folder("t", a), teacher_folder("t", c));
   TeacherSpec d = a;
   d.gain = 1.2500001;

@@ -54,7 +54,7 @@ TEST(TeacherLabelledSetup, AConstantTeacherLabelsEveryBatchAndProbeWithItsOneCla
   base.n_in = kIn;
   base.n_out = kOut;
   base.next_batch = [rng] { return tiny_batch(4, *rng); };
-  base.last_step_loss = true;
+  base.loss_steps = Steps::kLast;
   base.probe = tiny_batch(6, *rng);
   base.kernel_probe = tiny_batch(3, *rng);
   const RnnTaskSetup task = teacher_labelled_setup(base, std::make_shared<const RnnParams>(teacher), tiny_net(N));

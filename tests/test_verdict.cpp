@@ -14,26 +14,26 @@ namespace {
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
 TEST(Verdict, ComparisonsOfFiniteMeans) {
-  EXPECT_EQ(is_larger(2, 1), Comparison::yes);
-  EXPECT_EQ(is_larger(1, 2), Comparison::no);
-  EXPECT_EQ(is_smaller(1, 2), Comparison::yes);
-  EXPECT_EQ(is_smaller(2, 2), Comparison::no);
+  EXPECT_EQ(is_larger(2, 1), Comparison::kYes);
+  EXPECT_EQ(is_larger(1, 2), Comparison::kNo);
+  EXPECT_EQ(is_smaller(1, 2), Comparison::kYes);
+  EXPECT_EQ(is_smaller(2, 2), Comparison::kNo);
 }
 
 TEST(Verdict, ComparisonWithANonFiniteMeanIsUndefined) {
   for (double bad : {kNan, std::numeric_limits<double>::infinity()}) {
-    EXPECT_EQ(is_larger(bad, 1), Comparison::undefined);
-    EXPECT_EQ(is_larger(1, bad), Comparison::undefined);
-    EXPECT_EQ(is_smaller(bad, 1), Comparison::undefined);
+    EXPECT_EQ(is_larger(bad, 1), Comparison::kUndefined);
+    EXPECT_EQ(is_larger(1, bad), Comparison::kUndefined);
+    EXPECT_EQ(is_smaller(bad, 1), Comparison::kUndefined);
   }
-  EXPECT_STREQ(yes_no(Comparison::undefined), "undefined");
-  EXPECT_STREQ(yes_no(Comparison::no), "NO");
+  EXPECT_STREQ(yes_no(Comparison::kUndefined), "undefined");
+  EXPECT_STREQ(yes_no(Comparison::kNo), "NO");
 }
 
 TEST(Verdict, PaperVerdictIsUndefinedWhenAnyCheckIs) {
-  EXPECT_EQ(paper_verdict({Comparison::yes, Comparison::yes}, "Fig. 1"), "matches the paper (Fig. 1)");
-  EXPECT_EQ(paper_verdict({Comparison::yes, Comparison::no}, "Fig. 1"), "differs from the paper");
-  EXPECT_EQ(paper_verdict({Comparison::no, Comparison::undefined}, "Fig. 1"),
+  EXPECT_EQ(paper_verdict({Comparison::kYes, Comparison::kYes}, "Fig. 1"), "matches the paper (Fig. 1)");
+  EXPECT_EQ(paper_verdict({Comparison::kYes, Comparison::kNo}, "Fig. 1"), "differs from the paper");
+  EXPECT_EQ(paper_verdict({Comparison::kNo, Comparison::kUndefined}, "Fig. 1"),
             "undefined (a compared group has no finite value)");
   // every run of the low rank diverged: its mean dW, RA, KA are NaN
   const double lo = kNan, hi = 0.5;

@@ -185,7 +185,7 @@ void bench_trainer(const std::string& name, const rl::RnnConfig& c, std::size_t 
   std::vector<rl::SeqBatch> batches;
   for (int i = 0; i < 16; ++i)
     batches.push_back(last_step ? random_smnist_batch(T, B, c.n_in, c.K, rng) : random_batch(T, B, c.n_in, c.K, rng));
-  rl::RnnSgdTrainer trainer(p0, c, rl::SgdOptions{}, last_step, precision);
+  rl::RnnSgdTrainer trainer(p0, c, rl::SgdOptions{}, last_step ? rl::Steps::kLast : rl::Steps::kAll, precision);
   double loss = 0.0;
   const std::string full = name + "_" + rl::precision_name(precision);
   time_iterations(full.c_str(), iters, [&](int i) { return trainer.step(batches[i % 16]); }, &loss);
@@ -333,7 +333,7 @@ double peak_rss_mib() {
 }
 
 void bench_kernel(const char* name, const rl::RnnConfig& c, std::size_t T, std::size_t B,
-                  rl::NtkSteps steps, rl::NtkPath path, std::uint64_t seed) {
+                  rl::Steps steps, rl::NtkPath path, std::uint64_t seed) {
   rl::Rng rng(seed);
   const rl::RnnParams p = paper_like_params(c, 1.25, rng);
   const rl::SeqBatch s = random_batch(T, B, c.n_in, c.K, rng);
@@ -384,10 +384,10 @@ int main(int argc, char** argv) {
     if (part == "all" || part == "linrnn") bench_linrnn_train(seed, iters);
     if (part == "all" || part == "ntk2af")
       bench_kernel("ntk2af", rl::RnnConfig{3, 300, 3, 1.0, rl::Activation::kRelu}, 8, 32,
-                   rl::NtkSteps::kAll, path, seed);
+                   rl::Steps::kAll, path, seed);
     if (part == "all" || part == "ntksmnist")
       bench_kernel("ntksmnist", rl::RnnConfig{28, 300, 10, 1.0, rl::Activation::kRelu}, 28, 200,
-                   rl::NtkSteps::kLast, path, seed);
+                   rl::Steps::kLast, path, seed);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_rnn: %s\n", e.what());

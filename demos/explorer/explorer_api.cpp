@@ -121,13 +121,13 @@ std::string rnn_run(const std::string& task_name, std::size_t N, double gain, do
   const Matrix W0 = gaussian_init(N, N, gain, w_rng);
   Rng io_rng(derive_seed(seed, kStreamIo));
   RnnParams init = paper_io_init(setup.n_in, N, setup.n_out, io_rng);
-  init.W_h = low_rank_init(W0, rank, NormKind::frobenius);
+  init.W_h = low_rank_init(W0, rank, NormKind::kFrobenius);
 
   RnnTrainConfig config;
   config.net = {setup.n_in, N, setup.n_out, 1.0, Activation::kRelu};
   config.iters = iters;
-  config.lr = lr;
-  config.momentum = momentum;
+  config.sgd.lr = lr;
+  config.sgd.momentum = momentum;
   config.log_every = log_every;
   config.log_measures = live_measures;  // dW, RA, KA at every log point too (a tangent kernel each: the costly part)
   config.on_log = [&](const Recorder& log, std::size_t step) {
@@ -217,7 +217,7 @@ std::string linear_curve(std::size_t d) {
 std::string fig2_spectra(std::size_t N, double gain, std::uint64_t seed) {
   Fig2Options options;
   options.N = N;
-  options.norm = {NormKind::frobenius, gain};
+  options.norm = {NormKind::kFrobenius, gain};
   const std::vector<Fig2Entry> entries = fig2_entries(fig2_structure_names(), options, false);
   std::string out = "[";
   for (std::size_t k = 0; k < entries.size(); ++k) {

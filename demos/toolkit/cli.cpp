@@ -322,13 +322,13 @@ const std::vector<std::string>& Cli::get_string_list(const std::string& name) co
 }
 bool Cli::get_flag(const std::string& name) const { return find(name, Kind::kFlag).flag; }
 
-bool Cli::has_flag(const std::string& name) const { return options_.count(name) != 0; }
-
 bool Cli::was_given(const std::string& name) const {
   auto it = options_.find(name);
   if (it == options_.end()) throw std::logic_error("Cli: flag --" + name + " was not declared");
   return it->second.given;
 }
+
+bool Cli::has(const std::string& name) const { return options_.count(name) > 0; }
 
 std::vector<std::uint64_t> Cli::seed_list() const {
   const std::int64_t first = get_int("seed"), n = get_int("seeds");

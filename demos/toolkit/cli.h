@@ -41,17 +41,17 @@ class CliError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Defaults of the flags every program shares (see docs/demos.md).  A program changes the fields
-// it needs before calling Cli::add_common.
+// Defaults of the flags every program shares (see docs/demos.md): the ones most figure programs use,
+// so a program changes only the fields it needs before calling Cli::add_common.
 struct CommonFlags {
   std::int64_t seed = 1;            // --seed: first repetition seed (printed first by every program)
   std::int64_t seeds = 10;          // --seeds: number of repetitions: seeds seed, seed+1, ...
-  std::vector<std::string> task = {"2af"};            // --task: task list
-  std::vector<std::string> task_choices = {"2af", "dms", "cxt", "smnist", "linear", "mnist"};
-  std::vector<std::int64_t> ranks = {1, 2, 5, 10, 30, 100, 300};  // --ranks: initial ranks
+  std::vector<std::string> task = {"2af"};                          // --task: task list
+  std::vector<std::string> task_choices = {"2af", "dms", "cxt"};    // the Neurogym tasks
+  std::vector<std::int64_t> ranks = {};  // --ranks: initial ranks; empty: the program's rule (rank_axis.h)
   std::int64_t iters = 1000;        // --iters: training iterations per run
-  double gain = 1.0;                // --gain: initial connectivity gain g
-  std::int64_t log_every = 100;     // --log-every: iterations between log lines (0: never)
+  double gain = 1.25;               // --gain: initial connectivity gain g (docs/paper.md#initial-weights)
+  std::int64_t log_every = 0;       // --log-every: iterations between log lines (0: never)
   std::string out;                  // --out: output folder; "" means out/<program>
   // Common flags this program has no use for (e.g. {"threads", "shard"} for a one-second serial
   // program): not declared, so giving one is an "unknown flag" usage error, never silently ignored.
@@ -97,7 +97,7 @@ class Cli {
   const std::vector<std::string>& get_string_list(const std::string& name) const;
   bool get_flag(const std::string& name) const;
   bool was_given(const std::string& name) const;  // set on the command line (not a default)
-  bool has_flag(const std::string& name) const;   // declared by this program
+  bool has(const std::string& name) const;        // declared (a common flag may be omitted)
 
   // Derived values of the common flags (need add_common):
   std::vector<std::uint64_t> seed_list() const;  // seed, seed+1, ..., seed+seeds-1

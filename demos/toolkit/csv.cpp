@@ -73,6 +73,24 @@ CsvCell::CsvCell(unsigned long long v) : text(std::to_string(v)) {}
 CsvCell::CsvCell(const char* s) : text(s) {}
 CsvCell::CsvCell(const std::string& s) : text(s) {}
 
+CsvRecord& CsvRecord::add(const std::string& name, const CsvCell& cell) {
+  names_.push_back(name);
+  cells_.push_back(cell);
+  return *this;
+}
+
+CsvRecord& CsvRecord::add(const CsvRecord& more) {
+  names_.insert(names_.end(), more.names_.begin(), more.names_.end());
+  cells_.insert(cells_.end(), more.cells_.begin(), more.cells_.end());
+  return *this;
+}
+
+CsvWriter CsvRecord::table() const {
+  CsvWriter w(names_);
+  w.add_row(cells_);
+  return w;
+}
+
 namespace {
 
 // RFC 4180 quoting, restricted to one line per record.
@@ -191,18 +209,21 @@ double ResultTable::number(std::size_t row, const std::string& column_name) cons
   }
 }
 
+long long ResultTable::integer(std::size_t row, const std::string& column_name) const {
+  const std::string& text = cell(row, column_name);
+  char* end = nullptr;
+  errno = 0;
+  const long long v = text.empty() ? 0 : std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(text[0])))
+    throw std::runtime_error(source + ":" + std::to_string(line_numbers[row]) + ": column '" + column_name +
+                             "': '" + text + "' is not an integer");
+  return v;
+}
+
 std::vector<double> ResultTable::numbers(const std::string& column_name) const {
   std::vector<double> out;
   out.reserve(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(number(i, column_name));
-  return out;
-}
-
-std::vector<std::string> ResultTable::texts(const std::string& column_name) const {
-  const std::size_t j = column(column_name);
-  std::vector<std::string> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(r[j]);
   return out;
 }
 

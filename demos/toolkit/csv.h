@@ -72,6 +72,26 @@ class CsvWriter {
   std::size_t rows_ = 0;
 };
 
+// One record as (column name, cell) pairs in column order: the header and the row are one list, so
+// a run's column list and its row cannot drift apart.
+//   rl::CsvRecord rec;
+//   rec.add("task", "2af").add("rank", 30).add("dW", 0.125);
+//   rec.add(more);                 // another record's cells, appended in order
+//   rec.table().write(path);       // header task,rank,dW,... and the one row
+class CsvRecord {
+ public:
+  CsvRecord& add(const std::string& name, const CsvCell& cell);
+  CsvRecord& add(const CsvRecord& more);
+  const std::vector<std::string>& names() const { return names_; }
+  const std::vector<CsvCell>& cells() const { return cells_; }
+  // The one-row table; throws std::invalid_argument (as CsvWriter) on a repeated or empty name.
+  CsvWriter table() const;
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<CsvCell> cells_;
+};
+
 struct ResultTable {
   std::string source;                          // file name used in error messages
   std::vector<std::string> header;
@@ -84,9 +104,11 @@ struct ResultTable {
   const std::string& cell(std::size_t row, const std::string& column_name) const;
   // The cell parsed as a number; throws naming file, line and column if it is not one.
   double number(std::size_t row, const std::string& column_name) const;
-  // Whole column as numbers / as text.
+  // The cell as a whole number ("30"; not "30.5" or "3e1"), e.g. a rank: it stays an integer from
+  // the command line to the summary.  Throws as number() does.
+  long long integer(std::size_t row, const std::string& column_name) const;
+  // Whole column as numbers.
   std::vector<double> numbers(const std::string& column_name) const;
-  std::vector<std::string> texts(const std::string& column_name) const;
 };
 
 // Parses CSV text; `source` names it in error messages ("<source>:<line>: ...").

@@ -10,7 +10,7 @@ void add_precision_flag(Cli& cli) {
 }
 
 Precision precision_flag(const Cli& cli) {
-  if (!cli.has_flag(kPrecisionFlag)) return Precision::kF64;
+  if (!cli.has(kPrecisionFlag)) return Precision::kF64;
   return parse_precision(cli.get_string(kPrecisionFlag));
 }
 

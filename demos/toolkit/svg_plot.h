@@ -93,7 +93,6 @@ class Panel {
 
   // Rendering (used by Figure): the panel's SVG group at (x0, y0) of size (w, h).
   std::string render(double x0, double y0, double w, double h, const std::string& clip_id) const;
-  std::size_t skipped_non_finite() const { return skipped_non_finite_; }
 
  private:
   enum class Kind { kScatter, kLine, kLineError, kCategoryScatter, kBox };

@@ -19,7 +19,7 @@ constexpr std::uint64_t kTeacherStreamW = 11, kTeacherStreamIo = 12, kTeacherStr
 std::string teacher_key(const TeacherSpec& spec) {
   const RnnTrainConfig& t = spec.train;
   return "N=" + std::to_string(spec.N) + ";gain=" + format_number(spec.gain) + ";iters=" + std::to_string(t.iters) +
-         ";lr=" + format_number(t.lr) + ";momentum=" + format_number(t.momentum) + ";alpha=" +
+         ";lr=" + format_number(t.sgd.lr) + ";momentum=" + format_number(t.sgd.momentum) + ";alpha=" +
          format_number(t.net.alpha) + ";activation=" + (t.net.activation == Activation::kTanh ? "tanh" : "relu") +
          ";seed=" + std::to_string(spec.seed) +
          // float32 teachers are other weights; float64 keeps the key every cached teacher was made with
@@ -77,7 +77,7 @@ Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder
   save_npy_bundle(folder, {{"W_in", teacher.params.W_in}, {"W_h", teacher.params.W_h}, {"W_out", teacher.params.W_out}});
   CsvWriter w({"seed", "N", "gain", "iters", "lr", "probe_accuracy", "loss_final", "train_seconds", "settings"});
   w.add_row({static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(spec.N), spec.gain,
-             static_cast<unsigned long long>(r.iterations_done), spec.train.lr, r.accuracy, r.loss_final,
+             static_cast<unsigned long long>(r.iterations_done), spec.train.sgd.lr, r.accuracy, r.loss_final,
              r.train_seconds, teacher_key(spec)});
   w.write(marker);
   return teacher;

@@ -14,17 +14,17 @@ bool both_finite(double a, double b) { return std::isfinite(a) && std::isfinite(
 }  // namespace
 
 Comparison is_larger(double a, double b) {
-  if (!both_finite(a, b)) return Comparison::undefined;
-  return a > b ? Comparison::yes : Comparison::no;
+  if (!both_finite(a, b)) return Comparison::kUndefined;
+  return a > b ? Comparison::kYes : Comparison::kNo;
 }
 
 Comparison is_smaller(double a, double b) { return is_larger(b, a); }
 
 const char* yes_no(Comparison c) {
   switch (c) {
-    case Comparison::yes: return "yes";
-    case Comparison::no: return "NO";
-    case Comparison::undefined: return "undefined";
+    case Comparison::kYes: return "yes";
+    case Comparison::kNo: return "NO";
+    case Comparison::kUndefined: return "undefined";
   }
   return "undefined";
 }
@@ -32,8 +32,8 @@ const char* yes_no(Comparison c) {
 std::string paper_verdict(const std::vector<Comparison>& checks, const std::string& figure) {
   bool all_yes = true;
   for (Comparison c : checks) {
-    if (c == Comparison::undefined) return "undefined (a compared group has no finite value)";
-    all_yes = all_yes && c == Comparison::yes;
+    if (c == Comparison::kUndefined) return "undefined (a compared group has no finite value)";
+    all_yes = all_yes && c == Comparison::kYes;
   }
   return all_yes ? "matches the paper (" + figure + ")" : "differs from the paper";
 }

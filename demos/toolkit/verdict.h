@@ -23,7 +23,7 @@
 
 namespace rl {
 
-enum class Comparison { yes, no, undefined };
+enum class Comparison { kYes, kNo, kUndefined };
 
 // a > b (is_larger) or a < b (is_smaller); undefined when a or b is not finite.
 Comparison is_larger(double a, double b);

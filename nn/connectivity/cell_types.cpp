@@ -115,22 +115,22 @@ Enum parse_pair(const std::string& text, Enum a, Enum b, const char* what) {
 }  // namespace
 
 std::string to_string(CellLayer v) { return v == CellLayer::L23 ? "L23" : "L4"; }
-std::string to_string(PmaxSource v) { return v == PmaxSource::synphys ? "synphys" : "v1dd"; }
-std::string to_string(CellProportions v) { return v == CellProportions::allen ? "allen" : "80_20"; }
-std::string to_string(CellMagnitude v) { return v == CellMagnitude::block_mean ? "mean" : "lognormal"; }
-std::string to_string(PmaxProfile v) { return v == PmaxProfile::peak ? "peak" : "disk"; }
+std::string to_string(PmaxSource v) { return v == PmaxSource::kSynphys ? "synphys" : "v1dd"; }
+std::string to_string(CellProportions v) { return v == CellProportions::kAllen ? "allen" : "80_20"; }
+std::string to_string(CellMagnitude v) { return v == CellMagnitude::kBlockMean ? "mean" : "lognormal"; }
+std::string to_string(PmaxProfile v) { return v == PmaxProfile::kPeak ? "peak" : "disk"; }
 CellLayer parse_cell_layer(const std::string& t) { return parse_pair(t, CellLayer::L23, CellLayer::L4, "cell layer"); }
 PmaxSource parse_pmax_source(const std::string& t) {
-  return parse_pair(t, PmaxSource::synphys, PmaxSource::v1dd, "pmax source");
+  return parse_pair(t, PmaxSource::kSynphys, PmaxSource::kV1dd, "pmax source");
 }
 CellProportions parse_cell_proportions(const std::string& t) {
-  return parse_pair(t, CellProportions::allen, CellProportions::eighty_twenty, "cell proportions");
+  return parse_pair(t, CellProportions::kAllen, CellProportions::kEightyTwenty, "cell proportions");
 }
 CellMagnitude parse_cell_magnitude(const std::string& t) {
-  return parse_pair(t, CellMagnitude::block_mean, CellMagnitude::lognormal, "cell magnitude");
+  return parse_pair(t, CellMagnitude::kBlockMean, CellMagnitude::kLognormal, "cell magnitude");
 }
 PmaxProfile parse_pmax_profile(const std::string& t) {
-  return parse_pair(t, PmaxProfile::peak, PmaxProfile::disk_average, "pmax profile");
+  return parse_pair(t, PmaxProfile::kPeak, PmaxProfile::kDiskAverage, "pmax profile");
 }
 
 const std::array<std::string, kNumCellTypes>& cell_type_names() {
@@ -149,7 +149,7 @@ CellTypeTable load_cell_type_table(CellLayer layer, const std::string& data_dir)
 std::array<std::size_t, kNumCellTypes> cell_type_counts(const CellTypeTable& table, CellProportions proportions,
                                                         std::size_t N) {
   std::array<double, kNumCellTypes> frac = table.fraction_of_layer;
-  if (proportions == CellProportions::eighty_twenty) {
+  if (proportions == CellProportions::kEightyTwenty) {
     frac[0] = 0.8;
     for (std::size_t k = 1; k < kNumCellTypes; ++k) frac[k] = 0.2 * table.fraction_within_ei[k];
   }
@@ -179,8 +179,8 @@ std::array<std::size_t, kNumCellTypes> cell_type_counts(const CellTypeTable& tab
 
 double cell_type_probability(const CellTypeTable& table, const CellTypeParams& params, std::size_t pre,
                              std::size_t post) {
-  const double pmax = params.pmax == PmaxSource::synphys ? table.pmax_synphys[pre][post] : table.pmax_v1dd[pre][post];
-  if (params.profile == PmaxProfile::peak) return pmax;
+  const double pmax = params.pmax == PmaxSource::kSynphys ? table.pmax_synphys[pre][post] : table.pmax_v1dd[pre][post];
+  if (params.profile == PmaxProfile::kPeak) return pmax;
   // Disk average of pmax exp(-r^2 / (2 sigma^2)) over r <= R (celltypes/PROVENANCE.md, "Spatial profile").
   const double s2 = table.sigma_um[pre][post] * table.sigma_um[pre][post], R2 = params.disk_radius_um * params.disk_radius_um;
   return pmax * (2.0 * s2 / R2) * (1.0 - std::exp(-R2 / (2.0 * s2)));
@@ -188,7 +188,7 @@ double cell_type_probability(const CellTypeTable& table, const CellTypeParams& p
 
 Connectivity cell_type_connectivity(const CellTypeParams& params, Rng& rng) {
   check_connectivity_size("cell_types", params.N, kNumCellTypes);
-  if (params.profile == PmaxProfile::disk_average && !(params.disk_radius_um > 0.0 && std::isfinite(params.disk_radius_um)))
+  if (params.profile == PmaxProfile::kDiskAverage && !(params.disk_radius_um > 0.0 && std::isfinite(params.disk_radius_um)))
     throw std::invalid_argument("cell_types: disk_radius_um = " + std::to_string(params.disk_radius_um) +
                                 " must be finite and > 0");
   const CellTypeTable table = load_cell_type_table(params.layer, params.data_dir);
@@ -210,7 +210,7 @@ Connectivity cell_type_connectivity(const CellTypeParams& params, Rng& rng) {
       if (i == j) continue;  // no autapses
       const std::size_t pre = type[j], post = type[i];
       if (!(rng.uniform() < cell_type_probability(table, params, pre, post))) continue;
-      const double magnitude = params.magnitude == CellMagnitude::block_mean
+      const double magnitude = params.magnitude == CellMagnitude::kBlockMean
                                    ? table.psp_mean_resting_mV[pre][post]
                                    : table.logn_scale_90th_mV[pre][post] * std::exp(table.logn_shape_90th[pre][post] * rng.normal());
       c.W_h(i, j) = table.sign[pre] * magnitude;

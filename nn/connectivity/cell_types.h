@@ -24,20 +24,20 @@ const std::array<std::string, kNumCellTypes>& cell_type_names();
 
 enum class CellLayer { L23, L4 };
 enum class PmaxSource {
-  synphys,  // Campagnola et al. 2022 Fig. S1A (synaptic physiology), `pmax_synphys`
-  v1dd,     // V1DD EM, `pmax_v1dd`
+  kSynphys,  // Campagnola et al. 2022 Fig. S1A (synaptic physiology), `pmax_synphys`
+  kV1dd,     // V1DD EM, `pmax_v1dd`
 };
 enum class CellProportions {
-  allen,         // the Allen model's layer fractions (L2/3: E .900, VIP .049, PV .030, SST .021)
-  eighty_twenty  // 80 % E, the Allen split inside I
+  kAllen,        // the Allen model's layer fractions (L2/3: E .900, VIP .049, PV .030, SST .021)
+  kEightyTwenty  // 80 % E, the Allen split inside I
 };
 enum class CellMagnitude {
-  block_mean,  // psp_mean_resting_mV of the (pre, post) block
-  lognormal,   // logn_scale_90th_mV * exp(logn_shape_90th * z)
+  kBlockMean,  // psp_mean_resting_mV of the (pre, post) block
+  kLognormal,  // logn_scale_90th_mV * exp(logn_shape_90th * z)
 };
 enum class PmaxProfile {
-  peak,          // pmax itself (upper bound)
-  disk_average,  // pmax (2 sigma^2 / R^2)(1 - exp(-R^2 / (2 sigma^2))) over a disk of radius R
+  kPeak,         // pmax itself (upper bound)
+  kDiskAverage,  // pmax (2 sigma^2 / R^2)(1 - exp(-R^2 / (2 sigma^2))) over a disk of radius R
 };
 
 // Names for flags: "L23" / "L4"; "synphys" / "v1dd"; "allen" / "80_20"; "mean" / "lognormal";
@@ -78,10 +78,10 @@ std::array<std::size_t, kNumCellTypes> cell_type_counts(const CellTypeTable& tab
 struct CellTypeParams {
   std::size_t N = 300;
   CellLayer layer = CellLayer::L23;
-  PmaxSource pmax = PmaxSource::synphys;
-  CellProportions proportions = CellProportions::allen;
-  CellMagnitude magnitude = CellMagnitude::block_mean;
-  PmaxProfile profile = PmaxProfile::peak;
+  PmaxSource pmax = PmaxSource::kSynphys;
+  CellProportions proportions = CellProportions::kAllen;
+  CellMagnitude magnitude = CellMagnitude::kBlockMean;
+  PmaxProfile profile = PmaxProfile::kPeak;
   double disk_radius_um = 75.0;  // R of the disk average (the Allen model's R0)
   NormalizeParams norm;          // default: Frobenius-matched, g = 1.25
   std::string data_dir = kDefaultConnectivityDataDir;

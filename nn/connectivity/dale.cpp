@@ -21,16 +21,16 @@ void validate(const DaleParams& p) {
     throw std::invalid_argument("dale: inhibitory scale k = " + std::to_string(p.inh_scale) +
                                 " must lie in [1e-6, 1e6]");
   // exp(shape z) with shape above 10 overflows for |z| > 71 and has a second moment of exp(200).
-  if (p.magnitude == DaleMagnitude::lognormal && !(p.lognormal_shape >= 0.0 && p.lognormal_shape <= 10.0))
+  if (p.magnitude == DaleMagnitude::kLognormal && !(p.lognormal_shape >= 0.0 && p.lognormal_shape <= 10.0))
     throw std::invalid_argument("dale: lognormal_shape = " + std::to_string(p.lognormal_shape) +
                                 " must lie in [0, 10]");
 }
 
 double draw_magnitude(DaleMagnitude law, double shape, Rng& rng) {
   switch (law) {
-    case DaleMagnitude::half_normal: return std::fabs(rng.normal());
-    case DaleMagnitude::exponential: return -std::log1p(-rng.uniform());  // inverse CDF of Exp(1)
-    case DaleMagnitude::lognormal: return std::exp(shape * rng.normal());
+    case DaleMagnitude::kHalfNormal: return std::fabs(rng.normal());
+    case DaleMagnitude::kExponential: return -std::log1p(-rng.uniform());  // inverse CDF of Exp(1)
+    case DaleMagnitude::kLognormal: return std::exp(shape * rng.normal());
   }
   return 0.0;
 }
@@ -78,39 +78,39 @@ std::size_t fill_dale_signs(Matrix& W, const DaleParams& params, std::size_t n_e
 
 std::string to_string(DaleMagnitude m) {
   switch (m) {
-    case DaleMagnitude::half_normal: return "halfnormal";
-    case DaleMagnitude::exponential: return "exponential";
-    case DaleMagnitude::lognormal: return "lognormal";
+    case DaleMagnitude::kHalfNormal: return "halfnormal";
+    case DaleMagnitude::kExponential: return "exponential";
+    case DaleMagnitude::kLognormal: return "lognormal";
   }
   return "?";
 }
 
 std::string to_string(DaleBalance b) {
   switch (b) {
-    case DaleBalance::none: return "none";
-    case DaleBalance::mean: return "mean";
-    case DaleBalance::row: return "row";
+    case DaleBalance::kNone: return "none";
+    case DaleBalance::kMean: return "mean";
+    case DaleBalance::kRow: return "row";
   }
   return "?";
 }
 
 DaleMagnitude parse_dale_magnitude(const std::string& text) {
-  for (DaleMagnitude m : {DaleMagnitude::half_normal, DaleMagnitude::exponential, DaleMagnitude::lognormal})
+  for (DaleMagnitude m : {DaleMagnitude::kHalfNormal, DaleMagnitude::kExponential, DaleMagnitude::kLognormal})
     if (to_string(m) == text) return m;
   throw std::invalid_argument("Dale magnitude '" + text + "' is not one of halfnormal, exponential, lognormal");
 }
 
 DaleBalance parse_dale_balance(const std::string& text) {
-  for (DaleBalance b : {DaleBalance::none, DaleBalance::mean, DaleBalance::row})
+  for (DaleBalance b : {DaleBalance::kNone, DaleBalance::kMean, DaleBalance::kRow})
     if (to_string(b) == text) return b;
   throw std::invalid_argument("Dale balance '" + text + "' is not one of none, mean, row");
 }
 
 MagnitudeMoments dale_magnitude_moments(DaleMagnitude law, double shape) {
   switch (law) {
-    case DaleMagnitude::half_normal: return {std::sqrt(2.0 / kPi), 1.0};
-    case DaleMagnitude::exponential: return {1.0, 2.0};
-    case DaleMagnitude::lognormal: return {std::exp(0.5 * shape * shape), std::exp(2.0 * shape * shape)};
+    case DaleMagnitude::kHalfNormal: return {std::sqrt(2.0 / kPi), 1.0};
+    case DaleMagnitude::kExponential: return {1.0, 2.0};
+    case DaleMagnitude::kLognormal: return {std::exp(0.5 * shape * shape), std::exp(2.0 * shape * shape)};
   }
   return {};
 }
@@ -124,7 +124,7 @@ Connectivity dale_connectivity(const DaleParams& params, Rng& rng) {
                                 std::to_string(N) + " leaves no " + (n_e == 0 ? "excitatory" : "inhibitory") +
                                 " unit");
   const std::size_t n_i = N - n_e;
-  const double k = params.balance == DaleBalance::mean ? static_cast<double>(n_e) / n_i : params.inh_scale;
+  const double k = params.balance == DaleBalance::kMean ? static_cast<double>(n_e) / n_i : params.inh_scale;
 
   Connectivity c;
   c.column_sign.assign(N, 1);
@@ -136,7 +136,7 @@ Connectivity dale_connectivity(const DaleParams& params, Rng& rng) {
   c.W_h = Matrix(N, N);  // (N, N)
   const std::size_t nonzero = fill_dale_signs(c.W_h, params, n_e, k, rng);
   std::size_t unbalanceable = 0;
-  if (params.balance == DaleBalance::row) unbalanceable = balance_rows(c.W_h, n_e);
+  if (params.balance == DaleBalance::kRow) unbalanceable = balance_rows(c.W_h, n_e);
 
   const double factor = normalization_factor(c.W_h, params.norm);
   c.W_h *= factor;
@@ -148,7 +148,7 @@ Connectivity dale_connectivity(const DaleParams& params, Rng& rng) {
   const double mean_e = factor * q * mom.mean, mean_i = -factor * k * q * mom.mean;
   const double var_e = factor * factor * (q * mom.second - q * q * mom.mean * mom.mean);  // Bernoulli(q) x law
   const double var_i = k * k * var_e;
-  const double outlier = params.balance == DaleBalance::row ? 0.0 : n_e * mean_e + n_i * mean_i;
+  const double outlier = params.balance == DaleBalance::kRow ? 0.0 : n_e * mean_e + n_i * mean_i;
   c.record("n_excitatory", static_cast<double>(n_e));
   c.record("n_inhibitory", static_cast<double>(n_i));
   c.record("inh_scale", k);

@@ -20,20 +20,20 @@
 
 namespace rl {
 
-enum class DaleMagnitude { half_normal, exponential, lognormal };
+enum class DaleMagnitude { kHalfNormal, kExponential, kLognormal };
 enum class DaleBalance {
-  none,  // inhibitory columns scaled by inh_scale (default k = 1: unbalanced)
-  mean,  // k chosen so that the expected column means cancel: k = N_E / N_I (docs/connectivity.md#dale-balanced)
-  row,   // keep signs, rescale each row's inhibitory weights so every row sums to exactly zero
+  kNone,  // inhibitory columns scaled by inh_scale (default k = 1: unbalanced)
+  kMean,  // k chosen so that the expected column means cancel: k = N_E / N_I (docs/connectivity.md#dale-balanced)
+  kRow,   // keep signs, rescale each row's inhibitory weights so every row sums to exactly zero
 };
 
 struct DaleParams {
   std::size_t N = 300;
   double frac_e = 0.8;                                  // N_E = round(frac_e N), 0 < frac_e < 1
-  DaleMagnitude magnitude = DaleMagnitude::half_normal;  // |N(0,1)|, Exp(1), or exp(lognormal_shape z)
+  DaleMagnitude magnitude = DaleMagnitude::kHalfNormal;  // |N(0,1)|, Exp(1), or exp(lognormal_shape z)
   double lognormal_shape = 1.0;                         // [TP] shape of the lognormal magnitude law
   double inh_scale = 1.0;                               // k (used when balance == none)
-  DaleBalance balance = DaleBalance::none;
+  DaleBalance balance = DaleBalance::kNone;
   double density = 1.0;                                 // Bernoulli mask probability, (0, 1]
   bool zero_diagonal = true;
   NormalizeParams norm;                                 // default: Frobenius-matched, g = 1.25

@@ -21,15 +21,15 @@ struct DatasetFiles {
 
 DatasetFiles files_for(EmDataset dataset, EmValue value) {
   switch (dataset) {
-    case EmDataset::v1dd_l23_l4:
+    case EmDataset::kV1ddL23L4:
       return {"connectomes/v1dd_l23_l4_198/cells_l23_l4.csv", "connectomes/v1dd_l23_l4_198/edges_l23_l4.csv",
               "signed_summed_synapse_size", 198, 5573};
-    case EmDataset::v1dd_l23:
+    case EmDataset::kV1ddL23:
       return {"connectomes/v1dd_l23_l4_198/cells_l23.csv", "connectomes/v1dd_l23_l4_198/edges_l23.csv",
               "signed_summed_synapse_size", 198, 5072};
-    case EmDataset::pinky100: {
-      const char* col = value == EmValue::n_synapses     ? "n_synapses"
-                        : value == EmValue::sum_cleft_vx ? "sum_cleft_vx"
+    case EmDataset::kPinky100: {
+      const char* col = value == EmValue::kNSynapses     ? "n_synapses"
+                        : value == EmValue::kSumCleftVx ? "sum_cleft_vx"
                                                          : "sum_spine_vol_um3";
       return {"connectomes/pinky100_l23_pyc/cells_104.csv", "connectomes/pinky100_l23_pyc/edges_104.csv", col, 104,
               680};
@@ -71,9 +71,9 @@ void read_cells(const CsvTable& cells, EmData& data, bool signed_cells) {
 
 double transformed(double w, EmTransform t) {
   switch (t) {
-    case EmTransform::raw: return w;
-    case EmTransform::sign_only: return (w > 0.0) - (w < 0.0);
-    case EmTransform::log_magnitude: return std::copysign(std::log1p(std::fabs(w)), w);
+    case EmTransform::kRaw: return w;
+    case EmTransform::kSignOnly: return (w > 0.0) - (w < 0.0);
+    case EmTransform::kLogMagnitude: return std::copysign(std::log1p(std::fabs(w)), w);
   }
   return w;
 }
@@ -83,8 +83,8 @@ void apply_control(Matrix& W, EmControl control, Rng& rng) {
   std::vector<std::pair<std::size_t, std::size_t>> slots;  // positions that take part in the permutation
   for (std::size_t i = 0; i < N; ++i)
     for (std::size_t j = 0; j < N; ++j)
-      if (i != j && (control == EmControl::shuffle_all || W(i, j) != 0.0)) slots.emplace_back(i, j);
-  if (control == EmControl::gaussian_values) {
+      if (i != j && (control == EmControl::kShuffleAll || W(i, j) != 0.0)) slots.emplace_back(i, j);
+  if (control == EmControl::kGaussianValues) {
     for (const auto& [i, j] : slots) W(i, j) = rng.normal();
     return;
   }
@@ -131,7 +131,7 @@ EmData load_em_connectome(EmDataset dataset, EmValue value, const std::string& d
   const std::string edges_path = connectivity_data_path(data_dir, f.edges);
   EmData data;
   const CsvTable cells = read_csv(cells_path);
-  read_cells(cells, data, dataset != EmDataset::pinky100);
+  read_cells(cells, data, dataset != EmDataset::kPinky100);
   const CsvTable edges = read_csv(edges_path);
   data.W = em_matrix_from_edges(edges, data.cell_type.size(), f.value_column);
   // Dale check: every edge must carry its presynaptic cell's sign.
@@ -152,39 +152,39 @@ EmData load_em_connectome(EmDataset dataset, EmValue value, const std::string& d
 
 std::string to_string(EmDataset d) {
   switch (d) {
-    case EmDataset::v1dd_l23_l4: return "v1dd";
-    case EmDataset::v1dd_l23: return "v1dd_l23";
-    case EmDataset::pinky100: return "pinky100";
+    case EmDataset::kV1ddL23L4: return "v1dd";
+    case EmDataset::kV1ddL23: return "v1dd_l23";
+    case EmDataset::kPinky100: return "pinky100";
   }
   return "?";
 }
 std::string to_string(EmTransform t) {
   switch (t) {
-    case EmTransform::raw: return "raw";
-    case EmTransform::sign_only: return "sign";
-    case EmTransform::log_magnitude: return "log";
+    case EmTransform::kRaw: return "raw";
+    case EmTransform::kSignOnly: return "sign";
+    case EmTransform::kLogMagnitude: return "log";
   }
   return "?";
 }
 std::string to_string(EmControl c) {
   switch (c) {
-    case EmControl::none: return "none";
-    case EmControl::shuffle_all: return "shuffle_all";
-    case EmControl::shuffle_edges: return "shuffle_edges";
-    case EmControl::gaussian_values: return "gaussian_values";
+    case EmControl::kNone: return "none";
+    case EmControl::kShuffleAll: return "shuffle_all";
+    case EmControl::kShuffleEdges: return "shuffle_edges";
+    case EmControl::kGaussianValues: return "gaussian_values";
   }
   return "?";
 }
 EmDataset parse_em_dataset(const std::string& text) {
-  const EmDataset all[] = {EmDataset::v1dd_l23_l4, EmDataset::v1dd_l23, EmDataset::pinky100};
+  const EmDataset all[] = {EmDataset::kV1ddL23L4, EmDataset::kV1ddL23, EmDataset::kPinky100};
   return parse_enum(text, all, "EM dataset");
 }
 EmTransform parse_em_transform(const std::string& text) {
-  const EmTransform all[] = {EmTransform::raw, EmTransform::sign_only, EmTransform::log_magnitude};
+  const EmTransform all[] = {EmTransform::kRaw, EmTransform::kSignOnly, EmTransform::kLogMagnitude};
   return parse_enum(text, all, "EM transform");
 }
 EmControl parse_em_control(const std::string& text) {
-  const EmControl all[] = {EmControl::none, EmControl::shuffle_all, EmControl::shuffle_edges, EmControl::gaussian_values};
+  const EmControl all[] = {EmControl::kNone, EmControl::kShuffleAll, EmControl::kShuffleEdges, EmControl::kGaussianValues};
   return parse_enum(text, all, "EM control");
 }
 
@@ -209,8 +209,8 @@ Connectivity em_connectome(const EmParams& params, Rng& rng) {
       for (std::size_t j = 0; j < N; ++j)
         if (i != j) c.W_h(i, j) -= mean;
   }
-  if (params.control != EmControl::none) apply_control(c.W_h, params.control, rng);
-  if (!params.centre && params.control == EmControl::none) c.column_sign = data.column_sign;
+  if (params.control != EmControl::kNone) apply_control(c.W_h, params.control, rng);
+  if (!params.centre && params.control == EmControl::kNone) c.column_sign = data.column_sign;
   c.unit_type = data.cell_type;
 
   const double factor = normalization_factor(c.W_h, params.norm);

@@ -23,25 +23,25 @@
 namespace rl {
 
 enum class EmDataset {
-  v1dd_l23_l4,  // 198 cells, L2/3 + L4 (default)
-  v1dd_l23,     // 198 cells, L2/3 only
-  pinky100,     // 104 pyramidal cells, E -> E only
+  kV1ddL23L4,  // 198 cells, L2/3 + L4 (default)
+  kV1ddL23,    // 198 cells, L2/3 only
+  kPinky100,   // 104 pyramidal cells, E -> E only
 };
 enum class EmValue {   // pinky100 only: which per-pair aggregate is the weight
-  n_synapses,          // synapse count (default)
-  sum_cleft_vx,        // summed synaptic cleft size (voxels)
-  sum_spine_vol_um3,   // summed spine-head volume
+  kNSynapses,       // synapse count (default)
+  kSumCleftVx,      // summed synaptic cleft size (voxels)
+  kSumSpineVolUm3,  // summed spine-head volume
 };
 enum class EmTransform {
-  raw,            // the data value
-  sign_only,      // sign(w)
-  log_magnitude,  // sign(w) log1p(|w|)
+  kRaw,           // the data value
+  kSignOnly,      // sign(w)
+  kLogMagnitude,  // sign(w) log1p(|w|)
 };
 enum class EmControl {
-  none,
-  shuffle_all,      // permute every off-diagonal entry (zeros too): destroys topology
-  shuffle_edges,    // permute the non-zero values among the existing edges: keeps topology
-  gaussian_values,  // keep the topology, values N(0, 1): destroys Dale's law
+  kNone,
+  kShuffleAll,      // permute every off-diagonal entry (zeros too): destroys topology
+  kShuffleEdges,    // permute the non-zero values among the existing edges: keeps topology
+  kGaussianValues,  // keep the topology, values N(0, 1): destroys Dale's law
 };
 
 // The data exactly as shipped, before any transform.
@@ -59,7 +59,7 @@ struct EmData {
 // then, with `shipped_counts`, a cells or edges file whose row count is not the shipped file's (its
 // PROVENANCE.md): a header-only file, or one cut at a line boundary, parses but is not the data.
 // shipped_counts = false only for a deliberately reduced copy (tests/fuzz cuts 24 cells).
-EmData load_em_connectome(EmDataset dataset, EmValue value = EmValue::n_synapses,
+EmData load_em_connectome(EmDataset dataset, EmValue value = EmValue::kNSynapses,
                           const std::string& data_dir = kDefaultConnectivityDataDir, bool shipped_counts = true);
 
 // The edge-list part on its own (exposed for tests): fills W[post][pre] from columns "pre", "post"
@@ -67,11 +67,11 @@ EmData load_em_connectome(EmDataset dataset, EmValue value = EmValue::n_synapses
 Matrix em_matrix_from_edges(const CsvTable& edges, std::size_t N, const std::string& value_column);
 
 struct EmParams {
-  EmDataset dataset = EmDataset::v1dd_l23_l4;
-  EmValue value = EmValue::n_synapses;
-  EmTransform transform = EmTransform::raw;
+  EmDataset dataset = EmDataset::kV1ddL23L4;
+  EmValue value = EmValue::kNSynapses;
+  EmTransform transform = EmTransform::kRaw;
   bool centre = false;  // subtract the mean off-diagonal entry (PROVENANCE pinky100 option (b))
-  EmControl control = EmControl::none;
+  EmControl control = EmControl::kNone;
   NormalizeParams norm;  // default: Frobenius-matched, g = 1.25
   std::string data_dir = kDefaultConnectivityDataDir;
   bool shipped_counts = true;  // see load_em_connectome

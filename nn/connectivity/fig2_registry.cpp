@@ -36,7 +36,7 @@ Fig2Entry make_entry(const std::string& name, const std::string& structure, Fig2
   e.structure = structure;
   e.role = role;
   e.N = N;
-  e.gaussian = role == Fig2Role::gaussian ? "" : gaussian_name(N);
+  e.gaussian = role == Fig2Role::kGaussian ? "" : gaussian_name(N);
   e.stream = name_stream(name);
   e.description = description;
   return e;
@@ -55,8 +55,8 @@ std::string structure_description(const std::string& s, const Fig2Options& o) {
 // The EM builder parameters shared by a dataset and its shuffles.
 EmParams em_params(const std::string& structure, const Fig2Options& o, EmControl control) {
   EmParams p;
-  p.dataset = structure == "em_v1dd" ? EmDataset::v1dd_l23_l4 : EmDataset::pinky100;
-  p.value = EmValue::n_synapses;  // used by pinky100 only; V1DD has one value (summed size)
+  p.dataset = structure == "em_v1dd" ? EmDataset::kV1ddL23L4 : EmDataset::kPinky100;
+  p.value = EmValue::kNSynapses;  // used by pinky100 only; V1DD has one value (summed size)
   p.transform = o.em_transform;
   p.centre = false;  // pinky100 is centred after the control (centre_after_control)
   p.control = control;
@@ -70,7 +70,7 @@ EmParams em_params(const std::string& structure, const Fig2Options& o, EmControl
 // (em_connectome centres before its control, which would turn every zero into an "edge" and make
 // shuffle_edges the same as shuffle_all.)  Without a control this equals em_connectome's centring.
 Connectivity centre_after_control(EmParams p, Rng& rng) {
-  p.norm.kind = NormKind::none;
+  p.norm.kind = NormKind::kNone;
   Connectivity c = em_connectome(p, rng);
   Matrix& W = c.W_h;  // (N, N)
   const std::size_t N = W.rows();
@@ -106,9 +106,9 @@ Connectivity build_structure_or_control(const Fig2Entry& e, const Fig2Options& o
     return cell_type_connectivity(p, rng);
   }
   if (s == "em_v1dd" || s == "em_pinky100") {
-    EmControl control = EmControl::none;
-    if (e.name == s + "_shuffle_edges") control = EmControl::shuffle_edges;
-    if (e.name == s + "_shuffle_all") control = EmControl::shuffle_all;
+    EmControl control = EmControl::kNone;
+    if (e.name == s + "_shuffle_edges") control = EmControl::kShuffleEdges;
+    if (e.name == s + "_shuffle_all") control = EmControl::kShuffleAll;
     if (s == "em_pinky100" && o.pinky_centred) return centre_after_control(em_params(s, o, control), rng);
     return em_connectome(em_params(s, o, control), rng);
   }
@@ -127,9 +127,9 @@ Connectivity build_structure_or_control(const Fig2Entry& e, const Fig2Options& o
 
 std::string to_string(Fig2Role role) {
   switch (role) {
-    case Fig2Role::structure: return "structure";
-    case Fig2Role::control: return "control";
-    case Fig2Role::gaussian: return "gaussian";
+    case Fig2Role::kStructure: return "structure";
+    case Fig2Role::kControl: return "control";
+    case Fig2Role::kGaussian: return "gaussian";
   }
   return "?";
 }
@@ -159,20 +159,20 @@ std::vector<Fig2Entry> fig2_entries(const std::vector<std::string>& structures, 
     const std::size_t N = fig2_structure_size(s, options);
     if (std::find(structures.begin(), structures.begin() + i, s) != structures.begin() + i)
       throw std::invalid_argument("Fig. 2 structures: '" + s + "' is listed twice");
-    entries.push_back(make_entry(s, s, Fig2Role::structure, N, structure_description(s, options)));
+    entries.push_back(make_entry(s, s, Fig2Role::kStructure, N, structure_description(s, options)));
     if (with_controls && (s == "em_v1dd" || s == "em_pinky100")) {
-      entries.push_back(make_entry(s + "_shuffle_edges", s, Fig2Role::control, N,
+      entries.push_back(make_entry(s + "_shuffle_edges", s, Fig2Role::kControl, N,
                                    "control: " + s + " values permuted over its existing edges (topology kept)"));
-      entries.push_back(make_entry(s + "_shuffle_all", s, Fig2Role::control, N,
+      entries.push_back(make_entry(s + "_shuffle_all", s, Fig2Role::kControl, N,
                                    "control: " + s + " entries permuted over all positions (topology destroyed)"));
     }
     if (with_controls && s == "sonet_chain")
-      entries.push_back(make_entry("sonet_no_chain", s, Fig2Role::control, N,
+      entries.push_back(make_entry("sonet_no_chain", s, Fig2Role::kControl, N,
                                    "control: the same SONET with cc_chain = 0 (degree variance, no chain excess)"));
     if (std::find(sizes.begin(), sizes.end(), N) == sizes.end()) sizes.push_back(N);
   }
   for (std::size_t N : sizes)
-    entries.push_back(make_entry(gaussian_name(N), "", Fig2Role::gaussian, N,
+    entries.push_back(make_entry(gaussian_name(N), "", Fig2Role::kGaussian, N,
                                  "Gaussian null g G / sqrt(N), N = " + std::to_string(N)));
   return entries;
 }
@@ -223,10 +223,10 @@ SpectrumReport fig2_spectrum(const Matrix& W) {
 
 Connectivity build_fig2_entry(const Fig2Entry& entry, const Fig2Options& options, std::uint64_t seed) {
   Rng rng(derive_seed(derive_seed(seed, kFig2StructureStream), entry.stream));
-  Connectivity c = entry.role == Fig2Role::gaussian ? gaussian_null({entry.N, options.norm.g}, rng)  // docs/paper.md#initial-weights
+  Connectivity c = entry.role == Fig2Role::kGaussian ? gaussian_null({entry.N, options.norm.g}, rng)  // docs/paper.md#initial-weights
                                                     : build_structure_or_control(entry, options, rng);
   const double target = gaussian_reference_norm(options.norm.kind, entry.N, options.norm.g);
-  if (options.norm.kind != NormKind::spectral_radius) {
+  if (options.norm.kind != NormKind::kSpectralRadius) {
     c.W_h = normalize_to(c.W_h, options.norm.kind, target);  // a no-op up to rounding for the builders
     return c;
   }

@@ -45,7 +45,7 @@ namespace rl {
 
 inline constexpr std::uint64_t kFig2StructureStream = 4;  // derive_seed stream of the matrices
 
-enum class Fig2Role { structure, control, gaussian };
+enum class Fig2Role { kStructure, kControl, kGaussian };
 std::string to_string(Fig2Role role);
 
 // The choices the paper leaves open, as flags of the Fig. 2 program.
@@ -55,15 +55,15 @@ struct Fig2Options {
   // pinky100 is all excitatory: centred (mean off-diagonal entry subtracted, default) or raw
   // (all-positive, a Perron outlier that ReLU dynamics amplify).  docs/connectivity.md#em-connectomes.
   bool pinky_centred = true;
-  EmTransform em_transform = EmTransform::raw;  // applied to both EM datasets
-  SonetWeights sonet_weights = SonetWeights::centred;
+  EmTransform em_transform = EmTransform::kRaw;  // applied to both EM datasets
+  SonetWeights sonet_weights = SonetWeights::kCentred;
   std::string data_dir = "nn/connectivity/data";
 };
 
 struct Fig2Entry {
   std::string name;       // e.g. "em_v1dd_shuffle_edges"; unique
   std::string structure;  // the structure this entry belongs to ("" for a Gaussian)
-  Fig2Role role = Fig2Role::structure;
+  Fig2Role role = Fig2Role::kStructure;
   std::size_t N = 0;      // matrix size
   std::string gaussian;   // name of the matched Gaussian ("" for a Gaussian)
   std::uint64_t stream = 0;  // random stream of this entry (constant per name)

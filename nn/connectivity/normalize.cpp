@@ -14,16 +14,16 @@ double gaussian_reference_norm(NormKind kind, std::size_t N, double g) {
     throw std::invalid_argument("gaussian_reference_norm: the matrix to normalise has N = 0 units "
                                 "(an empty connectivity: a cell table with no rows?)");
   switch (kind) {
-    case NormKind::frobenius: return g * std::sqrt(static_cast<double>(N));  // E||W0||_F^2 = g^2 N
-    case NormKind::spectral: return 2.0 * g;                                 // Bai-Yin limit
-    case NormKind::spectral_radius: return g;                                // circular law
-    case NormKind::none: break;
+    case NormKind::kFrobenius: return g * std::sqrt(static_cast<double>(N));  // E||W0||_F^2 = g^2 N
+    case NormKind::kSpectral: return 2.0 * g;                                 // Bai-Yin limit
+    case NormKind::kSpectralRadius: return g;                                // circular law
+    case NormKind::kNone: break;
   }
-  throw std::invalid_argument("gaussian_reference_norm: NormKind::none has no value");
+  throw std::invalid_argument("gaussian_reference_norm: NormKind::kNone has no value");
 }
 
 Matrix normalize_to(const Matrix& W, NormKind kind, double target) {
-  if (kind == NormKind::none) return W;
+  if (kind == NormKind::kNone) return W;
   require_finite(W, "normalize_to: W");
   if (!(target > 0.0) || !std::isfinite(target))
     throw std::invalid_argument("normalize_to: target norm " + std::to_string(target) + " must be > 0");
@@ -34,12 +34,12 @@ Matrix normalize_to(const Matrix& W, NormKind kind, double target) {
 }
 
 Matrix normalize_like(const Matrix& W, const Matrix& reference, NormKind kind) {
-  if (kind == NormKind::none) return W;
+  if (kind == NormKind::kNone) return W;
   return normalize_to(W, kind, measure_norm(reference, kind));
 }
 
 double normalization_factor(const Matrix& W, const NormalizeParams& params) {
-  if (params.kind == NormKind::none) return 1.0;
+  if (params.kind == NormKind::kNone) return 1.0;
   const double target = gaussian_reference_norm(params.kind, W.rows(), params.g);
   const double current = measure_norm(W, params.kind);
   if (!(current > 0.0))

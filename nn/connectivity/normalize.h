@@ -19,7 +19,7 @@ namespace rl {
 // measure_norm are in nn/norm_kind.h, shared with nn/init.h.
 
 struct NormalizeParams {
-  NormKind kind = NormKind::frobenius;
+  NormKind kind = NormKind::kFrobenius;
   double g = 1.25;  // gain of the Gaussian control (docs/paper.md#initial-weights: released default 1.25)
 };
 
@@ -27,11 +27,11 @@ struct NormalizeParams {
 double gaussian_reference_norm(NormKind kind, std::size_t N, double g);
 
 // W scaled so that measure_norm(result, kind) == target.  Throws if W is zero or non-finite, or
-// target <= 0.  NormKind::none returns W unchanged.
+// target <= 0.  NormKind::kNone returns W unchanged.
 Matrix normalize_to(const Matrix& W, NormKind kind, double target);
 // W scaled to the reference's value of the chosen norm (e.g. one seed's Gaussian draw).
 Matrix normalize_like(const Matrix& W, const Matrix& reference, NormKind kind);
-// The factor c such that c * W has the Gaussian control's norm (1 for NormKind::none).  Throws when W
+// The factor c such that c * W has the Gaussian control's norm (1 for NormKind::kNone).  Throws when W
 // is zero or when c or c * W would overflow.
 double normalization_factor(const Matrix& W, const NormalizeParams& params);
 

@@ -27,9 +27,9 @@ void validate(const SonetParams& p) {
   check_alpha("alpha_div", p.alpha_div, 0.0);
   if (!(p.cc_chain >= -1.0 && p.cc_chain <= 1.0))
     throw std::invalid_argument("sonet: cc_chain = " + std::to_string(p.cc_chain) + " must lie in [-1, 1]");
-  if (p.weights == SonetWeights::dale && !(p.frac_e > 0.0 && p.frac_e < 1.0))
+  if (p.weights == SonetWeights::kDale && !(p.frac_e > 0.0 && p.frac_e < 1.0))
     throw std::invalid_argument("sonet: E fraction frac_e = " + std::to_string(p.frac_e) + " must lie in (0, 1)");
-  if (p.weights == SonetWeights::dale && !(p.inh_scale >= 1e-6 && p.inh_scale <= 1e6))
+  if (p.weights == SonetWeights::kDale && !(p.inh_scale >= 1e-6 && p.inh_scale <= 1e6))
     throw std::invalid_argument("sonet: inh_scale = " + std::to_string(p.inh_scale) + " must lie in [1e-6, 1e6]");
 }
 
@@ -44,15 +44,15 @@ double correlation_for(double theta, double p, double alpha) {
 
 std::string to_string(SonetWeights w) {
   switch (w) {
-    case SonetWeights::raw: return "raw";
-    case SonetWeights::centred: return "centred";
-    case SonetWeights::dale: return "dale";
+    case SonetWeights::kRaw: return "raw";
+    case SonetWeights::kCentred: return "centred";
+    case SonetWeights::kDale: return "dale";
   }
   return "?";
 }
 
 SonetWeights parse_sonet_weights(const std::string& text) {
-  for (SonetWeights w : {SonetWeights::raw, SonetWeights::centred, SonetWeights::dale})
+  for (SonetWeights w : {SonetWeights::kRaw, SonetWeights::kCentred, SonetWeights::kDale})
     if (to_string(w) == text) return w;
   throw std::invalid_argument("SONET weights '" + text + "' is not one of raw, centred, dale");
 }
@@ -167,11 +167,11 @@ Connectivity sonet_connectivity(const SonetParams& params, Rng& rng) {
 
   Connectivity c;
   c.W_h = A;
-  if (params.weights == SonetWeights::centred) {
+  if (params.weights == SonetWeights::kCentred) {
     for (std::size_t i = 0; i < N; ++i)
       for (std::size_t j = 0; j < N; ++j)
         if (i != j) c.W_h(i, j) -= stats.p_hat;
-  } else if (params.weights == SonetWeights::dale) {
+  } else if (params.weights == SonetWeights::kDale) {
     const std::size_t n_e = static_cast<std::size_t>(std::lround(params.frac_e * N));
     c.column_sign.assign(N, 1);
     c.unit_type.assign(N, "E");

@@ -24,9 +24,9 @@ namespace rl {
 
 // How the 0/1 graph becomes W_h (docs/connectivity.md#sonet-rank; the paper's choice is unknown).
 enum class SonetWeights {
-  raw,      // W = A: all positive, Perron outlier ~ pN
-  centred,  // W = A - p_hat off the diagonal (default)
-  dale,     // A with columns signed: the first round(frac_e N) excitatory (+1), the rest -inh_scale
+  kRaw,      // W = A: all positive, Perron outlier ~ pN
+  kCentred,  // W = A - p_hat off the diagonal (default)
+  kDale,     // A with columns signed: the first round(frac_e N) excitatory (+1), the rest -inh_scale
 };
 
 struct SonetParams {
@@ -36,7 +36,7 @@ struct SonetParams {
   double alpha_conv = 0.5;   // >= 0
   double alpha_div = 0.5;    // >= 0
   double cc_chain = 1.0;     // in [-1, 1]; 1 = largest chain excess allowed, 0 = none
-  SonetWeights weights = SonetWeights::centred;
+  SonetWeights weights = SonetWeights::kCentred;
   double frac_e = 0.8;       // dale weights only
   double inh_scale = 1.0;    // dale weights only
   NormalizeParams norm;      // default: Frobenius-matched, g = 1.25

@@ -80,7 +80,7 @@ NormalizeParams hostile_norm(Rng& rng) {
   NormalizeParams n;
   // Mostly the cheap default; the spectral norms (an SVD, an eigensolve) one input in ten each.
   const double u = rng.uniform();
-  n.kind = u < 0.7 ? NormKind::frobenius : u < 0.8 ? NormKind::none : u < 0.9 ? NormKind::spectral : NormKind::spectral_radius;
+  n.kind = u < 0.7 ? NormKind::kFrobenius : u < 0.8 ? NormKind::kNone : u < 0.9 ? NormKind::kSpectral : NormKind::kSpectralRadius;
   n.g = hostile_double(rng, 0.1, 3.0);
   return n;
 }
@@ -229,10 +229,10 @@ Target cell_types_target(const std::string& work) {
             CellTypeParams p;
             p.N = hostile_size(rng, 4, 40);
             p.layer = rng.uniform() < 0.5 ? CellLayer::L23 : CellLayer::L4;
-            p.pmax = rng.uniform() < 0.5 ? PmaxSource::synphys : PmaxSource::v1dd;
-            p.proportions = rng.uniform() < 0.5 ? CellProportions::allen : CellProportions::eighty_twenty;
-            p.magnitude = rng.uniform() < 0.5 ? CellMagnitude::block_mean : CellMagnitude::lognormal;
-            p.profile = rng.uniform() < 0.5 ? PmaxProfile::peak : PmaxProfile::disk_average;
+            p.pmax = rng.uniform() < 0.5 ? PmaxSource::kSynphys : PmaxSource::kV1dd;
+            p.proportions = rng.uniform() < 0.5 ? CellProportions::kAllen : CellProportions::kEightyTwenty;
+            p.magnitude = rng.uniform() < 0.5 ? CellMagnitude::kBlockMean : CellMagnitude::kLognormal;
+            p.profile = rng.uniform() < 0.5 ? PmaxProfile::kPeak : PmaxProfile::kDiskAverage;
             p.disk_radius_um = hostile_double(rng, 10.0, 200.0);
             p.norm = hostile_norm(rng);
             p.data_dir = dir->root();
@@ -273,7 +273,7 @@ Target em_target(const std::string& work) {
   auto dir = std::make_shared<DataDir>(work + "/em_data", files);
   return {"em_connectome", [=](Rng& rng) {
             EmParams p;
-            const EmDataset sets[] = {EmDataset::v1dd_l23_l4, EmDataset::v1dd_l23, EmDataset::pinky100};
+            const EmDataset sets[] = {EmDataset::kV1ddL23L4, EmDataset::kV1ddL23, EmDataset::kPinky100};
             const std::size_t k = pick(rng, 3);
             p.dataset = sets[k];
             p.value = static_cast<EmValue>(pick(rng, 3));
