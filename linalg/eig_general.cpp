@@ -33,12 +33,6 @@ constexpr int kMaxBalancePasses = 100;        // balancing converges in a few pa
 constexpr int kStalledAfter = 3 * kExceptionalEvery;
 constexpr double kStalledFloor = 10.0;
 
-void require_square_finite(const Matrix& A, const std::string& who) {
-  if (A.rows() != A.cols())
-    throw std::invalid_argument(who + ": matrix must be square, got " + shape_str(A));
-  require_finite(A, who + ": input matrix");
-}
-
 // Householder vector of x (length 2 or 3): H = I - beta v v^T maps x onto a multiple of e_1.
 // Returns beta = 0 (H = I) when x = 0.  (Golub & Van Loan 5.1.3, with v_1 chosen to avoid
 // cancellation.)
@@ -189,7 +183,8 @@ bool by_modulus_desc(const Complex& a, const Complex& b) {
 }  // namespace
 
 Matrix hessenberg(const Matrix& A) {
-  require_square_finite(A, "hessenberg");
+  if (A.rows() == 0 && A.cols() == 0) return A;  // 0 x 0: nothing to reduce
+  require_square(A, "hessenberg");
   const std::size_t n = A.rows();
   Matrix H = A;  // (n, n)
   for (std::size_t k = 0; k + 2 < n; ++k) {
@@ -205,11 +200,11 @@ Matrix hessenberg(const Matrix& A) {
 }
 
 EigGeneralResult eig_general(const Matrix& A, int max_iterations) {
-  require_square_finite(A, "eig_general");
-  const std::size_t n = A.rows();
   EigGeneralResult result;
   result.converged = true;
-  if (n == 0) return result;
+  if (A.rows() == 0 && A.cols() == 0) return result;  // 0 x 0: no eigenvalues
+  require_square(A, "eig_general");
+  const std::size_t n = A.rows();
 
   // Exact power-of-two scaling to max |a_ij| in [1/2, 1): no overflow in the shift polynomial.
   int exponent = 0;

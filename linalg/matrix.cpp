@@ -136,6 +136,12 @@ void require_finite(const BasicMatrix<T>& m, const std::string& what) {
   }
 }
 
+void require_square(const Matrix& m, const std::string& what) {
+  if (m.rows() != m.cols() || m.empty())
+    throw std::invalid_argument(what + ": matrix " + shape_str(m) + " must be square and non-empty");
+  require_finite(m, what);
+}
+
 template class BasicMatrix<double>;
 template class BasicMatrix<float>;
 template std::string shape_str(const Matrix&);

@@ -111,6 +111,9 @@ void require_same_shape(const BasicMatrix<T>& a, const BasicMatrix<T>& b, const 
 // Throws std::invalid_argument("<what>: non-finite entry at (i, j)") on NaN or Inf.
 template <class T>
 void require_finite(const BasicMatrix<T>& m, const std::string& what);
+// Throws std::invalid_argument("<what>: matrix (a x b) must be square and non-empty") unless it is, then
+// require_finite: the one check before a kernel, an eigensolver or a theory formula reads a matrix.
+void require_square(const Matrix& m, const std::string& what);
 template <class T>
 bool all_finite(const BasicMatrix<T>& m);
 

@@ -10,12 +10,6 @@
 namespace rl {
 namespace {
 
-void require_square(const Matrix& K, const std::string& what) {
-  if (K.rows() != K.cols() || K.empty())
-    throw std::invalid_argument(what + ": kernel must be square and non-empty, got " + shape_str(K));
-  require_finite(K, what);
-}
-
 // a / b for an alignment, with a zero denominator reported as an error naming `what`.
 double checked_ratio(double numerator, double denominator, const std::string& what) {
   if (!(denominator > 0.0))

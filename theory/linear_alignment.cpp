@@ -30,14 +30,6 @@ std::vector<double> unit(const std::vector<double>& v, const char* what) {
   return out;
 }
 
-void require_square(const Matrix& A, const char* what) {
-  if (A.rows() != A.cols() || A.empty()) {
-    std::ostringstream msg;
-    msg << what << ": matrix " << shape_str(A) << " must be square and non-empty";
-    throw std::invalid_argument(msg.str());
-  }
-  require_finite(A, what);
-}
 
 void require_dimension(const Matrix& A, const std::vector<double>& v, const char* what) {
   if (v.size() != A.rows()) {
