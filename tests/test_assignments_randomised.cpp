@@ -1,8 +1,8 @@
-// Randomised rungs of the assignments (docs/assignments/README.md#randomised-rungs): sizes and values are
-// drawn from RICHLAZY_GRADE_SEED, which `make grade` sets afresh at every grading run (a seed the student
-// does not know), and the student's function is checked against an INDEPENDENT computation written here
-// (a plain loop, central differences, a closed form), never against another function of the library the
-// student could call.  A function that returns constants or looks its hand cases up fails them.
+// Randomised rungs of the assignments (docs/assignments/README.md#randomised-rungs-and-the-fast-path-check):
+// sizes and values are drawn from RICHLAZY_GRADE_SEED, which `make grade` sets afresh at every grading run
+// (a seed the student does not know), and the student's function is checked against an INDEPENDENT
+// computation written here (a plain loop, central differences, a closed form), never against another
+// function of the library the student could call.  A function that returns constants or looks its hand cases up fails them.
 // Without the variable (`make test`) the seed is fixed, so the suite stays deterministic.
 #include <gtest/gtest.h>
 

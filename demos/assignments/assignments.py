@@ -662,11 +662,12 @@ def first_failure_line(message, more=0):
 # relocation); out-of-line library functions the fast path uses that the reference does not, outside
 # linalg/ (basic linear algebra stays allowed); nor, through another file, a library function whose
 # object refers to a fast function.  Names are symbols of the compiled code, never of the source text.
-FAST_PATHS = {  # assignment: (graded file, its marked functions, the fast functions they must not reach)
+FAST_PATHS = {  # assignment: (graded file, its marked functions, the fast functions they must not reach,
+    #             the fast path's own helpers in other files)
     3: ("nn/rnn.cpp", ("rl::rnn_forward_reference(", "rl::rnn_backward_reference("),
-        ("rl::rnn_forward(", "rl::rnn_backward(")),
+        ("rl::rnn_forward(", "rl::rnn_backward("), ()),
     4: ("nn/ntk_rnn.cpp", ("rl::rnn_output_jacobian(", "rl::rnn_tangent_kernel_reference("),
-        ("rl::rnn_tangent_kernel(", "rl::ntk_costs(")),
+        ("rl::rnn_tangent_kernel(", "rl::ntk_costs("), ("rl::ntk::",)),
 }
 REFUSED = "refused: "
 
@@ -718,13 +719,18 @@ def closure(graph, roots):
 
 
 def compile_for_callgraph(tree, path, obj, sandboxed):
+    """Compiles tree/path to obj (in a folder of its own) for reference_graph; True when it compiled.
+    sandboxed: a submission's file, so the compiler runs in the sandbox, the tree read-only, only obj's
+    folder writable."""
     cxx = os.environ.get("CXX_FOR_ASSIGNMENTS") or os.environ.get("CXX") or "g++"
     compiler = [w for w in cxx.split() if os.path.basename(w) != "ccache"] or ["g++"]
     cmd = compiler + ["-std=c++17", "-I.", "-O0", "-fno-inline", "-ffunction-sections", "-w", "-c", path, "-o", obj]
     log = obj + ".log"
     if sandboxed:
+        sandbox.hand_over(os.path.dirname(obj))
         res = sandbox.run(cmd, tree, sandbox.Limits(300, processes=16, file_bytes=512 * sandbox.MIB), log,
-                          writable=[tree])
+                          read_only=[tree], writable=[os.path.dirname(obj)])
+        sandbox.hand_over(os.path.dirname(obj), 0)
         return res.returncode == 0 and not res.timed_out
     with open(log, "w") as f:
         return subprocess.run(cmd, cwd=tree, stdout=f, stderr=subprocess.STDOUT).returncode == 0
@@ -744,7 +750,7 @@ _REFERENCE_USES = {}
 def reference_uses(number):
     """What the reference solution's marked functions reach, and what its fast functions reach (cached)."""
     if number not in _REFERENCE_USES:
-        path, marked, fast = FAST_PATHS[number]
+        path, marked, fast, _ = FAST_PATHS[number]
         scratch = tempfile.mkdtemp(prefix="fastpath-ref-")
         try:
             obj = os.path.join(scratch, "ref.o")
@@ -763,12 +769,18 @@ def fast_path_refusal(number, tree, sandboxed=False):
     """"" when the graded file's marked functions cannot reach its fast path, else why they are refused."""
     if number not in FAST_PATHS:
         return ""
-    path, marked, fast = FAST_PATHS[number]
+    path, marked, fast, helpers = FAST_PATHS[number]
     allowed = reference_uses(number)
-    obj = os.path.join(tree, "build", "fastpath-check.o")
-    if not compile_for_callgraph(tree, path, obj, sandboxed):
-        return ""  # it does not compile: the build's own failure says why
-    graph, defined, weak = reference_graph(obj)
+    scratch = sandbox.scratch_folder("fastpath-")
+    try:
+        os.makedirs(os.path.join(scratch, "w"))
+        obj = os.path.join(scratch, "w", "graded.o")
+        if not compile_for_callgraph(tree, path, obj, sandboxed):  # the build compiled it: never a pass
+            log = "\n".join(sandbox.tail_lines(obj + ".log", 5))
+            return REFUSED + "the fast-path check could not compile %s without inlining: %s" % (path, log[-500:])
+        graph, defined, weak = reference_graph(obj)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     names = demangle(set(graph) | {t for v in graph.values() for t in v})
     fast_roots = [s for s, d in names.items() if d.startswith(fast)]
     forbidden = set(fast_roots)
@@ -778,8 +790,8 @@ def fast_path_refusal(number, tree, sandboxed=False):
             out = subprocess.run(["nm", "--defined-only", o], capture_output=True, text=True).stdout
             linalg |= {l.split()[-1] for l in out.split("\n") if l.strip()}
     for s in closure(graph, fast_roots):
-        local = s in defined
-        external = s not in defined and s not in weak and s not in linalg
+        local = s in defined  # the graded file's own functions (not inline or template copies)
+        external = s not in defined and s not in weak and names.get(s, s).startswith(helpers or ("-",))
         if (local or external) and names.get(s, s) not in allowed and names.get(s, s).startswith("rl::"):
             forbidden.add(s)
     roots = [s for s, d in names.items() if d.startswith(marked) and s in graph]
@@ -800,7 +812,8 @@ def fast_path_refusal(number, tree, sandboxed=False):
                     break
     if not hit:
         return ""
-    shown = sorted({short_name(names.get(h, h)) for h in hit})
+    shown = sorted({short_name(names.get(h, h)) for h in hit}, key=lambda n: (
+        not any((n + "(").startswith(f) for f in fast), n))  # the fast functions first
     return (REFUSED + "in %s the graded functions reach %s, which belong%s to the fast path (%s) they are "
             "checked against: compute it yourself (docs/assignments/README.md#randomised-rungs-and-the-fast-path-check)"
             % (path, ", ".join(shown[:4]), "s" if len(shown) == 1 else "",
