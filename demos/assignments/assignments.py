@@ -453,8 +453,14 @@ def write_signatures(tree, signatures, path=None):
              "# each mutation gives on its row (every failed check's message, locations dropped).  A hint prints only",
              "# when a student's failure equals its mutation's.  Do not edit by hand.",
              "mutation\ttest\tevidence"]
-    lines += ["%s\t%s\t%s" % (m, t, e) for m, (t, e) in sorted(signatures.items())]
+    lines += ["%s\t%s\t%s" % (m, t, e) for m, (t, e) in sorted(signatures.items()) if not randomised(t)]
     write_atomically(path, "\n".join(lines) + "\n")
+
+
+def randomised(test):
+    """A randomised rung (docs/assignments/README.md#randomised-rungs-and-the-fast-path-check): its values
+    change with the seed, so no failure of it is a recorded one and its hints never fire."""
+    return test.split(".")[0].startswith("Randomised")
 
 
 def fired_hints(test, failure, hints, signatures):
@@ -812,12 +818,32 @@ def fast_path_refusal(number, tree, sandboxed=False):
                     break
     if not hit:
         return ""
-    shown = sorted({short_name(names.get(h, h)) for h in hit}, key=lambda n: (
-        not any((n + "(").startswith(f) for f in fast), n))  # the fast functions first
-    return (REFUSED + "in %s the graded functions reach %s, which belong%s to the fast path (%s) they are "
-            "checked against: compute it yourself (docs/assignments/README.md#randomised-rungs-and-the-fast-path-check)"
-            % (path, ", ".join(shown[:4]), "s" if len(shown) == 1 else "",
-               ", ".join(sorted({short_name(names[s]) for s in fast_roots}))))
+    chain = " -> ".join(short_name(names.get(x, x)) for x in call_chain(graph, roots, set(hit), set(fast_roots)))
+    return (REFUSED + "in %s %s, which belongs to the fast path (%s) the graded functions are checked against: "
+            "compute it yourself (docs/assignments/README.md#randomised-rungs-and-the-fast-path-check)"
+            % (path, chain, ", ".join(sorted({short_name(names[s]) for s in fast_roots}))))
+
+
+def call_chain(graph, roots, targets, preferred):
+    """The shortest chain of references from a root to a target (to a preferred one when any is reached)."""
+    parent, queue, found = {r: None for r in sorted(roots)}, sorted(roots), []
+    while queue:
+        s = queue.pop(0)
+        if s in targets:
+            found.append(s)
+            if s in preferred:
+                found = [s]
+                break
+            continue
+        for t in sorted(graph.get(s, ())):
+            if t not in parent:
+                parent[t] = s
+                queue.append(t)
+    chain, s = [], found[0] if found else sorted(targets)[0]
+    while s is not None:
+        chain.append(s)
+        s = parent.get(s)
+    return chain[::-1]
 
 
 def short_name(demangled):
@@ -1291,7 +1317,7 @@ def check_mutation(n, h, mine, keyed, signatures, record, tree, work):
         return ["(c) A%d: mutation %s should make %s the first failing row; it is %s"
                 % (n, h.mutation, h.test, first or "none (every row passes)")]
     failure = res[h.test][1]
-    if record:
+    if record and not randomised(h.test):
         signatures[h.mutation] = (h.test, evidence(getattr(failure, "full", "") or failure))
     problems = []
     for x in graded:
@@ -1303,7 +1329,7 @@ def check_mutation(n, h, mine, keyed, signatures, record, tree, work):
         if strangers:
             problems.append("(c) A%d: on mutation %s's failure of %s the hint of %s fires too (their failures "
                             "look the same: make the test tell them apart)" % (n, h.mutation, x.test, ", ".join(strangers)))
-        if x.test == h.test and h not in fired:
+        if x.test == h.test and h not in fired and not randomised(x.test):
             recorded = signatures.get(h.mutation)
             problems.append("(c) A%d: the hint of mutation %s does not fire on its own failure of %s: %s\n"
                             "    now:      %s\n    recorded: %s\n    (a changed test message? `make "
