@@ -415,9 +415,13 @@ def keyed_hints(tree, table=None, hints=None):
     return out
 
 
+BYTES_RE = re.compile(r"(\d+-byte object) <[^>]*>")  # gtest's dump of a value it cannot print (pointers)
+
+
 def evidence(full):
-    """A failure's evidence: every failed check's message, location lines (file:line) dropped, one line."""
-    lines = [l.strip() for l in full.split("\n") if l.strip()]
+    """A failure's evidence: every failed check's message, location lines (file:line) and gtest's byte dumps
+    (they hold heap addresses, different at every run) dropped, one line."""
+    lines = [BYTES_RE.sub(r"\1", l.strip()) for l in full.split("\n") if l.strip()]
     return " | ".join(l for l in lines if not re.match(r"^\S+:\d+$", l)).replace("\t", " ")
 
 
@@ -642,7 +646,7 @@ def first_failure_line(message, more=0):
     """The failure's location, our own message (it names a docs/ section) when there is one, and gtest's
     detail lines (the student's value: "Which is:", "Actual:", "evaluates to"), in one line; `more` other
     failed checks of the same test are counted at the end."""
-    lines = [l.strip() for l in message.split("\n") if l.strip()]
+    lines = [BYTES_RE.sub(r"\1", l.strip()) for l in message.split("\n") if l.strip()]
     where = lines[0] if lines and re.match(r"^\S+:\d+$", lines[0]) else ""
     rest = [l for l in lines if l != where]
     detail = [l for l in rest if l.startswith(GTEST_DETAIL) or " evaluates to " in l]
@@ -1179,7 +1183,8 @@ def print_table(rows, results, hints=None, signatures=None):
             message, _, values = line.partition("  [gtest: ")
             say("       got:  " + message[:400])
             if values:
-                say("       gtest: " + values.rstrip("]")[:300])
+                values = values.replace("]  (+", "  (+", 1) if "]  (+" in values else values.rstrip("]")
+                say("       gtest: " + values[:300])
             fired = fired_hints(r.test, line, hints, signatures or {})
             for h in fired:
                 say("       hint: " + h.hint)
