@@ -1179,6 +1179,8 @@ def print_table(rows, results, hints=None, signatures=None):
                                             "   <-- start here" if not ok and first else ""))
         if not ok and not first and "Need to implement for A" in line:
             say("       (not implemented yet)")
+        elif not ok and not first and line.startswith(REFUSED):
+            say("       (refused: see the first failing row)")
         elif not ok:
             message, _, values = line.partition("  [gtest: ")
             say("       got:  " + message[:400])
