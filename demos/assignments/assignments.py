@@ -682,6 +682,13 @@ FAST_PATHS = {  # assignment: (graded file, its marked functions, the fast funct
 REFUSED = "refused: "
 
 
+def named(demangled, prefixes):
+    """Whether a demangled symbol is one of the functions `prefixes` names ("rl::rnn_forward(" ...), also
+    as a template instance, whose demangled name carries a return type and template arguments
+    ("void rl::rnn_forward<double>(...)")."""
+    return any(re.search(r"(^|\s)%s(<[^()]*>)?\(" % re.escape(p[:-1]), demangled) for p in prefixes)
+
+
 def demangle(names):
     names = sorted(set(names))
     if not names:
@@ -770,7 +777,7 @@ def reference_uses(number):
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         names = demangle(set(graph) | {t for v in graph.values() for t in v})
-        roots = [s for s, d in names.items() if d.startswith(marked)]
+        roots = [s for s, d in names.items() if named(d, marked)]
         _REFERENCE_USES[number] = {names[s] for s in closure(graph, roots)}
     return _REFERENCE_USES[number]
 
@@ -792,7 +799,7 @@ def fast_path_refusal(number, tree, sandboxed=False):
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     names = demangle(set(graph) | {t for v in graph.values() for t in v})
-    fast_roots = [s for s, d in names.items() if d.startswith(fast)]
+    fast_roots = [s for s, d in names.items() if named(d, fast)]
     forbidden = set(fast_roots)
     linalg = set()
     for o in library_objects(tree):
@@ -804,7 +811,7 @@ def fast_path_refusal(number, tree, sandboxed=False):
         external = s not in defined and s not in weak and names.get(s, s).startswith(helpers or ("-",))
         if (local or external) and names.get(s, s) not in allowed and names.get(s, s).startswith("rl::"):
             forbidden.add(s)
-    roots = [s for s, d in names.items() if d.startswith(marked) and s in graph]
+    roots = [s for s, d in names.items() if named(d, marked) and s in graph]
     reach = closure(graph, roots)
     hit = sorted(reach & forbidden)
     if not hit:  # another file's function that calls the fast path (a wrapper elsewhere in the library)
