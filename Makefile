@@ -162,13 +162,13 @@ assignment: $(TEST_BIN)                  ## student tree for assignment A=n in o
 # A submission (TREE=dir or archive) is untrusted: its handout files are built and run in a sandbox
 # (bubblewrap), in a fresh tree of this repository.  GRADE_TIMEOUT=s per graded row (default 120).
 grade: $(TEST_BIN)                       ## grade assignment A=n: TREE=dir|archive, else out/assignments/A<n>, else the reference
-	@CXX="$(CXX)" $(ASSIGNMENTS_PY) grade $(A) $(if $(TREE),--tree "$(TREE)") $(if $(GRADE_TIMEOUT),--timeout $(GRADE_TIMEOUT))
+	@CXX="$(CXX)" $(ASSIGNMENTS_PY) grade $(A) $(if $(TREE),--tree "$(TREE)") $(if $(GRADE_TIMEOUT),--timeout $(GRADE_TIMEOUT)) $(if $(FORMAT),--format $(FORMAT)) $(if $(RESULTS),--results "$(RESULTS)")
 
 grade-class: $(TEST_BIN)                 ## grade every submission in SUBMISSIONS=dir for A=n: a table each and points.csv in OUT (default out/grades/A<n>)
 	@CXX="$(CXX)" $(ASSIGNMENTS_PY) grade-class $(A) "$(SUBMISSIONS)" $(if $(OUT),--out "$(OUT)") $(if $(GRADE_TIMEOUT),--timeout $(GRADE_TIMEOUT))
 
 check-assignments: $(TEST_BIN)           ## reference passes every graded test, stubs fail theirs, each hint's mutation is the first failing row
-	@CXX="$(CXX)" $(ASSIGNMENTS_PY) check $(if $(filter 1,$(ASSIGNMENTS_STRICT)),--strict)
+	@CXX="$(CXX)" $(ASSIGNMENTS_PY) check $(if $(filter 1,$(ASSIGNMENTS_STRICT)),--strict) $(if $(filter 1,$(RECORD)),--record) $(if $(ONLY),--only $(ONLY))
 
 check-assignments-selftest: $(TEST_BIN)  ## shows each of the three checks of check-assignments can fail
 	@CXX="$(CXX)" $(ASSIGNMENTS_PY) selftest

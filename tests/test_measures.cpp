@@ -46,11 +46,12 @@ TEST(KernelAlignment, IdenticalKernelsGiveOneOrthogonalKernelsGiveZero) {
 
 // Graded (A5, rung 3).
 TEST(KernelAlignment, HandBuiltCaseHasExactValue) {
-  // <diag(1, 0), 1 1^T>_F = 1, norms 1 and 2.
-  const Matrix K0 = Matrix::from_rows({{1, 0}, {0, 0}});
+  // <diag(3, 0), 1 1^T>_F = 3, norms 3 and 2 (||K0|| != 1, so that one norm squared, 3 / 9, and no
+  // normalisation, 3, give different wrong values).
+  const Matrix K0 = Matrix::from_rows({{3, 0}, {0, 0}});
   const Matrix Kf = Matrix::from_rows({{1, 1}, {1, 1}});
   EXPECT_NEAR(kernel_alignment(K0, Kf), 0.5, kTight)
-      << "expected <K0, Kf>_F / (||K0||_F ||Kf||_F) = 1 / (1 * 2) = 0.5: both norms in the denominator; "
+      << "expected <K0, Kf>_F / (||K0||_F ||Kf||_F) = 3 / (3 * 2) = 0.5: both norms in the denominator; "
          "docs/measures.md#tangent-kernel-alignment-ka-rel";
 }
 

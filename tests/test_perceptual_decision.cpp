@@ -75,6 +75,58 @@ TEST(PerceptualDecision, StimulusFollowsTheCosineTuning) {
 
 // Paper timing, t = 0..7: fixation 1 at t <= 6, stimulus 0.5 +- coh/200 at t <= 6 (correct
 // channel +), everything 0 at t = 7; labels [0 x 7, g + 1].
+// Graded (A8, rung 4): a trial WITH a delay (fixation 100 ms, stimulus 200 ms, delay 300 ms, decision
+// 100 ms at dt = 100: steps 0 | 1-2 | 3-5 | 6).  The paper's timing has no delay, so only this case shows
+// that the fixation cue stays on through it, and that the stimulus is off during it.
+TEST(PerceptualDecision, FixationStaysOnThroughTheDelay) {
+  PerceptualDecisionConfig c = paper_config(0.0);
+  c.timing = override_timing(c.timing, {{"fixation", Timing::constant(100)},
+                                        {"stimulus", Timing::constant(200)},
+                                        {"delay", Timing::constant(300)},
+                                        {"decision", Timing::constant(100)}});
+  const PerceptualDecision task(c);
+  Rng rng(11);
+  const Trial trial = task.build_trial({1, 51.2}, layout_of(task.config()), rng);
+  ASSERT_EQ(trial.ob.rows(), 7u) << "fixation 1 + stimulus 2 + delay 3 + decision 1 steps";
+  for (std::size_t t = 0; t < 7; ++t) {
+    EXPECT_EQ(trial.ob(t, 0), t < 6 ? 1.0 : 0.0)
+        << "fixation channel at step t = " << t << " ("
+        << (t == 0 ? "fixation" : t < 3 ? "stimulus" : t < 6 ? "delay" : "decision") << " period): expected "
+        << (t < 6 ? 1 : 0) << ", got " << trial.ob(t, 0)
+        << " -- 1 in fixation, stimulus AND delay, 0 only in the decision (docs/tasks.md#2af)";
+    if (t >= 3) {
+      EXPECT_EQ(trial.ob(t, 1), 0.0) << "stimulus channel 1 at step t = " << t << " ("
+                                     << (t < 6 ? "delay" : "decision") << " period): expected 0, got "
+                                     << trial.ob(t, 1) << " -- the stimulus is on in the stimulus period only";
+    }
+    EXPECT_EQ(trial.gt[t], t == 6 ? 2 : 0) << "label at step t = " << t << " (g = 1: g + 1 = 2 in the decision)";
+  }
+}
+
+// Graded (A8, rung 6): the order of the noise draws.  Same seed, same trial as Neurogym: after the inputs,
+// ONE add_randn over the stimulus channels, step by step and channel by channel within a step
+// (docs/tasks.md#trial-machinery).  Replayed here from the same seed.
+TEST(PerceptualDecision, NoiseIsDrawnStepByStepAcrossTheStimulusChannels) {
+  const PerceptualDecision noisy(paper_config(1.0));
+  const PerceptualDecision clean(paper_config(0.0));
+  const TrialLayout layout = layout_of(noisy.config());
+  Rng rng(21), none(0), replay(21);
+  const Trial trial = noisy.build_trial({0, 12.8}, layout, rng);
+  const Trial base = clean.build_trial({0, 12.8}, layout, none);
+  const double sd = effective_noise_sd(1.0, noisy.config().dt);
+  for (std::size_t t = 0; t < 7; ++t)
+    for (std::size_t ch = 1; ch <= 2; ++ch) {
+      const double want = base.ob(t, ch) + sd * replay.normal();
+      if (std::fabs(trial.ob(t, ch) - want) > 1e-12) {
+        ADD_FAILURE() << "channel " << ch << " at step t = " << t << ": expected " << want << ", got "
+                      << trial.ob(t, ch)
+                      << " -- draw the noise once, after the inputs, step by step and channel by channel "
+                         "(one add_randn over all stimulus channels; docs/tasks.md#trial-machinery)";
+        return;
+      }
+    }
+}
+
 TEST(PerceptualDecision, PaperTimingReproducesTheEightStepTable) {
   const PerceptualDecision task(paper_config(0.0));
   Rng rng(1);

@@ -21,6 +21,42 @@ using rl::testing::random_inputs;
 using rl::testing::random_matrix;
 using rl::testing::random_rnn_params;
 
+// Graded (A3, rung 2).  Two units, two trials, two steps, non-square W_in (2 x 1) and W_out (1 x 2), so a
+// state updated in place (unit 1 reading unit 0's NEW state), a state carried from one trial into the
+// next, or a transposed W_h each change a value (one unit and one trial hide all three).
+// alpha = 0.5, relu, W_in = (1, 2)^T, W_h = [[0, 1], [0.5, 0]], W_out = (1, -1); x: trial 0 (1, 0), trial 1 (2, 1).
+//   t = 0, b = 0: u = 0.5 W_in 1 = (0.5, 1), h = u, y = 0.5 - 1 = -0.5
+//   t = 1, b = 0: W_h h_0 = (1, 0.25), u = 0.5 (0.5, 1) + 0.5 (1, 0.25) = (0.75, 0.625), y = 0.125
+//   t = 0, b = 1: u = 0.5 W_in 2 = (1, 2) (h_{-1} = 0 again for the new trial), y = -1
+//   t = 1, b = 1: W_in 1 + W_h h_0 = (1 + 2, 2 + 0.5), u = 0.5 (1, 2) + 0.5 (3, 2.5) = (2, 2.25), y = -0.25
+TEST(RnnReference, ForwardTwoUnitsTwoTrialsByHand) {
+  const RnnConfig c{1, 2, 1, 0.5, Activation::kRelu};
+  const RnnParams p{Matrix::from_rows({{1.0}, {2.0}}), Matrix::from_rows({{0.0, 1.0}, {0.5, 0.0}}),
+                    Matrix::from_rows({{1.0, -1.0}})};
+  const SeqBatch s{2, 2, Matrix::from_rows({{1.0}, {2.0}, {0.0}, {1.0}}), {}};  // rows t * B + b
+  const RnnTrace tr = rnn_forward_reference(p, c, s);
+  ASSERT_EQ(tr.pre.rows(), 4u) << "tr.pre must be (T*B, N) = (4, 2)";
+  ASSERT_EQ(tr.pre.cols(), 2u) << "tr.pre must be (T*B, N) = (4, 2)";
+  ASSERT_EQ(tr.y.cols(), 1u) << "tr.y must be (T*B, K) = (4, 1)";
+  const double want_u[4][2] = {{0.5, 1.0}, {1.0, 2.0}, {0.75, 0.625}, {2.0, 2.25}};  // row t * B + b
+  const double want_y[4] = {-0.5, -1.0, 0.125, -0.25};
+  for (std::size_t row = 0; row < 4; ++row) {
+    for (std::size_t i = 0; i < 2; ++i)
+      if (tr.pre(row, i) != want_u[row][i]) {
+        ADD_FAILURE() << "u at step t = " << row / 2 << ", trial b = " << row % 2 << ", unit " << i
+                      << ": expected " << want_u[row][i] << " (by hand), got " << tr.pre(row, i)
+                      << " -- each trial starts from h_{-1} = 0, and step t reads h_{t-1} of EVERY unit, "
+                         "not the new values of the units already updated (docs/bptt.md#1-the-model)";
+        return;
+      }
+    if (tr.y(row, 0) != want_y[row]) {
+      ADD_FAILURE() << "y at step t = " << row / 2 << ", trial b = " << row % 2 << ": expected " << want_y[row]
+                    << " (by hand), got " << tr.y(row, 0) << " -- y_t = W_out h_t (docs/bptt.md#1-the-model)";
+      return;
+    }
+  }
+}
+
 // Graded (A3, rung 3).  N = n_in = K = 1, alpha = 0.5, relu, W_in = 2, W_h = 0.5, W_out = 3,
 // x = (1, 1), L = y_1 (dY = (0, 1)).
 // Forward: u_0 = 0.5 * 2 = 1, h_0 = 1;  u_1 = 0.5 * 1 + 0.5 (2 + 0.5 * 1) = 1.75 = h_1, y_1 = 5.25.

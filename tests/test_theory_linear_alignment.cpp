@@ -96,6 +96,13 @@ TEST(LinearNtkD1, MetricOfHandExample) {
       << "expected W1^T W1 + ||W2||^2 I = [[2, 1], [1, 1]] + 4 I = [[6, 1], [1, 5]], got [[" << A(0, 0)
       << ", " << A(0, 1) << "], [" << A(1, 0) << ", " << A(1, 1)
       << "]]; docs/theory.md#d1-the-tangent-kernel-is-xt-a-x";
+  // A non-square first layer (h = 3 hidden units, d = 2 inputs), where the shape carries meaning: A is
+  // (d x d) = (2 x 2); W1 W1^T would be (h x h) = (3 x 3).  W1 = [[1, 0], [1, 1], [0, 2]], W2 = [1, 0, 1]:
+  // W1^T W1 = [[2, 1], [1, 5]], ||W2||^2 = 2, A = [[4, 1], [1, 7]].
+  const Matrix B = ntk_metric(Matrix::from_rows({{1, 0}, {1, 1}, {0, 2}}), Matrix::from_rows({{1, 0, 1}}));
+  EXPECT_TRUE(MatricesNear(B, Matrix::from_rows({{4, 1}, {1, 7}}), 0.0))
+      << "W1 (3 x 2), W2 (1 x 3): expected the (d x d) = (2 x 2) matrix W1^T W1 + ||W2||^2 I = [[4, 1], [1, 7]], "
+         "got a " << B.rows() << " x " << B.cols() << " matrix; docs/theory.md#d1-the-tangent-kernel-is-xt-a-x";
   EXPECT_THROW(ntk_metric(Matrix(2, 2), Matrix(2, 2)), std::invalid_argument);  // vector output
 }
 

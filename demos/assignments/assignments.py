@@ -352,17 +352,134 @@ def parse_mutation(tree, name):
     return m.group(1), hunks
 
 
+def where_it_moved(text, original, path):
+    """Why a mutation's original text does not match the reference exactly once, naming the line: the
+    first of its lines no longer in the file and the nearest line there now (or every place it occurs)."""
+    import difflib
+    lines = text.split("\n")
+    if text.count(original) > 1:
+        first = original.split("\n")[0]
+        at = [str(k + 1) for k, l in enumerate(lines) if l == first]
+        return "its original text occurs %d times in %s (lines %s; it must be exactly once: quote more lines)" % (
+            text.count(original), path, ", ".join(at))
+    for line in original.split("\n"):
+        if line not in lines:
+            near = difflib.get_close_matches(line, lines, n=1, cutoff=0.5)
+            if near:
+                return "its line %r is no longer in %s; the nearest line now is %s:%d: %r (update the mutation)" % (
+                    line.strip(), path, path, lines.index(near[0]) + 1, near[0].strip())
+            return "its line %r is no longer in %s, nor anything like it (update or remove the mutation)" % (
+                line.strip(), path)
+    return "its lines are all in %s but no longer next to each other (lines moved apart: update the mutation)" % path
+
+
 def apply_mutation(tree, name, src=ROOT):
     path, hunks = parse_mutation(src, name)
     before = open(os.path.join(tree, path), encoding="utf-8").read()
     text = before
     for original, replacement in hunks:
         if text.count(original) != 1:
-            raise Failure("mutation %s: its original text occurs %d times in %s (must be exactly once)"
-                          % (name, text.count(original), path))
+            raise Failure("mutation %s is stale: %s" % (name, where_it_moved(text, original, path)))
         text = text.replace(original, replacement)
     write_fresh(os.path.join(tree, path), text)
     return path, before
+
+
+# ---- keyed hints: a hint prints only when the failure is its mistake's -----------------------------
+# Each hint belongs to one recorded mutation (grading.tsv's hint and mutation columns; hints.tsv adds more
+# hints to a row).  `make check-assignments RECORD=1` runs every mutation and records the failure it gives
+# (every failed check's message, locations dropped) in signatures.tsv; `make grade` prints a hint only
+# when the row's failure equals its mutation's (numbers to 6 significant digits), else a neutral pointer.
+HINTS = os.path.join("docs", "assignments", "hints.tsv")
+SIGNATURES = os.path.join("docs", "assignments", "signatures.tsv")
+NUMBER_RE = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+class Hint:
+    def __init__(self, number, test, hint, mutation):
+        self.number, self.test, self.hint, self.mutation = number, test, hint, mutation
+
+
+def keyed_hints(tree, table=None, hints=None):
+    """Every (row, hint, mutation): the table's own, then hints.tsv's (assignment, test, hint, mutation)."""
+    out = [Hint(r.number, r.test, r.hint, r.mutation) for r in read_table(tree, table) if r.mutation != "-"]
+    path = hints or os.path.join(tree, HINTS)
+    if os.path.exists(path):
+        for k, line in enumerate(read_lines(path)):
+            if not line.strip() or line.startswith("#") or line.startswith("assignment\t"):
+                continue
+            cols = line.split("\t")
+            if len(cols) != 4 or not re.fullmatch(r"A\d+", cols[0]):
+                raise Failure("%s:%d: expected 4 tab-separated columns: assignment test hint mutation" % (path, k + 1))
+            out.append(Hint(int(cols[0][1:]), cols[1], cols[2], cols[3]))
+    return out
+
+
+BYTES_RE = re.compile(r"(\d+-byte object) <[^>]*>")  # gtest's dump of a value it cannot print (pointers)
+
+
+def evidence(full):
+    """A failure's evidence: every failed check's message, location lines (file:line) and gtest's byte dumps
+    (they hold heap addresses, different at every run) dropped, one line."""
+    lines = [BYTES_RE.sub(r"\1", l.strip()) for l in full.split("\n") if l.strip()]
+    return " | ".join(l for l in lines if not re.match(r"^\S+:\d+$", l)).replace("\t", " ")
+
+
+def same_evidence(a, b):
+    """Equal text between the numbers, and numbers equal to 6 significant digits (the last bits of a
+    double may differ between compilers; a mistake's value does not)."""
+    ta, tb = NUMBER_RE.split(a), NUMBER_RE.split(b)
+    na, nb = NUMBER_RE.findall(a), NUMBER_RE.findall(b)
+    if ta != tb or len(na) != len(nb):
+        return False
+    for x, y in zip(na, nb):
+        fx, fy = float(x), float(y)
+        if not (fx == fy or abs(fx - fy) <= 1e-6 * max(abs(fx), abs(fy))):
+            return False
+    return True
+
+
+def read_signatures(tree, path=None):
+    """{mutation: (test, evidence)} from signatures.tsv (written by `check --record`)."""
+    path = path or os.path.join(tree, SIGNATURES)
+    out = {}
+    if os.path.exists(path):
+        for line in read_lines(path):
+            cols = line.split("\t")
+            if len(cols) == 3 and not line.startswith("#") and cols[0] != "mutation":
+                out[cols[0]] = (cols[1], cols[2])
+    return out
+
+
+def write_signatures(tree, signatures, path=None):
+    path = path or os.path.join(tree, SIGNATURES)
+    lines = ["# Recorded by `make check-assignments RECORD=1` (docs/assignments/README.md#keyed-hints): the failure",
+             "# each mutation gives on its row (every failed check's message, locations dropped).  A hint prints only",
+             "# when a student's failure equals its mutation's.  Do not edit by hand.",
+             "mutation\ttest\tevidence"]
+    lines += ["%s\t%s\t%s" % (m, t, e) for m, (t, e) in sorted(signatures.items()) if not randomised(t)]
+    write_atomically(path, "\n".join(lines) + "\n")
+
+
+def randomised(test):
+    """A randomised rung (docs/assignments/README.md#randomised-rungs-and-the-fast-path-check): its values
+    change with the seed, so no failure of it is a recorded one and its hints never fire."""
+    return test.split(".")[0].startswith("Randomised")
+
+
+def fired_hints(test, failure, hints, signatures):
+    """The hints of row `test` whose recorded evidence equals this failure's."""
+    full = getattr(failure, "full", "")
+    if not full:
+        return []
+    got = evidence(full)
+    return [h for h in hints if h.test == test and h.mutation in signatures
+            and signatures[h.mutation][0] == test and same_evidence(got, signatures[h.mutation][1])]
+
+
+def doc_section(row, failure):
+    m = re.search(r"docs/[\w./-]+\.md#[\w.-]+", failure) or re.search(r"docs/[\w./-]+\.md#[\w.-]+", row.hint)
+    return m.group(0) if m else "the handout, docs/assignments/"
 
 
 # ---- building and running (in the sandbox: demos/assignments/sandbox.py) ---------------------------
@@ -406,9 +523,17 @@ def build(tree, log, sandboxed=False):
     return res.returncode == 0 and not res.timed_out
 
 
+def grade_seed():
+    """The seed of the randomised rungs: drawn afresh at every run, so a student cannot know it (the
+    failing row prints it, to reproduce; RICHLAZY_GRADE_SEED in the caller's environment fixes it)."""
+    return os.environ.get("RICHLAZY_GRADE_SEED") or str(int.from_bytes(os.urandom(4), "little"))
+
+
 def run_rows(tree, rows, xml_path=None, stop_at_first_failure=False, seconds=None, env=None):
     """One sandboxed test process per row, so a crash or a hang costs one row, not the table.
     Returns {row.test: (passed, first failure line)}."""
+    env = dict(env or {})
+    env.setdefault("RICHLAZY_GRADE_SEED", grade_seed())
     out = {}
     for r in rows:
         res = run_tests(tree, [r.test], xml_path, seconds=seconds, env=env)
@@ -462,8 +587,20 @@ def run_tests(tree, tests, xml_path=None, require_mnist=False, seconds=None, env
     for case in root.iter("testcase"):
         name = case.get("classname") + "." + case.get("name")
         fails = case.findall("failure")
-        results[name] = (not fails, first_failure_line(fails[0].get("message", "")) if fails else "")
+        results[name] = (not fails, failure_text(fails) if fails else "")
     return results
+
+
+class FailureText(str):
+    """A row's failure as shown (its first line, a str) with every failed check's full message in .full
+    (the evidence the keyed hints are matched against)."""
+    full = ""
+
+
+def failure_text(fails):
+    text = FailureText(first_failure_line(fails[0].get("message", ""), more=len(fails) - 1))
+    text.full = "\n".join(f.get("message", "") for f in fails)
+    return text
 
 
 def exit_status(code, limits):
@@ -478,18 +615,267 @@ def exit_status(code, limits):
     return "exit %d, %s%s" % (code, name, why) if name else "exit %d" % code
 
 
-def first_failure_line(message):
-    """The failure's location and its most useful line: our own message (it names a docs/ section) when
-    there is one, else gtest's first lines joined."""
-    lines = [l.strip() for l in message.split("\n") if l.strip()]
+GTEST_DETAIL = ("Actual:", "Which is:", "Expected:", "Value of:", "evaluates to", "Expected equality",
+                "The difference between", "Expected: (")
+
+
+def gtest_values(lines):
+    """gtest's own detail lines in one line: `lhs = got, expected rhs` for EXPECT_EQ and friends (the
+    operands, each followed by "Which is: <value>" when it is an expression), else the detail lines as
+    they are ("Value of: ... Actual: ... Expected: ...", "... evaluates to ...")."""
+    if any(l.startswith("Expected equality of these values") for l in lines):
+        k = next(i for i, l in enumerate(lines) if l.startswith("Expected equality of these values"))
+        operands, i = [], k + 1
+        while i < len(lines) and len(operands) < 2:
+            expr, value = lines[i], None
+            if i + 1 < len(lines) and lines[i + 1].startswith("Which is:"):
+                value = lines[i + 1][len("Which is:"):].strip()
+                i += 1
+            operands.append((expr, value))
+            i += 1
+        if len(operands) == 2:
+            (e1, v1), (e2, v2) = operands
+            return "%s = %s, expected %s" % (e1, v1 if v1 is not None else e1,
+                                             e2 + (" = " + v2 if v2 is not None else ""))
+    details = [l for l in lines if l.startswith(GTEST_DETAIL) or " evaluates to " in l
+               or ", actual:" in l or l.startswith("actual:")]
+    return "; ".join(details)
+
+
+def first_failure_line(message, more=0):
+    """The failure's location, our own message (it names a docs/ section) when there is one, and gtest's
+    detail lines (the student's value: "Which is:", "Actual:", "evaluates to"), in one line; `more` other
+    failed checks of the same test are counted at the end."""
+    lines = [BYTES_RE.sub(r"\1", l.strip()) for l in message.split("\n") if l.strip()]
     where = lines[0] if lines and re.match(r"^\S+:\d+$", lines[0]) else ""
     rest = [l for l in lines if l != where]
-    ours = [l for l in rest if "docs/" in l]
-    text = ours[0] if ours else " | ".join(rest[:4]) if rest else message.strip()
-    values = [l for l in rest if l.startswith(("Which is:", "actual:")) or ", actual:" in l]
-    if ours and values:
-        text += "  [gtest: " + "; ".join(values) + "]"
+    detail = [l for l in rest if l.startswith(GTEST_DETAIL) or " evaluates to " in l]
+    values = gtest_values(rest)
+    ours = [l for l in rest if "docs/" in l] or [l for l in rest if l not in detail and not any(
+        l == d or l.startswith(d) for d in detail)][-1:]
+    text = ours[0] if ours else ""
+    if values and values not in text:
+        text = (text + "  [gtest: " + values + "]") if text else values
+    if not text:
+        text = " | ".join(rest[:4]) if rest else message.strip()
+    if more:
+        text += "  (+%d more failed check%s in this test)" % (more, "s" if more > 1 else "")
     return (where + ": " if where else "") + text
+
+
+# ---- a reference that calls the fast path it is meant to check is refused -----------------------------
+# The graded file is compiled once more without inlining, one section per function (-O0 -fno-inline
+# -ffunction-sections), and its relocations give which symbol each function refers to (a call or an
+# address taken).  From the marked functions, following the file's own functions, the student's code
+# must not reach: the fast functions; the file's other functions the fast path uses that the reference
+# solution's marked functions do not (renaming the fast path or wrapping it in a new helper changes no
+# relocation); out-of-line library functions the fast path uses that the reference does not, outside
+# linalg/ (basic linear algebra stays allowed); nor, through another file, a library function whose
+# object refers to a fast function.  Names are symbols of the compiled code, never of the source text.
+FAST_PATHS = {  # assignment: (graded file, its marked functions, the fast functions they must not reach,
+    #             the fast path's own helpers in other files)
+    3: ("nn/rnn.cpp", ("rl::rnn_forward_reference(", "rl::rnn_backward_reference("),
+        ("rl::rnn_forward(", "rl::rnn_backward("), ()),
+    4: ("nn/ntk_rnn.cpp", ("rl::rnn_output_jacobian(", "rl::rnn_tangent_kernel_reference("),
+        ("rl::rnn_tangent_kernel(", "rl::ntk_costs("), ("rl::ntk::",)),
+}
+REFUSED = "refused: "
+
+
+def named(demangled, prefixes):
+    """Whether a demangled symbol is one of the functions `prefixes` names ("rl::rnn_forward(" ...), also
+    as a template instance, whose demangled name carries a return type and template arguments
+    ("void rl::rnn_forward<double>(...)")."""
+    return any(re.search(r"(^|\s)%s(<[^()]*>)?\(" % re.escape(p[:-1]), demangled) for p in prefixes)
+
+
+def demangle(names):
+    names = sorted(set(names))
+    if not names:
+        return {}
+    out = subprocess.run(["c++filt"], input="\n".join(names), capture_output=True, text=True, check=True).stdout
+    return dict(zip(names, out.split("\n")))
+
+
+def reference_graph(obj):
+    """{function symbol: set of symbols it refers to}, and the functions the file itself defines, from the
+    relocations of a -ffunction-sections object (section .rela.text.<symbol>)."""
+    text = subprocess.run(["readelf", "-rsW", obj], capture_output=True, text=True, check=True).stdout
+    graph, current, defined, weak = {}, None, set(), set()
+    for line in text.split("\n"):
+        m = re.match(r"^Relocation section '\.rela\.text\.(\S+)'", line)
+        if m:
+            current = m.group(1)
+            graph.setdefault(current, set())
+            continue
+        if line.startswith("Relocation section"):
+            current = None
+            continue
+        cols = line.split()
+        if current and len(cols) >= 5 and re.fullmatch(r"[0-9a-f]{8,}", cols[0]):
+            sym = cols[4]
+            if sym.startswith(".text."):  # a call to a file-local function goes through its section
+                sym = sym[len(".text."):]
+            if not sym.startswith("."):
+                graph[current].add(sym)
+        if len(cols) >= 8 and cols[3] == "FUNC" and cols[4] in ("GLOBAL", "LOCAL") and cols[6] != "UND":
+            defined.add(cols[7])  # the file's own functions (not inline or template copies: WEAK)
+        elif len(cols) >= 8 and cols[3] == "FUNC" and cols[6] != "UND":
+            weak.add(cols[7])
+    return graph, defined, weak
+
+
+def closure(graph, roots):
+    seen, todo = set(), list(roots)
+    while todo:
+        s = todo.pop()
+        if s not in seen:
+            seen.add(s)
+            todo.extend(graph.get(s, ()))
+    return seen
+
+
+def compile_for_callgraph(tree, path, obj, sandboxed):
+    """Compiles tree/path to obj (in a folder of its own) for reference_graph; True when it compiled.
+    sandboxed: a submission's file, so the compiler runs in the sandbox, the tree read-only, only obj's
+    folder writable."""
+    cxx = os.environ.get("CXX_FOR_ASSIGNMENTS") or os.environ.get("CXX") or "g++"
+    compiler = [w for w in cxx.split() if os.path.basename(w) != "ccache"] or ["g++"]
+    cmd = compiler + ["-std=c++17", "-I.", "-O0", "-fno-inline", "-ffunction-sections", "-w", "-c", path, "-o", obj]
+    log = obj + ".log"
+    if sandboxed:
+        sandbox.hand_over(os.path.dirname(obj))
+        res = sandbox.run(cmd, tree, sandbox.Limits(300, processes=16, file_bytes=512 * sandbox.MIB), log,
+                          read_only=[tree], writable=[os.path.dirname(obj)])
+        sandbox.hand_over(os.path.dirname(obj), 0)
+        return res.returncode == 0 and not res.timed_out
+    with open(log, "w") as f:
+        return subprocess.run(cmd, cwd=tree, stdout=f, stderr=subprocess.STDOUT).returncode == 0
+
+
+def library_objects(tree):
+    objs = []
+    for top in ("linalg", "nn", "tasks", "theory"):
+        for base, _, names in os.walk(os.path.join(tree, "build", top)):
+            objs += [os.path.join(base, n) for n in names if n.endswith(".o")]
+    return sorted(objs)
+
+
+_REFERENCE_USES = {}
+
+
+def reference_uses(number):
+    """What the reference solution's marked functions reach, and what its fast functions reach (cached)."""
+    if number not in _REFERENCE_USES:
+        path, marked, fast, _ = FAST_PATHS[number]
+        scratch = tempfile.mkdtemp(prefix="fastpath-ref-")
+        try:
+            obj = os.path.join(scratch, "ref.o")
+            if not compile_for_callgraph(ROOT, path, obj, sandboxed=False):
+                raise Failure("the reference %s does not compile for the fast-path check: %s" % (path, obj + ".log"))
+            graph, _, _ = reference_graph(obj)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        names = demangle(set(graph) | {t for v in graph.values() for t in v})
+        roots = [s for s, d in names.items() if named(d, marked)]
+        _REFERENCE_USES[number] = {names[s] for s in closure(graph, roots)}
+    return _REFERENCE_USES[number]
+
+
+def fast_path_refusal(number, tree, sandboxed=False):
+    """"" when the graded file's marked functions cannot reach its fast path, else why they are refused."""
+    if number not in FAST_PATHS:
+        return ""
+    path, marked, fast, helpers = FAST_PATHS[number]
+    allowed = reference_uses(number)
+    scratch = sandbox.scratch_folder("fastpath-")
+    try:
+        os.makedirs(os.path.join(scratch, "w"))
+        obj = os.path.join(scratch, "w", "graded.o")
+        if not compile_for_callgraph(tree, path, obj, sandboxed):  # the build compiled it: never a pass
+            log = "\n".join(sandbox.tail_lines(obj + ".log", 5))
+            return REFUSED + "the fast-path check could not compile %s without inlining: %s" % (path, log[-500:])
+        graph, defined, weak = reference_graph(obj)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    names = demangle(set(graph) | {t for v in graph.values() for t in v})
+    fast_roots = [s for s, d in names.items() if named(d, fast)]
+    forbidden = set(fast_roots)
+    linalg = set()
+    for o in library_objects(tree):
+        if os.sep + "linalg" + os.sep in o:
+            out = subprocess.run(["nm", "--defined-only", o], capture_output=True, text=True).stdout
+            linalg |= {l.split()[-1] for l in out.split("\n") if l.strip()}
+    for s in closure(graph, fast_roots):
+        local = s in defined  # the graded file's own functions (not inline or template copies)
+        external = s not in defined and s not in weak and names.get(s, s).startswith(helpers or ("-",))
+        if (local or external) and names.get(s, s) not in allowed and names.get(s, s).startswith("rl::"):
+            forbidden.add(s)
+    roots = [s for s, d in names.items() if named(d, marked) and s in graph]
+    reach = closure(graph, roots)
+    hit = sorted(reach & forbidden)
+    if not hit:  # another file's function that calls the fast path (a wrapper elsewhere in the library)
+        fast_mangled = set(fast_roots)
+        outside = {s for s in reach if s not in defined and s not in weak and s not in linalg
+                   and names.get(s, s).startswith("rl::")
+                   and names.get(s, s) not in allowed}
+        for o in library_objects(tree):
+            if outside and not o.endswith(os.sep + os.path.splitext(path)[0].replace("/", os.sep) + ".o"):
+                syms = subprocess.run(["nm", o], capture_output=True, text=True).stdout.split("\n")
+                defines = {l.split()[-1] for l in syms if re.match(r"^\S+ [TW] ", l)}
+                uses = {l.split()[-1] for l in syms if re.match(r"^\s+U ", l)}
+                if outside & defines and uses & fast_mangled:
+                    hit = sorted(outside & defines)
+                    break
+    if not hit:
+        return ""
+    chain = " -> ".join(short_name(names.get(x, x)) for x in call_chain(graph, roots, set(hit), set(fast_roots)))
+    return (REFUSED + "in %s %s, which belongs to the fast path (%s) the graded functions are checked against: "
+            "compute it yourself (docs/assignments/README.md#randomised-rungs-and-the-fast-path-check)"
+            % (path, chain, ", ".join(sorted({short_name(names[s]) for s in fast_roots}))))
+
+
+def call_chain(graph, roots, targets, preferred):
+    """The shortest chain of references from a root to a target (to a preferred one when any is reached)."""
+    parent, queue, found = {r: None for r in sorted(roots)}, sorted(roots), []
+    while queue:
+        s = queue.pop(0)
+        if s in targets:
+            found.append(s)
+            if s in preferred:
+                found = [s]
+                break
+            continue
+        for t in sorted(graph.get(s, ())):
+            if t not in parent:
+                parent[t] = s
+                queue.append(t)
+    chain, s = [], found[0] if found else sorted(targets)[0]
+    while s is not None:
+        chain.append(s)
+        s = parent.get(s)
+    return chain[::-1]
+
+
+def short_name(demangled):
+    """rl::ntk::error_vectors(...) -> rl::ntk::error_vectors: the name without its parameter list."""
+    depth = 0
+    for i in range(len(demangled) - 1, -1, -1):
+        depth += demangled[i] == ")"
+        depth -= demangled[i] == "("
+        if depth == 0 and demangled[i] == "(" and "(anonymous namespace)" not in demangled[i - 10:i + 1]:
+            return demangled[:i]
+    return demangled
+
+
+def refuse_rows(rows, results, why):
+    """Every graded row of a refused submission fails with the reason."""
+    for r in rows:
+        if r.points > 0:
+            text = FailureText(why)
+            text.full = why
+            results[r.test] = (False, text)
+    return results
 
 
 # ---- make grade: a submission is untrusted ---------------------------------------------------------
@@ -656,7 +1042,12 @@ def grade(number, tree, quiet=False, table=None, seconds=None):
             say("".join(open(log).readlines()[-25:]))
         return rows, None
     results = run_rows(tree, rows, seconds=seconds)
+    why = fast_path_refusal(number, tree)
+    if why:
+        refuse_rows(rows, results, why)
     if not quiet:
+        if why:
+            say(why)
         print_table(rows, results)
     return rows, results
 
@@ -685,7 +1076,12 @@ def grade_submission(number, path, rows, quiet=False, seconds=None, env=None, ke
                 say("\n".join(sandbox.tail_lines(log, 25)))
             return rows, None
         results = run_rows(tree, rows, seconds=seconds, env=env)
+        why = fast_path_refusal(number, tree, sandboxed=True)
+        if why:
+            refuse_rows(rows, results, why)
         if not quiet:
+            if why:
+                say(why)
             print_table(rows, results)
         if keep is not None:
             keep.append(scratch)
@@ -766,10 +1162,19 @@ def row_result(row, results):
     failing = [n for n in matched if not results[n][0]]
     if not failing:
         return True, ""
-    return False, "%d of %d fail, first %s: %s" % (len(failing), len(matched), failing[0], results[failing[0]][1])
+    text = FailureText("%d of %d fail, first %s: %s" % (len(failing), len(matched), failing[0], results[failing[0]][1]))
+    text.full = getattr(results[failing[0]][1], "full", "")
+    return False, text
 
 
-def print_table(rows, results):
+def print_table(rows, results, hints=None, signatures=None):
+    """The grade table.  A failing row shows what failed (expected, got, where: the test's message and
+    gtest's values) and a hint only when the failure is a recorded mistake's (keyed hints above), else a
+    neutral pointer to the doc section."""
+    if hints is None:
+        number = rows[0].number if rows else 0
+        hints = [h for h in keyed_hints(ROOT) if h.number == number]
+        signatures = read_signatures(ROOT)
     graded = [r for r in rows if r.points > 0]
     also = [r for r in rows if r.points == 0]
     got, first = 0, True
@@ -781,9 +1186,22 @@ def print_table(rows, results):
                                             "   <-- start here" if not ok and first else ""))
         if not ok and not first and "Need to implement for A" in line:
             say("       (not implemented yet)")
+        elif not ok and not first and line.startswith(REFUSED):
+            say("       (refused: see the first failing row)")
         elif not ok:
-            say("       got:  " + line[:400])
-            say("       hint: " + r.hint)
+            message, _, values = line.partition("  [gtest: ")
+            say("       got:  " + message[:400])
+            if values:
+                values = values.replace("]  (+", "  (+", 1) if "]  (+" in values else values.rstrip("]")
+                say("       gtest: " + values[:300])
+            fired = fired_hints(r.test, line, hints, signatures or {})
+            for h in fired:
+                say("       hint: " + h.hint)
+            if not fired and "Need to implement for A" not in line:
+                say("       hint: none of the recorded mistakes gives this failure: compare expected and got "
+                    "above, then see %s" % doc_section(r, line))
+            elif not fired:
+                say("       hint: replace the stub's throw with your code (%s)" % doc_section(r, line))
             first = False
     failing_also = [r for r in also if not row_result(r, results)[0]]
     if also:
@@ -799,6 +1217,91 @@ def print_table(rows, results):
     say("total: %d / %d points" % (got, sum(r.points for r in graded)))
 
 
+# ---- Gradescope's results.json (docs/assignments/README.md#gradescope-and-github-classroom) ------------
+# The fields of Gradescope's autograder specification: top level score, max_score?, output, visibility,
+# tests; each test name, score, max_score, output, visibility ("visible", "hidden", "after_due_date",
+# "after_published").  Randomised rungs show after the due date (their seed is in their output).
+GRADESCOPE_TOP = {"score": (int, float), "max_score": (int, float), "output": str, "visibility": str,
+                  "tests": list}
+GRADESCOPE_TEST = {"name": str, "score": (int, float), "max_score": (int, float), "output": str,
+                   "visibility": str}
+GRADESCOPE_VISIBILITY = {"visible", "hidden", "after_due_date", "after_published"}
+
+
+def gradescope_results(rows, results, note=""):
+    """The grade as Gradescope's results.json (a dict); results None: the submission does not build."""
+    graded = [r for r in rows if r.points > 0]
+    tests = []
+    for k, r in enumerate(graded, 1):
+        ok, line = row_result(r, results) if results is not None else (False, "does not build")
+        hints = fired_hints(r.test, line, [h for h in keyed_hints(ROOT) if h.number == r.number],
+                            read_signatures(ROOT)) if not ok else []
+        output = "pass" if ok else line + "".join("\nhint: " + h.hint for h in hints)
+        tests.append({"name": "rung %d: %s" % (k, r.test), "score": r.points if ok else 0, "max_score": r.points,
+                      "output": output,
+                      "visibility": "after_due_date" if r.test.startswith("Randomised") else "visible"})
+    return {"score": sum(t["score"] for t in tests), "max_score": sum(r.points for r in graded),
+            "output": note or "graded by `make grade` (docs/assignments/README.md)", "visibility": "visible",
+            "tests": tests}
+
+
+def gradescope_problems(data):
+    """What in `data` breaks Gradescope's results.json format ([] when nothing)."""
+    problems = []
+    for key, kind in GRADESCOPE_TOP.items():
+        if key in data and not isinstance(data[key], kind):
+            problems.append("results.json: %s is not %s" % (key, kind))
+    if "score" not in data or "tests" not in data:
+        problems.append("results.json: needs score and tests")
+    if data.get("visibility", "visible") not in GRADESCOPE_VISIBILITY:
+        problems.append("results.json: visibility %r" % data.get("visibility"))
+    for t in data.get("tests", []):
+        for key, kind in GRADESCOPE_TEST.items():
+            if key not in t or not isinstance(t[key], kind) or isinstance(t[key], bool):
+                problems.append("results.json: test %r: %s missing or not %s" % (t.get("name"), key, kind))
+        if t.get("visibility") not in GRADESCOPE_VISIBILITY:
+            problems.append("results.json: test %r: visibility %r" % (t.get("name"), t.get("visibility")))
+        if isinstance(t.get("score"), (int, float)) and not 0 <= t["score"] <= t.get("max_score", 0):
+            problems.append("results.json: test %r: score outside 0..max_score" % t.get("name"))
+    if isinstance(data.get("tests"), list) and data["tests"] and data.get("score") != sum(
+            t.get("score", 0) for t in data["tests"]):
+        problems.append("results.json: score is not the sum of the tests' scores")
+    return problems
+
+
+def table_points(rows, results):
+    """(points per graded row, total) as the text table prints them (parsed from its own output)."""
+    text = io.StringIO()
+    with contextlib.redirect_stdout(text):
+        print_table(rows, results)
+    per = [int(m.group(1)) for m in re.finditer(r"^\d+\s+\S+\s+(\d+)/\d+\s+(?:pass|FAIL)", text.getvalue(), re.M)]
+    total = re.search(r"^total: (\d+) / (\d+) points", text.getvalue(), re.M)
+    return per, int(total.group(1)) if total else None
+
+
+def check_gradescope(rows, results, what):
+    """results.json for these results is valid and carries the text table's points."""
+    import json
+    data = json.loads(json.dumps(gradescope_results(rows, results)))
+    problems = ["(g) %s: %s" % (what, p) for p in gradescope_problems(data)]
+    per, total = table_points(rows, results)
+    if [t["score"] for t in data["tests"]] != per or data["score"] != total:
+        problems.append("(g) %s: results.json has %s = %s points, the text table %s = %s"
+                        % (what, [t["score"] for t in data["tests"]], data["score"], per, total))
+    return problems
+
+
+def write_gradescope(rows, results, path, note=""):
+    import json
+    data = gradescope_results(rows, results, note)
+    bad = gradescope_problems(data)
+    if bad:
+        raise Failure("; ".join(bad))
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    write_atomically(path, json.dumps(data, indent=1) + "\n")
+    say("Gradescope results: %s (%s / %s points)" % (path, data["score"], data["max_score"]))
+
+
 # ---- make check-assignments --------------------------------------------------------------------
 
 def first_failing(rows, results):
@@ -808,9 +1311,56 @@ def first_failing(rows, results):
     return None
 
 
-def check(strict, only, table=None, src=ROOT, work=None, keep=False, stages="abc"):
+def check_mutation(n, h, mine, keyed, signatures, record, tree, work):
+    """(c) for one applied mutation: its row is the first failing one; every graded row is run, and on each
+    failing row only this mutation's hint may fire (recorded evidence); `record` writes its evidence."""
+    graded = [x for x in mine if x.points > 0]
+    # One process for all graded rows (the reference's own code, mutated: no hostile code), per row only
+    # when it crashes or hangs.
+    xml = os.path.join(work, "A%d-mutation.xml" % n)
+    together = run_tests(tree, [x.test for x in graded], xml, env={"RICHLAZY_GRADE_SEED": grade_seed()})
+    if "__crash__" in together or "__timeout__" in together:
+        res = run_rows(tree, graded, xml)
+    else:
+        res = {x.test: row_result(x, together) for x in graded}
+    why = fast_path_refusal(n, tree)
+    if why:
+        refuse_rows(graded, res, why)
+    first = first_failing(graded, res)
+    if first != h.test:
+        return ["(c) A%d: mutation %s should make %s the first failing row; it is %s"
+                % (n, h.mutation, h.test, first or "none (every row passes)")]
+    failure = res[h.test][1]
+    if record and not randomised(h.test):
+        signatures[h.mutation] = (h.test, evidence(getattr(failure, "full", "") or failure))
+    problems = []
+    for x in graded:
+        ok, line = res.get(x.test, (True, ""))
+        if ok:
+            continue
+        fired = fired_hints(x.test, line, keyed, signatures)
+        strangers = [f.mutation for f in fired if f.mutation != h.mutation]
+        if strangers:
+            problems.append("(c) A%d: on mutation %s's failure of %s the hint of %s fires too (their failures "
+                            "look the same: make the test tell them apart)" % (n, h.mutation, x.test, ", ".join(strangers)))
+        if x.test == h.test and h not in fired and not randomised(x.test):
+            recorded = signatures.get(h.mutation)
+            problems.append("(c) A%d: the hint of mutation %s does not fire on its own failure of %s: %s\n"
+                            "    now:      %s\n    recorded: %s\n    (a changed test message? `make "
+                            "check-assignments RECORD=1` records it again)"
+                            % (n, h.mutation, h.test, "no evidence recorded" if not recorded else
+                               "recorded for %s" % recorded[0] if recorded[0] != h.test else "the evidence changed",
+                               evidence(getattr(line, "full", "") or line)[:400],
+                               recorded[1][:400] if recorded else "-"))
+    return problems
+
+
+def check(strict, only, table=None, src=ROOT, work=None, keep=False, stages="abc", record=False,
+          hints_path=None, signatures_path=None):
     t0 = time.time()
     rows = read_table(src, table)
+    hints = keyed_hints(src, table, hints_path)
+    signatures = read_signatures(src, signatures_path)
     numbers = [n for n in ASSIGNMENTS if not only or n in only]
     problems, notes = [], []
     work = work or os.path.join(src, "out", "check-assignments")
@@ -820,11 +1370,21 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False, stages="abc
     if not build(src, os.path.join(work, "reference-build.log")):
         raise Failure("the reference does not build: see %s/reference-build.log" % work)
     graded = [r for r in rows if r.number in numbers]
-    ref = run_tests(src, [r.test for r in graded], os.path.join(work, "reference.xml"), require_mnist=True)
+    seed = grade_seed()  # one seed for the whole check; RICHLAZY_GRADE_SEED=<seed> repeats a run
+    os.environ["RICHLAZY_GRADE_SEED"] = seed
+    say("randomised rungs: seed %s" % seed)
+    ref = run_tests(src, [r.test for r in graded], os.path.join(work, "reference.xml"), require_mnist=True,
+                    env={"RICHLAZY_GRADE_SEED": seed})
     for r in graded if "a" in stages else []:
         ok, line = row_result(r, ref)
         if not ok:
             problems.append("(a) A%d: the reference fails %s: %s" % (r.number, r.test, line))
+    for n in (n for n in numbers if n in FAST_PATHS and "a" in stages):
+        why = fast_path_refusal(n, src)
+        if why:
+            problems.append("(a) A%d: the fast-path check refuses the reference itself: %s" % (n, why))
+    for n in numbers:
+        problems += check_gradescope([r for r in rows if r.number == n], ref, "A%d reference" % n)
     say("(a) reference: %d graded tests, %d failing  [%.0f s]"
         % (len(graded), sum(not row_result(r, ref)[0] for r in graded), time.time() - t0))
 
@@ -855,6 +1415,8 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False, stages="abc
         if "__crash__" in res:
             problems.append("(b) A%d: %s" % (n, res.pop("__crash__")[1]))
             continue
+        if "b" in stages:
+            problems += check_gradescope(mine, res, "A%d student tree" % n)
         for r in mine if "b" in stages else []:
             if r.points > 0 and row_result(r, res)[0]:
                 problems.append("(b) A%d: the stub passes the graded test %s (a hole: it tests nothing of A%d)"
@@ -884,34 +1446,33 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False, stages="abc
         for r in regions:  # back to the reference: the stubbed files rewritten (fresh mtimes: they recompile)
             write_fresh(os.path.join(tree, r.path), open(os.path.join(src, r.path), encoding="utf-8").read())
         for r in mine if "c" in stages else []:
-            if r.mutation == "-":
-                if r.points > 0:
-                    problems.append("(c) A%d: %s has %d points but no recorded mutation" % (n, r.test, r.points))
-                continue
+            if r.points > 0 and r.mutation == "-":
+                problems.append("(c) A%d: %s has %d points but no recorded mutation" % (n, r.test, r.points))
+        keyed = [h for h in hints if h.number == n]
+        for h in keyed if "c" in stages else []:
             try:
-                path, before = apply_mutation(tree, r.mutation, src)
+                path, before = apply_mutation(tree, h.mutation, src)
             except (Failure, OSError) as e:
                 problems.append("(c) A%d: %s" % (n, e))
                 continue
             inside = [g for g in regions if g.path == path]
             if not inside:
-                problems.append("(c) A%d: mutation %s edits %s, which holds no A%d marker" % (n, r.mutation, path, n))
+                problems.append("(c) A%d: mutation %s edits %s, which holds no A%d marker" % (n, h.mutation, path, n))
             if not build(tree, os.path.join(work, "A%d-mutation.log" % n)):
                 problems.append("(c) A%d: mutation %s does not compile: see %s/A%d-mutation.log"
-                                % (n, r.mutation, work, n))
+                                % (n, h.mutation, work, n))
             else:
-                res = run_rows(tree, mine, os.path.join(work, "A%d-mutation.xml" % n), stop_at_first_failure=True)
-                first = first_failing([x for x in mine if x.test in res], res)
-                if first != r.test:
-                    problems.append("(c) A%d: mutation %s should make %s the first failing row; it is %s"
-                                    % (n, r.mutation, r.test, first or "none (every row passes)"))
+                problems += check_mutation(n, h, mine, keyed, signatures, record, tree, work)
             write_fresh(os.path.join(tree, path), before)
         if "c" in stages:
-            say("(c) A%d: %d mutations applied to the reference  [%.0f s]"
-                % (n, sum(r.mutation != "-" for r in mine), time.time() - t0))
+            say("(c) A%d: %d mutations applied to the reference, each hint fired on its own mutation only  [%.0f s]"
+                % (n, len(keyed), time.time() - t0))
         if not keep:
             shutil.rmtree(tree)
 
+    if record and "c" in stages:
+        write_signatures(src, signatures, signatures_path)
+        say("recorded the evidence of %d mutations in %s" % (len(signatures), signatures_path or SIGNATURES))
     for n in notes:
         say("note: " + n)
     for p in problems:
@@ -922,6 +1483,90 @@ def check(strict, only, table=None, src=ROOT, work=None, keep=False, stages="abc
 
 
 # ---- selftest: each check can fail ---------------------------------------------------------------
+
+def reformat_marked_bodies(tree, path):
+    """Ordinary edits to every marked function of `path`, as a maintainer makes them: its parameters one
+    per line, the marked body indented two more spaces, a blank line and a comment added in it."""
+    lines = read_lines(os.path.join(tree, path))
+    for region in sorted(find_regions(tree, path), key=lambda r: -r.begin):
+        k = region.begin + 1
+        while k < region.end and lines[k].strip().startswith("//"):
+            k += 1
+        body = ["  " + l if l.strip() else l for l in lines[k:region.end]]
+        lines[k:region.end] = ["", region.indent + "// (a comment added by the reformatting test)"] + body
+        start = region.begin - 1
+        while not (lines[start] and not lines[start][0].isspace() and "(" in lines[start]):
+            start -= 1
+        end = start
+        while "{" not in lines[end].split("//")[0]:
+            end += 1
+        text = " ".join(l.strip() for l in lines[start:end + 1])
+        depth, close = 0, None
+        for i in range(text.index("("), len(text)):
+            depth += text[i] == "("
+            depth -= text[i] == ")"
+            if depth == 0:
+                close = i
+                break
+        params = [q.strip() for q in split_top_level(text[text.index("(") + 1:close])]
+        if params:
+            lines[start:end + 1] = [text[:text.index("(") + 1]] + [
+                "    " + q + ("," if i < len(params) - 1 else text[close:]) for i, q in enumerate(params)]
+    write_fresh(os.path.join(tree, path), "\n".join(lines))
+
+
+def stub_selftest(base):
+    """The stubs survive ordinary edits: every marked file reformatted, stubbed again and compiled with
+    the Makefile's warnings as errors; and a mutation whose line was edited is named as stale, with it."""
+    failed = []
+    cxx = [w for w in (os.environ.get("CXX") or "g++").split() if os.path.basename(w) != "ccache"] or ["g++"]
+    paths = sorted({r.path for r in all_regions(base)}) + [parse_mutation(ROOT, "A8-label-off-by-one.txt")[0]]
+    saved = {p: (open(os.path.join(base, p), "rb").read(), os.stat(os.path.join(base, p))) for p in set(paths)}
+    try:
+        return stub_checks(base, cxx, paths[:-1], failed)
+    finally:  # back as they were, with their times (nothing recompiles for the checks after)
+        for p, (data, st) in saved.items():
+            with open(os.path.join(base, p), "wb") as f:
+                f.write(data)
+            os.utime(os.path.join(base, p), ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def stub_checks(base, cxx, paths, failed):
+    for path in paths:
+        reformat_marked_bodies(base, path)
+        regions = find_regions(base, path)
+        stub = os.path.join(base, path + ".stub" + os.path.splitext(path)[1])
+        with open(stub, "w") as f:
+            f.write(stubbed_text(base, path, regions))
+        unit = stub
+        if path.endswith(".h"):  # a header is compiled through a file that includes it
+            unit = stub + ".cpp"
+            with open(unit, "w") as f:
+                f.write('#include "%s"\n' % os.path.relpath(stub, base))
+        cmd = cxx + ["-std=c++17", "-I.", "-fsyntax-only", "-Wall", "-Wextra", "-Wpedantic", "-Werror", unit]
+        out = subprocess.run(cmd, cwd=base, capture_output=True, text=True)
+        if out.returncode != 0 or "Need to implement for A" not in open(stub).read():
+            failed.append(path)
+            say("stubs after reformatting %s do not compile:\n%s" % (path, out.stderr[-2000:]))
+        for f in {stub, unit}:
+            os.remove(f)
+    say("(stubs) every marked file reformatted and stubbed again: %s" % ("ok" if not failed else "FAILED: " + ", ".join(failed)))
+    # a stale mutation: the line it quotes edited in the reference
+    name = "A8-label-off-by-one.txt"
+    path, hunks = parse_mutation(ROOT, name)
+    line = hunks[0][0].split("\n")[0]
+    text = open(os.path.join(base, path)).read()
+    write_fresh(os.path.join(base, path), text.replace(line, line.replace("+ 1", "+1"), 1))
+    try:
+        apply_mutation(base, name, ROOT)
+        failed.append("stale mutation not reported")
+    except Failure as e:
+        ok = "is stale" in str(e) and line.strip() in str(e)
+        say("(stale) %s -> %s" % ("ok" if ok else "FAILED", e))
+        if not ok:
+            failed.append("stale mutation not named with its line")
+    return failed
+
 
 def selftest():
     """Runs the checker on A5 with three deliberate breakages; each must be reported by its own check."""
@@ -953,10 +1598,27 @@ def selftest():
                                       else l for l in table_lines]),
          "(c) A5: mutation %s should make %s the first failing row" % (later.mutation, first.test)),
     ]
-    failed = []
-    for stage, path, expected in cases:
+    # (c) a hint that would fire on another mutation's failure: the first mutation's evidence recorded
+    # for the second (so the second's hint fires on the first's failure, and not on its own)
+    sigs = read_signatures(ROOT)
+    if first.mutation in sigs and later.mutation in sigs:
+        # a second hint for the first row, keyed to the last mutation but holding the first's evidence
+        hints_path = table("broken-hints.tsv", ["A5\t%s\tthe wrong hint\t%s" % (first.test, later.mutation)])
+        sigs[later.mutation] = (first.test, sigs[first.mutation][1])
+        write_signatures(tmp, sigs, os.path.join(tmp, "broken-signatures.tsv"))
+        cases.append(("c", os.path.join(ROOT, TABLE),
+                      "(c) A5: on mutation %s's failure of %s the hint of %s fires too" % (first.mutation, first.test, later.mutation),
+                      hints_path, os.path.join(tmp, "broken-signatures.tsv")))
+    failed = stub_selftest(base)
+    if gradescope_problems({"score": 1, "tests": [{"name": "x", "score": 2, "max_score": 1, "output": "",
+                                                   "visibility": "sometimes"}]}) == []:
+        failed.append("the results.json validator accepts a broken file")
+    for case in cases:
+        stage, path, expected = case[:3]
+        hints_path, signatures_path = case[3:] if len(case) > 3 else (None, None)
         say("---- selftest (%s): expecting a problem starting %r" % (stage, expected))
-        problems = check(strict=False, only=[n], table=path, src=base, work=os.path.join(tmp, "work"), stages=stage)
+        problems = check(strict=False, only=[n], table=path, src=base, work=os.path.join(tmp, "work"), stages=stage,
+                         hints_path=hints_path, signatures_path=signatures_path)
         if not any(p.startswith(expected) for p in problems):
             failed.append(stage)
     shutil.rmtree(tmp)
@@ -986,6 +1648,9 @@ def main(argv):
     g.add_argument("number", type=number_arg)
     g.add_argument("--tree")
     g.add_argument("--timeout", type=int, help="seconds per graded row (default %d)" % TEST_SECONDS)
+    g.add_argument("--format", choices=("text", "gradescope"), default="text")
+    g.add_argument("--results", help="where FORMAT=gradescope writes results.json (default "
+                   "/autograder/results/results.json when /autograder exists, else out/grades/A<n>/results.json)")
     gc = sub.add_parser("grade-class")
     gc.add_argument("number", type=number_arg)
     gc.add_argument("submissions", help="one folder or archive per student")
@@ -995,6 +1660,7 @@ def main(argv):
     c.add_argument("--strict", action="store_true", help="an assignment without markers is a failure")
     c.add_argument("--only", default="", help="comma-separated assignment numbers")
     c.add_argument("--keep", action="store_true", help="keep the generated trees under out/check-assignments")
+    c.add_argument("--record", action="store_true", help="record each mutation's failure in %s" % SIGNATURES)
     sub.add_parser("selftest")
     sub.add_parser("hostile")
     args = p.parse_args(argv)
@@ -1011,6 +1677,10 @@ def main(argv):
             return 0
         if args.cmd == "grade":
             rows, results = grade(args.number, args.tree or default_tree(args.number), seconds=args.timeout)
+            if args.format == "gradescope":
+                path = args.results or ("/autograder/results/results.json" if os.path.isdir("/autograder")
+                                        else os.path.join(ROOT, "out", "grades", "A%d" % args.number, "results.json"))
+                write_gradescope(rows, results, path, "" if results is not None else "the submission does not build")
             return 0 if results is not None else 1
         if args.cmd == "grade-class":
             out = args.out or os.path.join(ROOT, "out", "grades", "A%d" % args.number)
@@ -1018,7 +1688,7 @@ def main(argv):
             return 0
         if args.cmd == "check":
             only = [number_arg(x) for x in args.only.split(",") if x]
-            return 1 if check(args.strict, only, keep=args.keep) else 0
+            return 1 if check(args.strict, only, keep=args.keep, record=args.record) else 0
         if args.cmd == "selftest":
             return 0 if selftest() else 1
         if args.cmd == "hostile":
