@@ -158,11 +158,6 @@ MemoryEstimate estimate_memory(const std::vector<std::string>& tasks, const Sett
   return rnn_run_memory(static_cast<double>(N), 200.0 * 10.0, 28.0, 200.0, concurrent);
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The flags: the shared ones with this program's defaults (demos/toolkit/cli.h), then its own.
 void declare_flags(Cli& cli) {
   CommonFlags common;
@@ -202,8 +197,7 @@ int run(int argc, char** argv) {
   Settings s = read_settings(cli);
   const std::size_t N = s.train.net.N;
 
-  std::vector<std::string> tasks;
-  for (const std::string& t : cli.get_string_list("task")) tasks.push_back(lower(t));
+  const std::vector<std::string> tasks = cli.tasks();
   const std::vector<double> gains = gains_flag(cli);
   const bool smnist_only = tasks.size() == 1 && tasks[0] == "smnist";
   const std::vector<std::int64_t> ranks =

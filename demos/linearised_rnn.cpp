@@ -132,11 +132,7 @@ int run(int argc, char** argv) {
   s.train = rnn_train_flags(cli, {0, static_cast<std::size_t>(cli.get_int("N")), 0, 1.0, Activation::kRelu});
   s.gain = gain_flag(cli);
   const std::size_t N = s.train.net.N;
-  std::vector<std::string> tasks;
-  for (std::string t : cli.get_string_list("task")) {
-    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    tasks.push_back(t);
-  }
+  const std::vector<std::string> tasks = cli.tasks();
   const std::vector<std::int64_t> ranks = ranks_flag(cli, N, "N", released_ranks(N));
 
   const std::vector<RunSpec> runs =

@@ -220,11 +220,6 @@ void print_summary(const ResultTable& t) {
   }
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 void declare_flags(Cli& cli) {
   CommonFlags common;
   common.seeds = 3;
@@ -250,8 +245,7 @@ int run(int argc, char** argv) {
   if (!cli.parse_or_exit(argc, argv)) return 0;
   cli.announce_seed();
   const Settings s = read_settings(cli);
-  std::vector<std::string> tasks;
-  for (const std::string& t : cli.get_string_list("task")) tasks.push_back(lower(t));
+  const std::vector<std::string> tasks = cli.tasks();
   const std::size_t N = s.train.net.N;
   const std::vector<std::int64_t> ranks = ranks_flag(cli, N, "N", released_ranks(N));
 

@@ -328,6 +328,15 @@ bool Cli::was_given(const std::string& name) const {
   return it->second.given;
 }
 
+std::vector<std::string> Cli::tasks() const {
+  std::vector<std::string> tasks;
+  for (std::string t : get_string_list("task")) {
+    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    tasks.push_back(t);
+  }
+  return tasks;
+}
+
 bool Cli::has(const std::string& name) const { return options_.count(name) > 0; }
 
 std::vector<std::uint64_t> Cli::seed_list() const {
