@@ -165,22 +165,18 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
   f32.join();
   if (f32_failure) std::rethrow_exception(f32_failure);
 
-  std::vector<std::string> columns = {"task", "rank", "seed", "N", "iters"};
-  std::vector<CsvCell> row = {task, static_cast<unsigned long long>(rank), static_cast<unsigned long long>(spec.seed),
-                              static_cast<unsigned long long>(s.train.net.N),
-                              static_cast<unsigned long long>(s.train.iters)};
+  CsvRecord cells;
+  cells.add("task", task).add("rank", static_cast<unsigned long long>(rank));
+  cells.add("seed", static_cast<unsigned long long>(spec.seed)).add("N", static_cast<unsigned long long>(s.train.net.N));
+  cells.add("iters", static_cast<unsigned long long>(s.train.iters));
   for (const std::string& m : kMeasures) {
     const double a = measure_of(results[0], m), b = measure_of(results[1], m);
-    columns.insert(columns.end(), {m + "_f64", m + "_f32", m + "_diff"});
-    row.insert(row.end(), {a, b, b - a});
+    cells.add(m + "_f64", a).add(m + "_f32", b).add(m + "_diff", b - a);
   }
-  columns.insert(columns.end(), {"diverged_f64", "diverged_f32", "separated_at", "gap_final", "gap_max",
-                                 "seconds_f64", "seconds_f32"});
-  row.insert(row.end(), {results[0].diverged ? 1 : 0, results[1].diverged ? 1 : 0, gap.separated_at(),
-                         gap.final_gap(), gap.max_gap(), results[0].train_seconds, results[1].train_seconds});
-  CsvWriter w(columns);
-  w.add_row(row);
-  return w;
+  cells.add("diverged_f64", results[0].diverged ? 1 : 0).add("diverged_f32", results[1].diverged ? 1 : 0);
+  cells.add("separated_at", gap.separated_at()).add("gap_final", gap.final_gap()).add("gap_max", gap.max_gap());
+  cells.add("seconds_f64", results[0].train_seconds).add("seconds_f32", results[1].train_seconds);
+  return cells.table();
 }
 
 // ---------------------------------------------------------------- summary
