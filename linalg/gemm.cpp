@@ -34,6 +34,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace rl {
@@ -191,15 +192,19 @@ struct RowsInPlace {
   void next() { ++a; }
 };
 
-// The micro-kernel: acc = sum_p Ap(:, p) Bp(p, :) as a MR x kNR tile of rank-1 updates held in
-// registers (MR * kNV accumulators, Tile above), then C_tile = alpha acc + beta C_tile on its mr x nr
+// The micro-kernel: acc = sum_p Ap(:, p) Bp(p, :) as a MR x (NV kLanes) tile of rank-1 updates held
+// in registers (MR * NV accumulators, Tile above), then C_tile = alpha acc + beta C_tile on its mr x nr
 // valid part (beta == 0 overwrites).  Each acc element is one chain of kc multiply-adds (FMAs where
-// the target has them).
-template <std::size_t MR, class T, class APanel>
+// the target has them).  NV is Tile's kNV, or 1 for a last panel with at most kLanes valid columns
+// (the narrow tile): it reads the first vector of each kNR-wide packed row and does half the
+// arithmetic, where the full tile would multiply the panel's zero padding.  Each element's chain and
+// its store are the same either way, so the narrow tile changes no bits
+// (docs/gemm.md#the-narrow-edge-tile).
+template <std::size_t MR, std::size_t NV, class T, class APanel>
 void micro_kernel(std::size_t kc, APanel Ap, const T* __restrict Bp, T alpha, T beta, T* __restrict C,
                   std::size_t ldc, std::size_t mr, std::size_t nr) {
   using Vec = typename Tile<T>::Vec;
-  constexpr std::size_t kLanes = Tile<T>::kLanes, kNV = Tile<T>::kNV, kNR = Tile<T>::kNR;
+  constexpr std::size_t kLanes = Tile<T>::kLanes, kNV = NV, kNR = Tile<T>::kNR, kWidth = NV * kLanes;
   Vec acc[MR][kNV];
 #pragma GCC unroll 16
   for (std::size_t i = 0; i < MR; ++i)
@@ -216,7 +221,11 @@ void micro_kernel(std::size_t kc, APanel Ap, const T* __restrict Bp, T alpha, T 
     Ap.next();
     Bp += kNR;
   }
-  if (mr == MR && nr == kNR) {
+  // Only a full kNR-column tile is stored as vectors; a part-filled one (every narrow tile among them)
+  // goes through the element-wise store below, as it did before the narrow tile existed, so the bits
+  // of alpha acc + beta c stay those of the two-vector edge tile (the compiler may fuse the two
+  // element-wise operations differently from the vector ones).
+  if (NV == Tile<T>::kNV && mr == MR && nr == kNR) {
 #pragma GCC unroll 16
     for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
@@ -232,7 +241,7 @@ void micro_kernel(std::size_t kc, APanel Ap, const T* __restrict Bp, T alpha, T 
       }
     return;
   }
-  T tile[MR][kNR];  // edge tile: spill the registers (element-wise, so acc never needs an address)
+  T tile[MR][kWidth];  // edge tile: spill the registers (element-wise, so acc never needs an address)
 #pragma GCC unroll 16
   for (std::size_t i = 0; i < MR; ++i)
 #pragma GCC unroll 4
@@ -276,14 +285,21 @@ void multiply_packed_block_tiles(const OpView<T>& A, std::size_t m, std::size_t 
     // packed panel is); only a last partial panel, which needs zero rows, is packed.
     const std::size_t in_place = A.trans == Trans::kNo ? mc / MR * MR : 0;
     if (in_place < mc) pack_a<MR>(A, ic + in_place, mc - in_place, pc, kc, Ap);
+    auto tile_of_width = [&](auto nv, std::size_t ir, std::size_t jr, std::size_t nr) {
+      constexpr std::size_t NV = decltype(nv)::value;
+      if (ir < in_place)
+        micro_kernel<MR, NV>(kc, RowsInPlace<T>{A.data + (ic + ir) * A.ld + pc, A.ld}, Bp + jr * kc, alpha,
+                             beta, C + (ic + ir) * ldc + jr, ldc, MR, nr);
+      else
+        micro_kernel<MR, NV>(kc, PackedPanel<MR, T>{Ap + (ir - in_place) * kc}, Bp + jr * kc, alpha, beta,
+                             C + (ic + ir) * ldc + jr, ldc, std::min(MR, mc - ir), nr);
+    };
     auto tile = [&](std::size_t ir, std::size_t jr) {
       const std::size_t nr = std::min(kNR, nc - jr);
-      if (ir < in_place)
-        micro_kernel<MR>(kc, RowsInPlace<T>{A.data + (ic + ir) * A.ld + pc, A.ld}, Bp + jr * kc, alpha, beta,
-                         C + (ic + ir) * ldc + jr, ldc, MR, nr);
+      if (nr <= Tile<T>::kLanes)
+        tile_of_width(std::integral_constant<std::size_t, 1>{}, ir, jr, nr);  // the narrow tile
       else
-        micro_kernel<MR>(kc, PackedPanel<MR, T>{Ap + (ir - in_place) * kc}, Bp + jr * kc, alpha, beta,
-                         C + (ic + ir) * ldc + jr, ldc, std::min(MR, mc - ir), nr);
+        tile_of_width(std::integral_constant<std::size_t, Tile<T>::kNV>{}, ir, jr, nr);
     };
     if (kc * nc <= Tile<T>::kRowMajorTileOrderMax) {
       // Shallow product (e.g. the RNN's dY W_out, k = 10): C costs more than the arithmetic.  Finish

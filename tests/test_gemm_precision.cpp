@@ -167,6 +167,42 @@ TYPED_TEST(GemmPrecision, ThreadsAndPrePackedOperandGiveTheBitsOfOneThread) {
       }
 }
 
+// The narrow edge tile (docs/gemm.md#the-narrow-edge-tile): a last panel with at most one vector of
+// valid columns is multiplied by a tile half as wide.  Its columns must carry the bits the two-vector
+// tile gives them, so the same product with lanes + 1 - r more columns (a last panel of lanes + 1
+// columns, which the two-vector tile multiplies) must agree entry for entry on the shared columns; and
+// both stay within the a priori bound.  n = q * width + r for r = 1, lanes / 2 and lanes.
+TYPED_TEST(GemmPrecision, NarrowEdgeTileGivesTheBitsOfTheTwoVectorTile) {
+  using T = TypeParam;
+  const std::size_t width = gemm_panel_width<T>(), lanes = width / 2;
+  for (Trans ta : kBoth)
+    for (Trans tb : kBoth)
+      for (const std::size_t r : {std::size_t(1), std::max<std::size_t>(1, lanes / 2), lanes})
+        for (const std::size_t m : {std::size_t(13), std::size_t(150)}) {
+          const std::size_t n = 2 * width + r, k = 333;  // k across two 320-deep blocks
+          const Product<T> wide = make_product<T>(ta, tb, m, n + (lanes + 1 - r), k, T(1.1), T(0.3));
+          Product<T> P = wide;  // the same values on the first n columns of B and C0
+          P.n = n;
+          P.B.clear();
+          P.C0.clear();
+          for (std::size_t p = 0; p < k; ++p)
+            for (std::size_t j = 0; j < n; ++j) P.B.push_back(0);
+          for (std::size_t p = 0; p < k; ++p)
+            for (std::size_t j = 0; j < n; ++j)
+              (tb == Trans::kNo ? P.B[p * n + j] : P.B[j * k + p]) = wide.b(p, j);
+          for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j) P.C0.push_back(wide.C0[i * wide.n + j]);
+          const std::vector<T> narrow = fast(P), full = fast(wide);
+          for (std::size_t i = 0; i < m; ++i)
+            for (std::size_t j = 0; j < n; ++j)
+              ASSERT_EQ(narrow[i * n + j], full[i * wide.n + j])
+                  << "C(" << i << ", " << j << ") of " << m << " x " << n << " x " << k << ", last panel " << r
+                  << " of " << width << " columns: the narrow tile's bits differ from the two-vector tile's "
+                  << "(linalg/gemm.cpp, micro_kernel)";
+          EXPECT_LE(error_ratio(P, narrow), 1.01) << m << " x " << n;
+        }
+}
+
 // The register tile follows the instruction set (linalg/simd_width.h): two vector registers wide,
 // so twice as many float columns as double ones; 16 doubles on AVX-512, the tile the repository's
 // float64 numbers were computed with.
