@@ -68,6 +68,7 @@
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/train_config.h"
+#include "demos/toolkit/verdict.h"
 #include "nn/loss.h"
 #include "nn/measures.h"
 #include "nn/optim.h"
@@ -243,6 +244,14 @@ void print_rank_table(const ResultTable& ranks, const std::vector<Fig2Entry>& en
                 "their eigenvalue ranks and radii are unreliable\n", stalled);
 }
 
+// A median loss in the table's fixed width: %.4f, or %.2e once an overflowing run makes it huge (the
+// diverged runs of the SONET-chain start at equal Frobenius norm printed 79 digits).
+std::string loss_cell(double loss) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, std::fabs(loss) < 1e4 ? "%.4f" : "%.2e", loss);
+  return buf;
+}
+
 void print_run_table(const ResultTable& runs, const ResultTable& ranks, const std::vector<Fig2Entry>& entries,
                      const std::string& task) {
   std::printf("\n%s: median over seeds (RA/KA: 1 = lazy, lower = richer)\n", task.c_str());
@@ -251,12 +260,12 @@ void print_run_table(const ResultTable& runs, const ResultTable& ranks, const st
   for (const Fig2Entry& e : entries) {
     const auto div = column_of(runs, e.name, "diverged", task);
     if (div.empty()) continue;
-    std::printf("%-26s %3zu %9.4f %10.4g %8.4f %8.4f %8.4f %6.3f %4.0f %4.0f\n", e.name.c_str(), div.size(),
+    std::printf("%-26s %3zu %9.4f %10.4g %8.4f %8.4f %8s %6.3f %4.0f %4.0f\n", e.name.c_str(), div.size(),
                 median_or_nan(column_of(ranks, e.name, "relative_rank_eigen")),
                 median_or_nan(column_of(runs, e.name, "weight_change", task)),
                 median_or_nan(column_of(runs, e.name, "representation_alignment", task)),
                 median_or_nan(column_of(runs, e.name, "kernel_alignment", task)),
-                median_or_nan(column_of(runs, e.name, "loss_final", task)),
+                loss_cell(median_or_nan(column_of(runs, e.name, "loss_final", task))).c_str(),
                 median_or_nan(column_of(runs, e.name, "accuracy", task)),
                 count(div), count(column_of(runs, e.name, "silent", task)));
   }
@@ -272,12 +281,23 @@ void print_verdicts(const ResultTable& runs, const ResultTable& ranks, const std
     const double dw = med(e.name, "weight_change"), dw0 = med(e.gaussian, "weight_change");
     const double ka = med(e.name, "kernel_alignment"), ka0 = med(e.gaussian, "kernel_alignment");
     if (std::isnan(dw) && std::isnan(ka) && column_of(runs, e.name, "diverged", task).empty()) continue;
+    auto health = [&](const std::string& entry) {
+      return group_health(column_of(runs, entry, "diverged", task), column_of(runs, entry, "silent", task));
+    };
+    const GroupHealth h = health(e.name), h0 = health(e.gaussian);
     const bool larger_dw = dw > dw0, lower_ka = ka < ka0;
-    const bool undefined = std::isnan(dw) || std::isnan(ka) || std::isnan(ka0);
+    const bool undefined = std::isnan(dw) || std::isnan(ka) || std::isnan(ka0) ||
+                           unless_mostly_failed(Comparison::kYes, {h, h0}) == Comparison::kUndefined;
+    std::string verdict = larger_dw && lower_ka ? "richer, as the paper" : "not richer";
+    if (undefined) {
+      verdict = "undefined (diverged or silent runs";
+      if (h.mostly_failed() || h0.mostly_failed())  // demos/toolkit/verdict.h: medians of a few survivors
+        verdict += ": " + std::to_string(h.failed) + " / " + std::to_string(h.runs) + " and " +
+                   std::to_string(h0.failed) + " / " + std::to_string(h0.runs) + " runs failed";
+      verdict += ")";
+    }
     std::printf("  %-26s dW %.4g vs %.4g (%s), KA %.4f vs %.4f (%s) -> %s\n", e.name.c_str(), dw, dw0,
-                larger_dw ? "larger" : "NOT larger", ka, ka0, lower_ka ? "lower" : "NOT lower",
-                undefined ? "undefined (diverged or silent runs)"
-                : larger_dw && lower_ka ? "richer, as the paper" : "not richer");
+                larger_dw ? "larger" : "NOT larger", ka, ka0, lower_ka ? "lower" : "NOT lower", verdict.c_str());
     if (larger_dw && lower_ka) continue;
     for (const std::string& name : {e.name, e.gaussian})
       std::printf("      initial regime of %-26s spectral radius %.3f, active at decision step %.3f, "

@@ -204,7 +204,7 @@ TEST(DemoPrograms, VerdictsOfASweepWhoseRunsAllDivergedAreUndefined) {
                                           "1", "--threads", "1", "--out", scratch.path("fig1")});
   EXPECT_EQ(fig1.exit_code, 0) << fig1.err;
   EXPECT_NE(fig1.out.find("rank 1 vs 20: larger dW"), std::string::npos) << fig1.out;
-  EXPECT_NE(fig1.out.find("-> undefined (a compared group has no finite value)"), std::string::npos) << fig1.out;
+  EXPECT_NE(fig1.out.find("-> undefined (a compared group has no finite value, or most of its runs failed)"), std::string::npos) << fig1.out;
   EXPECT_EQ(fig1.out.find("differs from the paper"), std::string::npos) << fig1.out;
   for (const auto& [program, args] :
        {std::pair<std::string, std::vector<std::string>>{"fig4a_linear_rank", {"--lr", "10", "--sigma", "1000"}},

@@ -34,11 +34,30 @@ TEST(Verdict, PaperVerdictIsUndefinedWhenAnyCheckIs) {
   EXPECT_EQ(paper_verdict({Comparison::kYes, Comparison::kYes}, "Fig. 1"), "matches the paper (Fig. 1)");
   EXPECT_EQ(paper_verdict({Comparison::kYes, Comparison::kNo}, "Fig. 1"), "differs from the paper");
   EXPECT_EQ(paper_verdict({Comparison::kNo, Comparison::kUndefined}, "Fig. 1"),
-            "undefined (a compared group has no finite value)");
+            "undefined (a compared group has no finite value, or most of its runs failed)");
   // every run of the low rank diverged: its mean dW, RA, KA are NaN
   const double lo = kNan, hi = 0.5;
   EXPECT_EQ(paper_verdict({is_larger(lo, hi), is_smaller(lo, hi), is_smaller(lo, hi)}, "Fig. 4B"),
-            "undefined (a compared group has no finite value)");
+            "undefined (a compared group has no finite value, or most of its runs failed)");
+}
+
+// Fig. 2's SONET-chain start at equal Frobenius norm: 7 of 10 runs diverged (one also silent), so its
+// median is that of 3 survivors; the comparison must be undefined, not "richer".  Half failed is
+// still a group (5 of 10); a run counted in both columns is one failed run.
+TEST(Verdict, ComparisonWithAMostlyFailedGroupIsUndefined) {
+  const GroupHealth sonet = group_health({1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, {1, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+  EXPECT_EQ(sonet.runs, 10u);
+  EXPECT_EQ(sonet.failed, 7u);
+  EXPECT_TRUE(sonet.mostly_failed());
+  const GroupHealth gaussian = group_health({0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, {});
+  EXPECT_FALSE(gaussian.mostly_failed());
+  EXPECT_EQ(unless_mostly_failed(Comparison::kYes, {sonet, gaussian}), Comparison::kUndefined);
+  EXPECT_EQ(unless_mostly_failed(Comparison::kNo, {gaussian, sonet}), Comparison::kUndefined);
+  EXPECT_EQ(unless_mostly_failed(Comparison::kYes, {gaussian, gaussian}), Comparison::kYes);
+  const GroupHealth half = group_health({1, 1, 1, 1, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 1, 0, 0, 0, 0, 0});
+  EXPECT_EQ(half.failed, 5u);
+  EXPECT_FALSE(half.mostly_failed());
+  EXPECT_TRUE(GroupHealth{}.mostly_failed());  // no runs: nothing to compare
 }
 
 TEST(Verdict, LargestErrorSkipsAndCountsNonFiniteErrors) {

@@ -32,10 +32,24 @@ const char* yes_no(Comparison c) {
 std::string paper_verdict(const std::vector<Comparison>& checks, const std::string& figure) {
   bool all_yes = true;
   for (Comparison c : checks) {
-    if (c == Comparison::kUndefined) return "undefined (a compared group has no finite value)";
+    if (c == Comparison::kUndefined) return "undefined (a compared group has no finite value, or most of its runs failed)";
     all_yes = all_yes && c == Comparison::kYes;
   }
   return all_yes ? "matches the paper (" + figure + ")" : "differs from the paper";
+}
+
+GroupHealth group_health(const std::vector<double>& diverged, const std::vector<double>& silent) {
+  GroupHealth h;
+  h.runs = diverged.size();
+  for (std::size_t i = 0; i < diverged.size(); ++i)
+    if (diverged[i] != 0 || (i < silent.size() && silent[i] != 0)) ++h.failed;
+  return h;
+}
+
+Comparison unless_mostly_failed(Comparison c, const std::vector<GroupHealth>& groups) {
+  for (const GroupHealth& g : groups)
+    if (g.mostly_failed()) return Comparison::kUndefined;
+  return c;
 }
 
 void LargestError::add(double error) {

@@ -9,7 +9,7 @@
 //   const Comparison dw = is_larger(mean_lo_dW, mean_hi_dW), ka = is_smaller(mean_lo_KA, mean_hi_KA);
 //   std::printf("larger dW %s, lower KA %s -> %s\n", yes_no(dw), yes_no(ka),
 //               paper_verdict({dw, ka}, "Fig. 1").c_str());
-//   -> "larger dW yes, lower KA undefined -> undefined (a compared group has no finite value)"
+//   -> "larger dW yes, lower KA undefined -> undefined (a compared group has no finite value, or most of its runs failed)"
 //
 //   LargestError worst;
 //   for (const Row& r : rows) r.diverged ? worst.leave_out() : worst.add(r.ka - r.ka_pred);
@@ -32,9 +32,25 @@ Comparison is_smaller(double a, double b);
 // "yes", "NO" or "undefined".
 const char* yes_no(Comparison c);
 
-// "undefined (a compared group has no finite value)" when any check is undefined, else
-// "matches the paper (<figure>)" when every check is yes, else "differs from the paper".
+// "undefined (a compared group has no finite value, or most of its runs failed)" when any check is
+// undefined, else "matches the paper (<figure>)" when every check is yes, else "differs from the paper".
 std::string paper_verdict(const std::vector<Comparison>& checks, const std::string& figure);
+
+// How many of a group's runs failed (diverged, or silent on the probe).  A mean or median over a group
+// most of whose runs failed describes the few that survived, not the group: at equal Frobenius norm,
+// 7 of Fig. 2's 10 SONET-chain runs overflow and the median of the other 3 looked "richer"
+// (docs/reproducing.md#at-the-papers-settings-record-docsrecordsfig2_frobenius).
+struct GroupHealth {
+  std::size_t runs = 0, failed = 0;
+  // True when more than half the runs failed, or there are none.
+  bool mostly_failed() const { return runs == 0 || 2 * failed > runs; }
+};
+
+// From a group's per-run 0/1 columns (a run failed when either is nonzero; `silent` may be empty).
+GroupHealth group_health(const std::vector<double>& diverged, const std::vector<double>& silent);
+
+// c, or undefined when any of the compared groups mostly failed.
+Comparison unless_mostly_failed(Comparison c, const std::vector<GroupHealth>& groups);
 
 // The largest |error| over the finite errors added, and how many runs were left out (a non-finite
 // error, or leave_out() for a diverged run).
