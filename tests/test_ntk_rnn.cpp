@@ -9,6 +9,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "linalg/gemm.h"
 #include "tests/rnn_test_helpers.h"
@@ -126,6 +130,74 @@ TEST(RnnNtkReference, ScalarNetworkKernelByHand) {
   }
 }
 
+// The first entry where got differs from want, named by output (step t, trial b, output k) and column
+// (which parameter entry); "" when none does.  Outputs a = (t B + b) K + k; columns W_in, W_h, W_out.
+std::string first_jacobian_mismatch(const Matrix& got, const Matrix& want, std::size_t B, std::size_t K,
+                                    const std::vector<std::pair<const char*, std::size_t>>& blocks) {
+  if (got.rows() != want.rows() || got.cols() != want.cols())
+    return "shape " + shape_str(got) + ", expected " + shape_str(want);
+  for (std::size_t a = 0; a < want.rows(); ++a)
+    for (std::size_t j = 0; j < want.cols(); ++j)
+      if (!(std::fabs(got(a, j) - want(a, j)) <= 1e-12)) {
+        std::size_t col = j, block = 0;
+        while (block + 1 < blocks.size() && col >= blocks[block].second) col -= blocks[block++].second;
+        std::ostringstream o;
+        o << "row a = " << a << " (output of step t = " << a / K / B << ", trial b = " << a / K % B << ", k = "
+          << a % K << "), column " << j << " (" << blocks[block].first << " entry " << col << "): expected "
+          << want(a, j) << ", got " << got(a, j);
+        return o.str();
+      }
+  return "";
+}
+
+// Graded (A4, rung 2): a hand case that can see the usual bugs: N = 2 units, n_in = 3 inputs (W_in is
+// 2 x 3: a transpose cannot fit), K = 2 outputs, B = 2 trials, T = 2 steps, alpha = 1, relu with every
+// pre-activation positive (so y is a polynomial in the weights and J is exact):
+//   W_in = [[1, 0, 1], [0, 1, 1]], W_h = [[0, 1], [0.5, 0]], W_out = [[1, 0], [1, 2]],
+//   x (time-major rows t B + b) = (1, 0, 1), (0, 1, 1), (0, 0, 1), (1, 1, 0).
+// h_0 = W_in x_0: trial 0 (2, 1), trial 1 (1, 2); h_1 = W_in x_1 + W_h h_0: (2, 2), (3, 1.5).
+// dy_t,k / dW_out(k, i) = h_t(i); dy_t,k / dW_in(i, j) = W_out(k, i) x_t(j) + [t = 1] (W_out W_h)(k, i) x_0(j);
+// dy_1,k / dW_h(i, j) = W_out(k, i) h_0(j) and dy_0 does not depend on W_h.  K = J J^T.
+TEST(RnnNtkReference, TwoUnitsTwoTrialsTwoStepsByHand) {
+  const RnnConfig c{3, 2, 2, 1.0, Activation::kRelu};
+  const RnnParams p{Matrix::from_rows({{1, 0, 1}, {0, 1, 1}}), Matrix::from_rows({{0, 1}, {0.5, 0}}),
+                    Matrix::from_rows({{1, 0}, {1, 2}})};
+  const SeqBatch s{2, 2, Matrix::from_rows({{1, 0, 1}, {0, 1, 1}, {0, 0, 1}, {1, 1, 0}}), {}};
+  const Matrix J_all = Matrix::from_rows({{1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 1, 0, 0},
+                                          {1, 0, 1, 2, 0, 2, 0, 0, 0, 0, 0, 0, 2, 1},
+                                          {0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0},
+                                          {0, 1, 1, 0, 2, 2, 0, 0, 0, 0, 0, 0, 1, 2},
+                                          {0, 0, 1, 1, 0, 1, 2, 1, 0, 0, 2, 2, 0, 0},
+                                          {1, 0, 2, 1, 0, 3, 2, 1, 4, 2, 0, 0, 2, 2},
+                                          {1, 1, 0, 0, 1, 1, 1, 2, 0, 0, 3, 1.5, 0, 0},
+                                          {1, 2, 1, 2, 3, 1, 1, 2, 2, 4, 0, 0, 3, 1.5}});
+  const Matrix K_all = Matrix::from_rows({{7, 2, 5, 1, 7, 3, 8.5, 2},
+                                          {2, 15, 1, 9, 5, 17, 3, 15.5},
+                                          {5, 1, 7, 2, 7, 2, 7, 3},
+                                          {1, 9, 2, 15, 3, 14, 5, 17},
+                                          {7, 5, 7, 3, 16, 11, 14, 8},
+                                          {3, 17, 2, 14, 11, 48, 8, 37},
+                                          {8.5, 3, 7, 5, 14, 8, 20.25, 12},
+                                          {2, 15.5, 3, 17, 8, 37, 12, 56.25}});
+  // W_h only: the four step-0 rows of J are 0; rows of step 1 are W_out(k, i) h_0(j).
+  const Matrix K_wh = Matrix::from_rows({{0, 0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0, 0},
+                                         {0, 0, 0, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0, 0, 0},
+                                         {0, 0, 0, 0, 5, 5, 4, 4}, {0, 0, 0, 0, 5, 25, 4, 20},
+                                         {0, 0, 0, 0, 4, 4, 5, 5}, {0, 0, 0, 0, 4, 20, 5, 25}});
+  const char* where = " (docs/ntk.md#what-is-computed: output a = (t B + b) K + k; J's columns W_in, W_h, W_out, "
+                      "row-major entries)";
+  // The earliest step first: J, then K from it.
+  const std::string bad_j = first_jacobian_mismatch(rnn_output_jacobian(p, c, s, NtkWrt::kAllParameters, Steps::kAll),
+                                                    J_all, 2, 2, {{"W_in", 6}, {"W_h", 4}, {"W_out", 4}});
+  ASSERT_EQ(bad_j, "") << "J (all parameters): " << bad_j << where;
+  for (NtkWrt wrt : {NtkWrt::kAllParameters, NtkWrt::kRecurrent}) {
+    const Matrix K = rnn_tangent_kernel_reference(p, c, s, wrt, Steps::kAll);
+    const std::string bad_k = first_jacobian_mismatch(K, wrt == NtkWrt::kRecurrent ? K_wh : K_all, 2, 2, {{"output", 8}});
+    EXPECT_EQ(bad_k, "") << (wrt == NtkWrt::kRecurrent ? "K (W_h only): " : "K (all parameters): ") << bad_k
+                         << (K.rows() == 14 || K.rows() == 4 ? ": J^T J, not J J^T" : "") << where;
+  }
+}
+
 TEST(RnnNtk, SingleStepHasZeroRecurrentKernel) {
   // T = 1: h_{-1} = 0, so y does not depend on W_h.
   const RnnConfig c{2, 4, 2, 1.0, Activation::kTanh};
@@ -134,7 +206,7 @@ TEST(RnnNtk, SingleStepHasZeroRecurrentKernel) {
   EXPECT_EQ(r.K.rows(), 6u);
 }
 
-// Graded (A4, rung 2): B = 2 trials, K = 3 outputs, 3 steps -- every output index (step, trial, k).
+// Graded (A4, rung 3): B = 2 trials, K = 3 outputs, 3 steps -- every output index (step, trial, k).
 TEST(RnnNtkReference, OneBackwardPerOutputJacobianMatchesFiniteDifferences) {
   const RnnConfig c{2, 5, 3, 0.5, Activation::kTanh};
   const RnnParams p = random_rnn_params(c, 51);
@@ -188,7 +260,7 @@ TEST_P(RnnNtk, EveryPathEqualsFiniteDifferenceKernelOnTinyNetwork) {
   }
 }
 
-// Graded (A4, rung 3, for the reference): all steps and the last step only, W_h and all parameters.
+// Graded (A4, rung 4, for the reference): all steps and the last step only, W_h and all parameters.
 TEST_P(RnnNtk, EveryPathEqualsTheReferenceKernelOnMediumNetwork) {
   const NtkCase nc = GetParam();
   const RnnConfig c{3, 24, 3, nc.alpha, nc.activation};
