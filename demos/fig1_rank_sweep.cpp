@@ -39,7 +39,6 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -208,7 +207,6 @@ int run(int argc, char** argv) {
                  cli.seed_list());
   const std::string out = cli.out_dir();
   SweepOptions options = sweep_options(cli, {"task", "gain", "gains", "ranks"});  // axes: in the file names
-  options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   check_memory_budget(cli, estimate_memory(tasks, s, std::min<std::size_t>(runs.size(), cli.threads())),
                       "--N");

@@ -61,7 +61,6 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
@@ -452,7 +451,6 @@ int run(int argc, char** argv) {
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("task", tasks), sweep_axis("entry", names)}, cli.seed_list());
   SweepOptions options = sweep_options(cli, {"task", "structures", "no-controls"});
-  options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   const SweepRun done =
       run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, entries, s); });

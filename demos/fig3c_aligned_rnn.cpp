@@ -54,7 +54,6 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -369,7 +368,6 @@ int run(int argc, char** argv) {
       {sweep_axis("start", cli.get_string_list("starts")), sweep_axis("rank", ranks)}, cli.seed_list());
   check_memory(cli, s, runs.size());
   SweepOptions options = sweep_options(cli, {"starts", "ranks"});
-  options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   RunManifest manifest = start_manifest(cli);
   manifest.notes.push_back({"reading", "docs/paper.md#fig-3 Fig. 3C reading [OURS]; partial = rank-r truncation of a "

@@ -36,7 +36,6 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
@@ -245,7 +244,6 @@ int run(int argc, char** argv) {
   check_memory(cli, s, runs.size());
   const std::string out = cli.out_dir();
   SweepOptions options = sweep_options(cli, {"ranks"});
-  options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   RunManifest manifest = start_manifest(cli);
   manifest.notes.push_back({"setting", "docs/paper.md#two-layer-relu: everything but the caption is [OURS]"});

@@ -31,7 +31,6 @@
 #include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
@@ -148,7 +147,6 @@ int run(int argc, char** argv) {
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("order", cli.get_string_list("orders")), sweep_axis("rank", ranks)}, cli.seed_list());
   SweepOptions options = sweep_options(cli);
-  options.runner.progress_label = std::string(kProgram) + " runs";
   // Memory (demos/toolkit/memory_budget.h): each phase is one Fig. 1 run on a Neurogym task.
   check_memory_budget(cli, neurogym_rnn_run_memory(N, std::min<std::size_t>(runs.size(), cli.threads())), "--N");
   make_dirs(options.runs_dir);

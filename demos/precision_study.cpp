@@ -26,7 +26,6 @@
 #include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"

@@ -1,6 +1,6 @@
 // The command line of every program (declared in cli.h).  Toolkit plumbing: a first reading can skip it.
-// Over 400 lines on purpose: one parser for every flag kind (int, double, string, the three lists,
-// flags, --shard) with one error message per malformed input; split, the checks would repeat.
+// One parser for every flag kind (int, double, string, their lists, flags, --shard): a scalar is a
+// list of one, so each kind is parsed and checked in one place, with one error message per bad input.
 #include "demos/toolkit/cli.h"
 
 #include <algorithm>
@@ -25,15 +25,11 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
   return out;
 }
 
-std::vector<std::string> int_texts(const std::vector<std::int64_t>& v) {
-  std::vector<std::string> out;
-  for (std::int64_t x : v) out.push_back(std::to_string(x));
-  return out;
-}
-
-std::vector<std::string> double_texts(const std::vector<double>& v) {
-  std::vector<std::string> out;
-  for (double x : v) out.push_back(format_number_short(x));
+// "1,30,100": a list's values as the command line writes them.
+template <class T, class Text>
+std::string join_values(const std::vector<T>& values, Text text) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + text(values[i]);
   return out;
 }
 
@@ -111,56 +107,58 @@ Cli::Option& Cli::declare(const std::string& name, Kind kind, const std::string&
 
 void Cli::add_int(const std::string& name, std::int64_t def, const std::string& help, std::int64_t min,
                   std::int64_t max) {
-  if (def < min || def > max) throw std::logic_error("Cli: default of --" + name + " outside its range");
-  Option& o = declare(name, Kind::kInt, help);
-  o.int_min = min;
-  o.int_max = max;
-  o.ints = {def};
-  o.default_text = value_text(o);
-}
-
-void Cli::add_double(const std::string& name, double def, const std::string& help, double min, double max) {
-  if (!(def >= min && def <= max)) throw std::logic_error("Cli: default of --" + name + " outside its range");
-  Option& o = declare(name, Kind::kDouble, help);
-  o.double_min = min;
-  o.double_max = max;
-  o.doubles = {def};
-  o.default_text = value_text(o);
-}
-
-void Cli::add_string(const std::string& name, const std::string& def, const std::string& help,
-                     const std::vector<std::string>& choices) {
-  Option& o = declare(name, Kind::kString, help);
-  o.choices = choices;
-  o.strings = {def};
-  o.default_text = value_text(o);
+  add_ints(name, Kind::kInt, {def}, help, min, max);
 }
 
 void Cli::add_int_list(const std::string& name, const std::vector<std::int64_t>& def, const std::string& help,
                        std::int64_t min, std::int64_t max) {
+  add_ints(name, Kind::kIntList, def, help, min, max);
+}
+
+void Cli::add_double(const std::string& name, double def, const std::string& help, double min, double max) {
+  add_doubles(name, Kind::kDouble, {def}, help, min, max);
+}
+
+void Cli::add_double_list(const std::string& name, const std::vector<double>& def, const std::string& help,
+                          double min, double max) {
+  add_doubles(name, Kind::kDoubleList, def, help, min, max);
+}
+
+void Cli::add_string(const std::string& name, const std::string& def, const std::string& help,
+                     const std::vector<std::string>& choices) {
+  add_strings(name, Kind::kString, {def}, help, choices);
+}
+
+void Cli::add_string_list(const std::string& name, const std::vector<std::string>& def, const std::string& help,
+                          const std::vector<std::string>& choices) {
+  add_strings(name, Kind::kStringList, def, help, choices);
+}
+
+void Cli::add_ints(const std::string& name, Kind kind, const std::vector<std::int64_t>& def, const std::string& help,
+                   std::int64_t min, std::int64_t max) {
   for (std::int64_t v : def)
     if (v < min || v > max) throw std::logic_error("Cli: default of --" + name + " outside its range");
-  Option& o = declare(name, Kind::kIntList, help);
+  Option& o = declare(name, kind, help);
   o.int_min = min;
   o.int_max = max;
   o.ints = def;
   o.default_text = value_text(o);
 }
 
-void Cli::add_double_list(const std::string& name, const std::vector<double>& def, const std::string& help,
-                          double min, double max) {
+void Cli::add_doubles(const std::string& name, Kind kind, const std::vector<double>& def, const std::string& help,
+                      double min, double max) {
   for (double v : def)
     if (!(v >= min && v <= max)) throw std::logic_error("Cli: default of --" + name + " outside its range");
-  Option& o = declare(name, Kind::kDoubleList, help);
+  Option& o = declare(name, kind, help);
   o.double_min = min;
   o.double_max = max;
   o.doubles = def;
   o.default_text = value_text(o);
 }
 
-void Cli::add_string_list(const std::string& name, const std::vector<std::string>& def, const std::string& help,
-                          const std::vector<std::string>& choices) {
-  Option& o = declare(name, Kind::kStringList, help);
+void Cli::add_strings(const std::string& name, Kind kind, const std::vector<std::string>& def,
+                      const std::string& help, const std::vector<std::string>& choices) {
+  Option& o = declare(name, kind, help);
   o.choices = choices;
   o.strings = def;
   o.default_text = value_text(o);
@@ -172,9 +170,10 @@ void Cli::add_flag(const std::string& name, const std::string& help) {
 }
 
 void Cli::add_common(const CommonFlags& d) {
+  static const std::vector<std::string> kCommon = {"seed",    "seeds",     "task", "ranks", "iters",
+                                                    "gain",    "threads",   "log-every", "out", "shard"};
   for (const std::string& name : d.omit)
-    if (name != "seed" && name != "seeds" && name != "task" && name != "ranks" && name != "iters" &&
-        name != "gain" && name != "threads" && name != "log-every" && name != "out" && name != "shard")
+    if (std::find(kCommon.begin(), kCommon.end(), name) == kCommon.end())
       throw std::logic_error("Cli::add_common: --" + name + " in CommonFlags::omit is not a common flag");
   auto wanted = [&](const char* name) { return std::find(d.omit.begin(), d.omit.end(), name) == d.omit.end(); };
   if (wanted("seed")) add_int("seed", d.seed, "first repetition seed; runs use seeds seed .. seed+seeds-1", 0, INT64_MAX);
@@ -236,56 +235,36 @@ bool Cli::parse(const std::vector<std::string>& args) {
   return true;
 }
 
+// One value, or each item of a list: parsed, range- or choice-checked, then stored.
 void Cli::set_value(const std::string& name, Option& opt, const std::string& text) {
-  switch (opt.kind) {
-    case Kind::kInt: {
-      const std::int64_t v = parse_int(name, text);
-      check_int_range(name, v, opt.int_min, opt.int_max);
-      opt.ints = {v};
-      break;
+  const bool list = opt.kind == Kind::kIntList || opt.kind == Kind::kDoubleList || opt.kind == Kind::kStringList;
+  const std::vector<std::string> items = list ? split_list(name, text) : std::vector<std::string>{text};
+  if (opt.kind == Kind::kInt || opt.kind == Kind::kIntList) {
+    std::vector<std::int64_t> ints;
+    for (const std::string& item : items) {
+      ints.push_back(parse_int(name, item));
+      check_int_range(name, ints.back(), opt.int_min, opt.int_max);
     }
-    case Kind::kDouble: {
-      const double v = parse_finite_double(name, text);
-      check_double_range(name, v, opt.double_min, opt.double_max);
-      opt.doubles = {v};
-      break;
+    opt.ints = ints;
+  } else if (opt.kind == Kind::kDouble || opt.kind == Kind::kDoubleList) {
+    std::vector<double> doubles;
+    for (const std::string& item : items) {
+      doubles.push_back(parse_finite_double(name, item));
+      check_double_range(name, doubles.back(), opt.double_min, opt.double_max);
     }
-    case Kind::kString:
-      if (text.empty()) throw CliError("--" + name + ": empty value");
-      check_choice(name, text, opt.choices);
-      opt.strings = {text};
-      break;
-    case Kind::kIntList:
-      opt.ints.clear();
-      for (const std::string& item : split_list(name, text)) {
-        const std::int64_t v = parse_int(name, item);
-        check_int_range(name, v, opt.int_min, opt.int_max);
-        opt.ints.push_back(v);
-      }
-      break;
-    case Kind::kDoubleList:
-      opt.doubles.clear();
-      for (const std::string& item : split_list(name, text)) {
-        const double v = parse_finite_double(name, item);
-        check_double_range(name, v, opt.double_min, opt.double_max);
-        opt.doubles.push_back(v);
-      }
-      break;
-    case Kind::kStringList:
-      opt.strings = split_list(name, text);
-      for (const std::string& item : opt.strings) check_choice(name, item, opt.choices);
-      break;
-    case Kind::kShard:
-      try {
-        parse_shard(text);
-      } catch (const std::invalid_argument& e) {
-        throw CliError("--" + name + ": " + e.what());
-      }
-      opt.strings = {text};
-      break;
-    case Kind::kFlag:
-      break;  // handled in parse()
-  }
+    opt.doubles = doubles;
+  } else if (opt.kind == Kind::kString || opt.kind == Kind::kStringList) {
+    if (text.empty()) throw CliError("--" + name + ": empty value");
+    for (const std::string& item : items) check_choice(name, item, opt.choices);
+    opt.strings = items;
+  } else if (opt.kind == Kind::kShard) {
+    try {
+      parse_shard(text);
+    } catch (const std::invalid_argument& e) {
+      throw CliError("--" + name + ": " + e.what());
+    }
+    opt.strings = {text};
+  }  // kFlag: handled in parse()
 }
 
 bool Cli::parse_or_exit(int argc, const char* const* argv) {
@@ -383,8 +362,8 @@ std::string Cli::value_text(const Option& o) {
     case Kind::kDouble: return format_number_short(o.doubles[0]);
     case Kind::kString:
     case Kind::kShard: return o.strings[0];
-    case Kind::kIntList: return join(int_texts(o.ints), ",");
-    case Kind::kDoubleList: return join(double_texts(o.doubles), ",");
+    case Kind::kIntList: return join_values(o.ints, [](std::int64_t v) { return std::to_string(v); });
+    case Kind::kDoubleList: return join_values(o.doubles, format_number_short);
     case Kind::kStringList: return join(o.strings, ",");
     case Kind::kFlag: return o.flag ? "on" : "off";
   }

@@ -132,6 +132,12 @@ class Cli {
     std::string default_text;
   };
   Option& declare(const std::string& name, Kind kind, const std::string& help);
+  void add_ints(const std::string& name, Kind kind, const std::vector<std::int64_t>& def, const std::string& help,
+                std::int64_t min, std::int64_t max);
+  void add_doubles(const std::string& name, Kind kind, const std::vector<double>& def, const std::string& help,
+                   double min, double max);
+  void add_strings(const std::string& name, Kind kind, const std::vector<std::string>& def, const std::string& help,
+                   const std::vector<std::string>& choices);
   const Option& find(const std::string& name, Kind kind) const;
   void set_value(const std::string& name, Option& opt, const std::string& text);
   static std::string value_text(const Option& opt);

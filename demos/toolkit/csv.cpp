@@ -19,9 +19,6 @@ std::string format_number(double v) {
   return buf;
 }
 
-namespace {
-
-// "1e+06" -> "1e6", "1e-05" -> "1e-5".
 std::string compact_exponent(const std::string& s) {
   const std::size_t e = s.find('e');
   if (e == std::string::npos) return s;
@@ -31,8 +28,6 @@ std::string compact_exponent(const std::string& s) {
   while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
   return s.substr(0, e) + "e" + (negative ? "-" : "") + exponent;
 }
-
-}  // namespace
 
 std::string format_number_short(double v) {
   if (!std::isfinite(v)) return format_number(v);
@@ -64,12 +59,6 @@ double parse_number(const std::string& text, const std::string& what) {
 }
 
 CsvCell::CsvCell(double v) : text(format_number(v)) {}
-CsvCell::CsvCell(int v) : text(std::to_string(v)) {}
-CsvCell::CsvCell(long v) : text(std::to_string(v)) {}
-CsvCell::CsvCell(long long v) : text(std::to_string(v)) {}
-CsvCell::CsvCell(unsigned v) : text(std::to_string(v)) {}
-CsvCell::CsvCell(unsigned long v) : text(std::to_string(v)) {}
-CsvCell::CsvCell(unsigned long long v) : text(std::to_string(v)) {}
 CsvCell::CsvCell(const char* s) : text(s) {}
 CsvCell::CsvCell(const std::string& s) : text(s) {}
 

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace rl {
@@ -30,12 +31,8 @@ namespace rl {
 struct CsvCell {
   std::string text;
   CsvCell(double v);              // "%.17g", nan/inf/-inf
-  CsvCell(int v);
-  CsvCell(long v);
-  CsvCell(long long v);
-  CsvCell(unsigned v);
-  CsvCell(unsigned long v);
-  CsvCell(unsigned long long v);
+  template <class Int, class = std::enable_if_t<std::is_integral_v<Int>>>
+  CsvCell(Int v) : text(std::to_string(v)) {}  // exact
   CsvCell(const char* s);
   CsvCell(const std::string& s);
 };
@@ -47,6 +44,8 @@ std::string format_number(double v);
 // the same bits: "0.05", not "0.050000000000000003"; "100"; "1e6".  For text people read (flag
 // values, run names, manifest); result tables use format_number.
 std::string format_number_short(double v);
+// The exponent of "%g" text without sign clutter: "1e+06" -> "1e6", "1e-05" -> "1e-5".
+std::string compact_exponent(const std::string& text);
 
 // Parses a number written by format_number (also plain integers, "1e5", "-0", "nan", "inf").
 // Throws std::invalid_argument naming `what` if `text` is not a whole number literal or overflows.

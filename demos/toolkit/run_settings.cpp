@@ -16,7 +16,7 @@ const std::vector<std::string>& flags_outside_settings() {
 }
 
 // Flags added after records were made, at the value every earlier file was computed with: left out of
-// the key at that value, so the earlier files keep theirs (--precision f64, demos/toolkit/precision_flag.h).
+// the key at that value, so the earlier files keep theirs (--precision f64, demos/toolkit/train_config.h).
 bool at_pre_flag_value(const std::string& name, const std::string& value) {
   return name == "precision" && value == "f64";
 }

@@ -36,7 +36,7 @@ const std::vector<std::string>& flags_outside_settings();
 // "flag=value;..." for every declared flag except flags_outside_settings() and `axis_flags` (the
 // flags whose values are sweep axes and hence already in the file name), and results-revision =
 // kResultsRevision, sorted by name.  --precision is left out at f64, the value of every file computed
-// before the flag existed (demos/toolkit/precision_flag.h), so those files keep their keys.
+// before the flag existed (demos/toolkit/train_config.h), so those files keep their keys.
 std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_flags);
 
 // The first flag whose value differs between two keys, as "--iters 300, this run asks --iters 50"

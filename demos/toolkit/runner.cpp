@@ -15,8 +15,8 @@
 
 #include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/progress.h"
-#include "demos/toolkit/precision_flag.h"
 #include "demos/toolkit/run_settings.h"
+#include "demos/toolkit/train_config.h"
 
 namespace rl {
 
@@ -48,19 +48,85 @@ std::size_t workers_within_address_space_limit() {
   return std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(limit.rlim_cur) / 4.0 / kPerWorker));
 }
 
+// min(threads, n) workers, capped by the address-space limit (said on stderr when it caps).
+std::size_t workers_for(std::size_t n, int threads) {
+  const std::size_t wanted = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, threads)));
+  const std::size_t fit = workers_within_address_space_limit();
+  if (wanted <= fit) return wanted;
+  std::fprintf(stderr, "WARNING: the address-space limit (ulimit -v) leaves room for %zu worker threads, not %zu; "
+               "running on %zu\n", fit, wanted, fit);
+  return fit;
+}
+
+// Runs work() on `workers` threads.  Every worker waits at the gate until all are started, so that when
+// the operating system refuses one (std::system_error: a thread or memory limit), the ones beyond the
+// usable count leave before touching a job.  The limit means resources are short: half of the started
+// workers run (at least one), leaving memory for the runs themselves.
+void run_on_threads(std::size_t workers, int simulate_thread_limit, const std::function<void()>& work,
+                    Progress* progress) {
+  std::mutex gate_mutex;
+  std::condition_variable gate;
+  bool opened = false;
+  std::size_t active = 0;
+  auto gated = [&](std::size_t w) {
+    {
+      std::unique_lock<std::mutex> lock(gate_mutex);
+      gate.wait(lock, [&] { return opened; });
+    }
+    if (w < active) work();
+  };
+  std::vector<std::thread> pool;
+  std::string refused;  // why the operating system would not start a worker
+  for (std::size_t w = 0; w < workers; ++w) {
+    try {
+      if (simulate_thread_limit >= 0 && w >= static_cast<std::size_t>(simulate_thread_limit))
+        throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
+                                "simulated thread limit");
+      pool.emplace_back(gated, w);
+    } catch (const std::system_error& e) {
+      refused = e.what();
+      break;
+    }
+  }
+  active = pool.size() == workers ? workers : std::max<std::size_t>(1, pool.size() / 2);
+  {
+    std::lock_guard<std::mutex> lock(gate_mutex);
+    opened = true;
+  }
+  gate.notify_all();
+  if (pool.empty()) {
+    if (progress) progress->finish();
+    throw std::runtime_error("could not start any of the " + std::to_string(workers) +
+                             " worker threads (--threads): " + refused +
+                             "; try a smaller --threads or raise the process limits (ulimit -u, -v)");
+  }
+  if (pool.size() < workers)
+    std::fprintf(stderr, "WARNING: the system started only %zu of %zu worker threads (%s); running on %zu\n",
+                 pool.size(), workers, refused.c_str(), active);
+  for (std::thread& t : pool) t.join();
+}
+
+// RunError for the failed job with the smallest index, saying how many others failed; nothing if none did.
+void throw_first_failure(const std::vector<RunSpec>& runs, const std::vector<std::exception_ptr>& failures) {
+  std::size_t failed = 0, first = runs.size();
+  for (std::size_t k = 0; k < runs.size(); ++k)
+    if (failures[k]) {
+      ++failed;
+      if (first == runs.size()) first = k;
+    }
+  if (failed == 0) return;
+  std::string message = describe_exception(failures[first]);
+  if (failed > 1) message += " (" + std::to_string(failed - 1) + " other run(s) failed too)";
+  throw RunError(runs[first], message);
+}
+
 }  // namespace
 
 void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
               const std::function<void(std::size_t)>& job) {
   const std::size_t n = runs.size();
   if (n == 0) return;
-  std::size_t workers = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, options.threads)));
-  const std::size_t fit = workers_within_address_space_limit();
-  if (workers > fit) {
-    std::fprintf(stderr, "WARNING: the address-space limit (ulimit -v) leaves room for %zu worker threads, not %zu; "
-                 "running on %zu\n", fit, workers, fit);
-    workers = fit;
-  }
+  const std::size_t workers = workers_for(n, options.threads);
   std::unique_ptr<Progress> progress;
   if (options.show_progress) progress = std::make_unique<Progress>(options.progress_label, n);
 
@@ -82,65 +148,12 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
       }
     }
   };
-  if (workers == 1) {
+  if (workers == 1)
     work();  // no thread for the serial case: simpler stacks in a debugger
-  } else {
-    // Every worker waits at the gate until all are started, so that when the operating system
-    // refuses one (std::system_error: a thread or memory limit), the ones beyond the usable count
-    // leave before touching a job.  The limit means resources are short: half of the started
-    // workers run (at least one), leaving memory for the runs themselves.
-    std::mutex gate_mutex;
-    std::condition_variable gate;
-    bool opened = false;
-    std::size_t active = 0;
-    auto gated = [&](std::size_t w) {
-      {
-        std::unique_lock<std::mutex> lock(gate_mutex);
-        gate.wait(lock, [&] { return opened; });
-      }
-      if (w < active) work();
-    };
-    std::vector<std::thread> pool;
-    std::string refused;  // why the operating system would not start a worker
-    for (std::size_t w = 0; w < workers; ++w) {
-      try {
-        if (options.simulate_thread_limit >= 0 && w >= static_cast<std::size_t>(options.simulate_thread_limit))
-          throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again),
-                                  "simulated thread limit");
-        pool.emplace_back(gated, w);
-      } catch (const std::system_error& e) {
-        refused = e.what();
-        break;
-      }
-    }
-    active = pool.size() == workers ? workers : std::max<std::size_t>(1, pool.size() / 2);
-    {
-      std::lock_guard<std::mutex> lock(gate_mutex);
-      opened = true;
-    }
-    gate.notify_all();
-    if (pool.empty()) {
-      if (progress) progress->finish();
-      throw std::runtime_error("could not start any of the " + std::to_string(workers) +
-                               " worker threads (--threads): " + refused +
-                               "; try a smaller --threads or raise the process limits (ulimit -u, -v)");
-    }
-    if (pool.size() < workers)
-      std::fprintf(stderr, "WARNING: the system started only %zu of %zu worker threads (%s); running on %zu\n",
-                   pool.size(), workers, refused.c_str(), active);
-    for (std::thread& t : pool) t.join();
-  }
+  else
+    run_on_threads(workers, options.simulate_thread_limit, work, progress.get());
   if (progress) progress->finish();
-  std::size_t failed = 0, first = n;
-  for (std::size_t k = 0; k < n; ++k)
-    if (failures[k]) {
-      ++failed;
-      if (first == n) first = k;
-    }
-  if (failed == 0) return;
-  std::string message = describe_exception(failures[first]);
-  if (failed > 1) message += " (" + std::to_string(failed - 1) + " other run(s) failed too)";
-  throw RunError(runs[first], message);
+  throw_first_failure(runs, failures);
 }
 
 SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_flags) {

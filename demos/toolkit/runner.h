@@ -90,7 +90,7 @@ struct SweepOptions {
   RunnerOptions runner;
   RunFileChecks checks;                  // rows per run file, settings key (demos/toolkit/run_settings.h)
   // Columns appended to every run's rows before the settings column: {"precision", "f32"} for a float32
-  // run (demos/toolkit/precision_flag.h), none otherwise.
+  // run (demos/toolkit/train_config.h), none otherwise.
   std::vector<std::pair<std::string, std::string>> constant_columns;
 };
 // From the common flags: runs_dir = <--out>/runs, shard = --shard, threads = --threads, and

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/csv.h"
 
 namespace rl {
 
@@ -79,14 +80,7 @@ std::vector<double> log_ticks(double lo, double hi) {
 std::string tick_label(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
-  std::string s = buf;
-  const std::size_t e = s.find('e');
-  if (e == std::string::npos) return s;
-  std::string mantissa = s.substr(0, e), exponent = s.substr(e + 1);
-  const bool negative = exponent[0] == '-';
-  exponent = exponent.substr(1);
-  while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
-  return mantissa + "e" + (negative ? "-" : "") + exponent;
+  return compact_exponent(buf);
 }
 
 std::string xml_escape(const std::string& s) {
@@ -191,26 +185,6 @@ Panel& Panel::y_label(const std::string& text) { y_label_ = text; return *this; 
 Panel& Panel::x_scale(AxisScale scale) { x_scale_ = scale; return *this; }
 Panel& Panel::y_scale(AxisScale scale) { y_scale_ = scale; return *this; }
 
-Panel& Panel::x_limits(double lo, double hi) {
-  if (!(std::isfinite(lo) && std::isfinite(hi) && hi > lo))
-    throw std::invalid_argument("Panel::x_limits: need finite lo < hi");
-  x_limits_ = Range{lo, hi};
-  return *this;
-}
-
-Panel& Panel::y_limits(double lo, double hi) {
-  if (!(std::isfinite(lo) && std::isfinite(hi) && hi > lo))
-    throw std::invalid_argument("Panel::y_limits: need finite lo < hi");
-  y_limits_ = Range{lo, hi};
-  return *this;
-}
-
-Panel& Panel::categories(const std::vector<std::string>& names) {
-  require_axis(true, "categories");
-  for (const std::string& n : names) category_index(n);
-  return *this;
-}
-
 void Panel::require_axis(bool categorical, const std::string& what) {
   if (categorical_ && *categorical_ != categorical)
     throw std::invalid_argument("Panel '" + title_ + "': " + what + " mixes categorical and numeric x");
@@ -222,6 +196,12 @@ std::size_t Panel::category_index(const std::string& name) {
     if (categories_[i] == name) return i;
   categories_.push_back(name);
   return categories_.size() - 1;
+}
+
+Panel& Panel::add_series(Series s) {
+  if (std::find(labels_.begin(), labels_.end(), s.label) == labels_.end()) labels_.push_back(s.label);
+  series_.push_back(std::move(s));
+  return *this;
 }
 
 std::size_t Panel::style_of(const std::string& label) const {
@@ -257,9 +237,7 @@ Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, co
     }
     s.points.push_back({x[i], y[i], jitter, 0.0, false});
   }
-  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
-  series_.push_back(std::move(s));
-  return *this;
+  return add_series(std::move(s));
 }
 
 Panel& Panel::line(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
@@ -276,9 +254,7 @@ Panel& Panel::line(const std::string& label, const std::vector<double>& x, const
     s.points.push_back({x[i], y[i], 0.0, 0.0, gap});
     gap = false;
   }
-  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
-  series_.push_back(std::move(s));
-  return *this;
+  return add_series(std::move(s));
 }
 
 Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
@@ -299,9 +275,7 @@ Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
     s.points.push_back({x[i], m.mean, 0.0, m.spread, gap});
     gap = false;
   }
-  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
-  series_.push_back(std::move(s));
-  return *this;
+  return add_series(std::move(s));
 }
 
 Panel& Panel::category_scatter(const std::string& label, const std::vector<std::string>& category,
@@ -318,9 +292,7 @@ Panel& Panel::category_scatter(const std::string& label, const std::vector<std::
     }
     s.points.push_back({cx, y[i], jitter, 0.0, false});
   }
-  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
-  series_.push_back(std::move(s));
-  return *this;
+  return add_series(std::move(s));
 }
 
 Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& category,
@@ -342,9 +314,7 @@ Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& 
     s.points.push_back({cx, 0.0, 0.0, 0.0, false});
     s.boxes.push_back(box_stats(values));
   }
-  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
-  series_.push_back(std::move(s));
-  return *this;
+  return add_series(std::move(s));
 }
 
 // ---------------------------------------------------------------------------- Panel: layout
@@ -376,7 +346,6 @@ bool Panel::drawable(double x, double y) const {
 
 Panel::Range Panel::x_range() const {
   if (categorical_.value_or(false)) return {-0.5, static_cast<double>(categories_.size()) - 0.5};
-  if (x_limits_) return *x_limits_;
   double lo = INFINITY, hi = -INFINITY;
   for (const Series& s : series_)
     for (const Point& p : s.points)
@@ -387,7 +356,6 @@ Panel::Range Panel::x_range() const {
 }
 
 Panel::Range Panel::y_range() const {
-  if (y_limits_) return *y_limits_;
   double lo = INFINITY, hi = -INFINITY;
   auto take = [&](double v) {
     if (std::isfinite(v) && drawable(1.0, v)) lo = std::min(lo, v), hi = std::max(hi, v);

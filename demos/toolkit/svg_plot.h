@@ -23,7 +23,7 @@
 //     most extreme point within 1.5 IQR, outliers as hollow markers;
 //   * non-finite values (and values <= 0 on a log axis) are never drawn: they are counted and the
 //     count is printed as a note under the panel ("2 non-finite values not shown");
-//   * categorical x: categories in order of first appearance (or Panel::categories(...)); several
+//   * categorical x: categories in order of first appearance; several
 //     labelled series on one category axis are placed side by side ("dodged").
 //
 // Marks carry classes (mark, box, median, whisker, outlier, errorbar, line, legend-mark, note) so
@@ -69,10 +69,6 @@ class Panel {
   Panel& y_label(const std::string& text);
   Panel& x_scale(AxisScale scale);
   Panel& y_scale(AxisScale scale);
-  Panel& x_limits(double lo, double hi);  // fixed range instead of the data range
-  Panel& y_limits(double lo, double hi);
-  // Category order for a categorical x axis (otherwise: order of first appearance).
-  Panel& categories(const std::vector<std::string>& names);
 
   // Numeric x.  Points with a non-finite x or y are skipped and counted.
   // jitter_px > 0 shifts each point horizontally by a uniform draw from [-jitter_px, jitter_px]
@@ -136,6 +132,7 @@ class Panel {
   std::string render_legend(const Layout& L) const;
   std::string render_note(const Layout& L, std::size_t not_on_log) const;
   void require_axis(bool categorical, const std::string& what);
+  Panel& add_series(Series s);  // keeps the label's style
   std::size_t category_index(const std::string& name);
   std::size_t style_of(const std::string& label) const;
   std::size_t dodge_slot(const std::string& label) const;
@@ -146,7 +143,6 @@ class Panel {
 
   std::string title_, x_label_, y_label_;
   AxisScale x_scale_ = AxisScale::kLinear, y_scale_ = AxisScale::kLinear;
-  std::optional<Range> x_limits_, y_limits_;
   std::optional<bool> categorical_;  // set by the first series
   std::vector<std::string> categories_;
   std::vector<Series> series_;
