@@ -45,10 +45,8 @@
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
-#include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/train_config.h"
-#include "demos/toolkit/verdict.h"
 #include "nn/init.h"
 #include "nn/rnn_experiment.h"
 #include "tasks/mnist.h"
@@ -292,7 +290,7 @@ void print_headline(const ResultTable& t) {
     const Group& lo = *curve.front();
     const Group& hi = *curve.back();
     auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
-    // A comparison with a NaN mean (every seed of a rank diverged) is undefined (demos/toolkit/verdict.h).
+    // A comparison with a NaN mean (every seed of a rank diverged) is undefined (demos/toolkit/table_summary.h).
     const Comparison dw = is_larger(mean(lo, "weight_change"), mean(hi, "weight_change"));
     const Comparison ra = is_smaller(mean(lo, "representation_alignment"), mean(hi, "representation_alignment"));
     const Comparison ka = is_smaller(mean(lo, "kernel_alignment"), mean(hi, "kernel_alignment"));

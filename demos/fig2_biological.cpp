@@ -65,7 +65,6 @@
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
-#include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/train_config.h"
 #include "nn/loss.h"
 #include "nn/measures.h"

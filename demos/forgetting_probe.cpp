@@ -37,7 +37,6 @@
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
-#include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/train_config.h"
 #include "demos/toolkit/table_summary.h"
 #include "nn/init.h"

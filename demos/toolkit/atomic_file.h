@@ -48,11 +48,8 @@ bool file_exists(const std::string& path);
 // "<dir>/.<name>.tmp.<pid>.<counter>".  Hidden so that a `ls` or glob of results never sees it.
 std::string temporary_name_for(const std::string& path);
 
-// True if `file_name` (no folder) has the form of temporary_name_for: ".<name>.tmp.<pid>.<counter>".
-bool is_temporary_name(const std::string& file_name);
-
 // Removes the temporaries a killed writer left in `dir` (not its subfolders): files whose name
-// is_temporary_name, whose <pid> is no live process on this machine and which were last modified
+// temporary_name_for made, whose <pid> is no live process on this machine and which were last modified
 // more than `min_age_seconds` ago.  Both conditions, so that a live writer on another machine of a
 // cluster sharing the folder (whose pid means nothing here) is never touched: writing one run file
 // takes milliseconds.  Returns how many were removed; a missing folder removes nothing.

@@ -35,14 +35,11 @@ std::string join_values(const std::vector<T>& values, Text text) {
 
 // Base-10 integer, whole text, no spaces; throws CliError naming the flag.
 std::int64_t parse_int(const std::string& flag, const std::string& text) {
-  const char* begin = text.c_str();
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(begin, &end, 10);
-  if (text.empty() || end == begin || *end != '\0' || std::isspace(static_cast<unsigned char>(text[0])))
-    throw CliError("--" + flag + ": '" + text + "' is not an integer");
-  if (errno == ERANGE) throw CliError("--" + flag + ": '" + text + "' is out of the 64-bit integer range");
-  return v;
+  try {
+    return parse_integer(text, "--" + flag);
+  } catch (const std::invalid_argument& e) {
+    throw CliError(e.what());
+  }
 }
 
 double parse_finite_double(const std::string& flag, const std::string& text) {

@@ -1,17 +1,10 @@
 // Command line for every demo program: one convention, flags declared in one place.
 //
-//   int main(int argc, char** argv) {
-//     rl::Cli cli("fig1_rank_sweep", "Fig. 1: weight change and alignment vs initial rank.");
-//     rl::CommonFlags common;                 // defaults of the shared flags, overridable:
-//     common.ranks = {1, 2, 5, 30, 100, 300};
-//     cli.add_common(common);                 // --seed --seeds --task --ranks --iters --gain
-//                                             // --threads --log-every --out --shard --help
-//     cli.add_double("lr", 1e-3, "learning rate", 0.0, 10.0);   // per-program flags
-//     cli.add_flag("no-plot", "write the CSV only");
-//     if (!cli.parse_or_exit(argc, argv)) return 0;             // --help printed: exit 0
-//     const int iters = static_cast<int>(cli.get_int("iters"));
-//     ...
-//   }
+//   rl::Cli cli("fig1_rank_sweep", "Fig. 1: weight change and alignment vs initial rank.");
+//   rl::CommonFlags common;  common.ranks = {1, 30, 300};  cli.add_common(common);  // the shared flags
+//   cli.add_double("lr", 1e-3, "learning rate", 0.0, 10.0);                         // its own
+//   if (!cli.parse_or_exit(argc, argv)) return 0;                                    // --help: exit 0
+//   const int iters = static_cast<int>(cli.get_int("iters"));
 //
 // Syntax: `--name value` or `--name=value`; boolean flags take no value.  Lists are comma-separated
 // without spaces (`--ranks 1,30,100,300`, `--task 2af,dms`).  Every flag may appear at most once.

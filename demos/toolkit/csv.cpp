@@ -1,5 +1,6 @@
 #include "demos/toolkit/csv.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -55,6 +56,17 @@ double parse_number(const std::string& text, const std::string& what) {
   // ERANGE with an infinite result means a finite literal overflowed: reject it.
   if (errno == ERANGE && std::isinf(v))
     throw std::invalid_argument(what + ": '" + text + "' overflows a double");
+  return v;
+}
+
+long long parse_integer(const std::string& text, const std::string& what) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(begin, &end, 10);
+  if (text.empty() || end == begin || *end != '\0' || std::isspace(static_cast<unsigned char>(text[0])))
+    throw std::invalid_argument(what + ": '" + text + "' is not an integer");
+  if (errno == ERANGE) throw std::invalid_argument(what + ": '" + text + "' is out of the 64-bit integer range");
   return v;
 }
 
@@ -199,14 +211,11 @@ double ResultTable::number(std::size_t row, const std::string& column_name) cons
 }
 
 long long ResultTable::integer(std::size_t row, const std::string& column_name) const {
-  const std::string& text = cell(row, column_name);
-  char* end = nullptr;
-  errno = 0;
-  const long long v = text.empty() ? 0 : std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(text[0])))
-    throw std::runtime_error(source + ":" + std::to_string(line_numbers[row]) + ": column '" + column_name +
-                             "': '" + text + "' is not an integer");
-  return v;
+  try {
+    return parse_integer(cell(row, column_name), "column '" + column_name + "'");
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(source + ":" + std::to_string(line_numbers[row]) + ": " + e.what());
+  }
 }
 
 std::vector<double> ResultTable::numbers(const std::string& column_name) const {

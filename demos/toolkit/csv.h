@@ -9,12 +9,8 @@
 // quotes doubled) when they contain a comma or a quote; a newline inside a cell is rejected so that
 // one record is one line and reader errors can name the line.
 //
-//   rl::CsvWriter w({"task", "rank", "seed", "dW"});
-//   w.add_row({"2af", 30, 3, 0.125});          // cells: strings, integers, doubles
-//   w.write("out/fig1/runs/x.csv");             // atomic (demos/toolkit/atomic_file.h)
-//
-//   rl::ResultTable t = rl::read_result_csv("out/fig1/results.csv");
-//   double dW = t.number(0, "dW");             // row 0, column "dW"
+//   rl::CsvWriter w({"task", "rank", "dW"});  w.add_row({"2af", 30, 0.125});  w.write(path);  // atomic
+//   double dW = rl::read_result_csv(path).number(0, "dW");                                   // row 0
 //
 // The reader is for our own files: it rejects rows with the wrong number of cells, unterminated
 // quotes, an empty or missing header, and unparsable numbers, with "<file>:<line>: <problem>".
@@ -50,6 +46,9 @@ std::string compact_exponent(const std::string& text);
 // Parses a number written by format_number (also plain integers, "1e5", "-0", "nan", "inf").
 // Throws std::invalid_argument naming `what` if `text` is not a whole number literal or overflows.
 double parse_number(const std::string& text, const std::string& what = "value");
+// A base-10 whole number ("30"; not "30.5", "3e1" or " 30").  Throws std::invalid_argument naming `what`
+// ("<what>: 'x' is not an integer", or "... is out of the 64-bit integer range").
+long long parse_integer(const std::string& text, const std::string& what);
 
 class CsvWriter {
  public:

@@ -69,12 +69,35 @@ std::string json_quote(const std::string& s) {
   return out + "\"";
 }
 
+namespace {
+
+// User + system CPU seconds of this process so far (getrusage), 0 if unavailable.
 double process_cpu_seconds() {
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) != 0) return 0.0;
   const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
+
+// The manifest as a JSON object.
+std::string manifest_json(const RunManifest& m) {
+  std::string s = "{\n";
+  s += "  \"program\": " + json_quote(m.program) + ",\n";
+  s += "  \"command_line\": " + json_quote(m.command_line) + ",\n";
+  s += "  \"flags\": " + json_pairs(m.flags) + ",\n";
+  s += "  \"seed\": " + std::to_string(m.seed) + ",\n";
+  s += "  \"git_revision\": " + json_quote(m.git_revision) + ",\n";
+  s += "  \"results_revision\": " + json_quote(m.results_revision) + ",\n";
+  s += "  \"precision\": " + json_quote(m.precision) + ",\n";
+  s += "  \"start_time_utc\": " + json_quote(m.start_time_utc) + ",\n";
+  s += "  \"wall_seconds\": " + format_number(m.wall_seconds) + ",\n";
+  s += "  \"cpu_seconds\": " + format_number(m.cpu_seconds) + ",\n";
+  s += "  \"host_cores\": " + std::to_string(m.host_cores) + ",\n";
+  s += "  \"notes\": " + json_pairs(m.notes) + "\n}\n";
+  return s;
+}
+
+}  // namespace
 
 RunManifest start_manifest(const Cli& cli) {
   RunManifest m;
@@ -91,23 +114,6 @@ RunManifest start_manifest(const Cli& cli) {
   m.started = std::chrono::steady_clock::now();
   m.cpu_at_start = process_cpu_seconds();
   return m;
-}
-
-std::string manifest_json(const RunManifest& m) {
-  std::string s = "{\n";
-  s += "  \"program\": " + json_quote(m.program) + ",\n";
-  s += "  \"command_line\": " + json_quote(m.command_line) + ",\n";
-  s += "  \"flags\": " + json_pairs(m.flags) + ",\n";
-  s += "  \"seed\": " + std::to_string(m.seed) + ",\n";
-  s += "  \"git_revision\": " + json_quote(m.git_revision) + ",\n";
-  s += "  \"results_revision\": " + json_quote(m.results_revision) + ",\n";
-  s += "  \"precision\": " + json_quote(m.precision) + ",\n";
-  s += "  \"start_time_utc\": " + json_quote(m.start_time_utc) + ",\n";
-  s += "  \"wall_seconds\": " + format_number(m.wall_seconds) + ",\n";
-  s += "  \"cpu_seconds\": " + format_number(m.cpu_seconds) + ",\n";
-  s += "  \"host_cores\": " + std::to_string(m.host_cores) + ",\n";
-  s += "  \"notes\": " + json_pairs(m.notes) + "\n}\n";
-  return s;
 }
 
 std::string manifest_path(const Cli& cli) {

@@ -34,7 +34,7 @@ struct RunManifest {
   std::string start_time_utc;  // "2026-01-31T12:34:56Z"
   double wall_seconds = 0.0;   // filled in by write_manifest
   double cpu_seconds = 0.0;    // filled in by write_manifest: this process, all threads
-  double cpu_at_start = 0.0;   // process_cpu_seconds() at start_manifest (not written)
+  double cpu_at_start = 0.0;   // this process's CPU seconds at start_manifest (not written)
   unsigned host_cores = 0;
   std::vector<std::pair<std::string, std::string>> notes;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -49,12 +49,6 @@ std::string manifest_path(const Cli& cli);
 
 // Sets wall_seconds to the time since start_manifest() and writes `path` atomically.
 void write_manifest(const std::string& path, RunManifest manifest);
-
-// The manifest as a JSON object (keys in the order above).
-std::string manifest_json(const RunManifest& manifest);
-
-// User + system CPU seconds of this process so far (getrusage), 0 if unavailable.
-double process_cpu_seconds();
 
 // `git rev-parse HEAD` (40 hex digits), or "unknown".
 std::string git_revision();

@@ -10,10 +10,11 @@ namespace rl {
 
 const char* const kResultsRevisionKey = "results-revision";
 
-const std::vector<std::string>& flags_outside_settings() {
-  static const std::vector<std::string> flags = {"out", "threads", "shard", "seed", "seeds", "max-memory"};
-  return flags;
-}
+namespace {
+
+// Flags that never change a run's numbers: where output goes, how the work is spread, the seeds (in
+// the file name).
+const std::vector<std::string> kFlagsOutsideSettings = {"out", "threads", "shard", "seed", "seeds", "max-memory"};
 
 // Flags added after records were made, at the value every earlier file was computed with: left out of
 // the key at that value, so the earlier files keep theirs (--precision f64, demos/toolkit/train_config.h).
@@ -21,10 +22,12 @@ bool at_pre_flag_value(const std::string& name, const std::string& value) {
   return name == "precision" && value == "f64";
 }
 
+}  // namespace
+
 std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_flags) {
   std::vector<std::pair<std::string, std::string>> kept;
   for (const auto& [name, value] : cli.values_as_text()) {
-    const auto& skip = flags_outside_settings();
+    const auto& skip = kFlagsOutsideSettings;
     if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
     if (std::find(axis_flags.begin(), axis_flags.end(), name) != axis_flags.end()) continue;
     if (at_pre_flag_value(name, value)) continue;

@@ -29,11 +29,8 @@ namespace rl {
 constexpr const char* kSettingsColumn = "settings";
 extern const char* const kResultsRevisionKey;  // "results-revision"
 
-// Flags that never change a run's numbers, left out of every key: where output goes and how the
-// work is spread (--out, --threads, --shard), the seeds (in the file name), and --max-memory.
-const std::vector<std::string>& flags_outside_settings();
-
-// "flag=value;..." for every declared flag except flags_outside_settings() and `axis_flags` (the
+// "flag=value;..." for every declared flag except those that never change a run's numbers (--out,
+// --threads, --shard, --seed, --seeds, --max-memory) and `axis_flags` (the
 // flags whose values are sweep axes and hence already in the file name), and results-revision =
 // kResultsRevision, sorted by name.  --precision is left out at f64, the value of every file computed
 // before the flag existed (demos/toolkit/train_config.h), so those files keep their keys.

@@ -9,17 +9,15 @@
 // RunError is thrown naming the failed run ("run 17 (task=2af rank=30 seed=3) failed: ...").
 // main() prints it and exits non-zero (see demos/example_toolkit.cpp).  Nothing merged is written.
 //
-// Two entry points:
-//   // (a) results in memory, in the order of `runs`:
-//   std::vector<Metrics> m = rl::run_parallel(runs, [&](const rl::RunSpec& r, rl::Rng& rng) {
-//     return train_one(r.param("task"), r.param_int("rank"), rng);
-//   }, {cli.threads(), "fig1 runs"});
+// Two entry points: run_parallel (results in memory, in the order of `runs`) and run_sweep (sharded and
+// resumable: each run returns its rows, written atomically to <out>/runs/<stem>.csv), whose end every
+// figure program prints the same way:
 //
-//   // (b) a sharded, resumable sweep: each run returns its rows; the runner writes them atomically
-//   // to <out>/runs/<stem>.csv, skips runs whose file exists, and runs only this --shard:
-//   rl::SweepOutcome done = rl::run_sweep(runs, rl::sweep_options(cli), [&](const rl::RunSpec& r, rl::Rng& rng) {
-//     rl::CsvWriter rows({"task", "rank", "seed", "dW"}); ...; return rows; });
-//   if (done.complete) rl::merge_run_csvs(runs, rl::sweep_options(cli).runs_dir, cli.out_dir() + "/results.csv");
+//   const SweepRun run = run_timed_sweep(runs, sweep_options(cli, {"task", "ranks"}), run_one);
+//   const std::optional<ResultTable> table = finish_sweep(run, runs, options, cli, manifest);
+//   if (!table) return 0;  // other shards pending: manifest written, nothing to merge yet
+//   ... the program's own summary and figure from *table ...
+//   report_outputs(cli, manifest, {results_csv_path(cli), figure, manifest_path(cli)});
 #pragma once
 
 #include <functional>
@@ -32,6 +30,7 @@
 
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
+#include "demos/toolkit/manifest.h"
 #include "demos/toolkit/run_spec.h"
 #include "demos/toolkit/shard.h"
 
@@ -114,6 +113,32 @@ struct SweepOutcome {
 // run file gets the `settings` column (when options.checks.settings is set).
 SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
                        const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one);
+
+// ---------------------------------------------------------------- the end of a sweep
+struct SweepRun {
+  SweepOutcome outcome;
+  double wall_seconds = 0;  // of this invocation's runs
+};
+
+// run_sweep, timed.
+SweepRun run_timed_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
+                         const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one);
+
+// <--out>/results.csv: where finish_sweep merges the per-run files.
+std::string results_csv_path(const Cli& cli);
+
+// Prints "<total> runs in the sweep, <in shard> in shard i/n: <done> already done, <run> run now in <s> s"
+// (then " (<rate> training iterations/s)" when iters_per_run >= 0).  If other shards are still pending,
+// writes the manifest, says so ("other shards still pending: rerun without --shard ...") and returns
+// std::nullopt.
+// Otherwise merges the per-run CSVs in sweep order into results_csv_path(cli) and returns that table.
+std::optional<ResultTable> finish_sweep(const SweepRun& run, const std::vector<RunSpec>& runs,
+                                        const SweepOptions& options, const Cli& cli, const RunManifest& manifest,
+                                        double iters_per_run = -1.0);
+
+// Writes the manifest and prints "wrote <written[0]>, <written[1]>, ...", skipping empty entries (an
+// optional output that was not written: `plotted ? evolution : ""`).
+void report_outputs(const Cli& cli, const RunManifest& manifest, const std::vector<std::string>& written);
 
 // The body of main(): returns body()'s status; on an exception prints "<program>: <what>" on stderr
 // and returns 1 (RunError's message names the failed run), or 2 for a CliError: a flag value that

@@ -38,7 +38,6 @@ struct MeanSpread {
   double mean = 0.0;
   double spread = 0.0;         // sd or sem, as requested
   std::size_t n = 0;           // finite values used
-  std::size_t n_non_finite = 0;
 };
 // Mean and sd/sem of the finite entries.  Throws std::invalid_argument if there is none.
 MeanSpread mean_spread(const std::vector<double>& values, ErrorBar kind);
@@ -48,7 +47,6 @@ struct BoxStats {
   double whisker_low = 0.0, whisker_high = 0.0;  // most extreme data within 1.5 IQR of the box
   std::vector<double> outliers;                  // ascending
   std::size_t n = 0;                             // finite values used
-  std::size_t n_non_finite = 0;
 };
 constexpr double kTukeyWhiskerIqr = 1.5;  // Tukey's fence, in IQRs beyond the quartiles
 

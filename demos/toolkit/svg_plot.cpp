@@ -83,6 +83,9 @@ std::string tick_label(double v) {
   return compact_exponent(buf);
 }
 
+namespace {
+
+// Escapes &, <, >, " and ' for SVG text and attributes.
 std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -97,8 +100,6 @@ std::string xml_escape(const std::string& s) {
   }
   return out;
 }
-
-namespace {
 
 std::string num(double v) {  // SVG coordinate
   char buf[32];
@@ -319,24 +320,14 @@ Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& 
 
 // ---------------------------------------------------------------------------- Panel: layout
 
-std::size_t Panel::dodge_slots() const {
+// The labels of the series placed side by side in a category (boxes, category dots), in order of first use.
+std::vector<std::string> Panel::dodged_labels() const {
   std::vector<std::string> seen;
   for (const Series& s : series_)
     if ((s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter) &&
         std::find(seen.begin(), seen.end(), s.label) == seen.end())
       seen.push_back(s.label);
-  return std::max<std::size_t>(1, seen.size());
-}
-
-std::size_t Panel::dodge_slot(const std::string& label) const {
-  std::vector<std::string> seen;
-  for (const Series& s : series_)
-    if ((s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter) &&
-        std::find(seen.begin(), seen.end(), s.label) == seen.end()) {
-      if (s.label == label) return seen.size();
-      seen.push_back(s.label);
-    }
-  return 0;
+  return seen;
 }
 
 bool Panel::drawable(double x, double y) const {
@@ -565,12 +556,14 @@ std::string Panel::render_points(const Series& s, const SeriesStyle& st, const L
 
 // Every series' marks, clipped to the plot area; counts what a log axis could not show.
 std::string Panel::render_marks(const Layout& L, const std::string& clip_id, std::size_t& not_on_log) const {
-  const double slot_width = 0.8 / static_cast<double>(dodge_slots());
+  const std::vector<std::string> dodged = dodged_labels();
+  const double slot_width = 0.8 / static_cast<double>(std::max<std::size_t>(1, dodged.size()));
   std::string o = "<g clip-path=\"url(#" + clip_id + ")\">\n";
   for (const Series& s : series_) {
     const SeriesStyle st = series_style(style_of(s.label));
     const double dodge = s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter
-                             ? -0.4 + (static_cast<double>(dodge_slot(s.label)) + 0.5) * slot_width
+                             ? -0.4 + (static_cast<double>(std::find(dodged.begin(), dodged.end(), s.label) -
+                                                           dodged.begin()) + 0.5) * slot_width
                              : 0.0;
     if (s.kind == Kind::kLine || s.kind == Kind::kLineError) o += render_line(s, st, L, not_on_log);
     if (s.kind == Kind::kBox)

@@ -13,18 +13,8 @@
 //   b.category_scatter("2AF", structure_of_run, ka_of_run, 6.0, jitter_rng);
 //   fig.write(cli.out_dir() + "/fig1.svg");                               // atomic
 //
-// Reading the plots (docs/demos.md):
-//   * style: series with the same label share one style and one legend entry (so a box plot and
-//     its dots match); styles cycle through the Okabe & Ito (2008) colour-blind-safe palette, each
-//     also with its own marker shape and line dash so it survives grey-scale printing;
-//   * line_error draws mean +- sd or mean +- sem over the samples at each x, and says which in
-//     the legend ("label (mean ± sem)");
-//   * box plots are Tukey boxes (demos/toolkit/stats.h): quartile box, median line, whiskers to the
-//     most extreme point within 1.5 IQR, outliers as hollow markers;
-//   * non-finite values (and values <= 0 on a log axis) are never drawn: they are counted and the
-//     count is printed as a note under the panel ("2 non-finite values not shown");
-//   * categorical x: categories in order of first appearance; several
-//     labelled series on one category axis are placed side by side ("dodged").
+// How to read them (jitter, mean ± sd/sem, Tukey boxes, what is not drawn and the note that says so,
+// colour-blind-safe styles with markers and dashes, dodged categories): docs/demos.md#reading-the-plots.
 //
 // Marks carry classes (mark, box, median, whisker, outlier, errorbar, line, legend-mark, note) so
 // tests and readers can count them.
@@ -135,8 +125,7 @@ class Panel {
   Panel& add_series(Series s);  // keeps the label's style
   std::size_t category_index(const std::string& name);
   std::size_t style_of(const std::string& label) const;
-  std::size_t dodge_slot(const std::string& label) const;
-  std::size_t dodge_slots() const;
+  std::vector<std::string> dodged_labels() const;
   Range x_range() const;
   Range y_range() const;
   bool drawable(double x, double y) const;
@@ -164,8 +153,5 @@ class Figure {
   std::string title_;
   std::vector<Panel> panels_;
 };
-
-// Escapes &, <, >, " and ' for SVG text and attributes.
-std::string xml_escape(const std::string& s);
 
 }  // namespace rl

@@ -1,7 +1,23 @@
-// Summaries of a result table for the programs' printed tables (plumbing; a first reading can skip it).
+// Summaries of a result table for the programs' printed tables and verdict lines (plumbing; a first
+// reading can skip it).
 //
 //   const auto dW = values_of(table, rows, "weight_change");   // one column over some rows
 //   std::printf("%-17s", mean_sd(dW, 3).c_str());              // "0.290 ± 0.089" (sd over seeds)
+//
+// Verdict lines: a group whose every run diverged (or was silent on the probe) has no finite value: its mean is NaN,
+// and a comparison with NaN is false.  Read as "NO", that would print "differs from the paper" for a
+// sweep that measured nothing; a largest error taken with std::max skips NaN and would print 0.  Both
+// are "undefined" here instead:
+//
+//   const Comparison dw = is_larger(mean_lo_dW, mean_hi_dW), ka = is_smaller(mean_lo_KA, mean_hi_KA);
+//   std::printf("larger dW %s, lower KA %s -> %s\n", yes_no(dw), yes_no(ka),
+//               paper_verdict({dw, ka}, "Fig. 1").c_str());
+//   -> "larger dW yes, lower KA undefined -> undefined (a compared group has no finite value)"
+//
+//   LargestError worst;
+//   for (const Row& r : rows) r.diverged ? worst.leave_out() : worst.add(r.ka - r.ka_pred);
+//   std::printf("largest |KA - prediction| over all runs: %s\n", worst.text().c_str());
+//   -> "undefined (no run has a finite value; 6 left out)"
 #pragma once
 
 #include <algorithm>
@@ -49,5 +65,35 @@ auto distinct_values(const std::vector<Group>& groups, Field field) {
     if (std::find(values.begin(), values.end(), field(g)) == values.end()) values.push_back(field(g));
   return values;
 }
+
+// ---------------------------------------------------------------- verdict lines
+
+enum class Comparison { kYes, kNo, kUndefined };
+
+// a > b (is_larger) or a < b (is_smaller); undefined when a or b is not finite.
+Comparison is_larger(double a, double b);
+Comparison is_smaller(double a, double b);
+
+// "yes", "NO" or "undefined".
+const char* yes_no(Comparison c);
+
+// "undefined (a compared group has no finite value)" when any check is undefined, else
+// "matches the paper (<figure>)" when every check is yes, else "differs from the paper".
+std::string paper_verdict(const std::vector<Comparison>& checks, const std::string& figure);
+
+// The largest |error| over the finite errors added, and how many runs were left out (a non-finite
+// error, or leave_out() for a diverged run).
+struct LargestError {
+  double largest = 0;
+  std::size_t n_finite = 0, n_left_out = 0;
+
+  void add(double error);
+  void leave_out() { ++n_left_out; }
+  // The largest |error|, or NaN when no run had a finite error.
+  double value() const;
+  // "%.3e" of value(), then " (k runs without a finite value left out)" when k > 0; or
+  // "undefined (no run has a finite value; k left out)".
+  std::string text() const;
+};
 
 }  // namespace rl
