@@ -163,8 +163,7 @@ void declare_flags(Cli& cli) {
   common.iters = 2000;
   cli.add_common(common);
   cli.add_double_list("gains", {1.25}, "gain list swept as an axis (overrides --gain when given)", 0.0, 100.0);
-  cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
-  add_sgd_flags(cli, RnnTrainConfig().sgd);
+  add_rnn_flags(cli);
   add_precision_flag(cli);
   cli.add_double("alpha", 1.0, "dt / tau; 1 = the paper's Neurogym and sMNIST setting", 1e-6, 1.0);
   cli.add_string("activation", "relu", "hidden nonlinearity", {"relu", "tanh"});
@@ -215,8 +214,8 @@ int run(int argc, char** argv) {
   if (smnist && !pending_runs(select_shard(runs, options.shard), options.runs_dir).empty())
     mnist.get();        // load the inputs first: a missing MNIST leaves no empty runs/ folder behind
   make_dirs(s.runs_dir);
-  const SweepRun done =
-      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, mnist); });
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, mnist); });
   const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(s.train.iters));
   if (!table) return 0;  // other shards pending
   print_summary(*table);

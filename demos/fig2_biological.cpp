@@ -451,8 +451,8 @@ int run(int argc, char** argv) {
       make_sweep({sweep_axis("task", tasks), sweep_axis("entry", names)}, cli.seed_list());
   SweepOptions options = sweep_options(cli, {"task", "structures", "no-controls"});
   s.runs_dir = options.runs_dir;
-  const SweepRun done =
-      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, entries, s); });
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, entries, s); });
   const auto table_or_pending = finish_sweep(done, runs, options, cli, manifest);
   if (!table_or_pending) return 0;  // other shards pending
 

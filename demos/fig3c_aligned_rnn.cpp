@@ -378,8 +378,8 @@ int run(int argc, char** argv) {
   const TeacherSet teachers = prepare_teachers(seeds_needed, s, split, cli.threads());
   make_dirs(options.runs_dir);  // after the data and the teachers: a failed start leaves no runs/ behind
 
-  const SweepRun done =
-      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, split, teachers); });
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, split, teachers); });
   const auto table_or_pending = finish_sweep(done, runs, options, cli, manifest);
   if (!table_or_pending) return 0;  // other shards pending
   const ResultTable& table = *table_or_pending;

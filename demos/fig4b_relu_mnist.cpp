@@ -251,8 +251,8 @@ int run(int argc, char** argv) {
   const bool pending = !pending_runs(select_shard(runs, options.shard), options.runs_dir).empty();
   std::shared_ptr<const MnistData> data = pending ? load_data(s) : nullptr;
   make_dirs(s.runs_dir);  // after the data check: a failed start leaves no folder behind
-  const SweepRun done =
-      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, *data); });
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, *data); });
   const auto table_or_pending = finish_sweep(done, runs, options, cli, manifest);
   if (!table_or_pending) return 0;  // other shards pending
   const ResultTable& table = *table_or_pending;

@@ -4,13 +4,9 @@
 // writer here writes to a temporary name in the *same folder* (so the final rename(2) stays on one
 // file system and is atomic on POSIX), and renames it over the target only after the whole body
 // was written and flushed.  If the body throws, or the stream fails, the temporary file is removed
-// and the exception propagates: no partial file and no temporary file are left behind.
-//
-//   rl::write_file_atomic("out/fig1/results.csv", [&](std::ostream& os) { os << text; });
-//   rl::write_text_atomic("out/fig1/manifest.json", json);
-//
-// Parent folders are created as needed (like mkdir -p).  Failures throw std::runtime_error whose
-// message names the path and the operating system's reason.
+// and the exception propagates: no partial file and no temporary file are left behind.  Parent
+// folders are created as needed (mkdir -p).  Failures throw std::runtime_error naming the path and
+// the operating system's reason.
 #pragma once
 
 #include <cstddef>

@@ -188,7 +188,6 @@ void Cli::add_common(const CommonFlags& d) {
     s.strings = {"0/1"};
     s.default_text = "0/1";
   }
-  has_common_ = true;
 }
 
 bool Cli::parse(int argc, const char* const* argv) {
@@ -339,18 +338,10 @@ std::string Cli::out_dir() const { return get_string("out"); }
 
 Shard Cli::shard() const { return parse_shard(find("shard", Kind::kShard).strings[0]); }
 
-const char* Cli::kind_placeholder(Kind kind) {
-  switch (kind) {
-    case Kind::kInt: return "<int>";
-    case Kind::kDouble: return "<num>";
-    case Kind::kString: return "<text>";
-    case Kind::kIntList: return "<int,...>";
-    case Kind::kDoubleList: return "<num,...>";
-    case Kind::kStringList: return "<text,...>";
-    case Kind::kShard: return "<i/n>";
-    case Kind::kFlag: return "";
-  }
-  return "";
+const char* Cli::kind_placeholder(Kind kind) {  // in the order of enum class Kind
+  static const char* const kPlaceholders[] = {"<int>", "<num>", "<text>", "<int,...>", "<num,...>", "<text,...>", "",
+                                              "<i/n>"};
+  return kPlaceholders[static_cast<int>(kind)];
 }
 
 std::string Cli::value_text(const Option& o) {

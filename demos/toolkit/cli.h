@@ -110,7 +110,7 @@ class Cli {
   std::vector<std::pair<std::string, std::string>> values_as_text() const;
 
  private:
-  enum class Kind { kInt, kDouble, kString, kIntList, kDoubleList, kStringList, kFlag, kShard };
+  enum class Kind { kInt, kDouble, kString, kIntList, kDoubleList, kStringList, kFlag, kShard };  // kind_placeholder
   struct Option {
     Kind kind = Kind::kInt;
     std::string help;
@@ -139,7 +139,6 @@ class Cli {
   std::string program_, description_, command_line_;
   std::map<std::string, Option> options_;
   std::vector<std::string> order_;
-  bool has_common_ = false;
 };
 
 }  // namespace rl

@@ -59,7 +59,6 @@ class CsvWriter {
   // a cell contains a newline.
   void add_row(const std::vector<CsvCell>& cells);
 
-  const std::vector<std::string>& header() const { return header_; }
   std::size_t row_count() const { return rows_; }
   std::string to_string() const;  // header line + records, each ending in '\n'
   void write(const std::string& path) const;  // atomic: temporary file + rename

@@ -1,15 +1,10 @@
-// Run manifest: what produced a result folder, written beside the results as manifest.json.
+// Run manifest: what produced a result folder, written beside the results as manifest.json: the fields
+// of RunManifest below, in that order (git revision: `git rev-parse HEAD`, "unknown" outside a checkout;
+// CPU time: user + system, every thread of this process; notes: e.g. which [OURS] defaults a program chose).
 //
 //   rl::RunManifest manifest = rl::start_manifest(cli);   // right after cli.parse_or_exit()
 //   ... the runs ...
 //   rl::write_manifest(rl::manifest_path(cli), manifest);  // stamps the wall time
-//
-// Fields: program, command line, every flag's value, seed, git revision (`git rev-parse HEAD` in
-// the working directory, "unknown" outside a checkout or without git), the results revision
-// (nn/results_revision.h), the precision the runs trained in (the --precision flag when the
-// program has one, else "f64"), start time (UTC, ISO 8601), wall time and CPU time (user + system,
-// every thread of this process) in seconds, host cores (std::thread::hardware_concurrency), and
-// free-form notes (e.g. which [OURS] defaults a program chose).
 #pragma once
 
 #include <chrono>

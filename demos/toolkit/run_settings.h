@@ -11,9 +11,7 @@
 // resume into an older folder, as it refuses other flags.
 //
 // run_sweep (demos/toolkit/runner.h) writes it into every run file, compares it on resume and
-// refuses a file computed with other settings, naming the flag:
-//   "out/x/runs/00000_....csv was computed with --iters 300, this run asks --iters 50: use a new --out,
-//    or delete out/x/runs to recompute"
+// refuses a file computed with other settings, naming the flag (check_run_file_settings below);
 // merge_run_csvs (demos/toolkit/shard.h) drops the column, so results.csv is unchanged.
 #pragma once
 

@@ -1,12 +1,14 @@
 #include "demos/toolkit/runner.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <atomic>
+#include <chrono>
+#include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -15,11 +17,79 @@
 #include <thread>
 
 #include "demos/toolkit/atomic_file.h"
-#include "demos/toolkit/progress.h"
 #include "demos/toolkit/run_settings.h"
 #include "demos/toolkit/train_config.h"
 
 namespace rl {
+
+Progress::Progress(std::string label, std::size_t total)
+    : Progress(std::move(label), total, std::cerr, ::isatty(STDERR_FILENO) == 1) {}
+
+Progress::Progress(std::string label, std::size_t total, std::ostream& out, bool interactive)
+    : label_(std::move(label)),
+      total_(total),
+      out_(out),
+      interactive_(interactive),
+      start_(std::chrono::steady_clock::now()) {}
+
+Progress::~Progress() {
+  try {
+    finish();
+  } catch (...) {
+    // a destructor must not throw; the summary line is a courtesy
+  }
+}
+
+double Progress::elapsed_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+std::string Progress::format_duration(double seconds) {
+  const long s = std::lround(std::max(0.0, seconds));
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+
+std::string Progress::format_line(const std::string& label, std::size_t done, std::size_t total,
+                                  double elapsed_seconds) {
+  const double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0;
+  std::string eta = "?";
+  if (done > 0 && done <= total)
+    eta = format_duration(elapsed_seconds / static_cast<double>(done) * static_cast<double>(total - done));
+  char pct_text[16];
+  std::snprintf(pct_text, sizeof pct_text, "%.0f", std::floor(pct));
+  return label + " " + std::to_string(done) + "/" + std::to_string(total) + " (" + pct_text + "%) elapsed " +
+         format_duration(elapsed_seconds) + " ETA " + eta;
+}
+
+void Progress::tick(std::size_t n) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  done_ += n;
+  if (!interactive_ || finished_) return;
+  const double now = elapsed_seconds();
+  if (last_draw_ >= 0.0 && now - last_draw_ < kRedrawSeconds && done_ < total_) return;
+  last_draw_ = now;
+  out_ << '\r' << format_line(label_, done_, total_, now) << "\x1b[K" << std::flush;  // ESC[K: clear rest
+}
+
+void Progress::finish() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (finished_) return;
+  finished_ = true;
+  if (interactive_) out_ << '\r';
+  out_ << label_ << " " << done_ << "/" << total_ << " done in " << format_duration(elapsed_seconds())
+       << (interactive_ ? "\x1b[K" : "") << "\n"
+       << std::flush;
+}
+
+std::size_t Progress::done() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return done_;
+}
 
 RunError::RunError(const RunSpec& spec, const std::string& message)
     : std::runtime_error(spec.id() + " failed: " + message), spec_(spec) {}
@@ -170,6 +240,7 @@ SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_
 
 SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
                        const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one) {
+  const auto started = std::chrono::steady_clock::now();
   SweepOutcome out;
   out.total = runs.size();
   const std::vector<RunSpec> mine = select_shard(runs, options.shard);
@@ -193,28 +264,19 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
   });
   out.executed = todo.size();
   out.complete = pending_runs(runs, options.runs_dir).empty();
+  out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return out;
-}
-
-SweepRun run_timed_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
-                         const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one) {
-  const auto started = std::chrono::steady_clock::now();
-  SweepRun r;
-  r.outcome = run_sweep(runs, options, run_one);
-  r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return r;
 }
 
 std::string results_csv_path(const Cli& cli) { return cli.out_dir() + "/results.csv"; }
 
-std::optional<ResultTable> finish_sweep(const SweepRun& run, const std::vector<RunSpec>& runs,
+std::optional<ResultTable> finish_sweep(const SweepOutcome& done, const std::vector<RunSpec>& runs,
                                         const SweepOptions& options, const Cli& cli, const RunManifest& manifest,
                                         double iters_per_run) {
-  const SweepOutcome& done = run.outcome;
   std::printf("%zu runs in the sweep, %zu in shard %s: %zu already done, %zu run now in %.1f s", done.total,
-              done.in_shard, options.shard.str().c_str(), done.already_done, done.executed, run.wall_seconds);
+              done.in_shard, options.shard.str().c_str(), done.already_done, done.executed, done.wall_seconds);
   if (iters_per_run >= 0.0 && done.executed)
-    std::printf(" (%.0f training iterations/s)", done.executed * iters_per_run / run.wall_seconds);
+    std::printf(" (%.0f training iterations/s)", done.executed * iters_per_run / done.wall_seconds);
   std::printf("\n");
   if (!done.complete) {
     write_manifest(manifest_path(cli), manifest);

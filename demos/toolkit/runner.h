@@ -13,14 +13,18 @@
 // resumable: each run returns its rows, written atomically to <out>/runs/<stem>.csv), whose end every
 // figure program prints the same way:
 //
-//   const SweepRun run = run_timed_sweep(runs, sweep_options(cli, {"task", "ranks"}), run_one);
-//   const std::optional<ResultTable> table = finish_sweep(run, runs, options, cli, manifest);
+//   const SweepOutcome done = run_sweep(runs, sweep_options(cli, {"task", "ranks"}), run_one);
+//   const std::optional<ResultTable> table = finish_sweep(done, runs, options, cli, manifest);
 //   if (!table) return 0;  // other shards pending: manifest written, nothing to merge yet
 //   ... the program's own summary and figure from *table ...
 //   report_outputs(cli, manifest, {results_csv_path(cli), figure, manifest_path(cli)});
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
+#include <iosfwd>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -43,6 +47,48 @@ class RunError : public std::runtime_error {
 
  private:
   RunSpec spec_;
+};
+
+// A progress line on stderr: "fig1 runs 12/120 (10%) elapsed 0:12 ETA 1:48".
+//
+// When the stream is a terminal (isatty) the line is redrawn in place with '\r', at most every
+// kRedrawSeconds; otherwise (a log file, a Slurm job) nothing is printed until finish(), which
+// prints one summary line "fig1 runs 120/120 done in 2:03" (also called by the destructor).  run_jobs
+// ticks it once per finished run, from any worker thread.
+class Progress {
+ public:
+  static constexpr double kRedrawSeconds = 0.1;  // [TP] terminal redraw throttle
+
+  // Writes to std::cerr; redraws in place only if stderr is a terminal.
+  Progress(std::string label, std::size_t total);
+  // Writes to `out`; `interactive` selects the in-place redraw (tests use a stringstream).
+  Progress(std::string label, std::size_t total, std::ostream& out, bool interactive);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+  void tick(std::size_t n = 1);  // thread-safe
+  void finish();                 // prints the summary line once; later calls do nothing
+  std::size_t done() const;
+
+  // "label done/total (pct%) elapsed m:ss ETA m:ss"; ETA is "?" before the first completion.
+  static std::string format_line(const std::string& label, std::size_t done, std::size_t total,
+                                 double elapsed_seconds);
+  // "m:ss", or "h:mm:ss" from one hour.
+  static std::string format_duration(double seconds);
+
+ private:
+  double elapsed_seconds() const;
+
+  std::string label_;
+  std::size_t total_;
+  std::ostream& out_;
+  bool interactive_;
+  std::chrono::steady_clock::time_point start_;
+  double last_draw_ = -1.0;
+  std::size_t done_ = 0;
+  bool finished_ = false;
+  mutable std::mutex mutex_;
 };
 
 struct RunnerOptions {
@@ -103,6 +149,7 @@ struct SweepOutcome {
   std::size_t already_done = 0;  // of those, skipped because their file existed (resume)
   std::size_t executed = 0;      // run now
   bool complete = false;         // every run of the whole sweep (all shards) has its file
+  double wall_seconds = 0;       // this call's time, checks and runs
 };
 
 // The sharded, resumable sweep described above.  Throws RunError if a run fails (the files of runs
@@ -115,15 +162,6 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
                        const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one);
 
 // ---------------------------------------------------------------- the end of a sweep
-struct SweepRun {
-  SweepOutcome outcome;
-  double wall_seconds = 0;  // of this invocation's runs
-};
-
-// run_sweep, timed.
-SweepRun run_timed_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
-                         const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one);
-
 // <--out>/results.csv: where finish_sweep merges the per-run files.
 std::string results_csv_path(const Cli& cli);
 
@@ -132,7 +170,7 @@ std::string results_csv_path(const Cli& cli);
 // writes the manifest, says so ("other shards still pending: rerun without --shard ...") and returns
 // std::nullopt.
 // Otherwise merges the per-run CSVs in sweep order into results_csv_path(cli) and returns that table.
-std::optional<ResultTable> finish_sweep(const SweepRun& run, const std::vector<RunSpec>& runs,
+std::optional<ResultTable> finish_sweep(const SweepOutcome& done, const std::vector<RunSpec>& runs,
                                         const SweepOptions& options, const Cli& cli, const RunManifest& manifest,
                                         double iters_per_run = -1.0);
 

@@ -1,7 +1,8 @@
 // Summary statistics for plots and tables: mean, spread, quantiles, box-plot statistics.
 //
-// Every function skips non-finite values (NaN, +-inf) and reports how many it skipped, so that a
-// diverged run is counted, never silently averaged in or drawn at 0.
+// Every function skips non-finite values (NaN, +-inf); the results say how many finite ones they used
+// (n) and count_non_finite counts the rest, so that a diverged run is counted, never silently averaged
+// in or drawn at 0.
 //
 // Conventions (stated here once, and in the plot legends):
 //   sample_mean the arithmetic mean of the finite values.

@@ -225,37 +225,37 @@ Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, co
   return scatter(label, x, y, 0.0, unused);
 }
 
-Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y,
-                      double jitter_px, Rng& rng) {
-  check_sizes("scatter '" + label + "'", x.size(), y.size());
-  require_axis(false, "scatter '" + label + "'");
-  Series s{Kind::kScatter, label, {}, {}, ""};
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double jitter = jitter_px > 0.0 ? rng.uniform(-jitter_px, jitter_px) : 0.0;  // drawn for every point
-    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
-      ++skipped_non_finite_;
-      continue;
-    }
-    s.points.push_back({x[i], y[i], jitter, 0.0, false});
-  }
-  return add_series(std::move(s));
-}
-
-Panel& Panel::line(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
-  check_sizes("line '" + label + "'", x.size(), y.size());
-  require_axis(false, "line '" + label + "'");
-  Series s{Kind::kLine, label, {}, {}, ""};
+// The finite (x, y) pairs as points, one after a skipped pair marked as a gap (a line breaks there);
+// with jitter_px > 0 every pair, skipped or not, draws its horizontal jitter from `rng`.
+std::vector<Panel::Point> Panel::finite_points(const std::vector<double>& x, const std::vector<double>& y,
+                                               double jitter_px, Rng& rng) {
+  std::vector<Point> points;
   bool gap = false;
   for (std::size_t i = 0; i < x.size(); ++i) {
+    const double jitter = jitter_px > 0.0 ? rng.uniform(-jitter_px, jitter_px) : 0.0;  // drawn for every point
     if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
       ++skipped_non_finite_;
       gap = true;
       continue;
     }
-    s.points.push_back({x[i], y[i], 0.0, 0.0, gap});
+    points.push_back({x[i], y[i], jitter, 0.0, gap});
     gap = false;
   }
-  return add_series(std::move(s));
+  return points;
+}
+
+Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y,
+                      double jitter_px, Rng& rng) {
+  check_sizes("scatter '" + label + "'", x.size(), y.size());
+  require_axis(false, "scatter '" + label + "'");
+  return add_series({Kind::kScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
+}
+
+Panel& Panel::line(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
+  check_sizes("line '" + label + "'", x.size(), y.size());
+  require_axis(false, "line '" + label + "'");
+  Rng unused(0);
+  return add_series({Kind::kLine, label, finite_points(x, y, 0.0, unused), {}, ""});
 }
 
 Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,

@@ -2,15 +2,10 @@
 // lines with error bars, linear or log axes, categorical or numeric x, a grid of panels.
 //
 //   rl::Figure fig(1, 2, "Fig. 1 (reproduction): rank sweep on 2AF");   // 1 row, 2 panels
-//   rl::Panel& a = fig.panel(0, 0);
-//   a.title("weight change").x_label("initial rank").y_label("dW").x_scale(rl::AxisScale::kLog);
-//   rl::Rng jitter_rng(cli.get_int("seed"));                            // jitter is drawn once, here
+//   rl::Panel& a = fig.panel(0, 0).title("weight change").x_label("rank").x_scale(rl::AxisScale::kLog);
 //   a.scatter("2AF", ranks, dW, /*jitter_px=*/4.0, jitter_rng);          // one dot per run
 //   a.line_error("2AF mean", rank_values, dW_by_rank, rl::ErrorBar::kSem);
-//   rl::Panel& b = fig.panel(0, 1);
-//   b.title("by structure").y_label("KA");
-//   b.boxplot("2AF", structure_of_run, ka_of_run);                       // categorical x
-//   b.category_scatter("2AF", structure_of_run, ka_of_run, 6.0, jitter_rng);
+//   fig.panel(0, 1).boxplot("2AF", structure_of_run, ka_of_run);          // categorical x
 //   fig.write(cli.out_dir() + "/fig1.svg");                               // atomic
 //
 // How to read them (jitter, mean ± sd/sem, Tukey boxes, what is not drawn and the note that says so,
@@ -123,6 +118,8 @@ class Panel {
   std::string render_note(const Layout& L, std::size_t not_on_log) const;
   void require_axis(bool categorical, const std::string& what);
   Panel& add_series(Series s);  // keeps the label's style
+  std::vector<Point> finite_points(const std::vector<double>& x, const std::vector<double>& y, double jitter_px,
+                                   Rng& rng);
   std::size_t category_index(const std::string& name);
   std::size_t style_of(const std::string& label) const;
   std::vector<std::string> dodged_labels() const;

@@ -4,20 +4,15 @@
 //   const auto dW = values_of(table, rows, "weight_change");   // one column over some rows
 //   std::printf("%-17s", mean_sd(dW, 3).c_str());              // "0.290 ± 0.089" (sd over seeds)
 //
-// Verdict lines: a group whose every run diverged (or was silent on the probe) has no finite value: its mean is NaN,
-// and a comparison with NaN is false.  Read as "NO", that would print "differs from the paper" for a
-// sweep that measured nothing; a largest error taken with std::max skips NaN and would print 0.  Both
-// are "undefined" here instead:
+// Verdict lines: a group whose every run diverged (or was silent on the probe) has no finite value:
+// its mean is NaN, and a comparison with NaN is false.  Read as "NO", that would print "differs from the
+// paper" for a sweep that measured nothing; a largest error taken with std::max skips NaN and would
+// print 0.  Both are "undefined" here instead:
 //
-//   const Comparison dw = is_larger(mean_lo_dW, mean_hi_dW), ka = is_smaller(mean_lo_KA, mean_hi_KA);
-//   std::printf("larger dW %s, lower KA %s -> %s\n", yes_no(dw), yes_no(ka),
-//               paper_verdict({dw, ka}, "Fig. 1").c_str());
-//   -> "larger dW yes, lower KA undefined -> undefined (a compared group has no finite value)"
-//
-//   LargestError worst;
-//   for (const Row& r : rows) r.diverged ? worst.leave_out() : worst.add(r.ka - r.ka_pred);
-//   std::printf("largest |KA - prediction| over all runs: %s\n", worst.text().c_str());
-//   -> "undefined (no run has a finite value; 6 left out)"
+//   const Comparison dw = is_larger(lo_dW, hi_dW), ka = is_smaller(lo_KA, hi_KA);
+//   paper_verdict({dw, ka}, "Fig. 1")   // "undefined (a compared group has no finite value)"
+//   LargestError worst;  worst.leave_out();              // a diverged run
+//   worst.text()                        // "undefined (no run has a finite value; 1 left out)"
 #pragma once
 
 #include <algorithm>

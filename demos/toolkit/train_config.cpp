@@ -54,6 +54,15 @@ SgdOptions sgd_flags(const Cli& cli, SgdOptions base) {
   return base;
 }
 
+void add_rnn_flags(Cli& cli, const std::string& note) {
+  cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
+  add_sgd_flags(cli, RnnTrainConfig().sgd, note);
+}
+
+RnnTrainConfig rnn_train_flags(const Cli& cli) {
+  return rnn_train_flags(cli, {0, static_cast<std::size_t>(cli.get_int("N")), 0, 1.0, Activation::kRelu});
+}
+
 RnnTrainConfig rnn_train_flags(const Cli& cli, const RnnConfig& net) {
   RnnTrainConfig config;
   config.net = net;
