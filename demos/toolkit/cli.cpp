@@ -173,9 +173,9 @@ void Cli::add_common(const CommonFlags& d) {
     if (std::find(kCommon.begin(), kCommon.end(), name) == kCommon.end())
       throw std::logic_error("Cli::add_common: --" + name + " in CommonFlags::omit is not a common flag");
   auto wanted = [&](const char* name) { return std::find(d.omit.begin(), d.omit.end(), name) == d.omit.end(); };
-  if (wanted("seed")) add_int("seed", d.seed, "first repetition seed; runs use seeds seed .. seed+seeds-1", 0, INT64_MAX);
+  if (wanted("seed")) add_int("seed", 1, "first repetition seed; runs use seeds seed .. seed+seeds-1", 0, INT64_MAX);
   if (wanted("seeds")) add_int("seeds", d.seeds, "number of repetitions (seeds) per setting", 1, 100000);
-  if (wanted("task")) add_string_list("task", d.task, "task(s), comma-separated", d.task_choices);
+  if (wanted("task")) add_string_list("task", {"2af"}, "task(s), comma-separated", d.task_choices);
   if (wanted("ranks")) add_int_list("ranks", d.ranks, "initial connectivity ranks, comma-separated", 1, 1000000);
   if (wanted("iters")) add_int("iters", d.iters, "training iterations per run", 0, 1000000000);
   if (wanted("gain")) add_double("gain", d.gain, "initial connectivity gain g", 0.0, 1.0e6);

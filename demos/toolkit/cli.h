@@ -37,10 +37,8 @@ class CliError : public std::runtime_error {
 // Defaults of the flags every program shares (see docs/demos.md): the ones most figure programs use,
 // so a program changes only the fields it needs before calling Cli::add_common.
 struct CommonFlags {
-  std::int64_t seed = 1;            // --seed: first repetition seed (printed first by every program)
   std::int64_t seeds = 10;          // --seeds: number of repetitions: seeds seed, seed+1, ...
-  std::vector<std::string> task = {"2af"};                          // --task: task list
-  std::vector<std::string> task_choices = {"2af", "dms", "cxt"};    // the Neurogym tasks
+  std::vector<std::string> task_choices = {"2af", "dms", "cxt"};    // --task (default 2af): the Neurogym tasks
   std::vector<std::int64_t> ranks = {};  // --ranks: initial ranks; empty: the program's rule (rank_axis.h)
   std::int64_t iters = 1000;        // --iters: training iterations per run
   double gain = 1.25;               // --gain: initial connectivity gain g (docs/paper.md#initial-weights)

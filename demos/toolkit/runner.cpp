@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "demos/toolkit/atomic_file.h"
-#include "demos/toolkit/run_settings.h"
+#include "demos/toolkit/shard.h"
 #include "demos/toolkit/train_config.h"
 
 namespace rl {

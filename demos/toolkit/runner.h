@@ -133,7 +133,7 @@ struct SweepOptions {
   std::string runs_dir;                  // per-run CSVs go here: <runs_dir>/<stem>.csv
   Shard shard;                           // only runs with index % n == i
   RunnerOptions runner;
-  RunFileChecks checks;                  // rows per run file, settings key (demos/toolkit/run_settings.h)
+  RunFileChecks checks;                  // the settings key (demos/toolkit/shard.h)
   // Columns appended to every run's rows before the settings column: {"precision", "f32"} for a float32
   // run (demos/toolkit/train_config.h), none otherwise.
   std::vector<std::pair<std::string, std::string>> constant_columns;

@@ -1,6 +1,5 @@
-// Our own small SVG plotting helper (declared in svg_plot.h).  Toolkit plumbing: a first reading can skip it.
-// Over 400 lines on purpose: ticks, panel data, layout, drawing and the figure are one renderer whose
-// parts share the panel's private state; the sections below are marked with rulers.
+// Our own small SVG plotting helper (declared in svg_plot.h; plumbing a first reading can skip).  One
+// renderer whose parts share the panel's private state, in sections marked with rulers.
 #include "demos/toolkit/svg_plot.h"
 
 #include <algorithm>
@@ -211,14 +210,12 @@ std::size_t Panel::style_of(const std::string& label) const {
   return 0;
 }
 
-namespace {
-
-void check_sizes(const std::string& what, std::size_t nx, std::size_t ny) {
+// A new series `what` ("scatter 'KA'"): as many x as y values, on the kind of x axis the panel has.
+void Panel::check_series(const std::string& what, std::size_t nx, std::size_t ny, bool categorical) {
   if (nx != ny)
     throw std::invalid_argument(what + ": " + std::to_string(nx) + " x values but " + std::to_string(ny) + " y values");
+  require_axis(categorical, what);
 }
-
-}  // namespace
 
 Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
   Rng unused(0);
@@ -246,22 +243,19 @@ std::vector<Panel::Point> Panel::finite_points(const std::vector<double>& x, con
 
 Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y,
                       double jitter_px, Rng& rng) {
-  check_sizes("scatter '" + label + "'", x.size(), y.size());
-  require_axis(false, "scatter '" + label + "'");
+  check_series("scatter '" + label + "'", x.size(), y.size(), false);
   return add_series({Kind::kScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
 }
 
 Panel& Panel::line(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
-  check_sizes("line '" + label + "'", x.size(), y.size());
-  require_axis(false, "line '" + label + "'");
+  check_series("line '" + label + "'", x.size(), y.size(), false);
   Rng unused(0);
   return add_series({Kind::kLine, label, finite_points(x, y, 0.0, unused), {}, ""});
 }
 
 Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
                          const std::vector<std::vector<double>>& samples, ErrorBar kind) {
-  check_sizes("line_error '" + label + "'", x.size(), samples.size());
-  require_axis(false, "line_error '" + label + "'");
+  check_series("line_error '" + label + "'", x.size(), samples.size(), false);
   Series s{Kind::kLineError, label, {}, {}, std::string(" (mean \u00b1 ") + error_bar_name(kind) + ")"};
   bool gap = false;
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -281,25 +275,15 @@ Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
 
 Panel& Panel::category_scatter(const std::string& label, const std::vector<std::string>& category,
                                const std::vector<double>& y, double jitter_px, Rng& rng) {
-  check_sizes("category_scatter '" + label + "'", category.size(), y.size());
-  require_axis(true, "category_scatter '" + label + "'");
-  Series s{Kind::kCategoryScatter, label, {}, {}, ""};
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    const double jitter = jitter_px > 0.0 ? rng.uniform(-jitter_px, jitter_px) : 0.0;
-    const double cx = static_cast<double>(category_index(category[i]));
-    if (!std::isfinite(y[i])) {
-      ++skipped_non_finite_;
-      continue;
-    }
-    s.points.push_back({cx, y[i], jitter, 0.0, false});
-  }
-  return add_series(std::move(s));
+  check_series("category_scatter '" + label + "'", category.size(), y.size(), true);
+  std::vector<double> x;  // category indices, in order of first appearance
+  for (const std::string& c : category) x.push_back(static_cast<double>(category_index(c)));
+  return add_series({Kind::kCategoryScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
 }
 
 Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& category,
                       const std::vector<double>& y) {
-  check_sizes("boxplot '" + label + "'", category.size(), y.size());
-  require_axis(true, "boxplot '" + label + "'");
+  check_series("boxplot '" + label + "'", category.size(), y.size(), true);
   Series s{Kind::kBox, label, {}, {}, ""};
   std::vector<std::string> order;  // this series' categories, in order of first appearance
   for (const std::string& c : category)

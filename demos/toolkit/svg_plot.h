@@ -117,6 +117,7 @@ class Panel {
   std::string render_legend(const Layout& L) const;
   std::string render_note(const Layout& L, std::size_t not_on_log) const;
   void require_axis(bool categorical, const std::string& what);
+  void check_series(const std::string& what, std::size_t nx, std::size_t ny, bool categorical);
   Panel& add_series(Series s);  // keeps the label's style
   std::vector<Point> finite_points(const std::vector<double>& x, const std::vector<double>& y, double jitter_px,
                                    Rng& rng);

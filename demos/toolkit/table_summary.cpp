@@ -31,7 +31,6 @@ double mean_or_nan(const std::vector<double>& values) {
   return finite_values(values).empty() ? std::nan("") : sample_mean(values);
 }
 
-
 namespace {
 
 bool both_finite(double a, double b) { return std::isfinite(a) && std::isfinite(b); }
@@ -46,12 +45,7 @@ Comparison is_larger(double a, double b) {
 Comparison is_smaller(double a, double b) { return is_larger(b, a); }
 
 const char* yes_no(Comparison c) {
-  switch (c) {
-    case Comparison::kYes: return "yes";
-    case Comparison::kNo: return "NO";
-    case Comparison::kUndefined: return "undefined";
-  }
-  return "undefined";
+  return c == Comparison::kYes ? "yes" : c == Comparison::kNo ? "NO" : "undefined";
 }
 
 std::string paper_verdict(const std::vector<Comparison>& checks, const std::string& figure) {

@@ -30,7 +30,7 @@
 namespace rl {
 
 // --precision f64|f32, default f64 (docs/precision.md#how-to-choose).  Always in the manifest; in the
-// run files' settings key (demos/toolkit/run_settings.h) and a `precision` column only when f32, so every
+// run files' settings key (demos/toolkit/shard.h) and a `precision` column only when f32, so every
 // float64 file computed before the flag existed keeps its key and columns.
 constexpr const char* kPrecisionFlag = "precision";
 void add_precision_flag(Cli& cli);
