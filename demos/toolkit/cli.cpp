@@ -19,17 +19,14 @@ namespace rl {
 
 namespace {
 
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
-  return out;
-}
+std::string int_text(std::int64_t v) { return std::to_string(v); }
+std::string as_is(const std::string& s) { return s; }
 
-// "1,30,100": a list's values as the command line writes them.
+// "1,30,100" (sep ","): a list's values as the command line writes them; "2af, dms" (sep ", ") in messages.
 template <class T, class Text>
-std::string join_values(const std::vector<T>& values, Text text) {
+std::string join(const std::vector<T>& values, const char* sep, Text text) {
   std::string out;
-  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + text(values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? sep : "") + text(values[i]);
   return out;
 }
 
@@ -67,23 +64,18 @@ std::vector<std::string> split_list(const std::string& flag, const std::string& 
   return items;
 }
 
-void check_int_range(const std::string& flag, std::int64_t v, std::int64_t lo, std::int64_t hi) {
-  if (v < lo || v > hi)
-    throw CliError("--" + flag + ": " + std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " +
-                   std::to_string(hi) + "]");
-}
-
-void check_double_range(const std::string& flag, double v, double lo, double hi) {
+// lo <= v <= hi (never for NaN), or CliError "--flag: v is out of range [lo, hi]", numbers as text(x).
+template <class T, class Text>
+void check_range(const std::string& flag, T v, T lo, T hi, Text text) {
   if (!(v >= lo && v <= hi))
-    throw CliError("--" + flag + ": " + format_number_short(v) + " is out of range [" + format_number_short(lo) + ", " +
-                   format_number_short(hi) + "]");
+    throw CliError("--" + flag + ": " + text(v) + " is out of range [" + text(lo) + ", " + text(hi) + "]");
 }
 
 void check_choice(const std::string& flag, const std::string& v, const std::vector<std::string>& choices) {
   if (choices.empty()) return;
   for (const std::string& c : choices)
     if (c == v) return;
-  throw CliError("--" + flag + ": '" + v + "' is not one of " + join(choices, ", "));
+  throw CliError("--" + flag + ": '" + v + "' is not one of " + join(choices, ", ", as_is));
 }
 
 }  // namespace
@@ -239,14 +231,14 @@ void Cli::set_value(const std::string& name, Option& opt, const std::string& tex
     std::vector<std::int64_t> ints;
     for (const std::string& item : items) {
       ints.push_back(parse_int(name, item));
-      check_int_range(name, ints.back(), opt.int_min, opt.int_max);
+      check_range(name, ints.back(), opt.int_min, opt.int_max, int_text);
     }
     opt.ints = ints;
   } else if (opt.kind == Kind::kDouble || opt.kind == Kind::kDoubleList) {
     std::vector<double> doubles;
     for (const std::string& item : items) {
       doubles.push_back(parse_finite_double(name, item));
-      check_double_range(name, doubles.back(), opt.double_min, opt.double_max);
+      check_range(name, doubles.back(), opt.double_min, opt.double_max, format_number_short);
     }
     opt.doubles = doubles;
   } else if (opt.kind == Kind::kString || opt.kind == Kind::kStringList) {
@@ -350,9 +342,9 @@ std::string Cli::value_text(const Option& o) {
     case Kind::kDouble: return format_number_short(o.doubles[0]);
     case Kind::kString:
     case Kind::kShard: return o.strings[0];
-    case Kind::kIntList: return join_values(o.ints, [](std::int64_t v) { return std::to_string(v); });
-    case Kind::kDoubleList: return join_values(o.doubles, format_number_short);
-    case Kind::kStringList: return join(o.strings, ",");
+    case Kind::kIntList: return join(o.ints, ",", int_text);
+    case Kind::kDoubleList: return join(o.doubles, ",", format_number_short);
+    case Kind::kStringList: return join(o.strings, ",", as_is);
     case Kind::kFlag: return o.flag ? "on" : "off";
   }
   return "";
@@ -378,7 +370,7 @@ std::string Cli::help_text() const {
       os << " (<= " << o.int_max << ")";
     if (dbl_kind && (o.double_min != -1.0e308 || o.double_max != 1.0e308))
       os << " (range " << format_number_short(o.double_min) << ".." << format_number_short(o.double_max) << ")";
-    if (!o.choices.empty()) os << " (one of " << join(o.choices, ", ") << ")";
+    if (!o.choices.empty()) os << " (one of " << join(o.choices, ", ", as_is) << ")";
     os << "\n";
   }
   os << "  --help                  print this help and exit\n";

@@ -104,10 +104,8 @@ RunManifest start_manifest(const Cli& cli) {
   m.program = cli.program();
   m.command_line = cli.command_line();
   m.flags = cli.values_as_text();
-  for (const auto& kv : m.flags)
-    if (kv.first == "seed") m.seed = cli.get_int("seed");
-  for (const auto& kv : m.flags)
-    if (kv.first == "precision") m.precision = kv.second;
+  if (cli.has("seed")) m.seed = cli.get_int("seed");
+  if (cli.has("precision")) m.precision = cli.get_string("precision");
   m.git_revision = git_revision();
   m.start_time_utc = utc_now_iso8601();
   m.host_cores = std::thread::hardware_concurrency();

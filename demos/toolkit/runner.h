@@ -102,13 +102,10 @@ struct RunnerOptions {
 
 // Calls job(k) for k = 0 .. runs.size()-1 on min(threads, runs.size()) workers.  After the first
 // exception no new job starts; once all workers have stopped, throws RunError for the failed job
-// with the smallest k (its message also says how many runs failed).
-// A worker the operating system cannot start (std::system_error from std::thread): the jobs run on
-// half of the workers that did start (at least one: the limit means resources are short), and stderr
-// says so; if none started, throws std::runtime_error
-// ("could not start any of the 200 worker threads (--threads): ...") before any job ran.  Under an
-// address-space limit (ulimit -v) at most limit / 4 / 72 MiB workers start (each costs a stack and a
-// malloc arena before it does any work), and stderr says so.
+// with the smallest k (its message also says how many runs failed).  When the operating system refuses
+// a worker, the jobs run on half of those started (at least one; none started: std::runtime_error
+// "could not start any of the 200 worker threads (--threads): ..."); under `ulimit -v` at most
+// limit / 4 / 72 MiB workers start (a stack and a malloc arena each).  stderr says so in both cases.
 void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
               const std::function<void(std::size_t)>& job);
 
