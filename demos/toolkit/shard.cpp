@@ -132,25 +132,6 @@ std::string describe_settings_difference(const std::string& stored, const std::s
   return "settings '" + stored + "', this run asks '" + now + "'";
 }
 
-CsvWriter with_constant_columns(const CsvWriter& rows,
-                                const std::vector<std::pair<std::string, std::string>>& columns) {
-  if (columns.empty()) return rows;
-  const ResultTable t = parse_result_csv(rows.to_string(), "run rows");
-  std::vector<std::string> header = t.header;
-  for (const auto& column : columns) header.push_back(column.first);
-  CsvWriter out(header);
-  for (const auto& row : t.rows) {
-    std::vector<CsvCell> cells(row.begin(), row.end());
-    for (const auto& column : columns) cells.emplace_back(column.second);
-    out.add_row(cells);
-  }
-  return out;
-}
-
-CsvWriter with_settings_column(const CsvWriter& rows, const std::string& key) {
-  return with_constant_columns(rows, {{kSettingsColumn, key}});
-}
-
 void check_run_file_settings(const ResultTable& file, const std::string& key, const std::string& runs_dir) {
   const std::string way_out = ": use a new --out, or delete " + runs_dir + " to recompute";
   if (!file.has_column(kSettingsColumn))

@@ -71,12 +71,6 @@ std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_fl
 // this run asks results revision r2"); "" when the keys are equal.
 std::string describe_settings_difference(const std::string& stored, const std::string& now);
 
-// `rows` with one column per (name, value) appended to every row, each row taking the value.
-CsvWriter with_constant_columns(const CsvWriter& rows,
-                                const std::vector<std::pair<std::string, std::string>>& columns);
-// `rows` with the column `settings` = `key` appended to every row.
-CsvWriter with_settings_column(const CsvWriter& rows, const std::string& key);
-
 // Throws CliError (a usage error: exit 2) when the run file at `path` was not computed with `key`:
 // no settings column, or another value; the message names the file, the flag and the way out.
 void check_run_file_settings(const ResultTable& file, const std::string& key, const std::string& runs_dir);
