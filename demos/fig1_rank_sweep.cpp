@@ -39,17 +39,14 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
-#include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/train_config.h"
-#include "demos/toolkit/verdict.h"
 #include "nn/init.h"
 #include "nn/rnn_experiment.h"
 #include "tasks/mnist.h"
@@ -166,8 +163,7 @@ void declare_flags(Cli& cli) {
   common.iters = 2000;
   cli.add_common(common);
   cli.add_double_list("gains", {1.25}, "gain list swept as an axis (overrides --gain when given)", 0.0, 100.0);
-  cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
-  add_sgd_flags(cli, RnnTrainConfig().sgd);
+  add_rnn_flags(cli);
   add_precision_flag(cli);
   cli.add_double("alpha", 1.0, "dt / tau; 1 = the paper's Neurogym and sMNIST setting", 1e-6, 1.0);
   cli.add_string("activation", "relu", "hidden nonlinearity", {"relu", "tanh"});
@@ -208,7 +204,6 @@ int run(int argc, char** argv) {
                  cli.seed_list());
   const std::string out = cli.out_dir();
   SweepOptions options = sweep_options(cli, {"task", "gain", "gains", "ranks"});  // axes: in the file names
-  options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   check_memory_budget(cli, estimate_memory(tasks, s, std::min<std::size_t>(runs.size(), cli.threads())),
                       "--N");
@@ -219,8 +214,8 @@ int run(int argc, char** argv) {
   if (smnist && !pending_runs(select_shard(runs, options.shard), options.runs_dir).empty())
     mnist.get();        // load the inputs first: a missing MNIST leaves no empty runs/ folder behind
   make_dirs(s.runs_dir);
-  const SweepRun done =
-      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, mnist); });
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, mnist); });
   const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(s.train.iters));
   if (!table) return 0;  // other shards pending
   print_summary(*table);
@@ -294,13 +289,13 @@ void print_headline(const ResultTable& t) {
     const Group& lo = *curve.front();
     const Group& hi = *curve.back();
     auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
-    // A group most of whose runs diverged or were silent has no mean that speaks for it (verdict.h).
+    // A group most of whose runs diverged or were silent has no mean that speaks for it (table_summary.h).
     auto health = [&](const Group& g) {
       return group_health(values_of(t, g.rows, "diverged"), values_of(t, g.rows, "silent"));
     };
     const std::vector<GroupHealth> groups_compared = {health(lo), health(hi)};
     auto judged = [&](Comparison c) { return unless_mostly_failed(c, groups_compared); };
-    // A comparison with a NaN mean (every seed of a rank diverged) is undefined (demos/toolkit/verdict.h).
+    // A comparison with a NaN mean (every seed of a rank diverged) is undefined (demos/toolkit/table_summary.h).
     const Comparison dw = judged(is_larger(mean(lo, "weight_change"), mean(hi, "weight_change")));
     const Comparison ra = judged(is_smaller(mean(lo, "representation_alignment"), mean(hi, "representation_alignment")));
     const Comparison ka = judged(is_smaller(mean(lo, "kernel_alignment"), mean(hi, "kernel_alignment")));

@@ -61,14 +61,12 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
-#include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/train_config.h"
-#include "demos/toolkit/verdict.h"
 #include "nn/loss.h"
 #include "nn/measures.h"
 #include "nn/optim.h"
@@ -291,7 +289,7 @@ void print_verdicts(const ResultTable& runs, const ResultTable& ranks, const std
     std::string verdict = larger_dw && lower_ka ? "richer, as the paper" : "not richer";
     if (undefined) {
       verdict = "undefined (diverged or silent runs";
-      if (h.mostly_failed() || h0.mostly_failed())  // demos/toolkit/verdict.h: medians of a few survivors
+      if (h.mostly_failed() || h0.mostly_failed())  // demos/toolkit/table_summary.h: medians of a few survivors
         verdict += ": " + std::to_string(h.failed) + " / " + std::to_string(h.runs) + " and " +
                    std::to_string(h0.failed) + " / " + std::to_string(h0.runs) + " runs failed";
       verdict += ")";
@@ -472,10 +470,9 @@ int run(int argc, char** argv) {
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("task", tasks), sweep_axis("entry", names)}, cli.seed_list());
   SweepOptions options = sweep_options(cli, {"task", "structures", "no-controls"});
-  options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
-  const SweepRun done =
-      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, entries, s); });
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, entries, s); });
   const auto table_or_pending = finish_sweep(done, runs, options, cli, manifest);
   if (!table_or_pending) return 0;  // other shards pending
 

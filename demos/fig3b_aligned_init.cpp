@@ -35,7 +35,7 @@
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/train_config.h"
-#include "demos/toolkit/verdict.h"
+#include "demos/toolkit/table_summary.h"
 #include "linalg/norms.h"
 #include "linalg/qr.h"
 #include "linalg/rng.h"
@@ -189,7 +189,7 @@ void write_svg(const std::vector<RunRow>& rows, const std::vector<double>& kappa
 
 // Diverged runs are left out of the KA mean and counted in a `diverged` column, printed only when
 // some run diverged (an ordinary table reads as before); a non-finite error is left out of the largest
-// and counted (demos/toolkit/verdict.h), and "undefined" when no run has a finite one.
+// and counted (demos/toolkit/table_summary.h), and "undefined" when no run has a finite one.
 double print_table(const std::vector<RunRow>& rows, const std::vector<double>& kappas) {
   const bool any_diverged = std::any_of(rows.begin(), rows.end(), [](const RunRow& r) { return r.diverged; });
   std::printf("%8s %10s %6s %12s %12s %12s %10s%s\n", "kappa", "start", "runs", "KA", "predicted",

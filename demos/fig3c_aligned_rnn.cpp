@@ -54,18 +54,15 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
-#include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/teacher_cache.h"
 #include "demos/toolkit/train_config.h"
-#include "demos/toolkit/verdict.h"
 #include "nn/aligned_init.h"
 #include "nn/init.h"
 #include "nn/measures.h"
@@ -369,7 +366,6 @@ int run(int argc, char** argv) {
       {sweep_axis("start", cli.get_string_list("starts")), sweep_axis("rank", ranks)}, cli.seed_list());
   check_memory(cli, s, runs.size());
   SweepOptions options = sweep_options(cli, {"starts", "ranks"});
-  options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   RunManifest manifest = start_manifest(cli);
   manifest.notes.push_back({"reading", "docs/paper.md#fig-3 Fig. 3C reading [OURS]; partial = rank-r truncation of a "
@@ -382,8 +378,8 @@ int run(int argc, char** argv) {
   const TeacherSet teachers = prepare_teachers(seeds_needed, s, split, cli.threads());
   make_dirs(options.runs_dir);  // after the data and the teachers: a failed start leaves no runs/ behind
 
-  const SweepRun done =
-      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, split, teachers); });
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, split, teachers); });
   const auto table_or_pending = finish_sweep(done, runs, options, cli, manifest);
   if (!table_or_pending) return 0;  // other shards pending
   const ResultTable& table = *table_or_pending;

@@ -30,7 +30,7 @@
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/train_config.h"
-#include "demos/toolkit/verdict.h"
+#include "demos/toolkit/table_summary.h"
 #include "linalg/norms.h"
 #include "linalg/rng.h"
 #include "nn/measures.h"
@@ -151,7 +151,7 @@ void write_svg(const Settings& s, const std::vector<RunRow>& rows, std::uint64_t
 // |measured - (D4)| over all runs.
 // Diverged runs are left out of the measured means and counted in a `diverged` column, printed only
 // when some run diverged (an ordinary table reads as before); a non-finite error is left out of the
-// largest and counted (demos/toolkit/verdict.h), and "undefined" when no run has a finite one.
+// largest and counted (demos/toolkit/table_summary.h), and "undefined" when no run has a finite one.
 double print_table(const std::vector<RunRow>& rows, const std::vector<std::int64_t>& ranks) {
   const bool any_diverged = std::any_of(rows.begin(), rows.end(), [](const RunRow& r) { return r.diverged; });
   std::printf("%5s %6s %12s %12s %12s %12s %12s %12s %10s%s\n", "rank", "runs", "KA", "KA (D4)",

@@ -36,17 +36,14 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/evolution.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
-#include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/train_config.h"
-#include "demos/toolkit/verdict.h"
 #include "nn/init.h"
 #include "nn/relu_experiment.h"
 #include "tasks/mnist.h"
@@ -169,7 +166,7 @@ void print_headline(const ResultTable& t) {
   const Group& lo = groups.front();
   const Group& hi = groups.back();
   auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
-  // A group most of whose runs diverged or were silent has no mean that speaks for it (verdict.h).
+  // A group most of whose runs diverged or were silent has no mean that speaks for it (table_summary.h).
   auto health = [&](const Group& g) {
     return group_health(values_of(t, g.rows, "diverged"), values_of(t, g.rows, "silent"));
   };
@@ -251,7 +248,6 @@ int run(int argc, char** argv) {
   check_memory(cli, s, runs.size());
   const std::string out = cli.out_dir();
   SweepOptions options = sweep_options(cli, {"ranks"});
-  options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   RunManifest manifest = start_manifest(cli);
   manifest.notes.push_back({"setting", "docs/paper.md#two-layer-relu: everything but the caption is [OURS]"});
@@ -261,8 +257,8 @@ int run(int argc, char** argv) {
   const bool pending = !pending_runs(select_shard(runs, options.shard), options.runs_dir).empty();
   std::shared_ptr<const MnistData> data = pending ? load_data(s) : nullptr;
   make_dirs(s.runs_dir);  // after the data check: a failed start leaves no folder behind
-  const SweepRun done =
-      run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, *data); });
+  const SweepOutcome done =
+      run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s, *data); });
   const auto table_or_pending = finish_sweep(done, runs, options, cli, manifest);
   if (!table_or_pending) return 0;  // other shards pending
   const ResultTable& table = *table_or_pending;

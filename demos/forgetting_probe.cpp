@@ -31,14 +31,12 @@
 #include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
-#include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/train_config.h"
 #include "demos/toolkit/table_summary.h"
 #include "nn/init.h"
@@ -128,8 +126,7 @@ int run(int argc, char** argv) {
   cli.add_common(common);
   cli.add_string_list("orders", {"2af-dms", "dms-2af"}, "task orders A-B (both tasks 3 inputs, 3 outputs)",
                       {"2af-dms", "dms-2af"});
-  cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
-  add_sgd_flags(cli, RnnTrainConfig().sgd, "(--lr: phase A's; --momentum: both phases') (docs/paper.md#training)");
+  add_rnn_flags(cli, "(--lr: phase A's; --momentum: both phases') (docs/paper.md#training)");
   add_precision_flag(cli);
   cli.add_double("lr-b", RnnTrainConfig().sgd.lr,
                  "SGD learning rate of phase B (0: B cannot change the weights; forgetting 0)", 0.0, 10.0);
@@ -138,8 +135,8 @@ int run(int argc, char** argv) {
 
   const std::uint64_t seed = cli.announce_seed();
   Settings s;
-  s.train.net = {0, static_cast<std::size_t>(cli.get_int("N")), 0, 1.0, Activation::kRelu};  // n_in, K: the tasks'
-  s.train.phase_a = s.train.phase_b = rnn_train_flags(cli, s.train.net);
+  s.train.phase_a = s.train.phase_b = rnn_train_flags(cli);
+  s.train.net = s.train.phase_a.net;  // n_in, K: the tasks'
   s.train.phase_b.sgd.lr = cli.get_double("lr-b");
   s.gain = gain_flag(cli);
   const std::size_t N = s.train.net.N;
@@ -148,12 +145,11 @@ int run(int argc, char** argv) {
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("order", cli.get_string_list("orders")), sweep_axis("rank", ranks)}, cli.seed_list());
   SweepOptions options = sweep_options(cli);
-  options.runner.progress_label = std::string(kProgram) + " runs";
   // Memory (demos/toolkit/memory_budget.h): each phase is one Fig. 1 run on a Neurogym task.
   check_memory_budget(cli, neurogym_rnn_run_memory(N, std::min<std::size_t>(runs.size(), cli.threads())), "--N");
   make_dirs(options.runs_dir);
   RunManifest manifest = start_manifest(cli);
-  const SweepRun done = run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
+  const SweepOutcome done = run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
   const auto table = finish_sweep(done, runs, options, cli, manifest, 2.0 * static_cast<double>(s.train.phase_a.iters));
   if (!table) return 0;  // other shards pending
   print_summary(*table);

@@ -30,17 +30,14 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/evolution.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
-#include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/train_config.h"
 #include "demos/toolkit/table_summary.h"
-#include "demos/toolkit/verdict.h"
 #include "nn/init.h"
 #include "nn/linearised_experiment.h"
 #include "tasks/paper_probe.h"
@@ -121,15 +118,14 @@ int run(int argc, char** argv) {
   common.seeds = 3;
   common.log_every = 100;
   cli.add_common(common);
-  cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
-  add_sgd_flags(cli, RnnTrainConfig().sgd, "of both models (docs/paper.md#training)");
+  add_rnn_flags(cli, "of both models (docs/paper.md#training)");
   add_precision_flag(cli);
   add_max_memory_flag(cli);
   if (!cli.parse_or_exit(argc, argv)) return 0;
 
   const std::uint64_t seed = cli.announce_seed();
   Settings s;
-  s.train = rnn_train_flags(cli, {0, static_cast<std::size_t>(cli.get_int("N")), 0, 1.0, Activation::kRelu});
+  s.train = rnn_train_flags(cli);
   s.gain = gain_flag(cli);
   const std::size_t N = s.train.net.N;
   const std::vector<std::string> tasks = cli.tasks();
@@ -138,12 +134,11 @@ int run(int argc, char** argv) {
   const std::vector<RunSpec> runs =
       make_sweep({sweep_axis("task", tasks), sweep_axis("rank", ranks)}, cli.seed_list());
   SweepOptions options = sweep_options(cli);
-  options.runner.progress_label = std::string(kProgram) + " runs";
   s.runs_dir = options.runs_dir;
   check_memory_budget(cli, estimate_memory(s, std::min<std::size_t>(runs.size(), cli.threads())), "--N");
   make_dirs(s.runs_dir);
   RunManifest manifest = start_manifest(cli);
-  const SweepRun done = run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
+  const SweepOutcome done = run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
   const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(s.train.iters));
   if (!table) return 0;  // other shards pending
   print_summary(*table);

@@ -26,13 +26,11 @@
 #include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/gain_flag.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
-#include "demos/toolkit/sweep_tail.h"
 #include "demos/toolkit/train_config.h"
 #include "linalg/norms.h"
 #include "nn/init.h"
@@ -221,15 +219,14 @@ void declare_flags(Cli& cli) {
   common.seeds = 3;
   common.iters = 2000;
   cli.add_common(common);
-  cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
-  add_sgd_flags(cli, RnnTrainConfig().sgd);
+  add_rnn_flags(cli);
   cli.add_double("separation", 1e-3, "relative W_h gap that counts as separated [OURS]", 1e-12, 1.0);
   add_max_memory_flag(cli);
 }
 
 Settings read_settings(const Cli& cli) {
   Settings s;
-  s.train = rnn_train_flags(cli, {0, static_cast<std::size_t>(cli.get_int("N")), 0, 1.0, Activation::kRelu});
+  s.train = rnn_train_flags(cli);
   s.gain = gain_flag(cli);
   s.separation = cli.get_double("separation");
   return s;
@@ -254,7 +251,7 @@ int run(int argc, char** argv) {
   RunManifest manifest = start_manifest(cli);
   manifest.precision = "f64+f32";  // both, run by run
   make_dirs(options.runs_dir);
-  const SweepRun done = run_timed_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
+  const SweepOutcome done = run_sweep(runs, options, [&](const RunSpec& spec, Rng&) { return run_one(spec, s); });
   const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(2 * s.train.iters));
   if (!table) return 0;  // other shards pending
   print_summary(*table);

@@ -2,7 +2,7 @@
 # Runs the paper-scale records listed in docs/records/records.tsv into docs/records/<name>/
 # (docs/records/README.md).  Each record resumes: a run whose file exists is never redone, and a run
 # file computed with other flags or another results revision is refused by the program itself with a
-# message naming the difference (demos/toolkit/run_settings.h).
+# message naming the difference (demos/toolkit/shard.h).
 #
 #   bash demos/records.sh BUILD [--shard i/n] [--threads k] [--nice] NAME... | all
 #

@@ -4,7 +4,7 @@
 // each resume adds run files computed by the build of the day.  A run file made by code that gives
 // other numbers must not be merged with older ones, and a git revision alone cannot say that (most
 // commits touch docs or speed, not numbers).  So every run file's settings key carries
-// `results-revision=<kResultsRevision>` (demos/toolkit/run_settings.h), and a resume with a build
+// `results-revision=<kResultsRevision>` (demos/toolkit/shard.h), and a resume with a build
 // whose revision differs is refused, naming both revisions.
 //
 // Rule: bump kResultsRevision in the same commit as any change that alters a trained number.

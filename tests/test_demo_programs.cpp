@@ -194,7 +194,7 @@ TEST(DemoPrograms, Fig2WithATruncatedEdgesFileNamesTheFileAndLeavesNoOutput) {
 }
 
 
-// Verdict lines when every run diverged (demos/toolkit/verdict.h): "undefined", never "differs from
+// Verdict lines when every run diverged (demos/toolkit/table_summary.h): "undefined", never "differs from
 // the paper" nor a largest error of 0.  A learning rate of 10 blows every run up within a few steps.
 TEST(DemoPrograms, VerdictsOfASweepWhoseRunsAllDivergedAreUndefined) {
   SKIP_UNLESS_BUILT();

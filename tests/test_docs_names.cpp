@@ -154,7 +154,7 @@ TEST(DocsNames, BacktickedIdentifiersExist) {
 
 // The flags a program declares: its own add_*("name", ...) calls, the shared ones (cli.cpp, memory_budget.cpp,
 // train_config.cpp), and those of
-// each toolkit flag helper it calls (add_precision_flag(cli) -> demos/toolkit/precision_flag.cpp).
+// each toolkit flag helper it calls (add_<name>_flag(cli) -> demos/toolkit/<name>_flag.cpp, when one exists).
 std::set<std::string> declared_flags(const std::string& source) {
   std::set<std::string> flags;
   static const std::regex decl(R"re(add_(?:int|double|string|flag|int_list|double_list|string_list)\("([A-Za-z0-9-]+)")re");

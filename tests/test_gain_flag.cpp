@@ -1,6 +1,6 @@
 // Tests for demos/toolkit/gain_flag: --gain and fig1's --gains axis are checked up front (a usage error
 // naming the flag the bad value came from), and --gain given overrides the --gains list.
-#include "demos/toolkit/gain_flag.h"
+#include "demos/toolkit/train_config.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "demos/toolkit/progress.h"
+#include "demos/toolkit/runner.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Tests for demos/toolkit/rank_axis: the --ranks list (defaults, bounds, the exit-2 message) and the
 // measure-against-rank panel, which must draw exactly what the figure programs drew by hand before
 // (a jittered dot per run, then the mean ± sd line), so their figures stay byte-identical; and the
-// "wrote ..." line of demos/toolkit/sweep_tail that now skips an optional output not written.
+// "wrote ..." line of demos/toolkit/runner.h (report_outputs) that now skips an optional output not written.
 #include "demos/toolkit/rank_axis.h"
 
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "demos/toolkit/manifest.h"
-#include "demos/toolkit/sweep_tail.h"
+#include "demos/toolkit/runner.h"
 #include "demos/toolkit/table_summary.h"
 #include "tests/connectivity_test_helpers.h"
 

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/run_settings.h"
+#include "demos/toolkit/shard.h"
 #include "nn/results_revision.h"
 
 namespace rl {

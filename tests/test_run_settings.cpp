@@ -1,6 +1,6 @@
-// Tests for demos/toolkit/run_settings (the settings a run file records, issue 15 defect 5) and
+// Tests for the settings key of demos/toolkit/shard.h (the settings a run file records, issue 15 defect 5) and
 // demos/toolkit/memory_budget (the memory a run's flags demand, issue 15 defect 7).
-#include "demos/toolkit/run_settings.h"
+#include "demos/toolkit/shard.h"
 
 #include <gtest/gtest.h>
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "demos/toolkit/atomic_file.h"
-#include "demos/toolkit/run_settings.h"
+#include "demos/toolkit/shard.h"
 
 namespace rl {
 namespace {

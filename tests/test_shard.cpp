@@ -121,13 +121,6 @@ TEST_F(ShardFiles, MergeRefusesARunFileCutToItsHeaderOrWithADuplicatedRow) {
     }
     EXPECT_FALSE(file_exists(dir_ + "/results.csv"));
   }
-  // A program that writes several rows per run says so.
-  RunFileChecks two;
-  two.rows_per_run = 2;
-  write_text_atomic(path, text + text.substr(header.size()));
-  EXPECT_THROW(merge_run_csvs(runs, dir_, dir_ + "/results.csv", two), std::runtime_error);  // others have 1
-  two.rows_per_run = 0;  // any number >= 1
-  EXPECT_EQ(merge_run_csvs(runs, dir_, dir_ + "/results.csv", two), runs.size() + 1);
 }
 
 }  // namespace

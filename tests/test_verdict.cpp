@@ -1,6 +1,7 @@
-// Tests for demos/toolkit/verdict: a comparison with a group that has no finite value is undefined
-// (never "NO", never a match), and the largest error never reads 0 when no run had a finite error.
-#include "demos/toolkit/verdict.h"
+// Tests for the verdict lines of demos/toolkit/table_summary.h: a comparison with a group that has no
+// finite value is undefined (never "NO", never a match), and the largest error never reads 0 when no
+// run had a finite error.
+#include "demos/toolkit/table_summary.h"
 
 #include <gtest/gtest.h>
 

@@ -67,6 +67,9 @@ std::string temporary_name_for(const std::string& path) {
   return (p.parent_path() / tmp_name).string();
 }
 
+namespace {
+
+// True if `name` (no folder) has the form of temporary_name_for.
 bool is_temporary_name(const std::string& name) {
   // ".<name>.tmp.<digits>.<digits>"
   const std::size_t tmp = name.rfind(".tmp.");
@@ -78,6 +81,8 @@ bool is_temporary_name(const std::string& name) {
     if (i != dot && !std::isdigit(static_cast<unsigned char>(tail[i]))) return false;
   return true;
 }
+
+}  // namespace
 
 std::size_t remove_stale_temporaries(const std::string& dir, double min_age_seconds) {
   std::error_code ec;

@@ -4,13 +4,9 @@
 // writer here writes to a temporary name in the *same folder* (so the final rename(2) stays on one
 // file system and is atomic on POSIX), and renames it over the target only after the whole body
 // was written and flushed.  If the body throws, or the stream fails, the temporary file is removed
-// and the exception propagates: no partial file and no temporary file are left behind.
-//
-//   rl::write_file_atomic("out/fig1/results.csv", [&](std::ostream& os) { os << text; });
-//   rl::write_text_atomic("out/fig1/manifest.json", json);
-//
-// Parent folders are created as needed (like mkdir -p).  Failures throw std::runtime_error whose
-// message names the path and the operating system's reason.
+// and the exception propagates: no partial file and no temporary file are left behind.  Parent
+// folders are created as needed (mkdir -p).  Failures throw std::runtime_error naming the path and
+// the operating system's reason.
 #pragma once
 
 #include <cstddef>
@@ -48,11 +44,8 @@ bool file_exists(const std::string& path);
 // "<dir>/.<name>.tmp.<pid>.<counter>".  Hidden so that a `ls` or glob of results never sees it.
 std::string temporary_name_for(const std::string& path);
 
-// True if `file_name` (no folder) has the form of temporary_name_for: ".<name>.tmp.<pid>.<counter>".
-bool is_temporary_name(const std::string& file_name);
-
 // Removes the temporaries a killed writer left in `dir` (not its subfolders): files whose name
-// is_temporary_name, whose <pid> is no live process on this machine and which were last modified
+// temporary_name_for made, whose <pid> is no live process on this machine and which were last modified
 // more than `min_age_seconds` ago.  Both conditions, so that a live writer on another machine of a
 // cluster sharing the folder (whose pid means nothing here) is never touched: writing one run file
 // takes milliseconds.  Returns how many were removed; a missing folder removes nothing.

@@ -1,6 +1,6 @@
 // The command line of every program (declared in cli.h).  Toolkit plumbing: a first reading can skip it.
-// Over 400 lines on purpose: one parser for every flag kind (int, double, string, the three lists,
-// flags, --shard) with one error message per malformed input; split, the checks would repeat.
+// One parser for every flag kind (int, double, string, their lists, flags, --shard): a scalar is a
+// list of one, so each kind is parsed and checked in one place, with one error message per bad input.
 #include "demos/toolkit/cli.h"
 
 #include <algorithm>
@@ -19,34 +19,24 @@ namespace rl {
 
 namespace {
 
-std::string join(const std::vector<std::string>& items, const char* sep) {
+std::string int_text(std::int64_t v) { return std::to_string(v); }
+std::string as_is(const std::string& s) { return s; }
+
+// "1,30,100" (sep ","): a list's values as the command line writes them; "2af, dms" (sep ", ") in messages.
+template <class T, class Text>
+std::string join(const std::vector<T>& values, const char* sep, Text text) {
   std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? sep : "") + items[i];
-  return out;
-}
-
-std::vector<std::string> int_texts(const std::vector<std::int64_t>& v) {
-  std::vector<std::string> out;
-  for (std::int64_t x : v) out.push_back(std::to_string(x));
-  return out;
-}
-
-std::vector<std::string> double_texts(const std::vector<double>& v) {
-  std::vector<std::string> out;
-  for (double x : v) out.push_back(format_number_short(x));
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? sep : "") + text(values[i]);
   return out;
 }
 
 // Base-10 integer, whole text, no spaces; throws CliError naming the flag.
 std::int64_t parse_int(const std::string& flag, const std::string& text) {
-  const char* begin = text.c_str();
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(begin, &end, 10);
-  if (text.empty() || end == begin || *end != '\0' || std::isspace(static_cast<unsigned char>(text[0])))
-    throw CliError("--" + flag + ": '" + text + "' is not an integer");
-  if (errno == ERANGE) throw CliError("--" + flag + ": '" + text + "' is out of the 64-bit integer range");
-  return v;
+  try {
+    return parse_integer(text, "--" + flag);
+  } catch (const std::invalid_argument& e) {
+    throw CliError(e.what());
+  }
 }
 
 double parse_finite_double(const std::string& flag, const std::string& text) {
@@ -74,23 +64,18 @@ std::vector<std::string> split_list(const std::string& flag, const std::string& 
   return items;
 }
 
-void check_int_range(const std::string& flag, std::int64_t v, std::int64_t lo, std::int64_t hi) {
-  if (v < lo || v > hi)
-    throw CliError("--" + flag + ": " + std::to_string(v) + " is out of range [" + std::to_string(lo) + ", " +
-                   std::to_string(hi) + "]");
-}
-
-void check_double_range(const std::string& flag, double v, double lo, double hi) {
+// lo <= v <= hi (never for NaN), or CliError "--flag: v is out of range [lo, hi]", numbers as text(x).
+template <class T, class Text>
+void check_range(const std::string& flag, T v, T lo, T hi, Text text) {
   if (!(v >= lo && v <= hi))
-    throw CliError("--" + flag + ": " + format_number_short(v) + " is out of range [" + format_number_short(lo) + ", " +
-                   format_number_short(hi) + "]");
+    throw CliError("--" + flag + ": " + text(v) + " is out of range [" + text(lo) + ", " + text(hi) + "]");
 }
 
 void check_choice(const std::string& flag, const std::string& v, const std::vector<std::string>& choices) {
   if (choices.empty()) return;
   for (const std::string& c : choices)
     if (c == v) return;
-  throw CliError("--" + flag + ": '" + v + "' is not one of " + join(choices, ", "));
+  throw CliError("--" + flag + ": '" + v + "' is not one of " + join(choices, ", ", as_is));
 }
 
 }  // namespace
@@ -111,56 +96,58 @@ Cli::Option& Cli::declare(const std::string& name, Kind kind, const std::string&
 
 void Cli::add_int(const std::string& name, std::int64_t def, const std::string& help, std::int64_t min,
                   std::int64_t max) {
-  if (def < min || def > max) throw std::logic_error("Cli: default of --" + name + " outside its range");
-  Option& o = declare(name, Kind::kInt, help);
-  o.int_min = min;
-  o.int_max = max;
-  o.ints = {def};
-  o.default_text = value_text(o);
-}
-
-void Cli::add_double(const std::string& name, double def, const std::string& help, double min, double max) {
-  if (!(def >= min && def <= max)) throw std::logic_error("Cli: default of --" + name + " outside its range");
-  Option& o = declare(name, Kind::kDouble, help);
-  o.double_min = min;
-  o.double_max = max;
-  o.doubles = {def};
-  o.default_text = value_text(o);
-}
-
-void Cli::add_string(const std::string& name, const std::string& def, const std::string& help,
-                     const std::vector<std::string>& choices) {
-  Option& o = declare(name, Kind::kString, help);
-  o.choices = choices;
-  o.strings = {def};
-  o.default_text = value_text(o);
+  add_ints(name, Kind::kInt, {def}, help, min, max);
 }
 
 void Cli::add_int_list(const std::string& name, const std::vector<std::int64_t>& def, const std::string& help,
                        std::int64_t min, std::int64_t max) {
+  add_ints(name, Kind::kIntList, def, help, min, max);
+}
+
+void Cli::add_double(const std::string& name, double def, const std::string& help, double min, double max) {
+  add_doubles(name, Kind::kDouble, {def}, help, min, max);
+}
+
+void Cli::add_double_list(const std::string& name, const std::vector<double>& def, const std::string& help,
+                          double min, double max) {
+  add_doubles(name, Kind::kDoubleList, def, help, min, max);
+}
+
+void Cli::add_string(const std::string& name, const std::string& def, const std::string& help,
+                     const std::vector<std::string>& choices) {
+  add_strings(name, Kind::kString, {def}, help, choices);
+}
+
+void Cli::add_string_list(const std::string& name, const std::vector<std::string>& def, const std::string& help,
+                          const std::vector<std::string>& choices) {
+  add_strings(name, Kind::kStringList, def, help, choices);
+}
+
+void Cli::add_ints(const std::string& name, Kind kind, const std::vector<std::int64_t>& def, const std::string& help,
+                   std::int64_t min, std::int64_t max) {
   for (std::int64_t v : def)
     if (v < min || v > max) throw std::logic_error("Cli: default of --" + name + " outside its range");
-  Option& o = declare(name, Kind::kIntList, help);
+  Option& o = declare(name, kind, help);
   o.int_min = min;
   o.int_max = max;
   o.ints = def;
   o.default_text = value_text(o);
 }
 
-void Cli::add_double_list(const std::string& name, const std::vector<double>& def, const std::string& help,
-                          double min, double max) {
+void Cli::add_doubles(const std::string& name, Kind kind, const std::vector<double>& def, const std::string& help,
+                      double min, double max) {
   for (double v : def)
     if (!(v >= min && v <= max)) throw std::logic_error("Cli: default of --" + name + " outside its range");
-  Option& o = declare(name, Kind::kDoubleList, help);
+  Option& o = declare(name, kind, help);
   o.double_min = min;
   o.double_max = max;
   o.doubles = def;
   o.default_text = value_text(o);
 }
 
-void Cli::add_string_list(const std::string& name, const std::vector<std::string>& def, const std::string& help,
-                          const std::vector<std::string>& choices) {
-  Option& o = declare(name, Kind::kStringList, help);
+void Cli::add_strings(const std::string& name, Kind kind, const std::vector<std::string>& def,
+                      const std::string& help, const std::vector<std::string>& choices) {
+  Option& o = declare(name, kind, help);
   o.choices = choices;
   o.strings = def;
   o.default_text = value_text(o);
@@ -172,14 +159,15 @@ void Cli::add_flag(const std::string& name, const std::string& help) {
 }
 
 void Cli::add_common(const CommonFlags& d) {
+  static const std::vector<std::string> kCommon = {"seed",    "seeds",     "task", "ranks", "iters",
+                                                    "gain",    "threads",   "log-every", "out", "shard"};
   for (const std::string& name : d.omit)
-    if (name != "seed" && name != "seeds" && name != "task" && name != "ranks" && name != "iters" &&
-        name != "gain" && name != "threads" && name != "log-every" && name != "out" && name != "shard")
+    if (std::find(kCommon.begin(), kCommon.end(), name) == kCommon.end())
       throw std::logic_error("Cli::add_common: --" + name + " in CommonFlags::omit is not a common flag");
   auto wanted = [&](const char* name) { return std::find(d.omit.begin(), d.omit.end(), name) == d.omit.end(); };
-  if (wanted("seed")) add_int("seed", d.seed, "first repetition seed; runs use seeds seed .. seed+seeds-1", 0, INT64_MAX);
+  if (wanted("seed")) add_int("seed", 1, "first repetition seed; runs use seeds seed .. seed+seeds-1", 0, INT64_MAX);
   if (wanted("seeds")) add_int("seeds", d.seeds, "number of repetitions (seeds) per setting", 1, 100000);
-  if (wanted("task")) add_string_list("task", d.task, "task(s), comma-separated", d.task_choices);
+  if (wanted("task")) add_string_list("task", {"2af"}, "task(s), comma-separated", d.task_choices);
   if (wanted("ranks")) add_int_list("ranks", d.ranks, "initial connectivity ranks, comma-separated", 1, 1000000);
   if (wanted("iters")) add_int("iters", d.iters, "training iterations per run", 0, 1000000000);
   if (wanted("gain")) add_double("gain", d.gain, "initial connectivity gain g", 0.0, 1.0e6);
@@ -192,7 +180,6 @@ void Cli::add_common(const CommonFlags& d) {
     s.strings = {"0/1"};
     s.default_text = "0/1";
   }
-  has_common_ = true;
 }
 
 bool Cli::parse(int argc, const char* const* argv) {
@@ -236,56 +223,36 @@ bool Cli::parse(const std::vector<std::string>& args) {
   return true;
 }
 
+// One value, or each item of a list: parsed, range- or choice-checked, then stored.
 void Cli::set_value(const std::string& name, Option& opt, const std::string& text) {
-  switch (opt.kind) {
-    case Kind::kInt: {
-      const std::int64_t v = parse_int(name, text);
-      check_int_range(name, v, opt.int_min, opt.int_max);
-      opt.ints = {v};
-      break;
+  const bool list = opt.kind == Kind::kIntList || opt.kind == Kind::kDoubleList || opt.kind == Kind::kStringList;
+  const std::vector<std::string> items = list ? split_list(name, text) : std::vector<std::string>{text};
+  if (opt.kind == Kind::kInt || opt.kind == Kind::kIntList) {
+    std::vector<std::int64_t> ints;
+    for (const std::string& item : items) {
+      ints.push_back(parse_int(name, item));
+      check_range(name, ints.back(), opt.int_min, opt.int_max, int_text);
     }
-    case Kind::kDouble: {
-      const double v = parse_finite_double(name, text);
-      check_double_range(name, v, opt.double_min, opt.double_max);
-      opt.doubles = {v};
-      break;
+    opt.ints = ints;
+  } else if (opt.kind == Kind::kDouble || opt.kind == Kind::kDoubleList) {
+    std::vector<double> doubles;
+    for (const std::string& item : items) {
+      doubles.push_back(parse_finite_double(name, item));
+      check_range(name, doubles.back(), opt.double_min, opt.double_max, format_number_short);
     }
-    case Kind::kString:
-      if (text.empty()) throw CliError("--" + name + ": empty value");
-      check_choice(name, text, opt.choices);
-      opt.strings = {text};
-      break;
-    case Kind::kIntList:
-      opt.ints.clear();
-      for (const std::string& item : split_list(name, text)) {
-        const std::int64_t v = parse_int(name, item);
-        check_int_range(name, v, opt.int_min, opt.int_max);
-        opt.ints.push_back(v);
-      }
-      break;
-    case Kind::kDoubleList:
-      opt.doubles.clear();
-      for (const std::string& item : split_list(name, text)) {
-        const double v = parse_finite_double(name, item);
-        check_double_range(name, v, opt.double_min, opt.double_max);
-        opt.doubles.push_back(v);
-      }
-      break;
-    case Kind::kStringList:
-      opt.strings = split_list(name, text);
-      for (const std::string& item : opt.strings) check_choice(name, item, opt.choices);
-      break;
-    case Kind::kShard:
-      try {
-        parse_shard(text);
-      } catch (const std::invalid_argument& e) {
-        throw CliError("--" + name + ": " + e.what());
-      }
-      opt.strings = {text};
-      break;
-    case Kind::kFlag:
-      break;  // handled in parse()
-  }
+    opt.doubles = doubles;
+  } else if (opt.kind == Kind::kString || opt.kind == Kind::kStringList) {
+    if (text.empty()) throw CliError("--" + name + ": empty value");
+    for (const std::string& item : items) check_choice(name, item, opt.choices);
+    opt.strings = items;
+  } else if (opt.kind == Kind::kShard) {
+    try {
+      parse_shard(text);
+    } catch (const std::invalid_argument& e) {
+      throw CliError("--" + name + ": " + e.what());
+    }
+    opt.strings = {text};
+  }  // kFlag: handled in parse()
 }
 
 bool Cli::parse_or_exit(int argc, const char* const* argv) {
@@ -363,18 +330,10 @@ std::string Cli::out_dir() const { return get_string("out"); }
 
 Shard Cli::shard() const { return parse_shard(find("shard", Kind::kShard).strings[0]); }
 
-const char* Cli::kind_placeholder(Kind kind) {
-  switch (kind) {
-    case Kind::kInt: return "<int>";
-    case Kind::kDouble: return "<num>";
-    case Kind::kString: return "<text>";
-    case Kind::kIntList: return "<int,...>";
-    case Kind::kDoubleList: return "<num,...>";
-    case Kind::kStringList: return "<text,...>";
-    case Kind::kShard: return "<i/n>";
-    case Kind::kFlag: return "";
-  }
-  return "";
+const char* Cli::kind_placeholder(Kind kind) {  // in the order of enum class Kind
+  static const char* const kPlaceholders[] = {"<int>", "<num>", "<text>", "<int,...>", "<num,...>", "<text,...>", "",
+                                              "<i/n>"};
+  return kPlaceholders[static_cast<int>(kind)];
 }
 
 std::string Cli::value_text(const Option& o) {
@@ -383,9 +342,9 @@ std::string Cli::value_text(const Option& o) {
     case Kind::kDouble: return format_number_short(o.doubles[0]);
     case Kind::kString:
     case Kind::kShard: return o.strings[0];
-    case Kind::kIntList: return join(int_texts(o.ints), ",");
-    case Kind::kDoubleList: return join(double_texts(o.doubles), ",");
-    case Kind::kStringList: return join(o.strings, ",");
+    case Kind::kIntList: return join(o.ints, ",", int_text);
+    case Kind::kDoubleList: return join(o.doubles, ",", format_number_short);
+    case Kind::kStringList: return join(o.strings, ",", as_is);
     case Kind::kFlag: return o.flag ? "on" : "off";
   }
   return "";
@@ -411,7 +370,7 @@ std::string Cli::help_text() const {
       os << " (<= " << o.int_max << ")";
     if (dbl_kind && (o.double_min != -1.0e308 || o.double_max != 1.0e308))
       os << " (range " << format_number_short(o.double_min) << ".." << format_number_short(o.double_max) << ")";
-    if (!o.choices.empty()) os << " (one of " << join(o.choices, ", ") << ")";
+    if (!o.choices.empty()) os << " (one of " << join(o.choices, ", ", as_is) << ")";
     os << "\n";
   }
   os << "  --help                  print this help and exit\n";

@@ -1,17 +1,10 @@
 // Command line for every demo program: one convention, flags declared in one place.
 //
-//   int main(int argc, char** argv) {
-//     rl::Cli cli("fig1_rank_sweep", "Fig. 1: weight change and alignment vs initial rank.");
-//     rl::CommonFlags common;                 // defaults of the shared flags, overridable:
-//     common.ranks = {1, 2, 5, 30, 100, 300};
-//     cli.add_common(common);                 // --seed --seeds --task --ranks --iters --gain
-//                                             // --threads --log-every --out --shard --help
-//     cli.add_double("lr", 1e-3, "learning rate", 0.0, 10.0);   // per-program flags
-//     cli.add_flag("no-plot", "write the CSV only");
-//     if (!cli.parse_or_exit(argc, argv)) return 0;             // --help printed: exit 0
-//     const int iters = static_cast<int>(cli.get_int("iters"));
-//     ...
-//   }
+//   rl::Cli cli("fig1_rank_sweep", "Fig. 1: weight change and alignment vs initial rank.");
+//   rl::CommonFlags common;  common.ranks = {1, 30, 300};  cli.add_common(common);  // the shared flags
+//   cli.add_double("lr", 1e-3, "learning rate", 0.0, 10.0);                         // its own
+//   if (!cli.parse_or_exit(argc, argv)) return 0;                                    // --help: exit 0
+//   const int iters = static_cast<int>(cli.get_int("iters"));
 //
 // Syntax: `--name value` or `--name=value`; boolean flags take no value.  Lists are comma-separated
 // without spaces (`--ranks 1,30,100,300`, `--task 2af,dms`).  Every flag may appear at most once.
@@ -44,10 +37,8 @@ class CliError : public std::runtime_error {
 // Defaults of the flags every program shares (see docs/demos.md): the ones most figure programs use,
 // so a program changes only the fields it needs before calling Cli::add_common.
 struct CommonFlags {
-  std::int64_t seed = 1;            // --seed: first repetition seed (printed first by every program)
   std::int64_t seeds = 10;          // --seeds: number of repetitions: seeds seed, seed+1, ...
-  std::vector<std::string> task = {"2af"};                          // --task: task list
-  std::vector<std::string> task_choices = {"2af", "dms", "cxt"};    // the Neurogym tasks
+  std::vector<std::string> task_choices = {"2af", "dms", "cxt"};    // --task (default 2af): the Neurogym tasks
   std::vector<std::int64_t> ranks = {};  // --ranks: initial ranks; empty: the program's rule (rank_axis.h)
   std::int64_t iters = 1000;        // --iters: training iterations per run
   double gain = 1.25;               // --gain: initial connectivity gain g (docs/paper.md#initial-weights)
@@ -117,7 +108,7 @@ class Cli {
   std::vector<std::pair<std::string, std::string>> values_as_text() const;
 
  private:
-  enum class Kind { kInt, kDouble, kString, kIntList, kDoubleList, kStringList, kFlag, kShard };
+  enum class Kind { kInt, kDouble, kString, kIntList, kDoubleList, kStringList, kFlag, kShard };  // kind_placeholder
   struct Option {
     Kind kind = Kind::kInt;
     std::string help;
@@ -132,6 +123,12 @@ class Cli {
     std::string default_text;
   };
   Option& declare(const std::string& name, Kind kind, const std::string& help);
+  void add_ints(const std::string& name, Kind kind, const std::vector<std::int64_t>& def, const std::string& help,
+                std::int64_t min, std::int64_t max);
+  void add_doubles(const std::string& name, Kind kind, const std::vector<double>& def, const std::string& help,
+                   double min, double max);
+  void add_strings(const std::string& name, Kind kind, const std::vector<std::string>& def, const std::string& help,
+                   const std::vector<std::string>& choices);
   const Option& find(const std::string& name, Kind kind) const;
   void set_value(const std::string& name, Option& opt, const std::string& text);
   static std::string value_text(const Option& opt);
@@ -140,7 +137,6 @@ class Cli {
   std::string program_, description_, command_line_;
   std::map<std::string, Option> options_;
   std::vector<std::string> order_;
-  bool has_common_ = false;
 };
 
 }  // namespace rl

@@ -1,5 +1,6 @@
 #include "demos/toolkit/csv.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -19,9 +20,6 @@ std::string format_number(double v) {
   return buf;
 }
 
-namespace {
-
-// "1e+06" -> "1e6", "1e-05" -> "1e-5".
 std::string compact_exponent(const std::string& s) {
   const std::size_t e = s.find('e');
   if (e == std::string::npos) return s;
@@ -31,8 +29,6 @@ std::string compact_exponent(const std::string& s) {
   while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
   return s.substr(0, e) + "e" + (negative ? "-" : "") + exponent;
 }
-
-}  // namespace
 
 std::string format_number_short(double v) {
   if (!std::isfinite(v)) return format_number(v);
@@ -63,13 +59,18 @@ double parse_number(const std::string& text, const std::string& what) {
   return v;
 }
 
+long long parse_integer(const std::string& text, const std::string& what) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(begin, &end, 10);
+  if (text.empty() || end == begin || *end != '\0' || std::isspace(static_cast<unsigned char>(text[0])))
+    throw std::invalid_argument(what + ": '" + text + "' is not an integer");
+  if (errno == ERANGE) throw std::invalid_argument(what + ": '" + text + "' is out of the 64-bit integer range");
+  return v;
+}
+
 CsvCell::CsvCell(double v) : text(format_number(v)) {}
-CsvCell::CsvCell(int v) : text(std::to_string(v)) {}
-CsvCell::CsvCell(long v) : text(std::to_string(v)) {}
-CsvCell::CsvCell(long long v) : text(std::to_string(v)) {}
-CsvCell::CsvCell(unsigned v) : text(std::to_string(v)) {}
-CsvCell::CsvCell(unsigned long v) : text(std::to_string(v)) {}
-CsvCell::CsvCell(unsigned long long v) : text(std::to_string(v)) {}
 CsvCell::CsvCell(const char* s) : text(s) {}
 CsvCell::CsvCell(const std::string& s) : text(s) {}
 
@@ -210,14 +211,11 @@ double ResultTable::number(std::size_t row, const std::string& column_name) cons
 }
 
 long long ResultTable::integer(std::size_t row, const std::string& column_name) const {
-  const std::string& text = cell(row, column_name);
-  char* end = nullptr;
-  errno = 0;
-  const long long v = text.empty() ? 0 : std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE || std::isspace(static_cast<unsigned char>(text[0])))
-    throw std::runtime_error(source + ":" + std::to_string(line_numbers[row]) + ": column '" + column_name +
-                             "': '" + text + "' is not an integer");
-  return v;
+  try {
+    return parse_integer(cell(row, column_name), "column '" + column_name + "'");
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(source + ":" + std::to_string(line_numbers[row]) + ": " + e.what());
+  }
 }
 
 std::vector<double> ResultTable::numbers(const std::string& column_name) const {

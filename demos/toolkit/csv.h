@@ -9,12 +9,8 @@
 // quotes doubled) when they contain a comma or a quote; a newline inside a cell is rejected so that
 // one record is one line and reader errors can name the line.
 //
-//   rl::CsvWriter w({"task", "rank", "seed", "dW"});
-//   w.add_row({"2af", 30, 3, 0.125});          // cells: strings, integers, doubles
-//   w.write("out/fig1/runs/x.csv");             // atomic (demos/toolkit/atomic_file.h)
-//
-//   rl::ResultTable t = rl::read_result_csv("out/fig1/results.csv");
-//   double dW = t.number(0, "dW");             // row 0, column "dW"
+//   rl::CsvWriter w({"task", "rank", "dW"});  w.add_row({"2af", 30, 0.125});  w.write(path);  // atomic
+//   double dW = rl::read_result_csv(path).number(0, "dW");                                   // row 0
 //
 // The reader is for our own files: it rejects rows with the wrong number of cells, unterminated
 // quotes, an empty or missing header, and unparsable numbers, with "<file>:<line>: <problem>".
@@ -22,6 +18,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace rl {
@@ -30,12 +27,8 @@ namespace rl {
 struct CsvCell {
   std::string text;
   CsvCell(double v);              // "%.17g", nan/inf/-inf
-  CsvCell(int v);
-  CsvCell(long v);
-  CsvCell(long long v);
-  CsvCell(unsigned v);
-  CsvCell(unsigned long v);
-  CsvCell(unsigned long long v);
+  template <class Int, class = std::enable_if_t<std::is_integral_v<Int>>>
+  CsvCell(Int v) : text(std::to_string(v)) {}  // exact
   CsvCell(const char* s);
   CsvCell(const std::string& s);
 };
@@ -47,10 +40,15 @@ std::string format_number(double v);
 // the same bits: "0.05", not "0.050000000000000003"; "100"; "1e6".  For text people read (flag
 // values, run names, manifest); result tables use format_number.
 std::string format_number_short(double v);
+// The exponent of "%g" text without sign clutter: "1e+06" -> "1e6", "1e-05" -> "1e-5".
+std::string compact_exponent(const std::string& text);
 
 // Parses a number written by format_number (also plain integers, "1e5", "-0", "nan", "inf").
 // Throws std::invalid_argument naming `what` if `text` is not a whole number literal or overflows.
 double parse_number(const std::string& text, const std::string& what = "value");
+// A base-10 whole number ("30"; not "30.5", "3e1" or " 30").  Throws std::invalid_argument naming `what`
+// ("<what>: 'x' is not an integer", or "... is out of the 64-bit integer range").
+long long parse_integer(const std::string& text, const std::string& what);
 
 class CsvWriter {
  public:
@@ -61,7 +59,6 @@ class CsvWriter {
   // a cell contains a newline.
   void add_row(const std::vector<CsvCell>& cells);
 
-  const std::vector<std::string>& header() const { return header_; }
   std::size_t row_count() const { return rows_; }
   std::string to_string() const;  // header line + records, each ending in '\n'
   void write(const std::string& path) const;  // atomic: temporary file + rename

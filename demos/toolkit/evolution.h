@@ -1,13 +1,11 @@
-#pragma once
 // The measures over training (docs/paper.md#measures, item 8: "track every measure over training
-// time"): one wide CSV per run, and one figure of mean curves over seeds.  Shared by every figure
-// program that takes --log-every.
+// time"): one wide CSV per run, `step, <measure>, ...` (one row per logged step, columns in order of
+// first appearance), next to the run's result file so that resume and --shard keep it with the run;
+// and one figure of mean curves over seeds.  Shared by every figure program that takes --log-every.
 //
-//   write_measure_log(result.log, runs_dir + "/" + spec.file_stem() + "_log.csv");   // per run
+//   write_measure_log(result.log, measure_log_path(runs_dir, spec));                      // per run
 //   plot_evolution(runs, runs_dir, row_of, line_of, out + "/fig_evolution.svg", title);  // after merge
-//
-// The per-run log is `step, <measure>, <measure>, ...` (one row per logged step, columns in order of
-// first appearance), next to the run's result file so that resume and --shard keep it with the run.
+#pragma once
 
 #include <functional>
 #include <string>

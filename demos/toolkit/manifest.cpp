@@ -69,6 +69,9 @@ std::string json_quote(const std::string& s) {
   return out + "\"";
 }
 
+namespace {
+
+// User + system CPU seconds of this process so far (getrusage), 0 if unavailable.
 double process_cpu_seconds() {
   rusage usage{};
   if (getrusage(RUSAGE_SELF, &usage) != 0) return 0.0;
@@ -76,23 +79,7 @@ double process_cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-RunManifest start_manifest(const Cli& cli) {
-  RunManifest m;
-  m.program = cli.program();
-  m.command_line = cli.command_line();
-  m.flags = cli.values_as_text();
-  for (const auto& kv : m.flags)
-    if (kv.first == "seed") m.seed = cli.get_int("seed");
-  for (const auto& kv : m.flags)
-    if (kv.first == "precision") m.precision = kv.second;
-  m.git_revision = git_revision();
-  m.start_time_utc = utc_now_iso8601();
-  m.host_cores = std::thread::hardware_concurrency();
-  m.started = std::chrono::steady_clock::now();
-  m.cpu_at_start = process_cpu_seconds();
-  return m;
-}
-
+// The manifest as a JSON object.
 std::string manifest_json(const RunManifest& m) {
   std::string s = "{\n";
   s += "  \"program\": " + json_quote(m.program) + ",\n";
@@ -108,6 +95,23 @@ std::string manifest_json(const RunManifest& m) {
   s += "  \"host_cores\": " + std::to_string(m.host_cores) + ",\n";
   s += "  \"notes\": " + json_pairs(m.notes) + "\n}\n";
   return s;
+}
+
+}  // namespace
+
+RunManifest start_manifest(const Cli& cli) {
+  RunManifest m;
+  m.program = cli.program();
+  m.command_line = cli.command_line();
+  m.flags = cli.values_as_text();
+  if (cli.has("seed")) m.seed = cli.get_int("seed");
+  if (cli.has("precision")) m.precision = cli.get_string("precision");
+  m.git_revision = git_revision();
+  m.start_time_utc = utc_now_iso8601();
+  m.host_cores = std::thread::hardware_concurrency();
+  m.started = std::chrono::steady_clock::now();
+  m.cpu_at_start = process_cpu_seconds();
+  return m;
 }
 
 std::string manifest_path(const Cli& cli) {

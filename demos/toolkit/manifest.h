@@ -1,15 +1,10 @@
-// Run manifest: what produced a result folder, written beside the results as manifest.json.
+// Run manifest: what produced a result folder, written beside the results as manifest.json: the fields
+// of RunManifest below, in that order (git revision: `git rev-parse HEAD`, "unknown" outside a checkout;
+// CPU time: user + system, every thread of this process; notes: e.g. which [OURS] defaults a program chose).
 //
 //   rl::RunManifest manifest = rl::start_manifest(cli);   // right after cli.parse_or_exit()
 //   ... the runs ...
 //   rl::write_manifest(rl::manifest_path(cli), manifest);  // stamps the wall time
-//
-// Fields: program, command line, every flag's value, seed, git revision (`git rev-parse HEAD` in
-// the working directory, "unknown" outside a checkout or without git), the results revision
-// (nn/results_revision.h), the precision the runs trained in (the --precision flag when the
-// program has one, else "f64"), start time (UTC, ISO 8601), wall time and CPU time (user + system,
-// every thread of this process) in seconds, host cores (std::thread::hardware_concurrency), and
-// free-form notes (e.g. which [OURS] defaults a program chose).
 #pragma once
 
 #include <chrono>
@@ -34,7 +29,7 @@ struct RunManifest {
   std::string start_time_utc;  // "2026-01-31T12:34:56Z"
   double wall_seconds = 0.0;   // filled in by write_manifest
   double cpu_seconds = 0.0;    // filled in by write_manifest: this process, all threads
-  double cpu_at_start = 0.0;   // process_cpu_seconds() at start_manifest (not written)
+  double cpu_at_start = 0.0;   // this process's CPU seconds at start_manifest (not written)
   unsigned host_cores = 0;
   std::vector<std::pair<std::string, std::string>> notes;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -49,12 +44,6 @@ std::string manifest_path(const Cli& cli);
 
 // Sets wall_seconds to the time since start_manifest() and writes `path` atomically.
 void write_manifest(const std::string& path, RunManifest manifest);
-
-// The manifest as a JSON object (keys in the order above).
-std::string manifest_json(const RunManifest& manifest);
-
-// User + system CPU seconds of this process so far (getrusage), 0 if unavailable.
-double process_cpu_seconds();
 
 // `git rev-parse HEAD` (40 hex digits), or "unknown".
 std::string git_revision();

@@ -2,18 +2,14 @@
 //
 // A flag such as fig3c's --kernel-probe 5000 asks for tangent kernels of 50,000 x 50,000 doubles
 // (20 GB each); without a check the program trains for minutes and then dies with std::bad_alloc.
-// Each program adds up what its flags make it hold at once (kernels: rows^2 x 8 bytes per kernel
-// alive; traces and error vectors: rows x steps x N x 8 bytes; data sets) times the runs alive at once
-// (one per worker thread), and refuses to start when that exceeds the budget:
+// Each program adds up the big items its flags make it hold at once (kernels: rows^2 x 8 bytes; traces:
+// rows x steps x N x 8 bytes; data sets) times the runs alive at once (one per worker thread), and
+// refuses to start (exit 2, naming the flag) when that exceeds --max-memory (GiB) when given, else
+// MemAvailable of /proc/meminfo; when neither is known the check passes.  A lower bound, not a count:
 //
 //   MemoryEstimate m;
 //   m.add("2 tangent kernels of 1000 x 1000", 2 * kernel_bytes(1000));
-//   check_memory_budget(cli, m.times(workers), "--kernel-probe");
-//   -> fig3c_aligned_rnn: --kernel-probe: this run needs about 37.3 GiB (...), more than the 7.6 GiB
-//      available (MemAvailable, /proc/meminfo); lower the flag, or set --max-memory <GiB> (see --help)
-//
-// The budget is --max-memory (GiB) when given, else MemAvailable from /proc/meminfo; when neither is
-// known the check passes.  The estimate is a lower bound of the big items, not an exact count.
+//   check_memory_budget(cli, m, "--kernel-probe");
 #pragma once
 
 #include <cstddef>

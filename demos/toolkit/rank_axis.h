@@ -1,13 +1,8 @@
-// The rank axis of a sweep (plumbing; a first reading can skip it): the --ranks list with its
-// defaults and bounds, and the panel every sweep program draws, a measure against the initial rank.
-// One series of that panel is a dot per run, jittered sideways, and the mean ± sd line through the
-// ranks (the Fig. 1 convention):
+// The rank axis of a sweep (plumbing; a first reading can skip it): --ranks with its defaults and
+// bounds, and the panel every rank sweep draws: a jittered dot per run and the mean ± sd line through
+// the ranks (the Fig. 1 convention), e.g.
 //
-//   const std::vector<std::int64_t> ranks = ranks_flag(cli, N, "N", released_ranks(N));   // --ranks, checked
-//   ...
-//   const std::vector<Group> groups = group_rows(table);             // the program's own groups
-//   plot_by_rank(panel, "2AF", rank_series(table, groups, [&](const Group& g) { return g.task == "2af"; },
-//                                          "weight_change"), jitter);
+//   plot_by_rank(panel, "2AF", rank_series(table, groups, is_2af, "weight_change"), jitter);
 #pragma once
 
 #include <cstddef>

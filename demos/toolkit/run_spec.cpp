@@ -1,9 +1,7 @@
 #include "demos/toolkit/run_spec.h"
 
 #include <cctype>
-#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <set>
 #include <stdexcept>
 
@@ -18,13 +16,7 @@ const std::string& RunSpec::param(const std::string& key) const {
 }
 
 std::int64_t RunSpec::param_int(const std::string& key) const {
-  const std::string& text = param(key);
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE)
-    throw std::invalid_argument(id() + ": parameter '" + key + "' = '" + text + "' is not an integer");
-  return v;
+  return parse_integer(param(key), id() + ": parameter '" + key + "'");
 }
 
 double RunSpec::param_double(const std::string& key) const {

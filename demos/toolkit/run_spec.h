@@ -1,20 +1,14 @@
 // One run of a sweep, and the Cartesian sweep builder.
 //
-// A figure program is a sweep: tasks x ranks x seeds (Fig. 1), structures x seeds (Fig. 2), ...
-// Each run is a RunSpec: its position `index` in the full sweep, its repetition `seed`, and its
-// parameters as (name, text) pairs.  The index fixes (a) the output order, (b) the shard that owns
-// the run (demos/toolkit/shard.h) and (c) the run's random stream:
+// A figure program is a sweep: tasks x ranks x seeds (Fig. 1), structures x seeds (Fig. 2), ...  Each
+// run is a RunSpec: its position `index` in the full sweep, its repetition `seed`, and its parameters as
+// (name, text) pairs.  The index fixes the output order, the shard that owns the run
+// (demos/toolkit/shard.h) and the run's random stream, run_rng(spec) = Rng(derive_seed(seed, index)):
+// a run draws the same numbers whatever the thread count or shard, and the same command line (same
+// sweep, same index) reproduces it; changing the sweep's axes renumbers the runs.
 //
-//   rl::Rng rng = rl::run_rng(spec);    // Rng(derive_seed(spec.seed, spec.index))
-//
-// so a run draws the same numbers whatever the thread count or shard.  A run is reproduced by the
-// same command line (same sweep, hence same index); changing the sweep's axes renumbers the runs.
-//
-//   auto runs = rl::make_sweep({rl::sweep_axis("task", cli.get_string_list("task")),
-//                               rl::sweep_axis("rank", cli.get_int_list("ranks"))},
-//                              cli.seed_list());
-//   // order: task-major, then rank, then seed (the last axis varies fastest, seeds fastest of all)
-//   for (const rl::RunSpec& r : runs) r.param("task"), r.param_int("rank"), r.seed ...
+//   auto runs = rl::make_sweep({rl::sweep_axis("task", cli.tasks()), rl::sweep_axis("rank", ranks)},
+//                              cli.seed_list());   // task-major, then rank, seeds fastest
 #pragma once
 
 #include <cstdint>

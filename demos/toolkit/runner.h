@@ -9,20 +9,22 @@
 // RunError is thrown naming the failed run ("run 17 (task=2af rank=30 seed=3) failed: ...").
 // main() prints it and exits non-zero (see demos/example_toolkit.cpp).  Nothing merged is written.
 //
-// Two entry points:
-//   // (a) results in memory, in the order of `runs`:
-//   std::vector<Metrics> m = rl::run_parallel(runs, [&](const rl::RunSpec& r, rl::Rng& rng) {
-//     return train_one(r.param("task"), r.param_int("rank"), rng);
-//   }, {cli.threads(), "fig1 runs"});
+// Two entry points: run_parallel (results in memory, in the order of `runs`) and run_sweep (sharded and
+// resumable: each run returns its rows, written atomically to <out>/runs/<stem>.csv), whose end every
+// figure program prints the same way:
 //
-//   // (b) a sharded, resumable sweep: each run returns its rows; the runner writes them atomically
-//   // to <out>/runs/<stem>.csv, skips runs whose file exists, and runs only this --shard:
-//   rl::SweepOutcome done = rl::run_sweep(runs, rl::sweep_options(cli), [&](const rl::RunSpec& r, rl::Rng& rng) {
-//     rl::CsvWriter rows({"task", "rank", "seed", "dW"}); ...; return rows; });
-//   if (done.complete) rl::merge_run_csvs(runs, rl::sweep_options(cli).runs_dir, cli.out_dir() + "/results.csv");
+//   const SweepOutcome done = run_sweep(runs, sweep_options(cli, {"task", "ranks"}), run_one);
+//   const std::optional<ResultTable> table = finish_sweep(done, runs, options, cli, manifest);
+//   if (!table) return 0;  // other shards pending: manifest written, nothing to merge yet
+//   ... the program's own summary and figure from *table ...
+//   report_outputs(cli, manifest, {results_csv_path(cli), figure, manifest_path(cli)});
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
+#include <iosfwd>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -32,6 +34,7 @@
 
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
+#include "demos/toolkit/manifest.h"
 #include "demos/toolkit/run_spec.h"
 #include "demos/toolkit/shard.h"
 
@@ -46,6 +49,48 @@ class RunError : public std::runtime_error {
   RunSpec spec_;
 };
 
+// A progress line on stderr: "fig1 runs 12/120 (10%) elapsed 0:12 ETA 1:48".
+//
+// When the stream is a terminal (isatty) the line is redrawn in place with '\r', at most every
+// kRedrawSeconds; otherwise (a log file, a Slurm job) nothing is printed until finish(), which
+// prints one summary line "fig1 runs 120/120 done in 2:03" (also called by the destructor).  run_jobs
+// ticks it once per finished run, from any worker thread.
+class Progress {
+ public:
+  static constexpr double kRedrawSeconds = 0.1;  // [TP] terminal redraw throttle
+
+  // Writes to std::cerr; redraws in place only if stderr is a terminal.
+  Progress(std::string label, std::size_t total);
+  // Writes to `out`; `interactive` selects the in-place redraw (tests use a stringstream).
+  Progress(std::string label, std::size_t total, std::ostream& out, bool interactive);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+  void tick(std::size_t n = 1);  // thread-safe
+  void finish();                 // prints the summary line once; later calls do nothing
+  std::size_t done() const;
+
+  // "label done/total (pct%) elapsed m:ss ETA m:ss"; ETA is "?" before the first completion.
+  static std::string format_line(const std::string& label, std::size_t done, std::size_t total,
+                                 double elapsed_seconds);
+  // "m:ss", or "h:mm:ss" from one hour.
+  static std::string format_duration(double seconds);
+
+ private:
+  double elapsed_seconds() const;
+
+  std::string label_;
+  std::size_t total_;
+  std::ostream& out_;
+  bool interactive_;
+  std::chrono::steady_clock::time_point start_;
+  double last_draw_ = -1.0;
+  std::size_t done_ = 0;
+  bool finished_ = false;
+  mutable std::mutex mutex_;
+};
+
 struct RunnerOptions {
   int threads = 1;                       // workers; values < 1 mean 1
   std::string progress_label = "runs";   // label of the progress line on stderr
@@ -57,13 +102,10 @@ struct RunnerOptions {
 
 // Calls job(k) for k = 0 .. runs.size()-1 on min(threads, runs.size()) workers.  After the first
 // exception no new job starts; once all workers have stopped, throws RunError for the failed job
-// with the smallest k (its message also says how many runs failed).
-// A worker the operating system cannot start (std::system_error from std::thread): the jobs run on
-// half of the workers that did start (at least one: the limit means resources are short), and stderr
-// says so; if none started, throws std::runtime_error
-// ("could not start any of the 200 worker threads (--threads): ...") before any job ran.  Under an
-// address-space limit (ulimit -v) at most limit / 4 / 72 MiB workers start (each costs a stack and a
-// malloc arena before it does any work), and stderr says so.
+// with the smallest k (its message also says how many runs failed).  When the operating system refuses
+// a worker, the jobs run on half of those started (at least one; none started: std::runtime_error
+// "could not start any of the 200 worker threads (--threads): ..."); under `ulimit -v` at most
+// limit / 4 / 72 MiB workers start (a stack and a malloc arena each).  stderr says so in both cases.
 void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
               const std::function<void(std::size_t)>& job);
 
@@ -88,9 +130,9 @@ struct SweepOptions {
   std::string runs_dir;                  // per-run CSVs go here: <runs_dir>/<stem>.csv
   Shard shard;                           // only runs with index % n == i
   RunnerOptions runner;
-  RunFileChecks checks;                  // rows per run file, settings key (demos/toolkit/run_settings.h)
+  RunFileChecks checks;                  // the settings key (demos/toolkit/shard.h)
   // Columns appended to every run's rows before the settings column: {"precision", "f32"} for a float32
-  // run (demos/toolkit/precision_flag.h), none otherwise.
+  // run (demos/toolkit/train_config.h), none otherwise.
   std::vector<std::pair<std::string, std::string>> constant_columns;
 };
 // From the common flags: runs_dir = <--out>/runs, shard = --shard, threads = --threads, and
@@ -104,6 +146,7 @@ struct SweepOutcome {
   std::size_t already_done = 0;  // of those, skipped because their file existed (resume)
   std::size_t executed = 0;      // run now
   bool complete = false;         // every run of the whole sweep (all shards) has its file
+  double wall_seconds = 0;       // this call's time, checks and runs
 };
 
 // The sharded, resumable sweep described above.  Throws RunError if a run fails (the files of runs
@@ -114,6 +157,23 @@ struct SweepOutcome {
 // run file gets the `settings` column (when options.checks.settings is set).
 SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
                        const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one);
+
+// ---------------------------------------------------------------- the end of a sweep
+// <--out>/results.csv: where finish_sweep merges the per-run files.
+std::string results_csv_path(const Cli& cli);
+
+// Prints "<total> runs in the sweep, <in shard> in shard i/n: <done> already done, <run> run now in <s> s"
+// (then " (<rate> training iterations/s)" when iters_per_run >= 0).  If other shards are still pending,
+// writes the manifest, says so ("other shards still pending: rerun without --shard ...") and returns
+// std::nullopt.
+// Otherwise merges the per-run CSVs in sweep order into results_csv_path(cli) and returns that table.
+std::optional<ResultTable> finish_sweep(const SweepOutcome& done, const std::vector<RunSpec>& runs,
+                                        const SweepOptions& options, const Cli& cli, const RunManifest& manifest,
+                                        double iters_per_run = -1.0);
+
+// Writes the manifest and prints "wrote <written[0]>, <written[1]>, ...", skipping empty entries (an
+// optional output that was not written: `plotted ? evolution : ""`).
+void report_outputs(const Cli& cli, const RunManifest& manifest, const std::vector<std::string>& written);
 
 // The body of main(): returns body()'s status; on an exception prints "<program>: <what>" on stderr
 // and returns 1 (RunError's message names the failed run), or 2 for a CliError: a flag value that

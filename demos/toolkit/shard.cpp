@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <memory>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/run_settings.h"
+#include "nn/results_revision.h"
 
 namespace rl {
 
@@ -57,12 +59,94 @@ std::vector<RunSpec> pending_runs(const std::vector<RunSpec>& runs, const std::s
   return todo;
 }
 
+const char* const kResultsRevisionKey = "results-revision";
+
+namespace {
+
+// Flags that never change a run's numbers: where output goes, how the work is spread, the seeds (in
+// the file name).
+const std::vector<std::string> kFlagsOutsideSettings = {"out", "threads", "shard", "seed", "seeds", "max-memory"};
+
+// Flags added after records were made, at the value every earlier file was computed with: left out of
+// the key at that value, so the earlier files keep theirs (--precision f64, demos/toolkit/train_config.h).
+bool at_pre_flag_value(const std::string& name, const std::string& value) {
+  return name == "precision" && value == "f64";
+}
+
+}  // namespace
+
+std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_flags) {
+  std::vector<std::pair<std::string, std::string>> kept;
+  for (const auto& [name, value] : cli.values_as_text()) {
+    const auto& skip = kFlagsOutsideSettings;
+    if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+    if (std::find(axis_flags.begin(), axis_flags.end(), name) != axis_flags.end()) continue;
+    if (at_pre_flag_value(name, value)) continue;
+    kept.emplace_back(name, value);
+  }
+  kept.emplace_back(kResultsRevisionKey, kResultsRevision);
+  std::sort(kept.begin(), kept.end());
+  std::string key;
+  for (const auto& [name, value] : kept) key += (key.empty() ? "" : ";") + name + "=" + value;
+  return key;
+}
+
+namespace {
+
+std::map<std::string, std::string> parse_key(const std::string& key) {
+  std::map<std::string, std::string> out;
+  std::size_t at = 0;
+  while (at < key.size()) {
+    std::size_t end = key.find(';', at);
+    if (end == std::string::npos) end = key.size();
+    const std::string item = key.substr(at, end - at);
+    const std::size_t eq = item.find('=');
+    out[item.substr(0, eq)] = eq == std::string::npos ? "" : item.substr(eq + 1);
+    at = end + 1;
+  }
+  return out;
+}
+
+std::string flag_text(const std::string& name, const std::map<std::string, std::string>& m) {
+  const auto it = m.find(name);
+  if (name == kResultsRevisionKey)  // not a flag: the build that computed the file (nn/results_revision.h)
+    return it == m.end() ? "results revision (absent: a build before revisions were recorded)"
+                         : "results revision " + it->second;
+  if (name == "precision" && it == m.end()) return "--precision f64";  // left out of keys at f64
+  return "--" + name + (it == m.end() ? " (absent)" : " " + (it->second.empty() ? "(on)" : it->second));
+}
+
+}  // namespace
+
+std::string describe_settings_difference(const std::string& stored, const std::string& now) {
+  if (stored == now) return "";
+  const auto a = parse_key(stored), b = parse_key(now);
+  std::map<std::string, int> names;
+  for (const auto& kv : a) names[kv.first];
+  for (const auto& kv : b) names[kv.first];
+  for (const auto& kv : names) {
+    const auto ia = a.find(kv.first), ib = b.find(kv.first);
+    const bool same = ia != a.end() && ib != b.end() && ia->second == ib->second;
+    if (!same) return flag_text(kv.first, a) + ", this run asks " + flag_text(kv.first, b);
+  }
+  return "settings '" + stored + "', this run asks '" + now + "'";
+}
+
+void check_run_file_settings(const ResultTable& file, const std::string& key, const std::string& runs_dir) {
+  const std::string way_out = ": use a new --out, or delete " + runs_dir + " to recompute";
+  if (!file.has_column(kSettingsColumn))
+    throw CliError(file.source + " records no settings (written by an older version)" + way_out);
+  for (std::size_t i = 0; i < file.rows.size(); ++i) {
+    const std::string& stored = file.cell(i, kSettingsColumn);
+    if (stored != key)
+      throw CliError(file.source + " was computed with " + describe_settings_difference(stored, key) + way_out);
+  }
+}
+
 void check_run_file(const ResultTable& file, const RunFileChecks& checks, const std::string& runs_dir) {
-  const std::size_t n = file.rows.size();
-  if (n == 0 || (checks.rows_per_run && n != checks.rows_per_run))
-    throw std::runtime_error(file.source + ": damaged run file: " + std::to_string(n) + " data row(s), expected " +
-                             (checks.rows_per_run ? std::to_string(checks.rows_per_run) : std::string("at least 1")) +
-                             " (delete it and rerun to recompute that run)");
+  if (file.rows.size() != 1)
+    throw std::runtime_error(file.source + ": damaged run file: " + std::to_string(file.rows.size()) +
+                             " data row(s), expected 1 (delete it and rerun to recompute that run)");
   if (!checks.settings.empty()) check_run_file_settings(file, checks.settings, runs_dir);
 }
 

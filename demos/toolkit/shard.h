@@ -8,16 +8,33 @@
 // Resume rule: a run whose result file exists is complete (files are written atomically, see
 // demos/toolkit/atomic_file.h), so a rerun with the same flags skips it.  Merge: once every run's file
 // exists, merge_run_csvs() concatenates them in sweep order into one table.  See docs/scaling.md.
+//
+// Settings rule: a run file's name holds only its sweep axes ("00003_task-2af_rank-30_seed-2.csv");
+// every other flag that changes its numbers (--iters, --lr, --N, --norm, ...) is recorded in the file
+// itself, in an extra last column `settings`:
+//
+//   settings = "N=300;activation=relu;alpha=1;iters=2000;lr=0.003;...;results-revision=r1;..."
+//
+// (flag=value, sorted by name), plus `results-revision`, the revision of the trained numbers of the
+// build that computed the file (nn/results_revision.h): a build whose numbers changed refuses to
+// resume into an older folder, as it refuses other flags.
+//
+// run_sweep (demos/toolkit/runner.h) writes it into every run file, compares it on resume and
+// refuses a file computed with other settings, naming the flag (check_run_file_settings below);
+// merge_run_csvs drops the column, so results.csv is unchanged.
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/run_spec.h"
 
 namespace rl {
+
+class Cli;  // demos/toolkit/cli.h, which needs Shard
 
 struct Shard {
   std::size_t index = 0;  // i
@@ -39,18 +56,35 @@ std::string run_result_path(const std::string& runs_dir, const RunSpec& spec);
 // Resume rule: the runs whose result file does not exist yet, in order.
 std::vector<RunSpec> pending_runs(const std::vector<RunSpec>& runs, const std::string& runs_dir);
 
-// What a run file must look like to be merged (or reused on resume).
+constexpr const char* kSettingsColumn = "settings";
+extern const char* const kResultsRevisionKey;  // "results-revision"
+
+// "flag=value;..." for every declared flag except those that never change a run's numbers (--out,
+// --threads, --shard, --seed, --seeds, --max-memory) and `axis_flags` (the
+// flags whose values are sweep axes and hence already in the file name), and results-revision =
+// kResultsRevision, sorted by name.  --precision is left out at f64, the value of every file computed
+// before the flag existed (demos/toolkit/train_config.h), so those files keep their keys.
+std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_flags);
+
+// The first flag whose value differs between two keys, as "--iters 300, this run asks --iters 50"
+// (a flag missing on one side reads "(absent)"; the results revision reads "results revision r1,
+// this run asks results revision r2"); "" when the keys are equal.
+std::string describe_settings_difference(const std::string& stored, const std::string& now);
+
+// Throws CliError (a usage error: exit 2) when the run file at `path` was not computed with `key`:
+// no settings column, or another value; the message names the file, the flag and the way out.
+void check_run_file_settings(const ResultTable& file, const std::string& key, const std::string& runs_dir);
+
+// What a run file must hold to be merged (or reused on resume), besides its one data row.
 struct RunFileChecks {
-  std::size_t rows_per_run = 1;  // data rows each run writes (every program writes 1); 0: any, >= 1
   std::string settings;          // when non-empty, the `settings` column must hold this key
 };
 
-// Throws std::runtime_error naming the file when `file` (a run file as read) has the wrong number of
-// rows; CliError when its settings differ (demos/toolkit/run_settings.h).
+// Throws std::runtime_error naming the file when `file` (a run file as read) has not one data row; CliError when its settings differ.
 void check_run_file(const ResultTable& file, const RunFileChecks& checks, const std::string& runs_dir);
 
 // Concatenates the result files of `runs` (all shards' runs) in sweep order into one table written
-// atomically to `merged_path`, without their `settings` column (demos/toolkit/run_settings.h).
+// atomically to `merged_path`, without their `settings` column.
 // Every file must exist, have the same header and pass check_run_file; otherwise throws naming the
 // first missing file (and how many are missing), the odd header, the row count or the settings.
 // Returns the number of data rows written.

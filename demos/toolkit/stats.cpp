@@ -67,7 +67,6 @@ MeanSpread mean_spread(const std::vector<double>& values, ErrorBar kind) {
   MeanSpread r;
   const std::vector<double> f = finite_or_throw(values, "mean_spread");
   r.n = f.size();
-  r.n_non_finite = values.size() - f.size();
   r.mean = sample_mean(f);
   const double sd = sample_sd(f);
   r.spread = kind == ErrorBar::kSd ? sd : sd / std::sqrt(static_cast<double>(r.n));
@@ -79,7 +78,6 @@ BoxStats box_stats(const std::vector<double>& values) {
   std::vector<double> s = finite_or_throw(values, "box_stats");
   std::sort(s.begin(), s.end());
   b.n = s.size();
-  b.n_non_finite = values.size() - s.size();
   b.q1 = sorted_quantile(s, 0.25);
   b.median = sorted_quantile(s, 0.5);
   b.q3 = sorted_quantile(s, 0.75);

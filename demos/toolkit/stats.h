@@ -1,7 +1,8 @@
 // Summary statistics for plots and tables: mean, spread, quantiles, box-plot statistics.
 //
-// Every function skips non-finite values (NaN, +-inf) and reports how many it skipped, so that a
-// diverged run is counted, never silently averaged in or drawn at 0.
+// Every function skips non-finite values (NaN, +-inf); the results say how many finite ones they used
+// (n) and count_non_finite counts the rest, so that a diverged run is counted, never silently averaged
+// in or drawn at 0.
 //
 // Conventions (stated here once, and in the plot legends):
 //   sample_mean the arithmetic mean of the finite values.
@@ -38,7 +39,6 @@ struct MeanSpread {
   double mean = 0.0;
   double spread = 0.0;         // sd or sem, as requested
   std::size_t n = 0;           // finite values used
-  std::size_t n_non_finite = 0;
 };
 // Mean and sd/sem of the finite entries.  Throws std::invalid_argument if there is none.
 MeanSpread mean_spread(const std::vector<double>& values, ErrorBar kind);
@@ -48,7 +48,6 @@ struct BoxStats {
   double whisker_low = 0.0, whisker_high = 0.0;  // most extreme data within 1.5 IQR of the box
   std::vector<double> outliers;                  // ascending
   std::size_t n = 0;                             // finite values used
-  std::size_t n_non_finite = 0;
 };
 constexpr double kTukeyWhiskerIqr = 1.5;  // Tukey's fence, in IQRs beyond the quartiles
 

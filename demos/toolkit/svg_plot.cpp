@@ -1,6 +1,5 @@
-// Our own small SVG plotting helper (declared in svg_plot.h).  Toolkit plumbing: a first reading can skip it.
-// Over 400 lines on purpose: ticks, panel data, layout, drawing and the figure are one renderer whose
-// parts share the panel's private state; the sections below are marked with rulers.
+// Our own small SVG plotting helper (declared in svg_plot.h; plumbing a first reading can skip).  One
+// renderer whose parts share the panel's private state, in sections marked with rulers.
 #include "demos/toolkit/svg_plot.h"
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
+#include "demos/toolkit/csv.h"
 
 namespace rl {
 
@@ -79,16 +79,12 @@ std::vector<double> log_ticks(double lo, double hi) {
 std::string tick_label(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
-  std::string s = buf;
-  const std::size_t e = s.find('e');
-  if (e == std::string::npos) return s;
-  std::string mantissa = s.substr(0, e), exponent = s.substr(e + 1);
-  const bool negative = exponent[0] == '-';
-  exponent = exponent.substr(1);
-  while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
-  return mantissa + "e" + (negative ? "-" : "") + exponent;
+  return compact_exponent(buf);
 }
 
+namespace {
+
+// Escapes &, <, >, " and ' for SVG text and attributes.
 std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -103,8 +99,6 @@ std::string xml_escape(const std::string& s) {
   }
   return out;
 }
-
-namespace {
 
 std::string num(double v) {  // SVG coordinate
   char buf[32];
@@ -191,26 +185,6 @@ Panel& Panel::y_label(const std::string& text) { y_label_ = text; return *this; 
 Panel& Panel::x_scale(AxisScale scale) { x_scale_ = scale; return *this; }
 Panel& Panel::y_scale(AxisScale scale) { y_scale_ = scale; return *this; }
 
-Panel& Panel::x_limits(double lo, double hi) {
-  if (!(std::isfinite(lo) && std::isfinite(hi) && hi > lo))
-    throw std::invalid_argument("Panel::x_limits: need finite lo < hi");
-  x_limits_ = Range{lo, hi};
-  return *this;
-}
-
-Panel& Panel::y_limits(double lo, double hi) {
-  if (!(std::isfinite(lo) && std::isfinite(hi) && hi > lo))
-    throw std::invalid_argument("Panel::y_limits: need finite lo < hi");
-  y_limits_ = Range{lo, hi};
-  return *this;
-}
-
-Panel& Panel::categories(const std::vector<std::string>& names) {
-  require_axis(true, "categories");
-  for (const std::string& n : names) category_index(n);
-  return *this;
-}
-
 void Panel::require_axis(bool categorical, const std::string& what) {
   if (categorical_ && *categorical_ != categorical)
     throw std::invalid_argument("Panel '" + title_ + "': " + what + " mixes categorical and numeric x");
@@ -224,67 +198,64 @@ std::size_t Panel::category_index(const std::string& name) {
   return categories_.size() - 1;
 }
 
+Panel& Panel::add_series(Series s) {
+  if (std::find(labels_.begin(), labels_.end(), s.label) == labels_.end()) labels_.push_back(s.label);
+  series_.push_back(std::move(s));
+  return *this;
+}
+
 std::size_t Panel::style_of(const std::string& label) const {
   for (std::size_t i = 0; i < labels_.size(); ++i)
     if (labels_[i] == label) return i;
   return 0;
 }
 
-namespace {
-
-void check_sizes(const std::string& what, std::size_t nx, std::size_t ny) {
+// A new series `what` ("scatter 'KA'"): as many x as y values, on the kind of x axis the panel has.
+void Panel::check_series(const std::string& what, std::size_t nx, std::size_t ny, bool categorical) {
   if (nx != ny)
     throw std::invalid_argument(what + ": " + std::to_string(nx) + " x values but " + std::to_string(ny) + " y values");
+  require_axis(categorical, what);
 }
-
-}  // namespace
 
 Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
   Rng unused(0);
   return scatter(label, x, y, 0.0, unused);
 }
 
-Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y,
-                      double jitter_px, Rng& rng) {
-  check_sizes("scatter '" + label + "'", x.size(), y.size());
-  require_axis(false, "scatter '" + label + "'");
-  Series s{Kind::kScatter, label, {}, {}, ""};
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double jitter = jitter_px > 0.0 ? rng.uniform(-jitter_px, jitter_px) : 0.0;  // drawn for every point
-    if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
-      ++skipped_non_finite_;
-      continue;
-    }
-    s.points.push_back({x[i], y[i], jitter, 0.0, false});
-  }
-  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
-  series_.push_back(std::move(s));
-  return *this;
-}
-
-Panel& Panel::line(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
-  check_sizes("line '" + label + "'", x.size(), y.size());
-  require_axis(false, "line '" + label + "'");
-  Series s{Kind::kLine, label, {}, {}, ""};
+// The finite (x, y) pairs as points, one after a skipped pair marked as a gap (a line breaks there);
+// with jitter_px > 0 every pair, skipped or not, draws its horizontal jitter from `rng`.
+std::vector<Panel::Point> Panel::finite_points(const std::vector<double>& x, const std::vector<double>& y,
+                                               double jitter_px, Rng& rng) {
+  std::vector<Point> points;
   bool gap = false;
   for (std::size_t i = 0; i < x.size(); ++i) {
+    const double jitter = jitter_px > 0.0 ? rng.uniform(-jitter_px, jitter_px) : 0.0;  // drawn for every point
     if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
       ++skipped_non_finite_;
       gap = true;
       continue;
     }
-    s.points.push_back({x[i], y[i], 0.0, 0.0, gap});
+    points.push_back({x[i], y[i], jitter, 0.0, gap});
     gap = false;
   }
-  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
-  series_.push_back(std::move(s));
-  return *this;
+  return points;
+}
+
+Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y,
+                      double jitter_px, Rng& rng) {
+  check_series("scatter '" + label + "'", x.size(), y.size(), false);
+  return add_series({Kind::kScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
+}
+
+Panel& Panel::line(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
+  check_series("line '" + label + "'", x.size(), y.size(), false);
+  Rng unused(0);
+  return add_series({Kind::kLine, label, finite_points(x, y, 0.0, unused), {}, ""});
 }
 
 Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
                          const std::vector<std::vector<double>>& samples, ErrorBar kind) {
-  check_sizes("line_error '" + label + "'", x.size(), samples.size());
-  require_axis(false, "line_error '" + label + "'");
+  check_series("line_error '" + label + "'", x.size(), samples.size(), false);
   Series s{Kind::kLineError, label, {}, {}, std::string(" (mean \u00b1 ") + error_bar_name(kind) + ")"};
   bool gap = false;
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -299,34 +270,20 @@ Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
     s.points.push_back({x[i], m.mean, 0.0, m.spread, gap});
     gap = false;
   }
-  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
-  series_.push_back(std::move(s));
-  return *this;
+  return add_series(std::move(s));
 }
 
 Panel& Panel::category_scatter(const std::string& label, const std::vector<std::string>& category,
                                const std::vector<double>& y, double jitter_px, Rng& rng) {
-  check_sizes("category_scatter '" + label + "'", category.size(), y.size());
-  require_axis(true, "category_scatter '" + label + "'");
-  Series s{Kind::kCategoryScatter, label, {}, {}, ""};
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    const double jitter = jitter_px > 0.0 ? rng.uniform(-jitter_px, jitter_px) : 0.0;
-    const double cx = static_cast<double>(category_index(category[i]));
-    if (!std::isfinite(y[i])) {
-      ++skipped_non_finite_;
-      continue;
-    }
-    s.points.push_back({cx, y[i], jitter, 0.0, false});
-  }
-  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
-  series_.push_back(std::move(s));
-  return *this;
+  check_series("category_scatter '" + label + "'", category.size(), y.size(), true);
+  std::vector<double> x;  // category indices, in order of first appearance
+  for (const std::string& c : category) x.push_back(static_cast<double>(category_index(c)));
+  return add_series({Kind::kCategoryScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
 }
 
 Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& category,
                       const std::vector<double>& y) {
-  check_sizes("boxplot '" + label + "'", category.size(), y.size());
-  require_axis(true, "boxplot '" + label + "'");
+  check_series("boxplot '" + label + "'", category.size(), y.size(), true);
   Series s{Kind::kBox, label, {}, {}, ""};
   std::vector<std::string> order;  // this series' categories, in order of first appearance
   for (const std::string& c : category)
@@ -342,31 +299,19 @@ Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& 
     s.points.push_back({cx, 0.0, 0.0, 0.0, false});
     s.boxes.push_back(box_stats(values));
   }
-  if (std::find(labels_.begin(), labels_.end(), label) == labels_.end()) labels_.push_back(label);
-  series_.push_back(std::move(s));
-  return *this;
+  return add_series(std::move(s));
 }
 
 // ---------------------------------------------------------------------------- Panel: layout
 
-std::size_t Panel::dodge_slots() const {
+// The labels of the series placed side by side in a category (boxes, category dots), in order of first use.
+std::vector<std::string> Panel::dodged_labels() const {
   std::vector<std::string> seen;
   for (const Series& s : series_)
     if ((s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter) &&
         std::find(seen.begin(), seen.end(), s.label) == seen.end())
       seen.push_back(s.label);
-  return std::max<std::size_t>(1, seen.size());
-}
-
-std::size_t Panel::dodge_slot(const std::string& label) const {
-  std::vector<std::string> seen;
-  for (const Series& s : series_)
-    if ((s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter) &&
-        std::find(seen.begin(), seen.end(), s.label) == seen.end()) {
-      if (s.label == label) return seen.size();
-      seen.push_back(s.label);
-    }
-  return 0;
+  return seen;
 }
 
 bool Panel::drawable(double x, double y) const {
@@ -376,7 +321,6 @@ bool Panel::drawable(double x, double y) const {
 
 Panel::Range Panel::x_range() const {
   if (categorical_.value_or(false)) return {-0.5, static_cast<double>(categories_.size()) - 0.5};
-  if (x_limits_) return *x_limits_;
   double lo = INFINITY, hi = -INFINITY;
   for (const Series& s : series_)
     for (const Point& p : s.points)
@@ -387,7 +331,6 @@ Panel::Range Panel::x_range() const {
 }
 
 Panel::Range Panel::y_range() const {
-  if (y_limits_) return *y_limits_;
   double lo = INFINITY, hi = -INFINITY;
   auto take = [&](double v) {
     if (std::isfinite(v) && drawable(1.0, v)) lo = std::min(lo, v), hi = std::max(hi, v);
@@ -597,12 +540,14 @@ std::string Panel::render_points(const Series& s, const SeriesStyle& st, const L
 
 // Every series' marks, clipped to the plot area; counts what a log axis could not show.
 std::string Panel::render_marks(const Layout& L, const std::string& clip_id, std::size_t& not_on_log) const {
-  const double slot_width = 0.8 / static_cast<double>(dodge_slots());
+  const std::vector<std::string> dodged = dodged_labels();
+  const double slot_width = 0.8 / static_cast<double>(std::max<std::size_t>(1, dodged.size()));
   std::string o = "<g clip-path=\"url(#" + clip_id + ")\">\n";
   for (const Series& s : series_) {
     const SeriesStyle st = series_style(style_of(s.label));
     const double dodge = s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter
-                             ? -0.4 + (static_cast<double>(dodge_slot(s.label)) + 0.5) * slot_width
+                             ? -0.4 + (static_cast<double>(std::find(dodged.begin(), dodged.end(), s.label) -
+                                                           dodged.begin()) + 0.5) * slot_width
                              : 0.0;
     if (s.kind == Kind::kLine || s.kind == Kind::kLineError) o += render_line(s, st, L, not_on_log);
     if (s.kind == Kind::kBox)

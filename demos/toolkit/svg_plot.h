@@ -2,29 +2,14 @@
 // lines with error bars, linear or log axes, categorical or numeric x, a grid of panels.
 //
 //   rl::Figure fig(1, 2, "Fig. 1 (reproduction): rank sweep on 2AF");   // 1 row, 2 panels
-//   rl::Panel& a = fig.panel(0, 0);
-//   a.title("weight change").x_label("initial rank").y_label("dW").x_scale(rl::AxisScale::kLog);
-//   rl::Rng jitter_rng(cli.get_int("seed"));                            // jitter is drawn once, here
+//   rl::Panel& a = fig.panel(0, 0).title("weight change").x_label("rank").x_scale(rl::AxisScale::kLog);
 //   a.scatter("2AF", ranks, dW, /*jitter_px=*/4.0, jitter_rng);          // one dot per run
 //   a.line_error("2AF mean", rank_values, dW_by_rank, rl::ErrorBar::kSem);
-//   rl::Panel& b = fig.panel(0, 1);
-//   b.title("by structure").y_label("KA");
-//   b.boxplot("2AF", structure_of_run, ka_of_run);                       // categorical x
-//   b.category_scatter("2AF", structure_of_run, ka_of_run, 6.0, jitter_rng);
+//   fig.panel(0, 1).boxplot("2AF", structure_of_run, ka_of_run);          // categorical x
 //   fig.write(cli.out_dir() + "/fig1.svg");                               // atomic
 //
-// Reading the plots (docs/demos.md):
-//   * style: series with the same label share one style and one legend entry (so a box plot and
-//     its dots match); styles cycle through the Okabe & Ito (2008) colour-blind-safe palette, each
-//     also with its own marker shape and line dash so it survives grey-scale printing;
-//   * line_error draws mean +- sd or mean +- sem over the samples at each x, and says which in
-//     the legend ("label (mean ± sem)");
-//   * box plots are Tukey boxes (demos/toolkit/stats.h): quartile box, median line, whiskers to the
-//     most extreme point within 1.5 IQR, outliers as hollow markers;
-//   * non-finite values (and values <= 0 on a log axis) are never drawn: they are counted and the
-//     count is printed as a note under the panel ("2 non-finite values not shown");
-//   * categorical x: categories in order of first appearance (or Panel::categories(...)); several
-//     labelled series on one category axis are placed side by side ("dodged").
+// How to read them (jitter, mean ± sd/sem, Tukey boxes, what is not drawn and the note that says so,
+// colour-blind-safe styles with markers and dashes, dodged categories): docs/demos.md#reading-the-plots.
 //
 // Marks carry classes (mark, box, median, whisker, outlier, errorbar, line, legend-mark, note) so
 // tests and readers can count them.
@@ -69,10 +54,6 @@ class Panel {
   Panel& y_label(const std::string& text);
   Panel& x_scale(AxisScale scale);
   Panel& y_scale(AxisScale scale);
-  Panel& x_limits(double lo, double hi);  // fixed range instead of the data range
-  Panel& y_limits(double lo, double hi);
-  // Category order for a categorical x axis (otherwise: order of first appearance).
-  Panel& categories(const std::vector<std::string>& names);
 
   // Numeric x.  Points with a non-finite x or y are skipped and counted.
   // jitter_px > 0 shifts each point horizontally by a uniform draw from [-jitter_px, jitter_px]
@@ -136,17 +117,19 @@ class Panel {
   std::string render_legend(const Layout& L) const;
   std::string render_note(const Layout& L, std::size_t not_on_log) const;
   void require_axis(bool categorical, const std::string& what);
+  void check_series(const std::string& what, std::size_t nx, std::size_t ny, bool categorical);
+  Panel& add_series(Series s);  // keeps the label's style
+  std::vector<Point> finite_points(const std::vector<double>& x, const std::vector<double>& y, double jitter_px,
+                                   Rng& rng);
   std::size_t category_index(const std::string& name);
   std::size_t style_of(const std::string& label) const;
-  std::size_t dodge_slot(const std::string& label) const;
-  std::size_t dodge_slots() const;
+  std::vector<std::string> dodged_labels() const;
   Range x_range() const;
   Range y_range() const;
   bool drawable(double x, double y) const;
 
   std::string title_, x_label_, y_label_;
   AxisScale x_scale_ = AxisScale::kLinear, y_scale_ = AxisScale::kLinear;
-  std::optional<Range> x_limits_, y_limits_;
   std::optional<bool> categorical_;  // set by the first series
   std::vector<std::string> categories_;
   std::vector<Series> series_;
@@ -168,8 +151,5 @@ class Figure {
   std::string title_;
   std::vector<Panel> panels_;
 };
-
-// Escapes &, <, >, " and ' for SVG text and attributes.
-std::string xml_escape(const std::string& s);
 
 }  // namespace rl

@@ -1,7 +1,18 @@
-// Summaries of a result table for the programs' printed tables (plumbing; a first reading can skip it).
+// Summaries of a result table for the programs' printed tables and verdict lines (plumbing; a first
+// reading can skip it).
 //
 //   const auto dW = values_of(table, rows, "weight_change");   // one column over some rows
 //   std::printf("%-17s", mean_sd(dW, 3).c_str());              // "0.290 ± 0.089" (sd over seeds)
+//
+// Verdict lines: a group whose every run diverged (or was silent on the probe) has no finite value:
+// its mean is NaN, and a comparison with NaN is false.  Read as "NO", that would print "differs from the
+// paper" for a sweep that measured nothing; a largest error taken with std::max skips NaN and would
+// print 0.  Both are "undefined" here instead:
+//
+//   const Comparison dw = is_larger(lo_dW, hi_dW), ka = is_smaller(lo_KA, hi_KA);
+//   paper_verdict({dw, ka}, "Fig. 1")   // "undefined (a compared group has no finite value, or most of its runs failed)"
+//   LargestError worst;  worst.leave_out();              // a diverged run
+//   worst.text()                        // "undefined (no run has a finite value; 1 left out)"
 #pragma once
 
 #include <algorithm>
@@ -49,5 +60,51 @@ auto distinct_values(const std::vector<Group>& groups, Field field) {
     if (std::find(values.begin(), values.end(), field(g)) == values.end()) values.push_back(field(g));
   return values;
 }
+
+// ---------------------------------------------------------------- verdict lines
+
+enum class Comparison { kYes, kNo, kUndefined };
+
+// a > b (is_larger) or a < b (is_smaller); undefined when a or b is not finite.
+Comparison is_larger(double a, double b);
+Comparison is_smaller(double a, double b);
+
+// "yes", "NO" or "undefined".
+const char* yes_no(Comparison c);
+
+// "undefined (a compared group has no finite value, or most of its runs failed)" when any check is
+// undefined, else "matches the paper (<figure>)" when every check is yes, else "differs from the paper".
+std::string paper_verdict(const std::vector<Comparison>& checks, const std::string& figure);
+
+// How many of a group's runs failed (diverged, or silent on the probe).  A mean or median over a group
+// most of whose runs failed describes the few that survived, not the group: at equal Frobenius norm,
+// 7 of Fig. 2's 10 SONET-chain runs overflow and the median of the other 3 looked "richer"
+// (docs/reproducing.md#at-the-papers-settings-record-docsrecordsfig2_frobenius).
+struct GroupHealth {
+  std::size_t runs = 0, failed = 0;
+  // True when more than half the runs failed, or there are none.
+  bool mostly_failed() const { return runs == 0 || 2 * failed > runs; }
+};
+
+// From a group's per-run 0/1 columns (a run failed when either is nonzero; `silent` may be empty).
+GroupHealth group_health(const std::vector<double>& diverged, const std::vector<double>& silent);
+
+// c, or undefined when any of the compared groups mostly failed.
+Comparison unless_mostly_failed(Comparison c, const std::vector<GroupHealth>& groups);
+
+// The largest |error| over the finite errors added, and how many runs were left out (a non-finite
+// error, or leave_out() for a diverged run).
+struct LargestError {
+  double largest = 0;
+  std::size_t n_finite = 0, n_left_out = 0;
+
+  void add(double error);
+  void leave_out() { ++n_left_out; }
+  // The largest |error|, or NaN when no run had a finite error.
+  double value() const;
+  // "%.3e" of value(), then " (k runs without a finite value left out)" when k > 0; or
+  // "undefined (no run has a finite value; k left out)".
+  std::string text() const;
+};
 
 }  // namespace rl

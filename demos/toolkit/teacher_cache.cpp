@@ -32,36 +32,38 @@ std::string teacher_folder(const std::string& root, const TeacherSpec& spec) {
   return root + "/" + name;
 }
 
-Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder,
-                              const std::function<RnnTaskSetup(std::uint64_t data_seed)>& make_task) {
-  if (spec.train.net.N != spec.N)
-    throw std::invalid_argument("load_or_train_teacher: train.net.N = " + std::to_string(spec.train.net.N) +
-                                " differs from N = " + std::to_string(spec.N));
-  const std::string marker = folder + "/teacher.csv";
+namespace {
+
+// The teacher cached in `folder`, refused when damaged or trained with other settings.
+Teacher load_teacher(const TeacherSpec& spec, const std::string& folder, const std::string& marker) {
   Teacher teacher;
-  if (file_exists(marker)) {  // written last: the cache is complete
-    const auto blocks = load_npy_bundle(folder, {"W_in", "W_h", "W_out"});
-    teacher.params = {blocks.at("W_in"), blocks.at("W_h"), blocks.at("W_out")};
-    check_shapes(teacher.params, spec.train.net, ("cached teacher in " + folder).c_str());
-    // A trained teacher is finite (a diverged one is never cached): a NaN here is a damaged file, which
-    // would otherwise surface later as "logits are not finite" naming no file.
-    for (const char* name : {"W_in", "W_h", "W_out"})
-      if (!all_finite(blocks.at(name)))
-        throw std::runtime_error(folder + "/" + name + ".npy: damaged teacher cache (a non-finite weight): delete " +
-                                 folder + " to train the teacher again");
-    const ResultTable t = read_result_csv(marker);
-    if (t.rows.size() != 1)
-      throw std::runtime_error(marker + ": damaged teacher cache (" + std::to_string(t.rows.size()) +
-                               " rows, expected 1): delete " + folder);
-    const std::string stored = t.has_column("settings") ? t.cell(0, "settings") : "(none recorded)";
-    if (stored != teacher_key(spec))
-      throw std::runtime_error("teacher cache " + folder + " was trained with " + stored + ", this run asks " +
-                               teacher_key(spec) + ": delete " + folder + " (or use another --teacher-dir)");
-    teacher.probe_accuracy = t.number(0, "probe_accuracy");
-    teacher.loss_final = t.number(0, "loss_final");
-    teacher.from_cache = true;
-    return teacher;
-  }
+  const auto blocks = load_npy_bundle(folder, {"W_in", "W_h", "W_out"});
+  teacher.params = {blocks.at("W_in"), blocks.at("W_h"), blocks.at("W_out")};
+  check_shapes(teacher.params, spec.train.net, ("cached teacher in " + folder).c_str());
+  // A trained teacher is finite (a diverged one is never cached): a NaN here is a damaged file, which
+  // would otherwise surface later as "logits are not finite" naming no file.
+  for (const char* name : {"W_in", "W_h", "W_out"})
+    if (!all_finite(blocks.at(name)))
+      throw std::runtime_error(folder + "/" + name + ".npy: damaged teacher cache (a non-finite weight): delete " +
+                               folder + " to train the teacher again");
+  const ResultTable t = read_result_csv(marker);
+  if (t.rows.size() != 1)
+    throw std::runtime_error(marker + ": damaged teacher cache (" + std::to_string(t.rows.size()) +
+                             " rows, expected 1): delete " + folder);
+  const std::string stored = t.has_column("settings") ? t.cell(0, "settings") : "(none recorded)";
+  if (stored != teacher_key(spec))
+    throw std::runtime_error("teacher cache " + folder + " was trained with " + stored + ", this run asks " +
+                             teacher_key(spec) + ": delete " + folder + " (or use another --teacher-dir)");
+  teacher.probe_accuracy = t.number(0, "probe_accuracy");
+  teacher.loss_final = t.number(0, "loss_final");
+  teacher.from_cache = true;
+  return teacher;
+}
+
+// Trains the teacher and writes its cache, `marker` (teacher.csv) last.
+Teacher train_teacher(const TeacherSpec& spec, const std::string& folder, const std::string& marker,
+                      const std::function<RnnTaskSetup(std::uint64_t data_seed)>& make_task) {
+  Teacher teacher;
   RnnTaskSetup task = make_task(derive_seed(spec.seed, kTeacherStreamData));
   Rng w_rng(derive_seed(spec.seed, kTeacherStreamW));
   Rng io_rng(derive_seed(spec.seed, kTeacherStreamIo));
@@ -81,6 +83,17 @@ Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder
              r.train_seconds, teacher_key(spec)});
   w.write(marker);
   return teacher;
+}
+
+}  // namespace
+
+Teacher load_or_train_teacher(const TeacherSpec& spec, const std::string& folder,
+                              const std::function<RnnTaskSetup(std::uint64_t data_seed)>& make_task) {
+  if (spec.train.net.N != spec.N)
+    throw std::invalid_argument("load_or_train_teacher: train.net.N = " + std::to_string(spec.train.net.N) +
+                                " differs from N = " + std::to_string(spec.N));
+  const std::string marker = folder + "/teacher.csv";  // written last: its presence marks a complete cache
+  return file_exists(marker) ? load_teacher(spec, folder, marker) : train_teacher(spec, folder, marker, make_task);
 }
 
 }  // namespace rl

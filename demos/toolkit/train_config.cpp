@@ -4,6 +4,45 @@
 
 namespace rl {
 
+void add_precision_flag(Cli& cli) {
+  cli.add_string("precision", "f64",
+                 "what training computes in: f64, or f32 as the released PyTorch script; measures stay "
+                 "float64 (docs/precision.md)",
+                 {"f64", "f32"});
+}
+
+Precision precision_flag(const Cli& cli) {
+  if (!cli.has(kPrecisionFlag)) return Precision::kF64;
+  return parse_precision(cli.get_string(kPrecisionFlag));
+}
+
+std::vector<std::pair<std::string, std::string>> precision_columns(const Cli& cli) {
+  const Precision p = precision_flag(cli);
+  if (p == Precision::kF64) return {};
+  return {{kPrecisionFlag, precision_name(p)}};
+}
+
+namespace {
+
+void check_positive_gain(double gain, const char* flag) {
+  if (!(gain > 0.0)) throw CliError(std::string(flag) + ": gain must be > 0, got " + format_number_short(gain));
+}
+
+}  // namespace
+
+double gain_flag(const Cli& cli) {
+  const double gain = cli.get_double("gain");
+  check_positive_gain(gain, "--gain");
+  return gain;
+}
+
+std::vector<double> gains_flag(const Cli& cli) {
+  const std::vector<double>& gains = cli.get_double_list("gains");
+  if (gains.empty() || cli.was_given("gain")) return {gain_flag(cli)};
+  for (double g : gains) check_positive_gain(g, "--gains");
+  return gains;
+}
+
 void add_sgd_flags(Cli& cli, const SgdOptions& defaults, const std::string& note) {
   cli.add_double("lr", defaults.lr, "SGD learning rate " + note, 0.0, 10.0);
   cli.add_double("momentum", defaults.momentum, "SGD momentum, PyTorch semantics " + note, 0.0, 0.999999);
@@ -13,6 +52,15 @@ SgdOptions sgd_flags(const Cli& cli, SgdOptions base) {
   base.lr = cli.get_double("lr");
   base.momentum = cli.get_double("momentum");
   return base;
+}
+
+void add_rnn_flags(Cli& cli, const std::string& note) {
+  cli.add_int("N", 300, "hidden units (docs/paper.md#rnn-model)", 2, 4000);
+  add_sgd_flags(cli, RnnTrainConfig().sgd, note);
+}
+
+RnnTrainConfig rnn_train_flags(const Cli& cli) {
+  return rnn_train_flags(cli, {0, static_cast<std::size_t>(cli.get_int("N")), 0, 1.0, Activation::kRelu});
 }
 
 RnnTrainConfig rnn_train_flags(const Cli& cli, const RnnConfig& net) {
