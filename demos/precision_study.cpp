@@ -31,6 +31,7 @@
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
 #include "demos/toolkit/stats.h"
+#include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/train_config.h"
 #include "linalg/norms.h"
 #include "nn/init.h"
@@ -214,6 +215,37 @@ void print_summary(const ResultTable& t) {
   }
 }
 
+// One row per task: the iteration at which the two precisions parted, and how far apart the run's KA
+// ended, each a box per rank over seeds.  Runs that never parted have no iteration and are left out
+// of the first panel (the table above counts them); |d KA| is drawn on a log axis (1e-5 to 0.2).
+void plot_summary(const ResultTable& t, const std::vector<std::string>& tasks, const std::string& path) {
+  Figure fig(tasks.size(), 2, kDescription);
+  for (std::size_t row = 0; row < tasks.size(); ++row) {
+    std::vector<std::string> rank_at, rank_ka;
+    std::vector<double> at, ka;
+    for (std::size_t i = 0; i < t.rows.size(); ++i) {
+      if (t.cell(i, "task") != tasks[row]) continue;
+      const std::string rank = "rank " + t.cell(i, "rank");
+      if (std::isfinite(t.number(i, "separated_at"))) {
+        rank_at.push_back(rank);
+        at.push_back(t.number(i, "separated_at"));
+      }
+      rank_ka.push_back(rank);
+      ka.push_back(std::fabs(t.number(i, "kernel_alignment_diff")));
+    }
+    fig.panel(row, 0)
+        .title(tasks[row] + ": iteration at which f32 and f64 parted")
+        .y_label("iteration (W_h gap > 1e-3 relative)")
+        .boxplot("runs that parted", rank_at, at);
+    fig.panel(row, 1)
+        .title(tasks[row] + ": |KA(f32) - KA(f64)| at the end")
+        .y_label("|d KA|")
+        .y_scale(AxisScale::kLog)
+        .boxplot("runs", rank_ka, ka);
+  }
+  fig.write(path);
+}
+
 void declare_flags(Cli& cli) {
   CommonFlags common;
   common.seeds = 3;
@@ -255,7 +287,9 @@ int run(int argc, char** argv) {
   const auto table = finish_sweep(done, runs, options, cli, manifest, static_cast<double>(2 * s.train.iters));
   if (!table) return 0;  // other shards pending
   print_summary(*table);
-  report_outputs(cli, manifest, {results_csv_path(cli), manifest_path(cli)});
+  const std::string figure = cli.out_dir() + "/precision_study.svg";
+  plot_summary(*table, tasks, figure);
+  report_outputs(cli, manifest, {results_csv_path(cli), figure, manifest_path(cli)});
   return 0;
 }
 
