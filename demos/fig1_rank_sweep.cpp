@@ -288,20 +288,11 @@ void print_headline(const ResultTable& t) {
     std::sort(curve.begin(), curve.end(), [](const Group* a, const Group* b) { return a->rank < b->rank; });
     const Group& lo = *curve.front();
     const Group& hi = *curve.back();
-    auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
-    // A group most of whose runs diverged or were silent has no mean that speaks for it (table_summary.h).
-    auto health = [&](const Group& g) {
-      return group_health(values_of(t, g.rows, "diverged"), values_of(t, g.rows, "silent"));
-    };
-    const std::vector<GroupHealth> groups_compared = {health(lo), health(hi)};
-    auto judged = [&](Comparison c) { return unless_mostly_failed(c, groups_compared); };
-    // A comparison with a NaN mean (every seed of a rank diverged) is undefined (demos/toolkit/table_summary.h).
-    const Comparison dw = judged(is_larger(mean(lo, "weight_change"), mean(hi, "weight_change")));
-    const Comparison ra = judged(is_smaller(mean(lo, "representation_alignment"), mean(hi, "representation_alignment")));
-    const Comparison ka = judged(is_smaller(mean(lo, "kernel_alignment"), mean(hi, "kernel_alignment")));
+    // Undefined when a mean is not finite or most of a group's runs failed (demos/toolkit/table_summary.h).
+    const RichLazyChecks c = rich_lazy_checks(t, lo.rows, hi.rows);
     std::printf("%s g=%.2f: rank %lld vs %lld: larger dW %s, lower RA %s, lower KA %s  -> %s\n",
-                key.first.c_str(), key.second, lo.rank, hi.rank, yes_no(dw), yes_no(ra), yes_no(ka),
-                paper_verdict({dw, ra, ka}, "Fig. 1").c_str());
+                key.first.c_str(), key.second, lo.rank, hi.rank, yes_no(c.larger_dw), yes_no(c.lower_ra),
+                yes_no(c.lower_ka), paper_verdict({c.larger_dw, c.lower_ra, c.lower_ka}, "Fig. 1").c_str());
   }
 }
 

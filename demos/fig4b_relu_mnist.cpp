@@ -165,18 +165,10 @@ void print_headline(const ResultTable& t) {
   std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.rank < b.rank; });
   const Group& lo = groups.front();
   const Group& hi = groups.back();
-  auto mean = [&](const Group& g, const char* c) { return mean_or_nan(values_of(t, g.rows, c)); };
-  // A group most of whose runs diverged or were silent has no mean that speaks for it (table_summary.h).
-  auto health = [&](const Group& g) {
-    return group_health(values_of(t, g.rows, "diverged"), values_of(t, g.rows, "silent"));
-  };
-  const std::vector<GroupHealth> groups_compared = {health(lo), health(hi)};
-  auto judged = [&](Comparison c) { return unless_mostly_failed(c, groups_compared); };
-  const Comparison dw = judged(is_larger(mean(lo, "weight_change"), mean(hi, "weight_change")));
-  const Comparison ra = judged(is_smaller(mean(lo, "representation_alignment"), mean(hi, "representation_alignment")));
-  const Comparison ka = judged(is_smaller(mean(lo, "kernel_alignment"), mean(hi, "kernel_alignment")));
-  std::printf("rank %lld vs %lld: larger dW %s, lower RA %s, lower KA %s  -> %s\n", lo.rank, hi.rank, yes_no(dw),
-              yes_no(ra), yes_no(ka), paper_verdict({dw, ra, ka}, "Fig. 4B").c_str());
+  const RichLazyChecks c = rich_lazy_checks(t, lo.rows, hi.rows);  // demos/toolkit/table_summary.h
+  std::printf("rank %lld vs %lld: larger dW %s, lower RA %s, lower KA %s  -> %s\n", lo.rank, hi.rank,
+              yes_no(c.larger_dw), yes_no(c.lower_ra), yes_no(c.lower_ka),
+              paper_verdict({c.larger_dw, c.lower_ra, c.lower_ka}, "Fig. 4B").c_str());
 }
 
 void plot_results(const ResultTable& t, const std::string& path, std::uint64_t seed) {

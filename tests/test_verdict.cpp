@@ -61,6 +61,30 @@ TEST(Verdict, ComparisonWithAMostlyFailedGroupIsUndefined) {
   EXPECT_TRUE(GroupHealth{}.mostly_failed());  // no runs: nothing to compare
 }
 
+// The headline of Fig. 1 and 4B on a hand-made table: rank 1 (rows 0-2) against rank 300 (rows 3-5).
+// Rank 1 richer on every measure -> yes, yes, yes; then two of rank 1's three runs marked diverged
+// (their values left as they were) -> every check undefined, whatever the means say.
+TEST(Verdict, RichLazyChecksFollowTheMeansUnlessMostRunsFailed) {
+  ResultTable t;
+  t.header = {"weight_change", "representation_alignment", "kernel_alignment", "diverged", "silent"};
+  t.rows = {{"3", "0.5", "0.2", "0", "0"}, {"4", "0.6", "0.3", "0", "0"}, {"5", "0.4", "0.1", "0", "0"},
+            {"1", "0.9", "0.8", "0", "0"}, {"1", "0.95", "0.7", "0", "0"}, {"2", "0.9", "0.9", "0", "0"}};
+  const std::vector<std::size_t> lo = {0, 1, 2}, hi = {3, 4, 5};
+  const RichLazyChecks rich = rich_lazy_checks(t, lo, hi);
+  EXPECT_EQ(rich.larger_dw, Comparison::kYes);
+  EXPECT_EQ(rich.lower_ra, Comparison::kYes);
+  EXPECT_EQ(rich.lower_ka, Comparison::kYes);
+  const RichLazyChecks lazy = rich_lazy_checks(t, hi, lo);  // the groups swapped: every check NO
+  EXPECT_EQ(lazy.larger_dw, Comparison::kNo);
+  EXPECT_EQ(lazy.lower_ka, Comparison::kNo);
+  t.rows[0][3] = "1";
+  t.rows[1][4] = "1";  // one diverged, one silent: 2 of 3 failed
+  const RichLazyChecks failed = rich_lazy_checks(t, lo, hi);
+  EXPECT_EQ(failed.larger_dw, Comparison::kUndefined);
+  EXPECT_EQ(failed.lower_ra, Comparison::kUndefined);
+  EXPECT_EQ(failed.lower_ka, Comparison::kUndefined);
+}
+
 TEST(Verdict, LargestErrorSkipsAndCountsNonFiniteErrors) {
   LargestError worst;
   worst.add(-3e-4);

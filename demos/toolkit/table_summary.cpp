@@ -71,6 +71,19 @@ Comparison unless_mostly_failed(Comparison c, const std::vector<GroupHealth>& gr
   return c;
 }
 
+RichLazyChecks rich_lazy_checks(const ResultTable& t, const std::vector<std::size_t>& lo,
+                                const std::vector<std::size_t>& hi) {
+  auto mean = [&](const std::vector<std::size_t>& rows, const char* c) { return mean_or_nan(values_of(t, rows, c)); };
+  auto health = [&](const std::vector<std::size_t>& rows) {
+    return group_health(values_of(t, rows, "diverged"), values_of(t, rows, "silent"));
+  };
+  const std::vector<GroupHealth> compared = {health(lo), health(hi)};
+  auto judged = [&](Comparison c) { return unless_mostly_failed(c, compared); };
+  return {judged(is_larger(mean(lo, "weight_change"), mean(hi, "weight_change"))),
+          judged(is_smaller(mean(lo, "representation_alignment"), mean(hi, "representation_alignment"))),
+          judged(is_smaller(mean(lo, "kernel_alignment"), mean(hi, "kernel_alignment")))};
+}
+
 void LargestError::add(double error) {
   if (!std::isfinite(error)) {
     ++n_left_out;

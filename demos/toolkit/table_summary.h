@@ -92,6 +92,16 @@ GroupHealth group_health(const std::vector<double>& diverged, const std::vector<
 // c, or undefined when any of the compared groups mostly failed.
 Comparison unless_mostly_failed(Comparison c, const std::vector<GroupHealth>& groups);
 
+// The paper's rich-versus-lazy claim on two groups of runs of one table, `lo` at the lower rank: larger
+// mean weight change, lower mean RA and KA (columns weight_change, representation_alignment,
+// kernel_alignment; diverged and silent for the groups' health).  Each check is undefined when a mean
+// is not finite or most of a group's runs failed.  Fig. 1 and Fig. 4B print it as their headline.
+struct RichLazyChecks {
+  Comparison larger_dw, lower_ra, lower_ka;
+};
+RichLazyChecks rich_lazy_checks(const ResultTable& t, const std::vector<std::size_t>& lo,
+                                const std::vector<std::size_t>& hi);
+
 // The largest |error| over the finite errors added, and how many runs were left out (a non-finite
 // error, or leave_out() for a diverged run).
 struct LargestError {
