@@ -34,7 +34,6 @@
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
-#include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/train_config.h"
 #include "demos/toolkit/table_summary.h"

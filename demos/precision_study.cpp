@@ -30,7 +30,7 @@
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
-#include "demos/toolkit/stats.h"
+#include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/train_config.h"
 #include "linalg/norms.h"
 #include "nn/init.h"

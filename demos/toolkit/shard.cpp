@@ -143,33 +143,28 @@ void check_run_file_settings(const ResultTable& file, const std::string& key, co
   }
 }
 
-void check_run_file(const ResultTable& file, const RunFileChecks& checks, const std::string& runs_dir) {
+void check_run_file(const ResultTable& file, const std::string& settings, const std::string& runs_dir) {
   if (file.rows.size() != 1)
     throw std::runtime_error(file.source + ": damaged run file: " + std::to_string(file.rows.size()) +
                              " data row(s), expected 1 (delete it and rerun to recompute that run)");
-  if (!checks.settings.empty()) check_run_file_settings(file, checks.settings, runs_dir);
+  if (!settings.empty()) check_run_file_settings(file, settings, runs_dir);
 }
 
 std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& runs_dir,
-                           const std::string& merged_path, const RunFileChecks& checks) {
+                           const std::string& merged_path, const std::string& settings) {
   if (runs.empty()) throw std::invalid_argument("merge_run_csvs: no runs to merge into " + merged_path);
-  std::size_t missing = 0;
-  std::string first_missing;
-  for (const RunSpec& r : runs) {
-    const std::string path = run_result_path(runs_dir, r);
-    if (file_exists(path)) continue;
-    if (missing++ == 0) first_missing = path;
-  }
-  if (missing)
-    throw std::runtime_error("cannot merge into " + merged_path + ": " + std::to_string(missing) + " of " +
-                             std::to_string(runs.size()) + " run files missing, first " + first_missing);
+  const std::vector<RunSpec> missing = pending_runs(runs, runs_dir);
+  if (!missing.empty())
+    throw std::runtime_error("cannot merge into " + merged_path + ": " + std::to_string(missing.size()) + " of " +
+                             std::to_string(runs.size()) + " run files missing, first " +
+                             run_result_path(runs_dir, missing[0]));
   std::unique_ptr<CsvWriter> merged;
   std::vector<std::string> first_header;
   std::string first_path;
   for (const RunSpec& r : runs) {
     const std::string path = run_result_path(runs_dir, r);
     const ResultTable t = read_result_csv(path);
-    check_run_file(t, checks, runs_dir);
+    check_run_file(t, settings, runs_dir);
     if (!merged) {
       first_header = t.header;
       first_path = path;

@@ -75,13 +75,9 @@ std::string describe_settings_difference(const std::string& stored, const std::s
 // no settings column, or another value; the message names the file, the flag and the way out.
 void check_run_file_settings(const ResultTable& file, const std::string& key, const std::string& runs_dir);
 
-// What a run file must hold to be merged (or reused on resume), besides its one data row.
-struct RunFileChecks {
-  std::string settings;          // when non-empty, the `settings` column must hold this key
-};
-
-// Throws std::runtime_error naming the file when `file` (a run file as read) has not one data row; CliError when its settings differ.
-void check_run_file(const ResultTable& file, const RunFileChecks& checks, const std::string& runs_dir);
+// What a run file must hold to be merged (or reused on resume): one data row (else std::runtime_error
+// naming the file) and, when `settings` is non-empty, that key in its `settings` column (else CliError).
+void check_run_file(const ResultTable& file, const std::string& settings, const std::string& runs_dir);
 
 // Concatenates the result files of `runs` (all shards' runs) in sweep order into one table written
 // atomically to `merged_path`, without their `settings` column.
@@ -89,6 +85,6 @@ void check_run_file(const ResultTable& file, const RunFileChecks& checks, const 
 // first missing file (and how many are missing), the odd header, the row count or the settings.
 // Returns the number of data rows written.
 std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& runs_dir,
-                           const std::string& merged_path, const RunFileChecks& checks = RunFileChecks());
+                           const std::string& merged_path, const std::string& settings = "");
 
 }  // namespace rl
