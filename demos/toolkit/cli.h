@@ -6,16 +6,10 @@
 //   if (!cli.parse_or_exit(argc, argv)) return 0;                                    // --help: exit 0
 //   const int iters = static_cast<int>(cli.get_int("iters"));
 //
-// Syntax: `--name value` or `--name=value`; boolean flags take no value.  Lists are comma-separated
-// without spaces (`--ranks 1,30,100,300`, `--task 2af,dms`).  Every flag may appear at most once.
-//
-// Errors: an unknown flag, a missing value, a malformed number or list, an out-of-range value, a
-// string outside its allowed choices, a repeated flag, or a positional argument makes parse() throw
-// CliError with ONE line naming the flag (e.g. "--iters: '12x' is not an integer").
-// parse_or_exit() prints "<program>: <that line> (see --help)" on stderr and exits with status 2.
-//
-// Getters are typed; asking for an undeclared flag or with the wrong type is a programming error
-// and throws std::logic_error.
+// The syntax, and the bad inputs refused (docs/demos.md#the-common-flags): parse() throws CliError with ONE
+// line naming the flag ("--iters: '12x' is not an integer"); parse_or_exit() prints "<program>: <that line>
+// (see --help)" on stderr and exits 2.  Getters are typed; an undeclared flag or the wrong type is a
+// programming error (std::logic_error).
 #pragma once
 
 #include <cstdint>

@@ -176,6 +176,35 @@ std::string line_svg(double x1, double y1, double x2, double y2, const std::stri
          num(y2) + "\" stroke=\"" + stroke + "\"/>\n";
 }
 
+// Maps a data value to pixels: p0 at lo, p1 at hi.
+double to_pixel(double v, double lo, double hi, AxisScale scale, double p0, double p1) {
+  const double t = scale == AxisScale::kLog ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
+                                            : (v - lo) / (hi - lo);
+  return p0 + t * (p1 - p0);
+}
+
+// Characters (not bytes) of UTF-8 text: "±" counts once.
+std::size_t utf8_length(const std::string& text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Splits `text` at spaces into lines of at most `width` characters (a longer word gets its own line).
+std::vector<std::string> wrap_words(const std::string& text, std::size_t width) {
+  std::vector<std::string> lines(1);
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!lines.back().empty() && utf8_length(lines.back()) + 1 + utf8_length(word) > width) lines.emplace_back();
+    lines.back() += (lines.back().empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return lines;
+}
+
 // Pads a data range for display: 5% each side (in log10 units on a log axis); widens a
 // degenerate range; no data (lo > hi) gives any valid range.
 void pad_range(double& lo, double& hi, AxisScale scale) {
@@ -352,17 +381,6 @@ Panel::Range Panel::y_range() const {
   return {lo, hi};
 }
 
-namespace {
-
-// Maps a data value to pixels: p0 at lo, p1 at hi.
-double to_pixel(double v, double lo, double hi, AxisScale scale, double p0, double p1) {
-  const double t = scale == AxisScale::kLog ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
-                                            : (v - lo) / (hi - lo);
-  return p0 + t * (p1 - p0);
-}
-
-}  // namespace
-
 // ---------------------------------------------------------------------------- Panel: drawing
 
 std::vector<Panel::LegendEntry> Panel::legend_entries() const {
@@ -384,33 +402,6 @@ std::vector<Panel::LegendEntry> Panel::legend_entries() const {
   }
   return entries;
 }
-
-namespace {
-
-// Characters (not bytes) of UTF-8 text: "±" counts once.
-std::size_t utf8_length(const std::string& text) {
-  std::size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-// Splits `text` at spaces into lines of at most `width` characters (a longer word gets its own line).
-std::vector<std::string> wrap_words(const std::string& text, std::size_t width) {
-  std::vector<std::string> lines(1);
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(start, end - start);
-    if (!lines.back().empty() && utf8_length(lines.back()) + 1 + utf8_length(word) > width) lines.emplace_back();
-    lines.back() += (lines.back().empty() ? "" : " ") + word;
-    start = end + 1;
-  }
-  return lines;
-}
-
-}  // namespace
-
 
 // Where things go in a panel of size (w, h): the plot area, the axes' ranges and the legend width.
 Panel::Layout Panel::layout(double w, double h) const {

@@ -88,9 +88,7 @@ class Panel {
     std::vector<BoxStats> boxes;
     std::string legend_suffix;
   };
-  struct Range {
-    double lo, hi;
-  };
+  struct Range { double lo, hi; };
   struct LegendEntry {
     std::string label, text;  // text = label + suffix such as " (mean ± sd)"
     bool has_line = false, has_marker = false, has_box = false;
