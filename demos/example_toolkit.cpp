@@ -115,7 +115,7 @@ int run(int argc, char** argv) {
     std::printf("other shards still running: merge later by rerunning without --shard\n");
     return 0;
   }
-  rl::merge_run_csvs(runs, options.runs_dir, out + "/results.csv", options.checks);
+  rl::merge_run_csvs(runs, options.runs_dir, out + "/results.csv", options.settings);
   const rl::ResultTable table = rl::read_result_csv(out + "/results.csv");
   std::printf("wrote %s/results.csv (%zu rows)\n", out.c_str(), table.rows.size());
   if (cli.get_flag("no-plot")) return 0;

@@ -43,7 +43,6 @@
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
-#include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/train_config.h"
@@ -105,15 +104,13 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, SharedMnist& mnist) {
   const std::size_t rank = static_cast<std::size_t>(spec.param_int("rank"));
   RnnTaskSetup setup = make_task(task, derive_seed(spec.seed, kStreamData), mnist);
 
-  // 1. Draw W0 = g G / sqrt(N) (docs/paper.md#initial-weights).
+  // 1-2. Draw W0 = g G / sqrt(N) and truncate it to rank r, rescaled to W0's norm of the chosen kind
+  // (docs/paper.md#initial-weights).
   Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
-  const std::size_t N = s.train.net.N;
-  const Matrix W0 = gaussian_init(N, N, gain, w_rng);
   Rng io_rng(s.fresh_io ? derive_seed(derive_seed(spec.seed, kStreamIo), rank)
                         : derive_seed(spec.seed, kStreamIo));
-  RnnParams init = paper_io_init(setup.n_in, N, setup.n_out, io_rng);
-  // 2. Truncate to rank r, rescaled to W0's norm of the chosen kind.
-  init.W_h = low_rank_init(W0, rank, parse_norm_kind(s.norm));
+  const RnnParams init =
+      fig1_start(setup.n_in, s.train.net.N, setup.n_out, gain, rank, parse_norm_kind(s.norm), w_rng, io_rng);
 
   // 3. Train and measure.
   RnnTrainConfig config = s.train;
@@ -130,7 +127,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, SharedMnist& mnist) {
 
   // 4. One row of results.csv: named cells, the measures, then the cells every RNN program ends with.
   CsvRecord row;
-  row.add("task", task).add("gain", gain).add("rank", rank).add("seed", spec.seed).add("N", N);
+  row.add("task", task).add("gain", gain).add("rank", rank).add("seed", spec.seed).add("N", s.train.net.N);
   row.add("iters", r.iterations_done).add("norm", s.norm);
   return row.add(rnn_measure_cells(r)).add(rnn_run_cells(r)).table();
 }

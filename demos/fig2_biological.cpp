@@ -63,7 +63,6 @@
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/manifest.h"
 #include "demos/toolkit/runner.h"
-#include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/train_config.h"

@@ -35,7 +35,6 @@
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
-#include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/train_config.h"
 #include "demos/toolkit/table_summary.h"
@@ -84,12 +83,9 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
   RnnTaskSetup task_b = neurogym_setup(name_b, derive_seed(spec.seed, kStreamDataB));
 
   // 1. The Fig. 1 start: one base Gaussian per seed, truncated to rank r (docs/paper.md#initial-weights).
-  Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
-  const std::size_t N = s.train.net.N;
-  const Matrix W0 = gaussian_init(N, N, s.gain, w_rng);
-  Rng io_rng(derive_seed(spec.seed, kStreamIo));
-  RnnParams init = paper_io_init(task_a.n_in, N, task_a.n_out, io_rng);
-  init.W_h = low_rank_init(W0, rank, NormKind::kFrobenius);
+  Rng w_rng(derive_seed(spec.seed, kStreamBaseW)), io_rng(derive_seed(spec.seed, kStreamIo));
+  const RnnParams init =
+      fig1_start(task_a.n_in, s.train.net.N, task_a.n_out, s.gain, rank, NormKind::kFrobenius, w_rng, io_rng);
 
   // 2. A then B, the same network throughout.
   SequentialConfig config = s.train;
@@ -104,7 +100,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
   // 3. One row: the probe of A at both ends, then each phase's measures.
   CsvRecord row;
   row.add("order", spec.param("order")).add("task_a", name_a).add("task_b", name_b).add("rank", rank);
-  row.add("seed", spec.seed).add("N", N).add("iters_a", r.a.iterations_done).add("iters_b", r.b.iterations_done);
+  row.add("seed", spec.seed).add("N", s.train.net.N).add("iters_a", r.a.iterations_done).add("iters_b", r.b.iterations_done);
   row.add("lr_b", config.phase_b.sgd.lr).add("a_loss_after_a", r.a_after_a.loss);
   row.add("a_accuracy_after_a", r.a_after_a.accuracy).add("a_loss_after_b", r.a_after_b.loss);
   row.add("a_accuracy_after_b", r.a_after_b.accuracy).add("forgetting_loss", r.forgetting_loss);

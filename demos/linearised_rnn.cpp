@@ -34,7 +34,6 @@
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
-#include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/train_config.h"
 #include "demos/toolkit/table_summary.h"
@@ -65,12 +64,9 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
   RnnTaskSetup setup = neurogym_setup(task, derive_seed(spec.seed, kStreamData));
 
   // 1. The Fig. 1 start (docs/paper.md#initial-weights).
-  Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
-  const std::size_t N = s.train.net.N;
-  const Matrix W0 = gaussian_init(N, N, s.gain, w_rng);
-  Rng io_rng(derive_seed(spec.seed, kStreamIo));
-  RnnParams init = paper_io_init(setup.n_in, N, setup.n_out, io_rng);
-  init.W_h = low_rank_init(W0, rank, NormKind::kFrobenius);
+  Rng w_rng(derive_seed(spec.seed, kStreamBaseW)), io_rng(derive_seed(spec.seed, kStreamIo));
+  const RnnParams init =
+      fig1_start(setup.n_in, s.train.net.N, setup.n_out, s.gain, rank, NormKind::kFrobenius, w_rng, io_rng);
 
   // 2. The network and its linearisation, same optimiser, same batches.
   RnnTrainConfig config = s.train;
@@ -83,7 +79,7 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s) {
 
   // 3. One row.
   CsvRecord row;
-  row.add("task", task).add("rank", rank).add("seed", spec.seed).add("N", N).add("iters", r.iterations_done);
+  row.add("task", task).add("rank", rank).add("seed", spec.seed).add("N", s.train.net.N).add("iters", r.iterations_done);
   row.add("linearisation_gap", r.gap).add("net_loss_final", r.net_loss_final).add("lin_loss_final", r.lin_loss_final);
   row.add("net_probe_loss", r.net_probe_loss).add("lin_probe_loss", r.lin_probe_loss);
   row.add("net_accuracy", r.net_accuracy).add("lin_accuracy", r.lin_accuracy);

@@ -30,8 +30,8 @@
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/runner.h"
-#include "demos/toolkit/stats.h"
 #include "demos/toolkit/svg_plot.h"
+#include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/train_config.h"
 #include "linalg/norms.h"
 #include "nn/init.h"
@@ -114,22 +114,15 @@ class LockstepGap {
 
 // ---------------------------------------------------------------- one run
 
-RnnParams fig1_start(const RunSpec& spec, const Settings& s, std::size_t rank, const RnnTaskSetup& task) {
-  Rng w_rng(derive_seed(spec.seed, kStreamBaseW));
-  const std::size_t N = s.train.net.N;
-  const Matrix W0 = gaussian_init(N, N, s.gain, w_rng);
-  Rng io_rng(derive_seed(spec.seed, kStreamIo));
-  RnnParams init = paper_io_init(task.n_in, N, task.n_out, io_rng);
-  init.W_h = low_rank_init(W0, rank, NormKind::kFrobenius);
-  return init;
-}
 
 CsvWriter run_one(const RunSpec& spec, const Settings& s) {
   const std::string task = spec.param("task");
   const std::size_t rank = static_cast<std::size_t>(spec.param_int("rank"));
   RnnTaskSetup task64 = neurogym_setup(task, derive_seed(spec.seed, kStreamData));
   RnnTaskSetup task32 = neurogym_setup(task, derive_seed(spec.seed, kStreamData));  // the same batches
-  const RnnParams init = fig1_start(spec, s, rank, task64);
+  Rng w_rng(derive_seed(spec.seed, kStreamBaseW)), io_rng(derive_seed(spec.seed, kStreamIo));
+  const RnnParams init =
+      fig1_start(task64.n_in, s.train.net.N, task64.n_out, s.gain, rank, NormKind::kFrobenius, w_rng, io_rng);
 
   LockstepGap gap(s.separation);
   RnnRunResult results[2];

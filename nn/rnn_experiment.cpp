@@ -88,6 +88,14 @@ RnnParams paper_io_init(std::size_t n_in, std::size_t N, std::size_t K, Rng& rng
   return p;
 }
 
+RnnParams fig1_start(std::size_t n_in, std::size_t N, std::size_t K, double gain, std::size_t rank, NormKind norm,
+                     Rng& w_rng, Rng& io_rng) {
+  const Matrix W0 = gaussian_init(N, N, gain, w_rng);
+  RnnParams p = paper_io_init(n_in, N, K, io_rng);
+  p.W_h = low_rank_init(W0, rank, norm);
+  return p;
+}
+
 namespace {
 
 // The training loop of run_rnn_experiment, in config.precision (nn/rnn_sgd_trainer.h); fills the loss,

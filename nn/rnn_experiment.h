@@ -25,6 +25,7 @@
 
 #include "linalg/rng.h"
 #include "nn/loss.h"
+#include "nn/norm_kind.h"
 #include "nn/ntk_rnn.h"
 #include "nn/optim.h"
 #include "nn/plasticity_cost.h"
@@ -99,5 +100,11 @@ double decision_accuracy(const RnnParams& params, const RnnConfig& net, const Se
 
 // The paper's initial W_in and W_out: PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
 RnnParams paper_io_init(std::size_t n_in, std::size_t N, std::size_t K, Rng& rng);
+
+// The Fig. 1 start (docs/paper.md#initial-weights), shared by the programs that train from it:
+// W_h(0) = low_rank_init(W0, rank, norm) of the base Gaussian W0 = g G / sqrt(N) drawn from `w_rng`
+// (nn/init.h), and W_in, W_out = paper_io_init(n_in, N, K, io_rng).
+RnnParams fig1_start(std::size_t n_in, std::size_t N, std::size_t K, double gain, std::size_t rank, NormKind norm,
+                     Rng& w_rng, Rng& io_rng);
 
 }  // namespace rl

@@ -183,5 +183,21 @@ TEST(RnnExperiment, RecordsTheCostOfPlasticityOverEveryStep) {
   EXPECT_EQ(rnn_plasticity_values(r.plasticity).size(), rnn_plasticity_columns().size());
 }
 
+// fig1_start is the composition the programs wrote out by hand: the base Gaussian from w_rng truncated
+// to rank r, W_in and W_out from io_rng; so its W_h has rank r and the draws match bit for bit.
+TEST(RnnExperiment, Fig1StartIsTheTruncatedBaseGaussianWithPaperIo) {
+  const std::size_t n_in = 3, N = 12, K = 2, rank = 4;
+  Rng w_rng(7), io_rng(8);
+  const RnnParams p = fig1_start(n_in, N, K, 1.25, rank, NormKind::kFrobenius, w_rng, io_rng);
+  Rng w_ref(7), io_ref(8);
+  const Matrix W0 = gaussian_init(N, N, 1.25, w_ref);
+  const RnnParams ref = paper_io_init(n_in, N, K, io_ref);
+  const Matrix Wh = low_rank_init(W0, rank, NormKind::kFrobenius);
+  EXPECT_TRUE(testing::SameBits(p.W_h, Wh));
+  EXPECT_TRUE(testing::SameBits(p.W_in, ref.W_in));
+  EXPECT_TRUE(testing::SameBits(p.W_out, ref.W_out));
+  EXPECT_NEAR(frobenius_norm(p.W_h), frobenius_norm(W0), 1e-12 * frobenius_norm(W0));
+}
+
 }  // namespace
 }  // namespace rl

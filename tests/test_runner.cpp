@@ -165,7 +165,7 @@ class RunSweep : public ::testing::Test {
     o.runs_dir = dir_ + "/runs";
     o.shard = shard;
     o.runner = quiet(threads);
-    o.checks.settings = settings;
+    o.settings = settings;
     return o;
   }
   static CsvWriter rows_of(const RunSpec& r, Rng& rng) {
@@ -186,7 +186,7 @@ TEST_F(RunSweep, ShardsThenMergeEqualOneSerialRun) {
     EXPECT_EQ(out.complete, i == 2);
   }
   EXPECT_EQ(executed, runs.size());
-  merge_run_csvs(runs, dir_ + "/runs", dir_ + "/sharded.csv", options(Shard{}, 1).checks);
+  merge_run_csvs(runs, dir_ + "/runs", dir_ + "/sharded.csv", options(Shard{}, 1).settings);
 
   const std::vector<double> serial = run_parallel(runs, fake_training, quiet(1));
   const ResultTable t = read_result_csv(dir_ + "/sharded.csv");
@@ -221,7 +221,7 @@ TEST_F(RunSweep, EveryRunFileRecordsItsSettingsAndTheMergeLeavesThemOut) {
   run_sweep(runs, options(Shard{}, 2), rows_of);
   const ResultTable one = read_result_csv(run_result_path(dir_ + "/runs", runs[0]));
   EXPECT_EQ(one.cell(0, "settings"), "iters=300;lr=0.003");
-  merge_run_csvs(runs, dir_ + "/runs", dir_ + "/results.csv", options(Shard{}, 1).checks);
+  merge_run_csvs(runs, dir_ + "/runs", dir_ + "/results.csv", options(Shard{}, 1).settings);
   EXPECT_EQ(read_result_csv(dir_ + "/results.csv").header,
             (std::vector<std::string>{"task", "rank", "seed", "value"}));
 }
@@ -257,7 +257,7 @@ TEST_F(RunSweep, ADamagedRunFileStopsTheResumeNamingIt) {
     } catch (const std::runtime_error& e) {
       EXPECT_NE(std::string(e.what()).find(path + ": damaged run file"), std::string::npos) << e.what();
     }
-    EXPECT_THROW(merge_run_csvs(runs, dir_ + "/runs", dir_ + "/results.csv", options(Shard{}, 1).checks),
+    EXPECT_THROW(merge_run_csvs(runs, dir_ + "/runs", dir_ + "/results.csv", options(Shard{}, 1).settings),
                  std::runtime_error);
   }
 }

@@ -1,4 +1,4 @@
-#include "demos/toolkit/stats.h"
+#include "demos/toolkit/table_summary.h"
 
 #include <gtest/gtest.h>
 

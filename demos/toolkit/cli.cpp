@@ -96,58 +96,61 @@ Cli::Option& Cli::declare(const std::string& name, Kind kind, const std::string&
 
 void Cli::add_int(const std::string& name, std::int64_t def, const std::string& help, std::int64_t min,
                   std::int64_t max) {
-  add_ints(name, Kind::kInt, {def}, help, min, max);
+  add_ints(name, false, {def}, help, min, max);
 }
 
 void Cli::add_int_list(const std::string& name, const std::vector<std::int64_t>& def, const std::string& help,
                        std::int64_t min, std::int64_t max) {
-  add_ints(name, Kind::kIntList, def, help, min, max);
+  add_ints(name, true, def, help, min, max);
 }
 
 void Cli::add_double(const std::string& name, double def, const std::string& help, double min, double max) {
-  add_doubles(name, Kind::kDouble, {def}, help, min, max);
+  add_doubles(name, false, {def}, help, min, max);
 }
 
 void Cli::add_double_list(const std::string& name, const std::vector<double>& def, const std::string& help,
                           double min, double max) {
-  add_doubles(name, Kind::kDoubleList, def, help, min, max);
+  add_doubles(name, true, def, help, min, max);
 }
 
 void Cli::add_string(const std::string& name, const std::string& def, const std::string& help,
                      const std::vector<std::string>& choices) {
-  add_strings(name, Kind::kString, {def}, help, choices);
+  add_strings(name, false, {def}, help, choices);
 }
 
 void Cli::add_string_list(const std::string& name, const std::vector<std::string>& def, const std::string& help,
                           const std::vector<std::string>& choices) {
-  add_strings(name, Kind::kStringList, def, help, choices);
+  add_strings(name, true, def, help, choices);
 }
 
-void Cli::add_ints(const std::string& name, Kind kind, const std::vector<std::int64_t>& def, const std::string& help,
+void Cli::add_ints(const std::string& name, bool list, const std::vector<std::int64_t>& def, const std::string& help,
                    std::int64_t min, std::int64_t max) {
   for (std::int64_t v : def)
     if (v < min || v > max) throw std::logic_error("Cli: default of --" + name + " outside its range");
-  Option& o = declare(name, kind, help);
+  Option& o = declare(name, Kind::kInt, help);
+  o.list = list;
   o.int_min = min;
   o.int_max = max;
   o.ints = def;
   o.default_text = value_text(o);
 }
 
-void Cli::add_doubles(const std::string& name, Kind kind, const std::vector<double>& def, const std::string& help,
+void Cli::add_doubles(const std::string& name, bool list, const std::vector<double>& def, const std::string& help,
                       double min, double max) {
   for (double v : def)
     if (!(v >= min && v <= max)) throw std::logic_error("Cli: default of --" + name + " outside its range");
-  Option& o = declare(name, kind, help);
+  Option& o = declare(name, Kind::kDouble, help);
+  o.list = list;
   o.double_min = min;
   o.double_max = max;
   o.doubles = def;
   o.default_text = value_text(o);
 }
 
-void Cli::add_strings(const std::string& name, Kind kind, const std::vector<std::string>& def,
+void Cli::add_strings(const std::string& name, bool list, const std::vector<std::string>& def,
                       const std::string& help, const std::vector<std::string>& choices) {
-  Option& o = declare(name, kind, help);
+  Option& o = declare(name, Kind::kString, help);
+  o.list = list;
   o.choices = choices;
   o.strings = def;
   o.default_text = value_text(o);
@@ -225,23 +228,22 @@ bool Cli::parse(const std::vector<std::string>& args) {
 
 // One value, or each item of a list: parsed, range- or choice-checked, then stored.
 void Cli::set_value(const std::string& name, Option& opt, const std::string& text) {
-  const bool list = opt.kind == Kind::kIntList || opt.kind == Kind::kDoubleList || opt.kind == Kind::kStringList;
-  const std::vector<std::string> items = list ? split_list(name, text) : std::vector<std::string>{text};
-  if (opt.kind == Kind::kInt || opt.kind == Kind::kIntList) {
+  const std::vector<std::string> items = opt.list ? split_list(name, text) : std::vector<std::string>{text};
+  if (opt.kind == Kind::kInt) {
     std::vector<std::int64_t> ints;
     for (const std::string& item : items) {
       ints.push_back(parse_int(name, item));
       check_range(name, ints.back(), opt.int_min, opt.int_max, int_text);
     }
     opt.ints = ints;
-  } else if (opt.kind == Kind::kDouble || opt.kind == Kind::kDoubleList) {
+  } else if (opt.kind == Kind::kDouble) {
     std::vector<double> doubles;
     for (const std::string& item : items) {
       doubles.push_back(parse_finite_double(name, item));
       check_range(name, doubles.back(), opt.double_min, opt.double_max, format_number_short);
     }
     opt.doubles = doubles;
-  } else if (opt.kind == Kind::kString || opt.kind == Kind::kStringList) {
+  } else if (opt.kind == Kind::kString) {
     if (text.empty()) throw CliError("--" + name + ": empty value");
     for (const std::string& item : items) check_choice(name, item, opt.choices);
     opt.strings = items;
@@ -268,32 +270,29 @@ bool Cli::parse_or_exit(int argc, const char* const* argv) {
   return true;
 }
 
-const Cli::Option& Cli::find(const std::string& name, Kind kind) const {
+const Cli::Option& Cli::option(const std::string& name) const {
   auto it = options_.find(name);
   if (it == options_.end()) throw std::logic_error("Cli: flag --" + name + " was not declared");
-  if (it->second.kind != kind) throw std::logic_error("Cli: flag --" + name + " read with the wrong type");
   return it->second;
+}
+
+const Cli::Option& Cli::find(const std::string& name, Kind kind, bool list) const {
+  const Option& o = option(name);
+  if (o.kind != kind || o.list != list) throw std::logic_error("Cli: flag --" + name + " read with the wrong type");
+  return o;
 }
 
 std::int64_t Cli::get_int(const std::string& name) const { return find(name, Kind::kInt).ints[0]; }
 double Cli::get_double(const std::string& name) const { return find(name, Kind::kDouble).doubles[0]; }
 const std::string& Cli::get_string(const std::string& name) const { return find(name, Kind::kString).strings[0]; }
-const std::vector<std::int64_t>& Cli::get_int_list(const std::string& name) const {
-  return find(name, Kind::kIntList).ints;
-}
-const std::vector<double>& Cli::get_double_list(const std::string& name) const {
-  return find(name, Kind::kDoubleList).doubles;
-}
+const std::vector<std::int64_t>& Cli::get_int_list(const std::string& name) const { return find(name, Kind::kInt, true).ints; }
+const std::vector<double>& Cli::get_double_list(const std::string& name) const { return find(name, Kind::kDouble, true).doubles; }
 const std::vector<std::string>& Cli::get_string_list(const std::string& name) const {
-  return find(name, Kind::kStringList).strings;
+  return find(name, Kind::kString, true).strings;
 }
 bool Cli::get_flag(const std::string& name) const { return find(name, Kind::kFlag).flag; }
 
-bool Cli::was_given(const std::string& name) const {
-  auto it = options_.find(name);
-  if (it == options_.end()) throw std::logic_error("Cli: flag --" + name + " was not declared");
-  return it->second.given;
-}
+bool Cli::was_given(const std::string& name) const { return option(name).given; }
 
 std::vector<std::string> Cli::tasks() const {
   std::vector<std::string> tasks;
@@ -330,21 +329,17 @@ std::string Cli::out_dir() const { return get_string("out"); }
 
 Shard Cli::shard() const { return parse_shard(find("shard", Kind::kShard).strings[0]); }
 
-const char* Cli::kind_placeholder(Kind kind) {  // in the order of enum class Kind
-  static const char* const kPlaceholders[] = {"<int>", "<num>", "<text>", "<int,...>", "<num,...>", "<text,...>", "",
-                                              "<i/n>"};
-  return kPlaceholders[static_cast<int>(kind)];
+std::string Cli::placeholder(const Option& o) {  // "<int>", "<num,...>", "<i/n>"; none for a flag
+  static const char* const kNames[] = {"int", "num", "text", "", "i/n"};  // in the order of enum class Kind
+  return o.kind == Kind::kFlag ? "" : std::string("<") + kNames[static_cast<int>(o.kind)] + (o.list ? ",...>" : ">");
 }
 
-std::string Cli::value_text(const Option& o) {
+std::string Cli::value_text(const Option& o) {  // a scalar is a list of one: joined, it is its own text
   switch (o.kind) {
-    case Kind::kInt: return std::to_string(o.ints[0]);
-    case Kind::kDouble: return format_number_short(o.doubles[0]);
+    case Kind::kInt: return join(o.ints, ",", int_text);
+    case Kind::kDouble: return join(o.doubles, ",", format_number_short);
     case Kind::kString:
-    case Kind::kShard: return o.strings[0];
-    case Kind::kIntList: return join(o.ints, ",", int_text);
-    case Kind::kDoubleList: return join(o.doubles, ",", format_number_short);
-    case Kind::kStringList: return join(o.strings, ",", as_is);
+    case Kind::kShard: return join(o.strings, ",", as_is);
     case Kind::kFlag: return o.flag ? "on" : "off";
   }
   return "";
@@ -356,12 +351,11 @@ std::string Cli::help_text() const {
      << "Flags [default]:\n";
   for (const std::string& name : order_) {
     const Option& o = options_.at(name);
-    std::string left = "  --" + name + (o.kind == Kind::kFlag ? "" : std::string(" ") + kind_placeholder(o.kind));
+    std::string left = "  --" + name + (o.kind == Kind::kFlag ? "" : " " + placeholder(o));
     if (left.size() < 26) left.resize(26, ' ');
     else left += "  ";
     os << left << o.help << " [" << o.default_text << "]";
-    const bool int_kind = o.kind == Kind::kInt || o.kind == Kind::kIntList;
-    const bool dbl_kind = o.kind == Kind::kDouble || o.kind == Kind::kDoubleList;
+    const bool int_kind = o.kind == Kind::kInt, dbl_kind = o.kind == Kind::kDouble;
     if (int_kind && o.int_min != INT64_MIN && o.int_max != INT64_MAX)
       os << " (range " << o.int_min << ".." << o.int_max << ")";
     else if (int_kind && o.int_min != INT64_MIN)

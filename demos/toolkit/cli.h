@@ -6,16 +6,10 @@
 //   if (!cli.parse_or_exit(argc, argv)) return 0;                                    // --help: exit 0
 //   const int iters = static_cast<int>(cli.get_int("iters"));
 //
-// Syntax: `--name value` or `--name=value`; boolean flags take no value.  Lists are comma-separated
-// without spaces (`--ranks 1,30,100,300`, `--task 2af,dms`).  Every flag may appear at most once.
-//
-// Errors: an unknown flag, a missing value, a malformed number or list, an out-of-range value, a
-// string outside its allowed choices, a repeated flag, or a positional argument makes parse() throw
-// CliError with ONE line naming the flag (e.g. "--iters: '12x' is not an integer").
-// parse_or_exit() prints "<program>: <that line> (see --help)" on stderr and exits with status 2.
-//
-// Getters are typed; asking for an undeclared flag or with the wrong type is a programming error
-// and throws std::logic_error.
+// The syntax, and the bad inputs refused (docs/demos.md#the-common-flags): parse() throws CliError with ONE
+// line naming the flag ("--iters: '12x' is not an integer"); parse_or_exit() prints "<program>: <that line>
+// (see --help)" on stderr and exits 2.  Getters are typed; an undeclared flag or the wrong type is a
+// programming error (std::logic_error).
 #pragma once
 
 #include <cstdint>
@@ -108,31 +102,33 @@ class Cli {
   std::vector<std::pair<std::string, std::string>> values_as_text() const;
 
  private:
-  enum class Kind { kInt, kDouble, kString, kIntList, kDoubleList, kStringList, kFlag, kShard };  // kind_placeholder
+  enum class Kind { kInt, kDouble, kString, kFlag, kShard };  // a list flag: an int, number or text kind, list = true
   struct Option {
     Kind kind = Kind::kInt;
+    bool list = false;
     std::string help;
     std::int64_t int_min = INT64_MIN, int_max = INT64_MAX;
     double double_min = -1.0e308, double_max = 1.0e308;
     std::vector<std::string> choices;
-    std::vector<std::int64_t> ints;      // scalar int: one entry
-    std::vector<double> doubles;         // scalar double: one entry
-    std::vector<std::string> strings;    // scalar string / shard: one entry
+    std::vector<std::int64_t> ints;      // a scalar is a list of one
+    std::vector<double> doubles;
+    std::vector<std::string> strings;    // kString and kShard
     bool flag = false;
     bool given = false;
     std::string default_text;
   };
   Option& declare(const std::string& name, Kind kind, const std::string& help);
-  void add_ints(const std::string& name, Kind kind, const std::vector<std::int64_t>& def, const std::string& help,
+  void add_ints(const std::string& name, bool list, const std::vector<std::int64_t>& def, const std::string& help,
                 std::int64_t min, std::int64_t max);
-  void add_doubles(const std::string& name, Kind kind, const std::vector<double>& def, const std::string& help,
+  void add_doubles(const std::string& name, bool list, const std::vector<double>& def, const std::string& help,
                    double min, double max);
-  void add_strings(const std::string& name, Kind kind, const std::vector<std::string>& def, const std::string& help,
+  void add_strings(const std::string& name, bool list, const std::vector<std::string>& def, const std::string& help,
                    const std::vector<std::string>& choices);
-  const Option& find(const std::string& name, Kind kind) const;
+  const Option& option(const std::string& name) const;  // throws std::logic_error when not declared
+  const Option& find(const std::string& name, Kind kind, bool list = false) const;
   void set_value(const std::string& name, Option& opt, const std::string& text);
   static std::string value_text(const Option& opt);
-  static const char* kind_placeholder(Kind kind);
+  static std::string placeholder(const Option& opt);
 
   std::string program_, description_, command_line_;
   std::map<std::string, Option> options_;

@@ -1,5 +1,6 @@
 #include "demos/toolkit/csv.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -190,9 +191,7 @@ std::size_t ResultTable::column(const std::string& name) const {
 }
 
 bool ResultTable::has_column(const std::string& name) const {
-  for (const std::string& h : header)
-    if (h == name) return true;
-  return false;
+  return std::find(header.begin(), header.end(), name) != header.end();
 }
 
 const std::string& ResultTable::cell(std::size_t row, const std::string& column_name) const {
@@ -201,21 +200,23 @@ const std::string& ResultTable::cell(std::size_t row, const std::string& column_
   return rows[row][column(column_name)];
 }
 
-double ResultTable::number(std::size_t row, const std::string& column_name) const {
-  const std::string& text = cell(row, column_name);
+namespace {
+
+// The cell read by parse(text, what); a bad one throws std::runtime_error naming the file, line and column.
+template <class Parse>
+auto parsed_cell(const ResultTable& t, std::size_t row, const std::string& column_name, Parse parse) {
   try {
-    return parse_number(text, "column '" + column_name + "'");
+    return parse(t.cell(row, column_name), "column '" + column_name + "'");
   } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(source + ":" + std::to_string(line_numbers[row]) + ": " + e.what());
+    throw std::runtime_error(t.source + ":" + std::to_string(t.line_numbers[row]) + ": " + e.what());
   }
 }
 
-long long ResultTable::integer(std::size_t row, const std::string& column_name) const {
-  try {
-    return parse_integer(cell(row, column_name), "column '" + column_name + "'");
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(source + ":" + std::to_string(line_numbers[row]) + ": " + e.what());
-  }
+}  // namespace
+
+double ResultTable::number(std::size_t row, const std::string& name) const { return parsed_cell(*this, row, name, parse_number); }
+long long ResultTable::integer(std::size_t row, const std::string& name) const {
+  return parsed_cell(*this, row, name, parse_integer);
 }
 
 std::vector<double> ResultTable::numbers(const std::string& column_name) const {

@@ -27,26 +27,6 @@ std::string git_revision() {
   return rev;
 }
 
-namespace {
-
-std::string utc_now_iso8601() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string json_pairs(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  std::string s = "{";
-  for (std::size_t i = 0; i < pairs.size(); ++i)
-    s += (i ? ", " : "") + json_quote(pairs[i].first) + ": " + json_quote(pairs[i].second);
-  return s + "}";
-}
-
-}  // namespace
-
 std::string json_quote(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
@@ -70,6 +50,22 @@ std::string json_quote(const std::string& s) {
 }
 
 namespace {
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string json_pairs(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::string s = "{";
+  for (std::size_t i = 0; i < pairs.size(); ++i)
+    s += (i ? ", " : "") + json_quote(pairs[i].first) + ": " + json_quote(pairs[i].second);
+  return s + "}";
+}
 
 // User + system CPU seconds of this process so far (getrusage), 0 if unavailable.
 double process_cpu_seconds() {

@@ -22,9 +22,6 @@
 
 namespace rl {
 
-Progress::Progress(std::string label, std::size_t total)
-    : Progress(std::move(label), total, std::cerr, ::isatty(STDERR_FILENO) == 1) {}
-
 Progress::Progress(std::string label, std::size_t total, std::ostream& out, bool interactive)
     : label_(std::move(label)),
       total_(total),
@@ -215,7 +212,8 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
   if (n == 0) return;
   const std::size_t workers = workers_for(n, options.threads);
   std::unique_ptr<Progress> progress;
-  if (options.show_progress) progress = std::make_unique<Progress>(options.progress_label, n);
+  if (options.show_progress)
+    progress = std::make_unique<Progress>(options.progress_label, n, std::cerr, ::isatty(STDERR_FILENO) == 1);
 
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
@@ -245,7 +243,7 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
 
 SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_flags) {
   SweepOptions o;
-  o.checks.settings = settings_key(cli, axis_flags);
+  o.settings = settings_key(cli, axis_flags);
   o.runs_dir = cli.out_dir() + "/runs";
   o.shard = cli.shard();
   o.runner.threads = cli.threads();
@@ -269,10 +267,10 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
   out.already_done = mine.size() - todo.size();
   for (const RunSpec& r : mine) {  // resume: reuse a finished run only if it is whole and keyed alike
     const std::string path = run_result_path(options.runs_dir, r);
-    if (file_exists(path)) check_run_file(read_result_csv(path), options.checks, options.runs_dir);
+    if (file_exists(path)) check_run_file(read_result_csv(path), options.settings, options.runs_dir);
   }
   std::vector<std::pair<std::string, std::string>> columns = options.constant_columns;  // then the settings
-  if (!options.checks.settings.empty()) columns.emplace_back(kSettingsColumn, options.checks.settings);
+  if (!options.settings.empty()) columns.emplace_back(kSettingsColumn, options.settings);
   run_jobs(todo, options.runner, [&](std::size_t k) {
     Rng rng = run_rng(todo[k]);
     with_constant_columns(run_one(todo[k], rng), columns).write(run_result_path(options.runs_dir, todo[k]));
@@ -299,19 +297,15 @@ std::optional<ResultTable> finish_sweep(const SweepOutcome& done, const std::vec
     return std::nullopt;
   }
   const std::string results = results_csv_path(cli);
-  merge_run_csvs(runs, options.runs_dir, results, options.checks);
+  merge_run_csvs(runs, options.runs_dir, results, options.settings);
   return read_result_csv(results);
 }
 
 void report_outputs(const Cli& cli, const RunManifest& manifest, const std::vector<std::string>& written) {
   write_manifest(manifest_path(cli), manifest);
-  std::string line = "wrote ";
-  bool first = true;
-  for (const std::string& w : written) {
-    if (w.empty()) continue;  // an optional output not written (the evolution figure without --log-every)
-    line += (first ? "" : ", ") + w;
-    first = false;
-  }
+  std::string line;
+  for (const std::string& w : written)  // an empty entry: an optional output not written (no --log-every)
+    if (!w.empty()) line += (line.empty() ? "wrote " : ", ") + w;
   std::printf("%s\n", line.c_str());
 }
 

@@ -59,9 +59,7 @@ class Progress {
  public:
   static constexpr double kRedrawSeconds = 0.1;  // [TP] terminal redraw throttle
 
-  // Writes to std::cerr; redraws in place only if stderr is a terminal.
-  Progress(std::string label, std::size_t total);
-  // Writes to `out`; `interactive` selects the in-place redraw (tests use a stringstream).
+  // Writes to `out` (run_jobs: std::cerr); `interactive` selects the in-place redraw (run_jobs: stderr is a terminal).
   Progress(std::string label, std::size_t total, std::ostream& out, bool interactive);
   ~Progress();
   Progress(const Progress&) = delete;
@@ -130,13 +128,13 @@ struct SweepOptions {
   std::string runs_dir;                  // per-run CSVs go here: <runs_dir>/<stem>.csv
   Shard shard;                           // only runs with index % n == i
   RunnerOptions runner;
-  RunFileChecks checks;                  // the settings key (demos/toolkit/shard.h)
+  std::string settings;                  // the settings key every run file records (demos/toolkit/shard.h)
   // Columns appended to every run's rows before the settings column: {"precision", "f32"} for a float32
   // run (demos/toolkit/train_config.h), none otherwise.
   std::vector<std::pair<std::string, std::string>> constant_columns;
 };
 // From the common flags: runs_dir = <--out>/runs, shard = --shard, threads = --threads, and
-// checks.settings = settings_key(cli, axis_flags): every flag but the sweep axes (whose values are in
+// settings = settings_key(cli, axis_flags): every flag but the sweep axes (whose values are in
 // the run file names) and the ones that never change a result; constant_columns = precision_columns(cli).
 SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_flags = {});
 
@@ -154,7 +152,7 @@ struct SweepOutcome {
 // the stale temporaries of killed writers in runs_dir (remove_stale_temporaries), and checks every
 // existing run file of this shard (check_run_file): a damaged file or one computed with other
 // settings stops the sweep with a message naming the file (CliError for settings: exit 2).  Each
-// run file gets the `settings` column (when options.checks.settings is set).
+// run file gets the `settings` column (when options.settings is set).
 SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& options,
                        const std::function<CsvWriter(const RunSpec&, Rng&)>& run_one);
 

@@ -15,6 +15,8 @@ namespace rl {
 
 std::string Shard::str() const { return std::to_string(index) + "/" + std::to_string(count); }
 
+const char* const kResultsRevisionKey = "results-revision";
+
 namespace {
 
 // Non-negative decimal integer (digits only, at most 9 of them); throws on anything else.
@@ -25,6 +27,39 @@ std::size_t parse_small_count(const std::string& s, const std::string& whole) {
     if (!std::isdigit(static_cast<unsigned char>(c)))
       throw std::invalid_argument("'" + whole + "' is not of the form i/n (e.g. 0/4)");
   return static_cast<std::size_t>(std::stoul(s));
+}
+
+// Flags that never change a run's numbers: where output goes, how the work is spread, the seeds (in
+// the file name).
+const std::vector<std::string> kFlagsOutsideSettings = {"out", "threads", "shard", "seed", "seeds", "max-memory"};
+
+// Flags added after records were made, at the value every earlier file was computed with: left out of
+// the key at that value, so the earlier files keep theirs (--precision f64, demos/toolkit/train_config.h).
+bool at_pre_flag_value(const std::string& name, const std::string& value) {
+  return name == "precision" && value == "f64";
+}
+
+std::map<std::string, std::string> parse_key(const std::string& key) {
+  std::map<std::string, std::string> out;
+  std::size_t at = 0;
+  while (at < key.size()) {
+    std::size_t end = key.find(';', at);
+    if (end == std::string::npos) end = key.size();
+    const std::string item = key.substr(at, end - at);
+    const std::size_t eq = item.find('=');
+    out[item.substr(0, eq)] = eq == std::string::npos ? "" : item.substr(eq + 1);
+    at = end + 1;
+  }
+  return out;
+}
+
+std::string flag_text(const std::string& name, const std::map<std::string, std::string>& m) {
+  const auto it = m.find(name);
+  if (name == kResultsRevisionKey)  // not a flag: the build that computed the file (nn/results_revision.h)
+    return it == m.end() ? "results revision (absent: a build before revisions were recorded)"
+                         : "results revision " + it->second;
+  if (name == "precision" && it == m.end()) return "--precision f64";  // left out of keys at f64
+  return "--" + name + (it == m.end() ? " (absent)" : " " + (it->second.empty() ? "(on)" : it->second));
 }
 
 }  // namespace
@@ -59,22 +94,6 @@ std::vector<RunSpec> pending_runs(const std::vector<RunSpec>& runs, const std::s
   return todo;
 }
 
-const char* const kResultsRevisionKey = "results-revision";
-
-namespace {
-
-// Flags that never change a run's numbers: where output goes, how the work is spread, the seeds (in
-// the file name).
-const std::vector<std::string> kFlagsOutsideSettings = {"out", "threads", "shard", "seed", "seeds", "max-memory"};
-
-// Flags added after records were made, at the value every earlier file was computed with: left out of
-// the key at that value, so the earlier files keep theirs (--precision f64, demos/toolkit/train_config.h).
-bool at_pre_flag_value(const std::string& name, const std::string& value) {
-  return name == "precision" && value == "f64";
-}
-
-}  // namespace
-
 std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_flags) {
   std::vector<std::pair<std::string, std::string>> kept;
   for (const auto& [name, value] : cli.values_as_text()) {
@@ -90,33 +109,6 @@ std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_fl
   for (const auto& [name, value] : kept) key += (key.empty() ? "" : ";") + name + "=" + value;
   return key;
 }
-
-namespace {
-
-std::map<std::string, std::string> parse_key(const std::string& key) {
-  std::map<std::string, std::string> out;
-  std::size_t at = 0;
-  while (at < key.size()) {
-    std::size_t end = key.find(';', at);
-    if (end == std::string::npos) end = key.size();
-    const std::string item = key.substr(at, end - at);
-    const std::size_t eq = item.find('=');
-    out[item.substr(0, eq)] = eq == std::string::npos ? "" : item.substr(eq + 1);
-    at = end + 1;
-  }
-  return out;
-}
-
-std::string flag_text(const std::string& name, const std::map<std::string, std::string>& m) {
-  const auto it = m.find(name);
-  if (name == kResultsRevisionKey)  // not a flag: the build that computed the file (nn/results_revision.h)
-    return it == m.end() ? "results revision (absent: a build before revisions were recorded)"
-                         : "results revision " + it->second;
-  if (name == "precision" && it == m.end()) return "--precision f64";  // left out of keys at f64
-  return "--" + name + (it == m.end() ? " (absent)" : " " + (it->second.empty() ? "(on)" : it->second));
-}
-
-}  // namespace
 
 std::string describe_settings_difference(const std::string& stored, const std::string& now) {
   if (stored == now) return "";
@@ -143,33 +135,28 @@ void check_run_file_settings(const ResultTable& file, const std::string& key, co
   }
 }
 
-void check_run_file(const ResultTable& file, const RunFileChecks& checks, const std::string& runs_dir) {
+void check_run_file(const ResultTable& file, const std::string& settings, const std::string& runs_dir) {
   if (file.rows.size() != 1)
     throw std::runtime_error(file.source + ": damaged run file: " + std::to_string(file.rows.size()) +
                              " data row(s), expected 1 (delete it and rerun to recompute that run)");
-  if (!checks.settings.empty()) check_run_file_settings(file, checks.settings, runs_dir);
+  if (!settings.empty()) check_run_file_settings(file, settings, runs_dir);
 }
 
 std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& runs_dir,
-                           const std::string& merged_path, const RunFileChecks& checks) {
+                           const std::string& merged_path, const std::string& settings) {
   if (runs.empty()) throw std::invalid_argument("merge_run_csvs: no runs to merge into " + merged_path);
-  std::size_t missing = 0;
-  std::string first_missing;
-  for (const RunSpec& r : runs) {
-    const std::string path = run_result_path(runs_dir, r);
-    if (file_exists(path)) continue;
-    if (missing++ == 0) first_missing = path;
-  }
-  if (missing)
-    throw std::runtime_error("cannot merge into " + merged_path + ": " + std::to_string(missing) + " of " +
-                             std::to_string(runs.size()) + " run files missing, first " + first_missing);
+  const std::vector<RunSpec> missing = pending_runs(runs, runs_dir);
+  if (!missing.empty())
+    throw std::runtime_error("cannot merge into " + merged_path + ": " + std::to_string(missing.size()) + " of " +
+                             std::to_string(runs.size()) + " run files missing, first " +
+                             run_result_path(runs_dir, missing[0]));
   std::unique_ptr<CsvWriter> merged;
   std::vector<std::string> first_header;
   std::string first_path;
   for (const RunSpec& r : runs) {
     const std::string path = run_result_path(runs_dir, r);
     const ResultTable t = read_result_csv(path);
-    check_run_file(t, checks, runs_dir);
+    check_run_file(t, settings, runs_dir);
     if (!merged) {
       first_header = t.header;
       first_path = path;

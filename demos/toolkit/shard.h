@@ -9,19 +9,11 @@
 // demos/toolkit/atomic_file.h), so a rerun with the same flags skips it.  Merge: once every run's file
 // exists, merge_run_csvs() concatenates them in sweep order into one table.  See docs/scaling.md.
 //
-// Settings rule: a run file's name holds only its sweep axes ("00003_task-2af_rank-30_seed-2.csv");
-// every other flag that changes its numbers (--iters, --lr, --N, --norm, ...) is recorded in the file
-// itself, in an extra last column `settings`:
-//
-//   settings = "N=300;activation=relu;alpha=1;iters=2000;lr=0.003;...;results-revision=r1;..."
-//
-// (flag=value, sorted by name), plus `results-revision`, the revision of the trained numbers of the
-// build that computed the file (nn/results_revision.h): a build whose numbers changed refuses to
-// resume into an older folder, as it refuses other flags.
-//
-// run_sweep (demos/toolkit/runner.h) writes it into every run file, compares it on resume and
-// refuses a file computed with other settings, naming the flag (check_run_file_settings below);
-// merge_run_csvs drops the column, so results.csv is unchanged.
+// Settings rule (docs/demos.md#where-outputs-go): a run file's name holds only its sweep axes; every other
+// flag that changes its numbers is recorded in a last column `settings`, "N=300;iters=2000;lr=0.003;...;
+// results-revision=r1" (sorted; results-revision, nn/results_revision.h: a build whose numbers changed
+// refuses to resume into an older folder, as it refuses other flags).  run_sweep (runner.h) writes and
+// checks it; merge_run_csvs drops it, so results.csv is unchanged.
 #pragma once
 
 #include <cstddef>
@@ -75,13 +67,9 @@ std::string describe_settings_difference(const std::string& stored, const std::s
 // no settings column, or another value; the message names the file, the flag and the way out.
 void check_run_file_settings(const ResultTable& file, const std::string& key, const std::string& runs_dir);
 
-// What a run file must hold to be merged (or reused on resume), besides its one data row.
-struct RunFileChecks {
-  std::string settings;          // when non-empty, the `settings` column must hold this key
-};
-
-// Throws std::runtime_error naming the file when `file` (a run file as read) has not one data row; CliError when its settings differ.
-void check_run_file(const ResultTable& file, const RunFileChecks& checks, const std::string& runs_dir);
+// What a run file must hold to be merged (or reused on resume): one data row (else std::runtime_error
+// naming the file) and, when `settings` is non-empty, that key in its `settings` column (else CliError).
+void check_run_file(const ResultTable& file, const std::string& settings, const std::string& runs_dir);
 
 // Concatenates the result files of `runs` (all shards' runs) in sweep order into one table written
 // atomically to `merged_path`, without their `settings` column.
@@ -89,6 +77,6 @@ void check_run_file(const ResultTable& file, const RunFileChecks& checks, const 
 // first missing file (and how many are missing), the odd header, the row count or the settings.
 // Returns the number of data rows written.
 std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& runs_dir,
-                           const std::string& merged_path, const RunFileChecks& checks = RunFileChecks());
+                           const std::string& merged_path, const std::string& settings = "");
 
 }  // namespace rl

@@ -84,6 +84,23 @@ std::string tick_label(double v) {
 
 namespace {
 
+std::vector<double> axis_ticks(double lo, double hi, AxisScale scale) {
+  return scale == AxisScale::kLog ? log_ticks(lo, hi) : linear_ticks(lo, hi);
+}
+
+// The index of `s` in `v`, or v.size() when it is absent.
+std::size_t position(const std::vector<std::string>& v, const std::string& s) {
+  return static_cast<std::size_t>(std::find(v.begin(), v.end(), s) - v.begin());
+}
+
+// The index of `s` in `v`, appending it when absent.
+std::size_t index_in(std::vector<std::string>& v, const std::string& s) {
+  if (position(v, s) == v.size()) v.push_back(s);
+  return position(v, s);
+}
+
+std::string dash_attr(const SeriesStyle& st) { return st.dash.empty() ? "" : " stroke-dasharray=\"" + st.dash + "\""; }
+
 // Escapes &, <, >, " and ' for SVG text and attributes.
 std::string xml_escape(const std::string& s) {
   std::string out;
@@ -106,6 +123,11 @@ std::string num(double v) {  // SVG coordinate
   return buf;
 }
 
+// "<rect<attrs> x=.. y=.. width=.. height=..": the caller adds the paint and closes the element.
+std::string rect_svg(const std::string& attrs, double x, double y, double w, double h) {
+  return "<rect" + attrs + " x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(h) + "\"";
+}
+
 std::string marker_svg(Marker m, double cx, double cy, const std::string& color, const std::string& cls,
                        bool hollow) {
   constexpr double r = 3.6;  // [TP] marker radius in px
@@ -125,8 +147,7 @@ std::string marker_svg(Marker m, double cx, double cy, const std::string& color,
       return "<circle " + c + " cx=\"" + num(cx) + "\" cy=\"" + num(cy) + "\" r=\"" + num(r) +
              "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.5\"/>";
     case Marker::kSquare:
-      return "<rect " + c + " x=\"" + num(cx - r * 0.9) + "\" y=\"" + num(cy - r * 0.9) + "\" width=\"" +
-             num(1.8 * r) + "\" height=\"" + num(1.8 * r) + "\"" + paint;
+      return rect_svg(" " + c, cx - r * 0.9, cy - r * 0.9, 1.8 * r, 1.8 * r) + paint;
     case Marker::kTriangleUp: return polygon({{0, -1.2 * r}, {1.1 * r, 0.8 * r}, {-1.1 * r, 0.8 * r}});
     case Marker::kTriangleDown: return polygon({{0, 1.2 * r}, {1.1 * r, -0.8 * r}, {-1.1 * r, -0.8 * r}});
     case Marker::kDiamond: return polygon({{0, -1.3 * r}, {r, 0}, {0, 1.3 * r}, {-r, 0}});
@@ -155,10 +176,40 @@ std::string line_svg(double x1, double y1, double x2, double y2, const std::stri
          num(y2) + "\" stroke=\"" + stroke + "\"/>\n";
 }
 
+// Maps a data value to pixels: p0 at lo, p1 at hi.
+double to_pixel(double v, double lo, double hi, AxisScale scale, double p0, double p1) {
+  const double t = scale == AxisScale::kLog ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
+                                            : (v - lo) / (hi - lo);
+  return p0 + t * (p1 - p0);
+}
+
+// Characters (not bytes) of UTF-8 text: "±" counts once.
+std::size_t utf8_length(const std::string& text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Splits `text` at spaces into lines of at most `width` characters (a longer word gets its own line).
+std::vector<std::string> wrap_words(const std::string& text, std::size_t width) {
+  std::vector<std::string> lines(1);
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!lines.back().empty() && utf8_length(lines.back()) + 1 + utf8_length(word) > width) lines.emplace_back();
+    lines.back() += (lines.back().empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return lines;
+}
+
 // Pads a data range for display: 5% each side (in log10 units on a log axis); widens a
-// degenerate range.
+// degenerate range; no data (lo > hi) gives any valid range.
 void pad_range(double& lo, double& hi, AxisScale scale) {
   constexpr double kPad = 0.05;  // [TP] fraction of the range left empty at each end
+  if (lo > hi) lo = 1.0, hi = 10.0;
   if (scale == AxisScale::kLog) {
     double a = std::log10(lo), b = std::log10(hi);
     if (b - a < 1e-12) a -= 0.5, b += 0.5;
@@ -191,23 +242,10 @@ void Panel::require_axis(bool categorical, const std::string& what) {
   categorical_ = categorical;
 }
 
-std::size_t Panel::category_index(const std::string& name) {
-  for (std::size_t i = 0; i < categories_.size(); ++i)
-    if (categories_[i] == name) return i;
-  categories_.push_back(name);
-  return categories_.size() - 1;
-}
-
 Panel& Panel::add_series(Series s) {
-  if (std::find(labels_.begin(), labels_.end(), s.label) == labels_.end()) labels_.push_back(s.label);
+  index_in(labels_, s.label);
   series_.push_back(std::move(s));
   return *this;
-}
-
-std::size_t Panel::style_of(const std::string& label) const {
-  for (std::size_t i = 0; i < labels_.size(); ++i)
-    if (labels_[i] == label) return i;
-  return 0;
 }
 
 // A new series `what` ("scatter 'KA'"): as many x as y values, on the kind of x axis the panel has.
@@ -277,7 +315,7 @@ Panel& Panel::category_scatter(const std::string& label, const std::vector<std::
                                const std::vector<double>& y, double jitter_px, Rng& rng) {
   check_series("category_scatter '" + label + "'", category.size(), y.size(), true);
   std::vector<double> x;  // category indices, in order of first appearance
-  for (const std::string& c : category) x.push_back(static_cast<double>(category_index(c)));
+  for (const std::string& c : category) x.push_back(static_cast<double>(index_in(categories_, c)));
   return add_series({Kind::kCategoryScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
 }
 
@@ -286,15 +324,14 @@ Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& 
   check_series("boxplot '" + label + "'", category.size(), y.size(), true);
   Series s{Kind::kBox, label, {}, {}, ""};
   std::vector<std::string> order;  // this series' categories, in order of first appearance
-  for (const std::string& c : category)
-    if (std::find(order.begin(), order.end(), c) == order.end()) order.push_back(c);
+  for (const std::string& c : category) index_in(order, c);
   for (const std::string& c : order) {
     std::vector<double> values;
     for (std::size_t i = 0; i < y.size(); ++i)
       if (category[i] == c) values.push_back(y[i]);
     const std::size_t bad = count_non_finite(values);
     skipped_non_finite_ += bad;
-    const double cx = static_cast<double>(category_index(c));
+    const double cx = static_cast<double>(index_in(categories_, c));
     if (bad == values.size()) continue;
     s.points.push_back({cx, 0.0, 0.0, 0.0, false});
     s.boxes.push_back(box_stats(values));
@@ -308,9 +345,7 @@ Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& 
 std::vector<std::string> Panel::dodged_labels() const {
   std::vector<std::string> seen;
   for (const Series& s : series_)
-    if ((s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter) &&
-        std::find(seen.begin(), seen.end(), s.label) == seen.end())
-      seen.push_back(s.label);
+    if (s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter) index_in(seen, s.label);
   return seen;
 }
 
@@ -325,7 +360,6 @@ Panel::Range Panel::x_range() const {
   for (const Series& s : series_)
     for (const Point& p : s.points)
       if (drawable(p.x, 1.0)) lo = std::min(lo, p.x), hi = std::max(hi, p.x);
-  if (lo > hi) lo = 1.0, hi = 10.0;  // no data: any valid range
   pad_range(lo, hi, x_scale_);
   return {lo, hi};
 }
@@ -343,21 +377,9 @@ Panel::Range Panel::y_range() const {
       for (double o : b.outliers) take(o);
     }
   }
-  if (lo > hi) lo = 1.0, hi = 10.0;
   pad_range(lo, hi, y_scale_);
   return {lo, hi};
 }
-
-namespace {
-
-// Maps a data value to pixels: p0 at lo, p1 at hi.
-double to_pixel(double v, double lo, double hi, AxisScale scale, double p0, double p1) {
-  const double t = scale == AxisScale::kLog ? (std::log10(v) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
-                                            : (v - lo) / (hi - lo);
-  return p0 + t * (p1 - p0);
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------------------- Panel: drawing
 
@@ -380,33 +402,6 @@ std::vector<Panel::LegendEntry> Panel::legend_entries() const {
   }
   return entries;
 }
-
-namespace {
-
-// Characters (not bytes) of UTF-8 text: "±" counts once.
-std::size_t utf8_length(const std::string& text) {
-  std::size_t n = 0;
-  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-// Splits `text` at spaces into lines of at most `width` characters (a longer word gets its own line).
-std::vector<std::string> wrap_words(const std::string& text, std::size_t width) {
-  std::vector<std::string> lines(1);
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find(' ', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string word = text.substr(start, end - start);
-    if (!lines.back().empty() && utf8_length(lines.back()) + 1 + utf8_length(word) > width) lines.emplace_back();
-    lines.back() += (lines.back().empty() ? "" : " ") + word;
-    start = end + 1;
-  }
-  return lines;
-}
-
-}  // namespace
-
 
 // Where things go in a panel of size (w, h): the plot area, the axes' ranges and the legend width.
 Panel::Layout Panel::layout(double w, double h) const {
@@ -441,8 +436,7 @@ double Panel::Layout::Y(double v) const { return to_pixel(v, yr.lo, yr.hi, ys, p
 // Grid, ticks and tick labels, the frame, and the axis labels.
 std::string Panel::render_axes(const Layout& L) const {
   std::string o;
-  const std::vector<double> yt = y_scale_ == AxisScale::kLog ? log_ticks(L.yr.lo, L.yr.hi) : linear_ticks(L.yr.lo, L.yr.hi);
-  for (double v : yt) {
+  for (double v : axis_ticks(L.yr.lo, L.yr.hi, y_scale_)) {
     o += line_svg(L.px0, L.Y(v), L.px1, L.Y(v), "grid", "#e6e6e6");
     o += text_svg(L.px0 - 5, L.Y(v) + 4, tick_label(v), "end");
   }
@@ -455,14 +449,12 @@ std::string Panel::render_axes(const Layout& L) const {
                     : text_svg(x, L.py1 + 16, categories_[i], "middle");
     }
   } else {
-    const std::vector<double> xt = L.xs == AxisScale::kLog ? log_ticks(L.xr.lo, L.xr.hi) : linear_ticks(L.xr.lo, L.xr.hi);
-    for (double v : xt) {
+    for (double v : axis_ticks(L.xr.lo, L.xr.hi, L.xs)) {
       o += line_svg(L.X(v), L.py0, L.X(v), L.py1, "grid", "#e6e6e6");
       o += text_svg(L.X(v), L.py1 + 16, tick_label(v), "middle");
     }
   }
-  o += "<rect class=\"frame\" x=\"" + num(L.px0) + "\" y=\"" + num(L.py0) + "\" width=\"" + num(L.px1 - L.px0) +
-       "\" height=\"" + num(L.py1 - L.py0) + "\" fill=\"none\" stroke=\"#000\"/>\n";
+  o += rect_svg(" class=\"frame\"", L.px0, L.py0, L.px1 - L.px0, L.py1 - L.py0) + " fill=\"none\" stroke=\"#000\"/>\n";
   if (!x_label_.empty()) o += text_svg((L.px0 + L.px1) / 2, L.py1 + (L.rotate ? 54 : 38), x_label_, "middle");
   if (!y_label_.empty())
     o += text_svg(16, (L.py0 + L.py1) / 2, y_label_, "middle",
@@ -476,7 +468,7 @@ std::string Panel::render_line(const Series& s, const SeriesStyle& st, const Lay
   auto flush = [&]() {
     if (!pts.empty())
       o += "<polyline class=\"line\" fill=\"none\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
-           (st.dash.empty() ? "" : " stroke-dasharray=\"" + st.dash + "\"") + " points=\"" + pts + "\"/>\n";
+           dash_attr(st) + " points=\"" + pts + "\"/>\n";
     pts.clear();
   };
   for (const Point& p : s.points) {
@@ -507,9 +499,8 @@ std::string Panel::render_boxes(const Series& s, const SeriesStyle& st, const La
          num(cx) + "," + num(L.Y(b.q3)) + "V" + num(L.Y(b.whisker_high)) + "M" + num(cx - half / 2) + "," +
          num(L.Y(b.whisker_low)) + "H" + num(cx + half / 2) + "M" + num(cx - half / 2) + "," +
          num(L.Y(b.whisker_high)) + "H" + num(cx + half / 2) + "\" stroke=\"" + st.color + "\" fill=\"none\"/>\n";
-    o += "<rect class=\"box\" x=\"" + num(cx - half) + "\" y=\"" + num(L.Y(b.q3)) + "\" width=\"" + num(2 * half) +
-         "\" height=\"" + num(L.Y(b.q1) - L.Y(b.q3)) + "\" fill=\"" + st.color + "\" fill-opacity=\"0.18\" stroke=\"" +
-         st.color + "\" stroke-width=\"1.4\"/>\n";
+    o += rect_svg(" class=\"box\"", cx - half, L.Y(b.q3), 2 * half, L.Y(b.q1) - L.Y(b.q3)) + " fill=\"" + st.color +
+         "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\" stroke-width=\"1.4\"/>\n";
     o += line_svg(cx - half, L.Y(b.median), cx + half, L.Y(b.median), "median", st.color);
     for (double v : b.outliers) o += marker_svg(st.marker, cx, L.Y(v), st.color, "outlier", true) + "\n";
   }
@@ -544,10 +535,9 @@ std::string Panel::render_marks(const Layout& L, const std::string& clip_id, std
   const double slot_width = 0.8 / static_cast<double>(std::max<std::size_t>(1, dodged.size()));
   std::string o = "<g clip-path=\"url(#" + clip_id + ")\">\n";
   for (const Series& s : series_) {
-    const SeriesStyle st = series_style(style_of(s.label));
+    const SeriesStyle st = series_style(position(labels_, s.label));
     const double dodge = s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter
-                             ? -0.4 + (static_cast<double>(std::find(dodged.begin(), dodged.end(), s.label) -
-                                                           dodged.begin()) + 0.5) * slot_width
+                             ? -0.4 + (static_cast<double>(position(dodged, s.label)) + 0.5) * slot_width
                              : 0.0;
     if (s.kind == Kind::kLine || s.kind == Kind::kLineError) o += render_line(s, st, L, not_on_log);
     if (s.kind == Kind::kBox)
@@ -563,7 +553,7 @@ std::string Panel::render_legend(const Layout& L) const {
   std::string o;
   double ly = L.py0 + 10;
   for (const LegendEntry& e : legend_entries()) {
-    const SeriesStyle st = series_style(style_of(e.label));
+    const SeriesStyle st = series_style(position(labels_, e.label));
     const double lx = L.px1 + 10;
     if (e.has_box)
       o += "<rect class=\"legend-box\" x=\"" + num(lx + 4) + "\" y=\"" + num(ly - 6) + "\" width=\"16\" height=\"12\" fill=\"" +
@@ -571,7 +561,7 @@ std::string Panel::render_legend(const Layout& L) const {
     if (e.has_line)
       o += "<line class=\"legend-line\" x1=\"" + num(lx) + "\" y1=\"" + num(ly) + "\" x2=\"" + num(lx + 24) + "\" y2=\"" +
            num(ly) + "\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
-           (st.dash.empty() ? "" : " stroke-dasharray=\"" + st.dash + "\"") + "/>\n";
+           dash_attr(st) + "/>\n";
     if (e.has_marker && !e.has_box) o += marker_svg(st.marker, lx + 12, ly, st.color, "legend-mark", false) + "\n";
     for (const std::string& line : wrap_words(e.text, L.legend_chars)) {
       o += text_svg(lx + 30, ly + 4, line, "start", " font-size=\"11\"");
@@ -593,8 +583,8 @@ std::string Panel::render_note(const Layout& L, std::size_t not_on_log) const {
 std::string Panel::render(double x0, double y0, double w, double h, const std::string& clip_id) const {
   const Layout L = layout(w, h);
   std::string o = "<g class=\"panel\" transform=\"translate(" + num(x0) + "," + num(y0) + ")\">\n";
-  o += "<defs><clipPath id=\"" + clip_id + "\"><rect x=\"" + num(L.px0) + "\" y=\"" + num(L.py0) + "\" width=\"" +
-       num(L.px1 - L.px0) + "\" height=\"" + num(L.py1 - L.py0) + "\"/></clipPath></defs>\n";
+  o += "<defs><clipPath id=\"" + clip_id + "\">" + rect_svg("", L.px0, L.py0, L.px1 - L.px0, L.py1 - L.py0) +
+       "/></clipPath></defs>\n";
   if (!title_.empty()) o += text_svg((L.px0 + L.px1) / 2, 18, title_, "middle", " font-weight=\"bold\"");
   o += render_axes(L);
   std::size_t not_on_log = 0;

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "demos/toolkit/stats.h"
+#include "demos/toolkit/table_summary.h"
 #include "linalg/rng.h"
 
 namespace rl {
@@ -88,9 +88,7 @@ class Panel {
     std::vector<BoxStats> boxes;
     std::string legend_suffix;
   };
-  struct Range {
-    double lo, hi;
-  };
+  struct Range { double lo, hi; };
   struct LegendEntry {
     std::string label, text;  // text = label + suffix such as " (mean ± sd)"
     bool has_line = false, has_marker = false, has_box = false;
@@ -121,8 +119,6 @@ class Panel {
   Panel& add_series(Series s);  // keeps the label's style
   std::vector<Point> finite_points(const std::vector<double>& x, const std::vector<double>& y, double jitter_px,
                                    Rng& rng);
-  std::size_t category_index(const std::string& name);
-  std::size_t style_of(const std::string& label) const;
   std::vector<std::string> dodged_labels() const;
   Range x_range() const;
   Range y_range() const;

@@ -346,12 +346,11 @@ Target run_merge_target(const std::string& work) {
   const std::string dir = work + "/run_merge";
   fs::create_directories(dir);
   const std::vector<RunSpec> runs = make_sweep({sweep_axis("rank", std::vector<std::int64_t>{1, 30, 300})}, {1});
-  RunFileChecks checks;
-  checks.settings = "iters=300;lr=0.003;norm=frobenius";
+  const std::string settings = "iters=300;lr=0.003;norm=frobenius";
   std::vector<std::string> valid;
   for (const RunSpec& r : runs) {
     CsvWriter w({"task", "rank", "seed", "weight_change", "diverged", "settings"});
-    w.add_row({"2af", r.param_int("rank"), r.seed, 0.125 * static_cast<double>(r.index + 1), 0, checks.settings});
+    w.add_row({"2af", r.param_int("rank"), r.seed, 0.125 * static_cast<double>(r.index + 1), 0, settings});
     valid.push_back(w.to_string());
   }
   return {"run_file_merge", [=](Rng& rng) {
@@ -362,7 +361,7 @@ Target run_merge_target(const std::string& work) {
               write_text(run_result_path(dir, runs[k]), k == damaged ? input : valid[k]);
             const std::string merged = dir + "/results.csv";
             fs::remove(merged);
-            const std::size_t rows = merge_run_csvs(runs, dir, merged, checks);
+            const std::size_t rows = merge_run_csvs(runs, dir, merged, settings);
             const ResultTable t = read_result_csv(merged);
             require(rows == runs.size() && t.rows.size() == runs.size(), "merge accepted a run file without exactly one row");
             require(!t.has_column("settings"), "merge kept the settings column");
