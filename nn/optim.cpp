@@ -62,13 +62,18 @@ void BasicSgd<T>::step() {
 }
 
 template <class T>
-void BasicSgd<T>::update(std::size_t slot, std::size_t begin, std::size_t end) {
+void BasicSgd<T>::require_piece(std::size_t slot, std::size_t begin, std::size_t end, const char* who) const {
   if (slot >= slots_.size() || begin > end || end > slots_[slot].param->size() ||
       slots_[slot].grad->size() != slots_[slot].param->size())
-    throw std::invalid_argument("Sgd::update: slot " + std::to_string(slot) + " elements [" +
+    throw std::invalid_argument(std::string(who) + ": slot " + std::to_string(slot) + " elements [" +
                                 std::to_string(begin) + ", " + std::to_string(end) + ") are not inside " +
                                 std::to_string(slots_.size()) +
                                 " slots with equal parameter and gradient sizes");
+}
+
+template <class T>
+void BasicSgd<T>::update(std::size_t slot, std::size_t begin, std::size_t end) {
+  require_piece(slot, begin, end, "Sgd::update");
   const T lr = static_cast<T>(options_.lr), mu = static_cast<T>(options_.momentum),
           wd = static_cast<T>(options_.weight_decay);
   const bool first = steps_ == 0;
@@ -82,6 +87,18 @@ void BasicSgd<T>::update(std::size_t slot, std::size_t begin, std::size_t end) {
     w[j] -= lr * v[j];
   }
   updated_[slot] += end - begin;
+}
+
+template <class T>
+void BasicSgd<T>::prefetch(std::size_t slot, std::size_t begin, std::size_t end) const {
+  require_piece(slot, begin, end, "Sgd::prefetch");
+  constexpr std::size_t kLine = 64 / sizeof(T);  // elements per 64-byte cache line
+  const T* w = slots_[slot].param->data();
+  const T* v = velocity_[slot].data();
+  for (std::size_t j = begin; j < end; j += kLine) {
+    __builtin_prefetch(w + j, 1);
+    __builtin_prefetch(v + j, 1);
+  }
 }
 
 template <class T>

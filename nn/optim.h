@@ -64,11 +64,18 @@ class BasicSgd {
   // throws std::logic_error naming the slot when a slot's pieces do not add up to its size.
   void update(std::size_t slot, std::size_t begin, std::size_t end);
   void end_step();
+  // A hint that changes no value: asks the memory system to bring elements [begin, end) of one slot's
+  // parameter and momentum buffer toward the core, so that an update(slot, begin, end) issued after
+  // some computation finds them in cache instead of waiting on memory
+  // (nn/two_layer_relu.cpp: two_layer_relu_sgd_step; docs/benchmarks.md#the-relu-iteration).
+  // Throws std::invalid_argument on a range update would refuse.
+  void prefetch(std::size_t slot, std::size_t begin, std::size_t end) const;
   const std::vector<Slot>& slots() const { return slots_; }
   // The index of the slot whose parameter is `param`; throws std::invalid_argument when none is.
   std::size_t slot_of(const BasicMatrix<T>& param) const;
 
  private:
+  void require_piece(std::size_t slot, std::size_t begin, std::size_t end, const char* who) const;
   std::vector<Slot> slots_;
   SgdOptions options_;
   std::vector<BasicMatrix<T>> velocity_;  // momentum buffers, one per slot

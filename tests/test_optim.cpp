@@ -103,6 +103,7 @@ TEST(Sgd, UpdateInPiecesEqualsStep) {
     g1 = testing::random_matrix(5, 7, 10 + step);
     g2 = testing::random_matrix(3, 2, 20 + step);
     whole.step();
+    pieces.prefetch(0, 13, 35);  // a hint: changes no value
     pieces.update(1, 0, 6);  // slots in any order, one slot cut at 0, 13, 13 (empty), 35
     pieces.update(0, 13, 13);
     pieces.update(0, 0, 13);
@@ -133,6 +134,8 @@ TEST(Sgd, PiecesMustCoverEverySlotOnce) {
   EXPECT_THROW(opt.update(0, 4, 7), std::invalid_argument);
   EXPECT_THROW(opt.update(0, 5, 4), std::invalid_argument);
   EXPECT_THROW(opt.update(2, 0, 1), std::invalid_argument);
+  EXPECT_THROW(opt.prefetch(0, 4, 7), std::invalid_argument);  // the same ranges as update
+  EXPECT_THROW(opt.prefetch(2, 0, 1), std::invalid_argument);
   EXPECT_EQ(opt.slot_of(u), 1u);
   EXPECT_THROW(opt.slot_of(g), std::invalid_argument);
 }
