@@ -119,37 +119,28 @@ void append_record(std::string& out, const std::vector<std::string>& cells, cons
 // Splits one line into cells; throws std::runtime_error "<source>:<line>: ..." on a bad quote.
 std::vector<std::string> split_record(const std::string& line, const std::string& where) {
   std::vector<std::string> cells(1);
-  std::size_t i = 0;
-  while (i < line.size()) {
-    std::string& cell = cells.back();
-    if (line[i] == '"' && cell.empty()) {
+  bool quoted = false;  // inside a quoted cell, where a quote is doubled
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    const bool next_is_quote = i + 1 < line.size() && line[i + 1] == '"';
+    if (quoted && c == '"' && next_is_quote) {
+      cells.back() += '"';
       ++i;
-      bool closed = false;
-      while (i < line.size()) {
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            cell += '"';
-            i += 2;
-            continue;
-          }
-          closed = true;
-          ++i;
-          break;
-        }
-        cell += line[i++];
-      }
-      if (!closed) throw std::runtime_error(where + ": unterminated quoted cell");
-      if (i < line.size() && line[i] != ',')
+    } else if (quoted && c == '"') {
+      quoted = false;
+      if (i + 1 < line.size() && line[i + 1] != ',')
         throw std::runtime_error(where + ": text after a closing quote");
-    } else if (line[i] == ',') {
+    } else if (quoted || (c != ',' && c != '"')) {
+      cells.back() += c;
+    } else if (c == ',') {
       cells.emplace_back();
-      ++i;
-    } else if (line[i] == '"') {
-      throw std::runtime_error(where + ": quote inside an unquoted cell");
+    } else if (cells.back().empty()) {
+      quoted = true;
     } else {
-      cell += line[i++];
+      throw std::runtime_error(where + ": quote inside an unquoted cell");
     }
   }
+  if (quoted) throw std::runtime_error(where + ": unterminated quoted cell");
   return cells;
 }
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <memory>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
@@ -150,32 +149,30 @@ std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& 
     throw std::runtime_error("cannot merge into " + merged_path + ": " + std::to_string(missing.size()) + " of " +
                              std::to_string(runs.size()) + " run files missing, first " +
                              run_result_path(runs_dir, missing[0]));
-  std::unique_ptr<CsvWriter> merged;
-  std::vector<std::string> first_header;
-  std::string first_path;
+  std::vector<ResultTable> files;
   for (const RunSpec& r : runs) {
-    const std::string path = run_result_path(runs_dir, r);
-    const ResultTable t = read_result_csv(path);
-    check_run_file(t, settings, runs_dir);
-    if (!merged) {
-      first_header = t.header;
-      first_path = path;
-      std::vector<std::string> kept = t.header;
-      kept.erase(std::remove(kept.begin(), kept.end(), std::string(kSettingsColumn)), kept.end());
-      merged = std::make_unique<CsvWriter>(kept);
-    } else if (t.header != first_header) {
-      throw std::runtime_error(path + ": header differs from " + first_path);
-    }
-    const std::size_t settings_at = t.has_column(kSettingsColumn) ? t.column(kSettingsColumn) : t.header.size();
-    for (const auto& row : t.rows) {
-      std::vector<CsvCell> cells;
-      for (std::size_t c = 0; c < row.size(); ++c)
-        if (c != settings_at) cells.emplace_back(row[c]);
-      merged->add_row(cells);
-    }
+    files.push_back(read_result_csv(run_result_path(runs_dir, r)));
+    check_run_file(files.back(), settings, runs_dir);
+    if (files.back().header != files[0].header)
+      throw std::runtime_error(files.back().source + ": header differs from " + files[0].source);
   }
-  merged->write(merged_path);
-  return merged->row_count();
+  const ResultTable& first = files[0];
+  const std::size_t settings_at =
+      first.has_column(kSettingsColumn) ? first.column(kSettingsColumn) : first.header.size();
+  auto without_settings = [&](const std::vector<std::string>& row) {
+    std::vector<std::string> kept;
+    for (std::size_t c = 0; c < row.size(); ++c)
+      if (c != settings_at) kept.push_back(row[c]);
+    return kept;
+  };
+  CsvWriter merged(without_settings(first.header));
+  for (const ResultTable& t : files)
+    for (const auto& row : t.rows) {
+      const std::vector<std::string> kept = without_settings(row);
+      merged.add_row(std::vector<CsvCell>(kept.begin(), kept.end()));
+    }
+  merged.write(merged_path);
+  return merged.row_count();
 }
 
 }  // namespace rl
