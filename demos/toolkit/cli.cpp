@@ -4,7 +4,6 @@
 #include "demos/toolkit/cli.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -218,7 +217,8 @@ void Cli::set_value(const std::string& name, Option& opt, const std::string& tex
     std::vector<double> doubles;
     for (const std::string& item : items) {
       doubles.push_back(parsed(name, item, parse_number));
-      if (!std::isfinite(doubles.back())) throw CliError("--" + name + ": '" + item + "' is not a finite number");
+      if (!std::isfinite(doubles.back()))
+        throw CliError("--" + name + ": '" + item + "' is not a finite number");
       check_range(name, doubles.back(), opt.double_min, opt.double_max, format_number_short);
     }
     opt.doubles = doubles;
@@ -272,15 +272,6 @@ const std::vector<std::string>& Cli::get_string_list(const std::string& name) co
 bool Cli::get_flag(const std::string& name) const { return find(name, Kind::kFlag).flag; }
 
 bool Cli::was_given(const std::string& name) const { return option(name).given; }
-
-std::vector<std::string> Cli::tasks() const {
-  std::vector<std::string> tasks;
-  for (std::string t : get_string_list("task")) {
-    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    tasks.push_back(t);
-  }
-  return tasks;
-}
 
 bool Cli::has(const std::string& name) const { return options_.count(name) > 0; }
 

@@ -86,7 +86,6 @@ class Cli {
   // --seed, after printing "<program>: seed <seed>" on stdout: every figure program prints its seed
   // first, so that a saved log always says how to rerun it.
   std::uint64_t announce_seed() const;
-  std::vector<std::string> tasks() const;        // --task, lowercased ("2AF" -> "2af")
   int threads() const;                           // --threads, 0 resolved to the hardware cores
   std::string out_dir() const;                   // --out, default "out/<program>"
   Shard shard() const;                           // --shard i/n, default 0/1

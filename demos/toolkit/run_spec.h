@@ -2,7 +2,7 @@
 // output order, the shard that owns it and its random stream run_rng(spec) (docs/demos.md#determinism):
 // the same command line reproduces it whatever the thread count or shard.
 //
-//   auto runs = rl::make_sweep({rl::sweep_axis("task", cli.tasks()), rl::sweep_axis("rank", ranks)},
+//   auto runs = rl::make_sweep({rl::sweep_axis("task", tasks), rl::sweep_axis("rank", ranks)},
 //                              cli.seed_list());   // task-major, then rank, seeds fastest
 #pragma once
 

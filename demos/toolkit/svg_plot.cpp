@@ -323,7 +323,7 @@ Panel& Panel::category_scatter(const std::string& label, const std::vector<std::
   check_series("category_scatter '" + label + "'", category.size(), y.size(), true);
   std::vector<double> x;  // category indices, in order of first appearance
   for (const std::string& c : category) x.push_back(static_cast<double>(index_in(categories_, c)));
-  return add_series({Kind::kCategoryScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
+  return add_series({Kind::kScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
 }
 
 Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& category,
@@ -347,14 +347,6 @@ Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& 
 }
 
 // ---------------------------------------------------------------------------- Panel: layout
-
-// The labels of the series placed side by side in a category (boxes, category dots), in order of first use.
-std::vector<std::string> Panel::dodged_labels() const {
-  std::vector<std::string> seen;
-  for (const Series& s : series_)
-    if (s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter) index_in(seen, s.label);
-  return seen;
-}
 
 bool Panel::drawable(double x, double y) const {
   return !((x_scale_ == AxisScale::kLog && !categorical_.value_or(false) && x <= 0.0) ||
@@ -536,14 +528,13 @@ std::string Panel::render_points(const Series& s, const SeriesStyle& st, const L
 
 // Every series' marks, clipped to the plot area; counts what a log axis could not show.
 std::string Panel::render_marks(const Layout& L, const std::string& clip_id, std::size_t& not_on_log) const {
-  const std::vector<std::string> dodged = dodged_labels();
-  const double slot_width = 0.8 / static_cast<double>(std::max<std::size_t>(1, dodged.size()));
+  // On a categorical x every series (boxes, dots) has its own slot in each category, side by side.
+  const double slot_width = 0.8 / static_cast<double>(std::max<std::size_t>(1, labels_.size()));
   std::string o = "<g clip-path=\"url(#" + clip_id + ")\">\n";
   for (const Series& s : series_) {
-    const SeriesStyle st = series_style(position(labels_, s.label));
-    const double dodge = s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter
-                             ? -0.4 + (static_cast<double>(position(dodged, s.label)) + 0.5) * slot_width
-                             : 0.0;
+    const std::size_t k = position(labels_, s.label);
+    const SeriesStyle st = series_style(k);
+    const double dodge = L.categorical ? -0.4 + (static_cast<double>(k) + 0.5) * slot_width : 0.0;
     if (s.kind == Kind::kLine || s.kind == Kind::kLineError) o += render_line(s, st, L, not_on_log);
     if (s.kind == Kind::kBox)
       o += render_boxes(s, st, L, dodge, slot_width, not_on_log);

@@ -72,7 +72,7 @@ class Panel {
   std::string render(double x0, double y0, double w, double h, const std::string& clip_id) const;
 
  private:
-  enum class Kind { kScatter, kLine, kLineError, kCategoryScatter, kBox };
+  enum class Kind { kScatter, kLine, kLineError, kBox };
   struct Point {
     double x = 0.0, y = 0.0, jitter = 0.0, err = 0.0;  // err: half-length of the error bar
     bool gap_before = false;                           // a skipped point precedes: break the line
@@ -114,7 +114,6 @@ class Panel {
   Panel& add_series(Series s);  // keeps the label's style
   std::vector<Point> finite_points(const std::vector<double>& x, const std::vector<double>& y, double jitter_px,
                                    Rng& rng);
-  std::vector<std::string> dodged_labels() const;
   Range x_range() const;
   Range y_range() const;
   bool drawable(double x, double y) const;
