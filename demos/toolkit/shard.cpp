@@ -32,12 +32,6 @@ std::size_t parse_small_count(const std::string& s, const std::string& whole) {
 // the file name).
 const std::vector<std::string> kFlagsOutsideSettings = {"out", "threads", "shard", "seed", "seeds", "max-memory"};
 
-// Flags added after records were made, at the value every earlier file was computed with: left out of
-// the key at that value, so the earlier files keep theirs (--precision f64, demos/toolkit/train_config.h).
-bool at_pre_flag_value(const std::string& name, const std::string& value) {
-  return name == "precision" && value == "f64";
-}
-
 std::map<std::string, std::string> parse_key(const std::string& key) {
   std::map<std::string, std::string> out;
   std::size_t at = 0;
@@ -99,7 +93,9 @@ std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_fl
     const auto& skip = kFlagsOutsideSettings;
     if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
     if (std::find(axis_flags.begin(), axis_flags.end(), name) != axis_flags.end()) continue;
-    if (at_pre_flag_value(name, value)) continue;
+    // A flag added after records were made, at the value every earlier file was computed with: left out
+    // of the key, so the earlier files keep theirs (--precision f64, demos/toolkit/train_config.h).
+    if (name == "precision" && value == "f64") continue;
     kept.emplace_back(name, value);
   }
   kept.emplace_back(kResultsRevisionKey, kResultsRevision);
