@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
@@ -220,26 +221,20 @@ std::vector<double> ResultTable::numbers(const std::string& column_name) const {
 ResultTable parse_result_csv(const std::string& text, const std::string& source) {
   ResultTable t;
   t.source = source;
-  std::size_t line_no = 0, pos = 0;
-  bool have_header = false;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
+  std::istringstream in(text);
+  std::string line;
+  for (std::size_t line_no = 1; std::getline(in, line); ++line_no) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const std::string where = source + ":" + std::to_string(line_no);
     if (line.empty()) {
-      if (pos >= text.size()) break;  // tolerate one trailing empty line only
+      if (in.peek() == std::char_traits<char>::eof()) break;  // tolerate one trailing empty line only
       throw std::runtime_error(where + ": empty line");
     }
     std::vector<std::string> cells = split_record(line, where);
-    if (!have_header) {
+    if (t.header.empty()) {
       for (const std::string& h : cells)
         if (h.empty()) throw std::runtime_error(where + ": header has an empty column name");
       t.header = std::move(cells);
-      have_header = true;
       continue;
     }
     if (cells.size() != t.header.size())
@@ -248,7 +243,7 @@ ResultTable parse_result_csv(const std::string& text, const std::string& source)
     t.rows.push_back(std::move(cells));
     t.line_numbers.push_back(line_no);
   }
-  if (!have_header) throw std::runtime_error(source + ": empty file (no header row)");
+  if (t.header.empty()) throw std::runtime_error(source + ": empty file (no header row)");
   return t;
 }
 

@@ -1,8 +1,8 @@
 #include "demos/toolkit/shard.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
+#include <regex>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
@@ -17,16 +17,6 @@ std::string Shard::str() const { return std::to_string(index) + "/" + std::to_st
 const char* const kResultsRevisionKey = "results-revision";
 
 namespace {
-
-// Non-negative decimal integer (digits only, at most 9 of them); throws on anything else.
-std::size_t parse_small_count(const std::string& s, const std::string& whole) {
-  if (s.empty() || s.size() > 9)
-    throw std::invalid_argument("'" + whole + "' is not of the form i/n (e.g. 0/4)");
-  for (char c : s)
-    if (!std::isdigit(static_cast<unsigned char>(c)))
-      throw std::invalid_argument("'" + whole + "' is not of the form i/n (e.g. 0/4)");
-  return static_cast<std::size_t>(std::stoul(s));
-}
 
 // Flags that never change a run's numbers: where output goes, how the work is spread, the seeds (in
 // the file name).
@@ -58,11 +48,13 @@ std::string flag_text(const std::string& name, const std::map<std::string, std::
 }  // namespace
 
 Shard parse_shard(const std::string& text) {
-  const std::size_t slash = text.find('/');
-  if (slash == std::string::npos) throw std::invalid_argument("'" + text + "' is not of the form i/n (e.g. 0/4)");
+  static const std::regex form("([0-9]{1,9})/([0-9]{1,9})");  // at most 9 digits: no overflow
+  std::smatch m;
+  if (!std::regex_match(text, m, form))
+    throw std::invalid_argument("'" + text + "' is not of the form i/n (e.g. 0/4)");
   Shard s;
-  s.index = parse_small_count(text.substr(0, slash), text);
-  s.count = parse_small_count(text.substr(slash + 1), text);
+  s.index = std::stoul(m[1]);
+  s.count = std::stoul(m[2]);
   if (s.count == 0) throw std::invalid_argument("'" + text + "': shard count n must be at least 1");
   if (s.index >= s.count)
     throw std::invalid_argument("'" + text + "': shard index i must satisfy 0 <= i < n");
