@@ -190,7 +190,7 @@ int run(int argc, char** argv) {
   Settings s = read_settings(cli);
   const std::size_t N = s.train.net.N;
 
-  const std::vector<std::string> tasks = cli.tasks();
+  const std::vector<std::string> tasks = cli.get_string_list("task");
   const std::vector<double> gains = gains_flag(cli);
   const bool smnist_only = tasks.size() == 1 && tasks[0] == "smnist";
   const std::vector<std::int64_t> ranks =

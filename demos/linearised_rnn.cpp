@@ -124,7 +124,7 @@ int run(int argc, char** argv) {
   s.train = rnn_train_flags(cli);
   s.gain = gain_flag(cli);
   const std::size_t N = s.train.net.N;
-  const std::vector<std::string> tasks = cli.tasks();
+  const std::vector<std::string> tasks = cli.get_string_list("task");
   const std::vector<std::int64_t> ranks = ranks_flag(cli, N, "N", released_ranks(N));
 
   const std::vector<RunSpec> runs =

@@ -263,7 +263,7 @@ int run(int argc, char** argv) {
   if (!cli.parse_or_exit(argc, argv)) return 0;
   cli.announce_seed();
   const Settings s = read_settings(cli);
-  const std::vector<std::string> tasks = cli.tasks();
+  const std::vector<std::string> tasks = cli.get_string_list("task");
   const std::size_t N = s.train.net.N;
   const std::vector<std::int64_t> ranks = ranks_flag(cli, N, "N", released_ranks(N));
 

@@ -268,14 +268,18 @@ TEST_F(RunSweep, StaleTemporariesOfAKilledWriterAreRemovedAtTheStart) {
   make_dirs(dir_ + "/runs");
   const std::string stale = dir_ + "/runs/.00003_x.csv.tmp.999999999.0";   // no such process
   const std::string live = dir_ + "/runs/.00004_x.csv.tmp." + std::to_string(::getpid()) + ".7";
-  const std::string other = dir_ + "/runs/.notes.txt";                       // not our pattern
-  for (const std::string& f : {stale, live, other}) write_text_atomic(f, "partial");
+  // Not our pattern: another hidden file; near misses (no leading dot, no counter, a letter in the pid).
+  const std::vector<std::string> others = {dir_ + "/runs/.notes.txt", dir_ + "/runs/x.csv.tmp.999999999.0",
+                                           dir_ + "/runs/.x.csv.tmp.999999999", dir_ + "/runs/.x.csv.tmp.99a.0"};
+  std::vector<std::string> all = {stale, live};
+  all.insert(all.end(), others.begin(), others.end());
+  for (const std::string& f : all) write_text_atomic(f, "partial");
   const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
-  for (const std::string& f : {stale, live, other}) std::filesystem::last_write_time(f, old);
+  for (const std::string& f : all) std::filesystem::last_write_time(f, old);
   run_sweep(runs, options(Shard{}, 1), rows_of);
   EXPECT_FALSE(std::filesystem::exists(stale));
   EXPECT_TRUE(std::filesystem::exists(live));   // this process is alive: maybe still writing
-  EXPECT_TRUE(std::filesystem::exists(other));
+  for (const std::string& f : others) EXPECT_TRUE(std::filesystem::exists(f)) << f;
   // A fresh temporary of a dead process is kept too (it may belong to another machine's live writer).
   write_text_atomic(stale, "partial");
   EXPECT_EQ(remove_stale_temporaries(dir_ + "/runs"), 0u);

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <cerrno>
@@ -13,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -67,33 +67,17 @@ std::string temporary_name_for(const std::string& path) {
   return (p.parent_path() / tmp_name).string();
 }
 
-namespace {
-
-// True if `name` (no folder) has the form of temporary_name_for.
-bool is_temporary_name(const std::string& name) {
-  // ".<name>.tmp.<digits>.<digits>"
-  const std::size_t tmp = name.rfind(".tmp.");
-  if (name.size() < 2 || name[0] != '.' || tmp == std::string::npos || tmp < 2) return false;
-  const std::string tail = name.substr(tmp + 5);  // "<pid>.<counter>"
-  const std::size_t dot = tail.find('.');
-  if (dot == std::string::npos || dot == 0 || dot + 1 == tail.size()) return false;
-  for (std::size_t i = 0; i < tail.size(); ++i)
-    if (i != dot && !std::isdigit(static_cast<unsigned char>(tail[i]))) return false;
-  return true;
-}
-
-}  // namespace
-
 std::size_t remove_stale_temporaries(const std::string& dir, double min_age_seconds) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return 0;
   std::size_t removed = 0;
   const auto now = fs::file_time_type::clock::now();
+  static const std::regex temporary(R"(\..+\.tmp\.([0-9]+)\.[0-9]+)");  // temporary_name_for's form
   for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (!is_temporary_name(name) || !e.is_regular_file(ec)) continue;
-    const std::string tail = name.substr(name.rfind(".tmp.") + 5);
-    const long pid = std::strtol(tail.c_str(), nullptr, 10);
+    std::smatch m;
+    if (!std::regex_match(name, m, temporary) || !e.is_regular_file(ec)) continue;
+    const long pid = std::strtol(m[1].str().c_str(), nullptr, 10);
     const bool alive = pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
     const double age = std::chrono::duration<double>(now - e.last_write_time(ec)).count();
     if (alive || ec || age < min_age_seconds) continue;

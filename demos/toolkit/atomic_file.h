@@ -1,12 +1,7 @@
-// Atomic file output for every demo program.
-//
-// Rule (docs/demos.md): a result file either exists complete or does not exist at all.  Every
-// writer here writes to a temporary name in the *same folder* (so the final rename(2) stays on one
-// file system and is atomic on POSIX), and renames it over the target only after the whole body
-// was written and flushed.  If the body throws, or the stream fails, the temporary file is removed
-// and the exception propagates: no partial file and no temporary file are left behind.  Parent
-// folders are created as needed (mkdir -p).  Failures throw std::runtime_error naming the path and
-// the operating system's reason.
+// Atomic file output (docs/demos.md#where-outputs-go: a result file is complete or absent).  The body is
+// written to a temporary name in the *same folder*, so that the final rename(2) stays on one file
+// system and is atomic on POSIX; on any failure the temporary is removed and the exception propagates.
+// Parent folders are made as needed; failures throw std::runtime_error naming the path and the reason.
 #pragma once
 
 #include <cstddef>

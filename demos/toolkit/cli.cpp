@@ -4,7 +4,6 @@
 #include "demos/toolkit/cli.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -30,24 +29,15 @@ std::string join(const std::vector<T>& values, const char* sep, Text text) {
   return out;
 }
 
-// Base-10 integer, whole text, no spaces; throws CliError naming the flag.
-std::int64_t parse_int(const std::string& flag, const std::string& text) {
+// parse(text, "--flag") (parse_integer or parse_number, demos/toolkit/csv.h), its std::invalid_argument
+// turned into CliError: "--iters: '12x' is not an integer".
+template <class Parse>
+auto parsed(const std::string& flag, const std::string& text, Parse parse) {
   try {
-    return parse_integer(text, "--" + flag);
+    return parse(text, "--" + flag);
   } catch (const std::invalid_argument& e) {
     throw CliError(e.what());
   }
-}
-
-double parse_finite_double(const std::string& flag, const std::string& text) {
-  double v = 0.0;
-  try {
-    v = parse_number(text, "--" + flag);
-  } catch (const std::invalid_argument& e) {
-    throw CliError(e.what());
-  }
-  if (!std::isfinite(v)) throw CliError("--" + flag + ": '" + text + "' is not a finite number");
-  return v;
 }
 
 // Splits "a,b,c"; an empty list or an empty item is an error naming the flag.
@@ -89,68 +79,55 @@ Cli::Option& Cli::declare(const std::string& name, Kind kind, const std::string&
   if (options_.count(name)) throw std::logic_error("Cli: flag --" + name + " declared twice");
   Option& opt = options_[name];
   opt.kind = kind;
+  opt.list = kind == Kind::kInt || kind == Kind::kDouble || kind == Kind::kString;
   opt.help = help;
   order_.push_back(name);
   return opt;
 }
 
+// A scalar flag is a list of one: declared as a list, then marked scalar (one value, no commas).
 void Cli::add_int(const std::string& name, std::int64_t def, const std::string& help, std::int64_t min,
                   std::int64_t max) {
-  add_ints(name, false, {def}, help, min, max);
-}
-
-void Cli::add_int_list(const std::string& name, const std::vector<std::int64_t>& def, const std::string& help,
-                       std::int64_t min, std::int64_t max) {
-  add_ints(name, true, def, help, min, max);
+  add_int_list(name, {def}, help, min, max);
+  options_[name].list = false;
 }
 
 void Cli::add_double(const std::string& name, double def, const std::string& help, double min, double max) {
-  add_doubles(name, false, {def}, help, min, max);
-}
-
-void Cli::add_double_list(const std::string& name, const std::vector<double>& def, const std::string& help,
-                          double min, double max) {
-  add_doubles(name, true, def, help, min, max);
+  add_double_list(name, {def}, help, min, max);
+  options_[name].list = false;
 }
 
 void Cli::add_string(const std::string& name, const std::string& def, const std::string& help,
                      const std::vector<std::string>& choices) {
-  add_strings(name, false, {def}, help, choices);
+  add_string_list(name, {def}, help, choices);
+  options_[name].list = false;
 }
 
-void Cli::add_string_list(const std::string& name, const std::vector<std::string>& def, const std::string& help,
-                          const std::vector<std::string>& choices) {
-  add_strings(name, true, def, help, choices);
-}
-
-void Cli::add_ints(const std::string& name, bool list, const std::vector<std::int64_t>& def, const std::string& help,
-                   std::int64_t min, std::int64_t max) {
+void Cli::add_int_list(const std::string& name, const std::vector<std::int64_t>& def, const std::string& help,
+                       std::int64_t min, std::int64_t max) {
   for (std::int64_t v : def)
     if (v < min || v > max) throw std::logic_error("Cli: default of --" + name + " outside its range");
   Option& o = declare(name, Kind::kInt, help);
-  o.list = list;
   o.int_min = min;
   o.int_max = max;
   o.ints = def;
   o.default_text = value_text(o);
 }
 
-void Cli::add_doubles(const std::string& name, bool list, const std::vector<double>& def, const std::string& help,
-                      double min, double max) {
+void Cli::add_double_list(const std::string& name, const std::vector<double>& def, const std::string& help,
+                          double min, double max) {
   for (double v : def)
     if (!(v >= min && v <= max)) throw std::logic_error("Cli: default of --" + name + " outside its range");
   Option& o = declare(name, Kind::kDouble, help);
-  o.list = list;
   o.double_min = min;
   o.double_max = max;
   o.doubles = def;
   o.default_text = value_text(o);
 }
 
-void Cli::add_strings(const std::string& name, bool list, const std::vector<std::string>& def,
-                      const std::string& help, const std::vector<std::string>& choices) {
+void Cli::add_string_list(const std::string& name, const std::vector<std::string>& def, const std::string& help,
+                          const std::vector<std::string>& choices) {
   Option& o = declare(name, Kind::kString, help);
-  o.list = list;
   o.choices = choices;
   o.strings = def;
   o.default_text = value_text(o);
@@ -232,14 +209,16 @@ void Cli::set_value(const std::string& name, Option& opt, const std::string& tex
   if (opt.kind == Kind::kInt) {
     std::vector<std::int64_t> ints;
     for (const std::string& item : items) {
-      ints.push_back(parse_int(name, item));
+      ints.push_back(parsed(name, item, parse_integer));
       check_range(name, ints.back(), opt.int_min, opt.int_max, int_text);
     }
     opt.ints = ints;
   } else if (opt.kind == Kind::kDouble) {
     std::vector<double> doubles;
     for (const std::string& item : items) {
-      doubles.push_back(parse_finite_double(name, item));
+      doubles.push_back(parsed(name, item, parse_number));
+      if (!std::isfinite(doubles.back()))
+        throw CliError("--" + name + ": '" + item + "' is not a finite number");
       check_range(name, doubles.back(), opt.double_min, opt.double_max, format_number_short);
     }
     opt.doubles = doubles;
@@ -293,15 +272,6 @@ const std::vector<std::string>& Cli::get_string_list(const std::string& name) co
 bool Cli::get_flag(const std::string& name) const { return find(name, Kind::kFlag).flag; }
 
 bool Cli::was_given(const std::string& name) const { return option(name).given; }
-
-std::vector<std::string> Cli::tasks() const {
-  std::vector<std::string> tasks;
-  for (std::string t : get_string_list("task")) {
-    for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    tasks.push_back(t);
-  }
-  return tasks;
-}
 
 bool Cli::has(const std::string& name) const { return options_.count(name) > 0; }
 

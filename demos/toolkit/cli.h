@@ -1,15 +1,12 @@
-// Command line for every demo program: one convention, flags declared in one place.
+// Command line for every demo program: one convention, flags declared in one place.  The syntax and
+// the bad inputs refused: docs/demos.md#the-common-flags.  parse() throws CliError with ONE line naming
+// the flag; parse_or_exit() prints it on stderr and exits 2.  An undeclared flag or a getter of the
+// wrong type is a programming error (std::logic_error).
 //
 //   rl::Cli cli("fig1_rank_sweep", "Fig. 1: weight change and alignment vs initial rank.");
 //   rl::CommonFlags common;  common.ranks = {1, 30, 300};  cli.add_common(common);  // the shared flags
 //   cli.add_double("lr", 1e-3, "learning rate", 0.0, 10.0);                         // its own
 //   if (!cli.parse_or_exit(argc, argv)) return 0;                                    // --help: exit 0
-//   const int iters = static_cast<int>(cli.get_int("iters"));
-//
-// The syntax, and the bad inputs refused (docs/demos.md#the-common-flags): parse() throws CliError with ONE
-// line naming the flag ("--iters: '12x' is not an integer"); parse_or_exit() prints "<program>: <that line>
-// (see --help)" on stderr and exits 2.  Getters are typed; an undeclared flag or the wrong type is a
-// programming error (std::logic_error).
 #pragma once
 
 #include <cstdint>
@@ -89,7 +86,6 @@ class Cli {
   // --seed, after printing "<program>: seed <seed>" on stdout: every figure program prints its seed
   // first, so that a saved log always says how to rerun it.
   std::uint64_t announce_seed() const;
-  std::vector<std::string> tasks() const;        // --task, lowercased ("2AF" -> "2af")
   int threads() const;                           // --threads, 0 resolved to the hardware cores
   std::string out_dir() const;                   // --out, default "out/<program>"
   Shard shard() const;                           // --shard i/n, default 0/1
@@ -118,12 +114,6 @@ class Cli {
     std::string default_text;
   };
   Option& declare(const std::string& name, Kind kind, const std::string& help);
-  void add_ints(const std::string& name, bool list, const std::vector<std::int64_t>& def, const std::string& help,
-                std::int64_t min, std::int64_t max);
-  void add_doubles(const std::string& name, bool list, const std::vector<double>& def, const std::string& help,
-                   double min, double max);
-  void add_strings(const std::string& name, bool list, const std::vector<std::string>& def, const std::string& help,
-                   const std::vector<std::string>& choices);
   const Option& option(const std::string& name) const;  // throws std::logic_error when not declared
   const Option& find(const std::string& name, Kind kind, bool list = false) const;
   void set_value(const std::string& name, Option& opt, const std::string& text);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
@@ -119,37 +120,28 @@ void append_record(std::string& out, const std::vector<std::string>& cells, cons
 // Splits one line into cells; throws std::runtime_error "<source>:<line>: ..." on a bad quote.
 std::vector<std::string> split_record(const std::string& line, const std::string& where) {
   std::vector<std::string> cells(1);
-  std::size_t i = 0;
-  while (i < line.size()) {
-    std::string& cell = cells.back();
-    if (line[i] == '"' && cell.empty()) {
+  bool quoted = false;  // inside a quoted cell, where a quote is doubled
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    const bool next_is_quote = i + 1 < line.size() && line[i + 1] == '"';
+    if (quoted && c == '"' && next_is_quote) {
+      cells.back() += '"';
       ++i;
-      bool closed = false;
-      while (i < line.size()) {
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            cell += '"';
-            i += 2;
-            continue;
-          }
-          closed = true;
-          ++i;
-          break;
-        }
-        cell += line[i++];
-      }
-      if (!closed) throw std::runtime_error(where + ": unterminated quoted cell");
-      if (i < line.size() && line[i] != ',')
+    } else if (quoted && c == '"') {
+      quoted = false;
+      if (i + 1 < line.size() && line[i + 1] != ',')
         throw std::runtime_error(where + ": text after a closing quote");
-    } else if (line[i] == ',') {
+    } else if (quoted || (c != ',' && c != '"')) {
+      cells.back() += c;
+    } else if (c == ',') {
       cells.emplace_back();
-      ++i;
-    } else if (line[i] == '"') {
-      throw std::runtime_error(where + ": quote inside an unquoted cell");
+    } else if (cells.back().empty()) {
+      quoted = true;
     } else {
-      cell += line[i++];
+      throw std::runtime_error(where + ": quote inside an unquoted cell");
     }
   }
+  if (quoted) throw std::runtime_error(where + ": unterminated quoted cell");
   return cells;
 }
 
@@ -229,26 +221,20 @@ std::vector<double> ResultTable::numbers(const std::string& column_name) const {
 ResultTable parse_result_csv(const std::string& text, const std::string& source) {
   ResultTable t;
   t.source = source;
-  std::size_t line_no = 0, pos = 0;
-  bool have_header = false;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
+  std::istringstream in(text);
+  std::string line;
+  for (std::size_t line_no = 1; std::getline(in, line); ++line_no) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const std::string where = source + ":" + std::to_string(line_no);
     if (line.empty()) {
-      if (pos >= text.size()) break;  // tolerate one trailing empty line only
+      if (in.peek() == std::char_traits<char>::eof()) break;  // tolerate one trailing empty line only
       throw std::runtime_error(where + ": empty line");
     }
     std::vector<std::string> cells = split_record(line, where);
-    if (!have_header) {
+    if (t.header.empty()) {
       for (const std::string& h : cells)
         if (h.empty()) throw std::runtime_error(where + ": header has an empty column name");
       t.header = std::move(cells);
-      have_header = true;
       continue;
     }
     if (cells.size() != t.header.size())
@@ -257,7 +243,7 @@ ResultTable parse_result_csv(const std::string& text, const std::string& source)
     t.rows.push_back(std::move(cells));
     t.line_numbers.push_back(line_no);
   }
-  if (!have_header) throw std::runtime_error(source + ": empty file (no header row)");
+  if (t.header.empty()) throw std::runtime_error(source + ": empty file (no header row)");
   return t;
 }
 

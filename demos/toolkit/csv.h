@@ -1,19 +1,10 @@
-// CSV tables for demo results (named ResultTable / read_result_csv: nn/connectivity has its own
-// simpler rl::CsvTable reader for the shipped data files): one header row, then one row per record.
-//
-// Numbers are written with "%.17g", which round-trips every finite double bit-identically
-// (17 significant digits suffice for IEEE binary64: Goldberg 1991, "What every computer scientist
-// should know about floating-point arithmetic", Theorem 15).  Negative zero stays "-0", subnormals
-// such as 1e-310 keep their bits; non-finite values are written "nan", "inf", "-inf" (read back by
-// strtod).  Integers are written exactly.  Strings are written as-is, or quoted ("a,b" -> "\"a,b\"",
-// quotes doubled) when they contain a comma or a quote; a newline inside a cell is rejected so that
-// one record is one line and reader errors can name the line.
+// CSV tables for demo results (ResultTable / read_result_csv: nn/connectivity has its own simpler
+// rl::CsvTable for the shipped data files).  The format and its guarantees (numbers in "%.17g", which
+// round-trips every double; quoting; one record per line; "<file>:<line>: <problem>" on a bad row):
+// docs/demos.md#where-outputs-go, bullet "CSV".
 //
 //   rl::CsvWriter w({"task", "rank", "dW"});  w.add_row({"2af", 30, 0.125});  w.write(path);  // atomic
 //   double dW = rl::read_result_csv(path).number(0, "dW");                                   // row 0
-//
-// The reader is for our own files: it rejects rows with the wrong number of cells, unterminated
-// quotes, an empty or missing header, and unparsable numbers, with "<file>:<line>: <problem>".
 #pragma once
 
 #include <cstdint>

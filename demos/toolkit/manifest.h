@@ -1,10 +1,8 @@
-// Run manifest: what produced a result folder, written beside the results as manifest.json: the fields
-// of RunManifest below, in that order (git revision: `git rev-parse HEAD`, "unknown" outside a checkout;
-// CPU time: user + system, every thread of this process; notes: e.g. which [OURS] defaults a program chose).
+// Run manifest: what produced a result folder, written beside the results as manifest.json
+// (docs/demos.md#where-outputs-go): the fields of RunManifest below, in that order.
 //
 //   rl::RunManifest manifest = rl::start_manifest(cli);   // right after cli.parse_or_exit()
-//   ... the runs ...
-//   rl::write_manifest(rl::manifest_path(cli), manifest);  // stamps the wall time
+//   rl::write_manifest(rl::manifest_path(cli), manifest);  // after the runs: stamps the wall time
 #pragma once
 
 #include <chrono>

@@ -1,11 +1,7 @@
-// Memory a run will need, estimated from its flags before anything starts (plumbing).
-//
-// A flag such as fig3c's --kernel-probe 5000 asks for tangent kernels of 50,000 x 50,000 doubles
-// (20 GB each); without a check the program trains for minutes and then dies with std::bad_alloc.
-// Each program adds up the big items its flags make it hold at once (kernels: rows^2 x 8 bytes; traces:
-// rows x steps x N x 8 bytes; data sets) times the runs alive at once (one per worker thread), and
-// refuses to start (exit 2, naming the flag) when that exceeds --max-memory (GiB) when given, else
-// MemAvailable of /proc/meminfo; when neither is known the check passes.  A lower bound, not a count:
+// Memory a run will need, estimated from its flags before anything starts (docs/demos.md#where-outputs-go,
+// bullet "Memory").  Why: fig3c's --kernel-probe 5000 asks for tangent kernels of 50,000 x 50,000
+// doubles (20 GB each); unchecked, the program trains for minutes and then dies of std::bad_alloc.  A
+// lower bound (the big items a run holds at once), not a count:
 //
 //   MemoryEstimate m;
 //   m.add("2 tangent kernels of 1000 x 1000", 2 * kernel_bytes(1000));

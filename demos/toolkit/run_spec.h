@@ -1,13 +1,8 @@
-// One run of a sweep, and the Cartesian sweep builder.
+// One run of a sweep, and the Cartesian sweep builder.  A run's `index` in the full sweep fixes the
+// output order, the shard that owns it and its random stream run_rng(spec) (docs/demos.md#determinism):
+// the same command line reproduces it whatever the thread count or shard.
 //
-// A figure program is a sweep: tasks x ranks x seeds (Fig. 1), structures x seeds (Fig. 2), ...  Each
-// run is a RunSpec: its position `index` in the full sweep, its repetition `seed`, and its parameters as
-// (name, text) pairs.  The index fixes the output order, the shard that owns the run
-// (demos/toolkit/shard.h) and the run's random stream, run_rng(spec) = Rng(derive_seed(seed, index)):
-// a run draws the same numbers whatever the thread count or shard, and the same command line (same
-// sweep, same index) reproduces it; changing the sweep's axes renumbers the runs.
-//
-//   auto runs = rl::make_sweep({rl::sweep_axis("task", cli.tasks()), rl::sweep_axis("rank", ranks)},
+//   auto runs = rl::make_sweep({rl::sweep_axis("task", tasks), rl::sweep_axis("rank", ranks)},
 //                              cli.seed_list());   // task-major, then rank, seeds fastest
 #pragma once
 

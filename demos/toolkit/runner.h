@@ -1,17 +1,7 @@
 // Parallel runner: spreads independent runs over worker threads, results in a fixed order.
-//
-// Determinism: each run draws only from its own Rng, run_rng(spec) = Rng(derive_seed(seed, index))
-// (demos/toolkit/run_spec.h), which the runner creates and passes in; results are stored by position.
-// So the output is bit-identical whatever --threads is, and whatever order the workers finish in.
-// Do not share mutable state between runs (a shared Rng, a shared accumulator) in run_one.
-//
-// Failure: if a run throws, no new runs are started, the workers finish their current run, and
-// RunError is thrown naming the failed run ("run 17 (task=2af rank=30 seed=3) failed: ...").
-// main() prints it and exits non-zero (see demos/example_toolkit.cpp).  Nothing merged is written.
-//
-// Two entry points: run_parallel (results in memory, in the order of `runs`) and run_sweep (sharded and
-// resumable: each run returns its rows, written atomically to <out>/runs/<stem>.csv), whose end every
-// figure program prints the same way:
+// Determinism (each run draws only from run_rng(spec), results stored by position: bit-identical
+// whatever --threads is) and failure (RunError naming the failed run, nothing merged):
+// docs/demos.md#determinism and #where-outputs-go.  Do not share mutable state between runs.
 //
 //   const SweepOutcome done = run_sweep(runs, sweep_options(cli, {"task", "ranks"}), run_one);
 //   const std::optional<ResultTable> table = finish_sweep(done, runs, options, cli, manifest);
@@ -49,12 +39,9 @@ class RunError : public std::runtime_error {
   RunSpec spec_;
 };
 
-// A progress line on stderr: "fig1 runs 12/120 (10%) elapsed 0:12 ETA 1:48".
-//
-// When the stream is a terminal (isatty) the line is redrawn in place with '\r', at most every
-// kRedrawSeconds; otherwise (a log file, a Slurm job) nothing is printed until finish(), which
-// prints one summary line "fig1 runs 120/120 done in 2:03" (also called by the destructor).  run_jobs
-// ticks it once per finished run, from any worker thread.
+// A progress line on stderr: "fig1 runs 12/120 (10%) elapsed 0:12 ETA 1:48", redrawn in place at most
+// every kRedrawSeconds on a terminal; elsewhere (a log file, a Slurm job) only the summary line of
+// finish() (also called by the destructor): "fig1 runs 120/120 done in 2:03".
 class Progress {
  public:
   static constexpr double kRedrawSeconds = 0.1;  // [TP] terminal redraw throttle
@@ -174,10 +161,9 @@ std::optional<ResultTable> finish_sweep(const SweepOutcome& done, const std::vec
 void report_outputs(const Cli& cli, const RunManifest& manifest, const std::vector<std::string>& written);
 
 // The body of main(): returns body()'s status; on an exception prints "<program>: <what>" on stderr
-// and returns 1 (RunError's message names the failed run), or 2 for a CliError: a flag value that
-// parsed but that the program rejects once it knows the other flags (a rank above --N, say) is a
-// usage error like any other and exits as Cli::parse_or_exit does.  On failure it also removes the
-// folders this process made that are still empty (remove_empty_folders_made, demos/toolkit/atomic_file.h).
+// and returns 1, or 2 for a CliError (a flag value the program rejects once it knows the other flags,
+// a rank above --N, say, is a usage error like any other); then removes the folders this process made
+// that are still empty (remove_empty_folders_made, demos/toolkit/atomic_file.h).
 //   int main(int argc, char** argv) { return rl::guarded_main("fig1", [&] { return run(argc, argv); }); }
 int guarded_main(const std::string& program, const std::function<int()>& body);
 

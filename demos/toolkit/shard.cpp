@@ -1,9 +1,8 @@
 #include "demos/toolkit/shard.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
-#include <memory>
+#include <regex>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
@@ -19,25 +18,9 @@ const char* const kResultsRevisionKey = "results-revision";
 
 namespace {
 
-// Non-negative decimal integer (digits only, at most 9 of them); throws on anything else.
-std::size_t parse_small_count(const std::string& s, const std::string& whole) {
-  if (s.empty() || s.size() > 9)
-    throw std::invalid_argument("'" + whole + "' is not of the form i/n (e.g. 0/4)");
-  for (char c : s)
-    if (!std::isdigit(static_cast<unsigned char>(c)))
-      throw std::invalid_argument("'" + whole + "' is not of the form i/n (e.g. 0/4)");
-  return static_cast<std::size_t>(std::stoul(s));
-}
-
 // Flags that never change a run's numbers: where output goes, how the work is spread, the seeds (in
 // the file name).
 const std::vector<std::string> kFlagsOutsideSettings = {"out", "threads", "shard", "seed", "seeds", "max-memory"};
-
-// Flags added after records were made, at the value every earlier file was computed with: left out of
-// the key at that value, so the earlier files keep theirs (--precision f64, demos/toolkit/train_config.h).
-bool at_pre_flag_value(const std::string& name, const std::string& value) {
-  return name == "precision" && value == "f64";
-}
 
 std::map<std::string, std::string> parse_key(const std::string& key) {
   std::map<std::string, std::string> out;
@@ -65,11 +48,13 @@ std::string flag_text(const std::string& name, const std::map<std::string, std::
 }  // namespace
 
 Shard parse_shard(const std::string& text) {
-  const std::size_t slash = text.find('/');
-  if (slash == std::string::npos) throw std::invalid_argument("'" + text + "' is not of the form i/n (e.g. 0/4)");
+  static const std::regex form("([0-9]{1,9})/([0-9]{1,9})");  // at most 9 digits: no overflow
+  std::smatch m;
+  if (!std::regex_match(text, m, form))
+    throw std::invalid_argument("'" + text + "' is not of the form i/n (e.g. 0/4)");
   Shard s;
-  s.index = parse_small_count(text.substr(0, slash), text);
-  s.count = parse_small_count(text.substr(slash + 1), text);
+  s.index = std::stoul(m[1]);
+  s.count = std::stoul(m[2]);
   if (s.count == 0) throw std::invalid_argument("'" + text + "': shard count n must be at least 1");
   if (s.index >= s.count)
     throw std::invalid_argument("'" + text + "': shard index i must satisfy 0 <= i < n");
@@ -100,7 +85,9 @@ std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_fl
     const auto& skip = kFlagsOutsideSettings;
     if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
     if (std::find(axis_flags.begin(), axis_flags.end(), name) != axis_flags.end()) continue;
-    if (at_pre_flag_value(name, value)) continue;
+    // A flag added after records were made, at the value every earlier file was computed with: left out
+    // of the key, so the earlier files keep theirs (--precision f64, demos/toolkit/train_config.h).
+    if (name == "precision" && value == "f64") continue;
     kept.emplace_back(name, value);
   }
   kept.emplace_back(kResultsRevisionKey, kResultsRevision);
@@ -150,32 +137,30 @@ std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& 
     throw std::runtime_error("cannot merge into " + merged_path + ": " + std::to_string(missing.size()) + " of " +
                              std::to_string(runs.size()) + " run files missing, first " +
                              run_result_path(runs_dir, missing[0]));
-  std::unique_ptr<CsvWriter> merged;
-  std::vector<std::string> first_header;
-  std::string first_path;
+  std::vector<ResultTable> files;
   for (const RunSpec& r : runs) {
-    const std::string path = run_result_path(runs_dir, r);
-    const ResultTable t = read_result_csv(path);
-    check_run_file(t, settings, runs_dir);
-    if (!merged) {
-      first_header = t.header;
-      first_path = path;
-      std::vector<std::string> kept = t.header;
-      kept.erase(std::remove(kept.begin(), kept.end(), std::string(kSettingsColumn)), kept.end());
-      merged = std::make_unique<CsvWriter>(kept);
-    } else if (t.header != first_header) {
-      throw std::runtime_error(path + ": header differs from " + first_path);
-    }
-    const std::size_t settings_at = t.has_column(kSettingsColumn) ? t.column(kSettingsColumn) : t.header.size();
-    for (const auto& row : t.rows) {
-      std::vector<CsvCell> cells;
-      for (std::size_t c = 0; c < row.size(); ++c)
-        if (c != settings_at) cells.emplace_back(row[c]);
-      merged->add_row(cells);
-    }
+    files.push_back(read_result_csv(run_result_path(runs_dir, r)));
+    check_run_file(files.back(), settings, runs_dir);
+    if (files.back().header != files[0].header)
+      throw std::runtime_error(files.back().source + ": header differs from " + files[0].source);
   }
-  merged->write(merged_path);
-  return merged->row_count();
+  const ResultTable& first = files[0];
+  const std::size_t settings_at =
+      first.has_column(kSettingsColumn) ? first.column(kSettingsColumn) : first.header.size();
+  auto without_settings = [&](const std::vector<std::string>& row) {
+    std::vector<std::string> kept;
+    for (std::size_t c = 0; c < row.size(); ++c)
+      if (c != settings_at) kept.push_back(row[c]);
+    return kept;
+  };
+  CsvWriter merged(without_settings(first.header));
+  for (const ResultTable& t : files)
+    for (const auto& row : t.rows) {
+      const std::vector<std::string> kept = without_settings(row);
+      merged.add_row(std::vector<CsvCell>(kept.begin(), kept.end()));
+    }
+  merged.write(merged_path);
+  return merged.row_count();
 }
 
 }  // namespace rl

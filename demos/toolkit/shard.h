@@ -1,13 +1,5 @@
-// Shards: split one sweep's runs over independent processes or cluster jobs.
-//
-// Rule (round-robin): shard i of n (`--shard i/n`, 0 <= i < n) owns every run whose sweep index k
-// satisfies k % n == i.  The shards are disjoint and their union is the whole sweep, each run
-// exactly once.  Round-robin rather than contiguous blocks because a sweep is ordered task-major,
-// then by rank, then by seed, and cost grows with rank: round-robin gives every shard a similar mix.
-//
-// Resume rule: a run whose result file exists is complete (files are written atomically, see
-// demos/toolkit/atomic_file.h), so a rerun with the same flags skips it.  Merge: once every run's file
-// exists, merge_run_csvs() concatenates them in sweep order into one table.  See docs/scaling.md.
+// Shards, resume and merge of one sweep's runs: the rules (round-robin `--shard i/n`, a run whose file
+// exists is done, merge in sweep order) are in docs/scaling.md#the-shard-rule.
 //
 // Settings rule (docs/demos.md#where-outputs-go): a run file's name holds only its sweep axes; every other
 // flag that changes its numbers is recorded in a last column `settings`, "N=300;iters=2000;lr=0.003;...;

@@ -123,6 +123,8 @@ std::string num(double v) {  // SVG coordinate
   return buf;
 }
 
+std::string xy(double x, double y) { return num(x) + "," + num(y); }
+
 // "<rect<attrs> x=.. y=.. width=.. height=..": the caller adds the paint and closes the element.
 std::string rect_svg(const std::string& attrs, double x, double y, double w, double h) {
   return "<rect" + attrs + " x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(h) + "\"";
@@ -131,36 +133,34 @@ std::string rect_svg(const std::string& attrs, double x, double y, double w, dou
 std::string marker_svg(Marker m, double cx, double cy, const std::string& color, const std::string& cls,
                        bool hollow) {
   constexpr double r = 3.6;  // [TP] marker radius in px
-  const std::string fill = hollow ? "none" : color;
-  const std::string paint = " fill=\"" + fill + "\" stroke=\"" + color + "\" stroke-width=\"1.2\"/>";
+  auto paint_with = [&](const std::string& fill, const char* width) {
+    return " fill=\"" + fill + "\" stroke=\"" + color + "\" stroke-width=\"" + width + "\"/>";
+  };
+  const std::string paint = paint_with(hollow ? "none" : color, "1.2");
   const std::string c = "class=\"" + cls + "\"";
+  const std::string circle =
+      "<circle " + c + " cx=\"" + num(cx) + "\" cy=\"" + num(cy) + "\" r=\"" + num(r) + "\"";
   auto polygon = [&](std::initializer_list<std::pair<double, double>> pts) {
     std::string p;
-    for (const auto& xy : pts) p += num(cx + xy.first) + "," + num(cy + xy.second) + " ";
-    p.pop_back();
+    for (const auto& d : pts) p += (p.empty() ? "" : " ") + xy(cx + d.first, cy + d.second);
     return "<polygon " + c + " points=\"" + p + "\"" + paint;
   };
+  auto strokes = [&](const std::string& d) {
+    return "<path " + c + " d=\"" + d + "\"" + paint_with("none", "1.8");
+  };
+  const double a = m == Marker::kPlus ? 1.2 * r : 0.9 * r;  // the arms of + and x
   switch (m) {
-    case Marker::kCircle:
-      return "<circle " + c + " cx=\"" + num(cx) + "\" cy=\"" + num(cy) + "\" r=\"" + num(r) + "\"" + paint;
-    case Marker::kOpenCircle:
-      return "<circle " + c + " cx=\"" + num(cx) + "\" cy=\"" + num(cy) + "\" r=\"" + num(r) +
-             "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.5\"/>";
-    case Marker::kSquare:
-      return rect_svg(" " + c, cx - r * 0.9, cy - r * 0.9, 1.8 * r, 1.8 * r) + paint;
+    case Marker::kCircle: return circle + paint;
+    case Marker::kOpenCircle: return circle + paint_with("none", "1.5");
+    case Marker::kSquare: return rect_svg(" " + c, cx - r * 0.9, cy - r * 0.9, 1.8 * r, 1.8 * r) + paint;
     case Marker::kTriangleUp: return polygon({{0, -1.2 * r}, {1.1 * r, 0.8 * r}, {-1.1 * r, 0.8 * r}});
     case Marker::kTriangleDown: return polygon({{0, 1.2 * r}, {1.1 * r, -0.8 * r}, {-1.1 * r, -0.8 * r}});
     case Marker::kDiamond: return polygon({{0, -1.3 * r}, {r, 0}, {0, 1.3 * r}, {-r, 0}});
     case Marker::kPlus:
-    case Marker::kCross: {
-      const double a = m == Marker::kPlus ? 1.2 * r : 0.9 * r;
-      const std::string d = m == Marker::kPlus
-                                ? "M" + num(cx - a) + "," + num(cy) + "H" + num(cx + a) + "M" + num(cx) + "," +
-                                      num(cy - a) + "V" + num(cy + a)
-                                : "M" + num(cx - a) + "," + num(cy - a) + "L" + num(cx + a) + "," + num(cy + a) +
-                                      "M" + num(cx - a) + "," + num(cy + a) + "L" + num(cx + a) + "," + num(cy - a);
-      return "<path " + c + " d=\"" + d + "\" fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1.8\"/>";
-    }
+      return strokes("M" + xy(cx - a, cy) + "H" + num(cx + a) + "M" + xy(cx, cy - a) + "V" + num(cy + a));
+    case Marker::kCross:
+      return strokes("M" + xy(cx - a, cy - a) + "L" + xy(cx + a, cy + a) + "M" + xy(cx - a, cy + a) + "L" +
+                     xy(cx + a, cy - a));
   }
   return "";
 }
@@ -171,9 +171,20 @@ std::string text_svg(double x, double y, const std::string& text, const std::str
          xml_escape(text) + "</text>\n";
 }
 
-std::string line_svg(double x1, double y1, double x2, double y2, const std::string& cls, const std::string& stroke) {
+std::string line_svg(double x1, double y1, double x2, double y2, const std::string& cls, const std::string& stroke,
+                     const std::string& extra = "") {
   return "<line class=\"" + cls + "\" x1=\"" + num(x1) + "\" y1=\"" + num(y1) + "\" x2=\"" + num(x2) + "\" y2=\"" +
-         num(y2) + "\" stroke=\"" + stroke + "\"/>\n";
+         num(y2) + "\" stroke=\"" + stroke + "\"" + extra + "/>\n";
+}
+
+// An unfilled path (error bar, whisker).
+std::string stroked_path(const std::string& cls, const std::string& d, const std::string& color) {
+  return "<path class=\"" + cls + "\" d=\"" + d + "\" stroke=\"" + color + "\" fill=\"none\"/>\n";
+}
+
+// The horizontal caps at y1 and y2 of a vertical bar at cx, `half` px each side.
+std::string bar_caps(double cx, double half, double y1, double y2) {
+  return "M" + xy(cx - half, y1) + "H" + num(cx + half) + "M" + xy(cx - half, y2) + "H" + num(cx + half);
 }
 
 // Maps a data value to pixels: p0 at lo, p1 at hi.
@@ -236,12 +247,6 @@ Panel& Panel::y_label(const std::string& text) { y_label_ = text; return *this; 
 Panel& Panel::x_scale(AxisScale scale) { x_scale_ = scale; return *this; }
 Panel& Panel::y_scale(AxisScale scale) { y_scale_ = scale; return *this; }
 
-void Panel::require_axis(bool categorical, const std::string& what) {
-  if (categorical_ && *categorical_ != categorical)
-    throw std::invalid_argument("Panel '" + title_ + "': " + what + " mixes categorical and numeric x");
-  categorical_ = categorical;
-}
-
 Panel& Panel::add_series(Series s) {
   index_in(labels_, s.label);
   series_.push_back(std::move(s));
@@ -252,11 +257,13 @@ Panel& Panel::add_series(Series s) {
 void Panel::check_series(const std::string& what, std::size_t nx, std::size_t ny, bool categorical) {
   if (nx != ny)
     throw std::invalid_argument(what + ": " + std::to_string(nx) + " x values but " + std::to_string(ny) + " y values");
-  require_axis(categorical, what);
+  if (categorical_ && *categorical_ != categorical)
+    throw std::invalid_argument("Panel '" + title_ + "': " + what + " mixes categorical and numeric x");
+  categorical_ = categorical;
 }
 
 Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
-  Rng unused(0);
+  Rng unused(0);  // no jitter: no draw
   return scatter(label, x, y, 0.0, unused);
 }
 
@@ -316,7 +323,7 @@ Panel& Panel::category_scatter(const std::string& label, const std::vector<std::
   check_series("category_scatter '" + label + "'", category.size(), y.size(), true);
   std::vector<double> x;  // category indices, in order of first appearance
   for (const std::string& c : category) x.push_back(static_cast<double>(index_in(categories_, c)));
-  return add_series({Kind::kCategoryScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
+  return add_series({Kind::kScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
 }
 
 Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& category,
@@ -340,14 +347,6 @@ Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& 
 }
 
 // ---------------------------------------------------------------------------- Panel: layout
-
-// The labels of the series placed side by side in a category (boxes, category dots), in order of first use.
-std::vector<std::string> Panel::dodged_labels() const {
-  std::vector<std::string> seen;
-  for (const Series& s : series_)
-    if (s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter) index_in(seen, s.label);
-  return seen;
-}
 
 bool Panel::drawable(double x, double y) const {
   return !((x_scale_ == AxisScale::kLog && !categorical_.value_or(false) && x <= 0.0) ||
@@ -478,7 +477,7 @@ std::string Panel::render_line(const Series& s, const SeriesStyle& st, const Lay
       flush();
       continue;
     }
-    pts += (pts.empty() ? "" : " ") + num(L.X(p.x)) + "," + num(L.Y(p.y));
+    pts += (pts.empty() ? "" : " ") + xy(L.X(p.x), L.Y(p.y));
   }
   flush();
   return o;
@@ -495,10 +494,9 @@ std::string Panel::render_boxes(const Series& s, const SeriesStyle& st, const La
       not_on_log += b.n;
       continue;
     }
-    o += "<path class=\"whisker\" d=\"M" + num(cx) + "," + num(L.Y(b.whisker_low)) + "V" + num(L.Y(b.q1)) + "M" +
-         num(cx) + "," + num(L.Y(b.q3)) + "V" + num(L.Y(b.whisker_high)) + "M" + num(cx - half / 2) + "," +
-         num(L.Y(b.whisker_low)) + "H" + num(cx + half / 2) + "M" + num(cx - half / 2) + "," +
-         num(L.Y(b.whisker_high)) + "H" + num(cx + half / 2) + "\" stroke=\"" + st.color + "\" fill=\"none\"/>\n";
+    const double low = L.Y(b.whisker_low), high = L.Y(b.whisker_high);
+    const std::string d = "M" + xy(cx, low) + "V" + num(L.Y(b.q1)) + "M" + xy(cx, L.Y(b.q3)) + "V" + num(high);
+    o += stroked_path("whisker", d + bar_caps(cx, half / 2, low, high), st.color);
     o += rect_svg(" class=\"box\"", cx - half, L.Y(b.q3), 2 * half, L.Y(b.q1) - L.Y(b.q3)) + " fill=\"" + st.color +
          "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\" stroke-width=\"1.4\"/>\n";
     o += line_svg(cx - half, L.Y(b.median), cx + half, L.Y(b.median), "median", st.color);
@@ -520,9 +518,8 @@ std::string Panel::render_points(const Series& s, const SeriesStyle& st, const L
     if (s.kind == Kind::kLineError && p.err > 0.0) {
       const double lo = p.y - p.err, hi = p.y + p.err;
       const double ylo = drawable(1.0, lo) ? L.Y(lo) : L.py1 + 10;  // below the axis: clipped
-      o += "<path class=\"errorbar\" d=\"M" + num(cx) + "," + num(ylo) + "V" + num(L.Y(hi)) + "M" + num(cx - 4) +
-           "," + num(ylo) + "H" + num(cx + 4) + "M" + num(cx - 4) + "," + num(L.Y(hi)) + "H" + num(cx + 4) +
-           "\" stroke=\"" + st.color + "\" fill=\"none\"/>\n";
+      const std::string d = "M" + xy(cx, ylo) + "V" + num(L.Y(hi)) + bar_caps(cx, 4, ylo, L.Y(hi));
+      o += stroked_path("errorbar", d, st.color);
     }
     o += marker_svg(st.marker, cx, cy, st.color, "mark", false) + "\n";
   }
@@ -531,14 +528,13 @@ std::string Panel::render_points(const Series& s, const SeriesStyle& st, const L
 
 // Every series' marks, clipped to the plot area; counts what a log axis could not show.
 std::string Panel::render_marks(const Layout& L, const std::string& clip_id, std::size_t& not_on_log) const {
-  const std::vector<std::string> dodged = dodged_labels();
-  const double slot_width = 0.8 / static_cast<double>(std::max<std::size_t>(1, dodged.size()));
+  // On a categorical x every series (boxes, dots) has its own slot in each category, side by side.
+  const double slot_width = 0.8 / static_cast<double>(std::max<std::size_t>(1, labels_.size()));
   std::string o = "<g clip-path=\"url(#" + clip_id + ")\">\n";
   for (const Series& s : series_) {
-    const SeriesStyle st = series_style(position(labels_, s.label));
-    const double dodge = s.kind == Kind::kBox || s.kind == Kind::kCategoryScatter
-                             ? -0.4 + (static_cast<double>(position(dodged, s.label)) + 0.5) * slot_width
-                             : 0.0;
+    const std::size_t k = position(labels_, s.label);
+    const SeriesStyle st = series_style(k);
+    const double dodge = L.categorical ? -0.4 + (static_cast<double>(k) + 0.5) * slot_width : 0.0;
     if (s.kind == Kind::kLine || s.kind == Kind::kLineError) o += render_line(s, st, L, not_on_log);
     if (s.kind == Kind::kBox)
       o += render_boxes(s, st, L, dodge, slot_width, not_on_log);
@@ -558,10 +554,7 @@ std::string Panel::render_legend(const Layout& L) const {
     if (e.has_box)
       o += "<rect class=\"legend-box\" x=\"" + num(lx + 4) + "\" y=\"" + num(ly - 6) + "\" width=\"16\" height=\"12\" fill=\"" +
            st.color + "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\"/>\n";
-    if (e.has_line)
-      o += "<line class=\"legend-line\" x1=\"" + num(lx) + "\" y1=\"" + num(ly) + "\" x2=\"" + num(lx + 24) + "\" y2=\"" +
-           num(ly) + "\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
-           dash_attr(st) + "/>\n";
+    if (e.has_line) o += line_svg(lx, ly, lx + 24, ly, "legend-line", st.color, " stroke-width=\"1.8\"" + dash_attr(st));
     if (e.has_marker && !e.has_box) o += marker_svg(st.marker, lx + 12, ly, st.color, "legend-mark", false) + "\n";
     for (const std::string& line : wrap_words(e.text, L.legend_chars)) {
       o += text_svg(lx + 30, ly + 4, line, "start", " font-size=\"11\"");

@@ -1,5 +1,7 @@
 // Standalone SVG figures for the demo programs: scatter (with deterministic jitter), box plots,
-// lines with error bars, linear or log axes, categorical or numeric x, a grid of panels.
+// lines with error bars, linear or log axes, categorical or numeric x, a grid of panels.  How to read
+// them: docs/demos.md#reading-the-plots.  Marks carry classes (mark, box, median, whisker, outlier,
+// errorbar, line, legend-mark, note) so tests and readers can count them.
 //
 //   rl::Figure fig(1, 2, "Fig. 1 (reproduction): rank sweep on 2AF");   // 1 row, 2 panels
 //   rl::Panel& a = fig.panel(0, 0).title("weight change").x_label("rank").x_scale(rl::AxisScale::kLog);
@@ -7,12 +9,6 @@
 //   a.line_error("2AF mean", rank_values, dW_by_rank, rl::ErrorBar::kSem);
 //   fig.panel(0, 1).boxplot("2AF", structure_of_run, ka_of_run);          // categorical x
 //   fig.write(cli.out_dir() + "/fig1.svg");                               // atomic
-//
-// How to read them (jitter, mean ± sd/sem, Tukey boxes, what is not drawn and the note that says so,
-// colour-blind-safe styles with markers and dashes, dodged categories): docs/demos.md#reading-the-plots.
-//
-// Marks carry classes (mark, box, median, whisker, outlier, errorbar, line, legend-mark, note) so
-// tests and readers can count them.
 #pragma once
 
 #include <cstddef>
@@ -76,7 +72,7 @@ class Panel {
   std::string render(double x0, double y0, double w, double h, const std::string& clip_id) const;
 
  private:
-  enum class Kind { kScatter, kLine, kLineError, kCategoryScatter, kBox };
+  enum class Kind { kScatter, kLine, kLineError, kBox };
   struct Point {
     double x = 0.0, y = 0.0, jitter = 0.0, err = 0.0;  // err: half-length of the error bar
     bool gap_before = false;                           // a skipped point precedes: break the line
@@ -114,12 +110,10 @@ class Panel {
                             std::size_t& not_on_log) const;
   std::string render_legend(const Layout& L) const;
   std::string render_note(const Layout& L, std::size_t not_on_log) const;
-  void require_axis(bool categorical, const std::string& what);
   void check_series(const std::string& what, std::size_t nx, std::size_t ny, bool categorical);
   Panel& add_series(Series s);  // keeps the label's style
   std::vector<Point> finite_points(const std::vector<double>& x, const std::vector<double>& y, double jitter_px,
                                    Rng& rng);
-  std::vector<std::string> dodged_labels() const;
   Range x_range() const;
   Range y_range() const;
   bool drawable(double x, double y) const;

@@ -1,18 +1,11 @@
-// Summaries for the programs' printed tables, plots and verdict lines (plumbing; a first reading can skip
-// it): mean, spread, quantiles and box statistics; result rows grouped by setting; verdict lines.
+// Summaries for the programs' printed tables, plots and verdict lines: mean, spread, quantiles and box
+// statistics; result rows grouped by setting; verdict lines, which say "undefined" rather than "NO" or a
+// largest error of 0 when a compared group has no finite value (docs/demos.md#where-outputs-go,
+// bullet "Verdicts": a comparison with NaN is false, and std::max skips NaN).
 //
 //   const auto dW = values_of(table, rows, "weight_change");   // one column over some rows
 //   std::printf("%-17s", mean_sd(dW, 3).c_str());              // "0.290 ± 0.089" (sd over seeds)
-//
-// Verdict lines: a group whose every run diverged (or was silent on the probe) has no finite value:
-// its mean is NaN, and a comparison with NaN is false.  Read as "NO", that would print "differs from the
-// paper" for a sweep that measured nothing; a largest error taken with std::max skips NaN and would
-// print 0.  Both are "undefined" here instead:
-//
-//   const Comparison dw = is_larger(lo_dW, hi_dW), ka = is_smaller(lo_KA, hi_KA);
-//   paper_verdict({dw, ka}, "Fig. 1")   // "undefined (a compared group has no finite value, or most of its runs failed)"
-//   LargestError worst;  worst.leave_out();              // a diverged run
-//   worst.text()                        // "undefined (no run has a finite value; 1 left out)"
+//   paper_verdict({is_larger(lo_dW, hi_dW), is_smaller(lo_KA, hi_KA)}, "Fig. 1")
 #pragma once
 
 #include <algorithm>
@@ -26,19 +19,11 @@
 namespace rl {
 
 // ---------------------------------------------------------------- statistics
-// Every function skips non-finite values (NaN, +-inf); the results say how many finite ones they used
-// (n) and count_non_finite counts the rest, so that a diverged run is counted, never silently averaged
-// in or drawn at 0.
-//
-// Conventions (stated here once, and in the plot legends):
-//   sample_mean the arithmetic mean of the finite values.
-//   sample_sd   the n - 1 (Bessel-corrected) standard deviation; 0 for a single value.
-//   sem         sample_sd / sqrt(n).
-//   quantile    linear interpolation between order statistics, h = (n - 1) p ("type 7" of
-//               Hyndman & Fan 1996, the default of R and NumPy).
-//   box_stats   Tukey's box plot (Tukey 1977, "Exploratory Data Analysis", ch. 2): box from the
-//               first to the third quartile, line at the median, whiskers to the most extreme data
-//               point within 1.5 IQR of the box, every point beyond them an outlier.
+// Every function skips non-finite values (NaN, +-inf) and says how many finite ones it used (n), so that
+// a diverged run is counted, never silently averaged in or drawn at 0.  Conventions (also in the plot
+// legends, docs/demos.md#reading-the-plots): sd is n - 1 normalised (0 for one value), sem = sd / sqrt(n);
+// quantiles are "type 7" (Hyndman & Fan 1996, R's and NumPy's default); boxes are Tukey's (Tukey 1977,
+// "Exploratory Data Analysis", ch. 2).
 
 // The finite entries of `values`, in their original order.
 std::vector<double> finite_values(const std::vector<double>& values);

@@ -1,15 +1,10 @@
-// A run's flags, read straight into the library's run configs (plumbing; a first reading can skip it).
+// A run's flags, read straight into the library's run configs.  Every default lives once, in nn/
+// (SgdOptions, RnnTrainConfig, ReluTrainConfig, GdOptions); a program declares a config's flags in one
+// call and reads them in one:
 //
-// Every default lives once, in nn/: SgdOptions (nn/optim.h: lr 0.003, momentum 0.9), RnnTrainConfig
-// (nn/rnn_experiment.h), ReluTrainConfig (nn/relu_experiment.h: lr 0.01), GdOptions
-// (nn/two_layer_linear.h).  A program declares a config's flags in one call and reads them in one:
-//
-//   cli.add_common(common);                        // --iters, --log-every, --gain (demos/toolkit/cli.h)
-//   add_rnn_flags(cli);                            // --N, --lr, --momentum with the config's defaults
-//   add_precision_flag(cli);                       // --precision f64|f32
-//   ...parse...
+//   add_rnn_flags(cli);                                  // --N, --lr, --momentum with the config's defaults
+//   add_precision_flag(cli);                             // --precision f64|f32
 //   const RnnTrainConfig train = rnn_train_flags(cli);   // iters, log_every, sgd, precision, log_measures
-//   const double gain = gain_flag(cli);            // --gain, refused (exit 2) unless > 0
 //
 // The cells every RNN program's run row ends with are rnn_run_cells: a column added there appears in
 // fig1_rank_sweep, fig2_biological and fig3c_aligned_rnn at once (CsvRecord, demos/toolkit/csv.h).
