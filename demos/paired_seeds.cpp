@@ -40,14 +40,22 @@ struct Metric {
   bool lower = true;  // true: the compared side wins when its value is strictly below the other's
 };
 
-Selector parse_selector(const std::string& flag, const std::string& text) {
+// `text` without leading and trailing blanks ("a, b" lists arrive as "a" and " b").
+std::string trimmed(const std::string& text) {
+  const std::size_t first = text.find_first_not_of(" \t"), last = text.find_last_not_of(" \t");
+  return first == std::string::npos ? "" : text.substr(first, last - first + 1);
+}
+
+Selector parse_selector(const std::string& flag, const std::string& raw) {
+  const std::string text = trimmed(raw);
   const std::size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
     throw CliError("--" + flag + ": '" + text + "' is not COLUMN=VALUE");
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-Metric parse_metric(const std::string& text) {
+Metric parse_metric(const std::string& raw) {
+  const std::string text = trimmed(raw);
   const std::size_t colon = text.rfind(':');
   const std::string direction = colon == std::string::npos ? "" : text.substr(colon + 1);
   if (colon == 0 || (direction != "lower" && direction != "higher"))
@@ -95,13 +103,23 @@ std::string group_key(const ResultTable& t, std::size_t row, const std::vector<s
 struct Comparison {
   std::string group, compared, against;
   std::vector<std::pair<std::size_t, std::size_t>> pairs;  // (compared row, against row)
+  std::vector<std::size_t> unpaired;                        // compared rows with no partner
 };
 
 struct Spec {
   std::vector<std::string> within;
   Selector compare, against;
   std::string pair;
+  std::vector<std::string> measured;  // the metrics' columns: never a setting that separates runs
 };
+
+// How many different values column `h` takes: a setting takes few, a measurement about one per row.
+std::size_t distinct_values(const ResultTable& t, const std::string& h) {
+  std::vector<std::string> seen;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) seen.push_back(t.cell(r, h));
+  std::sort(seen.begin(), seen.end());
+  return static_cast<std::size_t>(std::unique(seen.begin(), seen.end()) - seen.begin());
+}
 
 // The partner of compared row `a`: the against row of its group with the same pair value.  Two
 // candidates mean --within misses a column that separates the runs (a usage error, say which).
@@ -112,11 +130,20 @@ std::size_t partner_of(const ResultTable& t, std::size_t a, const std::vector<st
   for (std::size_t b : group_rows) {
     if (b == a || t.cell(b, spec.against.column) != against_value || t.cell(b, spec.pair) != t.cell(a, spec.pair))
       continue;
-    if (found != t.rows.size())
+    if (found != t.rows.size()) {
+      std::string differ;  // settings where one candidate agrees with row a and the other does not
+      for (const std::string& h : t.header) {
+        const bool measured = std::find(spec.measured.begin(), spec.measured.end(), h) != spec.measured.end();
+        if (!measured && 2 * distinct_values(t, h) <= t.rows.size() &&
+            (t.cell(found, h) == t.cell(a, h)) != (t.cell(b, h) == t.cell(a, h)))
+          differ += (differ.empty() ? "" : ", ") + h;
+      }
+      if (differ.empty()) differ = "no column: the file holds the same run twice";
       throw CliError("--within: lines " + std::to_string(t.line_numbers[found]) + " and " +
                      std::to_string(t.line_numbers[b]) + " of " + t.source + " are both the partner of line " +
                      std::to_string(t.line_numbers[a]) + " (" + spec.pair + " " + t.cell(a, spec.pair) +
-                     "): add the column that separates them to --within");
+                     "): add the column that separates them to --within (candidates: " + differ + ")");
+    }
     found = b;
   }
   return found;
@@ -140,7 +167,7 @@ std::vector<Comparison> pair_rows(const ResultTable& t, const Spec& spec) {
       if (!picked) continue;
       if (!line_of.count(value)) {
         line_of[value] = out.size();
-        out.push_back({key, spec.compare.column + "=" + value, "", {}});
+        out.push_back({key, spec.compare.column + "=" + value, "", {}, {}});
       }
       Comparison& c = out[line_of[value]];
       std::string against_value;
@@ -148,6 +175,7 @@ std::vector<Comparison> pair_rows(const ResultTable& t, const Spec& spec) {
       const std::string against = spec.against.column + "=" + against_value;
       c.against = c.against.empty() || c.against == against ? against : "(several)";
       if (b != t.rows.size()) c.pairs.push_back({a, b});
+      else c.unpaired.push_back(a);
     }
   }
   return out;
@@ -160,40 +188,62 @@ std::string count_text(std::size_t wins, std::size_t defined, std::size_t undefi
   return s;
 }
 
-void print_report(const ResultTable& t, const std::vector<Comparison>& comparisons, const std::vector<Metric>& metrics) {
-  int wg = 6, wc = 7, wa = 12;  // the widths of "within", "compare" and "(no partner)"
-  for (const Comparison& c : comparisons) {
-    wg = std::max(wg, static_cast<int>(c.group.size()));
-    wc = std::max(wc, static_cast<int>(c.compared.size()));
-    wa = std::max(wa, static_cast<int>(c.against.size()));
-  }
-  std::printf("%-*s  %-*s  %-*s  %5s", wg, "within", wc, "compare", wa, "against", "pairs");
-  for (const Metric& m : metrics) std::printf("  %-26s", (m.column + (m.lower ? " lower" : " higher")).c_str());
-  std::printf("%s\n", metrics.size() > 1 ? "  all" : "");
-  for (const Comparison& c : comparisons) {
-    std::printf("%-*s  %-*s  %-*s  %5zu", wg, c.group.c_str(), wc, c.compared.c_str(), wa,
-                c.pairs.empty() ? "(no partner)" : c.against.c_str(), c.pairs.size());
-    std::vector<bool> all(c.pairs.size(), true), defined(c.pairs.size(), true);
-    for (const Metric& m : metrics) {
-      std::size_t wins = 0, finite = 0;
-      for (std::size_t p = 0; p < c.pairs.size(); ++p) {
-        const double x = t.number(c.pairs[p].first, m.column), y = t.number(c.pairs[p].second, m.column);
-        const bool ok = std::isfinite(x) && std::isfinite(y), win = ok && (m.lower ? x < y : x > y);
-        finite += ok;
-        wins += win;
-        defined[p] = defined[p] && ok;
-        all[p] = all[p] && win;
-      }
-      std::printf("  %-26s", count_text(wins, finite, c.pairs.size() - finite).c_str());
-    }
-    std::size_t all_wins = 0, all_defined = 0;
+// The count cells of one comparison: one per metric, then "all" (every metric wins) when there are
+// several.  Reads every value first, so a non-numeric cell stops the program before anything is printed.
+std::vector<std::string> count_cells(const ResultTable& t, const Comparison& c, const std::vector<Metric>& metrics) {
+  std::vector<std::string> cells;
+  std::vector<bool> all(c.pairs.size(), true), defined(c.pairs.size(), true);
+  for (const Metric& m : metrics) {
+    std::size_t wins = 0, finite = 0;
     for (std::size_t p = 0; p < c.pairs.size(); ++p) {
-      all_wins += all[p];
-      all_defined += defined[p];
+      const double x = t.number(c.pairs[p].first, m.column), y = t.number(c.pairs[p].second, m.column);
+      const bool ok = std::isfinite(x) && std::isfinite(y), win = ok && (m.lower ? x < y : x > y);
+      finite += ok;
+      wins += win;
+      defined[p] = defined[p] && ok;
+      all[p] = all[p] && win;
     }
-    if (metrics.size() > 1) std::printf("  %s", count_text(all_wins, all_defined, c.pairs.size() - all_defined).c_str());
-    std::printf("\n");
+    cells.push_back(count_text(wins, finite, c.pairs.size() - finite));
   }
+  if (metrics.size() > 1) {
+    const auto wins = static_cast<std::size_t>(std::count(all.begin(), all.end(), true));
+    const auto finite = static_cast<std::size_t>(std::count(defined.begin(), defined.end(), true));
+    cells.push_back(count_text(wins, finite, c.pairs.size() - finite));
+  }
+  return cells;
+}
+
+void print_line(std::string line) {
+  line.erase(line.find_last_not_of(' ') + 1);  // no trailing blanks: the output diffs cleanly
+  std::printf("%s\n", line.c_str());
+}
+
+std::string padded(const std::string& text, std::size_t width) {
+  return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
+}
+
+void print_report(const ResultTable& t, const std::vector<Comparison>& comparisons, const std::vector<Metric>& metrics,
+                  const std::string& pair) {
+  std::vector<std::vector<std::string>> rows = {{"within", "compare", "against", "pairs"}};
+  for (const Metric& m : metrics) rows[0].push_back(m.column + (m.lower ? " lower" : " higher"));
+  if (metrics.size() > 1) rows[0].push_back("all");
+  for (const Comparison& c : comparisons) {
+    rows.push_back({c.group, c.compared, c.pairs.empty() ? "(no partner)" : c.against, std::to_string(c.pairs.size())});
+    for (const std::string& cell : count_cells(t, c, metrics)) rows.back().push_back(cell);
+  }
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) line += padded(row[i], width[i]) + "  ";
+    print_line(line);
+  }
+  for (const Comparison& c : comparisons)  // a dropped seed is said, not silently left out of n
+    for (std::size_t a : c.unpaired)
+      std::fprintf(stderr, "paired_seeds: note: %s %s: line %zu of %s (%s %s) has no partner and is not counted\n",
+                   c.group.c_str(), c.compared.c_str(), t.line_numbers[a], t.source.c_str(), pair.c_str(),
+                   t.cell(a, pair).c_str());
 }
 
 int run(int argc, char** argv) {
@@ -210,9 +260,12 @@ int run(int argc, char** argv) {
     if (cli.get_string(required).empty()) throw CliError(std::string("--") + required + ": required");
 
   Spec spec{cli.get_string_list("within"), parse_selector("compare", cli.get_string("compare")),
-            parse_selector("against", cli.get_string("against")), cli.get_string("pair")};
+            parse_selector("against", cli.get_string("against")), cli.get_string("pair"), {}};
   std::vector<Metric> metrics;
-  for (const std::string& m : cli.get_string_list("metrics")) metrics.push_back(parse_metric(m));
+  for (const std::string& m : cli.get_string_list("metrics")) {
+    metrics.push_back(parse_metric(m));
+    spec.measured.push_back(metrics.back().column);
+  }
 
   const ResultTable table = read_result_csv(cli.get_string("results"));
   for (const std::string& c : spec.within) require_column(table, "within", c);
@@ -223,7 +276,12 @@ int run(int argc, char** argv) {
 
   const std::vector<Comparison> comparisons = pair_rows(table, spec);
   if (comparisons.empty()) throw CliError("--compare: no row of " + table.source + " has " + cli.get_string("compare"));
-  print_report(table, comparisons, metrics);
+  const bool any_pair = std::any_of(comparisons.begin(), comparisons.end(),
+                                    [](const Comparison& c) { return !c.pairs.empty(); });
+  if (!any_pair)
+    throw CliError("--against: no compared row of " + table.source + " has a partner with " +
+                   cli.get_string("against") + " and the same " + spec.pair);
+  print_report(table, comparisons, metrics, spec.pair);
   return 0;
 }
 

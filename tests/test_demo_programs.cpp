@@ -357,6 +357,18 @@ TEST(DemoPrograms, PairedSeedsCountsStrictWinsSeedBySeed) {
   };
   EXPECT_EQ(squeeze(lines[1]), "task=2af rank=1 rank=300 3 1/2 (+1 undefined) 2/3 1/2 (+1 undefined)") << r.out;
   EXPECT_EQ(squeeze(lines[2]), "task=dms rank=1 rank=300 3 2/3 0/3 0/3") << r.out;
+  for (const std::string& line : lines) EXPECT_NE(line.back(), ' ') << "a trailing blank: '" << line << "'";
+
+  // A compared row without a partner is said on stderr, not silently left out of n.
+  const std::string dropped = scratch.path("dropped.csv");
+  std::ofstream(dropped) << "task,rank,seed,kernel_alignment,weight_change\n2af,1,1,0.1,2\n2af,1,2,0.5,2\n"
+                            "2af,300,1,0.2,1\n";
+  std::vector<std::string> on_dropped = ranks;
+  on_dropped[1] = dropped;
+  const ProgramResult d = run_program(scratch, "paired_seeds", on_dropped);
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_NE(squeeze(d.out).find("task=2af rank=1 rank=300 1 1/1 1/1 1/1"), std::string::npos) << d.out;
+  EXPECT_NE(d.err.find("line 3 of " + dropped + " (seed 2) has no partner"), std::string::npos) << d.err;
 
   const std::string entries = scratch.path("entries.csv");
   std::ofstream(entries) << "entry,N,seed,kernel_alignment\n"
@@ -378,7 +390,9 @@ TEST(DemoPrograms, PairedSeedsCountsStrictWinsSeedBySeed) {
   bad_metric.insert(bad_metric.end(), {"--metrics", "accuracy:higher"});
   refused(bad_metric, 2, "--metrics: no column 'accuracy'");
   refused({"--results", csv, "--compare", "rank=1", "--against", "rank=300"}, 2,
-          "add the column that separates them to --within");
+          "add the column that separates them to --within (candidates: task)");
+  refused({"--results", csv, "--within", "task", "--compare", "rank=1", "--against", "rank=30"}, 2,
+          "--against: no compared row");
   refused({"--results", csv, "--compare", "rank", "--against", "rank=300"}, 2, "--compare: 'rank' is not");
   refused({"--results", scratch.path("absent.csv"), "--compare", "rank=1", "--against", "rank=300"}, 1,
           "absent.csv");
