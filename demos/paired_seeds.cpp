@@ -16,7 +16,9 @@
 // --pair value (the seed) inside the same --within group; "{COL}" in VALUE is replaced by that row's
 // COL, so each Fig. 2 structure meets the Gaussian of its own N.  A metric "COL:lower" counts the
 // pairs whose compared value is strictly below the other's ("higher": strictly above); a pair where
-// either value is not finite (a diverged or silent run) is counted as undefined, never as a win.
+// either value is not finite, or either run failed (--failed, by default diverged=1 or silent=1: a
+// diverged run's huge but finite weight change is no "larger dW"), is counted as undefined, never as
+// a win.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -111,7 +113,14 @@ struct Spec {
   Selector compare, against;
   std::string pair;
   std::vector<std::string> measured;  // the metrics' columns: never a setting that separates runs
+  std::vector<Selector> failed;       // a row matching one of these is a failed run
 };
+
+bool is_failed(const ResultTable& t, std::size_t row, const std::vector<Selector>& failed) {
+  for (const Selector& f : failed)
+    if (t.has_column(f.column) && t.cell(row, f.column) == f.value) return true;
+  return false;
+}
 
 // How many different values column `h` takes: a setting takes few, a measurement about one per row.
 std::size_t distinct_values(const ResultTable& t, const std::string& h) {
@@ -190,14 +199,17 @@ std::string count_text(std::size_t wins, std::size_t defined, std::size_t undefi
 
 // The count cells of one comparison: one per metric, then "all" (every metric wins) when there are
 // several.  Reads every value first, so a non-numeric cell stops the program before anything is printed.
-std::vector<std::string> count_cells(const ResultTable& t, const Comparison& c, const std::vector<Metric>& metrics) {
+std::vector<std::string> count_cells(const ResultTable& t, const Comparison& c, const std::vector<Metric>& metrics,
+                                     const std::vector<Selector>& failed) {
   std::vector<std::string> cells;
   std::vector<bool> all(c.pairs.size(), true), defined(c.pairs.size(), true);
   for (const Metric& m : metrics) {
     std::size_t wins = 0, finite = 0;
     for (std::size_t p = 0; p < c.pairs.size(); ++p) {
-      const double x = t.number(c.pairs[p].first, m.column), y = t.number(c.pairs[p].second, m.column);
-      const bool ok = std::isfinite(x) && std::isfinite(y), win = ok && (m.lower ? x < y : x > y);
+      const auto [a, b] = c.pairs[p];
+      const double x = t.number(a, m.column), y = t.number(b, m.column);
+      const bool ok = std::isfinite(x) && std::isfinite(y) && !is_failed(t, a, failed) && !is_failed(t, b, failed);
+      const bool win = ok && (m.lower ? x < y : x > y);
       finite += ok;
       wins += win;
       defined[p] = defined[p] && ok;
@@ -223,13 +235,13 @@ std::string padded(const std::string& text, std::size_t width) {
 }
 
 void print_report(const ResultTable& t, const std::vector<Comparison>& comparisons, const std::vector<Metric>& metrics,
-                  const std::string& pair) {
+                  const Spec& spec) {
   std::vector<std::vector<std::string>> rows = {{"within", "compare", "against", "pairs"}};
   for (const Metric& m : metrics) rows[0].push_back(m.column + (m.lower ? " lower" : " higher"));
   if (metrics.size() > 1) rows[0].push_back("all");
   for (const Comparison& c : comparisons) {
     rows.push_back({c.group, c.compared, c.pairs.empty() ? "(no partner)" : c.against, std::to_string(c.pairs.size())});
-    for (const std::string& cell : count_cells(t, c, metrics)) rows.back().push_back(cell);
+    for (const std::string& cell : count_cells(t, c, metrics, spec.failed)) rows.back().push_back(cell);
   }
   std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& row : rows)
@@ -242,8 +254,8 @@ void print_report(const ResultTable& t, const std::vector<Comparison>& compariso
   for (const Comparison& c : comparisons)  // a dropped seed is said, not silently left out of n
     for (std::size_t a : c.unpaired)
       std::fprintf(stderr, "paired_seeds: note: %s %s: line %zu of %s (%s %s) has no partner and is not counted\n",
-                   c.group.c_str(), c.compared.c_str(), t.line_numbers[a], t.source.c_str(), pair.c_str(),
-                   t.cell(a, pair).c_str());
+                   c.group.c_str(), c.compared.c_str(), t.line_numbers[a], t.source.c_str(), spec.pair.c_str(),
+                   t.cell(a, spec.pair).c_str());
 }
 
 int run(int argc, char** argv) {
@@ -253,6 +265,8 @@ int run(int argc, char** argv) {
   cli.add_string("compare", "", "COLUMN=VALUE of the compared side; VALUE * takes every value in turn");
   cli.add_string("against", "", "COLUMN=VALUE of the other side; {COL} is the compared row's COL");
   cli.add_string("pair", "seed", "the column whose equal values make a pair");
+  cli.add_string_list("failed", {"diverged=1", "silent=1"},
+                      "COLUMN=VALUE marking a failed run, whose pairs count as undefined (absent columns ignored)");
   cli.add_string_list("metrics", {"kernel_alignment:lower", "weight_change:higher"},
                       "COLUMN:lower or COLUMN:higher, the direction in which the compared side wins");
   if (!cli.parse_or_exit(argc, argv)) return 0;
@@ -260,8 +274,9 @@ int run(int argc, char** argv) {
     if (cli.get_string(required).empty()) throw CliError(std::string("--") + required + ": required");
 
   Spec spec{cli.get_string_list("within"), parse_selector("compare", cli.get_string("compare")),
-            parse_selector("against", cli.get_string("against")), cli.get_string("pair"), {}};
+            parse_selector("against", cli.get_string("against")), cli.get_string("pair"), {}, {}};
   std::vector<Metric> metrics;
+  for (const std::string& f : cli.get_string_list("failed")) spec.failed.push_back(parse_selector("failed", f));
   for (const std::string& m : cli.get_string_list("metrics")) {
     metrics.push_back(parse_metric(m));
     spec.measured.push_back(metrics.back().column);
@@ -281,7 +296,7 @@ int run(int argc, char** argv) {
   if (!any_pair)
     throw CliError("--against: no compared row of " + table.source + " has a partner with " +
                    cli.get_string("against") + " and the same " + spec.pair);
-  print_report(table, comparisons, metrics, spec.pair);
+  print_report(table, comparisons, metrics, spec);
   return 0;
 }
 

@@ -370,6 +370,16 @@ TEST(DemoPrograms, PairedSeedsCountsStrictWinsSeedBySeed) {
   EXPECT_NE(squeeze(d.out).find("task=2af rank=1 rank=300 1 1/1 1/1 1/1"), std::string::npos) << d.out;
   EXPECT_NE(d.err.find("line 3 of " + dropped + " (seed 2) has no partner"), std::string::npos) << d.err;
 
+  // A diverged run's huge but finite weight change is no win: its pairs are undefined (--failed).
+  const std::string failed = scratch.path("failed.csv");
+  std::ofstream(failed) << "rank,seed,diverged,kernel_alignment,weight_change\n1,1,1,0.1,1e250\n1,2,0,0.1,2\n"
+                           "300,1,0,0.5,1\n300,2,0,0.5,1\n";
+  const ProgramResult f = run_program(scratch, "paired_seeds", {"--results", failed, "--compare", "rank=1",
+                                                                "--against", "rank=300"});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  EXPECT_NE(squeeze(f.out).find("rank=1 rank=300 2 1/1 (+1 undefined) 1/1 (+1 undefined)"), std::string::npos)
+      << f.out;
+
   const std::string entries = scratch.path("entries.csv");
   std::ofstream(entries) << "entry,N,seed,kernel_alignment\n"
                             "a,10,1,0.1\nb,20,1,0.9\ngaussian_N10,10,1,0.5\ngaussian_N20,20,1,0.5\n";
