@@ -109,6 +109,17 @@ TEST(CsvWriter, RejectsBadHeadersAndRows) {
   EXPECT_EQ(w.row_count(), 0u);
 }
 
+TEST(CsvWriter, AddColumnPutsItsValueInEveryRow) {  // run_sweep's precision and settings columns
+  CsvWriter w({"a", "b"});
+  w.add_row({"x,y", 2});
+  w.add_row({"z", 3});
+  w.add_column("c", "k=1;r=1,2");
+  EXPECT_EQ(w.to_string(), "a,b,c\n\"x,y\",2,\"k=1;r=1,2\"\nz,3,\"k=1;r=1,2\"\n");
+  EXPECT_THROW(w.add_column("a", "1"), std::invalid_argument);
+  EXPECT_THROW(w.add_column("d", "line\nbreak"), std::invalid_argument);
+  EXPECT_EQ(w.to_string().substr(0, 6), "a,b,c\n");  // a refused column leaves the table as it was
+}
+
 // Returns the error message of parse_result_csv on `text` ("" if it parsed).
 std::string parse_error(const std::string& text) {
   try {

@@ -44,20 +44,21 @@ long long parse_integer(const std::string& text, const std::string& what);
 class CsvWriter {
  public:
   // Column names: non-empty, unique.  Throws std::invalid_argument otherwise.
-  explicit CsvWriter(std::vector<std::string> header);
+  explicit CsvWriter(const std::vector<std::string>& header);
 
   // Appends one record; throws std::invalid_argument if the cell count differs from the header or
   // a cell contains a newline.
   void add_row(const std::vector<CsvCell>& cells);
+  // Appends column `name` with `value` in every row; throws as the constructor and add_row do.
+  void add_column(const std::string& name, const std::string& value);
 
-  std::size_t row_count() const { return rows_; }
+  std::size_t row_count() const { return rows_.size(); }
   std::string to_string() const;  // header line + records, each ending in '\n'
   void write(const std::string& path) const;  // atomic: temporary file + rename
 
  private:
   std::vector<std::string> header_;
-  std::string body_;
-  std::size_t rows_ = 0;
+  std::vector<std::string> rows_;  // each record's line, quoted, without its '\n'
 };
 
 // One record as (column name, cell) pairs in column order: the header and the row are one list, so

@@ -174,22 +174,6 @@ void run_on_threads(std::size_t workers, int simulate_thread_limit, const std::f
   for (std::thread& t : pool) t.join();
 }
 
-// `rows` with one column per (name, value) appended to every row, each row taking the value.
-CsvWriter with_constant_columns(const CsvWriter& rows,
-                                const std::vector<std::pair<std::string, std::string>>& columns) {
-  if (columns.empty()) return rows;
-  const ResultTable t = parse_result_csv(rows.to_string(), "run rows");
-  std::vector<std::string> header = t.header;
-  for (const auto& column : columns) header.push_back(column.first);
-  CsvWriter out(header);
-  for (const auto& row : t.rows) {
-    std::vector<CsvCell> cells(row.begin(), row.end());
-    for (const auto& column : columns) cells.emplace_back(column.second);
-    out.add_row(cells);
-  }
-  return out;
-}
-
 // RunError for the failed job with the smallest index, saying how many others failed; nothing if none did.
 void throw_first_failure(const std::vector<RunSpec>& runs, const std::vector<std::exception_ptr>& failures) {
   std::size_t failed = 0, first = runs.size();
@@ -273,7 +257,9 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
   if (!options.settings.empty()) columns.emplace_back(kSettingsColumn, options.settings);
   run_jobs(todo, options.runner, [&](std::size_t k) {
     Rng rng = run_rng(todo[k]);
-    with_constant_columns(run_one(todo[k], rng), columns).write(run_result_path(options.runs_dir, todo[k]));
+    CsvWriter rows = run_one(todo[k], rng);
+    for (const auto& [name, value] : columns) rows.add_column(name, value);
+    rows.write(run_result_path(options.runs_dir, todo[k]));
   });
   out.executed = todo.size();
   out.complete = pending_runs(runs, options.runs_dir).empty();
