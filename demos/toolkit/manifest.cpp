@@ -21,10 +21,8 @@ std::string git_revision() {
   if (!got || status != 0) return "unknown";
   std::string rev(buf);
   while (!rev.empty() && std::isspace(static_cast<unsigned char>(rev.back()))) rev.pop_back();
-  if (rev.size() != 40) return "unknown";
-  for (char c : rev)
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return "unknown";
-  return rev;
+  const bool hex = rev.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  return rev.size() == 40 && hex ? rev : "unknown";
 }
 
 std::string json_quote(const std::string& s) {

@@ -23,11 +23,7 @@
 namespace rl {
 
 Progress::Progress(std::string label, std::size_t total, std::ostream& out, bool interactive)
-    : label_(std::move(label)),
-      total_(total),
-      out_(out),
-      interactive_(interactive),
-      start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)), total_(total), out_(out), interactive_(interactive) {}
 
 Progress::~Progress() {
   try {

@@ -69,7 +69,7 @@ class Progress {
   std::size_t total_;
   std::ostream& out_;
   bool interactive_;
-  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   double last_draw_ = -1.0;
   std::size_t done_ = 0;
   bool finished_ = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
@@ -24,14 +25,10 @@ const std::vector<std::string> kFlagsOutsideSettings = {"out", "threads", "shard
 
 std::map<std::string, std::string> parse_key(const std::string& key) {
   std::map<std::string, std::string> out;
-  std::size_t at = 0;
-  while (at < key.size()) {
-    std::size_t end = key.find(';', at);
-    if (end == std::string::npos) end = key.size();
-    const std::string item = key.substr(at, end - at);
+  std::istringstream items(key);
+  for (std::string item; std::getline(items, item, ';');) {
     const std::size_t eq = item.find('=');
     out[item.substr(0, eq)] = eq == std::string::npos ? "" : item.substr(eq + 1);
-    at = end + 1;
   }
   return out;
 }
@@ -100,9 +97,8 @@ std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_fl
 std::string describe_settings_difference(const std::string& stored, const std::string& now) {
   if (stored == now) return "";
   const auto a = parse_key(stored), b = parse_key(now);
-  std::map<std::string, int> names;
-  for (const auto& kv : a) names[kv.first];
-  for (const auto& kv : b) names[kv.first];
+  auto names = a;  // every flag of either key, in name order
+  names.insert(b.begin(), b.end());
   for (const auto& kv : names) {
     const auto ia = a.find(kv.first), ib = b.find(kv.first);
     const bool same = ia != a.end() && ib != b.end() && ia->second == ib->second;

@@ -66,13 +66,9 @@ double quantile(const std::vector<double>& values, double p) {
 const char* error_bar_name(ErrorBar kind) { return kind == ErrorBar::kSd ? "sd" : "sem"; }
 
 MeanSpread mean_spread(const std::vector<double>& values, ErrorBar kind) {
-  MeanSpread r;
   const std::vector<double> f = finite_or_throw(values, "mean_spread");
-  r.n = f.size();
-  r.mean = sample_mean(f);
   const double sd = sample_sd(f);
-  r.spread = kind == ErrorBar::kSd ? sd : sd / std::sqrt(static_cast<double>(r.n));
-  return r;
+  return {sample_mean(f), kind == ErrorBar::kSd ? sd : sd / std::sqrt(static_cast<double>(f.size())), f.size()};
 }
 
 BoxStats box_stats(const std::vector<double>& values) {
