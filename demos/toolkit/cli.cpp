@@ -4,7 +4,6 @@
 #include "demos/toolkit/cli.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -29,8 +28,8 @@ std::string join(const std::vector<T>& values, const char* sep, Text text) {
   return out;
 }
 
-// parse(text, "--flag") (parse_integer or parse_number, demos/toolkit/csv.h), its std::invalid_argument
-// turned into CliError: "--iters: '12x' is not an integer".
+// parse(text, "--flag") (parse_integer or parse_number, demos/toolkit/csv.h; parse_shard), its
+// std::invalid_argument turned into CliError: "--iters: '12x' is not an integer".
 template <class Parse>
 auto parsed(const std::string& flag, const std::string& text, Parse parse) {
   try {
@@ -227,11 +226,7 @@ void Cli::set_value(const std::string& name, Option& opt, const std::string& tex
     for (const std::string& item : items) check_choice(name, item, opt.choices);
     opt.strings = items;
   } else if (opt.kind == Kind::kShard) {
-    try {
-      parse_shard(text);
-    } catch (const std::invalid_argument& e) {
-      throw CliError("--" + name + ": " + e.what());
-    }
+    parsed(name, text, parse_shard);
     opt.strings = {text};
   }  // kFlag: handled in parse()
 }

@@ -7,7 +7,6 @@
 //   double dW = rl::read_result_csv(path).number(0, "dW");                                   // row 0
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -96,8 +95,7 @@ struct ResultTable {
   // The cell as a whole number ("30"; not "30.5" or "3e1"), e.g. a rank: it stays an integer from
   // the command line to the summary.  Throws as number() does.
   long long integer(std::size_t row, const std::string& column_name) const;
-  // Whole column as numbers.
-  std::vector<double> numbers(const std::string& column_name) const;
+  std::vector<double> numbers(const std::string& column_name) const;  // the whole column, as number() reads it
 };
 
 // Parses CSV text; `source` names it in error messages ("<source>:<line>: ...").

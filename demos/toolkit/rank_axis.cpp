@@ -1,7 +1,5 @@
 #include "demos/toolkit/rank_axis.h"
 
-#include <string>
-
 namespace rl {
 
 std::vector<std::int64_t> ranks_flag(const Cli& cli, std::size_t max_rank, const std::string& max_name,

@@ -5,19 +5,16 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <system_error>
 #include <thread>
 
 #include "demos/toolkit/atomic_file.h"
-#include "demos/toolkit/shard.h"
 #include "demos/toolkit/train_config.h"
 
 namespace rl {

@@ -49,8 +49,6 @@ class Progress {
   // Writes to `out` (run_jobs: std::cerr); `interactive` selects the in-place redraw (run_jobs: stderr is a terminal).
   Progress(std::string label, std::size_t total, std::ostream& out, bool interactive);
   ~Progress();
-  Progress(const Progress&) = delete;
-  Progress& operator=(const Progress&) = delete;
 
   void tick(std::size_t n = 1);  // thread-safe
   void finish();                 // prints the summary line once; later calls do nothing

@@ -8,14 +8,11 @@
 
 #include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/cli.h"
-#include "demos/toolkit/csv.h"
 #include "nn/results_revision.h"
 
 namespace rl {
 
 std::string Shard::str() const { return std::to_string(index) + "/" + std::to_string(count); }
-
-const char* const kResultsRevisionKey = "results-revision";
 
 namespace {
 
@@ -44,17 +41,17 @@ std::string flag_text(const std::string& name, const std::map<std::string, std::
 
 }  // namespace
 
-Shard parse_shard(const std::string& text) {
+Shard parse_shard(const std::string& text, const std::string& what) {
   static const std::regex form("([0-9]{1,9})/([0-9]{1,9})");  // at most 9 digits: no overflow
   std::smatch m;
   if (!std::regex_match(text, m, form))
-    throw std::invalid_argument("'" + text + "' is not of the form i/n (e.g. 0/4)");
+    throw std::invalid_argument(what + ": '" + text + "' is not of the form i/n (e.g. 0/4)");
   Shard s;
   s.index = std::stoul(m[1]);
   s.count = std::stoul(m[2]);
-  if (s.count == 0) throw std::invalid_argument("'" + text + "': shard count n must be at least 1");
+  if (s.count == 0) throw std::invalid_argument(what + ": '" + text + "': shard count n must be at least 1");
   if (s.index >= s.count)
-    throw std::invalid_argument("'" + text + "': shard index i must satisfy 0 <= i < n");
+    throw std::invalid_argument(what + ": '" + text + "': shard index i must satisfy 0 <= i < n");
   return s;
 }
 

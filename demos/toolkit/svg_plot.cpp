@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
@@ -103,16 +104,12 @@ std::string dash_attr(const SeriesStyle& st) { return st.dash.empty() ? "" : " s
 
 // Escapes &, <, >, " and ' for SVG text and attributes.
 std::string xml_escape(const std::string& s) {
+  static const std::map<char, std::string> kEntities = {
+      {'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&apos;"}};
   std::string out;
   for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
+    const auto it = kEntities.find(c);
+    out += it == kEntities.end() ? std::string(1, c) : it->second;
   }
   return out;
 }

@@ -1,6 +1,5 @@
 #include "demos/toolkit/table_summary.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -176,16 +175,12 @@ void LargestError::add(double error) {
 double LargestError::value() const { return n_finite ? largest : std::numeric_limits<double>::quiet_NaN(); }
 
 std::string LargestError::text() const {
-  char buf[128];
-  if (n_finite == 0) {
-    std::snprintf(buf, sizeof buf, "undefined (no run has a finite value; %zu left out)", n_left_out);
-  } else if (n_left_out) {
-    std::snprintf(buf, sizeof buf, "%.3e (%zu run%s without a finite value left out)", largest, n_left_out,
-                  n_left_out == 1 ? "" : "s");
-  } else {
-    std::snprintf(buf, sizeof buf, "%.3e", largest);
-  }
-  return buf;
+  if (n_finite == 0) return "undefined (no run has a finite value; " + std::to_string(n_left_out) + " left out)";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3e", largest);
+  if (n_left_out == 0) return buf;
+  const std::string runs = std::to_string(n_left_out) + (n_left_out == 1 ? " run" : " runs");
+  return buf + (" (" + runs + " without a finite value left out)");
 }
 
 }  // namespace rl

@@ -1,6 +1,5 @@
 #include "demos/toolkit/teacher_cache.h"
 
-#include <cstdio>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
