@@ -41,15 +41,13 @@ auto parsed(const std::string& flag, const std::string& text, Parse parse) {
 
 // Splits "a,b,c"; an empty list or an empty item is an error naming the flag.
 std::vector<std::string> split_list(const std::string& flag, const std::string& text) {
-  std::vector<std::string> items;
-  std::string item;
-  std::istringstream ss(text);
   if (text.empty()) throw CliError("--" + flag + ": empty list");
-  while (std::getline(ss, item, ',')) {
+  std::vector<std::string> items;
+  std::istringstream ss(text + ",");  // getline drops one trailing empty item: "a," must show its empty one
+  for (std::string item; std::getline(ss, item, ',');) {
     if (item.empty()) throw CliError("--" + flag + ": empty item in list '" + text + "'");
     items.push_back(item);
   }
-  if (text.back() == ',') throw CliError("--" + flag + ": empty item in list '" + text + "'");
   return items;
 }
 
@@ -61,9 +59,7 @@ void check_range(const std::string& flag, T v, T lo, T hi, Text text) {
 }
 
 void check_choice(const std::string& flag, const std::string& v, const std::vector<std::string>& choices) {
-  if (choices.empty()) return;
-  for (const std::string& c : choices)
-    if (c == v) return;
+  if (choices.empty() || std::find(choices.begin(), choices.end(), v) != choices.end()) return;
   throw CliError("--" + flag + ": '" + v + "' is not one of " + join(choices, ", ", as_is));
 }
 
@@ -185,7 +181,6 @@ bool Cli::parse(const std::vector<std::string>& args) {
     opt.given = true;
     if (opt.kind == Kind::kFlag) {
       if (eq != std::string::npos) throw CliError("--" + name + ": takes no value");
-      opt.flag = true;
       continue;
     }
     std::string value;
@@ -264,7 +259,7 @@ const std::vector<double>& Cli::get_double_list(const std::string& name) const {
 const std::vector<std::string>& Cli::get_string_list(const std::string& name) const {
   return find(name, Kind::kString, true).strings;
 }
-bool Cli::get_flag(const std::string& name) const { return find(name, Kind::kFlag).flag; }
+bool Cli::get_flag(const std::string& name) const { return find(name, Kind::kFlag).given; }
 
 bool Cli::was_given(const std::string& name) const { return option(name).given; }
 
@@ -305,7 +300,7 @@ std::string Cli::value_text(const Option& o) {  // a scalar is a list of one: jo
     case Kind::kDouble: return join(o.doubles, ",", format_number_short);
     case Kind::kString:
     case Kind::kShard: return join(o.strings, ",", as_is);
-    case Kind::kFlag: return o.flag ? "on" : "off";
+    case Kind::kFlag: return o.given ? "on" : "off";
   }
   return "";
 }
