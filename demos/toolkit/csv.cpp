@@ -143,6 +143,16 @@ std::vector<std::string> split_record(const std::string& line, const std::string
   return cells;
 }
 
+// The cell read by parse(text, what); a bad one throws std::runtime_error naming the file, line and column.
+template <class Parse>
+auto parsed_cell(const ResultTable& t, std::size_t row, const std::string& column_name, Parse parse) {
+  try {
+    return parse(t.cell(row, column_name), "column '" + column_name + "'");
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(t.source + ":" + std::to_string(t.line_numbers[row]) + ": " + e.what());
+  }
+}
+
 }  // namespace
 
 CsvWriter::CsvWriter(const std::vector<std::string>& header) {
@@ -189,20 +199,6 @@ const std::string& ResultTable::cell(std::size_t row, const std::string& column_
     throw std::out_of_range(source + ": row " + std::to_string(row) + " of " + std::to_string(rows.size()));
   return rows[row][column(column_name)];
 }
-
-namespace {
-
-// The cell read by parse(text, what); a bad one throws std::runtime_error naming the file, line and column.
-template <class Parse>
-auto parsed_cell(const ResultTable& t, std::size_t row, const std::string& column_name, Parse parse) {
-  try {
-    return parse(t.cell(row, column_name), "column '" + column_name + "'");
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(t.source + ":" + std::to_string(t.line_numbers[row]) + ": " + e.what());
-  }
-}
-
-}  // namespace
 
 double ResultTable::number(std::size_t row, const std::string& name) const { return parsed_cell(*this, row, name, parse_number); }
 long long ResultTable::integer(std::size_t row, const std::string& name) const {

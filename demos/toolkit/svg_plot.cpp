@@ -13,34 +13,7 @@
 
 namespace rl {
 
-// ---------------------------------------------------------------------------- styles and ticks
-
-SeriesStyle series_style(std::size_t k) {
-  // Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, orange,
-  // reddish purple, sky blue, black, yellow.  Dark and light colours alternate for grey-scale.
-  static const char* const kColors[kStyleCount] = {"#0072B2", "#D55E00", "#009E73", "#E69F00",
-                                                   "#CC79A7", "#56B4E9", "#000000", "#F0E442"};
-  static const Marker kMarkers[kStyleCount] = {Marker::kCircle,       Marker::kSquare, Marker::kTriangleUp,
-                                               Marker::kDiamond,      Marker::kTriangleDown, Marker::kPlus,
-                                               Marker::kCross,        Marker::kOpenCircle};
-  static const char* const kDashes[kStyleCount] = {"", "6,3", "2,2", "8,3,2,3", "4,4", "10,3", "1,3", "6,2,2,2"};
-  const std::size_t i = k % kStyleCount;
-  return {kColors[i], kMarkers[i], kDashes[i]};
-}
-
-std::vector<double> linear_ticks(double lo, double hi, int target) {
-  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi) || target < 1) return {};
-  const double raw = (hi - lo) / target;
-  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-  const double norm = raw / mag;
-  const double step = (norm < 1.5 ? 1.0 : norm < 3.0 ? 2.0 : norm < 7.0 ? 5.0 : 10.0) * mag;
-  std::vector<double> ticks;
-  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k += 1.0) {
-    const double v = k * step;
-    ticks.push_back(std::fabs(v) < step * 1e-9 ? 0.0 : v);  // no "-0" or 1e-17 at the origin
-  }
-  return ticks;
-}
+// ---------------------------------------------------------------------------- SVG text helpers
 
 namespace {
 
@@ -57,33 +30,6 @@ int decade_step(int e0, int e1) {
   }
   return 100 * ((e1 - e0) / (100 * kMaxLogLabels) + 1);  // beyond 700 decades: still at most ~7
 }
-
-}  // namespace
-
-std::vector<double> log_ticks(double lo, double hi) {
-  if (!(lo > 0.0) || !(hi > lo) || !std::isfinite(hi)) return {};
-  const int e0 = static_cast<int>(std::floor(std::log10(lo))), e1 = static_cast<int>(std::ceil(std::log10(hi)));
-  const bool dense = std::log10(hi) - std::log10(lo) < 2.0;
-  const int every = decade_step(e0, e1);
-  std::vector<double> ticks;
-  for (int e = e0; e <= e1; ++e) {
-    for (double m : {1.0, 2.0, 5.0}) {
-      if (m != 1.0 && !dense) continue;
-      if (m == 1.0 && e % every != 0) continue;
-      const double v = m * std::pow(10.0, e);
-      if (v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12)) ticks.push_back(v);
-    }
-  }
-  return ticks;
-}
-
-std::string tick_label(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return compact_exponent(buf);
-}
-
-namespace {
 
 std::vector<double> axis_ticks(double lo, double hi, AxisScale scale) {
   return scale == AxisScale::kLog ? log_ticks(lo, hi) : linear_ticks(lo, hi);
@@ -235,6 +181,58 @@ void pad_range(double& lo, double& hi, AxisScale scale) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------- styles and ticks
+
+SeriesStyle series_style(std::size_t k) {
+  // Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, orange,
+  // reddish purple, sky blue, black, yellow.  Dark and light colours alternate for grey-scale.
+  static const char* const kColors[kStyleCount] = {"#0072B2", "#D55E00", "#009E73", "#E69F00",
+                                                   "#CC79A7", "#56B4E9", "#000000", "#F0E442"};
+  static const Marker kMarkers[kStyleCount] = {Marker::kCircle,       Marker::kSquare, Marker::kTriangleUp,
+                                               Marker::kDiamond,      Marker::kTriangleDown, Marker::kPlus,
+                                               Marker::kCross,        Marker::kOpenCircle};
+  static const char* const kDashes[kStyleCount] = {"", "6,3", "2,2", "8,3,2,3", "4,4", "10,3", "1,3", "6,2,2,2"};
+  const std::size_t i = k % kStyleCount;
+  return {kColors[i], kMarkers[i], kDashes[i]};
+}
+
+std::vector<double> linear_ticks(double lo, double hi, int target) {
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi) || target < 1) return {};
+  const double raw = (hi - lo) / target;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double norm = raw / mag;
+  const double step = (norm < 1.5 ? 1.0 : norm < 3.0 ? 2.0 : norm < 7.0 ? 5.0 : 10.0) * mag;
+  std::vector<double> ticks;
+  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k += 1.0) {
+    const double v = k * step;
+    ticks.push_back(std::fabs(v) < step * 1e-9 ? 0.0 : v);  // no "-0" or 1e-17 at the origin
+  }
+  return ticks;
+}
+
+std::vector<double> log_ticks(double lo, double hi) {
+  if (!(lo > 0.0) || !(hi > lo) || !std::isfinite(hi)) return {};
+  const int e0 = static_cast<int>(std::floor(std::log10(lo))), e1 = static_cast<int>(std::ceil(std::log10(hi)));
+  const bool dense = std::log10(hi) - std::log10(lo) < 2.0;
+  const int every = decade_step(e0, e1);
+  std::vector<double> ticks;
+  for (int e = e0; e <= e1; ++e) {
+    for (double m : {1.0, 2.0, 5.0}) {
+      if (m != 1.0 && !dense) continue;
+      if (m == 1.0 && e % every != 0) continue;
+      const double v = m * std::pow(10.0, e);
+      if (v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12)) ticks.push_back(v);
+    }
+  }
+  return ticks;
+}
+
+std::string tick_label(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return compact_exponent(buf);
+}
 
 // ---------------------------------------------------------------------------- Panel: data
 

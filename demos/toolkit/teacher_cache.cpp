@@ -9,12 +9,6 @@
 
 namespace rl {
 
-namespace {
-
-constexpr std::uint64_t kTeacherStreamW = 11, kTeacherStreamIo = 12, kTeacherStreamData = 13;
-
-}  // namespace
-
 std::string teacher_key(const TeacherSpec& spec) {
   const RnnTrainConfig& t = spec.train;
   return "N=" + std::to_string(spec.N) + ";gain=" + format_number(spec.gain) + ";iters=" + std::to_string(t.iters) +
@@ -32,6 +26,8 @@ std::string teacher_folder(const std::string& root, const TeacherSpec& spec) {
 }
 
 namespace {
+
+constexpr std::uint64_t kTeacherStreamW = 11, kTeacherStreamIo = 12, kTeacherStreamData = 13;
 
 // The teacher cached in `folder`, refused when damaged or trained with other settings.
 Teacher load_teacher(const TeacherSpec& spec, const std::string& folder, const std::string& marker) {
