@@ -73,7 +73,6 @@ double process_cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-// The manifest as a JSON object, one field per line.
 std::string manifest_json(const RunManifest& m) {
   const std::vector<std::pair<const char*, std::string>> fields = {
       {"program", json_quote(m.program)}, {"command_line", json_quote(m.command_line)}, {"flags", json_pairs(m.flags)},

@@ -138,20 +138,15 @@ std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& 
       throw std::runtime_error(files.back().source + ": header differs from " + files[0].source);
   }
   const ResultTable& first = files[0];
-  const std::size_t settings_at =
-      first.has_column(kSettingsColumn) ? first.column(kSettingsColumn) : first.header.size();
-  auto without_settings = [&](const std::vector<std::string>& row) {
-    std::vector<std::string> kept;
-    for (std::size_t c = 0; c < row.size(); ++c)
-      if (c != settings_at) kept.push_back(row[c]);
-    return kept;
+  auto without_settings = [&](std::vector<std::string> row) {
+    if (first.has_column(kSettingsColumn)) row.erase(row.begin() + first.column(kSettingsColumn));
+    return row;
   };
   CsvWriter merged(without_settings(first.header));
-  for (const ResultTable& t : files)
-    for (const auto& row : t.rows) {
-      const std::vector<std::string> kept = without_settings(row);
-      merged.add_row(std::vector<CsvCell>(kept.begin(), kept.end()));
-    }
+  for (const ResultTable& t : files) {
+    const std::vector<std::string> row = without_settings(t.rows[0]);  // check_run_file: one row each
+    merged.add_row({row.begin(), row.end()});
+  }
   merged.write(merged_path);
   return merged.row_count();
 }

@@ -120,7 +120,6 @@ std::string line_svg(double x1, double y1, double x2, double y2, const std::stri
          num(y2) + "\" stroke=\"" + stroke + "\"" + extra + "/>\n";
 }
 
-// An unfilled path (error bar, whisker).
 std::string stroked_path(const std::string& cls, const std::string& d, const std::string& color) {
   return "<path class=\"" + cls + "\" d=\"" + d + "\" stroke=\"" + color + "\" fill=\"none\"/>\n";
 }
