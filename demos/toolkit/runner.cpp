@@ -46,13 +46,11 @@ std::string Progress::format_duration(double seconds) {
 
 std::string Progress::format_line(const std::string& label, std::size_t done, std::size_t total,
                                   double elapsed_seconds) {
-  const double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0;
+  const std::size_t pct = total ? 100 * done / total : 100;  // floored: 100% only when done
   std::string eta = "?";
   if (done > 0 && done <= total)
     eta = format_duration(elapsed_seconds / static_cast<double>(done) * static_cast<double>(total - done));
-  char pct_text[16];
-  std::snprintf(pct_text, sizeof pct_text, "%.0f", std::floor(pct));
-  return label + " " + std::to_string(done) + "/" + std::to_string(total) + " (" + pct_text + "%) elapsed " +
+  return label + " " + std::to_string(done) + "/" + std::to_string(total) + " (" + std::to_string(pct) + "%) elapsed " +
          format_duration(elapsed_seconds) + " ETA " + eta;
 }
 
@@ -123,8 +121,7 @@ std::size_t workers_for(std::size_t n, int threads) {
 // the operating system refuses one (std::system_error: a thread or memory limit), the ones beyond the
 // usable count leave before touching a job.  The limit means resources are short: half of the started
 // workers run (at least one), leaving memory for the runs themselves.
-void run_on_threads(std::size_t workers, int simulate_thread_limit, const std::function<void()>& work,
-                    Progress* progress) {
+void run_on_threads(std::size_t workers, int simulate_thread_limit, const std::function<void()>& work) {
   std::mutex gate_mutex;
   std::condition_variable gate;
   bool opened = false;
@@ -155,12 +152,10 @@ void run_on_threads(std::size_t workers, int simulate_thread_limit, const std::f
     opened = true;
   }
   gate.notify_all();
-  if (pool.empty()) {
-    if (progress) progress->finish();
+  if (pool.empty())
     throw std::runtime_error("could not start any of the " + std::to_string(workers) +
                              " worker threads (--threads): " + refused +
                              "; try a smaller --threads or raise the process limits (ulimit -u, -v)");
-  }
   if (pool.size() < workers)
     std::fprintf(stderr, "WARNING: the system started only %zu of %zu worker threads (%s); running on %zu\n",
                  pool.size(), workers, refused.c_str(), active);
@@ -213,9 +208,8 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
   if (workers == 1)
     work();  // no thread for the serial case: simpler stacks in a debugger
   else
-    run_on_threads(workers, options.simulate_thread_limit, work, progress.get());
-  if (progress) progress->finish();
-  throw_first_failure(runs, failures);
+    run_on_threads(workers, options.simulate_thread_limit, work);
+  throw_first_failure(runs, failures);  // ~Progress prints the summary line, also when this throws
 }
 
 SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_flags) {
