@@ -129,8 +129,7 @@ void Cli::add_string_list(const std::string& name, const std::vector<std::string
 }
 
 void Cli::add_flag(const std::string& name, const std::string& help) {
-  Option& o = declare(name, Kind::kFlag, help);
-  o.default_text = "off";
+  declare(name, Kind::kFlag, help).default_text = "off";
 }
 
 void Cli::add_common(const CommonFlags& d) {
@@ -158,9 +157,7 @@ void Cli::add_common(const CommonFlags& d) {
 }
 
 bool Cli::parse(int argc, const char* const* argv) {
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-  return parse(args);
+  return parse(std::vector<std::string>(argv + std::min(argc, 1), argv + argc));  // argv[0]: the program
 }
 
 bool Cli::parse(const std::vector<std::string>& args) {
@@ -280,9 +277,7 @@ std::uint64_t Cli::announce_seed() const {
 
 int Cli::threads() const {
   const std::int64_t t = get_int("threads");
-  if (t > 0) return static_cast<int>(t);
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw > 0 ? static_cast<int>(hw) : 1;
+  return static_cast<int>(t > 0 ? t : std::max(1u, std::thread::hardware_concurrency()));  // 0: unknown
 }
 
 std::string Cli::out_dir() const { return get_string("out"); }

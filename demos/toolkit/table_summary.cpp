@@ -79,8 +79,7 @@ BoxStats box_stats(const std::vector<double>& values) {
   b.median = sorted_quantile(s, 0.5);
   b.q3 = sorted_quantile(s, 0.75);
   const double iqr = b.q3 - b.q1;
-  const double fence_low = b.q1 - kTukeyWhiskerIqr * iqr;
-  const double fence_high = b.q3 + kTukeyWhiskerIqr * iqr;
+  const double fence_low = b.q1 - kTukeyWhiskerIqr * iqr, fence_high = b.q3 + kTukeyWhiskerIqr * iqr;
   b.whisker_low = b.q1;
   b.whisker_high = b.q3;
   for (double v : s) {
