@@ -62,6 +62,8 @@ TEST(CsvFormat, ShortFormIsShortestThatRoundTrips) {
   EXPECT_EQ(format_number_short(1e-310), "1e-310");
   EXPECT_EQ(format_number_short(100.0), "100");
   EXPECT_EQ(format_number_short(1e6), "1e6");
+  EXPECT_EQ(format_number_short(-std::nan("")), "nan");  // as format_number: never glibc's "-nan"
+  EXPECT_EQ(format_number_short(-INFINITY), "-inf");
   EXPECT_EQ(format_number_short(-2.5e-7), "-2.5e-7");
   for (double v : awkward_values()) EXPECT_EQ(bits(parse_number(format_number_short(v))), bits(v)) << v;
 }

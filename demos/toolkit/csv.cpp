@@ -32,8 +32,7 @@ std::string compact_exponent(const std::string& s) {
 }
 
 std::string format_number_short(double v) {
-  if (!std::isfinite(v)) return format_number(v);
-  std::string best = format_number(v);
+  std::string best = format_number(v);  // nan and inf too: no shorter text reads back to them
   char buf[32];
   for (int digits = 1; digits <= 17; ++digits) {
     std::snprintf(buf, sizeof buf, "%.*g", digits, v);
