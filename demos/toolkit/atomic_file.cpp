@@ -86,7 +86,8 @@ std::size_t remove_stale_temporaries(const std::string& dir, double min_age_seco
 
 void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write_body) {
   const fs::path target(path);
-  if (target.filename().empty()) throw std::invalid_argument("write_file_atomic: output path '" + path + "' names no file");
+  if (target.filename().empty())
+    throw std::invalid_argument("write_file_atomic: output path '" + path + "' names no file");
   make_dirs(target.parent_path().string());
   const std::string tmp = temporary_name_for(path);
   std::error_code ignored;  // removing the temporary after a failure is best effort: the failure is reported

@@ -71,8 +71,6 @@ long long parse_integer(const std::string& text, const std::string& what) {
 }
 
 CsvCell::CsvCell(double v) : text(format_number(v)) {}
-CsvCell::CsvCell(const char* s) : text(s) {}
-CsvCell::CsvCell(const std::string& s) : text(s) {}
 
 CsvRecord& CsvRecord::add(const std::string& name, const CsvCell& cell) {
   names_.push_back(name);

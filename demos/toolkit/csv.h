@@ -19,8 +19,8 @@ struct CsvCell {
   CsvCell(double v);              // "%.17g", nan/inf/-inf
   template <class Int, class = std::enable_if_t<std::is_integral_v<Int>>>
   CsvCell(Int v) : text(std::to_string(v)) {}  // exact
-  CsvCell(const char* s);
-  CsvCell(const std::string& s);
+  CsvCell(const char* s) : text(s) {}
+  CsvCell(const std::string& s) : text(s) {}
 };
 
 // The exact CSV text of a double: "%.17g", or nan / inf / -inf.

@@ -75,12 +75,12 @@ double process_cpu_seconds() {
 
 std::string manifest_json(const RunManifest& m) {
   const std::vector<std::pair<const char*, std::string>> fields = {
-      {"program", json_quote(m.program)}, {"command_line", json_quote(m.command_line)}, {"flags", json_pairs(m.flags)},
-      {"seed", std::to_string(m.seed)}, {"git_revision", json_quote(m.git_revision)},
-      {"results_revision", json_quote(m.results_revision)}, {"precision", json_quote(m.precision)},
-      {"start_time_utc", json_quote(m.start_time_utc)}, {"wall_seconds", format_number(m.wall_seconds)},
-      {"cpu_seconds", format_number(m.cpu_seconds)}, {"host_cores", std::to_string(m.host_cores)},
-      {"notes", json_pairs(m.notes)}};
+      {"program", json_quote(m.program)}, {"command_line", json_quote(m.command_line)},
+      {"flags", json_pairs(m.flags)}, {"seed", std::to_string(m.seed)},
+      {"git_revision", json_quote(m.git_revision)}, {"results_revision", json_quote(m.results_revision)},
+      {"precision", json_quote(m.precision)}, {"start_time_utc", json_quote(m.start_time_utc)},
+      {"wall_seconds", format_number(m.wall_seconds)}, {"cpu_seconds", format_number(m.cpu_seconds)},
+      {"host_cores", std::to_string(m.host_cores)}, {"notes", json_pairs(m.notes)}};
   std::string s = "{";
   for (std::size_t i = 0; i < fields.size(); ++i)
     s += (i ? ",\n  \"" : "\n  \"") + std::string(fields[i].first) + "\": " + fields[i].second;

@@ -18,8 +18,6 @@ std::string gib(double bytes) {
 
 }  // namespace
 
-double kernel_bytes(double rows) { return rows * rows * 8.0; }
-
 double MemoryEstimate::total() const {
   double sum = 0;
   for (const auto& item : items) sum += item.second;

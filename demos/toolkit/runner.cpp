@@ -50,8 +50,8 @@ std::string Progress::format_line(const std::string& label, std::size_t done, st
   std::string eta = "?";
   if (done > 0 && done <= total)
     eta = format_duration(elapsed_seconds / static_cast<double>(done) * static_cast<double>(total - done));
-  return label + " " + std::to_string(done) + "/" + std::to_string(total) + " (" + std::to_string(pct) + "%) elapsed " +
-         format_duration(elapsed_seconds) + " ETA " + eta;
+  return label + " " + std::to_string(done) + "/" + std::to_string(total) + " (" + std::to_string(pct) +
+         "%) elapsed " + format_duration(elapsed_seconds) + " ETA " + eta;
 }
 
 void Progress::tick(std::size_t n) {

@@ -12,8 +12,6 @@
 
 namespace rl {
 
-std::string Shard::str() const { return std::to_string(index) + "/" + std::to_string(count); }
-
 namespace {
 
 // Flags that never change a run's numbers: where output goes, how the work is spread, the seeds (in

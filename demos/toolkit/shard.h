@@ -23,7 +23,7 @@ struct Shard {
   std::size_t index = 0;  // i
   std::size_t count = 1;  // n
   bool owns(std::size_t run_index) const { return run_index % count == index; }
-  std::string str() const;  // "i/n"
+  std::string str() const { return std::to_string(index) + "/" + std::to_string(count); }  // "i/n"
 };
 
 // Parses "i/n" with integers 0 <= i < n.  Throws std::invalid_argument "<what>: <the problem>".

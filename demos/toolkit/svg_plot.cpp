@@ -351,7 +351,6 @@ struct PanelDrawing {
     bool has_line = false, has_marker = false, has_box = false;
   };
   using Kind = Panel::Kind;
-  using Point = Panel::Point;
   using Series = Panel::Series;
 
   const Panel& panel;
@@ -378,7 +377,7 @@ struct PanelDrawing {
     categorical = panel.categorical_.value_or(false);
     if (categorical) {  // rotate category names when they would not fit side by side
       double total = 0.0;
-      for (const std::string& c : panel.categories_) total += kCharWidth * 1.1 * static_cast<double>(c.size() + 2);
+      for (const auto& c : panel.categories_) total += kCharWidth * 1.1 * static_cast<double>(c.size() + 2);
       rotate = total > px1 - px0;
     }
     xs = categorical ? AxisScale::kLinear : panel.x_scale_;
@@ -414,7 +413,7 @@ struct PanelDrawing {
     if (categorical) return {-0.5, static_cast<double>(panel.categories_.size()) - 0.5};
     double lo = INFINITY, hi = -INFINITY;
     for (const Series& s : panel.series_)
-      for (const Point& p : s.points)
+      for (const auto& p : s.points)
         if (drawable(p.x, 1.0)) lo = std::min(lo, p.x), hi = std::max(hi, p.x);
     pad_range(lo, hi, xs);
     return {lo, hi};
@@ -426,7 +425,7 @@ struct PanelDrawing {
       if (std::isfinite(v) && drawable(1.0, v)) lo = std::min(lo, v), hi = std::max(hi, v);
     };
     for (const Series& s : panel.series_) {
-      for (const Point& p : s.points)
+      for (const auto& p : s.points)
         if (s.kind != Kind::kBox) take(p.y - p.err), take(p.y), take(p.y + p.err);
       for (const BoxStats& b : s.boxes) {
         take(b.whisker_low), take(b.whisker_high);
@@ -475,7 +474,7 @@ struct PanelDrawing {
              dash_attr(st) + " points=\"" + pts + "\"/>\n";
       pts.clear();
     };
-    for (const Point& p : s.points) {
+    for (const auto& p : s.points) {
       if (p.gap_before) flush();
       if (!drawable(p.x, p.y)) {
         ++not_on_log;
@@ -512,7 +511,7 @@ struct PanelDrawing {
   // One marker per point (and its error bar, for a line with errors).
   std::string points(const Series& s, const SeriesStyle& st, double dodge) {
     std::string o;
-    for (const Point& p : s.points) {
+    for (const auto& p : s.points) {
       if (!drawable(p.x, p.y)) {
         if (s.kind != Kind::kLineError) ++not_on_log;  // already counted for the line
         continue;
@@ -521,7 +520,8 @@ struct PanelDrawing {
       if (s.kind == Kind::kLineError && p.err > 0.0) {
         const double lo = p.y - p.err, hi = p.y + p.err;
         const double ylo = drawable(1.0, lo) ? Y(lo) : py1 + 10;  // below the axis: clipped
-        o += stroked_path("errorbar", "M" + xy(cx, ylo) + "V" + num(Y(hi)) + bar_caps(cx, 4, ylo, Y(hi)), st.color);
+        const std::string d = "M" + xy(cx, ylo) + "V" + num(Y(hi)) + bar_caps(cx, 4, ylo, Y(hi));
+        o += stroked_path("errorbar", d, st.color);
       }
       o += marker_svg(st.marker, cx, cy, st.color, "mark", false) + "\n";
     }
@@ -554,11 +554,12 @@ struct PanelDrawing {
       const SeriesStyle st = series_style(position(panel.labels_, e.label));
       const double lx = px1 + 10;
       if (e.has_box)
-        o += "<rect class=\"legend-box\" x=\"" + num(lx + 4) + "\" y=\"" + num(ly - 6) +
-             "\" width=\"16\" height=\"12\" fill=\"" + st.color + "\" fill-opacity=\"0.18\" stroke=\"" + st.color +
-             "\"/>\n";
-      if (e.has_line) o += line_svg(lx, ly, lx + 24, ly, "legend-line", st.color, " stroke-width=\"1.8\"" + dash_attr(st));
-      if (e.has_marker && !e.has_box) o += marker_svg(st.marker, lx + 12, ly, st.color, "legend-mark", false) + "\n";
+        o += "<rect class=\"legend-box\" x=\"" + num(lx + 4) + "\" y=\"" + num(ly - 6) + "\" width=\"16\"" +
+             " height=\"12\" fill=\"" + st.color + "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\"/>\n";
+      if (e.has_line)
+        o += line_svg(lx, ly, lx + 24, ly, "legend-line", st.color, " stroke-width=\"1.8\"" + dash_attr(st));
+      if (e.has_marker && !e.has_box)
+        o += marker_svg(st.marker, lx + 12, ly, st.color, "legend-mark", false) + "\n";
       for (const std::string& line : wrap_words(e.text, legend_chars)) {
         o += text_svg(lx + 30, ly + 4, line, "start", " font-size=\"11\"");
         ly += 14;
@@ -572,7 +573,8 @@ struct PanelDrawing {
   std::string note() const {
     const std::size_t skipped = panel.skipped_non_finite_;
     std::string text = skipped ? std::to_string(skipped) + " non-finite value(s) not shown" : "";
-    if (not_on_log) text += (text.empty() ? "" : "; ") + std::to_string(not_on_log) + " value(s) <= 0 not shown on log axis";
+    if (not_on_log)
+      text += (skipped ? "; " : "") + std::to_string(not_on_log) + " value(s) <= 0 not shown on log axis";
     if (text.empty()) return "";
     return text_svg(px0, height - 6, "note: " + text, "start", " class=\"note\" font-size=\"10\" fill=\"#444\"");
   }
