@@ -192,11 +192,10 @@ CsvWriter run_one(const RunSpec& spec, const std::vector<Fig2Entry>& entries, co
 // Values of `column` over the rows of `table` whose "entry" is `entry` (and "task" is `task`, if given).
 std::vector<double> column_of(const ResultTable& table, const std::string& entry, const std::string& column,
                               const std::string& task = "") {
-  std::vector<double> v;
+  std::vector<std::size_t> rows;
   for (std::size_t i = 0; i < table.rows.size(); ++i)
-    if (table.cell(i, "entry") == entry && (task.empty() || table.cell(i, "task") == task))
-      v.push_back(table.number(i, column));
-  return v;
+    if (table.cell(i, "entry") == entry && (task.empty() || table.cell(i, "task") == task)) rows.push_back(i);
+  return values_of(table, rows, column.c_str());  // a diverged run's values are NaN
 }
 
 double count(const std::vector<double>& flags) {

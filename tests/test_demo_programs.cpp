@@ -330,5 +330,83 @@ TEST(DemoPrograms, Fig3cWithANonFiniteTeacherCacheNamesTheCacheAndLeavesNoOutput
   EXPECT_NE(r.err.find("damaged teacher cache"), std::string::npos) << r.err;
 }
 
+// paired_seeds (docs/reproducing.md#summary): per --within group, the compared rows meet the --against
+// row of the same seed; a metric counts strict wins only, a tie is no win, and a pair with a NaN is
+// undefined rather than lost; "{N}" picks each structure's own Gaussian.  Bad columns, a missing file
+// and pairs that --within does not separate are refused with one line naming the input.
+TEST(DemoPrograms, PairedSeedsCountsStrictWinsSeedBySeed) {
+  SKIP_UNLESS_BUILT();
+  Scratch scratch;
+  const std::string csv = scratch.path("results.csv");
+  std::ofstream(csv) << "task,rank,seed,kernel_alignment,weight_change\n"
+                        "2af,1,1,0.1,2\n2af,1,2,0.5,2\n2af,1,3,nan,2\n"
+                        "2af,300,1,0.2,1\n2af,300,2,0.4,3\n2af,300,3,0.3,1\n"
+                        "dms,1,1,0.1,1\ndms,1,2,0.1,1\ndms,1,3,0.1,1\n"
+                        "dms,300,1,0.1,1\ndms,300,2,0.2,1\ndms,300,3,0.3,1\n";
+  const std::vector<std::string> ranks = {"--results", csv, "--within", "task", "--compare", "rank=1", "--against",
+                                          "rank=300"};
+  const ProgramResult r = run_program(scratch, "paired_seeds", ranks);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  auto squeeze = [](std::string s) {  // runs of spaces to one, so the test ignores column widths
+    s.erase(std::unique(s.begin(), s.end(), [](char a, char b) { return a == ' ' && b == ' '; }), s.end());
+    return s;
+  };
+  EXPECT_EQ(squeeze(lines[1]), "task=2af rank=1 rank=300 3 1/2 (+1 undefined) 2/3 1/2 (+1 undefined)") << r.out;
+  EXPECT_EQ(squeeze(lines[2]), "task=dms rank=1 rank=300 3 2/3 0/3 0/3") << r.out;
+  for (const std::string& line : lines) EXPECT_NE(line.back(), ' ') << "a trailing blank: '" << line << "'";
+
+  // A compared row without a partner is said on stderr, not silently left out of n.
+  const std::string dropped = scratch.path("dropped.csv");
+  std::ofstream(dropped) << "task,rank,seed,kernel_alignment,weight_change\n2af,1,1,0.1,2\n2af,1,2,0.5,2\n"
+                            "2af,300,1,0.2,1\n";
+  std::vector<std::string> on_dropped = ranks;
+  on_dropped[1] = dropped;
+  const ProgramResult d = run_program(scratch, "paired_seeds", on_dropped);
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_NE(squeeze(d.out).find("task=2af rank=1 rank=300 1 1/1 1/1 1/1"), std::string::npos) << d.out;
+  EXPECT_NE(d.err.find("line 3 of " + dropped + " (seed 2) has no partner"), std::string::npos) << d.err;
+
+  // A diverged run's huge but finite weight change is no win: its pairs are undefined (--failed).
+  const std::string failed = scratch.path("failed.csv");
+  std::ofstream(failed) << "rank,seed,diverged,kernel_alignment,weight_change\n1,1,1,0.1,1e250\n1,2,0,0.1,2\n"
+                           "300,1,0,0.5,1\n300,2,0,0.5,1\n";
+  const ProgramResult f = run_program(scratch, "paired_seeds", {"--results", failed, "--compare", "rank=1",
+                                                                "--against", "rank=300"});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  EXPECT_NE(squeeze(f.out).find("rank=1 rank=300 2 1/1 (+1 undefined) 1/1 (+1 undefined)"), std::string::npos)
+      << f.out;
+
+  const std::string entries = scratch.path("entries.csv");
+  std::ofstream(entries) << "entry,N,seed,kernel_alignment\n"
+                            "a,10,1,0.1\nb,20,1,0.9\ngaussian_N10,10,1,0.5\ngaussian_N20,20,1,0.5\n";
+  const ProgramResult e = run_program(scratch, "paired_seeds", {"--results", entries, "--compare", "entry=*",
+                                                                "--against", "entry=gaussian_N{N}", "--metrics",
+                                                                "kernel_alignment:lower"});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(squeeze(e.out).find("entry=a entry=gaussian_N10 1 1/1"), std::string::npos) << e.out;
+  EXPECT_NE(squeeze(e.out).find("entry=b entry=gaussian_N20 1 0/1"), std::string::npos) << e.out;
+  EXPECT_EQ(e.out.find("entry=gaussian_N10 entry"), std::string::npos) << "a Gaussian compared with itself: " << e.out;
+
+  const std::string none = scratch.path("none");
+  auto refused = [&](std::vector<std::string> args, int code, const std::string& what) {
+    SCOPED_TRACE(what);
+    expect_clean_failure(run_program(scratch, "paired_seeds", args), "paired_seeds", code, what, none);
+  };
+  std::vector<std::string> bad_metric = ranks;
+  bad_metric.insert(bad_metric.end(), {"--metrics", "accuracy:higher"});
+  refused(bad_metric, 2, "--metrics: no column 'accuracy'");
+  refused({"--results", csv, "--compare", "rank=1", "--against", "rank=300"}, 2,
+          "add the column that separates them to --within (candidates: task)");
+  refused({"--results", csv, "--within", "task", "--compare", "rank=1", "--against", "rank=30"}, 2,
+          "--against: no compared row");
+  refused({"--results", csv, "--compare", "rank", "--against", "rank=300"}, 2, "--compare: 'rank' is not");
+  refused({"--results", scratch.path("absent.csv"), "--compare", "rank=1", "--against", "rank=300"}, 1,
+          "absent.csv");
+}
+
 }  // namespace
 }  // namespace rl

@@ -85,6 +85,24 @@ TEST(Verdict, RichLazyChecksFollowTheMeansUnlessMostRunsFailed) {
   EXPECT_EQ(failed.lower_ka, Comparison::kUndefined);
 }
 
+// A run that diverged before its weights overflowed to inf leaves a finite but meaningless dW (1e252
+// in the stable-regime record): values_of reads it as NaN, so one such run of ten neither decides the
+// mean nor draws a dot, while the flags themselves read as written.
+TEST(Verdict, ADivergedRunsHugeFiniteWeightChangeIsNoMeasurement) {
+  ResultTable t;
+  t.header = {"weight_change", "representation_alignment", "kernel_alignment", "diverged", "silent"};
+  t.rows = {{"1e252", "0.5", "0.2", "1", "1"}, {"1", "0.6", "0.3", "0", "0"}, {"1", "0.4", "0.1", "0", "0"},
+            {"2", "0.9", "0.8", "0", "0"}, {"2", "0.95", "0.7", "0", "0"}, {"2", "0.9", "0.9", "0", "0"}};
+  const std::vector<std::size_t> lo = {0, 1, 2}, hi = {3, 4, 5};
+  const std::vector<double> dW = values_of(t, lo, "weight_change");
+  EXPECT_TRUE(std::isnan(dW[0])) << "the diverged run's dW, " << dW[0];
+  EXPECT_EQ(dW[1], 1.0);
+  EXPECT_EQ(values_of(t, lo, "diverged"), (std::vector<double>{1, 0, 0}));
+  EXPECT_EQ(values_of(t, lo, "silent"), (std::vector<double>{1, 0, 0}));
+  EXPECT_EQ(rich_lazy_checks(t, lo, hi).larger_dw, Comparison::kNo) << "1 and 1 against 2, 2 and 2";
+  EXPECT_EQ(mean_sd(dW, 1), "1.0 ± 0.0 (1 nan)");
+}
+
 TEST(Verdict, LargestErrorSkipsAndCountsNonFiniteErrors) {
   LargestError worst;
   worst.add(-3e-4);

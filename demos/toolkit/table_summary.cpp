@@ -94,8 +94,11 @@ BoxStats box_stats(const std::vector<double>& values) {
 }
 
 std::vector<double> values_of(const ResultTable& table, const std::vector<std::size_t>& rows, const char* column) {
+  const std::string c = column;
+  const bool measured = c != "diverged" && c != "silent" && table.has_column("diverged");
   std::vector<double> v;
-  for (std::size_t i : rows) v.push_back(table.number(i, column));
+  for (std::size_t i : rows)
+    v.push_back(measured && table.number(i, "diverged") != 0 ? std::nan("") : table.number(i, column));
   return v;
 }
 

@@ -61,7 +61,8 @@ BoxStats box_stats(const std::vector<double>& values);
 
 // ---------------------------------------------------------------- result tables
 
-// The numbers in `column` at `rows`, in that order.
+// The numbers in `column` at `rows`, in that order; NaN for a run flagged `diverged`, whose overflowed
+// weights make a finite dW of 1e252 no measurement (the flags `diverged` and `silent` stay as written).
 std::vector<double> values_of(const ResultTable& table, const std::vector<std::size_t>& rows, const char* column);
 
 // "mean ± sd" of the finite values with `precision` decimals, or "nan" when none is finite.  Non-finite
