@@ -62,6 +62,8 @@ TEST(CsvFormat, ShortFormIsShortestThatRoundTrips) {
   EXPECT_EQ(format_number_short(1e-310), "1e-310");
   EXPECT_EQ(format_number_short(100.0), "100");
   EXPECT_EQ(format_number_short(1e6), "1e6");
+  EXPECT_EQ(format_number_short(-std::nan("")), "nan");  // as format_number: never glibc's "-nan"
+  EXPECT_EQ(format_number_short(-INFINITY), "-inf");
   EXPECT_EQ(format_number_short(-2.5e-7), "-2.5e-7");
   for (double v : awkward_values()) EXPECT_EQ(bits(parse_number(format_number_short(v))), bits(v)) << v;
 }
@@ -107,6 +109,17 @@ TEST(CsvWriter, RejectsBadHeadersAndRows) {
   EXPECT_THROW(w.add_row({1}), std::invalid_argument);
   EXPECT_THROW(w.add_row({"line\nbreak", 2}), std::invalid_argument);
   EXPECT_EQ(w.row_count(), 0u);
+}
+
+TEST(CsvWriter, AddColumnPutsItsValueInEveryRow) {  // run_sweep's precision and settings columns
+  CsvWriter w({"a", "b"});
+  w.add_row({"x,y", 2});
+  w.add_row({"z", 3});
+  w.add_column("c", "k=1;r=1,2");
+  EXPECT_EQ(w.to_string(), "a,b,c\n\"x,y\",2,\"k=1;r=1,2\"\nz,3,\"k=1;r=1,2\"\n");
+  EXPECT_THROW(w.add_column("a", "1"), std::invalid_argument);
+  EXPECT_THROW(w.add_column("d", "line\nbreak"), std::invalid_argument);
+  EXPECT_EQ(w.to_string().substr(0, 6), "a,b,c\n");  // a refused column leaves the table as it was
 }
 
 // Returns the error message of parse_result_csv on `text` ("" if it parsed).

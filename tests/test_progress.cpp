@@ -13,6 +13,7 @@ TEST(Progress, LineShowsDoneTotalElapsedAndEta) {
   // 30 of 120 done in 12 s: 12 / 30 s per run, 90 left -> ETA 36 s.
   EXPECT_EQ(Progress::format_line("fig1 runs", 30, 120, 12.0), "fig1 runs 30/120 (25%) elapsed 0:12 ETA 0:36");
   EXPECT_EQ(Progress::format_line("x", 0, 10, 3.0), "x 0/10 (0%) elapsed 0:03 ETA ?");
+  EXPECT_EQ(Progress::format_line("x", 2, 3, 6.0), "x 2/3 (66%) elapsed 0:06 ETA 0:03");  // floored, not 67%
   EXPECT_EQ(Progress::format_duration(3725.0), "1:02:05");
   EXPECT_EQ(Progress::format_duration(59.6), "1:00");
 }

@@ -114,6 +114,8 @@ TEST(Verdict, LargestErrorSkipsAndCountsNonFiniteErrors) {
   LargestError clean;
   clean.add(2e-5);
   EXPECT_EQ(clean.text(), "2.000e-05");
+  clean.leave_out();
+  EXPECT_EQ(clean.text(), "2.000e-05 (1 run without a finite value left out)");
 }
 
 TEST(Verdict, LargestErrorWithoutAFiniteErrorIsUndefinedNotZero) {

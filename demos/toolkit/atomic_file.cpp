@@ -39,13 +39,11 @@ void make_dirs(const std::string& dir) {
     if (p == p.parent_path()) break;
   }
   fs::create_directories(dir, ec);
-  if (!ec) {
-    const std::lock_guard<std::mutex> lock(folders_made_mutex);
-    folders_made.insert(folders_made.end(), missing.rbegin(), missing.rend());
-  }
   if (ec) throw std::runtime_error("cannot create folder '" + dir + "': " + ec.message());
   if (!fs::is_directory(dir, ec))
     throw std::runtime_error("cannot create folder '" + dir + "': a file of that name exists");
+  const std::lock_guard<std::mutex> lock(folders_made_mutex);
+  folders_made.insert(folders_made.end(), missing.rbegin(), missing.rend());
 }
 
 std::size_t remove_empty_folders_made() {
@@ -86,22 +84,13 @@ std::size_t remove_stale_temporaries(const std::string& dir, double min_age_seco
   return removed;
 }
 
-namespace {
-
-void remove_quietly(const std::string& path) {
-  std::error_code ec;
-  fs::remove(path, ec);  // best effort: we are already reporting a failure
-}
-
-}  // namespace
-
 void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write_body) {
-  if (path.empty()) throw std::invalid_argument("write_file_atomic: output path is empty");
   const fs::path target(path);
   if (target.filename().empty())
-    throw std::invalid_argument("write_file_atomic: output path '" + path + "' names a folder");
+    throw std::invalid_argument("write_file_atomic: output path '" + path + "' names no file");
   make_dirs(target.parent_path().string());
   const std::string tmp = temporary_name_for(path);
+  std::error_code ignored;  // removing the temporary after a failure is best effort: the failure is reported
   std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
   if (!os) throw std::runtime_error("cannot write '" + path + "': " + std::strerror(errno));
   try {
@@ -112,12 +101,12 @@ void write_file_atomic(const std::string& path, const std::function<void(std::os
     if (os.fail()) throw std::runtime_error("cannot write '" + path + "': close failed");
   } catch (...) {
     os.close();
-    remove_quietly(tmp);
+    fs::remove(tmp, ignored);
     throw;
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const std::string reason = std::strerror(errno);
-    remove_quietly(tmp);
+    fs::remove(tmp, ignored);
     throw std::runtime_error("cannot write '" + path + "': rename from temporary file failed: " + reason);
   }
 }

@@ -25,9 +25,7 @@ std::size_t remove_empty_folders_made();
 // temporary file beside `path`, then renames it to `path`.  On any exception from `write_body`, or
 // a stream error, removes the temporary file and rethrows (stream errors become std::runtime_error).
 void write_file_atomic(const std::string& path, const std::function<void(std::ostream&)>& write_body);
-
-// write_file_atomic with a fixed text body.
-void write_text_atomic(const std::string& path, const std::string& text);
+void write_text_atomic(const std::string& path, const std::string& text);  // the body: `text`
 
 // Whole file as a string; throws std::runtime_error naming `path` if it cannot be read.
 std::string read_text_file(const std::string& path);

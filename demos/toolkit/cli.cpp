@@ -4,7 +4,6 @@
 #include "demos/toolkit/cli.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -29,8 +28,8 @@ std::string join(const std::vector<T>& values, const char* sep, Text text) {
   return out;
 }
 
-// parse(text, "--flag") (parse_integer or parse_number, demos/toolkit/csv.h), its std::invalid_argument
-// turned into CliError: "--iters: '12x' is not an integer".
+// parse(text, "--flag") (parse_integer or parse_number, demos/toolkit/csv.h; parse_shard), its
+// std::invalid_argument turned into CliError: "--iters: '12x' is not an integer".
 template <class Parse>
 auto parsed(const std::string& flag, const std::string& text, Parse parse) {
   try {
@@ -42,15 +41,13 @@ auto parsed(const std::string& flag, const std::string& text, Parse parse) {
 
 // Splits "a,b,c"; an empty list or an empty item is an error naming the flag.
 std::vector<std::string> split_list(const std::string& flag, const std::string& text) {
-  std::vector<std::string> items;
-  std::string item;
-  std::istringstream ss(text);
   if (text.empty()) throw CliError("--" + flag + ": empty list");
-  while (std::getline(ss, item, ',')) {
+  std::vector<std::string> items;
+  std::istringstream ss(text + ",");  // getline drops one trailing empty item: "a," must show its empty one
+  for (std::string item; std::getline(ss, item, ',');) {
     if (item.empty()) throw CliError("--" + flag + ": empty item in list '" + text + "'");
     items.push_back(item);
   }
-  if (text.back() == ',') throw CliError("--" + flag + ": empty item in list '" + text + "'");
   return items;
 }
 
@@ -62,9 +59,7 @@ void check_range(const std::string& flag, T v, T lo, T hi, Text text) {
 }
 
 void check_choice(const std::string& flag, const std::string& v, const std::vector<std::string>& choices) {
-  if (choices.empty()) return;
-  for (const std::string& c : choices)
-    if (c == v) return;
+  if (choices.empty() || std::find(choices.begin(), choices.end(), v) != choices.end()) return;
   throw CliError("--" + flag + ": '" + v + "' is not one of " + join(choices, ", ", as_is));
 }
 
@@ -134,8 +129,7 @@ void Cli::add_string_list(const std::string& name, const std::vector<std::string
 }
 
 void Cli::add_flag(const std::string& name, const std::string& help) {
-  Option& o = declare(name, Kind::kFlag, help);
-  o.default_text = "off";
+  declare(name, Kind::kFlag, help).default_text = "off";
 }
 
 void Cli::add_common(const CommonFlags& d) {
@@ -163,9 +157,7 @@ void Cli::add_common(const CommonFlags& d) {
 }
 
 bool Cli::parse(int argc, const char* const* argv) {
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-  return parse(args);
+  return parse(std::vector<std::string>(argv + std::min(argc, 1), argv + argc));  // argv[0]: the program
 }
 
 bool Cli::parse(const std::vector<std::string>& args) {
@@ -186,7 +178,6 @@ bool Cli::parse(const std::vector<std::string>& args) {
     opt.given = true;
     if (opt.kind == Kind::kFlag) {
       if (eq != std::string::npos) throw CliError("--" + name + ": takes no value");
-      opt.flag = true;
       continue;
     }
     std::string value;
@@ -227,11 +218,7 @@ void Cli::set_value(const std::string& name, Option& opt, const std::string& tex
     for (const std::string& item : items) check_choice(name, item, opt.choices);
     opt.strings = items;
   } else if (opt.kind == Kind::kShard) {
-    try {
-      parse_shard(text);
-    } catch (const std::invalid_argument& e) {
-      throw CliError("--" + name + ": " + e.what());
-    }
+    parsed(name, text, parse_shard);
     opt.strings = {text};
   }  // kFlag: handled in parse()
 }
@@ -269,7 +256,7 @@ const std::vector<double>& Cli::get_double_list(const std::string& name) const {
 const std::vector<std::string>& Cli::get_string_list(const std::string& name) const {
   return find(name, Kind::kString, true).strings;
 }
-bool Cli::get_flag(const std::string& name) const { return find(name, Kind::kFlag).flag; }
+bool Cli::get_flag(const std::string& name) const { return find(name, Kind::kFlag).given; }
 
 bool Cli::was_given(const std::string& name) const { return option(name).given; }
 
@@ -290,9 +277,7 @@ std::uint64_t Cli::announce_seed() const {
 
 int Cli::threads() const {
   const std::int64_t t = get_int("threads");
-  if (t > 0) return static_cast<int>(t);
-  const unsigned hw = std::thread::hardware_concurrency();
-  return hw > 0 ? static_cast<int>(hw) : 1;
+  return static_cast<int>(t > 0 ? t : std::max(1u, std::thread::hardware_concurrency()));  // 0: unknown
 }
 
 std::string Cli::out_dir() const { return get_string("out"); }
@@ -310,7 +295,7 @@ std::string Cli::value_text(const Option& o) {  // a scalar is a list of one: jo
     case Kind::kDouble: return join(o.doubles, ",", format_number_short);
     case Kind::kString:
     case Kind::kShard: return join(o.strings, ",", as_is);
-    case Kind::kFlag: return o.flag ? "on" : "off";
+    case Kind::kFlag: return o.given ? "on" : "off";
   }
   return "";
 }

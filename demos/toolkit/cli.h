@@ -109,8 +109,7 @@ class Cli {
     std::vector<std::int64_t> ints;      // a scalar is a list of one
     std::vector<double> doubles;
     std::vector<std::string> strings;    // kString and kShard
-    bool flag = false;
-    bool given = false;
+    bool given = false;                  // on the command line; a kFlag's value
     std::string default_text;
   };
   Option& declare(const std::string& name, Kind kind, const std::string& help);

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -33,8 +32,7 @@ std::string compact_exponent(const std::string& s) {
 }
 
 std::string format_number_short(double v) {
-  if (!std::isfinite(v)) return format_number(v);
-  std::string best = format_number(v);
+  std::string best = format_number(v);  // nan and inf too: no shorter text reads back to them
   char buf[32];
   for (int digits = 1; digits <= 17; ++digits) {
     std::snprintf(buf, sizeof buf, "%.*g", digits, v);
@@ -73,8 +71,6 @@ long long parse_integer(const std::string& text, const std::string& what) {
 }
 
 CsvCell::CsvCell(double v) : text(format_number(v)) {}
-CsvCell::CsvCell(const char* s) : text(s) {}
-CsvCell::CsvCell(const std::string& s) : text(s) {}
 
 CsvRecord& CsvRecord::add(const std::string& name, const CsvCell& cell) {
   names_.push_back(name);
@@ -109,12 +105,11 @@ std::string quote_if_needed(const std::string& s, const std::string& where) {
   return out + "\"";
 }
 
-void append_record(std::string& out, const std::vector<std::string>& cells, const std::string& where) {
-  for (std::size_t j = 0; j < cells.size(); ++j) {
-    if (j) out += ',';
-    out += quote_if_needed(cells[j], where);
-  }
-  out += '\n';
+// One record's line, without its '\n'.
+std::string record_line(const std::vector<CsvCell>& cells, const std::string& where) {
+  std::string line;
+  for (std::size_t j = 0; j < cells.size(); ++j) line += (j ? "," : "") + quote_if_needed(cells[j].text, where);
+  return line;
 }
 
 // Splits one line into cells; throws std::runtime_error "<source>:<line>: ..." on a bad quote.
@@ -145,33 +140,43 @@ std::vector<std::string> split_record(const std::string& line, const std::string
   return cells;
 }
 
+// The cell read by parse(text, what); a bad one throws std::runtime_error naming the file, line and column.
+template <class Parse>
+auto parsed_cell(const ResultTable& t, std::size_t row, const std::string& column_name, Parse parse) {
+  try {
+    return parse(t.cell(row, column_name), "column '" + column_name + "'");
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(t.source + ":" + std::to_string(t.line_numbers[row]) + ": " + e.what());
+  }
+}
+
 }  // namespace
 
-CsvWriter::CsvWriter(std::vector<std::string> header) : header_(std::move(header)) {
-  if (header_.empty()) throw std::invalid_argument("CsvWriter: header has no columns");
-  std::set<std::string> seen;
-  for (const std::string& name : header_) {
-    if (name.empty()) throw std::invalid_argument("CsvWriter: header has an empty column name");
-    if (!seen.insert(name).second)
-      throw std::invalid_argument("CsvWriter: column '" + name + "' appears twice in the header");
-  }
+CsvWriter::CsvWriter(const std::vector<std::string>& header) {
+  if (header.empty()) throw std::invalid_argument("CsvWriter: header has no columns");
+  for (const std::string& name : header) add_column(name, "");  // no rows yet: checks and appends the name
 }
 
 void CsvWriter::add_row(const std::vector<CsvCell>& cells) {
   if (cells.size() != header_.size())
     throw std::invalid_argument("CsvWriter::add_row: " + std::to_string(cells.size()) + " cells for " +
                                 std::to_string(header_.size()) + " columns");
-  std::vector<std::string> texts;
-  texts.reserve(cells.size());
-  for (const CsvCell& c : cells) texts.push_back(c.text);
-  append_record(body_, texts, "row " + std::to_string(rows_ + 1));
-  ++rows_;
+  rows_.push_back(record_line(cells, "row " + std::to_string(rows_.size() + 1)));
+}
+
+void CsvWriter::add_column(const std::string& name, const std::string& value) {
+  if (name.empty()) throw std::invalid_argument("CsvWriter: header has an empty column name");
+  if (std::find(header_.begin(), header_.end(), name) != header_.end())
+    throw std::invalid_argument("CsvWriter: column '" + name + "' appears twice in the header");
+  const std::string cell = "," + quote_if_needed(value, "column " + name);
+  header_.push_back(name);
+  for (std::string& row : rows_) row += cell;
 }
 
 std::string CsvWriter::to_string() const {
-  std::string out;
-  append_record(out, header_, "header");
-  return out + body_;
+  std::string out = record_line(std::vector<CsvCell>(header_.begin(), header_.end()), "header") + "\n";
+  for (const std::string& row : rows_) out += row + "\n";
+  return out;
 }
 
 void CsvWriter::write(const std::string& path) const { write_text_atomic(path, to_string()); }
@@ -191,20 +196,6 @@ const std::string& ResultTable::cell(std::size_t row, const std::string& column_
     throw std::out_of_range(source + ": row " + std::to_string(row) + " of " + std::to_string(rows.size()));
   return rows[row][column(column_name)];
 }
-
-namespace {
-
-// The cell read by parse(text, what); a bad one throws std::runtime_error naming the file, line and column.
-template <class Parse>
-auto parsed_cell(const ResultTable& t, std::size_t row, const std::string& column_name, Parse parse) {
-  try {
-    return parse(t.cell(row, column_name), "column '" + column_name + "'");
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(t.source + ":" + std::to_string(t.line_numbers[row]) + ": " + e.what());
-  }
-}
-
-}  // namespace
 
 double ResultTable::number(std::size_t row, const std::string& name) const { return parsed_cell(*this, row, name, parse_number); }
 long long ResultTable::integer(std::size_t row, const std::string& name) const {

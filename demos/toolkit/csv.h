@@ -7,7 +7,6 @@
 //   double dW = rl::read_result_csv(path).number(0, "dW");                                   // row 0
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -20,8 +19,8 @@ struct CsvCell {
   CsvCell(double v);              // "%.17g", nan/inf/-inf
   template <class Int, class = std::enable_if_t<std::is_integral_v<Int>>>
   CsvCell(Int v) : text(std::to_string(v)) {}  // exact
-  CsvCell(const char* s);
-  CsvCell(const std::string& s);
+  CsvCell(const char* s) : text(s) {}
+  CsvCell(const std::string& s) : text(s) {}
 };
 
 // The exact CSV text of a double: "%.17g", or nan / inf / -inf.
@@ -44,20 +43,21 @@ long long parse_integer(const std::string& text, const std::string& what);
 class CsvWriter {
  public:
   // Column names: non-empty, unique.  Throws std::invalid_argument otherwise.
-  explicit CsvWriter(std::vector<std::string> header);
+  explicit CsvWriter(const std::vector<std::string>& header);
 
   // Appends one record; throws std::invalid_argument if the cell count differs from the header or
   // a cell contains a newline.
   void add_row(const std::vector<CsvCell>& cells);
+  // Appends column `name` with `value` in every row; throws as the constructor and add_row do.
+  void add_column(const std::string& name, const std::string& value);
 
-  std::size_t row_count() const { return rows_; }
+  std::size_t row_count() const { return rows_.size(); }
   std::string to_string() const;  // header line + records, each ending in '\n'
   void write(const std::string& path) const;  // atomic: temporary file + rename
 
  private:
   std::vector<std::string> header_;
-  std::string body_;
-  std::size_t rows_ = 0;
+  std::vector<std::string> rows_;  // each record's line, quoted, without its '\n'
 };
 
 // One record as (column name, cell) pairs in column order: the header and the row are one list, so
@@ -95,8 +95,7 @@ struct ResultTable {
   // The cell as a whole number ("30"; not "30.5" or "3e1"), e.g. a rank: it stays an integer from
   // the command line to the summary.  Throws as number() does.
   long long integer(std::size_t row, const std::string& column_name) const;
-  // Whole column as numbers.
-  std::vector<double> numbers(const std::string& column_name) const;
+  std::vector<double> numbers(const std::string& column_name) const;  // the whole column, as number() reads it
 };
 
 // Parses CSV text; `source` names it in error messages ("<source>:<line>: ...").

@@ -21,10 +21,8 @@ std::string git_revision() {
   if (!got || status != 0) return "unknown";
   std::string rev(buf);
   while (!rev.empty() && std::isspace(static_cast<unsigned char>(rev.back()))) rev.pop_back();
-  if (rev.size() != 40) return "unknown";
-  for (char c : rev)
-    if (!std::isxdigit(static_cast<unsigned char>(c))) return "unknown";
-  return rev;
+  const bool hex = rev.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+  return rev.size() == 40 && hex ? rev : "unknown";
 }
 
 std::string json_quote(const std::string& s) {
@@ -75,22 +73,18 @@ double process_cpu_seconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-// The manifest as a JSON object.
 std::string manifest_json(const RunManifest& m) {
-  std::string s = "{\n";
-  s += "  \"program\": " + json_quote(m.program) + ",\n";
-  s += "  \"command_line\": " + json_quote(m.command_line) + ",\n";
-  s += "  \"flags\": " + json_pairs(m.flags) + ",\n";
-  s += "  \"seed\": " + std::to_string(m.seed) + ",\n";
-  s += "  \"git_revision\": " + json_quote(m.git_revision) + ",\n";
-  s += "  \"results_revision\": " + json_quote(m.results_revision) + ",\n";
-  s += "  \"precision\": " + json_quote(m.precision) + ",\n";
-  s += "  \"start_time_utc\": " + json_quote(m.start_time_utc) + ",\n";
-  s += "  \"wall_seconds\": " + format_number(m.wall_seconds) + ",\n";
-  s += "  \"cpu_seconds\": " + format_number(m.cpu_seconds) + ",\n";
-  s += "  \"host_cores\": " + std::to_string(m.host_cores) + ",\n";
-  s += "  \"notes\": " + json_pairs(m.notes) + "\n}\n";
-  return s;
+  const std::vector<std::pair<const char*, std::string>> fields = {
+      {"program", json_quote(m.program)}, {"command_line", json_quote(m.command_line)},
+      {"flags", json_pairs(m.flags)}, {"seed", std::to_string(m.seed)},
+      {"git_revision", json_quote(m.git_revision)}, {"results_revision", json_quote(m.results_revision)},
+      {"precision", json_quote(m.precision)}, {"start_time_utc", json_quote(m.start_time_utc)},
+      {"wall_seconds", format_number(m.wall_seconds)}, {"cpu_seconds", format_number(m.cpu_seconds)},
+      {"host_cores", std::to_string(m.host_cores)}, {"notes", json_pairs(m.notes)}};
+  std::string s = "{";
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    s += (i ? ",\n  \"" : "\n  \"") + std::string(fields[i].first) + "\": " + fields[i].second;
+  return s + "\n}\n";
 }
 
 }  // namespace

@@ -18,8 +18,6 @@ std::string gib(double bytes) {
 
 }  // namespace
 
-double kernel_bytes(double rows) { return rows * rows * 8.0; }
-
 double MemoryEstimate::total() const {
   double sum = 0;
   for (const auto& item : items) sum += item.second;
@@ -70,15 +68,12 @@ void add_max_memory_flag(Cli& cli) {
 void check_memory_budget(const Cli& cli, const MemoryEstimate& estimate, const std::string& flags,
                          double budget_bytes) {
   std::string source = "given";
-  if (!(budget_bytes > 0)) {
-    const double max_gib = cli.get_double("max-memory");
-    if (max_gib > 0) {
-      budget_bytes = max_gib * kGiB;
-      source = "--max-memory";
-    } else {
-      budget_bytes = available_memory_bytes();
-      source = "available (MemAvailable, /proc/meminfo)";
-    }
+  if (!(budget_bytes > 0) && cli.get_double("max-memory") > 0) {
+    budget_bytes = cli.get_double("max-memory") * kGiB;
+    source = "--max-memory";
+  } else if (!(budget_bytes > 0)) {
+    budget_bytes = available_memory_bytes();
+    source = "available (MemAvailable, /proc/meminfo)";
   }
   const double need = estimate.total() * estimate.concurrent;
   if (!(budget_bytes > 0) || need <= budget_bytes) return;

@@ -16,8 +16,7 @@
 
 namespace rl {
 
-// rows x rows doubles.
-double kernel_bytes(double rows);
+inline double kernel_bytes(double rows) { return rows * rows * 8.0; }  // rows x rows doubles
 
 struct MemoryEstimate {
   std::vector<std::pair<std::string, double>> items;  // what, bytes

@@ -1,14 +1,11 @@
 #include "demos/toolkit/rank_axis.h"
 
-#include <string>
-
 namespace rl {
 
 std::vector<std::int64_t> ranks_flag(const Cli& cli, std::size_t max_rank, const std::string& max_name,
                                      const std::vector<std::size_t>& defaults) {
   std::vector<std::int64_t> ranks = cli.get_int_list("ranks");
-  if (ranks.empty())
-    for (std::size_t r : defaults) ranks.push_back(static_cast<std::int64_t>(r));
+  if (ranks.empty()) ranks.assign(defaults.begin(), defaults.end());
   for (std::int64_t r : ranks)
     if (r < 1 || static_cast<std::size_t>(r) > max_rank)
       throw CliError("--ranks: rank " + std::to_string(r) + " outside [1, " + max_name + " = " +

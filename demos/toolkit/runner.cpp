@@ -5,29 +5,22 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <system_error>
 #include <thread>
 
 #include "demos/toolkit/atomic_file.h"
-#include "demos/toolkit/shard.h"
 #include "demos/toolkit/train_config.h"
 
 namespace rl {
 
 Progress::Progress(std::string label, std::size_t total, std::ostream& out, bool interactive)
-    : label_(std::move(label)),
-      total_(total),
-      out_(out),
-      interactive_(interactive),
-      start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)), total_(total), out_(out), interactive_(interactive) {}
 
 Progress::~Progress() {
   try {
@@ -53,14 +46,12 @@ std::string Progress::format_duration(double seconds) {
 
 std::string Progress::format_line(const std::string& label, std::size_t done, std::size_t total,
                                   double elapsed_seconds) {
-  const double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0;
+  const std::size_t pct = total ? 100 * done / total : 100;  // floored: 100% only when done
   std::string eta = "?";
   if (done > 0 && done <= total)
     eta = format_duration(elapsed_seconds / static_cast<double>(done) * static_cast<double>(total - done));
-  char pct_text[16];
-  std::snprintf(pct_text, sizeof pct_text, "%.0f", std::floor(pct));
-  return label + " " + std::to_string(done) + "/" + std::to_string(total) + " (" + pct_text + "%) elapsed " +
-         format_duration(elapsed_seconds) + " ETA " + eta;
+  return label + " " + std::to_string(done) + "/" + std::to_string(total) + " (" + std::to_string(pct) +
+         "%) elapsed " + format_duration(elapsed_seconds) + " ETA " + eta;
 }
 
 void Progress::tick(std::size_t n) {
@@ -130,8 +121,7 @@ std::size_t workers_for(std::size_t n, int threads) {
 // the operating system refuses one (std::system_error: a thread or memory limit), the ones beyond the
 // usable count leave before touching a job.  The limit means resources are short: half of the started
 // workers run (at least one), leaving memory for the runs themselves.
-void run_on_threads(std::size_t workers, int simulate_thread_limit, const std::function<void()>& work,
-                    Progress* progress) {
+void run_on_threads(std::size_t workers, int simulate_thread_limit, const std::function<void()>& work) {
   std::mutex gate_mutex;
   std::condition_variable gate;
   bool opened = false;
@@ -162,32 +152,14 @@ void run_on_threads(std::size_t workers, int simulate_thread_limit, const std::f
     opened = true;
   }
   gate.notify_all();
-  if (pool.empty()) {
-    if (progress) progress->finish();
+  if (pool.empty())
     throw std::runtime_error("could not start any of the " + std::to_string(workers) +
                              " worker threads (--threads): " + refused +
                              "; try a smaller --threads or raise the process limits (ulimit -u, -v)");
-  }
   if (pool.size() < workers)
     std::fprintf(stderr, "WARNING: the system started only %zu of %zu worker threads (%s); running on %zu\n",
                  pool.size(), workers, refused.c_str(), active);
   for (std::thread& t : pool) t.join();
-}
-
-// `rows` with one column per (name, value) appended to every row, each row taking the value.
-CsvWriter with_constant_columns(const CsvWriter& rows,
-                                const std::vector<std::pair<std::string, std::string>>& columns) {
-  if (columns.empty()) return rows;
-  const ResultTable t = parse_result_csv(rows.to_string(), "run rows");
-  std::vector<std::string> header = t.header;
-  for (const auto& column : columns) header.push_back(column.first);
-  CsvWriter out(header);
-  for (const auto& row : t.rows) {
-    std::vector<CsvCell> cells(row.begin(), row.end());
-    for (const auto& column : columns) cells.emplace_back(column.second);
-    out.add_row(cells);
-  }
-  return out;
 }
 
 // RunError for the failed job with the smallest index, saying how many others failed; nothing if none did.
@@ -236,9 +208,8 @@ void run_jobs(const std::vector<RunSpec>& runs, const RunnerOptions& options,
   if (workers == 1)
     work();  // no thread for the serial case: simpler stacks in a debugger
   else
-    run_on_threads(workers, options.simulate_thread_limit, work, progress.get());
-  if (progress) progress->finish();
-  throw_first_failure(runs, failures);
+    run_on_threads(workers, options.simulate_thread_limit, work);
+  throw_first_failure(runs, failures);  // ~Progress prints the summary line, also when this throws
 }
 
 SweepOptions sweep_options(const Cli& cli, const std::vector<std::string>& axis_flags) {
@@ -273,7 +244,9 @@ SweepOutcome run_sweep(const std::vector<RunSpec>& runs, const SweepOptions& opt
   if (!options.settings.empty()) columns.emplace_back(kSettingsColumn, options.settings);
   run_jobs(todo, options.runner, [&](std::size_t k) {
     Rng rng = run_rng(todo[k]);
-    with_constant_columns(run_one(todo[k], rng), columns).write(run_result_path(options.runs_dir, todo[k]));
+    CsvWriter rows = run_one(todo[k], rng);
+    for (const auto& [name, value] : columns) rows.add_column(name, value);
+    rows.write(run_result_path(options.runs_dir, todo[k]));
   });
   out.executed = todo.size();
   out.complete = pending_runs(runs, options.runs_dir).empty();

@@ -49,8 +49,6 @@ class Progress {
   // Writes to `out` (run_jobs: std::cerr); `interactive` selects the in-place redraw (run_jobs: stderr is a terminal).
   Progress(std::string label, std::size_t total, std::ostream& out, bool interactive);
   ~Progress();
-  Progress(const Progress&) = delete;
-  Progress& operator=(const Progress&) = delete;
 
   void tick(std::size_t n = 1);  // thread-safe
   void finish();                 // prints the summary line once; later calls do nothing
@@ -69,7 +67,7 @@ class Progress {
   std::size_t total_;
   std::ostream& out_;
   bool interactive_;
-  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   double last_draw_ = -1.0;
   std::size_t done_ = 0;
   bool finished_ = false;

@@ -3,18 +3,14 @@
 #include <algorithm>
 #include <map>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
 #include "demos/toolkit/cli.h"
-#include "demos/toolkit/csv.h"
 #include "nn/results_revision.h"
 
 namespace rl {
-
-std::string Shard::str() const { return std::to_string(index) + "/" + std::to_string(count); }
-
-const char* const kResultsRevisionKey = "results-revision";
 
 namespace {
 
@@ -24,14 +20,10 @@ const std::vector<std::string> kFlagsOutsideSettings = {"out", "threads", "shard
 
 std::map<std::string, std::string> parse_key(const std::string& key) {
   std::map<std::string, std::string> out;
-  std::size_t at = 0;
-  while (at < key.size()) {
-    std::size_t end = key.find(';', at);
-    if (end == std::string::npos) end = key.size();
-    const std::string item = key.substr(at, end - at);
+  std::istringstream items(key);
+  for (std::string item; std::getline(items, item, ';');) {
     const std::size_t eq = item.find('=');
     out[item.substr(0, eq)] = eq == std::string::npos ? "" : item.substr(eq + 1);
-    at = end + 1;
   }
   return out;
 }
@@ -47,17 +39,17 @@ std::string flag_text(const std::string& name, const std::map<std::string, std::
 
 }  // namespace
 
-Shard parse_shard(const std::string& text) {
+Shard parse_shard(const std::string& text, const std::string& what) {
   static const std::regex form("([0-9]{1,9})/([0-9]{1,9})");  // at most 9 digits: no overflow
   std::smatch m;
   if (!std::regex_match(text, m, form))
-    throw std::invalid_argument("'" + text + "' is not of the form i/n (e.g. 0/4)");
+    throw std::invalid_argument(what + ": '" + text + "' is not of the form i/n (e.g. 0/4)");
   Shard s;
   s.index = std::stoul(m[1]);
   s.count = std::stoul(m[2]);
-  if (s.count == 0) throw std::invalid_argument("'" + text + "': shard count n must be at least 1");
+  if (s.count == 0) throw std::invalid_argument(what + ": '" + text + "': shard count n must be at least 1");
   if (s.index >= s.count)
-    throw std::invalid_argument("'" + text + "': shard index i must satisfy 0 <= i < n");
+    throw std::invalid_argument(what + ": '" + text + "': shard index i must satisfy 0 <= i < n");
   return s;
 }
 
@@ -100,9 +92,8 @@ std::string settings_key(const Cli& cli, const std::vector<std::string>& axis_fl
 std::string describe_settings_difference(const std::string& stored, const std::string& now) {
   if (stored == now) return "";
   const auto a = parse_key(stored), b = parse_key(now);
-  std::map<std::string, int> names;
-  for (const auto& kv : a) names[kv.first];
-  for (const auto& kv : b) names[kv.first];
+  auto names = a;  // every flag of either key, in name order
+  names.insert(b.begin(), b.end());
   for (const auto& kv : names) {
     const auto ia = a.find(kv.first), ib = b.find(kv.first);
     const bool same = ia != a.end() && ib != b.end() && ia->second == ib->second;
@@ -145,20 +136,15 @@ std::size_t merge_run_csvs(const std::vector<RunSpec>& runs, const std::string& 
       throw std::runtime_error(files.back().source + ": header differs from " + files[0].source);
   }
   const ResultTable& first = files[0];
-  const std::size_t settings_at =
-      first.has_column(kSettingsColumn) ? first.column(kSettingsColumn) : first.header.size();
-  auto without_settings = [&](const std::vector<std::string>& row) {
-    std::vector<std::string> kept;
-    for (std::size_t c = 0; c < row.size(); ++c)
-      if (c != settings_at) kept.push_back(row[c]);
-    return kept;
+  auto without_settings = [&](std::vector<std::string> row) {
+    if (first.has_column(kSettingsColumn)) row.erase(row.begin() + first.column(kSettingsColumn));
+    return row;
   };
   CsvWriter merged(without_settings(first.header));
-  for (const ResultTable& t : files)
-    for (const auto& row : t.rows) {
-      const std::vector<std::string> kept = without_settings(row);
-      merged.add_row(std::vector<CsvCell>(kept.begin(), kept.end()));
-    }
+  for (const ResultTable& t : files) {
+    const std::vector<std::string> row = without_settings(t.rows[0]);  // check_run_file: one row each
+    merged.add_row({row.begin(), row.end()});
+  }
   merged.write(merged_path);
   return merged.row_count();
 }

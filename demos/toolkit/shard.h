@@ -10,7 +10,6 @@
 
 #include <cstddef>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "demos/toolkit/csv.h"
@@ -24,12 +23,11 @@ struct Shard {
   std::size_t index = 0;  // i
   std::size_t count = 1;  // n
   bool owns(std::size_t run_index) const { return run_index % count == index; }
-  std::string str() const;  // "i/n"
+  std::string str() const { return std::to_string(index) + "/" + std::to_string(count); }  // "i/n"
 };
 
-// Parses "i/n" with integers 0 <= i < n.  Throws std::invalid_argument with a message naming the
-// problem (the caller adds the flag name).
-Shard parse_shard(const std::string& text);
+// Parses "i/n" with integers 0 <= i < n.  Throws std::invalid_argument "<what>: <the problem>".
+Shard parse_shard(const std::string& text, const std::string& what = "--shard");
 
 // The runs of `runs` owned by `shard`, in sweep order.
 std::vector<RunSpec> select_shard(const std::vector<RunSpec>& runs, Shard shard);
@@ -41,7 +39,7 @@ std::string run_result_path(const std::string& runs_dir, const RunSpec& spec);
 std::vector<RunSpec> pending_runs(const std::vector<RunSpec>& runs, const std::string& runs_dir);
 
 constexpr const char* kSettingsColumn = "settings";
-extern const char* const kResultsRevisionKey;  // "results-revision"
+constexpr const char* kResultsRevisionKey = "results-revision";
 
 // "flag=value;..." for every declared flag except those that never change a run's numbers (--out,
 // --threads, --shard, --seed, --seeds, --max-memory) and `axis_flags` (the

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
@@ -12,34 +13,7 @@
 
 namespace rl {
 
-// ---------------------------------------------------------------------------- styles and ticks
-
-SeriesStyle series_style(std::size_t k) {
-  // Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, orange,
-  // reddish purple, sky blue, black, yellow.  Dark and light colours alternate for grey-scale.
-  static const char* const kColors[kStyleCount] = {"#0072B2", "#D55E00", "#009E73", "#E69F00",
-                                                   "#CC79A7", "#56B4E9", "#000000", "#F0E442"};
-  static const Marker kMarkers[kStyleCount] = {Marker::kCircle,       Marker::kSquare, Marker::kTriangleUp,
-                                               Marker::kDiamond,      Marker::kTriangleDown, Marker::kPlus,
-                                               Marker::kCross,        Marker::kOpenCircle};
-  static const char* const kDashes[kStyleCount] = {"", "6,3", "2,2", "8,3,2,3", "4,4", "10,3", "1,3", "6,2,2,2"};
-  const std::size_t i = k % kStyleCount;
-  return {kColors[i], kMarkers[i], kDashes[i]};
-}
-
-std::vector<double> linear_ticks(double lo, double hi, int target) {
-  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi) || target < 1) return {};
-  const double raw = (hi - lo) / target;
-  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
-  const double norm = raw / mag;
-  const double step = (norm < 1.5 ? 1.0 : norm < 3.0 ? 2.0 : norm < 7.0 ? 5.0 : 10.0) * mag;
-  std::vector<double> ticks;
-  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k += 1.0) {
-    const double v = k * step;
-    ticks.push_back(std::fabs(v) < step * 1e-9 ? 0.0 : v);  // no "-0" or 1e-17 at the origin
-  }
-  return ticks;
-}
+// ---------------------------------------------------------------------------- SVG text helpers
 
 namespace {
 
@@ -56,33 +30,6 @@ int decade_step(int e0, int e1) {
   }
   return 100 * ((e1 - e0) / (100 * kMaxLogLabels) + 1);  // beyond 700 decades: still at most ~7
 }
-
-}  // namespace
-
-std::vector<double> log_ticks(double lo, double hi) {
-  if (!(lo > 0.0) || !(hi > lo) || !std::isfinite(hi)) return {};
-  const int e0 = static_cast<int>(std::floor(std::log10(lo))), e1 = static_cast<int>(std::ceil(std::log10(hi)));
-  const bool dense = std::log10(hi) - std::log10(lo) < 2.0;
-  const int every = decade_step(e0, e1);
-  std::vector<double> ticks;
-  for (int e = e0; e <= e1; ++e) {
-    for (double m : {1.0, 2.0, 5.0}) {
-      if (m != 1.0 && !dense) continue;
-      if (m == 1.0 && e % every != 0) continue;
-      const double v = m * std::pow(10.0, e);
-      if (v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12)) ticks.push_back(v);
-    }
-  }
-  return ticks;
-}
-
-std::string tick_label(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return compact_exponent(buf);
-}
-
-namespace {
 
 std::vector<double> axis_ticks(double lo, double hi, AxisScale scale) {
   return scale == AxisScale::kLog ? log_ticks(lo, hi) : linear_ticks(lo, hi);
@@ -103,16 +50,12 @@ std::string dash_attr(const SeriesStyle& st) { return st.dash.empty() ? "" : " s
 
 // Escapes &, <, >, " and ' for SVG text and attributes.
 std::string xml_escape(const std::string& s) {
+  static const std::map<char, std::string> kEntities = {
+      {'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}, {'"', "&quot;"}, {'\'', "&apos;"}};
   std::string out;
   for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
+    const auto it = kEntities.find(c);
+    out += it == kEntities.end() ? std::string(1, c) : it->second;
   }
   return out;
 }
@@ -177,7 +120,6 @@ std::string line_svg(double x1, double y1, double x2, double y2, const std::stri
          num(y2) + "\" stroke=\"" + stroke + "\"" + extra + "/>\n";
 }
 
-// An unfilled path (error bar, whisker).
 std::string stroked_path(const std::string& cls, const std::string& d, const std::string& color) {
   return "<path class=\"" + cls + "\" d=\"" + d + "\" stroke=\"" + color + "\" fill=\"none\"/>\n";
 }
@@ -238,6 +180,58 @@ void pad_range(double& lo, double& hi, AxisScale scale) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------- styles and ticks
+
+SeriesStyle series_style(std::size_t k) {
+  // Okabe & Ito (2008), "Color Universal Design": blue, vermillion, bluish green, orange,
+  // reddish purple, sky blue, black, yellow.  Dark and light colours alternate for grey-scale.
+  static const char* const kColors[kStyleCount] = {"#0072B2", "#D55E00", "#009E73", "#E69F00",
+                                                   "#CC79A7", "#56B4E9", "#000000", "#F0E442"};
+  static const Marker kMarkers[kStyleCount] = {Marker::kCircle,       Marker::kSquare, Marker::kTriangleUp,
+                                               Marker::kDiamond,      Marker::kTriangleDown, Marker::kPlus,
+                                               Marker::kCross,        Marker::kOpenCircle};
+  static const char* const kDashes[kStyleCount] = {"", "6,3", "2,2", "8,3,2,3", "4,4", "10,3", "1,3", "6,2,2,2"};
+  const std::size_t i = k % kStyleCount;
+  return {kColors[i], kMarkers[i], kDashes[i]};
+}
+
+std::vector<double> linear_ticks(double lo, double hi, int target) {
+  if (!(hi > lo) || !std::isfinite(lo) || !std::isfinite(hi) || target < 1) return {};
+  const double raw = (hi - lo) / target;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  const double norm = raw / mag;
+  const double step = (norm < 1.5 ? 1.0 : norm < 3.0 ? 2.0 : norm < 7.0 ? 5.0 : 10.0) * mag;
+  std::vector<double> ticks;
+  for (double k = std::ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k += 1.0) {
+    const double v = k * step;
+    ticks.push_back(std::fabs(v) < step * 1e-9 ? 0.0 : v);  // no "-0" or 1e-17 at the origin
+  }
+  return ticks;
+}
+
+std::vector<double> log_ticks(double lo, double hi) {
+  if (!(lo > 0.0) || !(hi > lo) || !std::isfinite(hi)) return {};
+  const int e0 = static_cast<int>(std::floor(std::log10(lo))), e1 = static_cast<int>(std::ceil(std::log10(hi)));
+  const bool dense = std::log10(hi) - std::log10(lo) < 2.0;
+  const int every = decade_step(e0, e1);
+  std::vector<double> ticks;
+  for (int e = e0; e <= e1; ++e) {
+    for (double m : {1.0, 2.0, 5.0}) {
+      if (m != 1.0 && !dense) continue;
+      if (m == 1.0 && e % every != 0) continue;
+      const double v = m * std::pow(10.0, e);
+      if (v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12)) ticks.push_back(v);
+    }
+  }
+  return ticks;
+}
+
+std::string tick_label(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return compact_exponent(buf);
+}
 
 // ---------------------------------------------------------------------------- Panel: data
 
@@ -346,244 +340,256 @@ Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& 
   return add_series(std::move(s));
 }
 
-// ---------------------------------------------------------------------------- Panel: layout
-
-bool Panel::drawable(double x, double y) const {
-  return !((x_scale_ == AxisScale::kLog && !categorical_.value_or(false) && x <= 0.0) ||
-           (y_scale_ == AxisScale::kLog && y <= 0.0));
-}
-
-Panel::Range Panel::x_range() const {
-  if (categorical_.value_or(false)) return {-0.5, static_cast<double>(categories_.size()) - 0.5};
-  double lo = INFINITY, hi = -INFINITY;
-  for (const Series& s : series_)
-    for (const Point& p : s.points)
-      if (drawable(p.x, 1.0)) lo = std::min(lo, p.x), hi = std::max(hi, p.x);
-  pad_range(lo, hi, x_scale_);
-  return {lo, hi};
-}
-
-Panel::Range Panel::y_range() const {
-  double lo = INFINITY, hi = -INFINITY;
-  auto take = [&](double v) {
-    if (std::isfinite(v) && drawable(1.0, v)) lo = std::min(lo, v), hi = std::max(hi, v);
-  };
-  for (const Series& s : series_) {
-    for (const Point& p : s.points)
-      if (s.kind != Kind::kBox) take(p.y - p.err), take(p.y), take(p.y + p.err);
-    for (const BoxStats& b : s.boxes) {
-      take(b.whisker_low), take(b.whisker_high);
-      for (double o : b.outliers) take(o);
-    }
-  }
-  pad_range(lo, hi, y_scale_);
-  return {lo, hi};
-}
-
 // ---------------------------------------------------------------------------- Panel: drawing
 
-std::vector<Panel::LegendEntry> Panel::legend_entries() const {
-  std::vector<LegendEntry> entries;
-  for (const std::string& label : labels_) {
-    if (label.empty()) continue;
-    LegendEntry e;
-    e.label = label;
-    std::string suffix;
-    for (const Series& s : series_) {
-      if (s.label != label) continue;
-      e.has_line = e.has_line || s.kind == Kind::kLine || s.kind == Kind::kLineError;
-      e.has_marker = e.has_marker || s.kind != Kind::kLine;
-      e.has_box = e.has_box || s.kind == Kind::kBox;
-      if (suffix.empty()) suffix = s.legend_suffix;
-    }
-    e.text = label + suffix;
-    entries.push_back(e);
-  }
-  return entries;
-}
-
-// Where things go in a panel of size (w, h): the plot area, the axes' ranges and the legend width.
-Panel::Layout Panel::layout(double w, double h) const {
-  constexpr double kLeft = 66, kRight = 12, kTop = 30, kBottom = 72;  // [TP] margins in px
-  constexpr double kCharWidth = 6.2;       // [TP] rough width of one 11 px character
-  constexpr double kMaxLegendShare = 0.4;  // [TP] legend takes at most this share of the panel width
-  Layout L;
-  const std::vector<LegendEntry> legend = legend_entries();
-  std::size_t longest = 0;
-  for (const LegendEntry& e : legend) longest = std::max(longest, utf8_length(e.text));
-  const double legend_width =
-      legend.empty() ? 0.0 : std::min(40.0 + kCharWidth * static_cast<double>(longest), kMaxLegendShare * w);
-  L.legend_chars = static_cast<std::size_t>(std::max(8.0, std::floor((legend_width - 40.0) / kCharWidth + 1e-9)));
-  L.px0 = kLeft, L.px1 = w - kRight - legend_width;
-  L.py0 = kTop, L.py1 = h - kBottom;
-  L.height = h;
-  L.categorical = categorical_.value_or(false);
-  if (L.categorical) {  // rotate category names when they would not fit side by side
-    double total = 0.0;
-    for (const std::string& c : categories_) total += kCharWidth * 1.1 * static_cast<double>(c.size() + 2);
-    L.rotate = total > L.px1 - L.px0;
-  }
-  L.xs = L.categorical ? AxisScale::kLinear : x_scale_;
-  L.ys = y_scale_;
-  L.xr = x_range(), L.yr = y_range();
-  return L;
-}
-
-double Panel::Layout::X(double v) const { return to_pixel(v, xr.lo, xr.hi, xs, px0, px1); }
-double Panel::Layout::Y(double v) const { return to_pixel(v, yr.lo, yr.hi, ys, py1, py0); }
-
-// Grid, ticks and tick labels, the frame, and the axis labels.
-std::string Panel::render_axes(const Layout& L) const {
-  std::string o;
-  for (double v : axis_ticks(L.yr.lo, L.yr.hi, y_scale_)) {
-    o += line_svg(L.px0, L.Y(v), L.px1, L.Y(v), "grid", "#e6e6e6");
-    o += text_svg(L.px0 - 5, L.Y(v) + 4, tick_label(v), "end");
-  }
-  if (L.categorical) {
-    for (std::size_t i = 0; i < categories_.size(); ++i) {
-      const double x = L.X(static_cast<double>(i));
-      o += line_svg(x, L.py1, x, L.py1 + 4, "tick", "#000");
-      o += L.rotate ? text_svg(x + 3, L.py1 + 14, categories_[i], "end",
-                               " transform=\"rotate(-30 " + num(x + 3) + " " + num(L.py1 + 14) + ")\"")
-                    : text_svg(x, L.py1 + 16, categories_[i], "middle");
-    }
-  } else {
-    for (double v : axis_ticks(L.xr.lo, L.xr.hi, L.xs)) {
-      o += line_svg(L.X(v), L.py0, L.X(v), L.py1, "grid", "#e6e6e6");
-      o += text_svg(L.X(v), L.py1 + 16, tick_label(v), "middle");
-    }
-  }
-  o += rect_svg(" class=\"frame\"", L.px0, L.py0, L.px1 - L.px0, L.py1 - L.py0) + " fill=\"none\" stroke=\"#000\"/>\n";
-  if (!x_label_.empty()) o += text_svg((L.px0 + L.px1) / 2, L.py1 + (L.rotate ? 54 : 38), x_label_, "middle");
-  if (!y_label_.empty())
-    o += text_svg(16, (L.py0 + L.py1) / 2, y_label_, "middle",
-                  " transform=\"rotate(-90 16 " + num((L.py0 + L.py1) / 2) + ")\"");
-  return o;
-}
-
-// A line series as polylines, broken at gaps and at points a log axis cannot show (counted).
-std::string Panel::render_line(const Series& s, const SeriesStyle& st, const Layout& L, std::size_t& not_on_log) const {
-  std::string o, pts;
-  auto flush = [&]() {
-    if (!pts.empty())
-      o += "<polyline class=\"line\" fill=\"none\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
-           dash_attr(st) + " points=\"" + pts + "\"/>\n";
-    pts.clear();
+// One render() of a panel (a friend of Panel): the layout of a panel of size (w, h), then its parts
+// in the order render() draws them: axes, marks (lines, boxes, points), legend, note.
+struct PanelDrawing {
+  struct Range { double lo, hi; };
+  struct LegendEntry {
+    std::string label, text;  // text = label + suffix such as " (mean ± sd)"
+    bool has_line = false, has_marker = false, has_box = false;
   };
-  for (const Point& p : s.points) {
-    if (p.gap_before) flush();
-    if (!drawable(p.x, p.y)) {
-      ++not_on_log;
-      flush();
-      continue;
-    }
-    pts += (pts.empty() ? "" : " ") + xy(L.X(p.x), L.Y(p.y));
-  }
-  flush();
-  return o;
-}
+  using Kind = Panel::Kind;
+  using Series = Panel::Series;
 
-// Box plots: whiskers, box, median and outliers, dodged into the series' slot of its category.
-std::string Panel::render_boxes(const Series& s, const SeriesStyle& st, const Layout& L, double dodge,
-                                double slot_width, std::size_t& not_on_log) const {
-  std::string o;
-  for (std::size_t i = 0; i < s.boxes.size(); ++i) {
-    const BoxStats& b = s.boxes[i];
-    const double cx = L.X(s.points[i].x + dodge), half = (L.X(slot_width * 0.35) - L.X(0.0));
-    if (!drawable(1.0, b.whisker_low)) {  // log axis with values <= 0: skip the whole box
-      not_on_log += b.n;
-      continue;
-    }
-    const double low = L.Y(b.whisker_low), high = L.Y(b.whisker_high);
-    const std::string d = "M" + xy(cx, low) + "V" + num(L.Y(b.q1)) + "M" + xy(cx, L.Y(b.q3)) + "V" + num(high);
-    o += stroked_path("whisker", d + bar_caps(cx, half / 2, low, high), st.color);
-    o += rect_svg(" class=\"box\"", cx - half, L.Y(b.q3), 2 * half, L.Y(b.q1) - L.Y(b.q3)) + " fill=\"" + st.color +
-         "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\" stroke-width=\"1.4\"/>\n";
-    o += line_svg(cx - half, L.Y(b.median), cx + half, L.Y(b.median), "median", st.color);
-    for (double v : b.outliers) o += marker_svg(st.marker, cx, L.Y(v), st.color, "outlier", true) + "\n";
-  }
-  return o;
-}
+  const Panel& panel;
+  const std::vector<LegendEntry> legend;
+  double px0 = 0, px1 = 0, py0 = 0, py1 = 0, height = 0;  // plot area in px; the panel's height
+  bool categorical = false, rotate = false;               // rotate: category names drawn at -30 degrees
+  AxisScale xs = AxisScale::kLinear, ys = AxisScale::kLinear;
+  Range xr{0, 1}, yr{0, 1};
+  std::size_t legend_chars = 8;  // legend text wraps at this many characters
+  std::size_t not_on_log = 0;    // values <= 0 a log axis could not show, counted while drawing the marks
 
-// One marker per point (and its error bar, for a line with errors).
-std::string Panel::render_points(const Series& s, const SeriesStyle& st, const Layout& L, double dodge,
-                                 std::size_t& not_on_log) const {
-  std::string o;
-  for (const Point& p : s.points) {
-    if (!drawable(p.x, p.y)) {
-      if (s.kind != Kind::kLineError) ++not_on_log;  // already counted for the line
-      continue;
+  // Where things go: the plot area, the axes' ranges and the legend width.
+  PanelDrawing(const Panel& p, double w, double h) : panel(p), legend(legend_entries()), height(h) {
+    constexpr double kLeft = 66, kRight = 12, kTop = 30, kBottom = 72;  // [TP] margins in px
+    constexpr double kCharWidth = 6.2;       // [TP] rough width of one 11 px character
+    constexpr double kMaxLegendShare = 0.4;  // [TP] legend takes at most this share of the panel width
+    std::size_t longest = 0;
+    for (const LegendEntry& e : legend) longest = std::max(longest, utf8_length(e.text));
+    const double legend_width =
+        legend.empty() ? 0.0 : std::min(40.0 + kCharWidth * static_cast<double>(longest), kMaxLegendShare * w);
+    legend_chars = static_cast<std::size_t>(std::max(8.0, std::floor((legend_width - 40.0) / kCharWidth + 1e-9)));
+    px0 = kLeft, px1 = w - kRight - legend_width;
+    py0 = kTop, py1 = h - kBottom;
+    categorical = panel.categorical_.value_or(false);
+    if (categorical) {  // rotate category names when they would not fit side by side
+      double total = 0.0;
+      for (const auto& c : panel.categories_) total += kCharWidth * 1.1 * static_cast<double>(c.size() + 2);
+      rotate = total > px1 - px0;
     }
-    const double cx = L.X(p.x + dodge) + p.jitter, cy = L.Y(p.y);
-    if (s.kind == Kind::kLineError && p.err > 0.0) {
-      const double lo = p.y - p.err, hi = p.y + p.err;
-      const double ylo = drawable(1.0, lo) ? L.Y(lo) : L.py1 + 10;  // below the axis: clipped
-      const std::string d = "M" + xy(cx, ylo) + "V" + num(L.Y(hi)) + bar_caps(cx, 4, ylo, L.Y(hi));
-      o += stroked_path("errorbar", d, st.color);
+    xs = categorical ? AxisScale::kLinear : panel.x_scale_;
+    ys = panel.y_scale_;
+    xr = x_range(), yr = y_range();
+  }
+
+  double X(double v) const { return to_pixel(v, xr.lo, xr.hi, xs, px0, px1); }  // data -> pixel
+  double Y(double v) const { return to_pixel(v, yr.lo, yr.hi, ys, py1, py0); }
+  bool drawable(double x, double y) const {
+    return !((xs == AxisScale::kLog && x <= 0.0) || (ys == AxisScale::kLog && y <= 0.0));
+  }
+
+  // One entry per distinct non-empty label: the marks of its series, the first suffix one of them has.
+  std::vector<LegendEntry> legend_entries() const {
+    std::vector<LegendEntry> entries;
+    for (const std::string& label : panel.labels_) {
+      if (label.empty()) continue;
+      LegendEntry e{label, label};
+      for (const Series& s : panel.series_) {
+        if (s.label != label) continue;
+        e.has_line = e.has_line || s.kind == Kind::kLine || s.kind == Kind::kLineError;
+        e.has_marker = e.has_marker || s.kind != Kind::kLine;
+        e.has_box = e.has_box || s.kind == Kind::kBox;
+        if (e.text == label) e.text += s.legend_suffix;
+      }
+      entries.push_back(e);
     }
-    o += marker_svg(st.marker, cx, cy, st.color, "mark", false) + "\n";
+    return entries;
   }
-  return o;
-}
 
-// Every series' marks, clipped to the plot area; counts what a log axis could not show.
-std::string Panel::render_marks(const Layout& L, const std::string& clip_id, std::size_t& not_on_log) const {
-  // On a categorical x every series (boxes, dots) has its own slot in each category, side by side.
-  const double slot_width = 0.8 / static_cast<double>(std::max<std::size_t>(1, labels_.size()));
-  std::string o = "<g clip-path=\"url(#" + clip_id + ")\">\n";
-  for (const Series& s : series_) {
-    const std::size_t k = position(labels_, s.label);
-    const SeriesStyle st = series_style(k);
-    const double dodge = L.categorical ? -0.4 + (static_cast<double>(k) + 0.5) * slot_width : 0.0;
-    if (s.kind == Kind::kLine || s.kind == Kind::kLineError) o += render_line(s, st, L, not_on_log);
-    if (s.kind == Kind::kBox)
-      o += render_boxes(s, st, L, dodge, slot_width, not_on_log);
-    else if (s.kind != Kind::kLine)
-      o += render_points(s, st, L, dodge, not_on_log);
+  Range x_range() const {
+    if (categorical) return {-0.5, static_cast<double>(panel.categories_.size()) - 0.5};
+    double lo = INFINITY, hi = -INFINITY;
+    for (const Series& s : panel.series_)
+      for (const auto& p : s.points)
+        if (drawable(p.x, 1.0)) lo = std::min(lo, p.x), hi = std::max(hi, p.x);
+    pad_range(lo, hi, xs);
+    return {lo, hi};
   }
-  return o + "</g>\n";
-}
 
-// One legend entry per distinct non-empty label, long text wrapped at spaces.
-std::string Panel::render_legend(const Layout& L) const {
-  std::string o;
-  double ly = L.py0 + 10;
-  for (const LegendEntry& e : legend_entries()) {
-    const SeriesStyle st = series_style(position(labels_, e.label));
-    const double lx = L.px1 + 10;
-    if (e.has_box)
-      o += "<rect class=\"legend-box\" x=\"" + num(lx + 4) + "\" y=\"" + num(ly - 6) + "\" width=\"16\" height=\"12\" fill=\"" +
-           st.color + "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\"/>\n";
-    if (e.has_line) o += line_svg(lx, ly, lx + 24, ly, "legend-line", st.color, " stroke-width=\"1.8\"" + dash_attr(st));
-    if (e.has_marker && !e.has_box) o += marker_svg(st.marker, lx + 12, ly, st.color, "legend-mark", false) + "\n";
-    for (const std::string& line : wrap_words(e.text, L.legend_chars)) {
-      o += text_svg(lx + 30, ly + 4, line, "start", " font-size=\"11\"");
-      ly += 14;
+  Range y_range() const {
+    double lo = INFINITY, hi = -INFINITY;
+    auto take = [&](double v) {
+      if (std::isfinite(v) && drawable(1.0, v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    };
+    for (const Series& s : panel.series_) {
+      for (const auto& p : s.points)
+        if (s.kind != Kind::kBox) take(p.y - p.err), take(p.y), take(p.y + p.err);
+      for (const BoxStats& b : s.boxes) {
+        take(b.whisker_low), take(b.whisker_high);
+        for (double o : b.outliers) take(o);
+      }
     }
-    ly += 5;
+    pad_range(lo, hi, ys);
+    return {lo, hi};
   }
-  return o;
-}
 
-// What was not drawn, never silently.
-std::string Panel::render_note(const Layout& L, std::size_t not_on_log) const {
-  std::string note;
-  if (skipped_non_finite_) note += std::to_string(skipped_non_finite_) + " non-finite value(s) not shown";
-  if (not_on_log) note += (note.empty() ? "" : "; ") + std::to_string(not_on_log) + " value(s) <= 0 not shown on log axis";
-  return note.empty() ? "" : text_svg(L.px0, L.height - 6, "note: " + note, "start", " class=\"note\" font-size=\"10\" fill=\"#444\"");
-}
+  // Grid, ticks and tick labels, the frame, and the axis labels.
+  std::string axes() const {
+    std::string o;
+    for (double v : axis_ticks(yr.lo, yr.hi, ys)) {
+      o += line_svg(px0, Y(v), px1, Y(v), "grid", "#e6e6e6");
+      o += text_svg(px0 - 5, Y(v) + 4, tick_label(v), "end");
+    }
+    if (categorical) {
+      for (std::size_t i = 0; i < panel.categories_.size(); ++i) {
+        const double x = X(static_cast<double>(i));
+        o += line_svg(x, py1, x, py1 + 4, "tick", "#000");
+        o += rotate ? text_svg(x + 3, py1 + 14, panel.categories_[i], "end",
+                               " transform=\"rotate(-30 " + num(x + 3) + " " + num(py1 + 14) + ")\"")
+                    : text_svg(x, py1 + 16, panel.categories_[i], "middle");
+      }
+    } else {
+      for (double v : axis_ticks(xr.lo, xr.hi, xs)) {
+        o += line_svg(X(v), py0, X(v), py1, "grid", "#e6e6e6");
+        o += text_svg(X(v), py1 + 16, tick_label(v), "middle");
+      }
+    }
+    o += rect_svg(" class=\"frame\"", px0, py0, px1 - px0, py1 - py0) + " fill=\"none\" stroke=\"#000\"/>\n";
+    const double mid_x = (px0 + px1) / 2, mid_y = (py0 + py1) / 2;
+    if (!panel.x_label_.empty()) o += text_svg(mid_x, py1 + (rotate ? 54 : 38), panel.x_label_, "middle");
+    if (!panel.y_label_.empty())
+      o += text_svg(16, mid_y, panel.y_label_, "middle", " transform=\"rotate(-90 16 " + num(mid_y) + ")\"");
+    return o;
+  }
+
+  // A line series as polylines, broken at gaps and at points a log axis cannot show (counted).
+  std::string line(const Series& s, const SeriesStyle& st) {
+    std::string o, pts;
+    auto flush = [&]() {
+      if (!pts.empty())
+        o += "<polyline class=\"line\" fill=\"none\" stroke=\"" + st.color + "\" stroke-width=\"1.8\"" +
+             dash_attr(st) + " points=\"" + pts + "\"/>\n";
+      pts.clear();
+    };
+    for (const auto& p : s.points) {
+      if (p.gap_before) flush();
+      if (!drawable(p.x, p.y)) {
+        ++not_on_log;
+        flush();
+        continue;
+      }
+      pts += (pts.empty() ? "" : " ") + xy(X(p.x), Y(p.y));
+    }
+    flush();
+    return o;
+  }
+
+  // Box plots: whiskers, box, median and outliers, dodged into the series' slot of its category.
+  std::string boxes(const Series& s, const SeriesStyle& st, double dodge, double slot_width) {
+    std::string o;
+    for (std::size_t i = 0; i < s.boxes.size(); ++i) {
+      const BoxStats& b = s.boxes[i];
+      const double cx = X(s.points[i].x + dodge), half = (X(slot_width * 0.35) - X(0.0));
+      if (!drawable(1.0, b.whisker_low)) {  // log axis with values <= 0: skip the whole box
+        not_on_log += b.n;
+        continue;
+      }
+      const double low = Y(b.whisker_low), high = Y(b.whisker_high);
+      const std::string d = "M" + xy(cx, low) + "V" + num(Y(b.q1)) + "M" + xy(cx, Y(b.q3)) + "V" + num(high);
+      o += stroked_path("whisker", d + bar_caps(cx, half / 2, low, high), st.color);
+      o += rect_svg(" class=\"box\"", cx - half, Y(b.q3), 2 * half, Y(b.q1) - Y(b.q3)) + " fill=\"" + st.color +
+           "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\" stroke-width=\"1.4\"/>\n";
+      o += line_svg(cx - half, Y(b.median), cx + half, Y(b.median), "median", st.color);
+      for (double v : b.outliers) o += marker_svg(st.marker, cx, Y(v), st.color, "outlier", true) + "\n";
+    }
+    return o;
+  }
+
+  // One marker per point (and its error bar, for a line with errors).
+  std::string points(const Series& s, const SeriesStyle& st, double dodge) {
+    std::string o;
+    for (const auto& p : s.points) {
+      if (!drawable(p.x, p.y)) {
+        if (s.kind != Kind::kLineError) ++not_on_log;  // already counted for the line
+        continue;
+      }
+      const double cx = X(p.x + dodge) + p.jitter, cy = Y(p.y);
+      if (s.kind == Kind::kLineError && p.err > 0.0) {
+        const double lo = p.y - p.err, hi = p.y + p.err;
+        const double ylo = drawable(1.0, lo) ? Y(lo) : py1 + 10;  // below the axis: clipped
+        const std::string d = "M" + xy(cx, ylo) + "V" + num(Y(hi)) + bar_caps(cx, 4, ylo, Y(hi));
+        o += stroked_path("errorbar", d, st.color);
+      }
+      o += marker_svg(st.marker, cx, cy, st.color, "mark", false) + "\n";
+    }
+    return o;
+  }
+
+  // Every series' marks, clipped to the plot area.
+  std::string marks(const std::string& clip_id) {
+    // On a categorical x every series (boxes, dots) has its own slot in each category, side by side.
+    const double slot_width = 0.8 / static_cast<double>(std::max<std::size_t>(1, panel.labels_.size()));
+    std::string o = "<g clip-path=\"url(#" + clip_id + ")\">\n";
+    for (const Series& s : panel.series_) {
+      const std::size_t k = position(panel.labels_, s.label);
+      const SeriesStyle st = series_style(k);
+      const double dodge = categorical ? -0.4 + (static_cast<double>(k) + 0.5) * slot_width : 0.0;
+      if (s.kind == Kind::kLine || s.kind == Kind::kLineError) o += line(s, st);
+      if (s.kind == Kind::kBox)
+        o += boxes(s, st, dodge, slot_width);
+      else if (s.kind != Kind::kLine)
+        o += points(s, st, dodge);
+    }
+    return o + "</g>\n";
+  }
+
+  // The legend entries beside the plot area, long text wrapped at spaces.
+  std::string legend_svg() const {
+    std::string o;
+    double ly = py0 + 10;
+    for (const LegendEntry& e : legend) {
+      const SeriesStyle st = series_style(position(panel.labels_, e.label));
+      const double lx = px1 + 10;
+      if (e.has_box)
+        o += "<rect class=\"legend-box\" x=\"" + num(lx + 4) + "\" y=\"" + num(ly - 6) + "\" width=\"16\"" +
+             " height=\"12\" fill=\"" + st.color + "\" fill-opacity=\"0.18\" stroke=\"" + st.color + "\"/>\n";
+      if (e.has_line)
+        o += line_svg(lx, ly, lx + 24, ly, "legend-line", st.color, " stroke-width=\"1.8\"" + dash_attr(st));
+      if (e.has_marker && !e.has_box)
+        o += marker_svg(st.marker, lx + 12, ly, st.color, "legend-mark", false) + "\n";
+      for (const std::string& line : wrap_words(e.text, legend_chars)) {
+        o += text_svg(lx + 30, ly + 4, line, "start", " font-size=\"11\"");
+        ly += 14;
+      }
+      ly += 5;
+    }
+    return o;
+  }
+
+  // What was not drawn, never silently (after marks(), which counts what a log axis could not show).
+  std::string note() const {
+    const std::size_t skipped = panel.skipped_non_finite_;
+    std::string text = skipped ? std::to_string(skipped) + " non-finite value(s) not shown" : "";
+    if (not_on_log)
+      text += (skipped ? "; " : "") + std::to_string(not_on_log) + " value(s) <= 0 not shown on log axis";
+    if (text.empty()) return "";
+    return text_svg(px0, height - 6, "note: " + text, "start", " class=\"note\" font-size=\"10\" fill=\"#444\"");
+  }
+};
 
 std::string Panel::render(double x0, double y0, double w, double h, const std::string& clip_id) const {
-  const Layout L = layout(w, h);
+  PanelDrawing d(*this, w, h);
   std::string o = "<g class=\"panel\" transform=\"translate(" + num(x0) + "," + num(y0) + ")\">\n";
-  o += "<defs><clipPath id=\"" + clip_id + "\">" + rect_svg("", L.px0, L.py0, L.px1 - L.px0, L.py1 - L.py0) +
+  o += "<defs><clipPath id=\"" + clip_id + "\">" + rect_svg("", d.px0, d.py0, d.px1 - d.px0, d.py1 - d.py0) +
        "/></clipPath></defs>\n";
-  if (!title_.empty()) o += text_svg((L.px0 + L.px1) / 2, 18, title_, "middle", " font-weight=\"bold\"");
-  o += render_axes(L);
-  std::size_t not_on_log = 0;
-  o += render_marks(L, clip_id, not_on_log);
-  o += render_legend(L);
-  o += render_note(L, not_on_log);
+  if (!title_.empty()) o += text_svg((d.px0 + d.px1) / 2, 18, title_, "middle", " font-weight=\"bold\"");
+  o += d.axes();
+  o += d.marks(clip_id);
+  o += d.legend_svg();
+  o += d.note();
   return o + "</g>\n";
 }
 

@@ -72,6 +72,7 @@ class Panel {
   std::string render(double x0, double y0, double w, double h, const std::string& clip_id) const;
 
  private:
+  friend struct PanelDrawing;  // svg_plot.cpp: one render(), its layout and parts
   enum class Kind { kScatter, kLine, kLineError, kBox };
   struct Point {
     double x = 0.0, y = 0.0, jitter = 0.0, err = 0.0;  // err: half-length of the error bar
@@ -84,39 +85,10 @@ class Panel {
     std::vector<BoxStats> boxes;
     std::string legend_suffix;
   };
-  struct Range { double lo, hi; };
-  struct LegendEntry {
-    std::string label, text;  // text = label + suffix such as " (mean ± sd)"
-    bool has_line = false, has_marker = false, has_box = false;
-  };
-  std::vector<LegendEntry> legend_entries() const;
-  // Rendering, in the order render() draws: layout, axes, marks (lines, boxes, points), legend, note.
-  struct Layout {
-    double px0 = 0, px1 = 0, py0 = 0, py1 = 0, height = 0;  // plot area in px; the panel's height
-    Range xr{0, 1}, yr{0, 1};
-    AxisScale xs = AxisScale::kLinear, ys = AxisScale::kLinear;
-    bool categorical = false, rotate = false;  // rotate: category names drawn at -30 degrees
-    std::size_t legend_chars = 8;              // legend text wraps at this many characters
-    double X(double v) const;                  // data -> pixel
-    double Y(double v) const;
-  };
-  Layout layout(double w, double h) const;
-  std::string render_axes(const Layout& L) const;
-  std::string render_marks(const Layout& L, const std::string& clip_id, std::size_t& not_on_log) const;
-  std::string render_line(const Series& s, const SeriesStyle& st, const Layout& L, std::size_t& not_on_log) const;
-  std::string render_boxes(const Series& s, const SeriesStyle& st, const Layout& L, double dodge, double slot_width,
-                           std::size_t& not_on_log) const;
-  std::string render_points(const Series& s, const SeriesStyle& st, const Layout& L, double dodge,
-                            std::size_t& not_on_log) const;
-  std::string render_legend(const Layout& L) const;
-  std::string render_note(const Layout& L, std::size_t not_on_log) const;
   void check_series(const std::string& what, std::size_t nx, std::size_t ny, bool categorical);
   Panel& add_series(Series s);  // keeps the label's style
   std::vector<Point> finite_points(const std::vector<double>& x, const std::vector<double>& y, double jitter_px,
                                    Rng& rng);
-  Range x_range() const;
-  Range y_range() const;
-  bool drawable(double x, double y) const;
 
   std::string title_, x_label_, y_label_;
   AxisScale x_scale_ = AxisScale::kLinear, y_scale_ = AxisScale::kLinear;

@@ -1,6 +1,5 @@
 #include "demos/toolkit/table_summary.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -66,13 +65,9 @@ double quantile(const std::vector<double>& values, double p) {
 const char* error_bar_name(ErrorBar kind) { return kind == ErrorBar::kSd ? "sd" : "sem"; }
 
 MeanSpread mean_spread(const std::vector<double>& values, ErrorBar kind) {
-  MeanSpread r;
   const std::vector<double> f = finite_or_throw(values, "mean_spread");
-  r.n = f.size();
-  r.mean = sample_mean(f);
   const double sd = sample_sd(f);
-  r.spread = kind == ErrorBar::kSd ? sd : sd / std::sqrt(static_cast<double>(r.n));
-  return r;
+  return {sample_mean(f), kind == ErrorBar::kSd ? sd : sd / std::sqrt(static_cast<double>(f.size())), f.size()};
 }
 
 BoxStats box_stats(const std::vector<double>& values) {
@@ -84,8 +79,7 @@ BoxStats box_stats(const std::vector<double>& values) {
   b.median = sorted_quantile(s, 0.5);
   b.q3 = sorted_quantile(s, 0.75);
   const double iqr = b.q3 - b.q1;
-  const double fence_low = b.q1 - kTukeyWhiskerIqr * iqr;
-  const double fence_high = b.q3 + kTukeyWhiskerIqr * iqr;
+  const double fence_low = b.q1 - kTukeyWhiskerIqr * iqr, fence_high = b.q3 + kTukeyWhiskerIqr * iqr;
   b.whisker_low = b.q1;
   b.whisker_high = b.q3;
   for (double v : s) {
@@ -183,16 +177,12 @@ void LargestError::add(double error) {
 double LargestError::value() const { return n_finite ? largest : std::numeric_limits<double>::quiet_NaN(); }
 
 std::string LargestError::text() const {
-  char buf[128];
-  if (n_finite == 0) {
-    std::snprintf(buf, sizeof buf, "undefined (no run has a finite value; %zu left out)", n_left_out);
-  } else if (n_left_out) {
-    std::snprintf(buf, sizeof buf, "%.3e (%zu run%s without a finite value left out)", largest, n_left_out,
-                  n_left_out == 1 ? "" : "s");
-  } else {
-    std::snprintf(buf, sizeof buf, "%.3e", largest);
-  }
-  return buf;
+  if (n_finite == 0) return "undefined (no run has a finite value; " + std::to_string(n_left_out) + " left out)";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3e", largest);
+  if (n_left_out == 0) return buf;
+  const std::string runs = std::to_string(n_left_out) + (n_left_out == 1 ? " run" : " runs");
+  return buf + (" (" + runs + " without a finite value left out)");
 }
 
 }  // namespace rl

@@ -106,8 +106,7 @@ enum class Comparison { kYes, kNo, kUndefined };
 Comparison is_larger(double a, double b);
 Comparison is_smaller(double a, double b);
 
-// "yes", "NO" or "undefined".
-const char* yes_no(Comparison c);
+const char* yes_no(Comparison c);  // "yes", "NO" or "undefined"
 
 // "undefined (a compared group has no finite value, or most of its runs failed)" when any check is
 // undefined, else "matches the paper (<figure>)" when every check is yes, else "differs from the paper".

@@ -1,6 +1,5 @@
 #include "demos/toolkit/teacher_cache.h"
 
-#include <cstdio>
 #include <stdexcept>
 
 #include "demos/toolkit/atomic_file.h"
@@ -9,12 +8,6 @@
 #include "nn/npy.h"
 
 namespace rl {
-
-namespace {
-
-constexpr std::uint64_t kTeacherStreamW = 11, kTeacherStreamIo = 12, kTeacherStreamData = 13;
-
-}  // namespace
 
 std::string teacher_key(const TeacherSpec& spec) {
   const RnnTrainConfig& t = spec.train;
@@ -34,12 +27,13 @@ std::string teacher_folder(const std::string& root, const TeacherSpec& spec) {
 
 namespace {
 
+constexpr std::uint64_t kTeacherStreamW = 11, kTeacherStreamIo = 12, kTeacherStreamData = 13;
+
 // The teacher cached in `folder`, refused when damaged or trained with other settings.
 Teacher load_teacher(const TeacherSpec& spec, const std::string& folder, const std::string& marker) {
-  Teacher teacher;
   const auto blocks = load_npy_bundle(folder, {"W_in", "W_h", "W_out"});
-  teacher.params = {blocks.at("W_in"), blocks.at("W_h"), blocks.at("W_out")};
-  check_shapes(teacher.params, spec.train.net, ("cached teacher in " + folder).c_str());
+  const RnnParams params{blocks.at("W_in"), blocks.at("W_h"), blocks.at("W_out")};
+  check_shapes(params, spec.train.net, ("cached teacher in " + folder).c_str());
   // A trained teacher is finite (a diverged one is never cached): a NaN here is a damaged file, which
   // would otherwise surface later as "logits are not finite" naming no file.
   for (const char* name : {"W_in", "W_h", "W_out"})
@@ -54,16 +48,12 @@ Teacher load_teacher(const TeacherSpec& spec, const std::string& folder, const s
   if (stored != teacher_key(spec))
     throw std::runtime_error("teacher cache " + folder + " was trained with " + stored + ", this run asks " +
                              teacher_key(spec) + ": delete " + folder + " (or use another --teacher-dir)");
-  teacher.probe_accuracy = t.number(0, "probe_accuracy");
-  teacher.loss_final = t.number(0, "loss_final");
-  teacher.from_cache = true;
-  return teacher;
+  return {params, t.number(0, "probe_accuracy"), t.number(0, "loss_final"), /*from_cache=*/true};
 }
 
 // Trains the teacher and writes its cache, `marker` (teacher.csv) last.
 Teacher train_teacher(const TeacherSpec& spec, const std::string& folder, const std::string& marker,
                       const std::function<RnnTaskSetup(std::uint64_t data_seed)>& make_task) {
-  Teacher teacher;
   RnnTaskSetup task = make_task(derive_seed(spec.seed, kTeacherStreamData));
   Rng w_rng(derive_seed(spec.seed, kTeacherStreamW));
   Rng io_rng(derive_seed(spec.seed, kTeacherStreamIo));
@@ -73,9 +63,7 @@ Teacher train_teacher(const TeacherSpec& spec, const std::string& folder, const 
   if (r.diverged)
     throw std::runtime_error("teacher in " + folder + " diverged (final loss " + std::to_string(r.loss_final) +
                              "): lower --teacher-lr or change --seed");
-  teacher.params = r.final_params;
-  teacher.probe_accuracy = r.accuracy;
-  teacher.loss_final = r.loss_final;
+  const Teacher teacher{r.final_params, r.accuracy, r.loss_final, /*from_cache=*/false};
   save_npy_bundle(folder, {{"W_in", teacher.params.W_in}, {"W_h", teacher.params.W_h}, {"W_out", teacher.params.W_out}});
   CsvWriter w({"seed", "N", "gain", "iters", "lr", "probe_accuracy", "loss_final", "train_seconds", "settings"});
   w.add_row({static_cast<unsigned long long>(spec.seed), static_cast<unsigned long long>(spec.N), spec.gain,
