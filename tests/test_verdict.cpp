@@ -64,12 +64,19 @@ TEST(Verdict, ComparisonWithAMostlyFailedGroupIsUndefined) {
 // The headline of Fig. 1 and 4B on a hand-made table: rank 1 (rows 0-2) against rank 300 (rows 3-5).
 // Rank 1 richer on every measure -> yes, yes, yes; then two of rank 1's three runs marked diverged
 // (their values left as they were) -> every check undefined, whatever the means say.
-TEST(Verdict, RichLazyChecksFollowTheMeansUnlessMostRunsFailed) {
+// Six runs (dW, RA, KA, diverged, silent): rows 0-2 the lower rank, rows 3-5 the higher.
+ResultTable six_runs(std::vector<std::vector<std::string>> rows) {
   ResultTable t;
   t.header = {"weight_change", "representation_alignment", "kernel_alignment", "diverged", "silent"};
-  t.rows = {{"3", "0.5", "0.2", "0", "0"}, {"4", "0.6", "0.3", "0", "0"}, {"5", "0.4", "0.1", "0", "0"},
-            {"1", "0.9", "0.8", "0", "0"}, {"1", "0.95", "0.7", "0", "0"}, {"2", "0.9", "0.9", "0", "0"}};
-  const std::vector<std::size_t> lo = {0, 1, 2}, hi = {3, 4, 5};
+  t.rows = std::move(rows);
+  return t;
+}
+const std::vector<std::size_t> lo = {0, 1, 2}, hi = {3, 4, 5};
+
+TEST(Verdict, RichLazyChecksFollowTheMeansUnlessMostRunsFailed) {
+  ResultTable t = six_runs({{"3", "0.5", "0.2", "0", "0"}, {"4", "0.6", "0.3", "0", "0"},
+                            {"5", "0.4", "0.1", "0", "0"}, {"1", "0.9", "0.8", "0", "0"},
+                            {"1", "0.95", "0.7", "0", "0"}, {"2", "0.9", "0.9", "0", "0"}});
   const RichLazyChecks rich = rich_lazy_checks(t, lo, hi);
   EXPECT_EQ(rich.larger_dw, Comparison::kYes);
   EXPECT_EQ(rich.lower_ra, Comparison::kYes);
@@ -89,11 +96,9 @@ TEST(Verdict, RichLazyChecksFollowTheMeansUnlessMostRunsFailed) {
 // in the stable-regime record): values_of reads it as NaN, so one such run of ten neither decides the
 // mean nor draws a dot, while the flags themselves read as written.
 TEST(Verdict, ADivergedRunsHugeFiniteWeightChangeIsNoMeasurement) {
-  ResultTable t;
-  t.header = {"weight_change", "representation_alignment", "kernel_alignment", "diverged", "silent"};
-  t.rows = {{"1e252", "0.5", "0.2", "1", "1"}, {"1", "0.6", "0.3", "0", "0"}, {"1", "0.4", "0.1", "0", "0"},
-            {"2", "0.9", "0.8", "0", "0"}, {"2", "0.95", "0.7", "0", "0"}, {"2", "0.9", "0.9", "0", "0"}};
-  const std::vector<std::size_t> lo = {0, 1, 2}, hi = {3, 4, 5};
+  const ResultTable t = six_runs({{"1e252", "0.5", "0.2", "1", "1"}, {"1", "0.6", "0.3", "0", "0"},
+                                  {"1", "0.4", "0.1", "0", "0"}, {"2", "0.9", "0.8", "0", "0"},
+                                  {"2", "0.95", "0.7", "0", "0"}, {"2", "0.9", "0.9", "0", "0"}});
   const std::vector<double> dW = values_of(t, lo, "weight_change");
   EXPECT_TRUE(std::isnan(dW[0])) << "the diverged run's dW, " << dW[0];
   EXPECT_EQ(dW[1], 1.0);
