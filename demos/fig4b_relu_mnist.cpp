@@ -103,8 +103,9 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, const MnistData& data)
   const TwoLayerRelu init = relu_rank_init(W1_base, rank, W2);
 
   MnistBatcher batcher(data.split.train, s.batch, derive_seed(spec.seed, kStreamData));
-  const ReluRunResult r =
-      run_relu_experiment(s.train, init, [&batcher] { return batcher.next_flat(); }, data.probes);
+  // One batcher, either precision: a float32 run takes its batches already in float (ReluBatches).
+  const ReluBatches batches{[&batcher] { return batcher.next_flat(); }, [&batcher] { return batcher.next_flat_f32(); }};
+  const ReluRunResult r = run_relu_experiment(s.train, init, batches, data.probes);
   if (r.diverged)
     std::fprintf(stderr, "WARNING: %s diverged (final loss %g); kept and flagged in results.csv\n",
                  spec.id().c_str(), r.loss_final);

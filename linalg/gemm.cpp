@@ -35,6 +35,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace rl {
@@ -144,6 +145,67 @@ void pack_a(const OpView<T>& A, std::size_t i0, std::size_t mc, std::size_t p0, 
   }
 }
 
+// ---- the transposed packing's register transpose ----
+// Writes rows p = 0 .. P-1 of a full kNR-column panel of op(B) = B^T, P the largest multiple of
+// kLanes <= kc, and returns P: panel[p kNR + j] = src[j ld + p].  Each block of kLanes values of p
+// is kNR vectors, one per stored row j (contiguous loads), transposed in registers as two
+// kLanes x kLanes squares, then stored as kLanes panel rows (contiguous stores): log2(kLanes)
+// rounds of kLanes two-vector shuffles per square instead of one scalar move per value, 4x faster
+// for Fig. 4B's X^T.  The values and their places are those of the scalar loop, so no product
+// changes.  Without __builtin_shufflevector (GCC >= 12, Clang) it returns 0 and the scalar loop
+// packs every row.
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector)
+#define RL_HAVE_SHUFFLEVECTOR 1
+#endif
+#endif
+
+#ifdef RL_HAVE_SHUFFLEVECTOR
+// Round `half` of the square transpose: rows i and i + half (i & half == 0) exchange their blocks of
+// `half` lanes: low(l) takes lane l of row i where l & half == 0, else lane l - half of row i + half;
+// high(l) takes lane l + half of row i, else lane l of row i + half.  After the rounds half = 1, 2,
+// ..., kLanes / 2, row i holds what was column i.
+template <std::size_t kLanes, std::size_t half>
+constexpr int low_lane(std::size_t l) { return static_cast<int>((l & half) == 0 ? l : kLanes + l - half); }
+template <std::size_t kLanes, std::size_t half>
+constexpr int high_lane(std::size_t l) { return static_cast<int>((l & half) == 0 ? l + half : kLanes + l); }
+
+template <std::size_t half, class Vec, std::size_t... l>
+void transpose_round(Vec* rows, std::index_sequence<l...>) {
+  constexpr std::size_t kLanes = sizeof...(l);
+  for (std::size_t i = 0; i < kLanes; ++i)
+    if ((i & half) == 0) {
+      const Vec a = rows[i], b = rows[i + half];
+      rows[i] = __builtin_shufflevector(a, b, low_lane<kLanes, half>(l)...);
+      rows[i + half] = __builtin_shufflevector(a, b, high_lane<kLanes, half>(l)...);
+    }
+}
+
+template <class Vec, std::size_t kLanes, std::size_t... r>
+void transpose_square(Vec* rows, std::index_sequence<r...>) {
+  (transpose_round<(std::size_t{1} << r)>(rows, std::make_index_sequence<kLanes>{}), ...);
+}
+
+template <class T>
+std::size_t transposed_panel_rows(const T* src, std::size_t ld, std::size_t kc, T* panel) {
+  using Vec = typename Tile<T>::Vec;
+  constexpr std::size_t kLanes = Tile<T>::kLanes, kNR = Tile<T>::kNR;
+  constexpr std::size_t kRounds = __builtin_ctzll(kLanes);  // log2(kLanes)
+  const std::size_t P = kc / kLanes * kLanes;
+  for (std::size_t p = 0; p < P; p += kLanes)
+    for (std::size_t square = 0; square < kNR; square += kLanes) {
+      Vec rows[kLanes];
+      for (std::size_t j = 0; j < kLanes; ++j) std::memcpy(&rows[j], src + (square + j) * ld + p, sizeof(Vec));
+      transpose_square<Vec, kLanes>(rows, std::make_index_sequence<kRounds>{});
+      for (std::size_t q = 0; q < kLanes; ++q) std::memcpy(panel + (p + q) * kNR + square, &rows[q], sizeof(Vec));
+    }
+  return P;
+}
+#else
+template <class T>
+std::size_t transposed_panel_rows(const T*, std::size_t, std::size_t, T*) { return 0; }
+#endif
+
 // Packs op(B)(p0:p0+kc, j0:j0+nc) into ceil(nc / kNR) panels; panel s holds, for each p, the kNR
 // values of columns s*kNR .. s*kNR+kNR-1 (zero past column nc).  (panels, kc, kNR)
 template <class T>
@@ -164,9 +226,11 @@ void pack_b(const OpView<T>& B, std::size_t p0, std::size_t kc, std::size_t j0, 
       // op(B)(p, j) = B[j * ld + p]: read the panel's kNR stored rows side by side, one value of each
       // per p, and write each panel row contiguously.  Each row's cache line serves 8 consecutive p
       // while it sits in L1; the other order (one stored row at a time, writes kNR apart) took twice
-      // as long for the Fig. 4B batch X^T (docs/benchmarks.md#the-relu-iteration).
+      // as long for the Fig. 4B batch X^T (docs/benchmarks.md#the-relu-iteration).  A full panel
+      // goes kLanes values of p at a time through transposed_panel_rows, in registers.
       const T* src = B.data + (j0 + s0) * B.ld + p0;
-      for (std::size_t p = 0; p < kc; ++p) {
+      const std::size_t p_vectors = cols == kNR ? transposed_panel_rows(src, B.ld, kc, panel) : 0;
+      for (std::size_t p = p_vectors; p < kc; ++p) {
         T* dst = panel + p * kNR;
         for (std::size_t j = 0; j < cols; ++j) dst[j] = src[j * B.ld + p];
         for (std::size_t j = cols; j < kNR; ++j) dst[j] = T(0);

@@ -13,6 +13,7 @@
 #include <new>
 #include <vector>
 
+#include "linalg/cache_line_allocator.h"
 #include "linalg/matrix.h"
 #include "linalg/simd_width.h"
 
@@ -54,21 +55,6 @@ constexpr std::size_t gemm_panel_width() {
 // for tests and benches.
 template <class T = double>
 int gemm_thread_count(std::size_t m, std::size_t n, std::size_t k, int threads);
-
-// A std::vector allocator whose blocks start on a 64-byte boundary (one cache line, one AVX-512
-// register), so packed panels load aligned whatever the vector was copied or moved from.
-template <class T>
-struct CacheLineAllocator {
-  using value_type = T;
-  static constexpr std::align_val_t kAlign{64};
-  CacheLineAllocator() = default;
-  template <class U>
-  CacheLineAllocator(const CacheLineAllocator<U>&) {}
-  T* allocate(std::size_t count) { return static_cast<T*>(::operator new(count * sizeof(T), kAlign)); }
-  void deallocate(T* p, std::size_t) { ::operator delete(p, kAlign); }
-  friend bool operator==(const CacheLineAllocator&, const CacheLineAllocator&) { return true; }
-  friend bool operator!=(const CacheLineAllocator&, const CacheLineAllocator&) { return false; }
-};
 
 template <class T>
 class BasicPackedRhs;

@@ -42,7 +42,7 @@ BasicMatrix<T> BasicMatrix<T>::from_vector(std::size_t rows, std::size_t cols, s
   BasicMatrix m;
   m.rows_ = rows;
   m.cols_ = cols;
-  m.data_ = std::move(values);
+  m.data_.assign(values.begin(), values.end());  // into cache-line-aligned storage
   return m;
 }
 

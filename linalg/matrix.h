@@ -12,10 +12,13 @@
 // linear-algebra library below (SVD, eigensolvers, norms), works on Matrix.  cast_matrix converts.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <initializer_list>
 #include <string>
 #include <vector>
+
+#include "linalg/cache_line_allocator.h"
 
 namespace rl {
 
@@ -50,8 +53,9 @@ class BasicMatrix {
   const T* data() const { return data_.data(); }
   T* row(std::size_t i) { return data_.data() + i * cols_; }
   const T* row(std::size_t i) const { return data_.data() + i * cols_; }
-  std::vector<T>& values() { return data_; }
-  const std::vector<T>& values() const { return data_; }
+  // The storage: a std::vector whose block starts on a cache line (linalg/cache_line_allocator.h).
+  AlignedVector<T>& values() { return data_; }
+  const AlignedVector<T>& values() const { return data_; }
 
   void fill(T v);
   void set_zero() { fill(T(0)); }
@@ -78,7 +82,7 @@ class BasicMatrix {
 
   std::size_t rows_ = 0;
   std::size_t cols_ = 0;
-  std::vector<T> data_;
+  AlignedVector<T> data_;
 };
 
 using Matrix = BasicMatrix<double>;
@@ -90,8 +94,9 @@ extern template class BasicMatrix<float>;
 // nearest, float -> double is exact).  The float32 path converts its weights to Matrix to measure them.
 template <class To, class From>
 BasicMatrix<To> cast_matrix(const BasicMatrix<From>& m) {
-  std::vector<To> values(m.values().begin(), m.values().end());
-  return BasicMatrix<To>::from_vector(m.rows(), m.cols(), std::move(values));
+  BasicMatrix<To> out(m.rows(), m.cols());
+  std::copy(m.values().begin(), m.values().end(), out.values().begin());
+  return out;
 }
 
 // "(3 x 4)": used in every shape error message.

@@ -150,8 +150,8 @@ DirectionalReport check_gradient_direction(const LossFn& loss, const std::vector
   DirectionalReport rep;
   for (std::size_t p = 0; p < params.size(); ++p) {
     v[p] *= inv_norm;
-    const std::vector<double>& g = grads[p].values();
-    const std::vector<double>& d = v[p].values();
+    const auto& g = grads[p].values();
+    const auto& d = v[p].values();
     for (std::size_t e = 0; e < g.size(); ++e) rep.analytic += g[e] * d[e];
   }
   const double h = o.h_rel * scale;

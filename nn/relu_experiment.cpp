@@ -39,7 +39,8 @@ LossResult batch_loss(const Matrix& logits, const std::vector<int>& labels) {
   return softmax_cross_entropy(logits, labels, std::vector<unsigned char>(logits.rows(), 1));
 }
 
-void require_columns(const Matrix& X, std::size_t d, const char* what) {
+template <class T>
+void require_columns(const BasicMatrix<T>& X, std::size_t d, const char* what) {
   if (X.cols() != d)
     throw std::invalid_argument(std::string("run_relu_experiment: ") + what + " has " + std::to_string(X.cols()) +
                                 " columns, the network expects d = " + std::to_string(d));
@@ -84,11 +85,19 @@ const BasicMatrix<To>& as_scalar(const BasicMatrix<From>& m, BasicMatrix<To>& st
 template <class T>
 bool net_finite(const BasicTwoLayerRelu<T>& net) { return all_finite(net.W1) && all_finite(net.W2); }
 
+// The next training batch as the loop of scalar type T takes it: a float32 loop takes the float
+// batches when the source has them, every other loop the double ones; `use` gets the batch.
+template <class T, class Use>
+auto with_next_batch(const ReluBatches& batches, Use&& use) {
+  if constexpr (std::is_same_v<T, float>)
+    if (batches.next_f32) return use(batches.next_f32());
+  return use(batches.next());
+}
+
 // The training loop of run_relu_experiment in scalar type T; returns the trained network in double.
 template <class T>
-TwoLayerRelu train(const ReluTrainConfig& config, const TwoLayerRelu& init,
-                   const std::function<FlatBatch()>& next_batch, const ReluProbes& probes, const ProbeState& s0,
-                   ReluRunResult& r) {
+TwoLayerRelu train(const ReluTrainConfig& config, const TwoLayerRelu& init, const ReluBatches& batches,
+                   const ReluProbes& probes, const ProbeState& s0, ReluRunResult& r) {
   const std::size_t d = init.d();
   BasicMatrix<T> dY_cast;  // float only: dL/dlogits rounded to float
   Matrix logits_cast;              // float only: the logits in double for the loss
@@ -98,18 +107,22 @@ TwoLayerRelu train(const ReluTrainConfig& config, const TwoLayerRelu& init,
   std::vector<double> losses;
   losses.reserve(config.iters);
   BasicTwoLayerReluCache<T> cache;
+  // One step on `batch`; false when the loss is not finite (diverged: keep the run, flag it, stop).
+  auto train_on = [&](const auto& batch) {
+    require_columns(batch.x, d, "a training batch");
+    const BasicMatrix<T> logits = two_layer_relu_forward(net, batch.x, cache);  // (B, K); X as T in the cache
+    const LossResult loss = batch_loss(as_scalar<double>(logits, logits_cast), batch.labels);
+    if (!std::isfinite(loss.loss)) return false;
+    two_layer_relu_sgd_step(net, cache, as_scalar<T>(loss.dY, dY_cast), sgd);  // gradients, then sgd.step()
+    losses.push_back(loss.loss);
+    return true;
+  };
   auto t0 = Clock::now();
   for (std::size_t it = 0; it < config.iters; ++it) {
-    const FlatBatch batch = next_batch();
-    require_columns(batch.x, d, "a training batch");
-    const BasicMatrix<T> logits = two_layer_relu_forward(net, batch.x, cache);  // (B, K); X rounded to T
-    const LossResult loss = batch_loss(as_scalar<double>(logits, logits_cast), batch.labels);
-    if (!std::isfinite(loss.loss)) {  // diverged: keep the run, flag it, stop training
+    if (!with_next_batch<T>(batches, train_on)) {
       r.diverged = true;
       break;
     }
-    two_layer_relu_sgd_step(net, cache, as_scalar<T>(loss.dY, dY_cast), sgd);  // gradients, then sgd.step()
-    losses.push_back(loss.loss);
     r.iterations_done = it + 1;
     if (config.log_every && r.log.due(r.iterations_done, config.iters)) {
       const std::size_t n = losses.size();
@@ -149,7 +162,8 @@ double relu_accuracy(const TwoLayerRelu& net, const FlatBatch& data) {
 }
 
 ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerRelu& init,
-                                  const std::function<FlatBatch()>& next_batch, const ReluProbes& probes) {
+                                  const ReluBatches& batches, const ReluProbes& probes) {
+  if (!batches.next) throw std::invalid_argument("run_relu_experiment: no batch source (ReluBatches::next is empty)");
   const std::size_t d = init.d();
   require_columns(probes.representation, d, "the representation probe");
   require_columns(probes.kernel, d, "the kernel probe");
@@ -164,10 +178,10 @@ ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerR
   r.accuracy_initial = relu_accuracy(init, probes.evaluation);
   r.measure_seconds += seconds_since(t0);
 
-  TwoLayerRelu net = config.precision == Precision::kF32 ? train<float>(config, init, next_batch, probes, s0, r)
-                                                          : train<double>(config, init, next_batch, probes, s0, r);
+  TwoLayerRelu net = config.precision == Precision::kF32 ? train<float>(config, init, batches, probes, s0, r)
+                                                          : train<double>(config, init, batches, probes, s0, r);
   if (config.iters == 0) {  // untrained: the loss of the initial network on one batch
-    const FlatBatch batch = next_batch();
+    const FlatBatch batch = batches.next();
     require_columns(batch.x, d, "a training batch");
     r.loss_first = r.loss_final = batch_loss(two_layer_relu_predict(net, batch.x), batch.labels).loss;
   }

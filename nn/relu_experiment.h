@@ -22,6 +22,8 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "linalg/matrix.h"
 #include "linalg/rng.h"
@@ -71,13 +73,29 @@ struct ReluRunResult {
 // (nn/init.h low_rank_init; r = min(N, d) keeps W1_base bit for bit), W2 as given, no biases.
 TwoLayerRelu relu_rank_init(const Matrix& W1_base, std::size_t rank, const Matrix& W2);
 
-// Trains a copy of `init` on batches from `next_batch` (each FlatBatch: x (B, d), labels in [0, K))
+// Where the training batches come from (each: x (B, d), labels in [0, K)).  `next` hands double
+// batches; a float32 run rounds each as the forward pass copies it into its cache.  `next_f32`, when
+// given, must hand the same batches in the same order already in float (e.g.
+// MnistBatcher::next_flat_f32): the float32 loop then takes those and is spared reading the double
+// batch and rounding it on every step (docs/precision.md#where-rounding-enters).  A run calls only
+// one of the two, so both may draw from one batcher.
+struct ReluBatches {
+  std::function<FlatBatch()> next;
+  std::function<FlatBatchF()> next_f32;  // optional
+
+  template <class F, class = std::enable_if_t<std::is_invocable_r_v<FlatBatch, F&>>>
+  ReluBatches(F next_batch) : next(std::move(next_batch)) {}  // implicit: a lambda giving FlatBatch
+  ReluBatches(std::function<FlatBatch()> next_batch, std::function<FlatBatchF()> next_batch_f32)
+      : next(std::move(next_batch)), next_f32(std::move(next_batch_f32)) {}
+};
+
+// Trains a copy of `init` on batches from `batches` (each: x (B, d), labels in [0, K))
 // and measures it on `probes`.  Throws std::invalid_argument when a probe or batch does not have d
 // columns or the evaluation set has no labels.  A run whose loss or weights become non-finite stops
 // early and is flagged `diverged`, with NaN measures; a run silent on a probe is flagged `silent`
 // with NaN alignments; it never throws for either.  iters = 0 records the untrained loss of one batch.
 ReluRunResult run_relu_experiment(const ReluTrainConfig& config, const TwoLayerRelu& init,
-                                  const std::function<FlatBatch()>& next_batch, const ReluProbes& probes);
+                                  const ReluBatches& batches, const ReluProbes& probes);
 
 // Fraction of rows of X whose largest logit is the label.
 double relu_accuracy(const TwoLayerRelu& net, const FlatBatch& data);

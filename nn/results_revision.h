@@ -21,6 +21,10 @@ namespace rl {
 
 // History (newest last; say what changed the numbers):
 //   r1  2026-12-06  the numbers of every record and of docs/reproducing.md up to this date
+//       2026-12-07  (not a new revision) the float32 two-layer ReLU forward leaves its last batch
+//                   columns to linalg/row_dots.h, which sums in another order: float32 Fig. 4B numbers
+//                   move at rounding level, as between instruction sets.  No record is a float32
+//                   Fig. 4B run; no float64 and no RNN number moved (tests/test_results_revision.cpp).
 inline constexpr const char* kResultsRevision = "r1";
 
 }  // namespace rl

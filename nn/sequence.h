@@ -41,10 +41,14 @@ struct SeqBatch {
   }
 };
 
-// A batch of flat inputs, one example per row (e.g. MNIST images for the two-layer network).
-struct FlatBatch {
-  Matrix x;                 // (B, d) inputs, e.g. d = 784 pixels
+// A batch of flat inputs, one example per row (e.g. MNIST images for the two-layer network), in
+// double (FlatBatch) or, for a float32 training loop, already in float (FlatBatchF).
+template <class T>
+struct BasicFlatBatch {
+  BasicMatrix<T> x;         // (B, d) inputs, e.g. d = 784 pixels
   std::vector<int> labels;  // (B) class index per row
 };
+using FlatBatch = BasicFlatBatch<double>;
+using FlatBatchF = BasicFlatBatch<float>;
 
 }  // namespace rl

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "linalg/gemm.h"
+#include "linalg/row_dots.h"
 #include "nn/init.h"
 #include "nn/relu.h"
 
@@ -33,19 +35,56 @@ void copy_finite_input(const BasicMatrix<Input>& X, BasicMatrix<T>& dst, const s
   }
 }
 
-// Z = X W1^T, (B, N), computed as its transpose Z^T = W1 X^T and then transposed back.  The same sums
-// in the same order (each entry is one chain of d multiply-adds, whichever side the GEMM calls A), so
-// the same bits as gemm(kNo, kYes, X, W1); but W1 (N x d, the large operand) is then read in place
-// as the GEMM's left operand instead of being repacked, transposed, on every forward pass, and only
-// the batch X (B x d) is packed (docs/benchmarks.md#the-relu-iteration).
+// How many of the B columns of the forward product W1 X^T are left to row_dots instead of the GEMM:
+// in float, the columns past the GEMM's last whole panel, when they are at most a quarter of a vector
+// (Fig. 4B's 100 = 3 x 32 + 4 on AVX-512); otherwise none.  Float only: row_dots sums in another
+// order than the GEMM (linalg/row_dots.h), and the float64 path keeps the bits its records were made
+// with.  The float32 step in docs/benchmarks.md#the-relu-steps-last-10- loses the narrow tile's cost.
 template <class T>
-void first_layer_preactivation(const BasicMatrix<T>& X, const BasicMatrix<T>& W1, BasicMatrix<T>& Z) {
+std::size_t batch_columns_as_row_dots(std::size_t B) {
+  if constexpr (!std::is_same_v<T, float>) return 0;
+  const std::size_t rest = B % gemm_panel_width<T>();
+  return rest <= std::min(kRowDotsMaxColumns, SimdVec<T>::kLanes / 4) ? rest : 0;
+}
+
+// Z = X W1^T + b1 and H = relu(Z), (B, N).  The product is computed as its transpose Z^T = W1 X^T:
+// the same sums in the same order (each entry is one chain of d multiply-adds, whichever side the
+// GEMM calls A), so the same bits as gemm(kNo, kYes, X, W1); but W1 (N x d, the large operand) is
+// then read in place as the GEMM's left operand instead of being repacked, transposed, on every
+// forward pass, and only the batch X (B x d) is packed (docs/benchmarks.md#the-relu-iteration).
+// Each row of Z, once transposed back, gets its bias and its relu while it is still in L1 (the same
+// two operations as adding the bias row to Z and then taking the elementwise relu: the same bits).
+template <class T>
+void first_layer(const BasicMatrix<T>& X, const BasicTwoLayerRelu<T>& net, BasicMatrix<T>& Z, BasicMatrix<T>& H) {
   thread_local BasicMatrix<T> ZT;
-  ensure_shape(ZT, W1.rows(), X.rows());
-  gemm(Trans::kNo, Trans::kYes, 1.0, W1, X, 0.0, ZT);  // (N, B) = W1 X^T
+  const std::size_t B = X.rows(), N = net.N(), d = net.d();
+  ensure_shape(ZT, N, B);
+  const std::size_t dots = batch_columns_as_row_dots<T>(B);
+  if (dots == 0) {
+    gemm(Trans::kNo, Trans::kYes, 1.0, net.W1, X, 0.0, ZT);  // (N, B) = W1 X^T
+  } else {
+    // (N, B) = W1 X^T, a block of W1's rows at a time: the GEMM's whole panels (X^T packed once),
+    // then the last `dots` columns as dot products while the block is still in L2 (a separate pass
+    // over all of W1 would stream it from L3 a further time).
+    thread_local BasicPackedRhs<T> packed_xt;
+    pack_rhs(Trans::kYes, d, B - dots, X.data(), d, packed_xt);
+    constexpr std::size_t kRowsPerBlock = 48;  // [TP] 48 x 784 floats = 150 KB, well inside L2
+    for (std::size_t r0 = 0; r0 < N; r0 += kRowsPerBlock) {
+      const std::size_t rows = std::min(kRowsPerBlock, N - r0);
+      if (B > dots) gemm_packed_rhs(Trans::kNo, rows, T(1), net.W1.row(r0), d, packed_xt, T(0), ZT.row(r0), B);
+      row_dots(rows, dots, d, net.W1.row(r0), d, X.row(B - dots), d, ZT.row(r0) + (B - dots), B);
+    }
+  }
+  ensure_shape(Z, X.rows(), net.N());
+  ensure_shape(H, X.rows(), net.N());
+  const T* bias = net.b1.empty() ? nullptr : net.b1.data();
   for (std::size_t a = 0; a < Z.rows(); ++a) {
     T* z = Z.row(a);
+    T* h = H.row(a);
     for (std::size_t i = 0; i < Z.cols(); ++i) z[i] = ZT(i, a);
+    if (bias)
+      for (std::size_t i = 0; i < Z.cols(); ++i) z[i] += bias[i];
+    for (std::size_t i = 0; i < Z.cols(); ++i) h[i] = rl::relu(z[i]);
   }
 }
 
@@ -68,15 +107,6 @@ void accumulate_column_sums(BasicMatrix<T>& db, const BasicMatrix<T>& dM) {
   for (std::size_t r = 0; r < dM.rows(); ++r)
     for (std::size_t j = 0; j < dM.cols(); ++j) sums[j] += dM(r, j);
   for (std::size_t j = 0; j < dM.cols(); ++j) db.data()[j] += sums[j];
-}
-
-// H = relu(Z) elementwise, into H's storage.
-template <class T>
-void relu_into(const BasicMatrix<T>& Z, BasicMatrix<T>& H) {
-  ensure_shape(H, Z.rows(), Z.cols());
-  const T* z = Z.data();
-  T* h = H.data();
-  for (std::size_t i = 0; i < Z.size(); ++i) h[i] = rl::relu(z[i]);
 }
 
 // X X^T (+ 1 with a first-layer bias): the input part of the W1 kernel, (B, B).
@@ -154,10 +184,7 @@ BasicMatrix<T> two_layer_relu_forward(const BasicTwoLayerRelu<T>& net, const Bas
                                       BasicTwoLayerReluCache<T>& cache) {
   require_input_shape(net, X, "two_layer_relu_forward");
   copy_finite_input(X, cache.X, "two_layer_relu_forward");  // cache.X = X (as T), all finite
-  ensure_shape(cache.Z, X.rows(), net.N());
-  first_layer_preactivation(cache.X, net.W1, cache.Z);  // (B, N) = X W1^T
-  add_row_bias(cache.Z, net.b1);
-  relu_into(cache.Z, cache.H);
+  first_layer(cache.X, net, cache.Z, cache.H);  // Z = X W1^T + b1, H = relu(Z), (B, N)
   BasicMatrix<T> Y(X.rows(), net.K());
   gemm(Trans::kNo, Trans::kYes, 1.0, cache.H, net.W2, 0.0, Y);  // (B, K) = H W2^T
   add_row_bias(Y, net.b2);
@@ -179,15 +206,18 @@ namespace {
 
 // The output layer's gradients dW2 = dY^T H + beta dW2 (db2 += 1^T dY), and the returned
 // dZ = dL/dZ = (dY W2) .* relu'(Z), (B, N).
+// dZ is a thread's scratch matrix, reused from step to step: the GEMM overwrites it (beta = 0), so it
+// is neither allocated nor cleared on every step.
 template <class T>
-BasicMatrix<T> output_layer_backward(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
-                                     const BasicMatrix<T>& dY, T beta, const char* who) {
+const BasicMatrix<T>& output_layer_backward(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
+                                            const BasicMatrix<T>& dY, T beta, const char* who) {
   if (dY.rows() != cache.H.rows() || dY.cols() != net.K())
     throw std::invalid_argument(std::string(who) + ": dY " + shape_str(dY) + " does not match (" +
                                 std::to_string(cache.H.rows()) + " x " + std::to_string(net.K()) + ")");
   gemm(Trans::kYes, Trans::kNo, 1.0, dY, cache.H, beta, net.dW2);  // (K, N) += dY^T H
   accumulate_column_sums(net.db2, dY);
-  BasicMatrix<T> dZ(dY.rows(), net.N());
+  thread_local BasicMatrix<T> dZ;
+  ensure_shape(dZ, dY.rows(), net.N());
   gemm(Trans::kNo, Trans::kNo, 1.0, dY, net.W2, 0.0, dZ);  // (B, N) = dY W2 = dL/dH
   for (std::size_t i = 0; i < dZ.size(); ++i)
     if (!(cache.Z.data()[i] > T(0))) dZ.data()[i] = T(0);  // .* relu'(Z), relu'(0) = 0
@@ -199,7 +229,7 @@ BasicMatrix<T> output_layer_backward(BasicTwoLayerRelu<T>& net, const BasicTwoLa
 template <class T>
 void backward_weights(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
                       const BasicMatrix<T>& dY, T beta, const char* who) {
-  const BasicMatrix<T> dZ = output_layer_backward(net, cache, dY, beta, who);
+  const BasicMatrix<T>& dZ = output_layer_backward(net, cache, dY, beta, who);
   gemm(Trans::kYes, Trans::kNo, 1.0, dZ, cache.X, beta, net.dW1);  // (N, d) += dZ^T X
   accumulate_column_sums(net.db1, dZ);
 }
@@ -261,7 +291,7 @@ void two_layer_relu_sgd_step(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluC
         "two_layer_relu_sgd_step: the optimizer's slot for W1 must take net.dW1 as its gradient");
   net.db1.set_zero();
   net.db2.set_zero();
-  const BasicMatrix<T> dZ = output_layer_backward(net, cache, dY, T(0), "two_layer_relu_sgd_step");
+  const BasicMatrix<T>& dZ = output_layer_backward(net, cache, dY, T(0), "two_layer_relu_sgd_step");
   const std::size_t B = dZ.rows(), N = net.N(), d = net.d();
   thread_local BasicPackedRhs<T> packed_x;  // op(B) = X (B x d), packed once for every block
   pack_rhs(Trans::kNo, B, d, cache.X.data(), d, packed_x);

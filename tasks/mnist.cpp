@@ -98,14 +98,29 @@ SeqBatch to_sequential(const MnistSet& set, const std::vector<std::size_t>& indi
   return batch;
 }
 
-FlatBatch to_flat(const MnistSet& set, const std::vector<std::size_t>& indices) {
-  FlatBatch batch{Matrix(indices.size(), kMnistPixels), std::vector<int>(indices.size())};
+namespace {
+
+// The flat batch in scalar type T: pixel(i, k) is computed in double and rounded to T (exact for double).
+template <class T>
+BasicFlatBatch<T> flat_batch(const MnistSet& set, const std::vector<std::size_t>& indices, const char* who) {
+  BasicFlatBatch<T> batch{BasicMatrix<T>(indices.size(), kMnistPixels), std::vector<int>(indices.size())};
   for (std::size_t b = 0; b < indices.size(); ++b) {
-    require_index(set, indices[b], "to_flat");
-    for (std::size_t k = 0; k < kMnistPixels; ++k) batch.x(b, k) = set.pixel(indices[b], k);
+    require_index(set, indices[b], who);
+    T* row = batch.x.row(b);
+    for (std::size_t k = 0; k < kMnistPixels; ++k) row[k] = static_cast<T>(set.pixel(indices[b], k));
     batch.labels[b] = set.labels[indices[b]];
   }
   return batch;
+}
+
+}  // namespace
+
+FlatBatch to_flat(const MnistSet& set, const std::vector<std::size_t>& indices) {
+  return flat_batch<double>(set, indices, "to_flat");
+}
+
+FlatBatchF to_flat_f32(const MnistSet& set, const std::vector<std::size_t>& indices) {
+  return flat_batch<float>(set, indices, "to_flat_f32");
 }
 
 FlatBatch to_flat(const MnistSet& set) { return to_flat(set, iota_indices(set.size())); }

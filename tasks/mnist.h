@@ -72,6 +72,9 @@ MnistSplit split_train_validation(const MnistSet& set, std::size_t n_train, std:
 SeqBatch to_sequential(const MnistSet& set, const std::vector<std::size_t>& indices);
 // Flat form (B, 784) of the images at `indices`.
 FlatBatch to_flat(const MnistSet& set, const std::vector<std::size_t>& indices);
+// The same in float: each pixel is the double byte / 255 rounded to float once, so these are exactly
+// the values a float32 network makes of to_flat's doubles (docs/precision.md).
+FlatBatchF to_flat_f32(const MnistSet& set, const std::vector<std::size_t>& indices);
 // Every image, flat (count, 784); e.g. an evaluation set.
 FlatBatch to_flat(const MnistSet& set);
 
@@ -84,6 +87,7 @@ class MnistBatcher {
   std::vector<std::size_t> next_indices();
   SeqBatch next_sequential() { return to_sequential(set_, next_indices()); }
   FlatBatch next_flat() { return to_flat(set_, next_indices()); }
+  FlatBatchF next_flat_f32() { return to_flat_f32(set_, next_indices()); }
 
   std::size_t epoch() const { return epoch_; }  // 0 during the first epoch
   std::size_t batches_per_epoch() const { return set_.size() / batch_size_; }

@@ -170,7 +170,7 @@ TEST(EmConnectome, CentringZeroesTheOffDiagonalMeanAndDropsTheSignLaw) {
 }
 
 std::vector<double> sorted_values(const Matrix& W) {
-  std::vector<double> v = W.values();
+  std::vector<double> v(W.values().begin(), W.values().end());
   std::sort(v.begin(), v.end());
   return v;
 }

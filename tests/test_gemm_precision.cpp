@@ -203,6 +203,30 @@ TYPED_TEST(GemmPrecision, NarrowEdgeTileGivesTheBitsOfTheTwoVectorTile) {
         }
 }
 
+// A transposed B is packed by a register transpose, kLanes values of k at a time (linalg/gemm.cpp,
+// transposed_panel_rows), and the rest by the scalar loop; an untransposed B is packed by plain
+// copies.  Packing must only move values, so op(B) = B^T and the same op(B) stored explicitly must give
+// the same bits, for whole panels and the last partial one, k with and without a tail past whole
+// vectors, across the 320-deep block, with B a block of a wider array (ldb > k).
+TYPED_TEST(GemmPrecision, TransposedOperandPacksToTheBitsOfItsExplicitTranspose) {
+  using T = TypeParam;
+  const std::size_t width = gemm_panel_width<T>();
+  for (const std::size_t k : {std::size_t(5), width / 2, width / 2 + 3, std::size_t(333), std::size_t(784)})
+    for (const std::size_t n : {width, 3 * width + 4, 2 * width + 1}) {
+      const std::size_t m = 13, ldb = k + 7;  // B^T stored as n rows of ldb values, k of them used
+      const Matrix Bt = testing::random_matrix(n, ldb, 5 + k + n), A = testing::random_matrix(m, k, 6);
+      std::vector<T> bt(Bt.values().begin(), Bt.values().end()), a(A.values().begin(), A.values().end());
+      std::vector<T> b(k * n);  // the same op(B), stored k x n
+      for (std::size_t p = 0; p < k; ++p)
+        for (std::size_t j = 0; j < n; ++j) b[p * n + j] = bt[j * ldb + p];
+      std::vector<T> via_transpose(m * n), via_copy(m * n);
+      gemm_raw<T>(Trans::kNo, Trans::kYes, m, n, k, T(1), a.data(), k, bt.data(), ldb, T(0), via_transpose.data(), n);
+      gemm_raw<T>(Trans::kNo, Trans::kNo, m, n, k, T(1), a.data(), k, b.data(), n, T(0), via_copy.data(), n);
+      EXPECT_EQ(via_transpose, via_copy) << m << " x " << n << " x " << k
+                                         << ": the transposed packing put a value in another place (linalg/gemm.cpp, pack_b)";
+    }
+}
+
 // The register tile follows the instruction set (linalg/simd_width.h): two vector registers wide,
 // so twice as many float columns as double ones; 16 doubles on AVX-512, the tile the repository's
 // float64 numbers were computed with.

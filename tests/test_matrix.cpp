@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "tests/test_helpers.h"
 
@@ -95,6 +97,30 @@ TEST(Matrix, AllFiniteFindsABadValueInAnyLaneAndInTheTail) {
       b(0, j) = bad;
       EXPECT_FALSE(all_finite(b)) << bad << " at column " << j << " of 67 (linalg/matrix.cpp: all_finite)";
     }
+}
+
+}  // namespace
+}  // namespace rl
+
+namespace rl {
+namespace {
+
+// Every matrix's storage starts on a 64-byte cache line (linalg/cache_line_allocator.h), however it was
+// made: so rows of a multiple of 16 floats or 8 doubles never straddle two lines in a vector load.
+TEST(Matrix, StorageStartsOnACacheLineHoweverItWasMade) {
+  auto aligned = [](const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 64 == 0; };
+  for (std::size_t n : {1, 3, 17, 1000, 300 * 784}) {
+    Matrix a(1, n);
+    MatrixF f(n, 1);
+    Matrix copy = a, moved = Matrix(n, 2);
+    Matrix from = Matrix::from_vector(1, n, std::vector<double>(n, 1.0));
+    MatrixF cast = cast_matrix<float>(a);
+    ensure_shape(copy, n, 3);
+    for (const void* p : {static_cast<const void*>(a.data()), static_cast<const void*>(f.data()),
+                          static_cast<const void*>(copy.data()), static_cast<const void*>(moved.data()),
+                          static_cast<const void*>(from.data()), static_cast<const void*>(cast.data())})
+      EXPECT_TRUE(aligned(p)) << "n = " << n << ": storage at " << p;
+  }
 }
 
 }  // namespace

@@ -156,6 +156,20 @@ TEST_F(MnistFiles, BatcherCoversEachEpochOnceAndReshufflesBetweenEpochs) {
   EXPECT_THROW(MnistBatcher(set, 0, 1), std::invalid_argument);
 }
 
+// The float batches a float32 run takes (MnistBatcher::next_flat_f32) are the double batches of the
+// same draw rounded to float, value for value, with the same labels: a float32 run that takes them
+// computes what it computed from the doubles (nn/relu_experiment.h, ReluBatches).
+TEST_F(MnistFiles, FloatBatchesAreTheDoubleBatchesRounded) {
+  const MnistSet set = small_set(30);
+  MnistBatcher doubles(set, 7, 3), floats(set, 7, 3);
+  for (int k = 0; k < 5; ++k) {  // across an epoch boundary
+    const FlatBatch d = doubles.next_flat();
+    const FlatBatchF f = floats.next_flat_f32();
+    EXPECT_EQ(f.labels, d.labels);
+    EXPECT_EQ(f.x, cast_matrix<float>(d.x)) << "batch " << k;
+  }
+}
+
 // The real files (fetched by `make data`); skipped with a message when absent, except when
 // RICHLAZY_REQUIRE_MNIST=1 (set by .ci/run, which fetches them first), where absence is a failure.
 TEST(MnistReal, CountsFirstLabelAndPixelRange) {

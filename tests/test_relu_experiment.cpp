@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
 #include "linalg/norms.h"
@@ -179,6 +180,47 @@ TEST(ReluExperiment, RejectsAProbeOfTheWrongWidth) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("kernel probe"), std::string::npos) << e.what();
   }
+}
+
+// A float32 run given float batches (ReluBatches::next_f32) computes exactly what it computes from the
+// same batches in double, rounded by the forward pass: the same bits in every result.  A float64 run
+// never asks for the float batches.
+TEST(ReluExperiment, FloatBatchesGiveTheFloat32RunOfTheDoubleBatches) {
+  Rng probe_rng(99);
+  const ReluProbes probes = planted_probes(probe_rng);
+  const TwoLayerRelu init = planted_init(3, 4);
+  ReluTrainConfig config = short_config(60);
+  config.precision = Precision::kF32;
+  Rng rounded_rng(7), float_rng(7);
+  const ReluRunResult rounded =
+      run_relu_experiment(config, init, [&] { return planted_batch(20, rounded_rng); }, probes);
+  int float_batches = 0;
+  const ReluBatches both{[&] { return planted_batch(20, float_rng); },
+                         [&] {
+                           ++float_batches;
+                           const FlatBatch b = planted_batch(20, float_rng);
+                           return FlatBatchF{cast_matrix<float>(b.x), b.labels};
+                         }};
+  const ReluRunResult given = run_relu_experiment(config, init, both, probes);
+  EXPECT_EQ(float_batches, 60);
+  for (auto [name, a, b] : {std::tuple{"weight change", given.weight_change, rounded.weight_change},
+                            std::tuple{"RA", given.representation_alignment, rounded.representation_alignment},
+                            std::tuple{"KA", given.kernel_alignment, rounded.kernel_alignment},
+                            std::tuple{"final loss", given.loss_final, rounded.loss_final}})
+    EXPECT_EQ(a, b) << name << ": float batches should be the double batches rounded, nothing else";
+  EXPECT_EQ(given.final_net.W1, rounded.final_net.W1);
+
+  config.precision = Precision::kF64;
+  float_batches = 0;
+  run_relu_experiment(config, init, both, probes);
+  EXPECT_EQ(float_batches, 0) << "a float64 run took float batches";
+}
+
+TEST(ReluExperiment, RefusesAnEmptyBatchSource) {
+  Rng probe_rng(99);
+  const ReluProbes probes = planted_probes(probe_rng);
+  EXPECT_THROW(run_relu_experiment(short_config(1), planted_init(2, 1), ReluBatches{nullptr, nullptr}, probes),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -378,7 +378,7 @@ TEST(KernelTargetAlignmentD7, InitialKtaEqualsMetricForm) {
         first_layer_with_spectrum(kH, kD, flat_spectrum(r), kSigma, rng), readout_with_norm(kH, kSigma, rng));
     const Matrix K0 = two_layer_linear_tangent_kernel(net, X, KernelParams::kBoth);
     const Matrix y = target_row(w_star, X);
-    EXPECT_NEAR(kernel_target_alignment(K0, y.values()),
+    EXPECT_NEAR(kernel_target_alignment(K0, std::vector<double>(y.values().begin(), y.values().end())),
                 initial_kernel_target_alignment(ntk_metric(net.W1, net.W2), w_star), 1e-13)
         << "rank " << r;
   }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "linalg/gemm.h"
+#include "linalg/row_dots.h"
 #include "nn/gradcheck.h"
 #include "nn/loss.h"
 #include "nn/optim.h"
@@ -289,7 +291,35 @@ TEST(TwoLayerRelu, ForwardPreactivationIsTheDirectProductBitForBit) {
   two_layer_relu_forward(net, X, cache);
   Matrix Z(29, 37);
   gemm(Trans::kNo, Trans::kYes, 1.0, X, net.W1, 0.0, Z);
-  EXPECT_TRUE(testing::SameBits(cache.Z, Z)) << "Z, nn/two_layer_relu.cpp: first_layer_preactivation";
+  EXPECT_TRUE(testing::SameBits(cache.Z, Z)) << "Z, nn/two_layer_relu.cpp: first_layer";
+}
+
+// In float, the batch's last example when B = 2 panels + 1 (and up to four when a vector holds 16
+// floats) leaves the GEMM for row_dots (nn/two_layer_relu.cpp, batch_columns_as_row_dots): the other
+// examples keep the GEMM's bits, computed a block of W1's rows at a time from one packed X^T, and the
+// last ones carry row_dots' bits.  N = 53 spans two 48-row blocks; d = 700 three 320-deep GEMM blocks.
+TEST(TwoLayerRelu, FloatForwardLeavesTheLastExamplesToRowDots) {
+  const std::size_t width = gemm_panel_width<float>(), lanes = width / 2, N = 53, d = 700;
+  for (const std::size_t rest : {std::size_t(1), std::min<std::size_t>(4, lanes / 4)}) {
+    const std::size_t B = 2 * width + rest;
+    Rng rng(3);
+    const TwoLayerReluF net = cast_net<float>(init_two_layer_relu(d, N, 4, rng));
+    const MatrixF X = cast_matrix<float>(testing::random_matrix(B, d, 4));
+    BasicTwoLayerReluCache<float> cache;
+    two_layer_relu_forward(net, X, cache);
+    MatrixF Z(B, N);
+    gemm(Trans::kNo, Trans::kYes, 1.0f, X, net.W1, 0.0f, Z);  // the GEMM's bits for every example
+    MatrixF ZT_dots(N, rest);
+    row_dots(N, rest, d, net.W1.data(), d, X.row(B - rest), d, ZT_dots.data(), rest);
+    for (std::size_t a = 0; a < B; ++a)
+      for (std::size_t i = 0; i < N; ++i) {
+        const float want = a < B - rest ? Z(a, i) : ZT_dots(i, a - (B - rest));
+        ASSERT_EQ(cache.Z(a, i), want) << "Z(" << a << ", " << i << "), B = " << B << ": "
+                                       << (a < B - rest ? "a GEMM example" : "a row_dots example")
+                                       << " (nn/two_layer_relu.cpp: first_layer)";
+        ASSERT_EQ(cache.H(a, i), std::max(want, 0.0f));
+      }
+  }
 }
 
 // two_layer_relu_sgd_step (W1 updated block by block as dW1 is produced) leaves the network and the

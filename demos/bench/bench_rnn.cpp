@@ -7,6 +7,7 @@
 //   bench_rnn --part smnist     N=300, B=200, T=28, n_in=28, K=10: the same with CE at the last step only
 //   bench_rnn --part relu       Fig. 4B two-layer ReLU network 784 -> 300 -> 10, batch 100: forward, CE,
 //                               backward, SGD step (nn/two_layer_relu.h)
+//   bench_rnn --part relu_f32   the Fig. 4B step in float32 alone (also part of --part f32)
 //   bench_rnn --part linrnn     the linearised RNN iteration beside the plain one at the Neurogym shapes,
 //                               and the cost-of-plasticity meter's overhead (nn/iteration_timing.h)
 //   bench_rnn --part ntk2af     768 x 768 kernel w.r.t. W_h, all 8 steps x 32 trials x 3 logits
@@ -272,10 +273,13 @@ void bench_relu_train(std::uint64_t seed, int iters) {
 }
 
 // The Fig. 4B step as run_relu_experiment trains it in float32 (nn/relu_experiment.cpp, train<float>):
-// the batch rounded to float as the forward pass copies it into its cache, the loss in double from the
-// float logits, dY rounded to float, the fused SGD step.  Printed as relu_f32.
+// the batch handed over in float, as fig4b_relu_mnist's batcher gives it (ReluBatches::next_f32) and
+// copied into the forward cache, the loss in double from the float logits, dY rounded to float, the
+// fused SGD step.  Printed as relu_f32.
 void bench_relu_train_f32(std::uint64_t seed, int iters) {
   const ReluBenchData data = relu_bench_data(seed);
+  std::vector<rl::MatrixF> xs;  // the batches in float, as the loader hands them
+  for (const rl::Matrix& x : data.xs) xs.push_back(rl::cast_matrix<float>(x));
   rl::SgdOptions o;
   o.lr = 0.01;
   const std::vector<unsigned char> all_rows(ReluBenchData::B, 1);
@@ -284,7 +288,7 @@ void bench_relu_train_f32(std::uint64_t seed, int iters) {
   rl::BasicTwoLayerReluCache<float> cache;
   double last = 0.0;
   time_iterations("relu_f32", iters, [&](int i) {
-    const rl::MatrixF Y = rl::two_layer_relu_forward(net, data.xs[i % 16], cache);  // rounded into the cache
+    const rl::MatrixF Y = rl::two_layer_relu_forward(net, xs[i % 16], cache);
     const rl::LossResult l = rl::softmax_cross_entropy(rl::cast_matrix<double>(Y), data.ys[i % 16], all_rows);
     rl::two_layer_relu_sgd_step(net, cache, rl::cast_matrix<float>(l.dY), opt);
     return l.loss;
@@ -359,7 +363,7 @@ int main(int argc, char** argv) {
     rl::Cli cli("bench_rnn", "Time one training iteration (Neurogym RNN, sMNIST RNN, Fig. 4B ReLU network) and the RNN tangent kernels (one thread).");
     cli.add_int("seed", 1, "seed of the random weights and data", 0);
     cli.add_string("part", "all", "what to time",
-                   {"all", "train", "smnist", "relu", "f32", "linrnn", "ntk2af", "ntksmnist"});
+                   {"all", "train", "smnist", "relu", "f32", "relu_f32", "linrnn", "ntk2af", "ntksmnist"});
     cli.add_int("iters", 1000, "training iterations to time", 5, 1000000);
     cli.add_string("path", "auto", "kernel contraction order",
                    {"auto", "error_gram", "jacobian_blocks", "trial_pairs"});
@@ -381,6 +385,7 @@ int main(int argc, char** argv) {
       }
       bench_relu_train_f32(seed, iters);
     }
+    if (part == "relu_f32") bench_relu_train_f32(seed, iters);  // the float32 ReLU step alone
     if (part == "all" || part == "linrnn") bench_linrnn_train(seed, iters);
     if (part == "all" || part == "ntk2af")
       bench_kernel("ntk2af", rl::RnnConfig{3, 300, 3, 1.0, rl::Activation::kRelu}, 8, 32,
