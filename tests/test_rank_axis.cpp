@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -103,6 +104,23 @@ TEST(SweepTail, ReportOutputsSkipsEmptyEntries) {
   report_outputs(cli, manifest, {"a.csv", "", "b.svg", manifest_path(cli)});
   EXPECT_EQ(::testing::internal::GetCapturedStdout(), "wrote a.csv, b.svg, " + manifest_path(cli) + "\n");
   EXPECT_TRUE(std::filesystem::exists(manifest_path(cli)));
+}
+
+}  // namespace
+}  // namespace rl
+
+namespace rl {
+namespace {
+
+// The dots and the mean line of plot_by_rank draw the same runs: a run with no value is one value not
+// shown, not one for the dots and one for the mean (demos/toolkit/svg_plot.h, skipped_non_finite).
+TEST(RankAxis, APanelNotesEachMissingRunOnce) {
+  Figure fig(1, 1, "missing runs");
+  Rng jitter(1);
+  const double nan = std::nan("");
+  plot_by_rank(fig.panel(0, 0), "g = 1.25", {{5, {1.0, nan, 2.0, nan}}, {300, {0.5, 0.6, 0.7, 0.8}}}, jitter);
+  const std::string svg = fig.to_svg();
+  EXPECT_NE(svg.find("note: 2 non-finite value(s) not shown"), std::string::npos) << svg.substr(svg.find("note:"), 60);
 }
 
 }  // namespace

@@ -247,6 +247,20 @@ Panel& Panel::add_series(Series s) {
   return *this;
 }
 
+std::size_t Panel::skipped_non_finite() const {
+  std::size_t total = 0;
+  for (const std::string& label : labels_) {
+    std::size_t largest = 0;
+    for (const Series& s : series_)
+      if (s.label == label) {
+        if (label.empty()) total += s.skipped;
+        else largest = std::max(largest, s.skipped);
+      }
+    total += largest;
+  }
+  return total;
+}
+
 // A new series `what` ("scatter 'KA'"): as many x as y values, on the kind of x axis the panel has.
 void Panel::check_series(const std::string& what, std::size_t nx, std::size_t ny, bool categorical) {
   if (nx != ny)
@@ -264,13 +278,13 @@ Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, co
 // The finite (x, y) pairs as points, one after a skipped pair marked as a gap (a line breaks there);
 // with jitter_px > 0 every pair, skipped or not, draws its horizontal jitter from `rng`.
 std::vector<Panel::Point> Panel::finite_points(const std::vector<double>& x, const std::vector<double>& y,
-                                               double jitter_px, Rng& rng) {
+                                               double jitter_px, Rng& rng, std::size_t& skipped) {
   std::vector<Point> points;
   bool gap = false;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const double jitter = jitter_px > 0.0 ? rng.uniform(-jitter_px, jitter_px) : 0.0;  // drawn for every point
     if (!std::isfinite(x[i]) || !std::isfinite(y[i])) {
-      ++skipped_non_finite_;
+      ++skipped;
       gap = true;
       continue;
     }
@@ -283,13 +297,17 @@ std::vector<Panel::Point> Panel::finite_points(const std::vector<double>& x, con
 Panel& Panel::scatter(const std::string& label, const std::vector<double>& x, const std::vector<double>& y,
                       double jitter_px, Rng& rng) {
   check_series("scatter '" + label + "'", x.size(), y.size(), false);
-  return add_series({Kind::kScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
+  Series s{Kind::kScatter, label, {}, {}, ""};
+  s.points = finite_points(x, y, jitter_px, rng, s.skipped);
+  return add_series(std::move(s));
 }
 
 Panel& Panel::line(const std::string& label, const std::vector<double>& x, const std::vector<double>& y) {
   check_series("line '" + label + "'", x.size(), y.size(), false);
   Rng unused(0);
-  return add_series({Kind::kLine, label, finite_points(x, y, 0.0, unused), {}, ""});
+  Series s{Kind::kLine, label, {}, {}, ""};
+  s.points = finite_points(x, y, 0.0, unused, s.skipped);
+  return add_series(std::move(s));
 }
 
 Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
@@ -299,9 +317,9 @@ Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
   bool gap = false;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const std::size_t bad = count_non_finite(samples[i]);
-    skipped_non_finite_ += bad;
+    s.skipped += bad;
     if (!std::isfinite(x[i]) || bad == samples[i].size()) {
-      if (!std::isfinite(x[i])) skipped_non_finite_ += samples[i].size() - bad;
+      if (!std::isfinite(x[i])) s.skipped += samples[i].size() - bad;
       gap = true;
       continue;
     }
@@ -317,7 +335,9 @@ Panel& Panel::category_scatter(const std::string& label, const std::vector<std::
   check_series("category_scatter '" + label + "'", category.size(), y.size(), true);
   std::vector<double> x;  // category indices, in order of first appearance
   for (const std::string& c : category) x.push_back(static_cast<double>(index_in(categories_, c)));
-  return add_series({Kind::kScatter, label, finite_points(x, y, jitter_px, rng), {}, ""});
+  Series s{Kind::kScatter, label, {}, {}, ""};
+  s.points = finite_points(x, y, jitter_px, rng, s.skipped);
+  return add_series(std::move(s));
 }
 
 Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& category,
@@ -331,7 +351,7 @@ Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& 
     for (std::size_t i = 0; i < y.size(); ++i)
       if (category[i] == c) values.push_back(y[i]);
     const std::size_t bad = count_non_finite(values);
-    skipped_non_finite_ += bad;
+    s.skipped += bad;
     const double cx = static_cast<double>(index_in(categories_, c));
     if (bad == values.size()) continue;
     s.points.push_back({cx, 0.0, 0.0, 0.0, false});
@@ -571,7 +591,7 @@ struct PanelDrawing {
 
   // What was not drawn, never silently (after marks(), which counts what a log axis could not show).
   std::string note() const {
-    const std::size_t skipped = panel.skipped_non_finite_;
+    const std::size_t skipped = panel.skipped_non_finite();
     std::string text = skipped ? std::to_string(skipped) + " non-finite value(s) not shown" : "";
     if (not_on_log)
       text += (skipped ? "; " : "") + std::to_string(not_on_log) + " value(s) <= 0 not shown on log axis";

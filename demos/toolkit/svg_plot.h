@@ -84,11 +84,16 @@ class Panel {
     std::vector<Point> points;  // kBox: x = category index, stats in boxes
     std::vector<BoxStats> boxes;
     std::string legend_suffix;
+    std::size_t skipped = 0;  // its non-finite values, not drawn
   };
   void check_series(const std::string& what, std::size_t nx, std::size_t ny, bool categorical);
   Panel& add_series(Series s);  // keeps the label's style
   std::vector<Point> finite_points(const std::vector<double>& x, const std::vector<double>& y, double jitter_px,
-                                   Rng& rng);
+                                   Rng& rng, std::size_t& skipped);
+  // Non-finite values not drawn: series that share a label draw the same runs (one legend entry: the
+  // dots and the mean of plot_by_rank, a box and its dots), so a label counts its largest series' count;
+  // unlabelled series count one by one.
+  std::size_t skipped_non_finite() const;
 
   std::string title_, x_label_, y_label_;
   AxisScale x_scale_ = AxisScale::kLinear, y_scale_ = AxisScale::kLinear;
@@ -96,7 +101,6 @@ class Panel {
   std::vector<std::string> categories_;
   std::vector<Series> series_;
   std::vector<std::string> labels_;  // distinct labels in order of first use: style k = position
-  std::size_t skipped_non_finite_ = 0;
 };
 
 class Figure {
