@@ -73,7 +73,7 @@ void plot(const rl::ResultTable& table, const std::vector<std::int64_t>& ranks, 
   a.line("y = r", rank_values, rank_values);
   rl::Panel& b = fig.panel(0, 1);
   b.title("participation ratio by rank").x_label("initial rank").y_label("participation ratio");
-  b.boxplot("participation ratio", rank_names, pr);
+  b.boxplot("participation ratio", rank_names, pr, rl::Values::kDrawnByAnotherSeries);  // the dots below
   b.category_scatter("participation ratio", rank_names, pr, 5.0, jitter_rng);
   fig.write(path);
 }

@@ -356,7 +356,7 @@ void plot_task(const ResultTable* runs, const ResultTable& ranks, const ResultTa
           cat.push_back(short_label(*e));
           y.push_back(v);
         }
-      rp.boxplot(label, cat, y).category_scatter(label, cat, y, 4.0, jitter);
+      rp.boxplot(label, cat, y, Values::kDrawnByAnotherSeries).category_scatter(label, cat, y, 4.0, jitter);
     }
     if (!runs) continue;
     const std::pair<const char*, const char*> measures[] = {{"weight_change", "weight change ||dW_h||_F"},
@@ -373,7 +373,7 @@ void plot_task(const ResultTable* runs, const ResultTable& ranks, const ResultTa
           y.push_back(v);
         }
       if (m == 0 && spans_decades(y)) p.y_scale(AxisScale::kLog);  // exploding starts reach dW ~ 1e18
-      p.boxplot("runs", cat, y).category_scatter("runs", cat, y, 5.0, jitter);
+      p.boxplot("runs", cat, y, Values::kDrawnByAnotherSeries).category_scatter("runs", cat, y, 5.0, jitter);
     }
   }
   fig.write(path);

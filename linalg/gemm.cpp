@@ -553,4 +553,12 @@ RL_GEMM_INSTANTIATE(float)
 RL_GEMM_INSTANTIATE(double)
 #undef RL_GEMM_INSTANTIATE
 
+bool gemm_packs_transposed_in_registers() {
+#ifdef RL_HAVE_SHUFFLEVECTOR
+  return true;
+#else
+  return false;
+#endif
+}
+
 }  // namespace rl

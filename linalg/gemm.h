@@ -70,6 +70,11 @@ template <class T>
 void gemm_packed_rhs(Trans ta, std::size_t m, Scalar<T> alpha, const T* A, std::size_t lda,
                      const BasicPackedRhs<T>& B, Scalar<T> beta, T* C, std::size_t ldc);
 
+// True when this build packs a transposed op(B) = B^T through the register transpose of linalg/gemm.cpp
+// (compilers with __builtin_shufflevector: GCC >= 12, Clang); false when the scalar loop packs it.  The
+// packed values are the same either way (docs/gemm.md#the-transposed-packing-in-registers).
+bool gemm_packs_transposed_in_registers();
+
 // A right operand op(B) (k x n) packed once, in the panel layout the GEMM kernel reads, for several
 // products that share it: the RNN multiplies by the same W_h at every time step, and gemm_raw would
 // repack W_h (the largest operand) each time.  Fill it with pack_rhs; reuse it (the storage only grows).

@@ -1,6 +1,7 @@
 // Dot products of rows, C = A B^T with n <= 4 columns (linalg/row_dots.h).
 #include "linalg/row_dots.h"
 
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -25,6 +26,18 @@ void row_dots_reference(std::size_t m, std::size_t n, std::size_t k, const T* A,
 namespace {
 
 // ---- fast path ------------------------------------------------------------
+// sum + a b, fused (one rounding) where the target has FMA, as the compiler fuses the vector
+// accumulators' `acc += a * b` there; written out because GCC fused the scalar form for float and not
+// for double, which would leave the order of the header to the optimiser.
+template <class T>
+T multiply_add(T a, T b, T sum) {
+#ifdef __FMA__
+  return std::fma(a, b, sum);
+#else
+  return sum + a * b;
+#endif
+}
+
 // The sum of a vector's lanes as a pairwise tree (lane l + lane l + kLanes/2, and so on down to one):
 // log2(kLanes) dependent additions instead of kLanes - 1 in a chain, which made the reduction cost as
 // much as the dot products themselves at Fig. 4B's shapes.
@@ -42,8 +55,8 @@ T sum_of_lanes(const Vec& v) {
   return lanes[0];
 }
 
-// R rows of A against E rows of B: R * E vector accumulators (at most 8, plus R + E loaded vectors,
-// within the 16 registers of the narrowest target), each holding kLanes partial sums of one entry.
+// R rows of A against E rows of B: R * E vector accumulators, each holding kLanes partial sums of one
+// entry, plus R vectors of A and one of B per step (kRowsPerBlock below keeps them in registers).
 template <std::size_t R, std::size_t E, class T>
 void row_dots_block(std::size_t k, const T* A, std::size_t lda, const T* B, std::size_t ldb, T* C, std::size_t ldc) {
   using Vec = typename SimdVec<T>::type;
@@ -65,12 +78,13 @@ void row_dots_block(std::size_t k, const T* A, std::size_t lda, const T* B, std:
   for (std::size_t r = 0; r < R; ++r)
     for (std::size_t e = 0; e < E; ++e) {
       T sum = sum_of_lanes(acc[r][e]);
-      for (std::size_t p = k_vectors; p < k; ++p) sum += A[r * lda + p] * B[e * ldb + p];
+      for (std::size_t p = k_vectors; p < k; ++p) sum = multiply_add(A[r * lda + p], B[e * ldb + p], sum);
       C[r * ldc + e] = sum;
     }
 }
 
-// Rows of A per block: 4 x 4 accumulators and 4 + 1 loaded vectors fit 32 registers, 2 x 4 + 4 + 1 fit 16.
+// Rows of A per block: 4 x 4 accumulators + 4 + 1 loaded vectors = 21 fit 32 registers; 2 x 4 + 2 + 1 = 11
+// fit 16.
 constexpr std::size_t kRowsPerBlock = kSimdRegisters >= 32 ? 4 : 2;
 
 // Every row of A against E rows of B: blocks of kRowsPerBlock rows, then the rest one at a time.

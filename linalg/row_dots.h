@@ -11,7 +11,8 @@
 //
 // The order of the sums differs from the GEMM's: each dot product is kLanes partial sums (lane l
 // adds the terms p = l, l + kLanes, ...), added at the end as a pairwise tree (lane l with lane
-// l + kLanes/2, and so on), then the k mod kLanes last terms one by one.  That order depends on (k, the lane count) and the data only, so results are
+// l + kLanes/2, and so on), then the k mod kLanes last terms one by one; every multiply-add is fused
+// (one rounding) where the target has FMA and two roundings where it has not.  That order depends on (k, the lane count) and the data only, so results are
 // deterministic, but not the GEMM's bits; callers that must keep those (every float64 path of this
 // repository) do not use it.
 #pragma once

@@ -24,7 +24,9 @@ namespace rl {
 //       2026-12-07  (not a new revision) the float32 two-layer ReLU forward leaves its last batch
 //                   columns to linalg/row_dots.h, which sums in another order: float32 Fig. 4B numbers
 //                   move at rounding level, as between instruction sets.  No record is a float32
-//                   Fig. 4B run; no float64 and no RNN number moved (tests/test_results_revision.cpp).
+//                   Fig. 4B run.  Float64 and float32 RNN numbers kept their bits: every program's
+//                   results.csv compared before and after (docs/benchmarks.md#what-closed-it-2026-12-07),
+//                   and TwoLayerRelu.ForwardPreactivationIsTheDirectProductBitForBit for the forward.
 inline constexpr const char* kResultsRevision = "r1";
 
 }  // namespace rl

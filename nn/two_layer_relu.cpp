@@ -39,7 +39,7 @@ void copy_finite_input(const BasicMatrix<Input>& X, BasicMatrix<T>& dst, const s
 // in float, the columns past the GEMM's last whole panel, when they are at most a quarter of a vector
 // (Fig. 4B's 100 = 3 x 32 + 4 on AVX-512); otherwise none.  Float only: row_dots sums in another
 // order than the GEMM (linalg/row_dots.h), and the float64 path keeps the bits its records were made
-// with.  The float32 step in docs/benchmarks.md#the-relu-steps-last-10- loses the narrow tile's cost.
+// with.  The float32 step loses the narrow tile's cost (docs/benchmarks.md#what-closed-it-2026-12-07).
 template <class T>
 std::size_t batch_columns_as_row_dots(std::size_t B) {
   if constexpr (!std::is_same_v<T, float>) return 0;
@@ -207,7 +207,8 @@ namespace {
 // The output layer's gradients dW2 = dY^T H + beta dW2 (db2 += 1^T dY), and the returned
 // dZ = dL/dZ = (dY W2) .* relu'(Z), (B, N).
 // dZ is a thread's scratch matrix, reused from step to step: the GEMM overwrites it (beta = 0), so it
-// is neither allocated nor cleared on every step.
+// is neither allocated nor cleared on every step.  The reference is valid until this thread's next
+// call; callers use it at once and never keep it.
 template <class T>
 const BasicMatrix<T>& output_layer_backward(BasicTwoLayerRelu<T>& net, const BasicTwoLayerReluCache<T>& cache,
                                             const BasicMatrix<T>& dY, T beta, const char* who) {

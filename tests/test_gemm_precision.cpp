@@ -225,6 +225,10 @@ TYPED_TEST(GemmPrecision, TransposedOperandPacksToTheBitsOfItsExplicitTranspose)
       EXPECT_EQ(via_transpose, via_copy) << m << " x " << n << " x " << k
                                          << ": the transposed packing put a value in another place (linalg/gemm.cpp, pack_b)";
     }
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)
+  EXPECT_TRUE(gemm_packs_transposed_in_registers()) << "this compiler has __builtin_shufflevector: the register "
+                                                       "transpose should have run (linalg/gemm.cpp, RL_HAVE_SHUFFLEVECTOR)";
+#endif
 }
 
 // The register tile follows the instruction set (linalg/simd_width.h): two vector registers wide,

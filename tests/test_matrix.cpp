@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "tests/test_helpers.h"
@@ -112,7 +113,8 @@ TEST(Matrix, StorageStartsOnACacheLineHoweverItWasMade) {
   for (std::size_t n : {1, 3, 17, 1000, 300 * 784}) {
     Matrix a(1, n);
     MatrixF f(n, 1);
-    Matrix copy = a, moved = Matrix(n, 2);
+    Matrix copy = a, source(n, 2);
+    Matrix moved = std::move(source);
     Matrix from = Matrix::from_vector(1, n, std::vector<double>(n, 1.0));
     MatrixF cast = cast_matrix<float>(a);
     ensure_shape(copy, n, 3);

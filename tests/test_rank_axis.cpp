@@ -115,12 +115,18 @@ namespace {
 // The dots and the mean line of plot_by_rank draw the same runs: a run with no value is one value not
 // shown, not one for the dots and one for the mean (demos/toolkit/svg_plot.h, skipped_non_finite).
 TEST(RankAxis, APanelNotesEachMissingRunOnce) {
-  Figure fig(1, 1, "missing runs");
+  Figure fig(1, 2, "missing runs");
   Rng jitter(1);
   const double nan = std::nan("");
-  plot_by_rank(fig.panel(0, 0), "g = 1.25", {{5, {1.0, nan, 2.0, nan}}, {300, {0.5, 0.6, 0.7, 0.8}}}, jitter);
+  const std::vector<RankSamples> runs = {{5, {1.0, nan, 2.0, nan}}, {300, {0.5, 0.6, 0.7, 0.8}}};
+  plot_by_rank(fig.panel(0, 0), "g = 1.25", runs, jitter);             // one label (Fig. 1)
+  plot_by_rank(fig.panel(0, 1), "one run", "mean", runs, jitter);      // two labels (Fig. 4B)
   const std::string svg = fig.to_svg();
-  EXPECT_NE(svg.find("note: 2 non-finite value(s) not shown"), std::string::npos) << svg.substr(svg.find("note:"), 60);
+  std::size_t notes = 0;
+  for (std::size_t at = svg.find("note: 2 non-finite value(s) not shown"); at != std::string::npos;
+       at = svg.find("note: 2 non-finite value(s) not shown", at + 1))
+    ++notes;
+  EXPECT_EQ(notes, 2u) << "each panel should note its 2 missing runs once";
 }
 
 }  // namespace

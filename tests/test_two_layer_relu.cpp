@@ -280,46 +280,62 @@ TEST(TwoLayerRelu, GradientsEqualZeroThenBackward) {
   }
 }
 
-// The forward pass computes Z = X W1^T as (W1 X^T)^T so that W1 is read in place; the bits must be
-// those of the direct product.  d = 700 spans three 320-deep blocks of the GEMM; 37 and 29 are not
-// multiples of its 12 x 16 register tile.
+// The forward pass computes Z = X W1^T as (W1 X^T)^T so that W1 is read in place, and adds the bias
+// and takes the relu as it transposes back; in float64 the bits must be those of the direct product, then
+// the bias, then the relu.  d = 700 spans three 320-deep blocks of the GEMM; 37, 29 and 100 are not
+// multiples of its 12 x 16 register tile (100 is Fig. 4B's batch).
 TEST(TwoLayerRelu, ForwardPreactivationIsTheDirectProductBitForBit) {
-  Rng rng(3);
-  const TwoLayerRelu net = init_two_layer_relu(700, 37, 4, rng);
-  const Matrix X = testing::random_matrix(29, 700, 4);
-  TwoLayerReluCache cache;
-  two_layer_relu_forward(net, X, cache);
-  Matrix Z(29, 37);
-  gemm(Trans::kNo, Trans::kYes, 1.0, X, net.W1, 0.0, Z);
-  EXPECT_TRUE(testing::SameBits(cache.Z, Z)) << "Z, nn/two_layer_relu.cpp: first_layer";
+  for (const bool bias : {false, true})
+    for (const std::size_t B : {std::size_t(29), std::size_t(100)}) {  // 100: Fig. 4B's batch, 6 x 16 + 4
+      Rng rng(3);
+      const TwoLayerRelu net = init_two_layer_relu(700, 37, 4, rng, bias);
+      const Matrix X = testing::random_matrix(B, 700, 4);
+      TwoLayerReluCache cache;
+      two_layer_relu_forward(net, X, cache);
+      Matrix Z(B, 37);
+      gemm(Trans::kNo, Trans::kYes, 1.0, X, net.W1, 0.0, Z);
+      Matrix H(B, 37);
+      for (std::size_t a = 0; a < B; ++a)
+        for (std::size_t i = 0; i < 37; ++i) {
+          if (bias) Z(a, i) += net.b1(0, i);  // then the bias, then the relu: the plain route's order
+          H(a, i) = std::max(Z(a, i), 0.0);
+        }
+      EXPECT_TRUE(testing::SameBits(cache.Z, Z)) << "Z, B = " << B << ", nn/two_layer_relu.cpp: first_layer";
+      EXPECT_TRUE(testing::SameBits(cache.H, H)) << "H, B = " << B << ", nn/two_layer_relu.cpp: first_layer";
+    }
 }
 
 // In float, the batch's last example when B = 2 panels + 1 (and up to four when a vector holds 16
 // floats) leaves the GEMM for row_dots (nn/two_layer_relu.cpp, batch_columns_as_row_dots): the other
 // examples keep the GEMM's bits, computed a block of W1's rows at a time from one packed X^T, and the
-// last ones carry row_dots' bits.  N = 53 spans two 48-row blocks; d = 700 three 320-deep GEMM blocks.
+// last ones carry row_dots' bits; a batch of only those few goes to row_dots whole.  The bias is added
+// after the product and the relu taken after it, with and without a bias.  N = 53 spans two 48-row
+// blocks; d = 700 three 320-deep GEMM blocks.
 TEST(TwoLayerRelu, FloatForwardLeavesTheLastExamplesToRowDots) {
   const std::size_t width = gemm_panel_width<float>(), lanes = width / 2, N = 53, d = 700;
-  for (const std::size_t rest : {std::size_t(1), std::min<std::size_t>(4, lanes / 4)}) {
-    const std::size_t B = 2 * width + rest;
-    Rng rng(3);
-    const TwoLayerReluF net = cast_net<float>(init_two_layer_relu(d, N, 4, rng));
-    const MatrixF X = cast_matrix<float>(testing::random_matrix(B, d, 4));
-    BasicTwoLayerReluCache<float> cache;
-    two_layer_relu_forward(net, X, cache);
-    MatrixF Z(B, N);
-    gemm(Trans::kNo, Trans::kYes, 1.0f, X, net.W1, 0.0f, Z);  // the GEMM's bits for every example
-    MatrixF ZT_dots(N, rest);
-    row_dots(N, rest, d, net.W1.data(), d, X.row(B - rest), d, ZT_dots.data(), rest);
-    for (std::size_t a = 0; a < B; ++a)
-      for (std::size_t i = 0; i < N; ++i) {
-        const float want = a < B - rest ? Z(a, i) : ZT_dots(i, a - (B - rest));
-        ASSERT_EQ(cache.Z(a, i), want) << "Z(" << a << ", " << i << "), B = " << B << ": "
-                                       << (a < B - rest ? "a GEMM example" : "a row_dots example")
-                                       << " (nn/two_layer_relu.cpp: first_layer)";
-        ASSERT_EQ(cache.H(a, i), std::max(want, 0.0f));
-      }
-  }
+  const std::size_t few = std::min<std::size_t>(4, lanes / 4);
+  for (const bool bias : {false, true})
+    for (const std::size_t B : {2 * width + 1, 2 * width + few, few}) {
+      const std::size_t rest = B % width;
+      Rng rng(3);
+      const TwoLayerReluF net = cast_net<float>(init_two_layer_relu(d, N, 4, rng, bias));
+      const MatrixF X = cast_matrix<float>(testing::random_matrix(B, d, 4));
+      BasicTwoLayerReluCache<float> cache;
+      two_layer_relu_forward(net, X, cache);
+      MatrixF Z(B, N);
+      gemm(Trans::kNo, Trans::kYes, 1.0f, X, net.W1, 0.0f, Z);  // the GEMM's bits for every example
+      MatrixF ZT_dots(N, rest);
+      row_dots(N, rest, d, net.W1.data(), d, X.row(B - rest), d, ZT_dots.data(), rest);
+      for (std::size_t a = 0; a < B; ++a)
+        for (std::size_t i = 0; i < N; ++i) {
+          float want = a < B - rest ? Z(a, i) : ZT_dots(i, a - (B - rest));
+          if (bias) want += net.b1(0, i);
+          ASSERT_EQ(cache.Z(a, i), want) << "Z(" << a << ", " << i << "), B = " << B << (bias ? " with" : " without")
+                                         << " a bias: " << (a < B - rest ? "a GEMM example" : "a row_dots example")
+                                         << " (nn/two_layer_relu.cpp: first_layer)";
+          ASSERT_EQ(cache.H(a, i), std::max(want, 0.0f));
+        }
+    }
 }
 
 // two_layer_relu_sgd_step (W1 updated block by block as dW1 is produced) leaves the network and the

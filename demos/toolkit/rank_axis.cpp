@@ -24,7 +24,7 @@ void plot_by_rank(Panel& panel, const std::string& dots_label, const std::string
     samples.push_back(s.values);
   }
   panel.scatter(dots_label, x, y, 5.0, jitter);
-  panel.line_error(line_label, ranks, samples, ErrorBar::kSd);
+  panel.line_error(line_label, ranks, samples, ErrorBar::kSd, Values::kDrawnByAnotherSeries);  // the dots' runs
 }
 
 void plot_by_rank(Panel& panel, const std::string& label, const std::vector<RankSamples>& series, Rng& jitter) {

@@ -249,15 +249,7 @@ Panel& Panel::add_series(Series s) {
 
 std::size_t Panel::skipped_non_finite() const {
   std::size_t total = 0;
-  for (const std::string& label : labels_) {
-    std::size_t largest = 0;
-    for (const Series& s : series_)
-      if (s.label == label) {
-        if (label.empty()) total += s.skipped;
-        else largest = std::max(largest, s.skipped);
-      }
-    total += largest;
-  }
+  for (const Series& s : series_) total += s.skipped;
   return total;
 }
 
@@ -311,7 +303,7 @@ Panel& Panel::line(const std::string& label, const std::vector<double>& x, const
 }
 
 Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
-                         const std::vector<std::vector<double>>& samples, ErrorBar kind) {
+                         const std::vector<std::vector<double>>& samples, ErrorBar kind, Values values) {
   check_series("line_error '" + label + "'", x.size(), samples.size(), false);
   Series s{Kind::kLineError, label, {}, {}, std::string(" (mean \u00b1 ") + error_bar_name(kind) + ")"};
   bool gap = false;
@@ -327,6 +319,7 @@ Panel& Panel::line_error(const std::string& label, const std::vector<double>& x,
     s.points.push_back({x[i], m.mean, 0.0, m.spread, gap});
     gap = false;
   }
+  if (values == Values::kDrawnByAnotherSeries) s.skipped = 0;  // noted by the series that draws them
   return add_series(std::move(s));
 }
 
@@ -341,7 +334,7 @@ Panel& Panel::category_scatter(const std::string& label, const std::vector<std::
 }
 
 Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& category,
-                      const std::vector<double>& y) {
+                      const std::vector<double>& y, Values values) {
   check_series("boxplot '" + label + "'", category.size(), y.size(), true);
   Series s{Kind::kBox, label, {}, {}, ""};
   std::vector<std::string> order;  // this series' categories, in order of first appearance
@@ -357,6 +350,7 @@ Panel& Panel::boxplot(const std::string& label, const std::vector<std::string>& 
     s.points.push_back({cx, 0.0, 0.0, 0.0, false});
     s.boxes.push_back(box_stats(values));
   }
+  if (values == Values::kDrawnByAnotherSeries) s.skipped = 0;  // noted by the series that draws them
   return add_series(std::move(s));
 }
 

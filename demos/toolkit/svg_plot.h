@@ -43,6 +43,11 @@ std::vector<double> log_ticks(double lo, double hi);
 // Short tick text: "0.25", "300", "1e-05" -> "1e-5", "1e6".
 std::string tick_label(double v);
 
+// Whose values a summary series (a mean line, a box) shows: its own, or those another series of the
+// panel also draws one by one (the dots of the same runs).  A non-finite value is noted once: by the
+// series that owns it.
+enum class Values { kOwn, kDrawnByAnotherSeries };
+
 class Panel {
  public:
   Panel& title(const std::string& text);
@@ -60,13 +65,13 @@ class Panel {
   Panel& line(const std::string& label, const std::vector<double>& x, const std::vector<double>& y);
   // Mean and sd/sem of samples[i] drawn at x[i], joined by a line, with error bars.
   Panel& line_error(const std::string& label, const std::vector<double>& x,
-                    const std::vector<std::vector<double>>& samples, ErrorBar kind);
+                    const std::vector<std::vector<double>>& samples, ErrorBar kind, Values values = Values::kOwn);
 
   // Categorical x: category[i] is the category of value y[i].
   Panel& category_scatter(const std::string& label, const std::vector<std::string>& category,
                           const std::vector<double>& y, double jitter_px, Rng& rng);
   Panel& boxplot(const std::string& label, const std::vector<std::string>& category,
-                 const std::vector<double>& y);
+                 const std::vector<double>& y, Values values = Values::kOwn);
 
   // Rendering (used by Figure): the panel's SVG group at (x0, y0) of size (w, h).
   std::string render(double x0, double y0, double w, double h, const std::string& clip_id) const;
@@ -84,15 +89,13 @@ class Panel {
     std::vector<Point> points;  // kBox: x = category index, stats in boxes
     std::vector<BoxStats> boxes;
     std::string legend_suffix;
-    std::size_t skipped = 0;  // its non-finite values, not drawn
+    std::size_t skipped = 0;  // its own non-finite values, not drawn (0 for Values::kDrawnByAnotherSeries)
   };
   void check_series(const std::string& what, std::size_t nx, std::size_t ny, bool categorical);
   Panel& add_series(Series s);  // keeps the label's style
   std::vector<Point> finite_points(const std::vector<double>& x, const std::vector<double>& y, double jitter_px,
                                    Rng& rng, std::size_t& skipped);
-  // Non-finite values not drawn: series that share a label draw the same runs (one legend entry: the
-  // dots and the mean of plot_by_rank, a box and its dots), so a label counts its largest series' count;
-  // unlabelled series count one by one.
+  // Non-finite values not drawn, each counted by the series that owns it (Values).
   std::size_t skipped_non_finite() const;
 
   std::string title_, x_label_, y_label_;
