@@ -81,11 +81,20 @@ std::map<std::string, std::string> parse_key(const std::string& key) {
   return m;
 }
 
+// The run files of a record: runs/*.csv, except hidden temporaries and the per-run measure logs that
+// --log-every writes beside them (runs/<run>_log.csv, demos/toolkit/evolution.h: measure_log_path).
+bool is_measure_log(const fs::path& file) {
+  const std::string name = file.filename().string();
+  const std::string suffix = "_log.csv";
+  return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 std::vector<fs::path> run_files(const fs::path& dir) {
   std::vector<fs::path> files;
   if (!fs::is_directory(dir / "runs")) return files;
   for (const auto& e : fs::directory_iterator(dir / "runs"))
-    if (e.is_regular_file() && e.path().extension() == ".csv" && e.path().filename().string()[0] != '.')
+    if (e.is_regular_file() && e.path().extension() == ".csv" && e.path().filename().string()[0] != '.' &&
+        !is_measure_log(e.path()))
       files.push_back(e.path());
   std::sort(files.begin(), files.end());  // "00003_task-..." : file name order is sweep order
   return files;
