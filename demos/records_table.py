@@ -68,7 +68,8 @@ def main():
     total_cpu = 0.0
     for name, program, flags in registry():
         folder = os.path.join("docs/records", name)
-        runs = sorted(glob.glob(os.path.join(folder, "runs", "*.csv")))
+        # run files only: not the per-run measure logs that --log-every writes beside them (runs/*_log.csv)
+        runs = sorted(p for p in glob.glob(os.path.join(folder, "runs", "*.csv")) if not p.endswith("_log.csv"))
         finished = os.path.exists(os.path.join(folder, "results.csv")) or os.path.exists(os.path.join(folder, "runs.csv"))
         found = manifests(folder)
         manifest_cpu = sum(m.get("cpu_seconds", 0.0) for m in found)
