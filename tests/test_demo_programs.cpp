@@ -5,6 +5,8 @@
 // this test binary (<build>/bin/, which `make test` builds first).  A failed start takes tens of
 // milliseconds; the costliest cases are the verdict runs (about a second) and fig3c's damaged teacher
 // cache (two MNIST loads; skipped without `make data`).
+#include "demos/toolkit/sign_test.h"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -330,6 +333,37 @@ TEST(DemoPrograms, Fig3cWithANonFiniteTeacherCacheNamesTheCacheAndLeavesNoOutput
   EXPECT_NE(r.err.find("damaged teacher cache"), std::string::npos) << r.err;
 }
 
+// fig3c's own verdict per rank counts the seeds as paired_seeds does: its "paired seeds:" line carries
+// the same counts and sign-test p-values as `paired_seeds --sign-test` on the results.csv it wrote.
+TEST(DemoPrograms, Fig3cPairedVerdictIsThePairedSeedsCount) {
+  SKIP_UNLESS_BUILT();
+  if (!mnist_present()) GTEST_SKIP() << "data/mnist/.complete not found: run `make data`";
+  Scratch scratch;
+  const std::string out = scratch.path("out");
+  const ProgramResult r = run_program(
+      scratch, "fig3c_aligned_rnn",
+      {"--N", "6", "--teacher-iters", "3", "--iters", "3", "--seeds", "5", "--ranks", "2", "--starts",
+       "aligned,unaligned", "--probe", "8", "--kernel-probe", "2", "--threads", "1", "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::size_t at = r.out.find("  paired seeds: KA aligned higher in ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string line = r.out.substr(at, r.out.find('\n', at) - at);
+  const ProgramResult counts = run_program(
+      scratch, "paired_seeds",
+      {"--results", out + "/results.csv", "--within", "rank", "--compare", "start=aligned", "--against",
+       "start=unaligned", "--metrics", "kernel_alignment:higher,weight_change:lower", "--sign-test"});
+  ASSERT_EQ(counts.exit_code, 0) << counts.err;
+  // paired_seeds' row: "rank=2  start=aligned  start=unaligned  5  k/n [(+u undefined)] p P  (dW)  (all)"
+  const std::regex cell(R"((\d+/\d+)(?: \(\+\d+ undefined\))? p (\S+))");
+  const std::string row = counts.out.substr(counts.out.find("rank=2"));
+  std::vector<std::smatch> cells(std::sregex_iterator(row.begin(), row.end(), cell), std::sregex_iterator());
+  ASSERT_EQ(cells.size(), 3u) << counts.out;
+  const std::string ka_count = cells[0][1], ka_p = cells[0][2], dw_count = cells[1][1], dw_p = cells[1][2];
+  EXPECT_NE(line.find("higher in " + ka_count + " (p " + ka_p + ")"), std::string::npos) << line << "\n" << counts.out;
+  EXPECT_NE(line.find("smaller in " + dw_count + " (p " + dw_p + ")"), std::string::npos) << line << "\n" << counts.out;
+  EXPECT_NE(line.find(std::stod(ka_p) < kSignTestLevel ? "-> decided: " : "-> undecided"), std::string::npos) << line;
+}
+
 // paired_seeds (docs/reproducing.md#summary): per --within group, the compared rows meet the --against
 // row of the same seed; a metric counts strict wins only, a tie is no win, and a pair with a NaN is
 // undefined rather than lost; "{N}" picks each structure's own Gaussian.  Bad columns, a missing file
@@ -358,6 +392,17 @@ TEST(DemoPrograms, PairedSeedsCountsStrictWinsSeedBySeed) {
   EXPECT_EQ(squeeze(lines[1]), "task=2af rank=1 rank=300 3 1/2 (+1 undefined) 2/3 1/2 (+1 undefined)") << r.out;
   EXPECT_EQ(squeeze(lines[2]), "task=dms rank=1 rank=300 3 2/3 0/3 0/3") << r.out;
   for (const std::string& line : lines) EXPECT_NE(line.back(), ' ') << "a trailing blank: '" << line << "'";
+
+  // --sign-test adds each count's two-sided p (demos/toolkit/sign_test.h): 1/2 and 2/3 -> 1, 0/3 -> 2/8.
+  std::vector<std::string> with_p = ranks;
+  with_p.push_back("--sign-test");
+  const ProgramResult s = run_program(scratch, "paired_seeds", with_p);
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_NE(squeeze(s.out).find("task=2af rank=1 rank=300 3 1/2 (+1 undefined) p 1 2/3 p 1 1/2 (+1 undefined) p 1"),
+            std::string::npos)
+      << s.out;
+  EXPECT_NE(squeeze(s.out).find("task=dms rank=1 rank=300 3 2/3 p 1 0/3 p 0.25 0/3 p 0.25"), std::string::npos)
+      << s.out;
 
   // A compared row without a partner is said on stderr, not silently left out of n.
   const std::string dropped = scratch.path("dropped.csv");
