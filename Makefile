@@ -70,23 +70,15 @@ bench: all                              ## benchmarks side by side with the peer
 demo: $(BUILD)/bin/fig1_rank_sweep      ## the main demo: the Fig. 1 headline on 2AF (built-in defaults)
 	$(BUILD)/bin/fig1_rank_sweep
 
-# Every figure at the paper's settings (long: see docs/reproducing.md for the runtimes).  Each
-# program resumes where it stopped (finished runs are skipped) and can be sharded (--shard i/n).
+# Every figure at the paper's settings (long: docs/reproducing.md gives each one's measured cost):
+# the records' commands (docs/records/records.tsv, the one place those settings are written) run into
+# out/<name>/ instead of docs/records/.  Each program resumes where it stopped (finished runs are
+# skipped); SHARD=i/n and THREADS=k split it as for `make records` (docs/scaling.md).
 FIG_BIN := $(addprefix $(BUILD)/bin/,fig1_rank_sweep fig2_biological fig3b_aligned_init \
              fig3c_aligned_rnn fig4a_linear_rank fig4b_relu_mnist forgetting_probe linearised_rnn \
              precision_study)
-figures: $(FIG_BIN) data                ## every figure at the paper's settings into out/ (hours; resumable)
-	$(BUILD)/bin/fig4a_linear_rank --out out/fig4a
-	$(BUILD)/bin/fig3b_aligned_init --out out/fig3b
-	$(BUILD)/bin/fig1_rank_sweep --task 2af,dms,cxt --seeds 10 --iters 10000 --out out/fig1
-	$(BUILD)/bin/fig2_biological --seeds 10 --iters 10000 --out out/fig2
-	$(BUILD)/bin/fig1_rank_sweep --gains 0.5,1.0,1.5 --norm radius --seeds 10 --iters 10000 --out out/stable_regime
-	$(BUILD)/bin/fig4b_relu_mnist --seeds 10 --out out/fig4b
-	$(BUILD)/bin/fig3c_aligned_rnn --seeds 10 --out out/fig3c
-	$(BUILD)/bin/fig1_rank_sweep --task smnist --seeds 10 --iters 10000 --out out/fig1_smnist
-	$(BUILD)/bin/forgetting_probe --seeds 10 --iters 10000 --out out/forgetting
-	$(BUILD)/bin/linearised_rnn --task 2af,dms,cxt --seeds 10 --iters 10000 --log-every 500 --out out/linearised_rnn
-	$(BUILD)/bin/precision_study --task 2af,dms,cxt --seeds 10 --iters 10000 --out out/precision_study
+figures: $(FIG_BIN) data                ## every figure at the paper's settings into out/ (hours; resumable, SHARD=i/n)
+	bash demos/records.sh $(BUILD) $(RECORD_ARGS) --into out all
 
 # The paper-scale records kept in the repository (docs/records/README.md): each resumes from its
 # committed run files, never redoes a recorded run, and refuses one made with other settings or

@@ -28,9 +28,9 @@
 //
 // Built-in defaults are short (a few minutes on 2 cores): N = 100, teacher 2,000 iterations, students
 // 500 iterations, ranks 1/5/30/100, 2 seeds, KA on 100 probe images x 10 logits.
-// Paper scale (docs/paper.md#rnn-model, #initial-weights and #training; hours):
-//   fig3c_aligned_rnn --N 300 --ranks 1,5,30,300 --teacher-iters 10000 --iters 10000 --seeds 10
-//                     --kernel-probe 200      (one line)
+// Paper scale (docs/paper.md#rnn-model, #initial-weights and #training; hours): the record `fig3c` of
+// docs/records/records.tsv, N = 300, teachers and students 10,000 iterations, ranks 1/5/30/300 (the
+// default at N = 300), 8 seeds, KA on 200 probe images, float32 as the released script.
 //
 // Randomness (derive_seed streams of each run's --seed, shared by every start and rank of a seed):
 // teacher streams 11-13 (demos/toolkit/teacher_cache.cpp), 1 = the Gaussian G of the unaligned / partial

@@ -4,20 +4,24 @@
 # file computed with other flags or another results revision is refused by the program itself with a
 # message naming the difference (demos/toolkit/shard.h).
 #
-#   bash demos/records.sh BUILD [--shard i/n] [--threads k] [--nice] NAME... | all
+#   bash demos/records.sh BUILD [--shard i/n] [--threads k] [--nice] [--into DIR] NAME... | all
+#
+# --into DIR writes each record into DIR/<name>/ instead (`make figures`: out/), with the same
+# commands: records.tsv is the one place the paper-scale settings are written.
 #
 # Exit status: 0 when every named record finished its shard, 2 for a usage error (unknown record,
 # missing program), otherwise the first failing program's status (the other records still run).
 set -uo pipefail
-usage() { echo "usage: bash demos/records.sh BUILD [--shard i/n] [--threads k] [--nice] NAME... | all" >&2; exit 2; }
+usage() { echo "usage: bash demos/records.sh BUILD [--shard i/n] [--threads k] [--nice] [--into DIR] NAME... | all" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 BUILD="$1"; shift
 REGISTRY="docs/records/records.tsv"
-extra=(); prefix=(); names=()
+extra=(); prefix=(); names=(); into="docs/records"
 while [ $# -gt 0 ]; do
   case "$1" in
     --shard|--threads) [ $# -ge 2 ] || usage; extra+=("$1" "$2"); shift 2 ;;
     --nice) prefix=(nice -n 19); shift ;;
+    --into) [ $# -ge 2 ] && [ -n "$2" ] || usage; into="${2%/}"; shift 2 ;;
     -*) echo "records: unknown option $1" >&2; usage ;;
     *) names+=("$1"); shift ;;
   esac
@@ -50,8 +54,8 @@ status=0
 for n in "${names[@]}"; do
   read -r -a f <<< "${flags[$n]}"
   mapfile -t more < <(accepted_extra "${program[$n]}")
-  echo "records: $n: ${program[$n]} ${flags[$n]} --out docs/records/$n ${more[*]}"
-  "${prefix[@]}" "$BUILD/bin/${program[$n]}" "${f[@]}" --out "docs/records/$n" "${more[@]}"
+  echo "records: $n: ${program[$n]} ${flags[$n]} --out $into/$n ${more[*]}"
+  "${prefix[@]}" "$BUILD/bin/${program[$n]}" "${f[@]}" --out "$into/$n" "${more[@]}"
   rc=$?
   if [ $rc -ne 0 ]; then
     echo "records: $n failed with status $rc (its finished run files are kept; rerun to resume)" >&2

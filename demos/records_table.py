@@ -45,6 +45,14 @@ def run_file_seconds(path):
     return total
 
 
+def single_table_rows(path):
+    """fig4a and fig3b run in seconds and write one runs.csv, a row per run, instead of runs/."""
+    if not os.path.exists(path):
+        return 0
+    with open(path, newline="") as f:
+        return sum(1 for _ in csv.DictReader(f))
+
+
 def manifests(folder):
     out = []
     for path in sorted(glob.glob(os.path.join(folder, "manifest*.json"))):
@@ -74,6 +82,7 @@ def main():
         found = manifests(folder)
         manifest_cpu = sum(m.get("cpu_seconds", 0.0) for m in found)
         worker = sum(run_file_seconds(p) for p in runs) if runs else manifest_cpu  # fig4a, fig3b: no run files
+        run_count = len(runs) if runs else single_table_rows(os.path.join(folder, "runs.csv"))
         wall = sum(m.get("wall_seconds", 0.0) for m in found)
         total_cpu += worker
         precision = ", ".join(sorted({m.get("precision", "f64") for m in found})) or "-"
@@ -82,7 +91,7 @@ def main():
         command = "`%s%s`" % (program, " " + flags if flags else "")
         link = "[%s](records/%s/)" % (name, name) if os.path.isdir(folder) else name
         print("| %s | %s | %s | %d | %s | %s | %s | %s | %s |" % (
-            link, command, state, len(runs), precision, revision, hours(worker) if worker else "-",
+            link, command, state, run_count, precision, revision, hours(worker) if worker else "-",
             hours(manifest_cpu) if found else "-", hours(wall) if found else "-"))
     print("\nWorker time recorded so far, all records: %s" % hours(total_cpu))
 

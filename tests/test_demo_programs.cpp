@@ -5,6 +5,7 @@
 // this test binary (<build>/bin/, which `make test` builds first).  A failed start takes tens of
 // milliseconds; the costliest cases are the verdict runs (about a second) and fig3c's damaged teacher
 // cache (two MNIST loads; skipped without `make data`).
+#include "demos/toolkit/csv.h"
 #include "demos/toolkit/sign_test.h"
 
 #include <gtest/gtest.h>
@@ -331,6 +332,36 @@ TEST(DemoPrograms, Fig3cWithANonFiniteTeacherCacheNamesTheCacheAndLeavesNoOutput
   const ProgramResult r = run_program(scratch, "fig3c_aligned_rnn", second);
   expect_clean_failure(r, "fig3c_aligned_rnn", 1, w_h, out);
   EXPECT_NE(r.err.find("damaged teacher cache"), std::string::npos) << r.err;
+}
+
+// `make figures` is `demos/records.sh --into out all`: the records' own commands (records.tsv), into
+// another folder.  The two records that take seconds, made again that way, give their committed run
+// tables: the same settings in every cell, the same numbers to 1e-9 (bit for bit on the machine that
+// made them; another vector width sums the GEMMs in another order, docs/gemm.md).
+TEST(DemoPrograms, RecordsScriptIntoAnotherFolderRemakesTheCommittedRecords) {
+  SKIP_UNLESS_BUILT();
+  Scratch scratch;
+  const std::string build = fs::read_symlink("/proc/self/exe").parent_path().parent_path().string();
+  const std::string into = scratch.path("out");
+  const std::string cmd = "bash demos/records.sh '" + build + "' --into '" + into + "' fig4a fig3b >'" +
+                          scratch.path("stdout") + "' 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << read_all(scratch.path("stdout"));
+  for (const std::string record : {"fig4a", "fig3b"}) {
+    SCOPED_TRACE(record + ": made with --into, against docs/records/" + record +
+                 "/runs.csv (a flag in records.tsv or a results revision changed?)");
+    const ResultTable remade = read_result_csv(into + "/" + record + "/runs.csv");
+    const ResultTable kept = read_result_csv("docs/records/" + record + "/runs.csv");
+    ASSERT_EQ(remade.header, kept.header);
+    ASSERT_EQ(remade.rows.size(), kept.rows.size());
+    for (std::size_t r = 0; r < kept.rows.size(); ++r)
+      for (const std::string& column : kept.header) {
+        const std::string& a = remade.cell(r, column);
+        const std::string& b = kept.cell(r, column);
+        if (a == b) continue;
+        const double x = remade.number(r, column), y = kept.number(r, column);
+        EXPECT_NEAR(x, y, 1e-9 * std::max(1.0, std::fabs(y))) << column << ", row " << r + 1;
+      }
+  }
 }
 
 // fig3c's own verdict per rank counts the seeds as paired_seeds does: its "paired seeds:" line carries
