@@ -107,10 +107,12 @@ std::shared_ptr<const MnistSplit> load_split() {
       split_train_validation(load_mnist(kMnistDir).train, kMnistTrainSize, kSplitSeed));
 }
 
+constexpr std::size_t kBatch = 200;  // sMNIST training batch (docs/paper.md#training)
+
 // The sMNIST task with true labels: batches of 200, probe = first `probe` held-out images, KA on the
 // first `kernel_probe` of them (last step x 10 logits).
 RnnTaskSetup smnist_task(std::shared_ptr<const MnistSplit> split, std::uint64_t data_seed, const Settings& s) {
-  RnnTaskSetup task = smnist_setup(std::move(split), data_seed, 200, s.probe);
+  RnnTaskSetup task = smnist_setup(std::move(split), data_seed, kBatch, s.probe);
   task.kernel_probe = select_trials(task.probe, 0, s.kernel_probe);
   return task;
 }
@@ -180,7 +182,15 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, std::shared_ptr<const 
 
   const RnnTaskSetup true_task = smnist_task(split, derive_seed(spec.seed, kStreamData), s);
   const double agreement = last_step_agreement(true_task.probe, relabel_with_teacher(true_task.probe, *teacher, net));
-  RnnTaskSetup task = s.teacher_labels ? teacher_labelled_setup(true_task, teacher, net) : true_task;
+  // Teacher labels: the same batches drawn from the training images relabelled once by the teacher,
+  // the labels teacher_labelled_setup's pass per batch would give, bit for bit, without that pass
+  // (tasks/teacher_labels.h:relabel_set_with_teacher).
+  RnnTaskSetup task = true_task;
+  if (s.teacher_labels) {
+    const auto labelled = std::make_shared<const MnistSplit>(
+        MnistSplit{relabel_set_with_teacher(split->train, *teacher, net, kBatch), split->validation});
+    task = teacher_labelled_probes(smnist_task(labelled, derive_seed(spec.seed, kStreamData), s), *teacher, net);
+  }
 
   Rng g_rng(derive_seed(spec.seed, kStreamGaussian));
   const Matrix G = gaussian_init(N, N, s.gain, g_rng);  // (N, N), shared by every start and rank

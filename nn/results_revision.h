@@ -27,6 +27,11 @@ namespace rl {
 //                   Fig. 4B run.  Float64 and float32 RNN numbers kept their bits: every program's
 //                   results.csv compared before and after (docs/benchmarks.md#what-closed-it-2026-12-07),
 //                   and TwoLayerRelu.ForwardPreactivationIsTheDirectProductBitForBit for the forward.
+//       2026-12-07  (not a new revision) fig3c_aligned_rnn draws its teacher-labelled batches from the
+//                   training images relabelled once (tasks/teacher_labels.h:relabel_set_with_teacher)
+//                   instead of a teacher pass per batch: the same labels bit for bit
+//                   (TeacherLabels.RelabelledSetGivesTheLabelsOfEveryBatch), and the record fig3c's first
+//                   run, remade with it, equals its committed run file in every result column.
 inline constexpr const char* kResultsRevision = "r1";
 
 }  // namespace rl

@@ -41,13 +41,32 @@ double last_step_agreement(const SeqBatch& a, const SeqBatch& b) {
 RnnTaskSetup teacher_labelled_setup(RnnTaskSetup base, std::shared_ptr<const RnnParams> teacher,
                                     const RnnConfig& net) {
   if (!teacher) throw std::invalid_argument("teacher_labelled_setup: no teacher");
-  check_shapes(*teacher, net, "teacher_labelled_setup: teacher");
-  base.name += " (teacher labels)";
-  base.probe = relabel_with_teacher(std::move(base.probe), *teacher, net);
-  base.kernel_probe = relabel_with_teacher(std::move(base.kernel_probe), *teacher, net);
+  base = teacher_labelled_probes(std::move(base), *teacher, net);
   std::function<SeqBatch()> inner = std::move(base.next_batch);
   base.next_batch = [inner, teacher, net]() { return relabel_with_teacher(inner(), *teacher, net); };
   return base;
+}
+
+RnnTaskSetup teacher_labelled_probes(RnnTaskSetup base, const RnnParams& teacher, const RnnConfig& net) {
+  check_shapes(teacher, net, "teacher_labelled_setup: teacher");
+  base.name += " (teacher labels)";
+  base.probe = relabel_with_teacher(std::move(base.probe), teacher, net);
+  base.kernel_probe = relabel_with_teacher(std::move(base.kernel_probe), teacher, net);
+  return base;
+}
+
+MnistSet relabel_set_with_teacher(const MnistSet& set, const RnnParams& teacher, const RnnConfig& net,
+                                  std::size_t batch) {
+  if (batch == 0) throw std::invalid_argument("relabel_set_with_teacher: batch must be at least 1");
+  check_shapes(teacher, net, "relabel_set_with_teacher: teacher");
+  MnistSet out = set;
+  for (std::size_t first = 0; first < set.size(); first += batch) {
+    std::vector<std::size_t> indices(std::min(batch, set.size() - first));
+    for (std::size_t b = 0; b < indices.size(); ++b) indices[b] = first + b;
+    const std::vector<int> decisions = teacher_decisions(teacher, net, to_sequential(set, indices));
+    for (std::size_t b = 0; b < indices.size(); ++b) out.labels[indices[b]] = decisions[b];
+  }
+  return out;
 }
 
 }  // namespace rl

@@ -12,6 +12,7 @@
 
 #include "nn/init.h"
 #include "nn/rnn_experiment.h"
+#include "tasks/mnist.h"
 #include "tests/tiny_rnn_task.h"
 
 namespace rl {
@@ -63,6 +64,60 @@ TEST(TeacherLabelledSetup, AConstantTeacherLabelsEveryBatchAndProbeWithItsOneCla
   for (int label : task.probe.labels) EXPECT_EQ(label, 2);
   for (int label : task.kernel_probe.labels) EXPECT_EQ(label, 2);
   EXPECT_EQ(task.probe.x, base.probe.x);
+}
+
+// The fast route (relabel_set_with_teacher) against the plain one (a teacher pass per batch): for
+// batches drawn as the sMNIST stream draws them (200 random images, across a reshuffle), a trial's
+// last-step logits carry the same bits in the drawn batch and in the index-order pass that relabels
+// the set, so every label agrees.  At the paper's sMNIST shape (28 inputs, 10 logits, 28 steps) with
+// N = 300 and N = 350 (W_h's product crossing the GEMM's 320-deep block), on random images.
+TEST(TeacherLabels, RelabelledSetGivesTheLabelsOfEveryBatch) {
+  for (const std::size_t N : {std::size_t(300), std::size_t(350)}) {
+    SCOPED_TRACE("N = " + std::to_string(N));
+    Rng rng(11);
+    MnistSet set;
+    const std::size_t images = 500;  // 2 batches of 200 and a last one of 100 in index order
+    for (std::size_t i = 0; i < images * kMnistPixels; ++i)
+      set.pixels.push_back(static_cast<std::uint8_t>(rng.next_u64() % 256));
+    for (std::size_t i = 0; i < images; ++i) set.labels.push_back(static_cast<int>(i % 10));
+    const RnnConfig net{kMnistSide, N, kMnistClasses, 1.0, Activation::kRelu};
+    RnnParams teacher = paper_io_init(kMnistSide, N, kMnistClasses, rng);
+    teacher.W_h = gaussian_init(N, N, 1.25, rng);
+
+    const MnistSet relabelled = relabel_set_with_teacher(set, teacher, net, 200);
+    ASSERT_EQ(relabelled.pixels, set.pixels);
+    std::vector<std::vector<double>> logits(images);  // each image's last-step logits, index-order pass
+    for (std::size_t first = 0; first < images; first += 200) {
+      std::vector<std::size_t> idx;
+      for (std::size_t i = first; i < std::min(first + 200, images); ++i) idx.push_back(i);
+      const SeqBatch ordered = to_sequential(set, idx);
+      const RnnTrace tr = rnn_forward(teacher, net, ordered);
+      for (std::size_t b = 0; b < idx.size(); ++b) {
+        const double* y = tr.y.row(ordered.row(kMnistSide - 1, b));
+        logits[idx[b]].assign(y, y + kMnistClasses);
+      }
+    }
+    std::size_t classes_seen = 0;
+    for (int c = 0; c < 10; ++c)
+      classes_seen += std::count(relabelled.labels.begin(), relabelled.labels.end(), c) > 0;
+    EXPECT_GE(classes_seen, 2u) << "a teacher with one decision would make the label check vacuous";
+
+    MnistBatcher stream(set, 200, 5);
+    for (int k = 0; k < 6; ++k) {  // 6 batches: past two reshuffles of 500 images
+      const std::vector<std::size_t> idx = stream.next_indices();
+      const SeqBatch drawn = to_sequential(set, idx);
+      const RnnTrace tr = rnn_forward(teacher, net, drawn);
+      const SeqBatch plain = relabel_with_teacher(drawn, teacher, net);
+      const SeqBatch fast = to_sequential(relabelled, idx);
+      ASSERT_EQ(fast.labels, plain.labels) << "batch " << k;
+      for (std::size_t b = 0; b < idx.size(); ++b) {
+        const double* y = tr.y.row(drawn.row(kMnistSide - 1, b));
+        ASSERT_EQ(std::vector<double>(y, y + kMnistClasses), logits[idx[b]])
+            << "image " << idx[b] << " at trial " << b << " of batch " << k
+            << ": its logits depend on the rest of the batch (nn/rnn.cpp, linalg/gemm.cpp)";
+      }
+    }
+  }
 }
 
 }  // namespace
