@@ -129,6 +129,8 @@ TeacherSpec teacher_spec(const Settings& s, std::uint64_t seed) {
 struct TeacherSet {
   std::map<std::uint64_t, std::shared_ptr<const RnnParams>> params;
   std::map<std::uint64_t, double> accuracy;
+  // The teacher's decision on each training image (with --labels teacher), shared by its students.
+  std::map<std::uint64_t, std::shared_ptr<const std::vector<int>>> decisions;
 };
 
 // Loads (or trains and caches) the teacher of every seed in `seeds`, in parallel over seeds.
@@ -138,12 +140,15 @@ TeacherSet prepare_teachers(const std::set<std::uint64_t>& seeds, const Settings
   const std::vector<RunSpec> jobs = make_sweep({sweep_axis("teacher", std::vector<std::string>{"smnist"})},
                                                std::vector<std::uint64_t>(seeds.begin(), seeds.end()));
   std::vector<Teacher> teachers(jobs.size());
+  std::vector<std::vector<int>> decisions(jobs.size());
   std::vector<double> seconds(jobs.size());
   run_jobs(jobs, {threads, std::string(kProgram) + " teachers", true}, [&](std::size_t k) {
     const auto t0 = std::chrono::steady_clock::now();
     const TeacherSpec spec = teacher_spec(s, jobs[k].seed);
     teachers[k] = load_or_train_teacher(spec, teacher_folder(s.teacher_root, spec),
                                         [&](std::uint64_t data_seed) { return smnist_task(split, data_seed, s); });
+    if (s.teacher_labels)
+      decisions[k] = teacher_decisions_on_set(teachers[k].params, s.student.net, split->train, kBatch);
     seconds[k] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   });
   TeacherSet set;
@@ -153,6 +158,7 @@ TeacherSet prepare_teachers(const std::set<std::uint64_t>& seeds, const Settings
                 teachers[k].from_cache ? "cached" : ("trained in " + std::to_string(seconds[k]) + " s").c_str());
     set.params[jobs[k].seed] = std::make_shared<const RnnParams>(std::move(teachers[k].params));
     set.accuracy[jobs[k].seed] = teachers[k].probe_accuracy;
+    set.decisions[jobs[k].seed] = std::make_shared<const std::vector<int>>(std::move(decisions[k]));
   }
   return set;
 }
@@ -182,13 +188,13 @@ CsvWriter run_one(const RunSpec& spec, const Settings& s, std::shared_ptr<const 
 
   const RnnTaskSetup true_task = smnist_task(split, derive_seed(spec.seed, kStreamData), s);
   const double agreement = last_step_agreement(true_task.probe, relabel_with_teacher(true_task.probe, *teacher, net));
-  // Teacher labels: the same batches drawn from the training images relabelled once by the teacher,
-  // the labels teacher_labelled_setup's pass per batch would give, bit for bit, without that pass
-  // (tasks/teacher_labels.h:relabel_set_with_teacher).
+  // Teacher labels: the same batches drawn from the training images relabelled once by the teacher
+  // (prepare_teachers), the labels teacher_labelled_setup's pass per batch would give, bit for bit,
+  // without that pass (tasks/teacher_labels.h:relabel_set_with_teacher).
   RnnTaskSetup task = true_task;
   if (s.teacher_labels) {
-    const auto labelled = std::make_shared<const MnistSplit>(
-        MnistSplit{relabel_set_with_teacher(split->train, *teacher, net, kBatch), split->validation});
+    auto labelled = std::make_shared<MnistSplit>(MnistSplit{split->train, split->validation});
+    labelled->train.labels = *teachers.decisions.at(spec.seed);
     task = teacher_labelled_probes(smnist_task(labelled, derive_seed(spec.seed, kStreamData), s), *teacher, net);
   }
 

@@ -57,16 +57,23 @@ RnnTaskSetup teacher_labelled_probes(RnnTaskSetup base, const RnnParams& teacher
 
 MnistSet relabel_set_with_teacher(const MnistSet& set, const RnnParams& teacher, const RnnConfig& net,
                                   std::size_t batch) {
+  MnistSet out = set;
+  out.labels = teacher_decisions_on_set(teacher, net, set, batch);
+  return out;
+}
+
+std::vector<int> teacher_decisions_on_set(const RnnParams& teacher, const RnnConfig& net, const MnistSet& set,
+                                          std::size_t batch) {
   if (batch == 0) throw std::invalid_argument("relabel_set_with_teacher: batch must be at least 1");
   check_shapes(teacher, net, "relabel_set_with_teacher: teacher");
-  MnistSet out = set;
+  std::vector<int> labels(set.size());
   for (std::size_t first = 0; first < set.size(); first += batch) {
     std::vector<std::size_t> indices(std::min(batch, set.size() - first));
     for (std::size_t b = 0; b < indices.size(); ++b) indices[b] = first + b;
     const std::vector<int> decisions = teacher_decisions(teacher, net, to_sequential(set, indices));
-    for (std::size_t b = 0; b < indices.size(); ++b) out.labels[indices[b]] = decisions[b];
+    for (std::size_t b = 0; b < indices.size(); ++b) labels[indices[b]] = decisions[b];
   }
-  return out;
+  return labels;
 }
 
 }  // namespace rl

@@ -42,4 +42,9 @@ RnnTaskSetup teacher_labelled_probes(RnnTaskSetup base, const RnnParams& teacher
 MnistSet relabel_set_with_teacher(const MnistSet& set, const RnnParams& teacher, const RnnConfig& net,
                                   std::size_t batch);
 
+// The labels relabel_set_with_teacher writes: the teacher's decision on each image of `set`, by index.
+// Fig. 3C computes them once per teacher and shares them by every student of that teacher.
+std::vector<int> teacher_decisions_on_set(const RnnParams& teacher, const RnnConfig& net, const MnistSet& set,
+                                          std::size_t batch);
+
 }  // namespace rl
