@@ -9,9 +9,10 @@
 //   4. summarise: mean ± sd over seeds per rank, and whether lower rank learned more richly.
 //
 // Built-in defaults are the main demo (`make demo`): 2AF, ranks 1/30/100/300, 3 seeds, 2,000
-// iterations, under two minutes on 2 cores.  The paper's settings (`make figures`):
+// iterations, under two minutes on 2 cores.  The paper's settings (the records `fig1`, `fig1_smnist`
+// of docs/records/records.tsv, which `make figures` runs into out/):
 //   fig1_rank_sweep --task 2af,dms,cxt --seeds 10 --iters 10000
-//   fig1_rank_sweep --task smnist --seeds 10 --iters 10000        (ranks 5/30/N)
+//   fig1_rank_sweep --task smnist --seeds 10 --iters 10000 --precision f32   (ranks 5/30/N)
 // The stable-regime control (docs/paper.md#stable-regime) is this sweep at other gains and norms:
 //   fig1_rank_sweep --gains 0.5,1,1.5 --norm radius --seeds 10 --iters 10000 --out out/stable_regime
 // every truncation renormalised to the full matrix's spectral radius, so each rank starts in the same

@@ -58,7 +58,7 @@
 #include "demos/toolkit/rank_axis.h"
 #include "demos/toolkit/memory_budget.h"
 #include "demos/toolkit/runner.h"
-#include "demos/toolkit/sign_test.h"
+#include "demos/toolkit/paired_count.h"
 #include "demos/toolkit/svg_plot.h"
 #include "demos/toolkit/table_summary.h"
 #include "demos/toolkit/teacher_cache.h"
@@ -259,32 +259,18 @@ void print_summary(const ResultTable& t) {
               " KA fixed readout: both kernels with the trained W_out, a diagnostic [OURS])\n");
 }
 
-// Seed by seed: in how many seeds `column` of the aligned run is above (higher) or below the unaligned
-// run of the same seed, out of the seeds where both are finite and neither run diverged.
-struct PairedCount {
-  std::size_t wins = 0, defined = 0;
-};
-
+// Seed by seed: `column` of the aligned run against the unaligned run of the same seed
+// (demos/toolkit/paired_count.h: strict wins, ties apart, a diverged run makes its pair undefined).
 PairedCount paired_count(const ResultTable& t, const Group& aligned, const Group& unaligned, const char* column,
                          bool higher) {
   PairedCount c;
   for (std::size_t a : aligned.rows)
     for (std::size_t b : unaligned.rows) {
       if (t.cell(a, "seed") != t.cell(b, "seed")) continue;
-      const double x = t.number(a, column), y = t.number(b, column);
-      if (!std::isfinite(x) || !std::isfinite(y) || t.number(a, "diverged") != 0 || t.number(b, "diverged") != 0)
-        continue;
-      ++c.defined;
-      c.wins += higher ? x > y : x < y;
+      const bool failed = t.number(a, "diverged") != 0 || t.number(b, "diverged") != 0;
+      count_pair(c, t.number(a, column), t.number(b, column), !higher, failed);
     }
   return c;
-}
-
-// "7/8 (p 0.07)": the count and its two-sided sign-test p-value (demos/toolkit/sign_test.h).
-std::string count_with_p(PairedCount c) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%zu/%zu (p %.2g)", c.wins, c.defined, sign_test_p(c.wins, c.defined));
-  return text;
 }
 
 // The caption's claim, per rank below N: the aligned start is lazier (higher KA, smaller dW) than the
@@ -311,12 +297,12 @@ void print_headline(const ResultTable& t, std::size_t N) {
                 paper_verdict({lazier}, "Fig. 3C").c_str());  // the caption's claim is on KA
     const PairedCount ka_higher = paired_count(t, *starts.at("aligned"), *starts.at("unaligned"), "kernel_alignment", true);
     const PairedCount dw_smaller = paired_count(t, *starts.at("aligned"), *starts.at("unaligned"), "weight_change", false);
-    const double p = sign_test_p(ka_higher.wins, ka_higher.defined);
-    const char* decided = p >= kSignTestLevel                     ? "undecided"
-                          : 2 * ka_higher.wins > ka_higher.defined ? "decided: aligned lazier, as the paper"
-                                                                   : "decided: aligned richer, unlike the paper";
+    const PairedVerdict v = paired_verdict(ka_higher);
     std::printf("  paired seeds: KA aligned higher in %s, dW aligned smaller in %s -> %s\n",
-                count_with_p(ka_higher).c_str(), count_with_p(dw_smaller).c_str(), decided);
+                paired_count_text(ka_higher, true).c_str(), paired_count_text(dw_smaller, true).c_str(),
+                v == PairedVerdict::kUndecided     ? "undecided"
+                : v == PairedVerdict::kComparedWins ? "decided: aligned lazier, as the paper"
+                                                    : "decided: aligned richer, unlike the paper");
   }
 }
 

@@ -13,8 +13,9 @@
 //      the end and every --log-every iterations; both final losses and probe accuracies.
 //
 // Built-in defaults (a few minutes on 2 cores): 2AF, ranks 1/30/100/300, 3 seeds, 1,000 iterations,
-// gap every 100.  Full scale (`make figures`):
-//   linearised_rnn --task 2af,dms,cxt --seeds 10 --iters 10000 --log-every 500 --out out/linearised_rnn
+// gap every 100.  Full scale: the record `linearised` of docs/records/records.tsv (`make figures`
+// writes it into out/linearised):
+//   linearised_rnn --task 2af,dms,cxt --seeds 10 --iters 10000 --log-every 500
 //
 // Randomness: the streams of fig1_rank_sweep (1 base Gaussian, 2 W_in/W_out, 3 data and probe), so the
 // network half of every run is exactly the Fig. 1 run at the same task, rank, seed and --iters.

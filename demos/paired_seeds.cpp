@@ -20,8 +20,9 @@
 // diverged run's huge but finite weight change is no "larger dW"), is counted as undefined, never as
 // a win.
 //
-// --sign-test adds to each cell the exact two-sided sign-test p-value of its count
-// (demos/toolkit/sign_test.h): with 8 pairs only 8 / 8 reaches p < 0.05, with 10 pairs 9 / 10.
+// --sign-test adds to each metric's cell the exact two-sided sign-test p-value of its wins against its
+// losses, ties left out (demos/toolkit/paired_count.h): with 8 pairs only 8 / 8 reaches p < 0.05,
+// with 10 pairs 9 / 10.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -32,7 +33,7 @@
 #include "demos/toolkit/cli.h"
 #include "demos/toolkit/csv.h"
 #include "demos/toolkit/runner.h"
-#include "demos/toolkit/sign_test.h"
+#include "demos/toolkit/paired_count.h"
 
 namespace rl {
 namespace {
@@ -195,43 +196,33 @@ std::vector<Comparison> pair_rows(const ResultTable& t, const Spec& spec) {
   return out;
 }
 
-// "k/n": k pairs where the metric holds, out of n with both values finite; "(+u undefined)" after;
-// with sign_test, "p 0.0078": the two-sided sign test of k of n (2 significant digits).
-std::string count_text(std::size_t wins, std::size_t defined, std::size_t undefined, bool sign_test) {
-  std::string s = std::to_string(wins) + "/" + std::to_string(defined);
-  if (undefined) s += " (+" + std::to_string(undefined) + " undefined)";
-  if (sign_test) {
-    char p[32];
-    std::snprintf(p, sizeof p, " p %.2g", sign_test_p(wins, defined));
-    s += p;
-  }
-  return s;
-}
-
-// The count cells of one comparison: one per metric, then "all" (every metric wins) when there are
-// several.  Reads every value first, so a non-numeric cell stops the program before anything is printed.
+// The count cells of one comparison: one per metric (demos/toolkit/paired_count.h), then "all" (every
+// metric wins) when there are several.  "all" gets no sign test: a pair where not every metric wins
+// is not a pair the other side wins.  Reads every value first, so a non-numeric cell stops the
+// program before anything is printed.
 std::vector<std::string> count_cells(const ResultTable& t, const Comparison& c, const std::vector<Metric>& metrics,
                                      const Spec& spec) {
   std::vector<std::string> cells;
   std::vector<bool> all(c.pairs.size(), true), defined(c.pairs.size(), true);
   for (const Metric& m : metrics) {
-    std::size_t wins = 0, finite = 0;
+    PairedCount count;
     for (std::size_t p = 0; p < c.pairs.size(); ++p) {
       const auto [a, b] = c.pairs[p];
       const double x = t.number(a, m.column), y = t.number(b, m.column);
-      const bool ok = std::isfinite(x) && std::isfinite(y) && !is_failed(t, a, spec.failed) && !is_failed(t, b, spec.failed);
-      const bool win = ok && (m.lower ? x < y : x > y);
-      finite += ok;
-      wins += win;
-      defined[p] = defined[p] && ok;
-      all[p] = all[p] && win;
+      const bool failed = is_failed(t, a, spec.failed) || is_failed(t, b, spec.failed);
+      const std::size_t wins_before = count.wins, undefined_before = count.undefined;
+      count_pair(count, x, y, m.lower, failed);
+      defined[p] = defined[p] && count.undefined == undefined_before;
+      all[p] = all[p] && count.wins > wins_before;
     }
-    cells.push_back(count_text(wins, finite, c.pairs.size() - finite, spec.sign_test));
+    cells.push_back(paired_count_text(count, spec.sign_test));
   }
   if (metrics.size() > 1) {
-    const auto wins = static_cast<std::size_t>(std::count(all.begin(), all.end(), true));
-    const auto finite = static_cast<std::size_t>(std::count(defined.begin(), defined.end(), true));
-    cells.push_back(count_text(wins, finite, c.pairs.size() - finite, spec.sign_test));
+    PairedCount every;  // wins: every metric won; the rest of the defined pairs are not wins
+    every.wins = static_cast<std::size_t>(std::count(all.begin(), all.end(), true));
+    every.ties = static_cast<std::size_t>(std::count(defined.begin(), defined.end(), true)) - every.wins;
+    every.undefined = c.pairs.size() - every.wins - every.ties;
+    cells.push_back(paired_count_text(every, false));
   }
   return cells;
 }
@@ -280,7 +271,7 @@ int run(int argc, char** argv) {
                       "COLUMN=VALUE marking a failed run, whose pairs count as undefined (absent columns ignored)");
   cli.add_string_list("metrics", {"kernel_alignment:lower", "weight_change:higher"},
                       "COLUMN:lower or COLUMN:higher, the direction in which the compared side wins");
-  cli.add_flag("sign-test", "add each count's exact two-sided sign-test p-value (demos/toolkit/sign_test.h)");
+  cli.add_flag("sign-test", "add each metric's exact two-sided sign-test p-value, wins against losses (demos/toolkit/paired_count.h)");
   if (!cli.parse_or_exit(argc, argv)) return 0;
   for (const char* required : {"results", "compare", "against"})
     if (cli.get_string(required).empty()) throw CliError(std::string("--") + required + ": required");

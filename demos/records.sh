@@ -7,7 +7,9 @@
 #   bash demos/records.sh BUILD [--shard i/n] [--threads k] [--nice] [--into DIR] NAME... | all
 #
 # --into DIR writes each record into DIR/<name>/ instead (`make figures`: out/), with the same
-# commands: records.tsv is the one place the paper-scale settings are written.
+# commands: records.tsv is the one place the paper-scale settings are written.  A folder a record's
+# own flags name stays where it is: fig3c's teacher cache (--teacher-dir out/fig3c_teachers) is
+# shared by the record and `make figures`.
 #
 # Exit status: 0 when every named record finished its shard, 2 for a usage error (unknown record,
 # missing program), otherwise the first failing program's status (the other records still run).
@@ -21,7 +23,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --shard|--threads) [ $# -ge 2 ] || usage; extra+=("$1" "$2"); shift 2 ;;
     --nice) prefix=(nice -n 19); shift ;;
-    --into) [ $# -ge 2 ] && [ -n "$2" ] || usage; into="${2%/}"; shift 2 ;;
+    --into)
+      if [ $# -lt 2 ] || [ -z "$2" ] || [ "${2#-}" != "$2" ]; then
+        echo "records: --into needs a folder (got '${2-}')" >&2; usage
+      fi
+      into="$2"; [ "$into" = / ] || into="${into%/}"; shift 2 ;;
     -*) echo "records: unknown option $1" >&2; usage ;;
     *) names+=("$1"); shift ;;
   esac

@@ -48,7 +48,7 @@ RnnTaskSetup teacher_labelled_setup(RnnTaskSetup base, std::shared_ptr<const Rnn
 }
 
 RnnTaskSetup teacher_labelled_probes(RnnTaskSetup base, const RnnParams& teacher, const RnnConfig& net) {
-  check_shapes(teacher, net, "teacher_labelled_setup: teacher");
+  check_shapes(teacher, net, "teacher_labelled_probes: teacher");
   base.name += " (teacher labels)";
   base.probe = relabel_with_teacher(std::move(base.probe), teacher, net);
   base.kernel_probe = relabel_with_teacher(std::move(base.kernel_probe), teacher, net);
@@ -64,8 +64,12 @@ MnistSet relabel_set_with_teacher(const MnistSet& set, const RnnParams& teacher,
 
 std::vector<int> teacher_decisions_on_set(const RnnParams& teacher, const RnnConfig& net, const MnistSet& set,
                                           std::size_t batch) {
-  if (batch == 0) throw std::invalid_argument("relabel_set_with_teacher: batch must be at least 1");
-  check_shapes(teacher, net, "relabel_set_with_teacher: teacher");
+  if (batch == 0) throw std::invalid_argument("teacher_decisions_on_set: batch must be at least 1");
+  if (net.alpha != 1.0)
+    throw std::invalid_argument("teacher_decisions_on_set: alpha = " + std::to_string(net.alpha) +
+                                "; the labels equal a teacher pass per batch only at alpha = 1 "
+                                "(tasks/teacher_labels.h): use teacher_labelled_setup");
+  check_shapes(teacher, net, "teacher_decisions_on_set: teacher");
   std::vector<int> labels(set.size());
   for (std::size_t first = 0; first < set.size(); first += batch) {
     std::vector<std::size_t> indices(std::min(batch, set.size() - first));

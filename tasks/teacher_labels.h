@@ -34,11 +34,15 @@ RnnTaskSetup teacher_labelled_probes(RnnTaskSetup base, const RnnParams& teacher
 
 // The fast route for a stream of MNIST images: `set` with every image's label replaced by the
 // teacher's decision on it, computed once, `batch` images per forward pass in index order.  A
-// student's 10,000 training batches then cost no teacher pass (a teacher pass was 40 % of a Fig. 3C
-// student's training time at N = 300: one float64 forward beside each float32 step).  The labels are
-// those relabel_with_teacher gives, bit for bit, for any batch drawn from `set`: a trial's logits
-// depend on its own inputs only, as the forward's products treat every trial row alike
-// (docs/gemm.md#the-narrow-edge-tile; TeacherLabels.RelabelledSetGivesTheLabelsOfEveryBatch).
+// student's 10,000 training batches then cost no teacher pass (one float64 forward beside each float32
+// student step: docs/figures_3c_4b.md gives the time it saved).  The labels are those
+// relabel_with_teacher gives, bit for bit, to any batch of `batch` images drawn from `set`, because a
+// trial's logits do not depend on the rest of its batch: the forward's products give a row of C the
+// same sums wherever the row sits, and at net.alpha = 1 their final write-back (alpha acc + beta C,
+// beta 0 or 1) is exact, so an edge tile rounds as a full one does (linalg/gemm.cpp).  At another alpha
+// that write-back may round by tile, so net.alpha must be 1 (std::invalid_argument otherwise; the
+// paper's networks have alpha = 1, docs/paper.md#rnn-model).
+// TeacherLabels.RelabelledSetGivesTheLabelsOfEveryBatch and .FastRouteGivesTheSetupsBatchesAndProbes.
 MnistSet relabel_set_with_teacher(const MnistSet& set, const RnnParams& teacher, const RnnConfig& net,
                                   std::size_t batch);
 

@@ -6,7 +6,6 @@
 // milliseconds; the costliest cases are the verdict runs (about a second) and fig3c's damaged teacher
 // cache (two MNIST loads; skipped without `make data`).
 #include "demos/toolkit/csv.h"
-#include "demos/toolkit/sign_test.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -384,15 +383,19 @@ TEST(DemoPrograms, Fig3cPairedVerdictIsThePairedSeedsCount) {
       {"--results", out + "/results.csv", "--within", "rank", "--compare", "start=aligned", "--against",
        "start=unaligned", "--metrics", "kernel_alignment:higher,weight_change:lower", "--sign-test"});
   ASSERT_EQ(counts.exit_code, 0) << counts.err;
-  // paired_seeds' row: "rank=2  start=aligned  start=unaligned  5  k/n [(+u undefined)] p P  (dW)  (all)"
-  const std::regex cell(R"((\d+/\d+)(?: \(\+\d+ undefined\))? p (\S+))");
-  const std::string row = counts.out.substr(counts.out.find("rank=2"));
-  std::vector<std::smatch> cells(std::sregex_iterator(row.begin(), row.end(), cell), std::sregex_iterator());
-  ASSERT_EQ(cells.size(), 3u) << counts.out;
-  const std::string ka_count = cells[0][1], ka_p = cells[0][2], dw_count = cells[1][1], dw_p = cells[1][2];
-  EXPECT_NE(line.find("higher in " + ka_count + " (p " + ka_p + ")"), std::string::npos) << line << "\n" << counts.out;
-  EXPECT_NE(line.find("smaller in " + dw_count + " (p " + dw_p + ")"), std::string::npos) << line << "\n" << counts.out;
-  EXPECT_NE(line.find(std::stod(ka_p) < kSignTestLevel ? "-> decided: " : "-> undecided"), std::string::npos) << line;
+  // paired_seeds' row: cells apart by two or more blanks: group, compared, against, pairs, KA, dW, all.
+  const std::size_t row_at = counts.out.find("rank=2");
+  ASSERT_NE(row_at, std::string::npos) << counts.out;
+  const std::string row = counts.out.substr(row_at, counts.out.find('\n', row_at) - row_at);
+  const std::regex gap("  +");
+  const std::vector<std::string> cells(std::sregex_token_iterator(row.begin(), row.end(), gap, -1),
+                                       std::sregex_token_iterator());
+  ASSERT_EQ(cells.size(), 7u) << row;
+  EXPECT_NE(line.find("higher in " + cells[4] + ", dW"), std::string::npos) << line << "\n" << counts.out;
+  EXPECT_NE(line.find("smaller in " + cells[5] + " ->"), std::string::npos) << line << "\n" << counts.out;
+  EXPECT_NE(line.find("-> undecided"), std::string::npos)
+      << line << " (5 seeds cannot decide: 5 / 5 gives p = 0.0625; the decided cases are "
+      << "PairedCount.VerdictIsTheSignTestOfWinsAgainstLosses)";
 }
 
 // paired_seeds (docs/reproducing.md#summary): per --within group, the compared rows meet the --against
@@ -424,15 +427,16 @@ TEST(DemoPrograms, PairedSeedsCountsStrictWinsSeedBySeed) {
   EXPECT_EQ(squeeze(lines[2]), "task=dms rank=1 rank=300 3 2/3 0/3 0/3") << r.out;
   for (const std::string& line : lines) EXPECT_NE(line.back(), ' ') << "a trailing blank: '" << line << "'";
 
-  // --sign-test adds each count's two-sided p (demos/toolkit/sign_test.h): 1/2 and 2/3 -> 1, 0/3 -> 2/8.
+  // --sign-test adds each metric's two-sided p of wins against losses, ties apart
+  // (demos/toolkit/paired_count.h): 1 win 1 loss -> 1; 2 wins 1 tie -> 2/4; all tied -> 1; "all": no p.
   std::vector<std::string> with_p = ranks;
   with_p.push_back("--sign-test");
   const ProgramResult s = run_program(scratch, "paired_seeds", with_p);
   ASSERT_EQ(s.exit_code, 0) << s.err;
-  EXPECT_NE(squeeze(s.out).find("task=2af rank=1 rank=300 3 1/2 (+1 undefined) p 1 2/3 p 1 1/2 (+1 undefined) p 1"),
+  EXPECT_NE(squeeze(s.out).find("task=2af rank=1 rank=300 3 1/2 (+1 undefined) p 1 2/3 p 1 1/2 (+1 undefined)"),
             std::string::npos)
       << s.out;
-  EXPECT_NE(squeeze(s.out).find("task=dms rank=1 rank=300 3 2/3 p 1 0/3 p 0.25 0/3 p 0.25"), std::string::npos)
+  EXPECT_NE(squeeze(s.out).find("task=dms rank=1 rank=300 3 2/3 p 0.5 (1 tied) 0/3 p 1 (3 tied) 0/3"), std::string::npos)
       << s.out;
 
   // A compared row without a partner is said on stderr, not silently left out of n.

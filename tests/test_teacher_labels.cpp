@@ -13,6 +13,7 @@
 #include "nn/init.h"
 #include "nn/rnn_experiment.h"
 #include "tasks/mnist.h"
+#include "tasks/paper_probe.h"
 #include "tests/tiny_rnn_task.h"
 
 namespace rl {
@@ -117,6 +118,48 @@ TEST(TeacherLabels, RelabelledSetGivesTheLabelsOfEveryBatch) {
             << ": its logits depend on the rest of the batch (nn/rnn.cpp, linalg/gemm.cpp)";
       }
     }
+  }
+}
+
+// Fig. 3C's wiring (demos/fig3c_aligned_rnn.cpp): smnist_setup over a split whose training labels are
+// the teacher's decisions, probes relabelled by teacher_labelled_probes, against the plain
+// teacher_labelled_setup(smnist_setup(split)): the same batches (inputs and labels), the same probes.
+// And the fast route refuses alpha != 1, where the equality is not shown.
+TEST(TeacherLabels, FastRouteGivesTheSetupsBatchesAndProbes) {
+  Rng rng(3);
+  auto random_set = [&](std::size_t images) {
+    MnistSet set;
+    for (std::size_t i = 0; i < images * kMnistPixels; ++i)
+      set.pixels.push_back(static_cast<std::uint8_t>(rng.next_u64() % 256));
+    for (std::size_t i = 0; i < images; ++i) set.labels.push_back(static_cast<int>(i % 10));
+    return set;
+  };
+  const auto split = std::make_shared<const MnistSplit>(MnistSplit{random_set(450), random_set(60)});
+  const std::size_t N = 64;
+  const RnnConfig net{kMnistSide, N, kMnistClasses, 1.0, Activation::kRelu};
+  auto teacher = std::make_shared<RnnParams>(paper_io_init(kMnistSide, N, kMnistClasses, rng));
+  teacher->W_h = gaussian_init(N, N, 1.25, rng);
+
+  RnnTaskSetup plain = teacher_labelled_setup(smnist_setup(split, 9, 200, 50), teacher, net);
+  auto labelled = std::make_shared<MnistSplit>(*split);
+  labelled->train = relabel_set_with_teacher(split->train, *teacher, net, 200);
+  RnnTaskSetup fast = teacher_labelled_probes(smnist_setup(labelled, 9, 200, 50), *teacher, net);
+  EXPECT_EQ(fast.name, plain.name);
+  EXPECT_EQ(fast.probe.x, plain.probe.x);
+  EXPECT_EQ(fast.probe.labels, plain.probe.labels);
+  EXPECT_EQ(fast.kernel_probe.labels, plain.kernel_probe.labels);
+  for (int k = 0; k < 5; ++k) {  // 2 batches per epoch of 450 images: past two reshuffles
+    const SeqBatch a = plain.next_batch(), b = fast.next_batch();
+    ASSERT_EQ(b.x, a.x) << "batch " << k;
+    ASSERT_EQ(b.labels, a.labels) << "batch " << k;
+  }
+
+  const RnnConfig leaky{kMnistSide, N, kMnistClasses, 0.5, Activation::kRelu};
+  try {
+    relabel_set_with_teacher(split->train, *teacher, leaky, 200);
+    FAIL() << "alpha 0.5 was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("alpha = 0.5"), std::string::npos) << e.what();
   }
 }
 

@@ -7,7 +7,8 @@
 // 10 pairs 9 / 10 does (0.021).  docs/demos.md#paired-seed-counts says how the readings use it:
 // a paired comparison is "decided" when p < 0.05, otherwise it is reported as undecided.
 //
-// Ties and pairs with an undefined value are left out of n before the test, as the counts do.
+// Ties and pairs with an undefined value carry no sign: the caller leaves them out of n
+// (demos/toolkit/paired_count.h does).
 #pragma once
 
 #include <cstddef>
@@ -18,7 +19,7 @@ namespace rl {
 // Throws std::invalid_argument when wins > pairs.
 double sign_test_p(std::size_t wins, std::size_t pairs);
 
-// The level below which docs/reproducing.md calls a paired comparison decided.
+// The level below which docs/demos.md#paired-seed-counts calls a paired comparison decided.
 constexpr double kSignTestLevel = 0.05;
 
 }  // namespace rl
