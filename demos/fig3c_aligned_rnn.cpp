@@ -382,6 +382,9 @@ void check_memory(const Cli& cli, const Settings& s, std::size_t runs) {
   memory.add("kernel error vectors", R * 28.0 * Nd * 8.0);
   memory.add("probe traces", 3.0 * static_cast<double>(s.probe) * 28.0 * Nd * 8.0);
   memory.add("weights, gradients, momentum", 12.0 * Nd * Nd * 8.0);
+  if (s.teacher_labels)  // run_one: the training images with the teacher's labels, a copy per run
+    memory.add("training images with the teacher's labels",
+               static_cast<double>(kMnistTrainSize) * static_cast<double>(kMnistPixels + sizeof(int)));
   memory.concurrent = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(runs, cli.threads())));
   check_memory_budget(cli, memory, "--probe/--kernel-probe");
 }
